@@ -1,0 +1,95 @@
+# uvs: user-space Linux Virtual Server, Direct Routing.
+#   make          build uvsd, uvsadm, uvs-rs into build/
+#   make test     install what is missing, build, run unit + end-to-end tests
+#   make demo     install what is missing, build, walk through a DR lab
+#   make asan     the same tests under AddressSanitizer + UBSan
+
+CC      ?= cc
+B       ?= build
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -I. -MMD -MP
+LDLIBS_PCAP = -lpcap
+LDLIBS_NET  = -lnet
+LDLIBS_MNL  = -lmnl
+
+SCHED_SRC = sched/svc.c sched/registry.c sched/conn.c sched/tcp_state.c \
+            sched/rr.c sched/wrr.c sched/lc.c sched/wlc.c
+FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c \
+            fwd/forward.c fwd/ctl.c fwd/ctlmsg.c
+ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c
+UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c
+RS_SRC    = arp/rs.c arp/addr.c arp/sysctl.c
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
+UNIT  = $(B)/test_parse $(B)/test_conn $(B)/test_sched $(B)/test_ctlmsg
+
+all: $(PROGS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/uvsd: $(call obj,fwd/uvsd.c $(FWD_SRC) $(ARP_SRC) $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL)
+
+$(B)/uvsadm: $(call obj,$(UVSADM_SRC) $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@
+
+$(B)/uvs-rs: $(call obj,$(RS_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_MNL)
+
+$(B)/test_parse: $(call obj,tests/unit/test_parse.c fwd/parse.c fwd/drop.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_conn: $(call obj,tests/unit/test_conn.c $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_sched: $(call obj,tests/unit/test_sched.c $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/badframes: $(call obj,tests/lab/badframes.c)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_NET)
+
+# Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
+PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
+       libcmocka-dev iproute2 nftables curl python3 iputils-ping
+# arping comes from iputils-arping or arping; either will do.
+
+deps:
+	@missing=""; \
+	for p in $(PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	command -v arping >/dev/null 2>&1 || missing="$$missing iputils-arping"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "run as root to install:$$missing" >&2; exit 1; fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+tools: $(B)/badframes
+
+test: deps
+	$(MAKE) all tools $(UNIT)
+	B=$(B) tests/run.sh
+
+asan:
+	$(MAKE) deps
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" all tools \
+		build-asan/test_parse build-asan/test_conn build-asan/test_sched build-asan/test_ctlmsg
+	B=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	B=$(B) tests/lab/demo.sh
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps tools test asan demo clean
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

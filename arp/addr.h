@@ -1,0 +1,21 @@
+/*
+ * IPv4 addresses on the kernel's interfaces, over rtnetlink (libmnl).
+ * Used by uvs-rs (VIP on lo) and by uvsd (is a VIP on a kernel interface?).
+ * All addresses in network byte order. Errors are -errno.
+ */
+#ifndef UVS_ADDR_H
+#define UVS_ADDR_H
+
+#include <stdint.h>
+
+/* Adds addr/prefixlen on ifindex; -EEXIST when it is there already. */
+int	uvs_addr_add(int ifindex, uint32_t addr, uint8_t prefixlen);
+/* Removes addr/prefixlen from ifindex; -EADDRNOTAVAIL when absent. */
+int	uvs_addr_del(int ifindex, uint32_t addr, uint8_t prefixlen);
+/*
+ * Which interface holds addr: its ifindex (> 0), 0 when none does,
+ * -errno when the dump failed. *prefixlen (if not NULL) gets its prefix.
+ */
+int	uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen);
+
+#endif

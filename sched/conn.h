@@ -1,0 +1,126 @@
+/*
+ * Connection table: flows seen from the client side only (DR never sees
+ * replies), their chosen dest, IPVS's TCP state and an expiry.
+ * Fixed capacity chosen at init; nothing allocates afterwards.
+ */
+#ifndef UVS_CONN_H
+#define UVS_CONN_H
+
+#include <stdint.h>
+#include "sched.h"
+
+/* IPVS TCP states (ip_vs_proto_tcp.c), in IPVS's order. */
+enum uvs_tcp_state {
+	UVS_TCP_NONE,
+	UVS_TCP_ESTABLISHED,
+	UVS_TCP_SYN_SENT,
+	UVS_TCP_SYN_RECV,
+	UVS_TCP_FIN_WAIT,
+	UVS_TCP_TIME_WAIT,
+	UVS_TCP_CLOSE,
+	UVS_TCP_CLOSE_WAIT,
+	UVS_TCP_LAST_ACK,
+	UVS_TCP_LISTEN,
+	UVS_TCP_SYNACK,
+	UVS_TCP_NSTATES,
+	UVS_UDP_NORMAL = UVS_TCP_NSTATES,	/* the one UDP state */
+	UVS_CONN_NSTATES
+};
+
+/* conn->flags */
+#define UVS_CONN_F_INACTIVE	0x0001	/* counted in dest->inactconns */
+
+struct uvs_conn {
+	uint32_t	 caddr, vaddr;	/* network order */
+	uint16_t	 cport, vport;	/* network order */
+	uint8_t		 proto;
+	uint8_t		 state;		/* enum uvs_tcp_state */
+	uint16_t	 flags;
+	uint32_t	 hnext;		/* hash chain, index + 1, 0 ends */
+	uint32_t	 tnext, tprev;	/* timer slot list, index + 1 */
+	uint32_t	 expires;	/* table clock, seconds */
+	struct uvs_dest	*dest;
+};
+
+/* Timeouts per state, seconds; --set changes ESTABLISHED, FIN_WAIT, UDP. */
+struct uvs_timeouts {
+	uint32_t	 t[UVS_CONN_NSTATES];
+};
+
+struct uvs_conn_table {
+	struct uvs_conn		*conns;
+	uint32_t		*buckets;	/* index + 1, 0 = empty */
+	uint32_t		*wheel;		/* slot heads, index + 1 */
+	uint32_t		 capacity;
+	uint32_t		 nbuckets;	/* power of two */
+	uint32_t		 count;
+	uint32_t		 free_head;	/* free list via hnext */
+	uint32_t		 clock;		/* last second processed */
+	uint32_t		 hash_seed;
+	struct uvs_timeouts	 timeouts;
+};
+
+/* Fills in IPVS's default timeouts (900/120/300 ...). */
+void		 uvs_timeouts_default(struct uvs_timeouts *to);
+
+/*
+ * Allocates room for capacity flows. now is the table clock's start.
+ * Returns 0 or -ENOMEM / -EINVAL.
+ */
+int		 uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity,
+		    uint32_t now, uint32_t seed);
+void		 uvs_conn_free(struct uvs_conn_table *t);
+
+/* Returns the flow's entry or NULL. Does not look at expiry. */
+struct uvs_conn	*uvs_conn_lookup(const struct uvs_conn_table *t,
+		    const struct uvs_flow *f);
+
+/*
+ * Inserts a new flow bound to dest, in state NONE, counted inactive as
+ * IPVS counts a new connection. Returns NULL when the table is full.
+ */
+struct uvs_conn	*uvs_conn_insert(struct uvs_conn_table *t,
+		    const struct uvs_flow *f, struct uvs_dest *dest,
+		    uint32_t now);
+
+/*
+ * Feeds one inbound packet to the flow's state machine (IPVS's
+ * INPUT-ONLY table for TCP), moves the dest's active/inactive counts
+ * and re-arms the expiry. tcp_flags are the header's flag byte.
+ */
+void		 uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
+		    uint8_t tcp_flags, uint32_t now);
+
+/* Removes c now, fixing its dest's counters. */
+void		 uvs_conn_remove(struct uvs_conn_table *t, struct uvs_conn *c);
+
+/* Expires every flow whose time has come. Returns how many went. */
+uint32_t	 uvs_conn_expire(struct uvs_conn_table *t, uint32_t now);
+
+/* Removes every flow bound to dest (or every flow if dest is NULL). */
+uint32_t	 uvs_conn_flush_dest(struct uvs_conn_table *t,
+		    const struct uvs_dest *dest);
+
+/* Index of c in the table, for iteration by callers. */
+static inline uint32_t
+uvs_conn_index(const struct uvs_conn_table *t, const struct uvs_conn *c)
+{
+	return (uint32_t)(c - t->conns);
+}
+
+/* Is the entry at index i a live flow? (free entries have proto 0) */
+static inline int
+uvs_conn_live(const struct uvs_conn_table *t, uint32_t i)
+{
+	return t->conns[i].proto != 0;
+}
+
+/* IPVS's state name, as /proc/net/ip_vs_conn and ipvsadm -L -c show it. */
+const char	*uvs_conn_state_name(uint8_t proto, uint8_t state);
+
+/* Next TCP state for a packet with tcp_flags in state s (INPUT-ONLY). */
+uint8_t		 uvs_tcp_next_state(uint8_t s, uint8_t tcp_flags);
+/* Does IPVS count state s as active (tcp_state_active_table)? */
+int		 uvs_tcp_state_active(uint8_t s);
+
+#endif

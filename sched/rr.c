@@ -1,0 +1,80 @@
+/*
+ * Round robin (IPVS ip_vs_rr.c): walk the dests in order from the one
+ * after the last pick; take the first usable one. When the last pick is
+ * removed, the walk goes on from where it stood, as IPVS's does.
+ */
+#include <stdlib.h>
+
+#include "sched.h"
+
+struct rr_state {
+	struct uvs_dest	*last;	/* last pick, NULL = start of the list */
+	int		 pos;	/* its index when picked */
+};
+
+static int
+rr_init(struct uvs_svc *svc)
+{
+	struct rr_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -1;
+	st->pos = -1;
+	svc->sched_data = st;
+	return 0;
+}
+
+static void
+rr_done(void *data)
+{
+	free(data);
+}
+
+static int
+rr_update(struct uvs_svc *svc)
+{
+	struct rr_state *st = svc->sched_data;
+	unsigned i;
+
+	for (i = 0; st->last && i < svc->ndests; i++) {
+		if (svc->dests[i] == st->last) {
+			st->pos = (int)i;
+			return 0;
+		}
+	}
+	if (st->last) {
+		/* last pick was removed: its successor took its index */
+		st->last = NULL;
+		st->pos--;
+	}
+	if (st->pos >= (int)svc->ndests)
+		st->pos = (int)svc->ndests - 1;
+	return 0;
+}
+
+static struct uvs_dest *
+rr_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
+{
+	struct rr_state *st = svc->sched_data;
+	unsigned n = svc->ndests, k;
+	int pos = st->pos;
+
+	(void)flow;
+	for (k = 0; k < n; k++) {
+		pos = (pos + 1) % (int)n;
+		if (uvs_dest_usable(svc->dests[pos])) {
+			st->pos = pos;
+			st->last = svc->dests[pos];
+			return st->last;
+		}
+	}
+	return NULL;
+}
+
+const struct uvs_sched_ops uvs_sched_rr = {
+	.name = "rr",
+	.init = rr_init,
+	.done = rr_done,
+	.update = rr_update,
+	.schedule = rr_schedule,
+};

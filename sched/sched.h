@@ -1,0 +1,159 @@
+/*
+ * sched/ public header: virtual services, their real servers (dests),
+ * the scheduler interface and the connection table.
+ *
+ * This layer is pure: no I/O, no sockets, no allocation on the per-packet
+ * path. Addresses and ports are kept in network byte order, as on the wire,
+ * so the forwarding path never converts them.
+ */
+#ifndef UVS_SCHED_H
+#define UVS_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UVS_SCHED_NAME_MAX	16	/* IP_VS_SCHEDNAME_MAXLEN */
+
+/* dest->flags */
+#define UVS_DEST_F_OVERLOAD	0x0001	/* over u-threshold: no new flows */
+#define UVS_DEST_F_NOHWADDR	0x0002	/* link-layer address not known yet */
+
+struct uvs_svc;
+
+struct uvs_dest {
+	uint32_t	 addr;		/* network order */
+	uint16_t	 port;		/* network order */
+	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer */
+	int		 weight;	/* 0..65535, 0 = quiescent */
+	uint32_t	 flags;
+	uint32_t	 activeconns;
+	uint32_t	 inactconns;
+	uint32_t	 persistconns;
+	uint32_t	 u_threshold;
+	uint32_t	 l_threshold;
+	uint64_t	 conns;		/* connections scheduled here */
+	uint64_t	 inpkts;
+	uint64_t	 inbytes;
+	struct uvs_svc	*svc;
+};
+
+/*
+ * The key the scheduler may look at: enough for hashing schedulers
+ * (sh, dh, mh) without exposing the parsed frame.
+ */
+struct uvs_flow {
+	uint8_t		 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t	 caddr, vaddr;	/* network order */
+	uint16_t	 cport, vport;	/* network order */
+};
+
+/*
+ * A scheduler, after IPVS's struct ip_vs_scheduler. init sets up
+ * svc->sched_data and done frees what init made; update is called
+ * whenever the dest set, a weight or a dest's flags changed; schedule
+ * picks a dest for a new flow or returns NULL.
+ */
+struct uvs_sched_ops {
+	const char	 *name;
+	int		(*init)(struct uvs_svc *svc);
+	void		(*done)(void *sched_data);
+	int		(*update)(struct uvs_svc *svc);
+	struct uvs_dest	*(*schedule)(struct uvs_svc *svc,
+			    const struct uvs_flow *flow);
+};
+
+struct uvs_svc {
+	uint8_t				 proto;
+	uint32_t			 addr;	/* VIP, network order */
+	uint16_t			 port;	/* network order */
+	uint32_t			 flags;
+	uint32_t			 timeout;	/* persistence, seconds */
+	uint32_t			 netmask;	/* network order */
+	const struct uvs_sched_ops	*sched;
+	void				*sched_data;
+	struct uvs_dest			**dests;	/* in insertion order */
+	unsigned			 ndests;
+	unsigned			 cap;
+	uint64_t			 conns, inpkts, inbytes;
+};
+
+/*
+ * Scheduler registry (registry.c). Returns NULL for an unknown name.
+ */
+const struct uvs_sched_ops *uvs_sched_find(const char *name);
+/* Fills names[] with up to max registered names; returns the count. */
+size_t uvs_sched_names(const char **names, size_t max);
+
+/*
+ * A dest is usable for a new flow when it has weight and is neither
+ * overloaded nor unreachable on the link (IPVS checks OVERLOAD + weight).
+ */
+static inline int
+uvs_dest_usable(const struct uvs_dest *d)
+{
+	return d->weight > 0 &&
+	    !(d->flags & (UVS_DEST_F_OVERLOAD | UVS_DEST_F_NOHWADDR));
+}
+
+/* IPVS's ip_vs_dest_conn_overhead(): active conns cost 256 inactive ones. */
+static inline uint32_t
+uvs_dest_overhead(const struct uvs_dest *d)
+{
+	return (d->activeconns << 8) + d->inactconns;
+}
+
+/*
+ * Service table (svc.c): the set of virtual services and their dests.
+ * Control-path only: these calls may allocate. Errors are -errno:
+ * -EEXIST duplicate, -ESRCH no such service, -ENOENT no such dest or
+ * scheduler, -ENOMEM, -EINVAL bad argument.
+ */
+struct uvs_svc_table {
+	struct uvs_svc	**svcs;
+	unsigned	  nsvcs;
+	unsigned	  cap;
+};
+
+struct uvs_svc_conf {
+	uint8_t		 proto;
+	uint32_t	 addr;
+	uint16_t	 port;
+	char		 sched[UVS_SCHED_NAME_MAX];
+	uint32_t	 flags;
+	uint32_t	 timeout;
+	uint32_t	 netmask;
+};
+
+struct uvs_dest_conf {
+	uint32_t	 addr;
+	uint16_t	 port;
+	int		 weight;
+	uint32_t	 u_threshold;
+	uint32_t	 l_threshold;
+};
+
+void		 uvs_svc_table_init(struct uvs_svc_table *t);
+/* Frees every service and dest; the conn table must be flushed first. */
+void		 uvs_svc_table_free(struct uvs_svc_table *t);
+struct uvs_svc	*uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto,
+		    uint32_t addr, uint16_t port);
+/* Is addr the VIP of any service? */
+int		 uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr);
+int		 uvs_svc_add(struct uvs_svc_table *t,
+		    const struct uvs_svc_conf *c);
+int		 uvs_svc_edit(struct uvs_svc_table *t,
+		    const struct uvs_svc_conf *c);
+/* Unlinks svc from the table and frees it with its dests. */
+void		 uvs_svc_del(struct uvs_svc_table *t, struct uvs_svc *svc);
+struct uvs_dest	*uvs_dest_find(const struct uvs_svc *svc, uint32_t addr,
+		    uint16_t port);
+int		 uvs_dest_add(struct uvs_svc *svc,
+		    const struct uvs_dest_conf *c);
+int		 uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
+		    const struct uvs_dest_conf *c);
+/* Unlinks and frees d; the caller has removed its connections. */
+void		 uvs_dest_del(struct uvs_svc *svc, struct uvs_dest *d);
+/* Re-runs the scheduler's update after a dest's flags changed. */
+void		 uvs_svc_changed(struct uvs_svc *svc);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * Virtual services and their real servers. Control path only: every call
+ * here may allocate, and none runs per packet. Dests keep their insertion
+ * order, because IPVS's rr and wrr walk the list in that order and users
+ * expect the same picks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched.h"
+
+void
+uvs_svc_table_init(struct uvs_svc_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void
+svc_free(struct uvs_svc *svc)
+{
+	unsigned i;
+
+	if (svc->sched && svc->sched->done)
+		svc->sched->done(svc->sched_data);
+	for (i = 0; i < svc->ndests; i++)
+		free(svc->dests[i]);
+	free(svc->dests);
+	free(svc);
+}
+
+void
+uvs_svc_table_free(struct uvs_svc_table *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nsvcs; i++)
+		svc_free(t->svcs[i]);
+	free(t->svcs);
+	memset(t, 0, sizeof(*t));
+}
+
+struct uvs_svc *
+uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto, uint32_t addr,
+    uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nsvcs; i++) {
+		struct uvs_svc *s = t->svcs[i];
+
+		if (s->addr == addr && s->port == port && s->proto == proto)
+			return s;
+	}
+	return NULL;
+}
+
+int
+uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nsvcs; i++)
+		if (t->svcs[i]->addr == addr)
+			return 1;
+	return 0;
+}
+
+/* Grows an array of pointers to hold one more; 0 or -ENOMEM. */
+static int
+grow(void ***arr, unsigned n, unsigned *cap)
+{
+	void **p;
+	unsigned ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 4;
+	p = realloc(*arr, ncap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+int
+uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
+{
+	const struct uvs_sched_ops *ops;
+	struct uvs_svc *svc;
+
+	if (c->proto == 0)
+		return -EINVAL;
+	if (uvs_svc_find(t, c->proto, c->addr, c->port))
+		return -EEXIST;
+	if (!(ops = uvs_sched_find(c->sched)))
+		return -ENOENT;
+	if (grow((void ***)&t->svcs, t->nsvcs, &t->cap) < 0)
+		return -ENOMEM;
+	if (!(svc = calloc(1, sizeof(*svc))))
+		return -ENOMEM;
+	svc->proto = c->proto;
+	svc->addr = c->addr;
+	svc->port = c->port;
+	svc->flags = c->flags;
+	svc->timeout = c->timeout;
+	svc->netmask = c->netmask;
+	svc->sched = ops;
+	if (ops->init && ops->init(svc) < 0) {
+		free(svc);
+		return -ENOMEM;
+	}
+	t->svcs[t->nsvcs++] = svc;
+	return 0;
+}
+
+int
+uvs_svc_edit(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
+{
+	const struct uvs_sched_ops *ops;
+	struct uvs_svc *svc;
+
+	if (!(svc = uvs_svc_find(t, c->proto, c->addr, c->port)))
+		return -ESRCH;
+	if (!(ops = uvs_sched_find(c->sched)))
+		return -ENOENT;
+	if (ops != svc->sched) {
+		const struct uvs_sched_ops *old = svc->sched;
+		void *old_data = svc->sched_data;
+
+		svc->sched = ops;
+		svc->sched_data = NULL;
+		if (ops->init && ops->init(svc) < 0) {
+			svc->sched = old;
+			svc->sched_data = old_data;
+			return -ENOMEM;
+		}
+		if (old->done)
+			old->done(old_data);
+	}
+	svc->flags = c->flags;
+	svc->timeout = c->timeout;
+	svc->netmask = c->netmask;
+	return 0;
+}
+
+void
+uvs_svc_del(struct uvs_svc_table *t, struct uvs_svc *svc)
+{
+	unsigned i;
+
+	for (i = 0; i < t->nsvcs; i++) {
+		if (t->svcs[i] == svc) {
+			memmove(&t->svcs[i], &t->svcs[i + 1],
+			    (t->nsvcs - i - 1) * sizeof(*t->svcs));
+			t->nsvcs--;
+			break;
+		}
+	}
+	svc_free(svc);
+}
+
+struct uvs_dest *
+uvs_dest_find(const struct uvs_svc *svc, uint32_t addr, uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < svc->ndests; i++)
+		if (svc->dests[i]->addr == addr && svc->dests[i]->port == port)
+			return svc->dests[i];
+	return NULL;
+}
+
+void
+uvs_svc_changed(struct uvs_svc *svc)
+{
+	if (svc->sched->update)
+		svc->sched->update(svc);
+}
+
+static int
+dest_conf_valid(const struct uvs_dest_conf *c)
+{
+	return c->weight >= 0 && c->weight <= 65535;
+}
+
+int
+uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
+{
+	struct uvs_dest *d;
+
+	if (!dest_conf_valid(c))
+		return -EINVAL;
+	if (uvs_dest_find(svc, c->addr, c->port))
+		return -EEXIST;
+	if (grow((void ***)&svc->dests, svc->ndests, &svc->cap) < 0)
+		return -ENOMEM;
+	if (!(d = calloc(1, sizeof(*d))))
+		return -ENOMEM;
+	d->addr = c->addr;
+	d->port = c->port;
+	d->weight = c->weight;
+	d->u_threshold = c->u_threshold;
+	d->l_threshold = c->l_threshold;
+	d->svc = svc;
+	svc->dests[svc->ndests++] = d;
+	uvs_svc_changed(svc);
+	return 0;
+}
+
+int
+uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
+    const struct uvs_dest_conf *c)
+{
+	if (!dest_conf_valid(c))
+		return -EINVAL;
+	d->weight = c->weight;
+	d->u_threshold = c->u_threshold;
+	d->l_threshold = c->l_threshold;
+	uvs_svc_changed(svc);
+	return 0;
+}
+
+void
+uvs_dest_del(struct uvs_svc *svc, struct uvs_dest *d)
+{
+	unsigned i;
+
+	for (i = 0; i < svc->ndests; i++) {
+		if (svc->dests[i] == d) {
+			memmove(&svc->dests[i], &svc->dests[i + 1],
+			    (svc->ndests - i - 1) * sizeof(*svc->dests));
+			svc->ndests--;
+			break;
+		}
+	}
+	free(d);
+	uvs_svc_changed(svc);
+}
