@@ -7,14 +7,14 @@
 CC      ?= cc
 B       ?= build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -I. -MMD -MP
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -I. -MMD -MP
 LDLIBS_PCAP = -lpcap
 LDLIBS_NET  = -lnet
 LDLIBS_MNL  = -lmnl
 
 SCHED_SRC = sched/svc.c sched/registry.c sched/conn.c sched/tcp_state.c \
             sched/rr.c sched/wrr.c sched/lc.c sched/wlc.c
-FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c \
+FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c \
             fwd/forward.c fwd/ctl.c fwd/ctlmsg.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c

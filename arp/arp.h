@@ -1,0 +1,60 @@
+/*
+ * arp/ public header for the director: ARP frames it sends (built with
+ * libnet) and the kernel's neighbour table (rtnetlink via libmnl), from
+ * which it learns the real servers' MAC addresses.
+ */
+#ifndef UVS_ARP_H
+#define UVS_ARP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UVS_ARP_FRAME_LEN	42	/* Ethernet + ARP for IPv4 */
+
+/*
+ * Builds an ARP frame with libnet: op (ARPOP_REQUEST/REPLY), Ethernet
+ * destination eth_dst, sender (sha, spa), target (tha, tpa). ifname is
+ * the device libnet is opened on. Returns 0, or -1 with err filled in.
+ */
+int	uvs_arp_build(const char *ifname, uint16_t op, const uint8_t eth_dst[6],
+	    const uint8_t sha[6], uint32_t spa, const uint8_t tha[6],
+	    uint32_t tpa, uint8_t out[UVS_ARP_FRAME_LEN], char *err,
+	    size_t errlen);
+
+/*
+ * Turns a reply template (built once with uvs_arp_build) into the answer
+ * to one request: "spa is-at <template's sha>", sent to tha/tpa.
+ */
+void	uvs_arp_reply_fill(uint8_t frame[UVS_ARP_FRAME_LEN], uint32_t spa,
+	    const uint8_t tha[6], uint32_t tpa);
+
+/* Link facts from rtnetlink: ifindex, MAC, MTU of ifname. 0 or -errno. */
+int	uvs_link_get(const char *ifname, int *ifindex, uint8_t mac[6]);
+
+/* What a neighbour message says about an address. */
+enum uvs_neigh_event {
+	UVS_NEIGH_VALID,	/* mac is usable */
+	UVS_NEIGH_FAILED,	/* resolution failed: do not send there */
+	UVS_NEIGH_GONE,		/* entry removed: mac may still be right */
+};
+
+typedef void (*uvs_neigh_cb)(void *arg, uint32_t addr,
+    enum uvs_neigh_event ev, const uint8_t *mac);
+
+struct uvs_nl;
+
+/* A non-blocking rtnetlink socket subscribed to neighbour events. */
+struct uvs_nl	*uvs_nl_open(int ifindex);
+void		 uvs_nl_close(struct uvs_nl *nl);
+int		 uvs_nl_fd(const struct uvs_nl *nl);
+/* Asks the kernel to resolve addr (NTF_USE), or re-probe a stale entry. */
+int		 uvs_nl_resolve(struct uvs_nl *nl, uint32_t addr);
+/* Asks for the whole IPv4 neighbour table; answers come via uvs_nl_read. */
+int		 uvs_nl_dump(struct uvs_nl *nl);
+/*
+ * Reads every waiting message and calls cb for each neighbour on our
+ * interface. Returns 0, or -errno (-ENOBUFS: events were lost, dump again).
+ */
+int		 uvs_nl_read(struct uvs_nl *nl, uvs_neigh_cb cb, void *arg);
+
+#endif

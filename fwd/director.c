@@ -1,0 +1,346 @@
+/*
+ * Control-path operations of the director. Each keeps the forwarding
+ * state, the capture filter and the neighbour knowledge consistent: the
+ * filter always passes exactly the current VIPs, a dest is usable only
+ * once the kernel has told us its MAC, and removing a dest removes its
+ * flows at once (IPVS's expire_nodest_conn), so no flow ever points at
+ * freed memory.
+ */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arp/addr.h"
+#include "director.h"
+#include "filter.h"
+
+#define NEIGH_REFRESH_S	15	/* re-probe dests' MACs this often */
+
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t zero_mac[6];
+
+int
+uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
+    uint32_t now, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->cap.fd = -1;
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	uvs_svc_table_init(&d->fw.svcs);
+	if ((rc = uvs_link_get(ifname, &d->ifindex, d->fw.mac)) < 0) {
+		snprintf(err, errlen, "interface %s: %s", ifname, strerror(-rc));
+		return rc;
+	}
+	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now,
+	    (uint32_t)random())) < 0) {
+		snprintf(err, errlen, "connection table of %u: %s", conn_max,
+		    strerror(-rc));
+		return rc;
+	}
+	/* the reply template: only target fields change per request */
+	if (uvs_arp_build(ifname, ARPOP_REPLY, bcast, d->fw.mac, 0, zero_mac,
+	    0, d->fw.arp_reply, err, errlen) < 0)
+		return -EINVAL;
+	if ((rc = uvs_capture_open(&d->cap, d->ifindex)) < 0) {
+		snprintf(err, errlen, "packet socket on %s: %s", ifname,
+		    strerror(-rc));
+		return rc;
+	}
+	if (!(d->nl = uvs_nl_open(d->ifindex))) {
+		rc = -errno;
+		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
+		return rc;
+	}
+	d->last_refresh = now;
+	return 0;
+}
+
+void
+uvs_dir_free(struct uvs_director *d)
+{
+	uvs_conn_free(&d->fw.conns);
+	uvs_svc_table_free(&d->fw.svcs);
+	uvs_capture_close(&d->cap);
+	uvs_nl_close(d->nl);
+	d->nl = NULL;
+}
+
+/* Points the capture filter at exactly the current VIPs. */
+static int
+refilter(struct uvs_director *d, char *err, size_t errlen)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	struct sock_fprog prog;
+	uint32_t *vips;
+	size_t n = 0;
+	unsigned i;
+	int rc;
+
+	if (!(vips = calloc(t->nsvcs + 1, sizeof(*vips))))
+		return -ENOMEM;
+	for (i = 0; i < t->nsvcs; i++) {
+		size_t k;
+
+		for (k = 0; k < n && vips[k] != t->svcs[i]->addr; k++)
+			;
+		if (k == n)
+			vips[n++] = t->svcs[i]->addr;
+	}
+	rc = uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen);
+	free(vips);
+	if (rc < 0)
+		return -EINVAL;
+	rc = uvs_capture_set_filter(&d->cap, &prog);
+	if (rc < 0)
+		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
+	free(prog.filter);
+	return rc;
+}
+
+/* Tells the segment the VIP now lives at our MAC (gratuitous ARP). */
+static void
+announce_vip(struct uvs_director *d, uint32_t vip)
+{
+	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+	char err[128];
+
+	if (uvs_arp_build(d->ifname, ARPOP_REQUEST, bcast, d->fw.mac, vip,
+	    zero_mac, vip, buf + UVS_VNET_HLEN, err, sizeof(err)) == 0)
+		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
+}
+
+int
+uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
+    char *err, size_t errlen)
+{
+	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE] = "?";
+	int new_vip = !uvs_svc_is_vip(&d->fw.svcs, c->addr);
+	int rc;
+
+	inet_ntop(AF_INET, &c->addr, a, sizeof(a));
+	if ((rc = uvs_addr_lookup(c->addr, NULL)) > 0) {
+		if_indextoname((unsigned)rc, ifn);
+		snprintf(err, errlen, "VIP %s is on kernel interface %s: the "
+		    "kernel would answer for it; remove it (ip addr del "
+		    "%s/32 dev %s)", a, ifn, a, ifn);
+		return -EADDRINUSE;
+	}
+	if ((rc = uvs_svc_add(&d->fw.svcs, c)) < 0) {
+		snprintf(err, errlen, "%s", rc == -EEXIST ?
+		    "Service already exists" : rc == -ENOENT ?
+		    "Scheduler not found" : strerror(-rc));
+		return rc;
+	}
+	if (new_vip) {
+		if ((rc = refilter(d, err, errlen)) < 0) {
+			uvs_svc_del(&d->fw.svcs, uvs_svc_find(&d->fw.svcs,
+			    c->proto, c->addr, c->port));
+			return rc;
+		}
+		announce_vip(d, c->addr);
+	}
+	return 0;
+}
+
+int
+uvs_dir_edit_service(struct uvs_director *d, const struct uvs_svc_conf *c,
+    char *err, size_t errlen)
+{
+	int rc = uvs_svc_edit(&d->fw.svcs, c);
+
+	if (rc < 0)
+		snprintf(err, errlen, "%s", rc == -ESRCH ? "No such service" :
+		    rc == -ENOENT ? "Scheduler not found" : strerror(-rc));
+	return rc;
+}
+
+int
+uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
+    uint16_t port, char *err, size_t errlen)
+{
+	struct uvs_svc *svc = uvs_svc_find(&d->fw.svcs, proto, addr, port);
+	unsigned i;
+
+	if (!svc) {
+		snprintf(err, errlen, "No such service");
+		return -ESRCH;
+	}
+	for (i = 0; i < svc->ndests; i++)
+		uvs_conn_flush_dest(&d->fw.conns, svc->dests[i]);
+	uvs_svc_del(&d->fw.svcs, svc);
+	if (!uvs_svc_is_vip(&d->fw.svcs, addr))
+		return refilter(d, err, errlen);
+	return 0;
+}
+
+/* A MAC we already know for addr from another service's dest. */
+static const struct uvs_dest *
+known_dest(const struct uvs_director *d, uint32_t addr)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+
+			if (x->addr == addr &&
+			    !(x->flags & UVS_DEST_F_NOHWADDR))
+				return x;
+		}
+	return NULL;
+}
+
+int
+uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
+    const struct uvs_dest_conf *c, char *err, size_t errlen)
+{
+	const struct uvs_dest *known = known_dest(d, c->addr);
+	struct uvs_dest *dest;
+	int rc;
+
+	if ((rc = uvs_dest_add(svc, c)) < 0) {
+		snprintf(err, errlen, "%s", rc == -EEXIST ?
+		    "Destination already exists" : strerror(-rc));
+		return rc;
+	}
+	dest = uvs_dest_find(svc, c->addr, c->port);
+	if (known) {
+		memcpy(dest->hwaddr, known->hwaddr, 6);
+	} else {
+		dest->flags |= UVS_DEST_F_NOHWADDR;
+		(void)uvs_nl_resolve(d->nl, c->addr);
+		(void)uvs_nl_dump(d->nl);
+	}
+	uvs_svc_changed(svc);
+	return 0;
+}
+
+int
+uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
+    const struct uvs_dest_conf *c, char *err, size_t errlen)
+{
+	struct uvs_dest *dest = uvs_dest_find(svc, c->addr, c->port);
+	int rc;
+
+	(void)d;
+	if (!dest) {
+		snprintf(err, errlen, "No such destination");
+		return -ENOENT;
+	}
+	if ((rc = uvs_dest_edit(svc, dest, c)) < 0)
+		snprintf(err, errlen, "%s", strerror(-rc));
+	return rc;
+}
+
+int
+uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
+    uint16_t port, char *err, size_t errlen)
+{
+	struct uvs_dest *dest = uvs_dest_find(svc, addr, port);
+
+	if (!dest) {
+		snprintf(err, errlen, "No such destination");
+		return -ENOENT;
+	}
+	uvs_conn_flush_dest(&d->fw.conns, dest);
+	uvs_dest_del(svc, dest);
+	return 0;
+}
+
+void
+uvs_dir_clear(struct uvs_director *d)
+{
+	char err[128];
+
+	uvs_conn_flush_dest(&d->fw.conns, NULL);
+	uvs_svc_table_free(&d->fw.svcs);
+	uvs_svc_table_init(&d->fw.svcs);
+	(void)refilter(d, err, sizeof(err));
+}
+
+/* The kernel's news about one neighbour, applied to every dest there. */
+static void
+neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
+    const uint8_t *mac)
+{
+	struct uvs_director *d = arg;
+	struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++) {
+		struct uvs_svc *svc = t->svcs[i];
+		int changed = 0;
+
+		for (k = 0; k < svc->ndests; k++) {
+			struct uvs_dest *dest = svc->dests[k];
+
+			if (dest->addr != addr)
+				continue;
+			if (ev == UVS_NEIGH_VALID) {
+				memcpy(dest->hwaddr, mac, 6);
+				changed |= dest->flags & UVS_DEST_F_NOHWADDR;
+				dest->flags &= ~UVS_DEST_F_NOHWADDR;
+			} else if (ev == UVS_NEIGH_FAILED) {
+				changed |= !(dest->flags & UVS_DEST_F_NOHWADDR);
+				dest->flags |= UVS_DEST_F_NOHWADDR;
+			}
+		}
+		if (changed)
+			uvs_svc_changed(svc);
+	}
+	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
+	if (ev == UVS_NEIGH_GONE && known_dest(d, addr))
+		(void)uvs_nl_resolve(d->nl, addr);
+}
+
+int
+uvs_dir_neigh_input(struct uvs_director *d)
+{
+	int rc = uvs_nl_read(d->nl, neigh_news, d);
+
+	if (rc == -ENOBUFS)	/* events lost: ask for the whole table */
+		rc = uvs_nl_dump(d->nl);
+	return rc;
+}
+
+/* Asks the kernel to (re)confirm every dest's MAC. */
+static void
+refresh_neighbours(struct uvs_director *d)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++)
+			(void)uvs_nl_resolve(d->nl, t->svcs[i]->dests[k]->addr);
+}
+
+void
+uvs_dir_tick(struct uvs_director *d, uint32_t now)
+{
+	uvs_conn_expire(&d->fw.conns, now);
+	if (now - d->last_refresh >= NEIGH_REFRESH_S ||
+	    uvs_dir_unresolved(d)) {
+		refresh_neighbours(d);
+		d->last_refresh = now;
+	}
+}
+
+unsigned
+uvs_dir_unresolved(const struct uvs_director *d)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k, n = 0;
+
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++)
+			n += !!(t->svcs[i]->dests[k]->flags &
+			    UVS_DEST_F_NOHWADDR);
+	return n;
+}

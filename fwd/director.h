@@ -1,0 +1,61 @@
+/*
+ * The director: the forwarding state plus the sockets that feed it, and
+ * the control operations that must touch several of them at once (a new
+ * VIP changes the capture filter and is announced by ARP; a new dest's MAC
+ * is asked of the kernel's neighbour table).
+ */
+#ifndef UVS_DIRECTOR_H
+#define UVS_DIRECTOR_H
+
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "forward.h"
+
+#define UVS_CONN_MAX_DEFAULT	1048576u
+
+struct uvs_director {
+	char			 ifname[IFNAMSIZ];
+	int			 ifindex;
+	struct uvs_fwd		 fw;
+	struct uvs_capture	 cap;
+	struct uvs_nl		*nl;
+	uint32_t		 last_refresh;	/* last neighbour re-probe */
+};
+
+/*
+ * Opens everything on ifname with a table of conn_max flows. Returns 0,
+ * or -errno with err describing what failed.
+ */
+int	uvs_dir_init(struct uvs_director *d, const char *ifname,
+	    uint32_t conn_max, uint32_t now, char *err, size_t errlen);
+void	uvs_dir_free(struct uvs_director *d);
+
+/*
+ * Control operations. Each returns 0 or -errno, and on error leaves the
+ * table as it was and writes a one-line reason into err.
+ */
+int	uvs_dir_add_service(struct uvs_director *d,
+	    const struct uvs_svc_conf *c, char *err, size_t errlen);
+int	uvs_dir_edit_service(struct uvs_director *d,
+	    const struct uvs_svc_conf *c, char *err, size_t errlen);
+int	uvs_dir_del_service(struct uvs_director *d, uint8_t proto,
+	    uint32_t addr, uint16_t port, char *err, size_t errlen);
+int	uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
+	    const struct uvs_dest_conf *c, char *err, size_t errlen);
+int	uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
+	    const struct uvs_dest_conf *c, char *err, size_t errlen);
+int	uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc,
+	    uint32_t addr, uint16_t port, char *err, size_t errlen);
+void	uvs_dir_clear(struct uvs_director *d);
+
+/* Reads neighbour news from the kernel; 0 or -errno. */
+int	uvs_dir_neigh_input(struct uvs_director *d);
+/* Once a second: expire flows, now and then re-probe dests' MACs. */
+void	uvs_dir_tick(struct uvs_director *d, uint32_t now);
+/* How many dests still wait for their MAC. */
+unsigned uvs_dir_unresolved(const struct uvs_director *d);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * Why a frame was not forwarded. Every frame uvsd reads ends up either
+ * forwarded, answered (ARP) or counted under exactly one of these.
+ */
+#ifndef UVS_DROP_H
+#define UVS_DROP_H
+
+enum uvs_drop {
+	UVS_DROP_NONE = 0,
+	/* parse.c: the frame itself is bad or not ours to forward */
+	UVS_DROP_RUNT,		/* shorter than an Ethernet header */
+	UVS_DROP_ETHERTYPE,	/* neither IPv4 nor ARP */
+	UVS_DROP_ARP_BAD,	/* ARP that is not Ethernet/IPv4 or is cut */
+	UVS_DROP_IP_SHORT,	/* less than a minimal IPv4 header */
+	UVS_DROP_IP_VERSION,	/* version is not 4 */
+	UVS_DROP_IP_IHL,	/* header length below 20 bytes */
+	UVS_DROP_IP_OPTIONS,	/* IP options present */
+	UVS_DROP_IP_LEN,	/* total length outside header..frame */
+	UVS_DROP_IP_CSUM,	/* header checksum wrong */
+	UVS_DROP_IP_FRAG,	/* a fragment */
+	UVS_DROP_IP_PROTO,	/* neither TCP nor UDP */
+	UVS_DROP_L4_SHORT,	/* TCP/UDP header cut short */
+	UVS_DROP_TCP_DOFF,	/* TCP data offset impossible */
+	UVS_DROP_UDP_LEN,	/* UDP length impossible */
+	/* forward.c: a good frame we cannot place */
+	UVS_DROP_NOT_VIP,	/* IPv4 to an address that is no VIP */
+	UVS_DROP_NO_SVC,	/* VIP, but no service on that proto:port */
+	UVS_DROP_TCP_NOSYN,	/* unknown TCP flow that does not start */
+	UVS_DROP_NO_DEST,	/* scheduler found no usable dest */
+	UVS_DROP_CONN_FULL,	/* connection table full */
+	UVS_DROP_DEST_NOHW,	/* dest's MAC is not known */
+	/* capture.c / uvsd.c */
+	UVS_DROP_TRUNC,		/* larger than the receive buffer */
+	UVS_DROP_NOT_HOST,	/* not addressed to our MAC */
+	UVS_DROP_SEND,		/* the kernel refused to send it */
+	UVS_DROP_MAX
+};
+
+/* Short name for counters ("runt", "ip_ihl", ...). */
+const char	*uvs_drop_name(enum uvs_drop d);
+
+#endif

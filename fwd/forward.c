@@ -1,0 +1,135 @@
+/*
+ * The director's decision for each frame, stage by stage in the order of
+ * DESIGN.md's picture. Only the Ethernet header is ever written: DR
+ * leaves the IP packet exactly as the client sent it, so the real server
+ * sees the client's address and answers it directly. Nothing here
+ * allocates or makes a system call.
+ */
+#include <net/ethernet.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "forward.h"
+
+static enum uvs_verdict
+drop(struct uvs_fwd *fw, enum uvs_drop why)
+{
+	fw->stats.drops[why]++;
+	return UVS_DROP;
+}
+
+/* Stage 2a: "who has VIP?" gets "VIP is-at <director MAC>". */
+static enum uvs_verdict
+answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
+{
+	if (pkt->arp_op != ARPOP_REQUEST ||
+	    !uvs_svc_is_vip(&fw->svcs, pkt->arp_tpa)) {
+		fw->stats.arp_ignored++;
+		return UVS_IGNORE;
+	}
+	uvs_arp_reply_fill(fw->arp_reply, pkt->arp_tpa, pkt->arp_sha,
+	    pkt->arp_spa);
+	fw->stats.arp_replies++;
+	return UVS_REPLY;
+}
+
+/* IPVS schedules a TCP flow only on a bare SYN (tcp_conn_schedule). */
+static int
+tcp_starts_flow(uint8_t flags)
+{
+	return (flags & (TH_SYN | TH_ACK | TH_FIN | TH_RST)) == TH_SYN;
+}
+
+/* Stage 3b: a flow we have not seen: pick a dest and remember it. */
+static struct uvs_conn *
+new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
+    enum uvs_drop *why)
+{
+	const struct uvs_flow *f = &pkt->flow;
+	struct uvs_svc *svc;
+	struct uvs_dest *dest;
+	struct uvs_conn *c;
+
+	svc = uvs_svc_find(&fw->svcs, f->proto, f->vaddr, f->vport);
+	if (!svc) {
+		*why = uvs_svc_is_vip(&fw->svcs, f->vaddr) ? UVS_DROP_NO_SVC :
+		    UVS_DROP_NOT_VIP;
+		return NULL;
+	}
+	if (f->proto == IPPROTO_TCP && !tcp_starts_flow(pkt->tcp_flags)) {
+		*why = UVS_DROP_TCP_NOSYN;
+		return NULL;
+	}
+	if (!(dest = svc->sched->schedule(svc, f))) {
+		*why = UVS_DROP_NO_DEST;
+		return NULL;
+	}
+	if (!(c = uvs_conn_insert(&fw->conns, f, dest, now))) {
+		*why = UVS_DROP_CONN_FULL;
+		return NULL;
+	}
+	fw->stats.conns_new++;
+	if (fw->on_new_conn)
+		fw->on_new_conn(fw->hook_arg, c);
+	return c;
+}
+
+/* Stage 3: find the flow, or create it; advance its state. */
+static struct uvs_conn *
+find_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
+    enum uvs_drop *why)
+{
+	struct uvs_conn *c = uvs_conn_lookup(&fw->conns, &pkt->flow);
+
+	if (!c && !(c = new_flow(fw, pkt, now, why)))
+		return NULL;
+	uvs_conn_update(&fw->conns, c, pkt->tcp_flags, now);
+	return c;
+}
+
+/* Stage 4: Ethernet destination = the real server, source = us. */
+static void
+rewrite(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_dest *d)
+{
+	memcpy(frame, d->hwaddr, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, fw->mac, ETH_ALEN);
+}
+
+static void
+count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
+{
+	d->inpkts++;
+	d->inbytes += ip_len;
+	d->svc->inpkts++;
+	d->svc->inbytes += ip_len;
+	fw->stats.fwd_frames++;
+	fw->stats.fwd_bytes += ip_len;
+}
+
+enum uvs_verdict
+uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
+{
+	struct uvs_pkt pkt;
+	struct uvs_conn *c;
+	enum uvs_drop why;
+
+	fw->stats.rx_frames++;
+	/* Stage 1: parse */
+	if ((why = uvs_parse_frame(frame, len, &pkt)) != UVS_DROP_NONE)
+		return drop(fw, why);
+	/* Stage 2: ARP */
+	if (pkt.kind == UVS_PKT_ARP)
+		return answer_arp(fw, &pkt);
+	/* Stage 3: flow */
+	if (!(c = find_flow(fw, &pkt, now, &why)))
+		return drop(fw, why);
+	/* Stage 4: is the dest reachable on the link? */
+	if (c->dest->flags & UVS_DEST_F_NOHWADDR)
+		return drop(fw, UVS_DROP_DEST_NOHW);
+	/* Stage 5: rewrite; the caller sends */
+	rewrite(fw, frame, c->dest);
+	count_forward(fw, c->dest, pkt.ip_len);
+	return UVS_FORWARD;
+}

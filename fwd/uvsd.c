@@ -1,0 +1,344 @@
+/*
+ * uvsd: the director of a user-space LVS-DR cluster. One thread, one
+ * loop: wait on the packet socket, the control socket and rtnetlink;
+ * drain up to a batch of frames per wake-up, each decided by forward.c
+ * and sent back out of the same link; once a second, expire flows.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "ctlmsg.h"
+#include "director.h"
+
+#define RX_BATCH	64	/* frames per wake-up before polling again */
+/* a GSO frame can be a whole 64 KiB IP packet plus headers */
+#define RX_BUF		(UVS_VNET_HLEN + 14 + 65536)
+
+static volatile sig_atomic_t stop_signal;
+
+struct uvsd_opts {
+	const char	*ifname;
+	const char	*socket;
+	uint32_t	 conn_max;
+	int		 verbose;
+};
+
+static void
+logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("uvsd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: uvsd -i IFACE [--socket PATH] [--conn-max N] [-v]\n"
+	    "  -i, --interface IFACE  capture and send on IFACE\n"
+	    "  --socket PATH          control socket (default $%s or %s)\n"
+	    "  --conn-max N           connection table capacity (default %u)\n"
+	    "  -v, --verbose          log ARP answers and every new flow\n",
+	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
+}
+
+static int
+parse_opts(int argc, char **argv, struct uvsd_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "conn-max", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	unsigned long n;
+	int ch;
+
+	o->socket = uvs_ctl_socket_path();
+	o->conn_max = UVS_CONN_MAX_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "i:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 'c':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || n == 0 || n > (1u << 30)) {
+				logmsg("--conn-max: '%s' is not a number in "
+				    "1..%u", optarg, 1u << 30);
+				return -1;
+			}
+			o->conn_max = (uint32_t)n;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		logmsg("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (!o->ifname) {
+		logmsg("-i IFACE is required");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * With forwarding on, the kernel would also route VIP traffic that
+ * reaches it; in this version the kernel must stay out of the way.
+ */
+static int
+check_kernel_forwarding(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "r");
+	int v = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	if (v) {
+		logmsg("net.ipv4.ip_forward is 1, so the kernel would forward "
+		    "VIP traffic beside uvsd; turn it off: sysctl -w "
+		    "net.ipv4.ip_forward=0");
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t
+clock_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void
+fmt_mac(const uint8_t *m, char *buf)
+{
+	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+	    m[4], m[5]);
+}
+
+static void
+log_new_conn(void *arg, const struct uvs_conn *c)
+{
+	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	char mac[18];
+
+	(void)arg;
+	inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
+	inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
+	inet_ntop(AF_INET, &c->dest->addr, ra, sizeof(ra));
+	fmt_mac(c->dest->hwaddr, mac);
+	logmsg("new %s %s:%u -> %s:%u: real server %s, frame rewritten to "
+	    "dst MAC %s", c->proto == IPPROTO_TCP ? "TCP" : "UDP", ca,
+	    ntohs(c->cport), va, ntohs(c->vport), ra, mac);
+}
+
+static void
+log_arp_reply(const struct uvs_director *d)
+{
+	const uint8_t *f = d->fw.arp_reply;
+	char spa[INET_ADDRSTRLEN], tpa[INET_ADDRSTRLEN], mac[18];
+
+	inet_ntop(AF_INET, f + 28, spa, sizeof(spa));
+	inet_ntop(AF_INET, f + 38, tpa, sizeof(tpa));
+	fmt_mac(d->fw.mac, mac);
+	logmsg("ARP who-has %s from %s: answered %s is-at %s", spa, tpa, spa,
+	    mac);
+}
+
+/* Sends the ARP reply forward.c prepared, behind an empty vnet header. */
+static void
+send_arp_reply(struct uvs_director *d, int verbose)
+{
+	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+
+	memcpy(buf + UVS_VNET_HLEN, d->fw.arp_reply, UVS_ARP_FRAME_LEN);
+	if (uvs_capture_send(&d->cap, buf, sizeof(buf)) < 0)
+		d->fw.stats.drops[UVS_DROP_SEND]++;
+	else if (verbose)
+		log_arp_reply(d);
+}
+
+/* One frame from the wire to its verdict, and out again if forwarded. */
+static void
+handle_frame(struct uvs_director *d, uint8_t *buf, size_t len, int pkttype,
+    uint32_t now, int verbose)
+{
+	uint8_t *frame = buf + UVS_VNET_HLEN;
+
+	if (len < UVS_VNET_HLEN) {
+		d->fw.stats.drops[UVS_DROP_RUNT]++;
+		return;
+	}
+	/* only frames sent to us (or ARP broadcasts) are ours to handle */
+	if (pkttype == PACKET_OTHERHOST) {
+		d->fw.stats.drops[UVS_DROP_NOT_HOST]++;
+		return;
+	}
+	switch (uvs_fwd_frame(&d->fw, frame, len - UVS_VNET_HLEN, now)) {
+	case UVS_FORWARD:
+		if (uvs_capture_send(&d->cap, buf, len) < 0)
+			d->fw.stats.drops[UVS_DROP_SEND]++;
+		break;
+	case UVS_REPLY:
+		send_arp_reply(d, verbose);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+drain_frames(struct uvs_director *d, uint8_t *buf, uint32_t now, int verbose)
+{
+	int i, pkttype = 0;
+	ssize_t n;
+
+	for (i = 0; i < RX_BATCH; i++) {
+		n = uvs_capture_recv(&d->cap, buf, RX_BUF, &pkttype);
+		if (n == 0)
+			return;
+		if (n == -EMSGSIZE) {
+			d->fw.stats.rx_frames++;
+			d->fw.stats.drops[UVS_DROP_TRUNC]++;
+			continue;
+		}
+		if (n < 0) {
+			logmsg("receive: %s", strerror((int)-n));
+			return;
+		}
+		handle_frame(d, buf, (size_t)n, pkttype, now, verbose);
+	}
+}
+
+static int
+run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
+{
+	struct pollfd pfd[3];
+	uint8_t *buf = malloc(RX_BUF);
+	uint32_t now = clock_seconds();
+
+	if (!buf) {
+		logmsg("out of memory");
+		return -1;
+	}
+	pfd[0] = (struct pollfd){ .fd = d->cap.fd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
+	while (!stop_signal) {
+		if (poll(pfd, 3, 1000) < 0 && errno != EINTR) {
+			logmsg("poll: %s", strerror(errno));
+			break;
+		}
+		if (clock_seconds() != now) {
+			now = clock_seconds();
+			uvs_dir_tick(d, now);
+		}
+		if (pfd[0].revents & POLLIN)
+			drain_frames(d, buf, now, verbose);
+		if (pfd[2].revents & POLLIN)
+			(void)uvs_dir_neigh_input(d);
+		if (pfd[1].revents & POLLIN)
+			uvs_ctl_serve(ctl, d);
+	}
+	free(buf);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct uvsd_opts o = { 0 };
+	struct uvs_director d;
+	struct uvs_ctl ctl;
+	char err[256];
+	int rc;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	if (check_kernel_forwarding() < 0)
+		return 1;
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (uvs_dir_init(&d, o.ifname, o.conn_max, clock_seconds(), err,
+	    sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (o.verbose)
+		d.fw.on_new_conn = log_new_conn;
+	if (uvs_ctl_open(&ctl, o.socket, err, sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (install_signals() < 0) {
+		logmsg("signals: %s", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	logmsg("director on %s, control socket %s, %u flows max", d.ifname,
+	    ctl.path, o.conn_max);
+	rc = run(&d, &ctl, o.verbose) < 0;
+	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
+out:
+	uvs_ctl_close(&ctl);
+	uvs_dir_free(&d);
+	return rc;
+}
