@@ -1,0 +1,175 @@
+# The namespace lab shared by the end-to-end tests and the demo.
+# Source it from bash. It builds, all inside network namespaces it names
+# with a prefix unique to the run (nothing touches the root namespace):
+#
+#   client 198.18.0.100 ─┐
+#   director 198.18.0.2 ─┼─ br0 (in its own namespace)
+#   rs1..rsN 198.18.0.11+┘    VIP 198.18.0.10 (RFC 2544 benchmark range)
+#
+# lab_down removes everything it made; callers set `trap lab_down EXIT`.
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=${B:-build}
+case $B in /*) ;; *) B=$LAB_ROOT/$B ;; esac
+LAB_P=${LAB_P:-uvs$$}
+LAB_DIR=$(mktemp -d "/tmp/$LAB_P.XXXXXX")
+LAB_PIDS=()
+VIP=198.18.0.10
+DIR_IP=198.18.0.2
+CLIENT_IP=198.18.0.100
+LAB_SOCK=$LAB_DIR/uvsd.sock
+LAB_NRS=0
+
+rs_ip() { echo "198.18.0.$((10 + $1))"; }
+lab_ns() { echo "$LAB_P-$1"; }
+lab_exec() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
+
+# One host: a namespace with loopback up and an eth0 on the bridge.
+lab_host() {
+	local name=$1 addr=$2 ns
+	ns=$(lab_ns "$name")
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	lab_exec "$name" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	lab_exec "$name" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$(lab_ns br)" link add "p-$name" type veth peer name eth0 \
+		netns "$ns"
+	ip -n "$(lab_ns br)" link set "p-$name" master br0 up
+	ip -n "$ns" addr add "$addr/24" dev eth0
+	ip -n "$ns" link set eth0 up
+}
+
+# lab_up N: bridge, client, director and N real servers.
+lab_up() {
+	local i
+	LAB_NRS=${1:-3}
+	ip netns add "$(lab_ns br)"
+	ip -n "$(lab_ns br)" link add br0 type bridge
+	ip -n "$(lab_ns br)" link set br0 up
+	lab_host c "$CLIENT_IP"
+	lab_host d "$DIR_IP"
+	for i in $(seq 1 "$LAB_NRS"); do
+		lab_host "rs$i" "$(rs_ip "$i")"
+	done
+}
+
+# Runs a command in a namespace in the background, remembering its PID.
+lab_bg() {
+	local name=$1 log=$2; shift 2
+	lab_exec "$name" "$@" >"$log" 2>&1 &
+	LAB_PIDS+=($!)
+}
+
+# Real server i: VIP on lo without ARP (uvs-rs), HTTP and UDP echo.
+lab_start_rs() {
+	local i=$1
+	lab_exec "rs$i" "$B/uvs-rs" --state "$LAB_DIR/rs$i.state" up "$VIP" \
+		>/dev/null
+	lab_bg "rs$i" "$LAB_DIR/rs$i.httpd.err" python3 \
+		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$i" --port 80 \
+		--log "$LAB_DIR/rs$i.access.log"
+	lab_bg "rs$i" "$LAB_DIR/rs$i.udp.err" python3 \
+		"$LAB_ROOT/tests/lab/udp_echo.py" --name "rs$i" --bind "$VIP" \
+		--port 9000
+}
+
+lab_start_all_rs() {
+	local i
+	for i in $(seq 1 "$LAB_NRS"); do lab_start_rs "$i"; done
+	for i in $(seq 1 "$LAB_NRS"); do lab_wait_port "rs$i" 80; done
+}
+
+# Waits (bounded, 5 s) until something listens on TCP port in a host.
+lab_wait_port() {
+	local name=$1 port=$2 n
+	for n in $(seq 50); do
+		lab_exec "$name" ss -Hltn "sport = :$port" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "lab: nothing listens on $name:$port" >&2
+	return 1
+}
+
+# uvsd on the director's eth0, logging to $LAB_DIR/uvsd.log.
+lab_start_uvsd() {
+	local n
+	lab_exec d "$B/uvsd" -i eth0 --socket "$LAB_SOCK" -v "$@" \
+		>"$LAB_DIR/uvsd.log" 2>&1 &
+	LAB_UVSD_PID=$!
+	LAB_PIDS+=("$LAB_UVSD_PID")
+	for n in $(seq 50); do
+		[ -S "$LAB_SOCK" ] && return 0
+		kill -0 "$LAB_UVSD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "lab: uvsd did not start:" >&2
+	cat "$LAB_DIR/uvsd.log" >&2
+	return 1
+}
+
+uvsadm() { lab_exec d env UVS_SOCKET="$LAB_SOCK" "$B/uvsadm" "$@"; }
+
+# The value of one uvsd counter (uvsadm --counters prints "name value").
+lab_counter() { uvsadm --counters | awk -v k="$1" '$1 == k { print $2 }'; }
+
+# Waits (bounded, 5 s) until uvsd knows every real server's MAC.
+lab_wait_resolved() {
+	local n
+	for n in $(seq 50); do
+		[ "$(lab_counter dests_unresolved)" = 0 ] && return 0
+		sleep 0.1
+	done
+	echo "lab: uvsd never learned every real server's MAC" >&2
+	return 1
+}
+
+# The classic recipe: one TCP service on VIP:80 over every real server.
+lab_service() {
+	local sched=${1:-rr} i
+	uvsadm -A -t "$VIP:80" -s "$sched"
+	for i in $(seq 1 "$LAB_NRS"); do
+		uvsadm -a -t "$VIP:80" -r "$(rs_ip "$i"):80" -g
+	done
+	lab_wait_resolved
+}
+
+lab_mac() { lab_exec "$1" cat /sys/class/net/eth0/address; }
+
+# arping from the client to an address; prints the MACs that answered.
+lab_arping() {
+	local target=$1 count=${2:-3}
+	if arping -V 2>&1 | grep -qi iputils; then
+		lab_exec c arping -I eth0 -c "$count" -w "$((count + 1))" "$target"
+	else
+		lab_exec c arping -i eth0 -c "$count" -w "$((count + 1))" "$target"
+	fi 2>/dev/null | grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' |
+		tr 'A-F' 'a-f' | sort -u
+}
+
+lab_down() {
+	local pid ns
+	for pid in "${LAB_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	LAB_PIDS=()
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB_P-"); do
+		ip netns del "$ns"
+	done
+	rm -rf "$LAB_DIR"
+}
+
+# Test reporting: "ok - x" / "not ok - x"; t_done exits non-zero on failure.
+T_FAILED=0
+t_ok() { echo "ok - $*"; }
+t_fail() { echo "not ok - $*"; T_FAILED=$((T_FAILED + 1)); }
+t_check() { local desc=$1; shift; if "$@"; then t_ok "$desc"; else t_fail "$desc"; fi; }
+t_need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: $(basename "$0") needs root (network namespaces)"
+		exit 77
+	fi
+}
+t_done() { [ "$T_FAILED" = 0 ]; }
