@@ -3,7 +3,8 @@
  * the expression; its bpf_insn layout is the kernel's sock_filter, so the
  * program is copied over as is. Keeping everything else out in the
  * kernel means uvsd never wakes up for the real servers' replies or for
- * other hosts' traffic.
+ * other hosts' traffic. IPv4 frames too short to name a destination pass,
+ * so that uvsd counts them as malformed instead of the kernel hiding them.
  */
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
@@ -44,8 +45,10 @@ filter_expr(char *buf, size_t size, const uint32_t *vips, size_t n,
 	off = (size_t)w;
 	if (put_hosts(buf, size, &off, "arp", vips, n) < 0)
 		return -1;
+	/* frames too short to hold an IP header are let in to be counted */
 	w = snprintf(buf + off, size - off,
-	    ")) or (ip and ether dst %02x:%02x:%02x:%02x:%02x:%02x and (",
+	    ")) or (ip and ether dst %02x:%02x:%02x:%02x:%02x:%02x and "
+	    "(less 33 or ",
 	    m[0], m[1], m[2], m[3], m[4], m[5]);
 	if (w < 0 || (size_t)w >= size - off)
 		return -1;
