@@ -166,6 +166,11 @@ T_FAILED=0
 t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $*"; T_FAILED=$((T_FAILED + 1)); }
 t_check() { local desc=$1; shift; if "$@"; then t_ok "$desc"; else t_fail "$desc"; fi; }
+# t_absent DESC REGEX FILE...: passes when no line matches.
+t_absent() {
+	local desc=$1 re=$2; shift 2
+	if grep -qE "$re" "$@"; then t_fail "$desc"; else t_ok "$desc"; fi
+}
 t_need_root() {
 	if [ "$(id -u)" != 0 ]; then
 		echo "SKIP: $(basename "$0") needs root (network namespaces)"

@@ -1,0 +1,40 @@
+#!/bin/bash
+# uvsadm against a running uvsd: bad input prints one line naming the
+# problem, exits non-zero and changes nothing (-L -n is unchanged).
+. "$(dirname "$0")/../lab/lab.sh"
+t_need_root
+trap lab_down EXIT
+lab_up 2
+lab_start_all_rs
+lab_start_uvsd || exit 1
+lab_service rr || exit 1
+uvsadm -L -n >"$LAB_DIR/ref"
+
+# bad: expected message regex, then the arguments
+bad() {
+	local re=$1 out rc; shift
+	out=$(uvsadm "$@" 2>&1); rc=$?
+	if [ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -qE "$re" <<<"$out" &&
+		uvsadm -L -n | cmp -s - "$LAB_DIR/ref"; then
+		t_ok "uvsadm $* -> exit $rc: $out"
+	else
+		t_fail "uvsadm $* -> exit $rc: $out (want /$re/, table unchanged)"
+	fi
+}
+bad "Scheduler or persistence engine not found" -A -t "$VIP:81" -s nosuch
+bad "illegal virtual server address" -A -t 300.1.2.3:80 -s rr
+bad "Zero port specified for non-persistent service" -A -t "$VIP" -s rr
+bad "Service already exists" -A -t "$VIP:80" -s rr
+bad "Service not defined" -a -t "$VIP:8080" -r "$(rs_ip 1)" -g
+bad "Destination already exists" -a -t "$VIP:80" -r "$(rs_ip 1)" -g
+bad "No such destination" -d -t "$VIP:80" -r 198.18.0.99
+bad "No such service" -D -t "$VIP:8080"
+bad "illegal weight specified" -a -t "$VIP:80" -r 198.18.0.99 -w 70000
+bad "illegal real server address" -a -t "$VIP:80" -r 1.2.3
+bad "You need to supply the 'real-server' option" -a -t "$VIP:80"
+bad "multiple commands specified" -A -D -t "$VIP:80"
+bad "not supported" -a -t "$VIP:80" -r 198.18.0.99 -m
+
+out=$(LAB_SOCK=$LAB_DIR/nothing.sock uvsadm -L -n 2>&1); rc=$?
+t_check "uvsd not reachable: exit $rc, one line: $out" [ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ]
+t_done

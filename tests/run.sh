@@ -1,0 +1,44 @@
+#!/bin/bash
+# Runs every unit test binary and end-to-end script and ends with one line
+# of counts. Unit tests are cmocka programs (their "[  PASSED  ]" and
+# "[  FAILED  ]" lines are counted); an end-to-end script prints "ok - x" or
+# "not ok - x" per check and exits 77 when it had to skip (not root).
+cd "$(dirname "$0")/.." || exit 1
+B=${B:-build}
+export B
+pass=0 fail=0 skip=0
+E2E_TIMEOUT=${E2E_TIMEOUT:-300}
+
+for t in "$B"/test_*; do
+	[ -x "$t" ] || continue
+	echo "== unit: $(basename "$t")"
+	out=$("$t" 2>&1); rc=$?
+	echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED|  ERROR) +\]|^\[  FAILED  \]' | grep -v '^\[ *OK' || true
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+	if [ "$rc" != 0 ] && [ -z "$f" ]; then
+		echo "$out" | tail -5
+		fail=$((fail + 1))
+	fi
+done
+
+for t in tests/e2e/*.sh; do
+	echo "== e2e: $(basename "$t")"
+	out=$(timeout "$E2E_TIMEOUT" bash "$t" 2>&1); rc=$?
+	echo "$out" | sed 's/^/   /'
+	if [ "$rc" = 77 ]; then
+		skip=$((skip + 1))
+		continue
+	fi
+	p=$(grep -c '^ok - ' <<<"$out")
+	f=$(grep -c '^not ok - ' <<<"$out")
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "   ($(basename "$t") exited $rc without a failed check: counted as a failure)"
+		fail=$((fail + 1))
+	fi
+done
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
