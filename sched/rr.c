@@ -43,9 +43,14 @@ rr_update(struct uvs_svc *svc)
 		}
 	}
 	if (st->last) {
-		/* last pick was removed: its successor took its index */
-		st->last = NULL;
+		/*
+		 * last pick was removed: its successor took its index. Hold
+		 * on to the dest before it (NULL = list head), as IPVS's
+		 * del_dest moves its mark to the previous entry, so that a
+		 * later removal moves the mark again.
+		 */
 		st->pos--;
+		st->last = st->pos >= 0 ? svc->dests[st->pos] : NULL;
 	}
 	if (st->pos >= (int)svc->ndests)
 		st->pos = (int)svc->ndests - 1;
