@@ -7,7 +7,7 @@
 CC      ?= cc
 B       ?= build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -I. -MMD -MP
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -I. -MMD -MP
 LDLIBS_PCAP = -lpcap
 LDLIBS_NET  = -lnet
 LDLIBS_MNL  = -lmnl

@@ -1,8 +1,8 @@
 /*
  * Virtual services and their real servers. Control path only: every call
- * here may allocate, and none runs per packet. Dests keep their insertion
- * order, because IPVS's rr and wrr walk the list in that order and users
- * expect the same picks.
+ * here may allocate, and none runs per packet. Dests keep the order they
+ * were added in, which is the order rr and wrr walk. (IPVS itself adds a
+ * new dest at the head of its list, so its walk runs newest first.)
  */
 #include <errno.h>
 #include <stdlib.h>
