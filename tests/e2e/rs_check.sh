@@ -10,7 +10,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root"
-	exit 0
+	exit 77
 fi
 
 B=${B:-build}
