@@ -1,0 +1,38 @@
+/*
+ * The client side of uvsd's control protocol (ctlmsg.h): one connection
+ * per request, one request line out, the whole reply in until EOF.
+ */
+#ifndef UVS_CTLCLIENT_H
+#define UVS_CTLCLIENT_H
+
+#include <stddef.h>
+
+/* A reply larger than this is refused (-EMSGSIZE) rather than buffered. */
+#define UVS_CTL_REPLY_MAX	(16u << 20)
+/* How long to wait on a silent uvsd before giving up (-ETIMEDOUT). */
+#define UVS_CTL_CLIENT_TIMEOUT_S	10
+
+/* Connects to the control socket at path. A socket fd, or -errno. */
+int	uvs_ctl_connect(const char *path);
+
+/*
+ * Sends req (one line, without its newline) on fd, then reads the reply
+ * until EOF into *reply, a NUL-terminated string the caller frees. Always
+ * closes fd. 0, or -errno: -EINVAL if req holds a newline, -EMSGSIZE if
+ * req is longer than uvsd reads or the reply exceeds UVS_CTL_REPLY_MAX,
+ * -ETIMEDOUT if uvsd stays silent.
+ */
+int	uvs_ctl_transact(int fd, const char *req, char **reply);
+
+/* uvs_ctl_connect() then uvs_ctl_transact(). 0 or -errno. */
+int	uvs_ctl_request(const char *path, const char *req, char **reply);
+
+/*
+ * Reads the status line that ends every reply. Returns 0 and sets *err to
+ * 0 for "ok", or to ERRNO for "error ERRNO message" (the message, maybe
+ * empty, copied into msg). -EPROTO when the last line is neither.
+ */
+int	uvs_ctl_reply_status(const char *reply, int *err, char *msg,
+	    size_t msgsize);
+
+#endif

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# uvsadm refuses a bad command line the way ipvsadm 1.31 does: exactly one
+# line on stderr, nothing on stdout, ipvsadm's exit status, and nothing
+# sent. No uvsd is needed: UVS_SOCKET points nowhere, so a command line
+# that wrongly got through would print "cannot reach uvsd" instead.
+# Exit statuses: 2 from ipvsadm's fail(); 255 where ipvsadm exits with -1
+# (its "Try ... -h" hint and popt's option errors).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+UVSADM="${B:-build}/uvsadm"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export UVS_SOCKET="$tmp/no-uvsd-here.sock"
+failed=0
+
+if [ ! -x "$UVSADM" ]; then
+	echo "not ok - $UVSADM is not built"
+	exit 1
+fi
+
+# check STATUS MESSAGE ARGS...: uvsadm ARGS exits STATUS, prints MESSAGE
+# as its only stderr line and nothing on stdout.
+check() {
+	local want_rc=$1 want=$2 rc
+	shift 2
+	"$UVSADM" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && [ ! -s "$tmp/out" ] &&
+	    [ "$(cat "$tmp/err")" = "$want" ] &&
+	    [ "$(wc -l <"$tmp/err")" = 1 ]; then
+		echo "ok - uvsadm $*: $want"
+	else
+		echo "not ok - uvsadm $*: want [$want_rc] $want," \
+		    "got [$rc] $(cat "$tmp/err") $(cat "$tmp/out")"
+		failed=$((failed + 1))
+	fi
+}
+
+svc=198.18.0.10:80
+check 2 "You need to supply the 'service-address' option for the 'add-service' command" -A
+check 2 "You need to supply the 'real-server' option for the 'add-server' command" -a -t $svc
+check 2 "Illegal 'real-server' option with the 'add-service' command" -A -t $svc -r 198.18.0.11
+check 2 "Illegal 'numeric' option with the 'flush' command" -C -n
+check 2 "illegal virtual server address[:port] specified" -A -t 198.18.0.10:99999
+check 2 "illegal virtual server address[:port] specified" -A -u 80
+check 2 "illegal real server address[:port] specified" -a -t $svc -r 198.18.0.11:70000
+check 2 "illegal weight specified" -a -t $svc -r 198.18.0.11 -w 65536
+check 2 "illegal u_threshold specified" -a -t $svc -r 198.18.0.11 -x -1
+check 2 "Zero port specified for non-persistent service" -A -t 198.18.0.10:0
+check 2 "multiple 'service-address' options specified" -A -t $svc -u 198.18.0.10:53
+check 2 "invalid timeout value \`0' specified" -A -t $svc -p 0
+check 2 "unexpected argument foo" -L foo
+check 2 "The option 'service-address' conflicts with the 'connection' option in the 'list' command" -L -t $svc -c
+check 2 "options conflicts in the list command" -Ln -c --stats
+check 2 "--set option requires 3 timeout values" --set 900 120
+# ipvsadm 1.31 never reaches "multiple commands specified": popt hands a
+# second command to the option loop, which calls it an invalid option.
+check 2 "invalid option \`-E'" -A -t $svc -E
+check 2 "uvsadm: -m (masquerading/NAT) is not supported: uvs does Direct Routing only" -a -t $svc -r 198.18.0.11 -m
+check 2 "uvsadm: -i (IP-in-IP tunneling) is not supported: uvs does Direct Routing only" -a -t $svc -r 198.18.0.11 -i
+check 2 "uvsadm: --sctp-service is not supported: uvs forwards TCP and UDP only" -A --sctp-service $svc
+check 2 "uvsadm: IPv6 is not supported yet" -A -t '[2001:db8::1]:80'
+check 255 "Try \`uvsadm -h' or 'uvsadm --help' for more information." --no-such-option
+check 255 "Try \`uvsadm -h' or 'uvsadm --help' for more information." -nL
+check 255 "-s: missing argument" -A -t $svc -s
+check 255 "--bogus: unknown option" -L --bogus
+check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -L -n
+# port names come from /etc/services (netbase), where there is one
+if getent services http/tcp >/dev/null; then
+	check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -A -t 198.18.0.10:http -s rr
+fi
+
+if [ "$failed" -ne 0 ]; then
+	echo "# $failed failed"
+	exit 1
+fi
