@@ -10,14 +10,14 @@ lab_start_all_rs
 lab_start_uvsd || exit 1
 lab_service rr || exit 1
 
-lab_exec c nft -f - <<EOT
+lab_exec c nft -f - <<EOT || t_fail "nftables counter on the client"
 table ip uvstest {
-	chain out { type filter hook output priority 0; ip daddr $VIP counter }
+	chain out { type filter hook output priority 0; ip daddr $VIP counter; }
 }
 EOT
-lab_exec d nft -f - <<EOT
+lab_exec d nft -f - <<EOT || t_fail "nftables counter on the director"
 table netdev uvstest {
-	chain in { type filter hook ingress device eth0 priority 0; ip saddr $VIP counter }
+	chain in { type filter hook ingress device eth0 priority 0; ip saddr $VIP counter; }
 }
 EOT
 for n in $(seq 9); do lab_exec c curl -s -m 5 "http://$VIP/" >/dev/null; done
