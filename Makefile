@@ -23,7 +23,8 @@ RS_SRC    = arp/rs.c arp/addr.c arp/sysctl.c
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
-UNIT  = $(B)/test_parse $(B)/test_conn $(B)/test_sched $(B)/test_ctlmsg
+UNIT  = $(B)/test_parse $(B)/test_conn $(B)/test_sched $(B)/test_ctlmsg \
+        $(B)/test_uvsadm_list
 
 all: $(PROGS)
 
@@ -52,12 +53,15 @@ $(B)/test_sched: $(call obj,tests/unit/test_sched.c $(SCHED_SRC))
 $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
+$(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
 $(B)/badframes: $(call obj,tests/lab/badframes.c)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_NET)
 
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-       libcmocka-dev iproute2 nftables curl python3 iputils-ping
+       libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase
 # arping comes from iputils-arping or arping; either will do.
 
 deps:
@@ -81,7 +85,8 @@ test: deps
 asan:
 	$(MAKE) deps
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" all tools \
-		build-asan/test_parse build-asan/test_conn build-asan/test_sched build-asan/test_ctlmsg
+		build-asan/test_parse build-asan/test_conn build-asan/test_sched build-asan/test_ctlmsg \
+		build-asan/test_uvsadm_list
 	B=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
 
 demo: deps

@@ -343,10 +343,11 @@ uvs_ctl_serve(struct uvs_ctl *c, struct uvs_director *d)
 		close(fd);
 		return;
 	}
-	if (!peer_is_root(fd))
-		reply_error(out, -EPERM, "Permission denied (you must be root)");
-	else if (read_request(fd, line, sizeof(line)) < 0)
+	/* read first: closing on unread data would reset the connection */
+	if (read_request(fd, line, sizeof(line)) < 0)
 		reply_error(out, -EINVAL, "request line missing or too long");
+	else if (!peer_is_root(fd))
+		reply_error(out, -EPERM, "Permission denied (you must be root)");
 	else
 		uvs_ctl_handle(d, line, out);
 	fclose(out);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -267,6 +268,28 @@ drain_frames(struct uvs_director *d, uint8_t *buf, uint32_t now, int verbose)
 	}
 }
 
+/*
+ * The packet socket reports an error (POLLERR): take it, and tell whether
+ * we can go on. A link that went down comes back; a link that was
+ * deleted (or whose namespace went away) never will.
+ */
+static int
+capture_error(struct uvs_director *d)
+{
+	char name[IF_NAMESIZE];
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	(void)getsockopt(d->cap.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (!if_indextoname((unsigned)d->ifindex, name)) {
+		logmsg("interface %s is gone", d->ifname);
+		return -1;
+	}
+	if (err)
+		logmsg("%s: %s", d->ifname, strerror(err));
+	return 0;
+}
+
 static int
 run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 {
@@ -290,6 +313,9 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 			now = clock_seconds();
 			uvs_dir_tick(d, now);
 		}
+		if ((pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+		    capture_error(d) < 0)
+			break;
 		if (pfd[0].revents & POLLIN)
 			drain_frames(d, buf, now, verbose);
 		if (pfd[2].revents & POLLIN)
@@ -298,7 +324,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 			uvs_ctl_serve(ctl, d);
 	}
 	free(buf);
-	return 0;
+	return stop_signal ? 0 : -1;
 }
 
 int
@@ -335,7 +361,7 @@ main(int argc, char **argv)
 	}
 	logmsg("director on %s, control socket %s, %u flows max", d.ifname,
 	    ctl.path, o.conn_max);
-	rc = run(&d, &ctl, o.verbose) < 0;
+	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;
 	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
 out:
 	uvs_ctl_close(&ctl);

@@ -30,9 +30,10 @@ bad "Destination already exists" -a -t "$VIP:80" -r "$(rs_ip 1)" -g
 bad "No such destination" -d -t "$VIP:80" -r 198.18.0.99
 bad "No such service" -D -t "$VIP:8080"
 bad "illegal weight specified" -a -t "$VIP:80" -r 198.18.0.99 -w 70000
-bad "illegal real server address" -a -t "$VIP:80" -r 1.2.3
+bad "illegal real server address" -a -t "$VIP:80" -r 1.2.3.400
 bad "You need to supply the 'real-server' option" -a -t "$VIP:80"
-bad "multiple commands specified" -A -D -t "$VIP:80"
+# ipvsadm 1.31 (popt) reports a second command as an invalid option
+bad "invalid option" -A -D -t "$VIP:80"
 bad "not supported" -a -t "$VIP:80" -r 198.18.0.99 -m
 
 out=$(LAB_SOCK=$LAB_DIR/nothing.sock uvsadm -L -n 2>&1); rc=$?

@@ -44,6 +44,9 @@ lab_up() {
 	local i
 	LAB_NRS=${1:-3}
 	ip netns add "$(lab_ns br)"
+	# with br_netfilter loaded the bridge would check IPv4 headers and
+	# drop malformed frames itself; the lab's bridge must be a plain wire
+	ip netns exec "$(lab_ns br)" sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-*; do [ -e "$f" ] && echo 0 >"$f"; done; true'
 	ip -n "$(lab_ns br)" link add br0 type bridge
 	ip -n "$(lab_ns br)" link set br0 up
 	lab_host c "$CLIENT_IP"
@@ -54,9 +57,11 @@ lab_up() {
 }
 
 # Runs a command in a namespace in the background, remembering its PID.
+# `ip netns exec` execs the command, so $! is the command itself (a shell
+# function here would put a subshell between, and kill would miss it).
 lab_bg() {
 	local name=$1 log=$2; shift 2
-	lab_exec "$name" "$@" >"$log" 2>&1 &
+	ip netns exec "$(lab_ns "$name")" "$@" >"$log" 2>&1 &
 	LAB_PIDS+=($!)
 }
 
@@ -93,8 +98,8 @@ lab_wait_port() {
 # uvsd on the director's eth0, logging to $LAB_DIR/uvsd.log.
 lab_start_uvsd() {
 	local n
-	lab_exec d "$B/uvsd" -i eth0 --socket "$LAB_SOCK" -v "$@" \
-		>"$LAB_DIR/uvsd.log" 2>&1 &
+	ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" -v \
+		"$@" >"$LAB_DIR/uvsd.log" 2>&1 &
 	LAB_UVSD_PID=$!
 	LAB_PIDS+=("$LAB_UVSD_PID")
 	for n in $(seq 50); do
