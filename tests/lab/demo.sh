@@ -11,7 +11,11 @@ fi
 trap 'lab_down; echo "lab removed."' EXIT
 trap 'exit 130' INT TERM
 
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+if [ -t 1 ]; then
+	say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+else
+	say() { printf '\n%s\n' "$*"; }
+fi
 run() { printf '  %s\n' "\$ $*"; }
 fail() { echo "demo: $*" >&2; exit 1; }
 
@@ -49,6 +53,15 @@ echo "  answered by: $macs   (director's eth0 is $(lab_mac d); rs1 is $(lab_mac 
 [ "$macs" = "$(lab_mac d)" ] && echo "  -> only the director answers ARP for the VIP." ||
 	echo "  -> UNEXPECTED: someone else answered."
 
+# independent witnesses: nftables counters on the client and the director
+lab_exec c nft -f - <<EOT || fail "nftables on the client"
+table ip demo { chain out { type filter hook output priority 0; ip daddr $VIP counter; }; }
+EOT
+lab_exec d nft -f - <<EOT || fail "nftables on the director"
+table netdev demo { chain in { type filter hook ingress device eth0 priority 0; ip saddr $VIP counter; }; }
+EOT
+nft_packets() { lab_exec "$1" nft list table "$2" demo | grep -o 'packets [0-9]*' | awk '{print $2}'; }
+
 say "6. Nine curls to http://$VIP/ from the client:"
 for n in $(seq 9); do
 	printf '  curl #%d -> %s\n' "$n" "$(lab_exec c curl -s -m 5 "http://$VIP/")"
@@ -59,7 +72,9 @@ grep -E "new TCP|ARP" "$LAB_DIR/uvsd.log" | sed 's/^/  /' | head -12
 
 say "8. Replies went straight back: the director's counters vs. the real servers' logs."
 fwd=$(lab_counter fwd_frames)
-echo "  uvsd forwarded $fwd frames, all client -> VIP (replies never reach it: its filter and the wire both say so)."
+echo "  the client sent $(nft_packets c ip) packets to the VIP (nftables on the client);"
+echo "  uvsd forwarded $fwd frames, one for each of them;"
+echo "  the director's eth0 received $(nft_packets d netdev) packets from the VIP (nftables ingress): no reply passed the director."
 for i in 1 2 3; do
 	echo "  rs$i access log: $(sort "$LAB_DIR/rs$i.access.log" | uniq -c | head -1 | sed 's/^ *//')  <- the client's own address"
 done
