@@ -16,9 +16,9 @@ SCHED_SRC = sched/svc.c sched/registry.c sched/conn.c sched/tcp_state.c \
             sched/rr.c sched/wrr.c sched/lc.c sched/wlc.c
 FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c \
             fwd/forward.c fwd/ctl.c fwd/ctlmsg.c
-ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c
+ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c
-RS_SRC    = arp/rs.c arp/addr.c arp/sysctl.c
+RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 

@@ -19,6 +19,7 @@
 #include <libmnl/libmnl.h>
 
 #include "arp/addr.h"
+#include "arp/rtnl.h"
 
 /* A request is a header, an ifaddrmsg and two u32 attributes. */
 #define REQ_SIZE	256
@@ -26,7 +27,6 @@
  * The kernel never puts more than 32 KB into one dump message
  * (netlink_recvmsg caps max_recvmsg_len), so this never truncates.
  */
-#define RECV_SIZE	32768
 
 struct addr_find {
 	uint32_t	addr;
@@ -35,43 +35,6 @@ struct addr_find {
 };
 
 /* Sends nlh and feeds every reply to cb until the kernel is done. */
-static int
-addr_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char			 buf[RECV_SIZE];
-	struct mnl_socket	*nl;
-	unsigned int		 seq, portid;
-	ssize_t			 n;
-	int			 rc;
-
-	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	seq = nlh->nlmsg_seq = (unsigned int)time(NULL);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	/* Bounded by the kernel: it ends every request with an ack or DONE. */
-	do {
-		if ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) < 0) {
-			rc = -errno;
-			goto out;
-		}
-		errno = 0;
-		rc = mnl_cb_run(buf, n, seq, portid, cb, data);
-	} while (rc > MNL_CB_STOP);
-	/* mnl_cb_run left the kernel's NLMSG_ERROR code in errno. */
-	if (rc < 0)
-		rc = errno != 0 ? -errno : -EPROTO;
-out:
-	mnl_socket_close(nl);
-	return rc;
-}
 
 /* RTM_NEWADDR or RTM_DELADDR of addr/prefixlen on ifindex, acked. */
 static int
@@ -96,7 +59,7 @@ addr_change(uint16_t type, uint16_t flags, int ifindex, uint32_t addr,
 	/* LOCAL is the address itself; ADDRESS equal to it means "no peer". */
 	mnl_attr_put_u32(nlh, IFA_LOCAL, addr);
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, addr);
-	return addr_talk(nlh, NULL, NULL);
+	return uvs_rtnl_talk(nlh, NULL, NULL);
 }
 
 int
@@ -177,7 +140,7 @@ uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
-	if ((rc = addr_talk(nlh, addr_find_msg, &find)) < 0)
+	if ((rc = uvs_rtnl_talk(nlh, addr_find_msg, &find)) < 0)
 		return rc;
 	if (find.ifindex > 0 && prefixlen != NULL)
 		*prefixlen = find.prefixlen;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "arp.h"
+#include "rtnl.h"
 
 /* States in which the kernel trusts the entry's MAC (its NUD_VALID). */
 #define NUD_USABLE	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | \
@@ -59,38 +60,6 @@ link_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, r);
 }
 
-/* One request, answers through cb until the kernel's ACK or error. */
-static int
-nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *s;
-	unsigned portid;
-	int n, rc = 0;
-
-	if (!(s = mnl_socket_open(NETLINK_ROUTE)))
-		return -errno;
-	if (mnl_socket_bind(s, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(s);
-	nlh->nlmsg_seq = (unsigned)time(NULL);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	while ((n = mnl_socket_recvfrom(s, buf, sizeof(buf))) > 0) {
-		n = mnl_cb_run(buf, n, nlh->nlmsg_seq, portid, cb, data);
-		if (n <= MNL_CB_STOP)
-			break;
-	}
-	if (n < 0)
-		rc = -errno;
-out:
-	mnl_socket_close(s);
-	return rc;
-}
 
 int
 uvs_link_get(const char *ifname, int *ifindex, uint8_t mac[6])
@@ -108,7 +77,7 @@ uvs_link_get(const char *ifname, int *ifindex, uint8_t mac[6])
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	if ((rc = nl_talk(nlh, link_cb, &r)) < 0)
+	if ((rc = uvs_rtnl_talk(nlh, link_cb, &r)) < 0)
 		return rc;
 	if (!r.have_mac)
 		return -EPFNOSUPPORT;	/* not an Ethernet-like link */
