@@ -3,11 +3,7 @@
 # in the same lab: a real server that holds the VIP without ARP
 # suppression does answer, so this check can fail.
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 dmac=$(lab_mac d)
 rs1mac=$(lab_mac rs1)

@@ -3,11 +3,7 @@
 # 20 MB upload through the VIP and a 20 MB download complete byte-exact.
 # The upload crosses uvsd as partial-checksum GSO frames.
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 size=20000000
 python3 "$LAB_ROOT/tests/lab/rs_httpd.py" --gen-blob "$size" >"$LAB_DIR/blob"

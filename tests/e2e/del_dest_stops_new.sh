@@ -2,11 +2,7 @@
 # uvsadm -d removes a real server: no new connection goes to it, the
 # others share the load, and -L -n no longer lists it.
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 
 for n in $(seq 6); do lab_exec c curl -s -m 5 "http://$VIP/"; done >"$LAB_DIR/before"

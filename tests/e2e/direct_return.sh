@@ -3,11 +3,7 @@
 # never cross the director, and uvsd forwarded exactly the client's
 # frames to the VIP (counted independently by nftables on the client).
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 
 lab_exec c nft -f - <<EOT || t_fail "nftables counter on the client"

@@ -2,11 +2,7 @@
 # rr over three real servers: 30 new TCP connections give exactly 10 each,
 # and uvsadm -L -n shows the table in ipvsadm's format with the counts.
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 
 for n in $(seq 30); do

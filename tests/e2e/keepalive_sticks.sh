@@ -2,11 +2,7 @@
 # A keep-alive connection carrying several requests stays on one server,
 # and the next connection moves on (rr).
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 
 lab_exec c curl -s -m 5 "http://$VIP/" "http://$VIP/" "http://$VIP/" \

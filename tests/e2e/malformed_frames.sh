@@ -5,11 +5,7 @@
 # counters account for every frame under its own reason, and a curl
 # afterwards still works.
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 lab_service rr || exit 1
 
 uvsadm --counters >"$LAB_DIR/before"

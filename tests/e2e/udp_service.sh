@@ -2,11 +2,7 @@
 # A UDP service: datagrams to VIP:9000 are answered by the real servers'
 # UDP echo, spread round robin, one flow per client port.
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 3
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 3
 uvsadm -A -u "$VIP:9000" -s rr
 for i in 1 2 3; do uvsadm -a -u "$VIP:9000" -r "$(rs_ip "$i")" -g; done
 lab_wait_resolved || exit 1

@@ -2,11 +2,7 @@
 # uvsadm against a running uvsd: bad input prints one line naming the
 # problem, exits non-zero and changes nothing (-L -n is unchanged).
 . "$(dirname "$0")/../lab/lab.sh"
-t_need_root
-trap lab_down EXIT
-lab_up 2
-lab_start_all_rs
-lab_start_uvsd || exit 1
+lab_cluster 2
 lab_service rr || exit 1
 uvsadm -L -n >"$LAB_DIR/ref"
 

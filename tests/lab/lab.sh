@@ -128,6 +128,16 @@ lab_wait_resolved() {
 	return 1
 }
 
+# The usual start of a test: root check, cleanup trap, N real servers
+# serving, uvsd running. Exits the test when any of it fails.
+lab_cluster() {
+	t_need_root
+	trap lab_down EXIT
+	lab_up "${1:-3}"
+	lab_start_all_rs || exit 1
+	lab_start_uvsd || exit 1
+}
+
 # The classic recipe: one TCP service on VIP:80 over every real server.
 lab_service() {
 	local sched=${1:-rr} i
