@@ -12,8 +12,7 @@ LDLIBS_PCAP = -lpcap
 LDLIBS_NET  = -lnet
 LDLIBS_MNL  = -lmnl
 
-SCHED_SRC = sched/svc.c sched/registry.c sched/conn.c sched/tcp_state.c \
-            sched/rr.c sched/wrr.c sched/lc.c sched/wlc.c
+SCHED_SRC = $(sort $(wildcard sched/*.c))
 FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c \
             fwd/forward.c fwd/ctl.c fwd/ctlmsg.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c
@@ -23,8 +22,7 @@ RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
-UNIT  = $(B)/test_parse $(B)/test_conn $(B)/test_sched $(B)/test_ctlmsg \
-        $(B)/test_uvsadm_list
+UNIT  = $(B)/test_parse $(B)/test_ctlmsg $(B)/test_uvsadm_list $(SCHED_TESTS)
 
 all: $(PROGS)
 
@@ -44,10 +42,9 @@ $(B)/uvs-rs: $(call obj,$(RS_SRC))
 $(B)/test_parse: $(call obj,tests/unit/test_parse.c fwd/parse.c fwd/drop.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
-$(B)/test_conn: $(call obj,tests/unit/test_conn.c $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_sched: $(call obj,tests/unit/test_sched.c $(SCHED_SRC))
+# every tests/unit/test_sched*.c and test_conn*.c tests sched/ alone
+SCHED_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_sched*.c tests/unit/test_conn*.c))
+$(SCHED_TESTS): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,$(SCHED_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
@@ -78,15 +75,16 @@ deps:
 
 tools: $(B)/badframes
 
+unit: $(UNIT)
+
 test: deps
-	$(MAKE) all tools $(UNIT)
+	$(MAKE) all tools unit
 	B=$(B) tests/run.sh
 
 asan:
 	$(MAKE) deps
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" all tools \
-		build-asan/test_parse build-asan/test_conn build-asan/test_sched build-asan/test_ctlmsg \
-		build-asan/test_uvsadm_list
+		unit
 	B=build-asan ASAN_OPTIONS=detect_leaks=1 tests/run.sh
 
 demo: deps
@@ -96,5 +94,5 @@ demo: deps
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps tools test asan demo clean
+.PHONY: all deps tools unit test asan demo clean
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

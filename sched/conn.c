@@ -173,6 +173,7 @@ uvs_conn_insert(struct uvs_conn_table *t, const struct uvs_flow *f,
 	dest->inactconns++;
 	dest->conns++;
 	dest->svc->conns++;
+	uvs_dest_conns_changed(dest, 1);
 	return c;
 }
 
@@ -190,7 +191,10 @@ conn_set_active(struct uvs_conn *c, int active)
 		d->activeconns--;
 		d->inactconns++;
 		c->flags |= UVS_CONN_F_INACTIVE;
+	} else {
+		return;
 	}
+	uvs_dest_conns_changed(d, -1);
 }
 
 void
@@ -218,10 +222,13 @@ uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
 static void
 conn_release(struct uvs_conn_table *t, struct uvs_conn *c)
 {
+	struct uvs_dest *d = c->dest;
+
 	if (c->flags & UVS_CONN_F_INACTIVE)
-		c->dest->inactconns--;
+		d->inactconns--;
 	else
-		c->dest->activeconns--;
+		d->activeconns--;
+	uvs_dest_conns_changed(d, 0);
 	hash_unlink(t, c);
 	memset(c, 0, sizeof(*c));
 	c->hnext = t->free_head;

@@ -10,12 +10,18 @@ extern const struct uvs_sched_ops uvs_sched_rr;
 extern const struct uvs_sched_ops uvs_sched_wrr;
 extern const struct uvs_sched_ops uvs_sched_lc;
 extern const struct uvs_sched_ops uvs_sched_wlc;
+/* least-connection family */
+/* hashing */
+/* failover, overflow, locality */
 
 static const struct uvs_sched_ops *const registry[] = {
 	&uvs_sched_rr,
 	&uvs_sched_wrr,
 	&uvs_sched_lc,
 	&uvs_sched_wlc,
+	/* least-connection family */
+	/* hashing */
+	/* failover, overflow, locality */
 };
 
 #define NREGISTRY (sizeof(registry) / sizeof(registry[0]))

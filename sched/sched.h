@@ -14,6 +14,17 @@
 
 #define UVS_SCHED_NAME_MAX	16	/* IP_VS_SCHEDNAME_MAXLEN */
 
+/* svc->flags, IPVS's values (include/uapi/linux/ip_vs.h) */
+#define UVS_SVC_F_PERSISTENT	0x0001	/* -p: clients stick to a dest */
+#define UVS_SVC_F_ONEPACKET	0x0004	/* -o: schedule every datagram */
+#define UVS_SVC_F_SCHED1	0x0008	/* -b flag-1 */
+#define UVS_SVC_F_SCHED2	0x0010	/* -b flag-2 */
+#define UVS_SVC_F_SCHED3	0x0020	/* -b flag-3 */
+#define UVS_SVC_F_SH_FALLBACK	UVS_SVC_F_SCHED1	/* sh-fallback */
+#define UVS_SVC_F_SH_PORT	UVS_SVC_F_SCHED2	/* sh-port */
+#define UVS_SVC_F_MH_FALLBACK	UVS_SVC_F_SCHED1	/* mh-fallback */
+#define UVS_SVC_F_MH_PORT	UVS_SVC_F_SCHED2	/* mh-port */
+
 /* dest->flags */
 #define UVS_DEST_F_OVERLOAD	0x0001	/* over u-threshold: no new flows */
 #define UVS_DEST_F_NOHWADDR	0x0002	/* link-layer address not known yet */
@@ -51,7 +62,10 @@ struct uvs_flow {
  * A scheduler, after IPVS's struct ip_vs_scheduler. init sets up
  * svc->sched_data and done frees what init made; update is called
  * whenever the dest set, a weight or a dest's flags changed; schedule
- * picks a dest for a new flow or returns NULL.
+ * picks a dest for a new flow or returns NULL. dest_changed (optional)
+ * is called on the packet path whenever one dest's connection counts or
+ * usability changed, so a scheduler that keeps dests ordered can move
+ * that one dest (O(log n)) instead of rebuilding; it must not allocate.
  */
 struct uvs_sched_ops {
 	const char	 *name;
@@ -60,6 +74,8 @@ struct uvs_sched_ops {
 	int		(*update)(struct uvs_svc *svc);
 	struct uvs_dest	*(*schedule)(struct uvs_svc *svc,
 			    const struct uvs_flow *flow);
+	void		(*dest_changed)(struct uvs_svc *svc,
+			    struct uvs_dest *d);
 };
 
 struct uvs_svc {
@@ -101,6 +117,14 @@ uvs_dest_overhead(const struct uvs_dest *d)
 {
 	return (d->activeconns << 8) + d->inactconns;
 }
+
+/*
+ * dest.c: a connection was bound to d (bound = 1) or released from it
+ * (bound = 0), or its active/inactive split changed (bound = -1). Applies
+ * IPVS's upper/lower thresholds (ip_vs_bind_dest / ip_vs_unbind_dest) and
+ * tells the scheduler. Called by the connection table.
+ */
+void		 uvs_dest_conns_changed(struct uvs_dest *d, int bound);
 
 /*
  * Service table (svc.c): the set of virtual services and their dests.

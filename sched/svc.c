@@ -1,8 +1,8 @@
 /*
  * Virtual services and their real servers. Control path only: every call
- * here may allocate, and none runs per packet. Dests keep the order they
- * were added in, which is the order rr and wrr walk. (IPVS itself adds a
- * new dest at the head of its list, so its walk runs newest first.)
+ * here may allocate, and none runs per packet. A new dest goes to the head
+ * of the list, as IPVS's __ip_vs_update_dest does (list_add_rcu), so the
+ * schedulers walk dests in the same order IPVS does: newest first.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -204,7 +204,10 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	d->svc = svc;
-	svc->dests[svc->ndests++] = d;
+	memmove(&svc->dests[1], &svc->dests[0],
+	    svc->ndests * sizeof(*svc->dests));
+	svc->dests[0] = d;
+	svc->ndests++;
 	uvs_svc_changed(svc);
 	return 0;
 }

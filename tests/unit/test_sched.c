@@ -3,7 +3,9 @@
  * of sched/. Every expected pick sequence below was worked out by hand
  * from the IPVS algorithms (ip_vs_rr.c, ip_vs_wrr.c, ip_vs_lc.c,
  * ip_vs_wlc.c); the derivation sits in a comment beside each test.
- * Dests are walked in insertion order (sched/svc.c), so A is added first.
+ * IPVS puts a new dest at the head of its list (__ip_vs_update_dest), and
+ * so does sched/svc.c; setup() therefore adds the dests last to first, so
+ * that the list, and every walk, reads A, B, C.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,7 +67,7 @@ setup(struct fixture *f, const char *sched, unsigned n, const int *weights)
 	assert_int_equal(uvs_svc_add(&f->t, &sc), 0);
 	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, htonl(VIP), htons(80));
 	assert_non_null(f->svc);
-	for (i = 0; i < n; i++) {
+	for (i = n; i-- > 0;) {
 		struct uvs_dest_conf dc = dest_conf(RIP(i + 1), 80, weights[i]);
 
 		assert_int_equal(uvs_dest_add(f->svc, &dc), 0);
@@ -753,7 +755,7 @@ test_dest_add_errors(void **state)
 	assert_int_equal(d->weight, 65535);
 	assert_ptr_equal(d->svc, f.svc);
 	assert_int_equal(d->activeconns + d->inactconns, 0);
-	assert_ptr_equal(f.svc->dests[2], d);		/* insertion order */
+	assert_ptr_equal(f.svc->dests[1], d);	/* newest first, as IPVS */
 	assert_null(uvs_dest_find(f.svc, htonl(RIP(4)), htons(80)));
 
 	dc = dest_conf(RIP(2), 80, 65536);
