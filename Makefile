@@ -44,7 +44,7 @@ $(B)/test_parse: $(call obj,tests/unit/test_parse.c fwd/parse.c fwd/drop.c)
 
 # every tests/unit/test_sched*.c and test_conn*.c tests sched/ alone
 SCHED_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_sched*.c tests/unit/test_conn*.c))
-$(SCHED_TESTS): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,$(SCHED_SRC))
+$(SCHED_TESTS): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,$(SCHED_SRC) bench/sched_ref.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)

@@ -111,7 +111,7 @@ count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
 enum uvs_verdict
 uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
 {
-	struct uvs_pkt pkt;
+	struct uvs_pkt pkt = { .flow.now = now };
 	struct uvs_conn *c;
 	enum uvs_drop why;
 

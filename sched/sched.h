@@ -56,6 +56,7 @@ struct uvs_flow {
 	uint8_t		 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 	uint32_t	 caddr, vaddr;	/* network order */
 	uint16_t	 cport, vport;	/* network order */
+	uint32_t	 now;		/* table clock, s (lblc/lblcr aging) */
 };
 
 /*
