@@ -13,6 +13,16 @@
  * linked again further on. Only a shortened expiry (a FIN, an RST) moves
  * the entry at once. So a packet costs no list work in the common case,
  * and every entry is visited at most once per timeout.
+ *
+ * Room: TCP flows not (yet, or any more) established sit on a reclaim
+ * list in the order they got there. A full table takes the oldest of
+ * them for a new flow, so a SYN flood recycles its own half-open entries
+ * and never evicts an established flow (IPVS's drop_entry idea, made
+ * deterministic).
+ *
+ * Persistence: a template is an entry with the TEMPLATE flag, client port
+ * 0 and the client address masked. Flows it placed point at it (ctl) and
+ * it counts them, so it cannot expire under them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -85,6 +95,59 @@ hash_unlink(struct uvs_conn_table *t, struct uvs_conn *c)
 	*p = c->hnext;
 }
 
+static int
+reclaimable(const struct uvs_conn *c)
+{
+	return c->proto == IPPROTO_TCP && !(c->flags & UVS_CONN_F_TEMPLATE) &&
+	    c->state != UVS_TCP_ESTABLISHED;
+}
+
+static int
+on_reclaim_list(const struct uvs_conn_table *t, const struct uvs_conn *c)
+{
+	return c->rprev || t->reclaim_head == uvs_conn_index(t, c) + 1;
+}
+
+static void
+reclaim_link(struct uvs_conn_table *t, struct uvs_conn *c)
+{
+	uint32_t idx = uvs_conn_index(t, c) + 1;
+
+	c->rnext = 0;
+	c->rprev = t->reclaim_tail;
+	if (t->reclaim_tail)
+		t->conns[t->reclaim_tail - 1].rnext = idx;
+	else
+		t->reclaim_head = idx;
+	t->reclaim_tail = idx;
+}
+
+static void
+reclaim_unlink(struct uvs_conn_table *t, struct uvs_conn *c)
+{
+	if (c->rprev)
+		t->conns[c->rprev - 1].rnext = c->rnext;
+	else
+		t->reclaim_head = c->rnext;
+	if (c->rnext)
+		t->conns[c->rnext - 1].rprev = c->rprev;
+	else
+		t->reclaim_tail = c->rprev;
+	c->rnext = c->rprev = 0;
+}
+
+/* Keeps c on the reclaim list exactly while it is reclaimable. */
+static void
+reclaim_sync(struct uvs_conn_table *t, struct uvs_conn *c)
+{
+	int want = reclaimable(c), on = on_reclaim_list(t, c);
+
+	if (want && !on)
+		reclaim_link(t, c);
+	else if (!want && on)
+		reclaim_unlink(t, c);
+}
+
 int
 uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity, uint32_t now,
     uint32_t seed)
@@ -123,8 +186,9 @@ uvs_conn_free(struct uvs_conn_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-struct uvs_conn *
-uvs_conn_lookup(const struct uvs_conn_table *t, const struct uvs_flow *f)
+static struct uvs_conn *
+lookup(const struct uvs_conn_table *t, const struct uvs_flow *f,
+    uint16_t tmpl)
 {
 	uint32_t i = t->buckets[flow_hash(t, f->proto, f->caddr, f->vaddr,
 	    f->cport, f->vport)];
@@ -134,7 +198,8 @@ uvs_conn_lookup(const struct uvs_conn_table *t, const struct uvs_flow *f)
 
 		if (c->caddr == f->caddr && c->cport == f->cport &&
 		    c->vaddr == f->vaddr && c->vport == f->vport &&
-		    c->proto == f->proto)
+		    c->proto == f->proto &&
+		    (c->flags & UVS_CONN_F_TEMPLATE) == tmpl)
 			return c;
 		i = c->hnext;
 	}
@@ -142,39 +207,113 @@ uvs_conn_lookup(const struct uvs_conn_table *t, const struct uvs_flow *f)
 }
 
 struct uvs_conn *
-uvs_conn_insert(struct uvs_conn_table *t, const struct uvs_flow *f,
-    struct uvs_dest *dest, uint32_t now)
+uvs_conn_lookup(const struct uvs_conn_table *t, const struct uvs_flow *f)
+{
+	return lookup(t, f, 0);
+}
+
+struct uvs_conn *
+uvs_conn_template_lookup(const struct uvs_conn_table *t,
+    const struct uvs_flow *key)
+{
+	return lookup(t, key, UVS_CONN_F_TEMPLATE);
+}
+
+/* A free entry, taking the oldest reclaimable flow's when none is left. */
+static struct uvs_conn *
+conn_alloc(struct uvs_conn_table *t)
+{
+	struct uvs_conn *c;
+
+	if (!t->free_head) {
+		if (!t->reclaim_head)
+			return NULL;
+		uvs_conn_remove(t, &t->conns[t->reclaim_head - 1]);
+		t->reclaimed++;
+	}
+	c = &t->conns[t->free_head - 1];
+	t->free_head = c->hnext;
+	return c;
+}
+
+static struct uvs_conn *
+conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
+    struct uvs_dest *dest, uint16_t flags, uint32_t expires)
 {
 	struct uvs_conn *c;
 	uint32_t b;
 
-	if (!t->free_head)
+	if (!(c = conn_alloc(t)))
 		return NULL;
-	c = &t->conns[t->free_head - 1];
-	t->free_head = c->hnext;
-
+	memset(c, 0, sizeof(*c));
 	c->caddr = f->caddr;
 	c->vaddr = f->vaddr;
 	c->cport = f->cport;
 	c->vport = f->vport;
 	c->proto = f->proto;
 	c->state = f->proto == IPPROTO_UDP ? UVS_UDP_NORMAL : UVS_TCP_NONE;
-	/* IPVS binds a new connection as inactive (ip_vs_bind_dest). */
-	c->flags = UVS_CONN_F_INACTIVE;
+	c->flags = flags;
 	c->dest = dest;
-	c->expires = now + t->timeouts.t[c->state];
+	c->expires = expires;
 
 	b = flow_hash(t, f->proto, f->caddr, f->vaddr, f->cport, f->vport);
 	c->hnext = t->buckets[b];
 	t->buckets[b] = uvs_conn_index(t, c) + 1;
 	wheel_link(t, c);
+	reclaim_sync(t, c);
 	t->count++;
+	return c;
+}
 
+struct uvs_conn *
+uvs_conn_insert(struct uvs_conn_table *t, const struct uvs_flow *f,
+    struct uvs_dest *dest, uint32_t now)
+{
+	uint8_t st = f->proto == IPPROTO_UDP ? UVS_UDP_NORMAL : UVS_TCP_NONE;
+	struct uvs_conn *c;
+
+	/* IPVS binds a new connection as inactive (ip_vs_bind_dest). */
+	c = conn_new(t, f, dest, UVS_CONN_F_INACTIVE,
+	    now + t->timeouts.t[st]);
+	if (!c)
+		return NULL;
 	dest->inactconns++;
 	dest->conns++;
 	dest->svc->conns++;
 	uvs_dest_conns_changed(dest, 1);
 	return c;
+}
+
+struct uvs_conn *
+uvs_conn_template_insert(struct uvs_conn_table *t,
+    const struct uvs_flow *key, struct uvs_dest *dest, uint32_t now,
+    uint32_t timeout)
+{
+	struct uvs_conn *c;
+
+	c = conn_new(t, key, dest, UVS_CONN_F_TEMPLATE, now + timeout);
+	if (!c)
+		return NULL;
+	c->state = UVS_TCP_NONE;
+	dest->persistconns++;
+	return c;
+}
+
+void
+uvs_conn_template_bind(struct uvs_conn_table *t, struct uvs_conn *tpl,
+    struct uvs_conn *c, uint32_t now, uint32_t timeout)
+{
+	uint32_t expires = now + timeout;
+
+	c->ctl = uvs_conn_index(t, tpl) + 1;
+	tpl->ctl++;
+	if ((int32_t)(expires - tpl->expires) < 0) {
+		wheel_unlink(t, tpl);
+		tpl->expires = expires;
+		wheel_link(t, tpl);
+	} else {
+		tpl->expires = expires;
+	}
 }
 
 static void
@@ -204,8 +343,12 @@ uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
 	uint32_t expires;
 
 	if (c->proto == IPPROTO_TCP) {
+		uint8_t old = c->state;
+
 		c->state = uvs_tcp_next_state(c->state, tcp_flags);
 		conn_set_active(c, uvs_tcp_state_active(c->state));
+		if (c->state != old)
+			reclaim_sync(t, c);
 	}
 	expires = now + t->timeouts.t[c->state];
 	if ((int32_t)(expires - c->expires) < 0) {
@@ -224,11 +367,19 @@ conn_release(struct uvs_conn_table *t, struct uvs_conn *c)
 {
 	struct uvs_dest *d = c->dest;
 
-	if (c->flags & UVS_CONN_F_INACTIVE)
-		d->inactconns--;
-	else
-		d->activeconns--;
-	uvs_dest_conns_changed(d, 0);
+	if (c->flags & UVS_CONN_F_TEMPLATE) {
+		d->persistconns--;
+	} else {
+		if (c->flags & UVS_CONN_F_INACTIVE)
+			d->inactconns--;
+		else
+			d->activeconns--;
+		if (c->ctl)
+			t->conns[c->ctl - 1].ctl--;
+		uvs_dest_conns_changed(d, 0);
+	}
+	if (on_reclaim_list(t, c))
+		reclaim_unlink(t, c);
 	hash_unlink(t, c);
 	memset(c, 0, sizeof(*c));
 	c->hnext = t->free_head;
@@ -254,6 +405,10 @@ expire_slot(struct uvs_conn_table *t, uint32_t at)
 		struct uvs_conn *c = &t->conns[i - 1];
 
 		i = c->tnext;
+		/* a template outlives the flows it placed (IPVS n_control) */
+		if ((c->flags & UVS_CONN_F_TEMPLATE) && c->ctl &&
+		    (int32_t)(c->expires - at) <= 0)
+			c->expires = at + c->dest->svc->timeout;
 		if ((int32_t)(c->expires - at) <= 0) {
 			conn_release(t, c);	/* the slot list is gone already */
 			n++;
@@ -276,18 +431,30 @@ uvs_conn_expire(struct uvs_conn_table *t, uint32_t now)
 	return n;
 }
 
-uint32_t
-uvs_conn_flush_dest(struct uvs_conn_table *t, const struct uvs_dest *dest)
+/* One pass over the table removing dest's flows, or its templates. */
+static uint32_t
+flush_pass(struct uvs_conn_table *t, const struct uvs_dest *dest,
+    uint16_t tmpl)
 {
 	uint32_t i, n = 0;
 
 	for (i = 0; i < t->capacity && t->count; i++) {
 		struct uvs_conn *c = &t->conns[i];
 
-		if (c->proto && (!dest || c->dest == dest)) {
+		if (c->proto && (!dest || c->dest == dest) &&
+		    (c->flags & UVS_CONN_F_TEMPLATE) == tmpl) {
 			uvs_conn_remove(t, c);
 			n++;
 		}
 	}
 	return n;
+}
+
+uint32_t
+uvs_conn_flush_dest(struct uvs_conn_table *t, const struct uvs_dest *dest)
+{
+	/* flows first: a flow's release updates its template's count */
+	uint32_t n = flush_pass(t, dest, 0);
+
+	return n + flush_pass(t, dest, UVS_CONN_F_TEMPLATE);
 }

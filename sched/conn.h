@@ -29,7 +29,13 @@ enum uvs_tcp_state {
 
 /* conn->flags */
 #define UVS_CONN_F_INACTIVE	0x0001	/* counted in dest->inactconns */
+#define UVS_CONN_F_TEMPLATE	0x0002	/* persistence template (-p) */
 
+/*
+ * One flow, or one persistence template: (masked client, port 0, VIP,
+ * port) bound to the dest its client sticks to, counted in
+ * dest->persistconns. 56 bytes; with its bucket, 60 per flow.
+ */
 struct uvs_conn {
 	uint32_t	 caddr, vaddr;	/* network order */
 	uint16_t	 cport, vport;	/* network order */
@@ -38,7 +44,10 @@ struct uvs_conn {
 	uint16_t	 flags;
 	uint32_t	 hnext;		/* hash chain, index + 1, 0 ends */
 	uint32_t	 tnext, tprev;	/* timer slot list, index + 1 */
+	uint32_t	 rnext, rprev;	/* reclaim list, index + 1 */
 	uint32_t	 expires;	/* table clock, seconds */
+	uint32_t	 ctl;		/* flow: its template's index + 1;
+					   template: how many flows it has */
 	struct uvs_dest	*dest;
 };
 
@@ -55,6 +64,9 @@ struct uvs_conn_table {
 	uint32_t		 nbuckets;	/* power of two */
 	uint32_t		 count;
 	uint32_t		 free_head;	/* free list via hnext */
+	uint32_t		 reclaim_head;	/* oldest reclaimable flow */
+	uint32_t		 reclaim_tail;
+	uint64_t		 reclaimed;	/* flows evicted for room */
 	uint32_t		 clock;		/* last second processed */
 	uint32_t		 hash_seed;
 	struct uvs_timeouts	 timeouts;
@@ -77,11 +89,29 @@ struct uvs_conn	*uvs_conn_lookup(const struct uvs_conn_table *t,
 
 /*
  * Inserts a new flow bound to dest, in state NONE, counted inactive as
- * IPVS counts a new connection. Returns NULL when the table is full.
+ * IPVS counts a new connection. When the table is full, the oldest flow
+ * that is not established (a SYN_RECV of a flood first of all, or one
+ * closing) gives up its entry; established TCP flows, UDP flows and
+ * templates never do. Returns NULL when nothing can give way.
  */
 struct uvs_conn	*uvs_conn_insert(struct uvs_conn_table *t,
 		    const struct uvs_flow *f, struct uvs_dest *dest,
 		    uint32_t now);
+
+/*
+ * Persistence templates. The key is (proto, masked client, VIP, service
+ * port) with client port 0. A template lives timeout seconds after its
+ * last use, and never while flows it placed are alive (IPVS's n_control).
+ */
+struct uvs_conn	*uvs_conn_template_lookup(const struct uvs_conn_table *t,
+		    const struct uvs_flow *key);
+struct uvs_conn	*uvs_conn_template_insert(struct uvs_conn_table *t,
+		    const struct uvs_flow *key, struct uvs_dest *dest,
+		    uint32_t now, uint32_t timeout);
+/* Re-arms tpl for another timeout seconds and makes c one of its flows. */
+void		 uvs_conn_template_bind(struct uvs_conn_table *t,
+		    struct uvs_conn *tpl, struct uvs_conn *c, uint32_t now,
+		    uint32_t timeout);
 
 /*
  * Feeds one inbound packet to the flow's state machine (IPVS's
@@ -97,7 +127,7 @@ void		 uvs_conn_remove(struct uvs_conn_table *t, struct uvs_conn *c);
 /* Expires every flow whose time has come. Returns how many went. */
 uint32_t	 uvs_conn_expire(struct uvs_conn_table *t, uint32_t now);
 
-/* Removes every flow bound to dest (or every flow if dest is NULL). */
+/* Removes every flow and template bound to dest (all if dest is NULL). */
 uint32_t	 uvs_conn_flush_dest(struct uvs_conn_table *t,
 		    const struct uvs_dest *dest);
 
@@ -108,7 +138,7 @@ uvs_conn_index(const struct uvs_conn_table *t, const struct uvs_conn *c)
 	return (uint32_t)(c - t->conns);
 }
 
-/* Is the entry at index i a live flow? (free entries have proto 0) */
+/* Is the entry at index i in use? (free entries have proto 0) */
 static inline int
 uvs_conn_live(const struct uvs_conn_table *t, uint32_t i)
 {
@@ -122,5 +152,7 @@ const char	*uvs_conn_state_name(uint8_t proto, uint8_t state);
 uint8_t		 uvs_tcp_next_state(uint8_t s, uint8_t tcp_flags);
 /* Does IPVS count state s as active (tcp_state_active_table)? */
 int		 uvs_tcp_state_active(uint8_t s);
+/* Is s one in which a new SYN starts a new flow (port reuse)? */
+int		 uvs_tcp_state_closing(uint8_t s);
 
 #endif

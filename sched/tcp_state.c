@@ -59,6 +59,12 @@ uvs_tcp_state_active(uint8_t s)
 	return s == sES || s == sSS || s == sSR || s == sSA;
 }
 
+int
+uvs_tcp_state_closing(uint8_t s)
+{
+	return s == sFW || s == sTW || s == sCL || s == sCW || s == sLA;
+}
+
 const char *
 uvs_conn_state_name(uint8_t proto, uint8_t state)
 {

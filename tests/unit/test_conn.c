@@ -672,8 +672,10 @@ test_expire_counters_back_to_zero(void **state)
 /* ------------------------------------------------------------ capacity */
 
 /*
- * capacity + 1 inserts: the last returns NULL and counts nothing. When
- * one flow expires its entry is reused for a new flow.
+ * A full table: a new flow takes the entry of the only flow that is not
+ * established (flow 3, left in SYN_RECV); once every flow is established
+ * the next insert returns NULL and counts nothing. When one flow expires
+ * its entry is reused for a new flow.
  */
 static void
 test_table_full(void **state)
@@ -690,34 +692,86 @@ test_table_full(void **state)
 
 		c = uvs_conn_insert(&e.t, &f, &e.d[0], T0);
 		assert_non_null(c);
-		if (p != 3)	/* flow 3 stays in NONE: 2 s */
-			uvs_conn_update(&e.t, c, TH_SYN, T0);
+		uvs_conn_update(&e.t, c, TH_SYN, T0);
+		if (p != 3)
+			uvs_conn_update(&e.t, c, TH_ACK, T0);
 	}
 	assert_int_equal(e.t.count, cap);
-	{
-		struct uvs_flow f = tcp(cap + 1);
-
-		assert_null(uvs_conn_insert(&e.t, &f, &e.d[1], T0));
-		assert_null(uvs_conn_lookup(&e.t, &f));
-	}
-	assert_int_equal(e.t.count, cap);
-	assert_counts(&e.d[0], cap - 1, 1);
-	assert_counts(&e.d[1], 0, 0);
-	assert_int_equal(e.d[1].conns, 0);
-
-	assert_int_equal(uvs_conn_expire(&e.t, T0 + TO_NONE), 1);
-	assert_false(present(&e, 3));
+	assert_counts(&e.d[0], cap, 0);
 	{
 		struct uvs_flow f = tcp(cap + 1), g = tcp(cap + 2);
 
-		c = uvs_conn_insert(&e.t, &f, &e.d[1], T0 + TO_NONE);
+		c = uvs_conn_insert(&e.t, &f, &e.d[1], T0);
 		assert_non_null(c);
-		assert_ptr_equal(uvs_conn_lookup(&e.t, &f), c);
-		assert_null(uvs_conn_insert(&e.t, &g, &e.d[1], T0 + TO_NONE));
+		assert_false(present(&e, 3));
+		assert_int_equal(e.t.reclaimed, 1);
+		uvs_conn_update(&e.t, c, TH_SYN, T0);
+		uvs_conn_update(&e.t, c, TH_ACK, T0);
+		assert_null(uvs_conn_insert(&e.t, &g, &e.d[1], T0));
+		assert_null(uvs_conn_lookup(&e.t, &g));
 	}
 	assert_int_equal(e.t.count, cap);
-	for (p = 1; p <= cap + 1; p++)
-		assert_int_equal(present(&e, p), p != 3);
+	assert_counts(&e.d[0], cap - 1, 0);
+	assert_counts(&e.d[1], 1, 0);
+	assert_int_equal(e.d[1].conns, 1);
+
+	/* flow 1 ends with an RST: CLOSE, 10 s, then its entry is free */
+	{
+		struct uvs_flow f = tcp(1), g = tcp(cap + 2);
+
+		uvs_conn_update(&e.t, uvs_conn_lookup(&e.t, &f), TH_RST, T0);
+		assert_int_equal(uvs_conn_expire(&e.t, T0 + TO_CLOSE), 1);
+		assert_false(present(&e, 1));
+		c = uvs_conn_insert(&e.t, &g, &e.d[1], T0 + TO_CLOSE);
+		assert_non_null(c);
+		assert_ptr_equal(uvs_conn_lookup(&e.t, &g), c);
+	}
+	assert_int_equal(e.t.count, cap);
+	assert_int_equal(e.t.reclaimed, 1);
+	env_free(&e);
+}
+
+/*
+ * A SYN flood against a full table of established flows and half-open
+ * ones: every flood SYN gets an entry by taking the oldest half-open one,
+ * and no established flow is ever evicted.
+ */
+static void
+test_flood_spares_established(void **state)
+{
+	struct env e;
+	struct uvs_conn *c;
+	uint16_t p;
+	const uint32_t cap = 8;
+
+	(void)state;
+	env_init(&e, cap, T0);
+	for (p = 1; p <= cap; p++) {
+		struct uvs_flow f = tcp(p);
+
+		c = uvs_conn_insert(&e.t, &f, &e.d[0], T0);
+		uvs_conn_update(&e.t, c, TH_SYN, T0);
+		if (p <= 4)
+			uvs_conn_update(&e.t, c, TH_ACK, T0);
+	}
+	for (p = 100; p < 200; p++) {
+		struct uvs_flow f = tcp(p);
+
+		c = uvs_conn_insert(&e.t, &f, &e.d[1], T0);
+		assert_non_null(c);
+		uvs_conn_update(&e.t, c, TH_SYN, T0);
+		/* the oldest half-open flow went: the previous flood SYN's
+		 * neighbour, never one of the four established flows */
+		for (uint16_t q = 1; q <= 4; q++)
+			assert_true(present(&e, q));
+	}
+	assert_int_equal(e.t.reclaimed, 100);
+	assert_int_equal(e.t.count, cap);
+	assert_counts(&e.d[0], 4, 0);
+	assert_counts(&e.d[1], 4, 0);
+	/* the four latest flood SYNs hold the half-open entries */
+	for (p = 196; p < 200; p++)
+		assert_true(present(&e, p));
 	env_free(&e);
 }
 
@@ -733,6 +787,8 @@ test_capacity_one(void **state)
 	env_init(&e, 1, T0);
 	c = uvs_conn_insert(&e.t, &f, &e.d[0], T0);
 	assert_non_null(c);
+	uvs_conn_update(&e.t, c, TH_SYN, T0);
+	uvs_conn_update(&e.t, c, TH_ACK, T0);	/* established: cannot go */
 	assert_null(uvs_conn_insert(&e.t, &g, &e.d[0], T0));
 	uvs_conn_remove(&e.t, c);
 	assert_int_equal(e.t.count, 0);
@@ -841,7 +897,27 @@ struct shadow {
 	uint8_t		 state;
 	uint32_t	 expires;
 	unsigned	 dest;
+	uint64_t	 rseq;	/* when it became reclaimable, 0 = is not */
 };
+
+/* The table's rule: TCP flows that are not established may give way. */
+static int
+model_reclaimable(uint8_t proto, uint8_t state)
+{
+	return proto == IPPROTO_TCP && state != UVS_TCP_ESTABLISHED;
+}
+
+/* Keeps rseq as the table keeps its reclaim list: FIFO of entry times. */
+static void
+model_rsync(struct shadow *x, uint8_t proto, uint64_t *clock)
+{
+	int want = model_reclaimable(proto, x->state);
+
+	if (want && !x->rseq)
+		x->rseq = ++*clock;
+	else if (!want)
+		x->rseq = 0;
+}
 
 static struct uvs_flow
 space_flow(unsigned i)
@@ -911,6 +987,8 @@ test_random_against_model(void **state)
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	uint32_t now = 0xfff00000u;	/* the clock wraps during the run */
 	unsigned op, i, nlive = 0, full_hits = 0, expired = 0, long_ones = 0;
+	unsigned reclaims = 0;
+	uint64_t rclock = 0;
 	struct env e;
 
 	(void)state;
@@ -931,9 +1009,22 @@ test_random_against_model(void **state)
 
 			c = uvs_conn_insert(&e.t, &f, &e.d[d], now);
 			if (nlive == CAP) {
-				assert_null(c);
+				/* the oldest reclaimable flow gives way */
+				unsigned v = SPACE;
+
 				full_hits++;
-				continue;
+				for (i = 0; i < SPACE; i++)
+					if (sh[i].live && sh[i].rseq &&
+					    (v == SPACE ||
+					    sh[i].rseq < sh[v].rseq))
+						v = i;
+				if (v == SPACE) {
+					assert_null(c);
+					continue;
+				}
+				sh[v].live = 0;
+				nlive--;
+				reclaims++;
 			}
 			assert_non_null(c);
 			sh[k].live = 1;
@@ -941,6 +1032,8 @@ test_random_against_model(void **state)
 			sh[k].state = f.proto == IPPROTO_TCP ? UVS_TCP_NONE :
 			    UVS_UDP_NORMAL;
 			sh[k].expires = now + e.t.timeouts.t[sh[k].state];
+			sh[k].rseq = 0;
+			model_rsync(&sh[k], f.proto, &rclock);
 			nlive++;
 		} else if (r < 85) {		/* a packet */
 			uint8_t fl = flagset[rnd(&seed) % sizeof(flagset)];
@@ -950,6 +1043,7 @@ test_random_against_model(void **state)
 			uvs_conn_update(&e.t, c, fl, now);
 			sh[k].state = model_next(f.proto, sh[k].state, fl);
 			sh[k].expires = now + e.t.timeouts.t[sh[k].state];
+			model_rsync(&sh[k], f.proto, &rclock);
 		} else if (r < 90) {		/* removed by hand */
 			if (!sh[k].live)
 				continue;
@@ -980,6 +1074,9 @@ test_random_against_model(void **state)
 	check_model(&e, sh);
 	/* the run did visit the interesting places */
 	assert_true(full_hits > 100);
+	assert_true(reclaims > 100);
+	assert_true(full_hits > reclaims);	/* and some found nothing */
+	assert_int_equal(e.t.reclaimed, reclaims);
 	assert_true(expired > 10000);
 	assert_true(long_ones > 100);		/* 5000 s: past the wheel */
 	assert_true(now < 0xfff00000u);		/* wrapped */
@@ -1008,6 +1105,7 @@ main(void)
 		cmocka_unit_test(test_expire_beyond_wheel_then_rst),
 		cmocka_unit_test(test_expire_counters_back_to_zero),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_flood_spares_established),
 		cmocka_unit_test(test_capacity_one),
 		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_flush_dest),
