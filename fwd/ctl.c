@@ -118,7 +118,15 @@ get_svc_conf(const struct uvs_ctl_msg *m, struct uvs_svc_conf *c)
 	    get_opt_u32(m, "timeout", 86400 * 31, &c->timeout) < 0)
 		return -EINVAL;
 	rc = uvs_ctl_get_addr(m, "netmask", &c->netmask);
-	return rc == -EINVAL ? rc : 0;
+	if (rc == -EINVAL)
+		return rc;
+	/* ipvsadm's -p without a value (IPVS_SVC_PERSISTENT_TIMEOUT) */
+	if ((c->flags & UVS_SVC_F_PERSISTENT) && c->timeout == 0)
+		c->timeout = 6 * 60;
+	/* port 0 means "every port", which only a persistent service can */
+	if (c->port == 0 && !(c->flags & UVS_SVC_F_PERSISTENT))
+		return -EINVAL;
+	return 0;
 }
 
 static int
@@ -238,6 +246,110 @@ do_list(struct uvs_director *d, FILE *out)
 	}
 }
 
+/* -L -c: flows and templates, seconds left by the table's clock. */
+static void
+do_conns(struct uvs_director *d, FILE *out)
+{
+	const struct uvs_conn_table *t = &d->fw.conns;
+	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	uint32_t i;
+
+	for (i = 0; i < t->capacity; i++) {
+		const struct uvs_conn *c = &t->conns[i];
+		int32_t left;
+
+		if (!uvs_conn_live(t, i))
+			continue;
+		left = (int32_t)(c->expires - t->clock);
+		inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
+		inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
+		inet_ntop(AF_INET, &c->dest->addr, ra, sizeof(ra));
+		fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s vport=%u "
+		    "rip=%s rport=%u state=%s expires=%d\n",
+		    c->proto == IPPROTO_TCP ? "tcp" : "udp", ca,
+		    ntohs(c->cport), va, ntohs(c->vport), ra,
+		    (c->flags & UVS_CONN_F_TEMPLATE) ? 0 :
+		    ntohs(c->dest->port),
+		    uvs_conn_state_name(c->proto, c->state),
+		    left > 0 ? left : 0);
+	}
+}
+
+/* The three timeouts ipvsadm shows and sets: tcp, tcpfin, udp. */
+static void
+do_timeout(struct uvs_director *d, FILE *out)
+{
+	const struct uvs_timeouts *to = &d->fw.conns.timeouts;
+
+	fprintf(out, "timeout tcp=%u tcpfin=%u udp=%u\n",
+	    to->t[UVS_TCP_ESTABLISHED], to->t[UVS_TCP_FIN_WAIT],
+	    to->t[UVS_UDP_NORMAL]);
+}
+
+/* --set tcp tcpfin udp; 0 keeps a value (ip_vs_set_timeout). */
+static int
+do_set_timeout(struct uvs_director *d, const struct uvs_ctl_msg *m,
+    char *err, size_t errlen)
+{
+	struct uvs_timeouts *to = &d->fw.conns.timeouts;
+	uint32_t tcp, fin, udp;
+	const uint32_t max = 86400 * 31;
+
+	if (uvs_ctl_get_u32(m, "tcp", max, &tcp) < 0 ||
+	    uvs_ctl_get_u32(m, "tcpfin", max, &fin) < 0 ||
+	    uvs_ctl_get_u32(m, "udp", max, &udp) < 0) {
+		snprintf(err, errlen, "malformed set-timeout request");
+		return -EINVAL;
+	}
+	if (tcp)
+		to->t[UVS_TCP_ESTABLISHED] = tcp;
+	if (fin)
+		to->t[UVS_TCP_FIN_WAIT] = fin;
+	if (udp)
+		to->t[UVS_UDP_NORMAL] = udp;
+	return 0;
+}
+
+static void
+zero_svc(struct uvs_svc *s)
+{
+	unsigned k;
+
+	s->conns = s->inpkts = s->inbytes = 0;
+	for (k = 0; k < s->ndests; k++)
+		s->dests[k]->conns = s->dests[k]->inpkts =
+		    s->dests[k]->inbytes = 0;
+}
+
+/* -Z [service]: zero the packet and connection counters. */
+static int
+do_zero(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	struct uvs_svc_table *t = &d->fw.svcs;
+	struct uvs_svc *svc;
+	uint8_t proto;
+	uint32_t addr;
+	uint16_t port;
+	unsigned i;
+
+	if (!uvs_ctl_get(m, "proto")) {
+		for (i = 0; i < t->nsvcs; i++)
+			zero_svc(t->svcs[i]);
+		return 0;
+	}
+	if (get_svc_key(m, &proto, &addr, &port) < 0) {
+		snprintf(err, errlen, "malformed zero request");
+		return -EINVAL;
+	}
+	if (!(svc = uvs_svc_find(t, proto, addr, port))) {
+		snprintf(err, errlen, "No such service");
+		return -ESRCH;
+	}
+	zero_svc(svc);
+	return 0;
+}
+
 static void
 do_counters(struct uvs_director *d, FILE *out)
 {
@@ -256,6 +368,10 @@ do_counters(struct uvs_director *d, FILE *out)
 	    (unsigned long long)st->arp_ignored);
 	fprintf(out, "counter conns_new=%llu\n",
 	    (unsigned long long)st->conns_new);
+	fprintf(out, "counter conns_reused=%llu\n",
+	    (unsigned long long)st->conns_reused);
+	fprintf(out, "counter conns_reclaimed=%llu\n",
+	    (unsigned long long)d->fw.conns.reclaimed);
 	fprintf(out, "counter conns=%u\n", d->fw.conns.count);
 	fprintf(out, "counter dests_unresolved=%u\n", uvs_dir_unresolved(d));
 	for (i = 1; i < UVS_DROP_MAX; i++)
@@ -288,6 +404,14 @@ uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 		do_list(d, out);
 	else if (strcmp(m.verb, "counters") == 0)
 		do_counters(d, out);
+	else if (strcmp(m.verb, "conns") == 0)
+		do_conns(d, out);
+	else if (strcmp(m.verb, "timeout") == 0)
+		do_timeout(d, out);
+	else if (strcmp(m.verb, "set-timeout") == 0)
+		rc = do_set_timeout(d, &m, err, sizeof(err));
+	else if (strcmp(m.verb, "zero") == 0)
+		rc = do_zero(d, &m, err, sizeof(err));
 	else {
 		rc = -EOPNOTSUPP;
 		snprintf(err, sizeof(err), "unknown request '%s'", m.verb);

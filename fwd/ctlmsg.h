@@ -9,7 +9,9 @@
  *              [sched flags timeout netmask]
  *            add-dest edit-dest del-dest            proto vip vport rip
  *              rport [weight uthr lthr]
- *            clear | list | counters
+ *            clear | list | counters | conns | timeout
+ *            set-timeout tcp= tcpfin= udp=   (0 keeps a value)
+ *            zero [proto vip vport]
  * List data: "info version=1.2.1 size=N",
  *            "svc proto= vip= vport= sched= flags= timeout= netmask=
  *              conns= inpkts= inbytes=",
@@ -17,6 +19,9 @@
  *              persist= uthr= lthr= conns= inpkts= inbytes= hw=MAC|none"
  *            (dest lines follow their svc line).
  * Counters:  "counter name=N" lines.
+ * Conns:     "conn proto= cip= cport= vip= vport= rip= rport= state=
+ *              expires=SECONDS" lines (templates: cport=0 rport=0).
+ * Timeout:   "timeout tcp= tcpfin= udp=".
  */
 #ifndef UVS_CTLMSG_H
 #define UVS_CTLMSG_H

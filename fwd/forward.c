@@ -42,18 +42,71 @@ tcp_starts_flow(uint8_t flags)
 	return (flags & (TH_SYN | TH_ACK | TH_FIN | TH_RST)) == TH_SYN;
 }
 
+/*
+ * The service of a flow: VIP:port, else a persistent VIP:0 service that
+ * takes every port (IPVS's ip_vs_service_find order).
+ */
+static struct uvs_svc *
+flow_service(struct uvs_fwd *fw, const struct uvs_flow *f)
+{
+	struct uvs_svc *svc;
+
+	svc = uvs_svc_find(&fw->svcs, f->proto, f->vaddr, f->vport);
+	if (!svc && f->vport) {
+		svc = uvs_svc_find(&fw->svcs, f->proto, f->vaddr, 0);
+		if (svc && !(svc->flags & UVS_SVC_F_PERSISTENT))
+			svc = NULL;
+	}
+	return svc;
+}
+
+/*
+ * Stage 3b, persistent services (-p): the client's template names its
+ * dest while it lives. As in IPVS (expire_quiescent_template = 0) a
+ * quiescent dest keeps its clients; a dest that cannot be reached gives
+ * them up, and the template is pointed at a newly scheduled one.
+ */
+static struct uvs_dest *
+persistent_dest(struct uvs_fwd *fw, struct uvs_svc *svc,
+    const struct uvs_flow *f, uint32_t now, struct uvs_conn **tpl)
+{
+	struct uvs_flow key = {
+		.proto = f->proto, .caddr = f->caddr & svc->netmask,
+		.vaddr = f->vaddr, .vport = svc->port,
+	};
+	struct uvs_conn *t = uvs_conn_template_lookup(&fw->conns, &key);
+	struct uvs_dest *d;
+
+	if (t && !(t->dest->flags & UVS_DEST_F_NOHWADDR)) {
+		*tpl = t;
+		return t->dest;
+	}
+	if (!(d = svc->sched->schedule(svc, f)))
+		return NULL;
+	if (t) {
+		t->dest->persistconns--;
+		t->dest = d;
+		d->persistconns++;
+	} else {
+		/* no room for a template: the flow goes on unpinned */
+		t = uvs_conn_template_insert(&fw->conns, &key, d, now,
+		    svc->timeout);
+	}
+	*tpl = t;
+	return d;
+}
+
 /* Stage 3b: a flow we have not seen: pick a dest and remember it. */
 static struct uvs_conn *
 new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
     enum uvs_drop *why)
 {
 	const struct uvs_flow *f = &pkt->flow;
+	struct uvs_conn *c, *tpl = NULL;
 	struct uvs_svc *svc;
 	struct uvs_dest *dest;
-	struct uvs_conn *c;
 
-	svc = uvs_svc_find(&fw->svcs, f->proto, f->vaddr, f->vport);
-	if (!svc) {
+	if (!(svc = flow_service(fw, f))) {
 		*why = uvs_svc_is_vip(&fw->svcs, f->vaddr) ? UVS_DROP_NO_SVC :
 		    UVS_DROP_NOT_VIP;
 		return NULL;
@@ -62,7 +115,11 @@ new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
 		*why = UVS_DROP_TCP_NOSYN;
 		return NULL;
 	}
-	if (!(dest = svc->sched->schedule(svc, f))) {
+	if (svc->flags & UVS_SVC_F_PERSISTENT)
+		dest = persistent_dest(fw, svc, f, now, &tpl);
+	else
+		dest = svc->sched->schedule(svc, f);
+	if (!dest) {
 		*why = UVS_DROP_NO_DEST;
 		return NULL;
 	}
@@ -70,19 +127,31 @@ new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
 		*why = UVS_DROP_CONN_FULL;
 		return NULL;
 	}
+	if (tpl)
+		uvs_conn_template_bind(&fw->conns, tpl, c, now, svc->timeout);
 	fw->stats.conns_new++;
 	if (fw->on_new_conn)
 		fw->on_new_conn(fw->hook_arg, c);
 	return c;
 }
 
-/* Stage 3: find the flow, or create it; advance its state. */
+/*
+ * Stage 3: find the flow, or create it; advance its state. A SYN on a
+ * flow that is closing is a client reusing its port: the old entry goes
+ * and the SYN is scheduled at once, where IPVS users meet a 1 s stall.
+ */
 static struct uvs_conn *
 find_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
     enum uvs_drop *why)
 {
 	struct uvs_conn *c = uvs_conn_lookup(&fw->conns, &pkt->flow);
 
+	if (c && c->proto == IPPROTO_TCP && tcp_starts_flow(pkt->tcp_flags) &&
+	    uvs_tcp_state_closing(c->state)) {
+		uvs_conn_remove(&fw->conns, c);
+		fw->stats.conns_reused++;
+		c = NULL;
+	}
 	if (!c && !(c = new_flow(fw, pkt, now, why)))
 		return NULL;
 	uvs_conn_update(&fw->conns, c, pkt->tcp_flags, now);
