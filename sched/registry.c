@@ -13,6 +13,10 @@ extern const struct uvs_sched_ops uvs_sched_wlc;
 /* least-connection family */
 /* hashing */
 /* failover, overflow, locality */
+extern const struct uvs_sched_ops uvs_sched_fo;
+extern const struct uvs_sched_ops uvs_sched_ovf;
+extern const struct uvs_sched_ops uvs_sched_lblc;
+extern const struct uvs_sched_ops uvs_sched_lblcr;
 
 static const struct uvs_sched_ops *const registry[] = {
 	&uvs_sched_rr,
@@ -22,6 +26,10 @@ static const struct uvs_sched_ops *const registry[] = {
 	/* least-connection family */
 	/* hashing */
 	/* failover, overflow, locality */
+	&uvs_sched_fo,
+	&uvs_sched_ovf,
+	&uvs_sched_lblc,
+	&uvs_sched_lblcr,
 };
 
 #define NREGISTRY (sizeof(registry) / sizeof(registry[0]))
