@@ -22,7 +22,7 @@ RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
-UNIT  = $(B)/test_parse $(B)/test_ctlmsg $(B)/test_uvsadm_list $(SCHED_TESTS)
+UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(SCHED_TESTS)
 
 all: $(PROGS)
 
@@ -46,6 +46,9 @@ $(B)/test_parse: $(call obj,tests/unit/test_parse.c fwd/parse.c fwd/drop.c)
 SCHED_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_sched*.c tests/unit/test_conn*.c))
 $(SCHED_TESTS): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,$(SCHED_SRC) bench/sched_ref.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_forward: $(call obj,tests/unit/test_forward.c fwd/forward.c fwd/parse.c fwd/drop.c arp/reply.c $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_NET)
 
 $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka

@@ -1,0 +1,306 @@
+/*
+ * Unit tests for the director's per-frame decision (fwd/forward.c): ARP
+ * answers, the MAC rewrite that leaves the IP packet untouched, the drop
+ * reasons of a good frame that cannot be placed, port reuse and
+ * persistence. Frames are built byte by byte here; no sockets.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/ethernet.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <cmocka.h>
+
+#include "fwd/forward.h"
+
+#define VIP	"198.18.0.10"
+#define T0	1000u
+#define FRAME	128
+
+static const uint8_t dir_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t cli_mac[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+static const uint8_t rs_mac[3][6] = {
+	{ 0x02, 0, 0, 0, 0, 0x11 }, { 0x02, 0, 0, 0, 0, 0x12 },
+	{ 0x02, 0, 0, 0, 0, 0x13 },
+};
+
+static uint32_t
+ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Ethernet + IPv4 + TCP from client:cport to daddr:dport, given flags. */
+static size_t
+tcp_frame(uint8_t *f, const char *saddr, uint16_t cport, const char *daddr,
+    uint16_t dport, uint8_t flags)
+{
+	uint32_t s = ip(saddr), d = ip(daddr), sum = 0;
+	uint8_t *h = f + 14;
+	int i;
+
+	memset(f, 0, FRAME);
+	memcpy(f, dir_mac, 6);
+	memcpy(f + 6, cli_mac, 6);
+	put16(f + 12, ETHERTYPE_IP);
+	h[0] = 0x45;
+	put16(h + 2, 40);
+	h[8] = 64;
+	h[9] = IPPROTO_TCP;
+	memcpy(h + 12, &s, 4);
+	memcpy(h + 16, &d, 4);
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(h + 10, (uint16_t)~sum);
+	put16(h + 20, cport);
+	put16(h + 22, dport);
+	h[32] = 5 << 4;
+	h[33] = flags;
+	return 14 + 40;
+}
+
+static size_t
+arp_request(uint8_t *f, const char *spa, const char *tpa)
+{
+	uint32_t s = ip(spa), t = ip(tpa);
+
+	memset(f, 0, FRAME);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, cli_mac, 6);
+	put16(f + 12, ETHERTYPE_ARP);
+	put16(f + 14, ARPHRD_ETHER);
+	put16(f + 16, ETHERTYPE_IP);
+	f[18] = 6;
+	f[19] = 4;
+	put16(f + 20, ARPOP_REQUEST);
+	memcpy(f + 22, cli_mac, 6);
+	memcpy(f + 28, &s, 4);
+	memcpy(f + 38, &t, 4);
+	return 42;
+}
+
+struct lab {
+	struct uvs_fwd	 fw;
+	struct uvs_svc	*svc;
+};
+
+/* A director with TCP VIP:80 (rr, flags) over three dests with MACs. */
+static void
+lab_init(struct lab *l, uint32_t flags, uint32_t timeout)
+{
+	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .addr = ip(VIP),
+	    .port = htons(80), .sched = "rr", .flags = flags,
+	    .timeout = timeout, .netmask = 0xffffffff };
+	int i;
+
+	memset(l, 0, sizeof(*l));
+	uvs_svc_table_init(&l->fw.svcs);
+	assert_int_equal(uvs_conn_init(&l->fw.conns, 64, T0, 1), 0);
+	memcpy(l->fw.mac, dir_mac, 6);
+	memcpy(l->fw.arp_reply + 6, dir_mac, 6);	/* as the template */
+	assert_int_equal(uvs_svc_add(&l->fw.svcs, &sc), 0);
+	l->svc = uvs_svc_find(&l->fw.svcs, IPPROTO_TCP, ip(VIP), htons(80));
+	for (i = 2; i >= 0; i--) {
+		char a[16];
+		struct uvs_dest_conf dc = { .port = htons(80), .weight = 1 };
+
+		snprintf(a, sizeof(a), "198.18.0.1%d", i + 1);
+		dc.addr = ip(a);
+		assert_int_equal(uvs_dest_add(l->svc, &dc), 0);
+		memcpy(uvs_dest_find(l->svc, dc.addr, dc.port)->hwaddr,
+		    rs_mac[i], 6);
+	}
+}
+
+static void
+lab_free(struct lab *l)
+{
+	uvs_conn_flush_dest(&l->fw.conns, NULL);
+	uvs_conn_free(&l->fw.conns);
+	uvs_svc_table_free(&l->fw.svcs);
+}
+
+/* Sends a TCP frame through; returns the index of the rs MAC it got. */
+static int
+through(struct lab *l, const char *src, uint16_t cport, uint8_t flags)
+{
+	uint8_t f[FRAME], orig[FRAME];
+	size_t n = tcp_frame(f, src, cport, VIP, 80, flags);
+	int i;
+
+	memcpy(orig, f, FRAME);
+	if (uvs_fwd_frame(&l->fw, f, n, T0) != UVS_FORWARD)
+		return -1;
+	/* only the Ethernet addresses changed */
+	assert_memory_equal(f + 6, dir_mac, 6);
+	assert_memory_equal(f + 12, orig + 12, n - 12);
+	for (i = 0; i < 3; i++)
+		if (memcmp(f, rs_mac[i], 6) == 0)
+			return i;
+	fail_msg("rewritten to an unknown MAC");
+	return -1;
+}
+
+static void
+test_arp_answered_for_vip_only(void **state)
+{
+	struct lab l;
+	uint8_t f[FRAME];
+	size_t n;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	n = arp_request(f, "198.18.0.100", VIP);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_REPLY);
+	assert_memory_equal(l.fw.arp_reply, cli_mac, 6);	/* to asker */
+	/* ARP at 14: sha 22, spa 28, tha 32, tpa 38 */
+	assert_memory_equal(l.fw.arp_reply + 28, &(uint32_t){ ip(VIP) }, 4);
+	assert_memory_equal(l.fw.arp_reply + 32, cli_mac, 6);
+	assert_memory_equal(l.fw.arp_reply + 38,
+	    &(uint32_t){ ip("198.18.0.100") }, 4);
+	n = arp_request(f, "198.18.0.100", "198.18.0.50");
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_IGNORE);
+	assert_int_equal(l.fw.stats.arp_replies, 1);
+	assert_int_equal(l.fw.stats.arp_ignored, 1);
+	lab_free(&l);
+}
+
+/* Dests were added rs3, rs2, rs1; the list (newest first, as IPVS keeps
+ * it) is rs1 rs2 rs3, and rr walks it in that order. */
+static void
+test_rr_and_rewrite(void **state)
+{
+	struct lab l;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_SYN), 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
+	assert_int_equal(through(&l, "198.18.0.100", 1003, TH_SYN), 2);
+	/* the same flow's next packets follow it */
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_ACK), 1);
+	assert_int_equal(l.fw.stats.conns_new, 3);
+	assert_int_equal(l.svc->dests[1]->activeconns, 1);
+	lab_free(&l);
+}
+
+static void
+test_drop_reasons(void **state)
+{
+	struct lab l;
+	uint8_t f[FRAME];
+	size_t n;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	n = tcp_frame(f, "198.18.0.100", 1001, VIP, 8080, TH_SYN);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_DROP);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_NO_SVC], 1);
+	n = tcp_frame(f, "198.18.0.100", 1001, "198.18.0.99", 80, TH_SYN);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_DROP);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_NOT_VIP], 1);
+	/* a flow must start with a bare SYN */
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), -1);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_SYN | TH_ACK),
+	    -1);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_TCP_NOSYN], 2);
+	/* a dest whose MAC is unknown: its flow's packets are dropped */
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_SYN), 0);
+	l.svc->dests[0]->flags |= UVS_DEST_F_NOHWADDR;
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), -1);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_DEST_NOHW], 1);
+	/* and new flows skip it */
+	uvs_svc_changed(l.svc);
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
+	assert_int_equal(through(&l, "198.18.0.100", 1003, TH_SYN), 2);
+	assert_int_equal(through(&l, "198.18.0.100", 1004, TH_SYN), 1);
+	lab_free(&l);
+}
+
+/* A SYN on a closing flow is a new flow, scheduled at once. */
+static void
+test_port_reuse(void **state)
+{
+	struct lab l;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_SYN), 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_FIN | TH_ACK), 0);
+	/* a retransmitted SYN of a live flow is not a reuse */
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
+	/* FIN_WAIT + SYN: rescheduled (rr moves on to rs3) */
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_SYN), 2);
+	assert_int_equal(l.fw.stats.conns_reused, 1);
+	assert_int_equal(l.fw.conns.count, 2);
+	lab_free(&l);
+}
+
+/* -p: one client keeps its dest; another client is scheduled anew. */
+static void
+test_persistence(void **state)
+{
+	struct lab l;
+	struct uvs_dest *d;
+	int first, i;
+
+	(void)state;
+	lab_init(&l, UVS_SVC_F_PERSISTENT, 300);
+	first = through(&l, "198.18.0.100", 1001, TH_SYN);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(through(&l, "198.18.0.100",
+		    (uint16_t)(2000 + i), TH_SYN), first);
+	assert_int_not_equal(through(&l, "198.18.0.101", 1001, TH_SYN),
+	    first);
+	d = l.svc->dests[first];
+	assert_int_equal(d->persistconns, 1);
+	assert_int_equal(d->inactconns + d->activeconns, 6);
+	/* quiescent (weight 0): IPVS keeps sending the client there */
+	d->weight = 0;
+	uvs_svc_changed(l.svc);
+	assert_int_equal(through(&l, "198.18.0.100", 3001, TH_SYN), first);
+	/* the template outlives its 300 s while a flow it placed lives */
+	assert_int_equal(through(&l, "198.18.0.100", 3001, TH_ACK), first);
+	uvs_conn_expire(&l.fw.conns, T0 + 301);
+	assert_int_equal(d->persistconns, 1);
+	assert_int_equal(d->activeconns, 1);	/* the established one */
+	/* and goes once that flow is gone (900 s) and its time is up */
+	uvs_conn_expire(&l.fw.conns, T0 + 1300);
+	assert_int_equal(d->persistconns, 0);
+	assert_int_equal(l.fw.conns.count, 0);
+	lab_free(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arp_answered_for_vip_only),
+		cmocka_unit_test(test_rr_and_rewrite),
+		cmocka_unit_test(test_drop_reasons),
+		cmocka_unit_test(test_port_reuse),
+		cmocka_unit_test(test_persistence),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
