@@ -1,33 +1,33 @@
 /*
  * Least connection (IPVS ip_vs_lc.c): the usable dest with the smallest
- * overhead, (active << 8) + inactive; the first one wins a tie.
+ * overhead, (active << 8) + inactive; the first one in the list wins a
+ * tie. The usable dests sit in a heap by that order (pickheap.c): a pick
+ * reads its root, a dest whose counts changed moves in O(log n).
  */
-#include "sched.h"
+#include "pickheap.h"
 
-static struct uvs_dest *
-lc_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
+static int
+lc_before(const struct uvs_dest *a, const struct uvs_dest *b)
 {
-	struct uvs_dest *least = NULL;
-	uint32_t loh = 0;
-	unsigned i;
+	return uvs_dest_overhead(a) < uvs_dest_overhead(b);
+}
 
-	(void)flow;
-	for (i = 0; i < svc->ndests; i++) {
-		struct uvs_dest *d = svc->dests[i];
-		uint32_t doh;
+static const struct uvs_pick_order lc_order = {
+	.member = uvs_dest_usable,
+	.before = lc_before,
+};
 
-		if (!uvs_dest_usable(d))
-			continue;
-		doh = uvs_dest_overhead(d);
-		if (!least || doh < loh) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
+static int
+lc_init(struct uvs_svc *svc)
+{
+	return uvs_pickheap_attach(svc, &lc_order);
 }
 
 const struct uvs_sched_ops uvs_sched_lc = {
 	.name = "lc",
-	.schedule = lc_schedule,
+	.init = lc_init,
+	.done = uvs_pickheap_done,
+	.update = uvs_pickheap_update,
+	.schedule = uvs_pickheap_schedule,
+	.dest_changed = uvs_pickheap_dest_changed,
 };

@@ -11,6 +11,9 @@ extern const struct uvs_sched_ops uvs_sched_wrr;
 extern const struct uvs_sched_ops uvs_sched_lc;
 extern const struct uvs_sched_ops uvs_sched_wlc;
 /* least-connection family */
+extern const struct uvs_sched_ops uvs_sched_sed;
+extern const struct uvs_sched_ops uvs_sched_nq;
+extern const struct uvs_sched_ops uvs_sched_twos;
 /* hashing */
 /* failover, overflow, locality */
 extern const struct uvs_sched_ops uvs_sched_fo;
@@ -24,6 +27,9 @@ static const struct uvs_sched_ops *const registry[] = {
 	&uvs_sched_lc,
 	&uvs_sched_wlc,
 	/* least-connection family */
+	&uvs_sched_sed,
+	&uvs_sched_nq,
+	&uvs_sched_twos,
 	/* hashing */
 	/* failover, overflow, locality */
 	&uvs_sched_fo,

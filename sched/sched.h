@@ -46,6 +46,8 @@ struct uvs_dest {
 	uint64_t	 inpkts;
 	uint64_t	 inbytes;
 	struct uvs_svc	*svc;
+	unsigned	 sched_pos;	/* scheduler's own: index in svc->dests
+					   at its last update */
 };
 
 /*

@@ -1,35 +1,36 @@
 /*
  * Weighted least connection (IPVS ip_vs_wlc.c), ipvsadm's default: the
  * usable dest with the smallest overhead / weight, compared without a
- * division as IPVS does (loh * w_d > doh * w_least); first one wins a tie.
+ * division as IPVS does (a before b when oh_a * w_b < oh_b * w_a, in 64
+ * bits); the first one in the list wins a tie. Usable dests have weight
+ * > 0, so the cross products order the ratios exactly and a heap
+ * (pickheap.c) holds them: a pick reads its root.
  */
-#include "sched.h"
+#include "pickheap.h"
 
-static struct uvs_dest *
-wlc_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
+static int
+wlc_before(const struct uvs_dest *a, const struct uvs_dest *b)
 {
-	struct uvs_dest *least = NULL;
-	uint64_t loh = 0;
-	unsigned i;
+	return (uint64_t)uvs_dest_overhead(a) * (uint64_t)b->weight <
+	    (uint64_t)uvs_dest_overhead(b) * (uint64_t)a->weight;
+}
 
-	(void)flow;
-	for (i = 0; i < svc->ndests; i++) {
-		struct uvs_dest *d = svc->dests[i];
-		uint64_t doh;
+static const struct uvs_pick_order wlc_order = {
+	.member = uvs_dest_usable,
+	.before = wlc_before,
+};
 
-		if (!uvs_dest_usable(d))
-			continue;
-		doh = uvs_dest_overhead(d);
-		if (!least || loh * (uint64_t)d->weight >
-		    doh * (uint64_t)least->weight) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
+static int
+wlc_init(struct uvs_svc *svc)
+{
+	return uvs_pickheap_attach(svc, &wlc_order);
 }
 
 const struct uvs_sched_ops uvs_sched_wlc = {
 	.name = "wlc",
-	.schedule = wlc_schedule,
+	.init = wlc_init,
+	.done = uvs_pickheap_done,
+	.update = uvs_pickheap_update,
+	.schedule = uvs_pickheap_schedule,
+	.dest_changed = uvs_pickheap_dest_changed,
 };

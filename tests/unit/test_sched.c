@@ -514,11 +514,13 @@ test_wrr_gcd_change(void **state)
 
 /* ------------------------------------------------------------ lc, wlc */
 
+/* Sets d's counts and tells the scheduler, as the connection table does. */
 static void
 set_conns(struct uvs_dest *d, uint32_t active, uint32_t inactive)
 {
 	d->activeconns = active;
 	d->inactconns = inactive;
+	uvs_dest_conns_changed(d, -1);
 }
 
 /*
@@ -537,7 +539,6 @@ test_lc_picks(void **state)
 
 	(void)state;
 	setup(&f, "lc", 3, w);
-	assert_null(f.svc->sched->update);
 	expect_picks(&f, "AAA");			/* all 0: first */
 	set_conns(f.d[0], 1, 0);
 	set_conns(f.d[1], 0, 100);
@@ -555,10 +556,13 @@ test_lc_picks(void **state)
 	set_conns(f.d[2], 0, 7);
 	expect_picks(&f, "A");				/* tie: first */
 	f.d[0]->flags |= UVS_DEST_F_OVERLOAD;
+	uvs_svc_changed(f.svc);
 	expect_picks(&f, "B");
 	f.d[1]->flags |= UVS_DEST_F_NOHWADDR;
+	uvs_svc_changed(f.svc);
 	expect_picks(&f, "C");
 	f.d[2]->flags |= UVS_DEST_F_OVERLOAD;
+	uvs_svc_changed(f.svc);
 	expect_picks(&f, "-");
 	teardown(&f);
 }
@@ -636,8 +640,10 @@ test_wlc_active_and_zero_weight(void **state)
 	set_conns(f.d[1], 1, 1);
 	expect_picks(&f, "A");
 	f.d[0]->flags |= UVS_DEST_F_OVERLOAD;
+	uvs_svc_changed(f.svc);
 	expect_picks(&f, "B");
 	f.d[1]->flags |= UVS_DEST_F_NOHWADDR;
+	uvs_svc_changed(f.svc);
 	expect_picks(&f, "-");
 	teardown(&f);
 
@@ -658,7 +664,7 @@ test_registry(void **state)
 
 	(void)state;
 	n = uvs_sched_names(names, 8);
-	assert_int_equal(n, 4);
+	assert_true(n >= 4);
 	for (i = 0; i < n; i++) {
 		assert_ptr_equal(uvs_sched_find(names[i])->name, names[i]);
 		if (!strcmp(names[i], "rr"))
