@@ -15,6 +15,9 @@ extern const struct uvs_sched_ops uvs_sched_sed;
 extern const struct uvs_sched_ops uvs_sched_nq;
 extern const struct uvs_sched_ops uvs_sched_twos;
 /* hashing */
+extern const struct uvs_sched_ops uvs_sched_sh;
+extern const struct uvs_sched_ops uvs_sched_dh;
+extern const struct uvs_sched_ops uvs_sched_mh;
 /* failover, overflow, locality */
 extern const struct uvs_sched_ops uvs_sched_fo;
 extern const struct uvs_sched_ops uvs_sched_ovf;
@@ -31,6 +34,9 @@ static const struct uvs_sched_ops *const registry[] = {
 	&uvs_sched_nq,
 	&uvs_sched_twos,
 	/* hashing */
+	&uvs_sched_sh,
+	&uvs_sched_dh,
+	&uvs_sched_mh,
 	/* failover, overflow, locality */
 	&uvs_sched_fo,
 	&uvs_sched_ovf,

@@ -1,0 +1,132 @@
+/*
+ * Source hashing (IPVS ip_vs_sh.c): a 256-bucket table maps the hash of
+ * the client's address (plus its port with sh-port) to a dest. The table
+ * is filled from the dest list in order, each dest taking `weight'
+ * consecutive buckets (one if its weight is 0) and the list starting over
+ * until every bucket is taken, so the same dest list gives the same table,
+ * and the same picks, as IPVS. The hash is the kernel's hash_32, so a
+ * client's bucket is IPVS's too. A dest that is not usable yields NULL, or
+ * with sh-fallback IPVS's deterministic walk to another bucket.
+ */
+#include <stdlib.h>
+#include <arpa/inet.h>
+
+#include "sched.h"
+
+#define SH_TAB_BITS	8	/* IP_VS_SH_TAB_BITS (ip_vs_sh.c) */
+#define SH_TAB_SIZE	(1u << SH_TAB_BITS)
+#define SH_TAB_MASK	(SH_TAB_SIZE - 1)
+#define GOLDEN_RATIO_32	0x61c88647u	/* include/linux/hash.h */
+
+struct sh_state {
+	struct uvs_dest	*bucket[SH_TAB_SIZE];
+};
+
+/* The kernel's hash_32(): multiply, keep the top bits. */
+static unsigned
+sh_hash_32(uint32_t val, unsigned bits)
+{
+	return (uint32_t)(val * GOLDEN_RATIO_32) >> (32 - bits);
+}
+
+/* ip_vs_sh_hashkey(); addr and port in network order. */
+static unsigned
+sh_hashkey(uint32_t addr, uint16_t port, unsigned offset)
+{
+	return (offset + sh_hash_32(ntohs(port) + ntohl(addr), SH_TAB_BITS)) &
+	    SH_TAB_MASK;
+}
+
+/* ip_vs_sh_reassign(): `weight' buckets each, in list order, round. */
+static void
+sh_fill(struct sh_state *st, const struct uvs_svc *svc)
+{
+	unsigned i, p = 0;
+	int taken = 0;
+
+	for (i = 0; i < SH_TAB_SIZE; i++) {
+		struct uvs_dest *d;
+
+		if (!svc->ndests) {
+			st->bucket[i] = NULL;
+			continue;
+		}
+		d = svc->dests[p];
+		st->bucket[i] = d;
+		if (++taken >= d->weight) {
+			p = (p + 1) % svc->ndests;
+			taken = 0;
+		}
+	}
+}
+
+static int
+sh_init(struct uvs_svc *svc)
+{
+	struct sh_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -1;
+	sh_fill(st, svc);
+	svc->sched_data = st;
+	return 0;
+}
+
+static void
+sh_done(void *data)
+{
+	free(data);
+}
+
+static int
+sh_update(struct uvs_svc *svc)
+{
+	sh_fill(svc->sched_data, svc);
+	return 0;
+}
+
+/*
+ * ip_vs_sh_get_fallback(): the walk starts at bucket ihash + ihash (the
+ * offset is added to a key that already holds ihash) and tries every
+ * bucket once.
+ */
+static struct uvs_dest *
+sh_fallback(const struct sh_state *st, uint32_t addr, uint16_t port,
+    unsigned ihash)
+{
+	unsigned off;
+
+	for (off = 0; off < SH_TAB_SIZE; off++) {
+		unsigned roff = (off + ihash) % SH_TAB_SIZE;
+		struct uvs_dest *d = st->bucket[sh_hashkey(addr, port, roff)];
+
+		if (!d)
+			return NULL;
+		if (uvs_dest_usable(d))
+			return d;
+	}
+	return NULL;
+}
+
+static struct uvs_dest *
+sh_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
+{
+	const struct sh_state *st = svc->sched_data;
+	uint16_t port = svc->flags & UVS_SVC_F_SH_PORT ? flow->cport : 0;
+	unsigned ihash = sh_hashkey(flow->caddr, port, 0);
+	struct uvs_dest *d = st->bucket[ihash];
+
+	if (!d || uvs_dest_usable(d))
+		return d;
+	if (!(svc->flags & UVS_SVC_F_SH_FALLBACK))
+		return NULL;
+	return sh_fallback(st, flow->caddr, port, ihash);
+}
+
+const struct uvs_sched_ops uvs_sched_sh = {
+	.name = "sh",
+	.init = sh_init,
+	.done = sh_done,
+	.update = sh_update,
+	.schedule = sh_schedule,
+};
