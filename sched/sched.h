@@ -121,6 +121,10 @@ uvs_dest_overhead(const struct uvs_dest *d)
 	return (d->activeconns << 8) + d->inactconns;
 }
 
+/* mh.c: an mh service's lookup table and its size (a prime), or NULL. */
+struct uvs_dest *const *uvs_sched_mh_table(const struct uvs_svc *svc,
+		    unsigned *size);
+
 /*
  * dest.c: a connection was bound to d (bound = 1) or released from it
  * (bound = 0), or its active/inactive split changed (bound = -1). Applies

@@ -19,10 +19,6 @@
 
 #include "sched/sched.h"
 
-/* sched/mh.c: an mh service's lookup table and its size, for tests */
-struct uvs_dest *const *uvs_sched_mh_table(const struct uvs_svc *svc,
-		    unsigned *size);
-
 #define VIP	0xc612000au		/* 198.18.0.10 */
 #define RIP(n)	(0xc612000au + (n))	/* 198.18.0.11 ... */
 #define CLIENT(n)	(0xc6120064u + (n))	/* 198.18.0.100 ... */
