@@ -3,6 +3,8 @@
 #   make test     install what is missing, build, run unit + end-to-end tests
 #   make demo     install what is missing, build, walk through a DR lab
 #   make asan     the same tests under AddressSanitizer + UBSan
+#   make bench    scheduler speed, connection table cost, cluster simulation (bench/README.md)
+#   make sim      the cluster simulation alone, fixed seed
 
 CC      ?= cc
 B       ?= build
@@ -59,6 +61,12 @@ $(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.
 $(B)/badframes: $(call obj,tests/lab/badframes.c)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_NET)
 
+$(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@
+
+$(B)/bench_sim: $(call obj,bench/sim.c $(SCHED_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lm
+
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
        libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase
@@ -94,8 +102,24 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/lab/demo.sh
 
+# Benches are optional: gnuplot-nox only draws bench/out/sim.png, so it is
+# installed when we are root and skipped otherwise. Speed never fails them.
+plotdeps:
+	@command -v gnuplot >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gnuplot-nox) >/dev/null 2>&1 || \
+			echo "gnuplot-nox did not install: no plots"; \
+		else echo "not root, no gnuplot: no plots"; fi; }
+
+bench: plotdeps $(B)/bench_sched $(B)/bench_sim
+	$(B)/bench_sched
+	$(B)/bench_sim
+
+sim: plotdeps $(B)/bench_sim
+	$(B)/bench_sim
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps tools unit test asan demo clean
+.PHONY: all deps tools unit test asan demo clean plotdeps bench sim
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
