@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "bench/bench.h"
 #include "sched/sched.h"
 #include "sched/conn.h"
 #include "bench/sched_ref.h"
@@ -114,26 +115,6 @@ struct bench {
 	struct uvs_svc	*svc[NSIZES];
 	struct churn	 churn[NSIZES];
 };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t
-rng_next(uint64_t *s)
-{
-	/* splitmix64 */
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* A bijection on 32 bits (lowbias32): distinct i give distinct keys. */
 static uint32_t
@@ -254,7 +235,7 @@ svc_set_weights(struct uvs_svc *svc, int mixed, uint64_t seed)
 
 	for (i = 0; i < svc->ndests; i++)
 		svc->dests[i]->weight = mixed ?
-		    mixed_weights[rng_next(&seed) % nw] : 100;
+		    mixed_weights[bench_rng(&seed) % nw] : 100;
 }
 
 /* ---- connection churn, as conn.c counts it --------------------------- */
@@ -307,7 +288,7 @@ churn_alloc(struct churn *ch, unsigned ndests)
 static unsigned
 weighted_draw(const uint64_t *cum, unsigned n, uint64_t *rng)
 {
-	uint64_t x = rng_next(rng) % cum[n - 1];
+	uint64_t x = bench_rng(rng) % cum[n - 1];
 	unsigned lo = 0, hi = n - 1;
 
 	while (lo < hi) {
@@ -389,10 +370,10 @@ measure_picks(struct uvs_svc *svc, struct churn *ch, double secs,
 	f.vport = svc->port;
 	r->picks = r->nulls = 0;
 	r->nlog = 0;
-	t0 = now_s();
+	t0 = bench_now();
 	do {
 		for (k = 0; k < BATCH; k++) {
-			uint64_t x = rng_next(&seed);
+			uint64_t x = bench_rng(&seed);
 			struct uvs_dest *d;
 
 			f.caddr = (uint32_t)x;
@@ -408,7 +389,7 @@ measure_picks(struct uvs_svc *svc, struct churn *ch, double secs,
 			}
 			churn_step(ch, d);
 		}
-		el = now_s() - t0;
+		el = bench_now() - t0;
 	} while (el < secs);
 	r->rate = (double)r->picks / el;
 	r->done = 1;
@@ -443,9 +424,9 @@ run_one(struct bench *b, unsigned si, int mode,
 		return -ENOMEM;
 	if (svc_start(svc, ops) < 0)
 		return -ENOMEM;
-	t0 = now_s();
+	t0 = bench_now();
 	uvs_svc_changed(svc);
-	r->update_ms = (now_s() - t0) * 1e3;
+	r->update_ms = (bench_now() - t0) * 1e3;
 	measure_picks(svc, &b->churn[si], b->secs, b->seed, r);
 	svc_use(svc, &park_ops);
 	return 0;
@@ -638,13 +619,13 @@ bench_scheds(struct bench *b)
 			return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		double t0 = now_s();
+		double t0 = bench_now();
 
 		rows[i].name = names[i];
 		fprintf(stderr, "bench_sched: [%zu/%zu] %s ...", i + 1, n,
 		    names[i]);
 		bench_sched_one(b, &rows[i]);
-		fprintf(stderr, " %.1f s\n", now_s() - t0);
+		fprintf(stderr, " %.1f s\n", bench_now() - t0);
 	}
 	print_sched_header(b);
 	for (i = 0; i < n; i++)
@@ -685,17 +666,17 @@ conn_lookups(const struct uvs_conn_table *t, uint32_t base, double secs,
 {
 	struct uvs_flow f;
 	uint64_t n = 0;
-	double t0 = now_s(), el;
+	double t0 = bench_now(), el;
 	unsigned k;
 
 	do {
 		for (k = 0; k < 256; k++) {
-			conn_key(&f, base + (uint32_t)(rng_next(&seed) &
+			conn_key(&f, base + (uint32_t)(bench_rng(&seed) &
 			    (t->capacity - 1)));
 			*found += uvs_conn_lookup(t, &f) != NULL;
 		}
 		n += 256;
-		el = now_s() - t0;
+		el = bench_now() - t0;
 	} while (el < secs);
 	return (double)n / el;
 }
@@ -711,7 +692,7 @@ conn_full_inserts(struct uvs_conn_table *t, struct uvs_dest *dest,
 {
 	struct uvs_flow f;
 	uint32_t i = 2 * CONN_CAP;
-	double t0 = now_s(), el;
+	double t0 = bench_now(), el;
 	unsigned k;
 
 	*refused = 0;
@@ -723,7 +704,7 @@ conn_full_inserts(struct uvs_conn_table *t, struct uvs_dest *dest,
 				return 0;
 			}
 		}
-		el = now_s() - t0;
+		el = bench_now() - t0;
 	} while (el < secs);
 	return (double)(i - 2 * CONN_CAP) / el;
 }
@@ -748,13 +729,13 @@ bench_conn(struct bench *b, struct conn_result *cr)
 	if (uvs_conn_init(&t, CONN_CAP, 1, (uint32_t)b->seed) < 0)
 		return -ENOMEM;
 	cr->rss_init = rss_kib();
-	t0 = now_s();
+	t0 = bench_now();
 	for (i = 0; i < CONN_CAP; i++) {
 		conn_key(&f, i);
 		if (!uvs_conn_insert(&t, &f, &dest, 1))
 			break;
 	}
-	cr->insert_rate = (double)i / (now_s() - t0);
+	cr->insert_rate = (double)i / (bench_now() - t0);
 	cr->rss_full = rss_kib();
 	cr->hits = 0;
 	cr->hit_rate = conn_lookups(&t, 0, b->secs, b->seed, &cr->hits);
@@ -765,9 +746,9 @@ bench_conn(struct bench *b, struct conn_result *cr)
 	    t.capacity;
 	cr->bytes_entry = sizeof(struct uvs_conn) + cr->bucket_share;
 	/* new flows sit in state NONE: all are due two seconds on */
-	t0 = now_s();
+	t0 = bench_now();
 	i = uvs_conn_expire(&t, 1 + t.timeouts.t[UVS_TCP_NONE]);
-	cr->expire_rate = (double)i / (now_s() - t0);
+	cr->expire_rate = (double)i / (bench_now() - t0);
 	uvs_conn_free(&t);
 	return misses ? -EPROTO : 0;
 }

@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "bench/bench.h"
 #include "sched/sched.h"
 #include "sched/conn.h"
 
@@ -100,30 +101,11 @@ struct sim {
 	struct result		*r;
 };
 
-static double
-wall_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Uniform in (0, 1]. */
 static double
 unit(uint64_t *s)
 {
-	return (double)((splitmix(s) >> 11) + 1) * 0x1.0p-53;
+	return (double)((bench_rng(s) >> 11) + 1) * 0x1.0p-53;
 }
 
 /*
@@ -139,7 +121,7 @@ arrival_draw(const struct sim *s, uint32_t i, double *gap, double *size,
 
 	*gap = -log(unit(&st)) / s->lambda;
 	*size = xm / pow(unit(&st), 1.0 / PARETO_ALPHA);
-	*client = (uint32_t)(splitmix(&st) % CLIENTS);
+	*client = (uint32_t)(bench_rng(&st) % CLIENTS);
 }
 
 static int
@@ -544,7 +526,7 @@ static int
 run_sched(struct sim *s, const struct job *base, const char *sched,
     struct result *r)
 {
-	double t0 = wall_s();
+	double t0 = bench_now();
 	int rc;
 
 	if ((rc = sim_init(s, sched, r)) < 0)
@@ -553,7 +535,7 @@ run_sched(struct sim *s, const struct job *base, const char *sched,
 	rc = run_events(s);
 	summarise(s);
 	sim_done(s);
-	r->wall = wall_s() - t0;
+	r->wall = bench_now() - t0;
 	return rc;
 }
 

@@ -1,0 +1,30 @@
+/*
+ * What every bench needs: a monotonic clock in seconds and a small,
+ * seedable PRNG (splitmix64), so runs repeat for the same seed.
+ */
+#ifndef UVS_BENCH_H
+#define UVS_BENCH_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline double
+bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline uint64_t
+bench_rng(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+#endif
