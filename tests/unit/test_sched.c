@@ -7,128 +7,15 @@
  * so does sched/svc.c; setup() therefore adds the dests last to first, so
  * that the list, and every walk, reads A, B, C.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <errno.h>
-#include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <cmocka.h>
 
-#include "sched/sched.h"
+#include "sched_fixture.h"
 
-#define VIP	0xc612000au	/* 198.18.0.10 */
-#define RIP(n)	(0xc612000au + (n))	/* 198.18.0.11 ... */
-
-struct fixture {
-	struct uvs_svc_table	 t;
-	struct uvs_svc		*svc;
-	struct uvs_dest		*d[8];	/* A, B, C, ... in insertion order */
-	unsigned		 nd;
-};
-
-static struct uvs_svc_conf
-svc_conf(uint8_t proto, uint32_t addr, uint16_t port, const char *sched)
-{
-	struct uvs_svc_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.proto = proto;
-	c.addr = htonl(addr);
-	c.port = htons(port);
-	strncpy(c.sched, sched, sizeof(c.sched) - 1);
-	c.netmask = 0xffffffffu;
-	return c;
-}
-
-static struct uvs_dest_conf
-dest_conf(uint32_t addr, uint16_t port, int weight)
-{
-	struct uvs_dest_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.addr = htonl(addr);
-	c.port = htons(port);
-	c.weight = weight;
-	return c;
-}
-
-/* One TCP service VIP:80 with scheduler sched and dests of these weights. */
-static void
-setup(struct fixture *f, const char *sched, unsigned n, const int *weights)
-{
-	struct uvs_svc_conf sc = svc_conf(IPPROTO_TCP, VIP, 80, sched);
-	unsigned i;
-
-	memset(f, 0, sizeof(*f));
-	uvs_svc_table_init(&f->t);
-	assert_int_equal(uvs_svc_add(&f->t, &sc), 0);
-	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, htonl(VIP), htons(80));
-	assert_non_null(f->svc);
-	for (i = n; i-- > 0;) {
-		struct uvs_dest_conf dc = dest_conf(RIP(i + 1), 80, weights[i]);
-
-		assert_int_equal(uvs_dest_add(f->svc, &dc), 0);
-		f->d[i] = uvs_dest_find(f->svc, htonl(RIP(i + 1)), htons(80));
-		assert_non_null(f->d[i]);
-	}
-	f->nd = n;
-}
-
-static void
-teardown(struct fixture *f)
-{
-	uvs_svc_table_free(&f->t);
-}
-
+/* A new flow to VIP:80. */
 static struct uvs_dest *
 pick(struct fixture *f)
 {
-	struct uvs_flow flow = {
-		.proto = IPPROTO_TCP,
-		.caddr = htonl(0xc6120064u), .cport = htons(40000),
-		.vaddr = htonl(VIP), .vport = htons(80),
-	};
-
-	return f->svc->sched->schedule(f->svc, &flow);
-}
-
-/* Letter of a dest ('A' for d[0]...), '-' for NULL, '?' for a stranger. */
-static char
-letter(const struct fixture *f, const struct uvs_dest *d)
-{
-	unsigned i;
-
-	if (!d)
-		return '-';
-	for (i = 0; i < f->nd; i++)
-		if (f->d[i] == d)
-			return (char)('A' + i);
-	return '?';
-}
-
-/* Runs strlen(want) picks and compares the letters as one string. */
-static void
-expect_picks(struct fixture *f, const char *want)
-{
-	char got[128];
-	size_t i, n = strlen(want);
-
-	assert_true(n < sizeof(got));
-	for (i = 0; i < n; i++)
-		got[i] = letter(f, pick(f));
-	got[n] = '\0';
-	assert_string_equal(got, want);
-}
-
-/* Deletes d[i] from the service and from the fixture's letter map. */
-static void
-del_dest(struct fixture *f, unsigned i)
-{
-	uvs_dest_del(f->svc, f->d[i]);
-	f->d[i] = NULL;
+	return pick_at(f, VIP, 0);
 }
 
 /* ------------------------------------------------------------ rr */
@@ -513,15 +400,6 @@ test_wrr_gcd_change(void **state)
 }
 
 /* ------------------------------------------------------------ lc, wlc */
-
-/* Sets d's counts and tells the scheduler, as the connection table does. */
-static void
-set_conns(struct uvs_dest *d, uint32_t active, uint32_t inactive)
-{
-	d->activeconns = active;
-	d->inactconns = inactive;
-	uvs_dest_conns_changed(d, -1);
-}
 
 /*
  * lc: least overhead = (active << 8) + inactive.

@@ -8,84 +8,9 @@
  * answers of IPVS's hash. As in test_sched.c, setup() adds the dests last
  * to first so that the list, newest first as in IPVS, reads A, B, C.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <cmocka.h>
+#include "sched_fixture.h"
 
-#include "sched/sched.h"
-
-#define VIP	0xc612000au		/* 198.18.0.10 */
-#define RIP(n)	(0xc612000au + (n))	/* 198.18.0.11 ... */
 #define CLIENT(n)	(0xc6120064u + (n))	/* 198.18.0.100 ... */
-#define MAXD	16
-
-struct fixture {
-	struct uvs_svc_table	 t;
-	struct uvs_svc		*svc;
-	struct uvs_dest		*d[MAXD];	/* A, B, C, ... */
-	unsigned		 nd;
-};
-
-static struct uvs_dest_conf
-dest_conf(uint32_t addr, int weight)
-{
-	struct uvs_dest_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.addr = htonl(addr);
-	c.port = htons(80);
-	c.weight = weight;
-	return c;
-}
-
-/* Adds dest RIP(i + 1) with weight w at the head of the list as d[i]. */
-static void
-add_dest(struct fixture *f, unsigned i, int w)
-{
-	struct uvs_dest_conf dc = dest_conf(RIP(i + 1), w);
-
-	assert_true(i < MAXD);
-	assert_int_equal(uvs_dest_add(f->svc, &dc), 0);
-	f->d[i] = uvs_dest_find(f->svc, dc.addr, dc.port);
-	assert_non_null(f->d[i]);
-	if (i >= f->nd)
-		f->nd = i + 1;
-}
-
-/* TCP service VIP:80 with sched, flags and n dests of these weights. */
-static void
-setup(struct fixture *f, const char *sched, uint32_t flags, unsigned n,
-    const int *weights)
-{
-	struct uvs_svc_conf sc;
-	unsigned i;
-
-	memset(f, 0, sizeof(*f));
-	memset(&sc, 0, sizeof(sc));
-	sc.proto = IPPROTO_TCP;
-	sc.addr = htonl(VIP);
-	sc.port = htons(80);
-	sc.flags = flags;
-	sc.netmask = 0xffffffffu;
-	strncpy(sc.sched, sched, sizeof(sc.sched) - 1);
-	uvs_svc_table_init(&f->t);
-	assert_int_equal(uvs_svc_add(&f->t, &sc), 0);
-	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, sc.addr, sc.port);
-	assert_non_null(f->svc);
-	for (i = n; i-- > 0;)
-		add_dest(f, i, weights[i]);
-}
-
-static void
-teardown(struct fixture *f)
-{
-	uvs_svc_table_free(&f->t);
-}
 
 /* The scheduler's pick for client caddr:cport to vaddr:80 (host order). */
 static struct uvs_dest *
@@ -106,20 +31,6 @@ pick(struct fixture *f, uint32_t caddr)
 	return pick_for(f, caddr, 40000, VIP);
 }
 
-/* Letter of a dest ('A' for d[0]...), '-' for NULL, '?' for a stranger. */
-static char
-letter(const struct fixture *f, const struct uvs_dest *d)
-{
-	unsigned i;
-
-	if (!d)
-		return '-';
-	for (i = 0; i < f->nd; i++)
-		if (f->d[i] == d)
-			return (char)('A' + i);
-	return '?';
-}
-
 /* Picks for clients CLIENT(0), CLIENT(1), ... as one string of letters. */
 static void
 expect_clients(struct fixture *f, const char *want)
@@ -132,21 +43,6 @@ expect_clients(struct fixture *f, const char *want)
 		got[i] = letter(f, pick(f, CLIENT(i)));
 	got[n] = '\0';
 	assert_string_equal(got, want);
-}
-
-static void
-del_dest(struct fixture *f, unsigned i)
-{
-	uvs_dest_del(f->svc, f->d[i]);
-	f->d[i] = NULL;
-}
-
-static void
-set_weight(struct fixture *f, unsigned i, int w)
-{
-	struct uvs_dest_conf dc = dest_conf(RIP(i + 1), w);
-
-	assert_int_equal(uvs_dest_edit(f->svc, f->d[i], &dc), 0);
 }
 
 static void
@@ -175,7 +71,7 @@ test_sh_picks_by_source(void **state)
 	int k;
 
 	(void)state;
-	setup(&f, "sh", 0, 3, w);
+	setup_flags(&f, "sh", 0, 3, w);
 	expect_clients(&f, "ACCB");
 	/* the client's port does not count without sh-port */
 	for (k = 0; k < 50; k++)
@@ -201,11 +97,11 @@ test_sh_weighted_fill(void **state)
 	struct fixture f;
 
 	(void)state;
-	setup(&f, "sh", 0, 3, w121);
+	setup_flags(&f, "sh", 0, 3, w121);
 	expect_clients(&f, "BCAB");
 	teardown(&f);
 
-	setup(&f, "sh", 0, 3, w011);
+	setup_flags(&f, "sh", 0, 3, w011);
 	expect_clients(&f, "-CCB");
 	teardown(&f);
 }
@@ -222,7 +118,7 @@ test_sh_unusable_no_fallback(void **state)
 	struct fixture f;
 
 	(void)state;
-	setup(&f, "sh", 0, 3, w);
+	setup_flags(&f, "sh", 0, 3, w);
 	set_flags(&f, 2, UVS_DEST_F_OVERLOAD);
 	expect_clients(&f, "A--B");
 	set_flags(&f, 1, UVS_DEST_F_NOHWADDR);
@@ -257,7 +153,7 @@ test_sh_fallback(void **state)
 	struct fixture f;
 
 	(void)state;
-	setup(&f, "sh", UVS_SVC_F_SH_FALLBACK, 3, w);
+	setup_flags(&f, "sh", UVS_SVC_F_SH_FALLBACK, 3, w);
 	expect_clients(&f, "ACCB");
 	set_flags(&f, 2, UVS_DEST_F_OVERLOAD);
 	expect_clients(&f, "AABB");
@@ -295,7 +191,7 @@ test_sh_port(void **state)
 	int k;
 
 	(void)state;
-	setup(&f, "sh", UVS_SVC_F_SH_PORT, 3, w);
+	setup_flags(&f, "sh", UVS_SVC_F_SH_PORT, 3, w);
 	for (k = 0; k < 6; k++)
 		got[k] = letter(&f, pick_for(&f, CLIENT(0),
 		    (uint16_t)(40000 + k), VIP));
@@ -327,7 +223,7 @@ test_sh_dest_removed(void **state)
 	struct fixture f;
 
 	(void)state;
-	setup(&f, "sh", 0, 3, w);
+	setup_flags(&f, "sh", 0, 3, w);
 	expect_clients(&f, "ACCB");
 	del_dest(&f, 1);
 	expect_clients(&f, "CCAA");
@@ -344,14 +240,8 @@ test_sh_dest_removed(void **state)
 static void
 switch_sched(struct fixture *f, const char *sched)
 {
-	struct uvs_svc_conf sc;
+	struct uvs_svc_conf sc = svc_conf(IPPROTO_TCP, VIP, 80, sched);
 
-	memset(&sc, 0, sizeof(sc));
-	sc.proto = IPPROTO_TCP;
-	sc.addr = htonl(VIP);
-	sc.port = htons(80);
-	sc.netmask = 0xffffffffu;
-	strncpy(sc.sched, sched, sizeof(sc.sched) - 1);
 	assert_int_equal(uvs_svc_edit(&f->t, &sc), 0);
 	assert_string_equal(f->svc->sched->name, sched);
 }
@@ -371,12 +261,12 @@ test_hash_sched_switch(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(scheds) / sizeof(scheds[0]); i++) {
-		setup(&f, "rr", 0, 3, w);
+		setup_flags(&f, "rr", 0, 3, w);
 		switch_sched(&f, scheds[i]);
 		assert_non_null(pick(&f, CLIENT(0)));
 		teardown(&f);
 	}
-	setup(&f, "rr", 0, 3, w);
+	setup_flags(&f, "rr", 0, 3, w);
 	switch_sched(&f, "sh");
 	expect_clients(&f, "ACCB");
 	switch_sched(&f, "mh");
@@ -402,13 +292,13 @@ test_dh_picks_by_destination(void **state)
 	struct fixture f;
 
 	(void)state;
-	setup(&f, "dh", 0, 3, w111);
+	setup_flags(&f, "dh", 0, 3, w111);
 	expect_clients(&f, "CCCCCCCC");
 	assert_ptr_equal(pick_for(&f, CLIENT(0), 1, RIP(1)), f.d[1]);
 	assert_ptr_equal(pick_for(&f, CLIENT(0), 1, RIP(2)), f.d[0]);
 	teardown(&f);
 
-	setup(&f, "dh", 0, 3, w511);
+	setup_flags(&f, "dh", 0, 3, w511);
 	expect_clients(&f, "CCCC");
 	assert_ptr_equal(pick_for(&f, CLIENT(0), 1, RIP(1)), f.d[1]);
 	assert_ptr_equal(pick_for(&f, CLIENT(0), 1, RIP(2)), f.d[0]);
@@ -426,7 +316,7 @@ test_dh_unusable_and_removed(void **state)
 	struct fixture f;
 
 	(void)state;
-	setup(&f, "dh", UVS_SVC_F_SCHED1, 3, w);
+	setup_flags(&f, "dh", UVS_SVC_F_SCHED1, 3, w);
 	set_flags(&f, 2, UVS_DEST_F_OVERLOAD);
 	expect_clients(&f, "--");
 	set_flags(&f, 2, UVS_DEST_F_NOHWADDR);
@@ -554,7 +444,7 @@ test_mh_table_size(void **state)
 	unsigned size, i, found = 0;
 
 	(void)state;
-	setup(&f, "mh", 0, 1, w);
+	setup_flags(&f, "mh", 0, 1, w);
 	(void)mh_table(&f, &size);
 	assert_true(is_prime(size));
 	for (i = 0; i < sizeof(primes) / sizeof(primes[0]); i++)
@@ -589,7 +479,7 @@ test_mh_known_answers(void **state)
 	unsigned size;
 
 	(void)state;
-	setup(&f, "mh", 0, 3, w111);
+	setup_flags(&f, "mh", 0, 3, w111);
 	t = mh_table(&f, &size);
 	assert_ptr_equal(t[724], f.d[0]);
 	assert_ptr_equal(t[419], f.d[1]);
@@ -598,7 +488,7 @@ test_mh_known_answers(void **state)
 	expect_clients(&f, "CCCCBBBCAA");
 	teardown(&f);
 
-	setup(&f, "mh", 0, 3, w123);
+	setup_flags(&f, "mh", 0, 3, w123);
 	assert_int_equal(mh_count(&f, f.d[0]), 683);
 	assert_int_equal(mh_count(&f, f.d[1]), 1364);
 	assert_int_equal(mh_count(&f, f.d[2]), 2046);
@@ -632,7 +522,7 @@ test_mh_shares_by_weight(void **state)
 		unsigned size, i;
 		int total = 0;
 
-		setup(&f, "mh", 0, sets[s].n, sets[s].w);
+		setup_flags(&f, "mh", 0, sets[s].n, sets[s].w);
 		(void)mh_table(&f, &size);
 		assert_mh_full(&f);
 		for (i = 0; i < f.nd; i++)
@@ -658,7 +548,7 @@ test_mh_large_weights_scaled(void **state)
 	unsigned size;
 
 	(void)state;
-	setup(&f, "mh", 0, 2, w);
+	setup_flags(&f, "mh", 0, 2, w);
 	(void)mh_table(&f, &size);
 	assert_mh_full(&f);
 	assert_mh_share(&f, f.d[1], size / 51.0, 1);
@@ -678,7 +568,7 @@ test_mh_weight_change(void **state)
 	unsigned size, i;
 
 	(void)state;
-	setup(&f, "mh", 0, 3, w);
+	setup_flags(&f, "mh", 0, 3, w);
 	(void)mh_table(&f, &size);
 	for (i = 0; i < 3; i++)
 		assert_mh_share(&f, f.d[i], size / 3.0, 1);
@@ -702,7 +592,7 @@ test_mh_stable(void **state)
 
 	(void)state;
 	random_clients();
-	setup(&f, "mh", 0, 4, w);
+	setup_flags(&f, "mh", 0, 4, w);
 	pick_all(&f, before);
 	uvs_svc_changed(f.svc);	/* a rebuild with nothing changed */
 	for (i = 0; i < NCLIENTS; i++) {
@@ -722,7 +612,7 @@ test_mh_stable(void **state)
 static void
 test_mh_remove_moves_few(void **state)
 {
-	static const int w[MAXD] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const int w[FIXTURE_MAXD] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
 	static const unsigned ns[] = { 3, 5, 10 };
 	size_t k;
 
@@ -733,7 +623,7 @@ test_mh_remove_moves_few(void **state)
 		char gone = (char)('A' + ns[k] / 2);
 		unsigned i, others = 0;
 
-		setup(&f, "mh", 0, ns[k], w);
+		setup_flags(&f, "mh", 0, ns[k], w);
 		pick_all(&f, before);
 		del_dest(&f, ns[k] / 2);
 		assert_mh_full(&f);
@@ -752,7 +642,7 @@ test_mh_remove_moves_few(void **state)
 static void
 test_mh_add_moves_share(void **state)
 {
-	static const int w[MAXD] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const int w[FIXTURE_MAXD] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
 	static const unsigned ns[] = { 3, 5, 10 };
 	size_t k;
 
@@ -763,7 +653,7 @@ test_mh_add_moves_share(void **state)
 		unsigned i, n = ns[k], moved = 0, to_new = 0;
 		double frac;
 
-		setup(&f, "mh", 0, n, w);
+		setup_flags(&f, "mh", 0, n, w);
 		pick_all(&f, before);
 		add_dest(&f, n, 1);
 		assert_mh_full(&f);
@@ -797,13 +687,13 @@ test_mh_unusable_fallback(void **state)
 	unsigned i, n[2] = { 0, 0 };
 
 	(void)state;
-	setup(&f, "mh", 0, 3, w);
+	setup_flags(&f, "mh", 0, 3, w);
 	set_flags(&f, 2, UVS_DEST_F_OVERLOAD);
 	assert_null(pick(&f, CLIENT(0)));
 	teardown(&f);
 
 	random_clients();
-	setup(&f, "mh", UVS_SVC_F_MH_FALLBACK, 3, w);
+	setup_flags(&f, "mh", UVS_SVC_F_MH_FALLBACK, 3, w);
 	pick_all(&f, before);
 	set_flags(&f, 2, UVS_DEST_F_OVERLOAD);
 	d = pick(&f, CLIENT(0));
@@ -842,7 +732,7 @@ test_mh_quiesce_keeps_table(void **state)
 
 	(void)state;
 	random_clients();
-	setup(&f, "mh", 0, 3, w);
+	setup_flags(&f, "mh", 0, 3, w);
 	pick_all(&f, before);
 	t = mh_table(&f, &size);
 	assert_true(size <= sizeof(saved) / sizeof(saved[0]));
@@ -874,7 +764,7 @@ test_mh_port(void **state)
 	int k;
 
 	(void)state;
-	setup(&f, "mh", UVS_SVC_F_MH_PORT, 3, w);
+	setup_flags(&f, "mh", UVS_SVC_F_MH_PORT, 3, w);
 	for (k = 0; k < 300; k++) {
 		struct uvs_dest *d = pick_for(&f, CLIENT(0),
 		    (uint16_t)(1024 + k), VIP);
@@ -886,7 +776,7 @@ test_mh_port(void **state)
 	assert_true(seen[0] > 50 && seen[1] > 50 && seen[2] > 50);
 	teardown(&f);
 
-	setup(&f, "mh", 0, 3, w);
+	setup_flags(&f, "mh", 0, 3, w);
 	for (k = 0; k < 300; k++)
 		assert_ptr_equal(pick_for(&f, CLIENT(0),
 		    (uint16_t)(1024 + k), VIP), f.d[2]);
@@ -902,13 +792,13 @@ test_mh_empty(void **state)
 	unsigned size;
 
 	(void)state;
-	setup(&f, "mh", UVS_SVC_F_MH_FALLBACK, 0, w);
+	setup_flags(&f, "mh", UVS_SVC_F_MH_FALLBACK, 0, w);
 	assert_null(pick(&f, CLIENT(0)));
 	(void)mh_table(&f, &size);
 	assert_int_equal(mh_count(&f, NULL), size);
 	teardown(&f);
 
-	setup(&f, "mh", UVS_SVC_F_MH_FALLBACK, 2, w);
+	setup_flags(&f, "mh", UVS_SVC_F_MH_FALLBACK, 2, w);
 	assert_int_equal(mh_count(&f, NULL), size);
 	assert_null(pick(&f, CLIENT(0)));
 	set_weight(&f, 0, 2);

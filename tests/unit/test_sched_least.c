@@ -9,111 +9,19 @@
  * As in test_sched.c, setup() adds dests last to first, so that the list
  * (IPVS's order, newest first) reads A, B, C.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 #include <errno.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <cmocka.h>
 
-#include "sched/sched.h"
+#include "sched_fixture.h"
 #include "sched/pickheap.h"
 #include "sched/twos.h"
 #include "bench/sched_ref.h"
 
-#define VIP	0xc612000au	/* 198.18.0.10 */
-#define RIP(n)	(0xc612000au + (n))	/* 198.18.0.11 ... */
-
-struct fixture {
-	struct uvs_svc_table	 t;
-	struct uvs_svc		*svc;
-	struct uvs_dest		*d[8];	/* A, B, C, ... */
-	unsigned		 nd;
-};
-
-static struct uvs_svc_conf
-svc_conf(const char *sched)
-{
-	struct uvs_svc_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.proto = IPPROTO_TCP;
-	c.addr = htonl(VIP);
-	c.port = htons(80);
-	strncpy(c.sched, sched, sizeof(c.sched) - 1);
-	c.netmask = 0xffffffffu;
-	return c;
-}
-
-static struct uvs_dest_conf
-dest_conf(uint32_t addr, int weight)
-{
-	struct uvs_dest_conf c;
-
-	memset(&c, 0, sizeof(c));
-	c.addr = htonl(addr);
-	c.port = htons(80);
-	c.weight = weight;
-	return c;
-}
-
-static void
-setup(struct fixture *f, const char *sched, unsigned n, const int *weights)
-{
-	struct uvs_svc_conf sc = svc_conf(sched);
-	unsigned i;
-
-	memset(f, 0, sizeof(*f));
-	uvs_svc_table_init(&f->t);
-	assert_int_equal(uvs_svc_add(&f->t, &sc), 0);
-	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, htonl(VIP), htons(80));
-	assert_non_null(f->svc);
-	for (i = n; i-- > 0;) {
-		struct uvs_dest_conf dc = dest_conf(RIP(i + 1), weights[i]);
-
-		assert_int_equal(uvs_dest_add(f->svc, &dc), 0);
-		f->d[i] = uvs_dest_find(f->svc, htonl(RIP(i + 1)), htons(80));
-		assert_non_null(f->d[i]);
-	}
-	f->nd = n;
-}
-
-static void
-teardown(struct fixture *f)
-{
-	uvs_svc_table_free(&f->t);
-}
-
+/* lc, wlc, sed, nq and twos read no flow. */
 static struct uvs_dest *
 pick(struct uvs_svc *svc)
 {
 	return svc->sched->schedule(svc, NULL);
-}
-
-static char
-letter(const struct fixture *f, const struct uvs_dest *d)
-{
-	unsigned i;
-
-	if (!d)
-		return '-';
-	for (i = 0; i < f->nd; i++)
-		if (f->d[i] == d)
-			return (char)('A' + i);
-	return '?';
-}
-
-/* Sets d's counts as the connection table would, and says so. */
-static void
-set_conns(struct uvs_dest *d, uint32_t active, uint32_t inactive)
-{
-	d->activeconns = active;
-	d->inactconns = inactive;
-	uvs_dest_conns_changed(d, -1);
 }
 
 /*
@@ -178,7 +86,7 @@ static void
 test_sed_counts_active_plus_one(void **state)
 {
 	static const int w[] = { 1, 1 };
-	struct uvs_dest_conf dc = dest_conf(RIP(2), 10);
+	struct uvs_dest_conf dc = dest_conf(RIP(2), 80, 10);
 	struct fixture f;
 
 	(void)state;
@@ -192,7 +100,7 @@ test_sed_counts_active_plus_one(void **state)
 	f.d[1]->flags |= UVS_DEST_F_OVERLOAD;
 	uvs_svc_changed(f.svc);
 	assert_ptr_equal(pick(f.svc), f.d[0]);
-	dc = dest_conf(RIP(1), 0);
+	dc = dest_conf(RIP(1), 80, 0);
 	assert_int_equal(uvs_dest_edit(f.svc, f.d[0], &dc), 0);
 	assert_null(pick(f.svc));
 	teardown(&f);
@@ -266,7 +174,7 @@ static void
 test_lc_threshold_overload(void **state)
 {
 	static const int w[] = { 1, 1 };
-	struct uvs_dest_conf dc = dest_conf(RIP(1), 1);
+	struct uvs_dest_conf dc = dest_conf(RIP(1), 80, 1);
 	struct fixture f;
 	struct uvs_dest *a;
 
@@ -479,7 +387,7 @@ rnd_dest(struct prop *p)
 static void
 op_add(struct prop *p)
 {
-	struct uvs_dest_conf dc = dest_conf(p->next_addr++, rnd_weight(p));
+	struct uvs_dest_conf dc = dest_conf(p->next_addr++, 80, rnd_weight(p));
 
 	if (rnd(p, 3) == 0) {
 		dc.u_threshold = 1 + rnd(p, 6);
@@ -491,7 +399,7 @@ op_add(struct prop *p)
 static void
 op_edit(struct prop *p, struct uvs_dest *d)
 {
-	struct uvs_dest_conf dc = dest_conf(0, rnd_weight(p));
+	struct uvs_dest_conf dc = dest_conf(0, 80, rnd_weight(p));
 
 	dc.u_threshold = d->u_threshold;
 	dc.l_threshold = d->l_threshold;
@@ -541,10 +449,10 @@ op_flow(struct prop *p, struct uvs_dest *d)
 static void
 op_reinit(struct prop *p)
 {
-	struct uvs_svc_conf c = svc_conf("rr");
+	struct uvs_svc_conf c = svc_conf(IPPROTO_TCP, VIP, 80, "rr");
 
 	assert_int_equal(uvs_svc_edit(&p->t, &c), 0);
-	c = svc_conf(p->sched);
+	c = svc_conf(IPPROTO_TCP, VIP, 80, p->sched);
 	assert_int_equal(uvs_svc_edit(&p->t, &c), 0);
 	if (!strcmp(p->sched, "twos"))
 		assert_int_equal(uvs_twos_seed(p->svc, p->twos_rng), 0);
@@ -676,7 +584,7 @@ static void
 prop_sequence(const char *sched, uint64_t seed, unsigned long *checks,
     unsigned long *nulls)
 {
-	struct uvs_svc_conf c = svc_conf(sched);
+	struct uvs_svc_conf c = svc_conf(IPPROTO_TCP, VIP, 80, sched);
 	struct prop p;
 	unsigned i, nops;
 

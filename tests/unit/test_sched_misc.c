@@ -8,144 +8,15 @@
  * Run under valgrind too: the removal tests prove no entry outlives its
  * dest only when a stale read would be reported.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <cmocka.h>
+#include "sched_fixture.h"
 
-#include "sched/sched.h"
-
-#define VIP	0xc612000au		/* 198.18.0.10 */
-#define RIP(n)	(0xc612000au + (n))	/* 198.18.0.11 ... */
 #define DIP(k)	(0xc6120400u + (k))	/* 198.18.4.0 ...: lblc keys */
-#define NDMAX	20
 
 /* sched/lblc.c LBLC_TAB_SIZE, sched/lblcr.c LBLCR_SET_MAX */
 #define LBLC_ENTRIES	1024
 #define LBLCR_SET_MAX	16
 /* lblc_expiration, lblcr_expiration: IPVS's 24 h default */
 #define EXPIRATION	(24 * 60 * 60)
-
-struct fixture {
-	struct uvs_svc_table	 t;
-	struct uvs_svc		*svc;
-	struct uvs_dest		*d[NDMAX];	/* A, B, C, ... */
-	unsigned		 nd;
-};
-
-/* One TCP service VIP:80 with scheduler sched and dests of these weights. */
-static void
-setup(struct fixture *f, const char *sched, unsigned n, const int *weights)
-{
-	struct uvs_svc_conf sc;
-	unsigned i;
-
-	memset(f, 0, sizeof(*f));
-	memset(&sc, 0, sizeof(sc));
-	sc.proto = IPPROTO_TCP;
-	sc.addr = htonl(VIP);
-	sc.port = htons(80);
-	sc.netmask = 0xffffffffu;
-	strncpy(sc.sched, sched, sizeof(sc.sched) - 1);
-	uvs_svc_table_init(&f->t);
-	assert_int_equal(uvs_svc_add(&f->t, &sc), 0);
-	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, htonl(VIP), htons(80));
-	assert_non_null(f->svc);
-	assert_string_equal(f->svc->sched->name, sched);
-	for (i = n; i-- > 0;) {
-		struct uvs_dest_conf dc = {
-			.addr = htonl(RIP(i + 1)), .port = htons(80),
-			.weight = weights[i],
-		};
-
-		assert_int_equal(uvs_dest_add(f->svc, &dc), 0);
-		f->d[i] = uvs_dest_find(f->svc, dc.addr, dc.port);
-		assert_non_null(f->d[i]);
-	}
-	f->nd = n;
-}
-
-static void
-teardown(struct fixture *f)
-{
-	uvs_svc_table_free(&f->t);
-}
-
-/* A new flow to destination IP dip at table time now. */
-static struct uvs_dest *
-pick_at(struct fixture *f, uint32_t dip, uint32_t now)
-{
-	struct uvs_flow flow = {
-		.proto = IPPROTO_TCP,
-		.caddr = htonl(0xc6120064u), .cport = htons(40000),
-		.vaddr = htonl(dip), .vport = htons(80),
-		.now = now,
-	};
-
-	return f->svc->sched->schedule(f->svc, &flow);
-}
-
-/* Letter of a dest ('A' for d[0]...), '-' for NULL, '?' for a stranger. */
-static char
-letter(const struct fixture *f, const struct uvs_dest *d)
-{
-	unsigned i;
-
-	if (!d)
-		return '-';
-	for (i = 0; i < f->nd; i++)
-		if (f->d[i] == d)
-			return (char)('A' + i);
-	return '?';
-}
-
-/* strlen(want) picks to dip at now, compared as one string. */
-static void
-expect_at(struct fixture *f, uint32_t dip, uint32_t now, const char *want)
-{
-	char got[64];
-	size_t i, n = strlen(want);
-
-	assert_true(n < sizeof(got));
-	for (i = 0; i < n; i++)
-		got[i] = letter(f, pick_at(f, dip, now));
-	got[n] = '\0';
-	assert_string_equal(got, want);
-}
-
-static void
-expect_picks(struct fixture *f, const char *want)
-{
-	expect_at(f, VIP, 0, want);
-}
-
-static void
-set_conns(struct uvs_dest *d, uint32_t active, uint32_t inactive)
-{
-	d->activeconns = active;
-	d->inactconns = inactive;
-}
-
-static void
-set_weight(struct fixture *f, unsigned i, int weight)
-{
-	struct uvs_dest_conf dc = {
-		.addr = f->d[i]->addr, .port = f->d[i]->port, .weight = weight,
-	};
-
-	assert_int_equal(uvs_dest_edit(f->svc, f->d[i], &dc), 0);
-}
-
-static void
-del_dest(struct fixture *f, unsigned i)
-{
-	uvs_dest_del(f->svc, f->d[i]);
-	f->d[i] = NULL;
-}
 
 /* ------------------------------------------------------------ fo */
 
