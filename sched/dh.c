@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <arpa/inet.h>
 
+#include "hash.h"
 #include "sched.h"
 
 #define DH_TAB_BITS	8	/* IP_VS_DH_TAB_BITS (ip_vs_dh.c) */
 #define DH_TAB_SIZE	(1u << DH_TAB_BITS)
-#define GOLDEN_RATIO_32	0x61c88647u	/* include/linux/hash.h */
 
 struct dh_state {
 	struct uvs_dest	*bucket[DH_TAB_SIZE];
@@ -24,8 +24,7 @@ struct dh_state {
 static unsigned
 dh_hashkey(uint32_t addr)
 {
-	return (uint32_t)(ntohl(addr) * GOLDEN_RATIO_32) >>
-	    (32 - DH_TAB_BITS);
+	return uvs_hash_32(ntohl(addr), DH_TAB_BITS);
 }
 
 /* ip_vs_dh_reassign(): one bucket per dest, in list order, round. */

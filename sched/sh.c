@@ -11,29 +11,22 @@
 #include <stdlib.h>
 #include <arpa/inet.h>
 
+#include "hash.h"
 #include "sched.h"
 
 #define SH_TAB_BITS	8	/* IP_VS_SH_TAB_BITS (ip_vs_sh.c) */
 #define SH_TAB_SIZE	(1u << SH_TAB_BITS)
 #define SH_TAB_MASK	(SH_TAB_SIZE - 1)
-#define GOLDEN_RATIO_32	0x61c88647u	/* include/linux/hash.h */
 
 struct sh_state {
 	struct uvs_dest	*bucket[SH_TAB_SIZE];
 };
 
-/* The kernel's hash_32(): multiply, keep the top bits. */
-static unsigned
-sh_hash_32(uint32_t val, unsigned bits)
-{
-	return (uint32_t)(val * GOLDEN_RATIO_32) >> (32 - bits);
-}
-
 /* ip_vs_sh_hashkey(); addr and port in network order. */
 static unsigned
 sh_hashkey(uint32_t addr, uint16_t port, unsigned offset)
 {
-	return (offset + sh_hash_32(ntohs(port) + ntohl(addr), SH_TAB_BITS)) &
+	return (offset + uvs_hash_32(ntohs(port) + ntohl(addr), SH_TAB_BITS)) &
 	    SH_TAB_MASK;
 }
 
