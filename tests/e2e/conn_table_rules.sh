@@ -18,15 +18,15 @@ t_check "--set 1000 60 0 changes tcp and tcpfin, keeps udp" \
 	[ "$(uvsadm -L --timeout)" = "Timeout (tcp tcpfin udp): 1000 60 300" ]
 
 # port reuse: the same client port twice; the closing flow gives way.
-# "Connection: close" lets the server close first, so the client's port
-# is free again at once (no TIME_WAIT on the client side)
-first=$(lab_exec c curl -s -m 5 -H 'Connection: close' --local-port 40000 "http://$VIP/")
+# http_get.py closes only after the server did, so the client's port is
+# free again at once, and the director's flow is left in FIN_WAIT
+first=$(lab_exec c python3 "$LAB_ROOT/tests/lab/http_get.py" "$VIP" 40000)
 uvsadm -L -c -n >"$LAB_DIR/conns"
 t_check "-L -c lists the closed flow in FIN_WAIT with ipvsadm's columns" \
 	grep -qE "^TCP 0[01]:[0-9]{2}  FIN_WAIT +$CLIENT_IP:40000 +$VIP:80 +198\.18\.0\.1[1-3]:80$" "$LAB_DIR/conns"
 t_check "-L -c starts with ipvsadm's two title lines" \
 	[ "$(head -2 "$LAB_DIR/conns")" = "$(printf 'IPVS connection entries\npro expire state       source             virtual            destination')" ]
-second=$(lab_exec c curl -s -m 5 -H 'Connection: close' --local-port 40000 "http://$VIP/")
+second=$(lab_exec c python3 "$LAB_ROOT/tests/lab/http_get.py" "$VIP" 40000)
 t_check "a new SYN from the same port is answered ($first, then $second)" [ -n "$second" ]
 t_check "it was scheduled as a new flow (rr moved on)" [ "$second" != "$first" ]
 t_check "uvsd counted one reused port" [ "$(lab_counter conns_reused)" = 1 ]
