@@ -111,11 +111,11 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: plotdeps $(B)/bench_sched $(B)/bench_sim
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim
 	$(B)/bench_sched
 	$(B)/bench_sim
 
-sim: plotdeps $(B)/bench_sim
+sim: deps plotdeps $(B)/bench_sim
 	$(B)/bench_sim
 
 clean:
