@@ -354,28 +354,29 @@ static void
 do_counters(struct uvs_director *d, FILE *out)
 {
 	const struct uvs_fwd_stats *st = &d->fw.stats;
-	int i;
+	const struct {
+		const char	*name;
+		uint64_t	 value;
+	} c[] = {
+		{ "rx_frames", st->rx_frames },
+		{ "fwd_frames", st->fwd_frames },
+		{ "fwd_bytes", st->fwd_bytes },
+		{ "arp_replies", st->arp_replies },
+		{ "arp_ignored", st->arp_ignored },
+		{ "conns_new", st->conns_new },
+		{ "conns_reused", st->conns_reused },
+		{ "conns_reclaimed", d->fw.conns.reclaimed },
+		{ "conns", d->fw.conns.count },
+		{ "dests_unresolved", uvs_dir_unresolved(d) },
+	};
+	size_t i;
 
-	fprintf(out, "counter rx_frames=%llu\n",
-	    (unsigned long long)st->rx_frames);
-	fprintf(out, "counter fwd_frames=%llu\n",
-	    (unsigned long long)st->fwd_frames);
-	fprintf(out, "counter fwd_bytes=%llu\n",
-	    (unsigned long long)st->fwd_bytes);
-	fprintf(out, "counter arp_replies=%llu\n",
-	    (unsigned long long)st->arp_replies);
-	fprintf(out, "counter arp_ignored=%llu\n",
-	    (unsigned long long)st->arp_ignored);
-	fprintf(out, "counter conns_new=%llu\n",
-	    (unsigned long long)st->conns_new);
-	fprintf(out, "counter conns_reused=%llu\n",
-	    (unsigned long long)st->conns_reused);
-	fprintf(out, "counter conns_reclaimed=%llu\n",
-	    (unsigned long long)d->fw.conns.reclaimed);
-	fprintf(out, "counter conns=%u\n", d->fw.conns.count);
-	fprintf(out, "counter dests_unresolved=%u\n", uvs_dir_unresolved(d));
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		fprintf(out, "counter %s=%llu\n", c[i].name,
+		    (unsigned long long)c[i].value);
 	for (i = 1; i < UVS_DROP_MAX; i++)
-		fprintf(out, "counter drop_%s=%llu\n", uvs_drop_name(i),
+		fprintf(out, "counter drop_%s=%llu\n",
+		    uvs_drop_name((enum uvs_drop)i),
 		    (unsigned long long)st->drops[i]);
 }
 
