@@ -10,6 +10,11 @@
 #include <stdint.h>
 
 #define UVS_ARP_FRAME_LEN	42	/* Ethernet + ARP for IPv4 */
+/* where an Ethernet/IPv4 ARP frame keeps its fields (RFC 826) */
+#define UVS_ARP_OFF		14
+#define UVS_ARP_OFF_SPA		(UVS_ARP_OFF + 14)
+#define UVS_ARP_OFF_THA		(UVS_ARP_OFF + 18)
+#define UVS_ARP_OFF_TPA		(UVS_ARP_OFF + 24)
 
 /*
  * Builds an ARP frame with libnet: op (ARPOP_REQUEST/REPLY), Ethernet

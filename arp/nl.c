@@ -31,7 +31,6 @@ struct uvs_nl {
 };
 
 struct link_req {
-	const char	*ifname;
 	int		 ifindex;
 	int		 have_mac;
 	uint8_t		 mac[6];
@@ -67,7 +66,7 @@ uvs_link_get(const char *ifname, int *ifindex, uint8_t mac[6])
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
-	struct link_req r = { .ifname = ifname };
+	struct link_req r = { 0 };
 	int rc;
 
 	if (strlen(ifname) >= IFNAMSIZ)

@@ -9,11 +9,6 @@
 
 #include "arp.h"
 
-#define ETH_OFF_DST	0
-#define ARP_OFF		14
-#define ARP_OFF_SPA	(ARP_OFF + 14)
-#define ARP_OFF_THA	(ARP_OFF + 18)
-#define ARP_OFF_TPA	(ARP_OFF + 24)
 
 int
 uvs_arp_build(const char *ifname, uint16_t op, const uint8_t eth_dst[6],
@@ -57,8 +52,8 @@ void
 uvs_arp_reply_fill(uint8_t frame[UVS_ARP_FRAME_LEN], uint32_t spa,
     const uint8_t tha[6], uint32_t tpa)
 {
-	memcpy(frame + ETH_OFF_DST, tha, 6);
-	memcpy(frame + ARP_OFF_SPA, &spa, 4);
-	memcpy(frame + ARP_OFF_THA, tha, 6);
-	memcpy(frame + ARP_OFF_TPA, &tpa, 4);
+	memcpy(frame, tha, 6);	/* Ethernet destination */
+	memcpy(frame + UVS_ARP_OFF_SPA, &spa, 4);
+	memcpy(frame + UVS_ARP_OFF_THA, tha, 6);
+	memcpy(frame + UVS_ARP_OFF_TPA, &tpa, 4);
 }

@@ -196,8 +196,8 @@ log_arp_reply(const struct uvs_director *d)
 	const uint8_t *f = d->fw.arp_reply;
 	char spa[INET_ADDRSTRLEN], tpa[INET_ADDRSTRLEN], mac[18];
 
-	inet_ntop(AF_INET, f + 28, spa, sizeof(spa));
-	inet_ntop(AF_INET, f + 38, tpa, sizeof(tpa));
+	inet_ntop(AF_INET, f + UVS_ARP_OFF_SPA, spa, sizeof(spa));
+	inet_ntop(AF_INET, f + UVS_ARP_OFF_TPA, tpa, sizeof(tpa));
 	fmt_mac(d->fw.mac, mac);
 	logmsg("ARP who-has %s from %s: answered %s is-at %s", spa, tpa, spa,
 	    mac);
