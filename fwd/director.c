@@ -201,23 +201,24 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
 	const struct uvs_dest *known = known_dest(d, c->addr);
-	struct uvs_dest *dest;
+	struct uvs_dest_conf conf = *c;
 	int rc;
 
-	if ((rc = uvs_dest_add(svc, c)) < 0) {
+	/* unusable until the kernel tells us its MAC */
+	if (!known)
+		conf.flags |= UVS_DEST_F_NOHWADDR;
+	if ((rc = uvs_dest_add(svc, &conf)) < 0) {
 		snprintf(err, errlen, "%s", rc == -EEXIST ?
 		    "Destination already exists" : strerror(-rc));
 		return rc;
 	}
-	dest = uvs_dest_find(svc, c->addr, c->port);
 	if (known) {
-		memcpy(dest->hwaddr, known->hwaddr, 6);
+		memcpy(uvs_dest_find(svc, c->addr, c->port)->hwaddr,
+		    known->hwaddr, 6);
 	} else {
-		dest->flags |= UVS_DEST_F_NOHWADDR;
 		(void)uvs_nl_resolve(d->nl, c->addr);
 		(void)uvs_nl_dump(d->nl);
 	}
-	uvs_svc_changed(svc);
 	return 0;
 }
 

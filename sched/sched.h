@@ -161,6 +161,7 @@ struct uvs_dest_conf {
 	int		 weight;
 	uint32_t	 u_threshold;
 	uint32_t	 l_threshold;
+	uint32_t	 flags;		/* UVS_DEST_F_* a new dest starts with */
 };
 
 void		 uvs_svc_table_init(struct uvs_svc_table *t);

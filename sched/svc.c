@@ -203,6 +203,7 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 	d->weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
+	d->flags = c->flags;
 	d->svc = svc;
 	memmove(&svc->dests[1], &svc->dests[0],
 	    svc->ndests * sizeof(*svc->dests));
