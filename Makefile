@@ -5,6 +5,11 @@
 #   make asan     the same tests under AddressSanitizer + UBSan
 #   make bench    scheduler speed, connection table cost, cluster simulation (bench/README.md)
 #   make sim      the cluster simulation alone, fixed seed
+#   make install  install the programs, man pages, systemd unit and
+#                 /etc/default/uvsd (kept if there); PREFIX=/usr/local,
+#                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
+#   make uninstall remove what install put there (an edited /etc/default/uvsd
+#                 and /etc/uvs/rules stay)
 
 CC      ?= cc
 B       ?= build
@@ -118,8 +123,42 @@ bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim
 sim: deps plotdeps $(B)/bench_sim
 	$(B)/bench_sim
 
+# Install paths. The unit goes where systemd looks for packaged units:
+# /lib/systemd/system for PREFIX=/usr, else $(PREFIX)/lib/systemd/system
+# (/usr/local/lib/systemd/system is on systemd's path too). Its ExecStart
+# and ExecStop name $(SBINDIR), filled in from packaging/uvsd.service.in.
+# An existing /etc/default/uvsd is the admin's: install leaves it alone.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+MANPAGES    = man/uvsd.8 man/uvsadm.8 man/uvs-rs.8
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/default
+	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		packaging/uvsd.service.in > $(DESTDIR)$(UNITDIR)/uvsd.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/uvsd.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/uvsd.service.tmp $(DESTDIR)$(UNITDIR)/uvsd.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/uvsd ] || \
+		install -m 0644 packaging/uvsd.default $(DESTDIR)$(SYSCONFDIR)/default/uvsd
+
+# An edited /etc/default/uvsd and the saved rules (/etc/uvs/rules) stay.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(PROGS))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MANPAGES))) \
+		$(DESTDIR)$(UNITDIR)/uvsd.service
+	@f=$(DESTDIR)$(SYSCONFDIR)/default/uvsd; \
+	if cmp -s packaging/uvsd.default "$$f"; then rm -f "$$f"; \
+	elif [ -e "$$f" ]; then echo "kept $$f: it was edited"; fi
+
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps tools unit test asan demo clean plotdeps bench sim
+.PHONY: all deps tools unit test asan demo clean plotdeps bench sim \
+	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
