@@ -10,14 +10,17 @@
 #include <libgen.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "ctl.h"
 #include "ctlmsg.h"
+#include "ctlreq.h"
 
 #define CTL_TIMEOUT_MS	500
 
@@ -76,76 +79,6 @@ reply_error(FILE *out, int rc, const char *msg)
 	fprintf(out, "error %d %s\n", -rc, msg);
 }
 
-/* Reads the service key (proto vip vport) every request names. */
-static int
-get_svc_key(const struct uvs_ctl_msg *m, uint8_t *proto, uint32_t *addr,
-    uint16_t *port)
-{
-	uint32_t p;
-
-	if (uvs_ctl_get_proto(m, "proto", proto) < 0 ||
-	    uvs_ctl_get_addr(m, "vip", addr) < 0 ||
-	    uvs_ctl_get_u32(m, "vport", 65535, &p) < 0)
-		return -EINVAL;
-	*port = htons((uint16_t)p);
-	return 0;
-}
-
-/* Optional u32: absent keeps *out as it is. */
-static int
-get_opt_u32(const struct uvs_ctl_msg *m, const char *key, uint32_t max,
-    uint32_t *out)
-{
-	int rc = uvs_ctl_get_u32(m, key, max, out);
-
-	return rc == -ENOENT ? 0 : rc;
-}
-
-static int
-get_svc_conf(const struct uvs_ctl_msg *m, struct uvs_svc_conf *c)
-{
-	const char *sched = uvs_ctl_get(m, "sched");
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	c->netmask = 0xffffffff;
-	if (get_svc_key(m, &c->proto, &c->addr, &c->port) < 0)
-		return -EINVAL;
-	if (!sched || strlen(sched) >= sizeof(c->sched))
-		return -EINVAL;
-	strcpy(c->sched, sched);
-	if (get_opt_u32(m, "flags", UINT32_MAX, &c->flags) < 0 ||
-	    get_opt_u32(m, "timeout", 86400 * 31, &c->timeout) < 0)
-		return -EINVAL;
-	rc = uvs_ctl_get_addr(m, "netmask", &c->netmask);
-	if (rc == -EINVAL)
-		return rc;
-	/* ipvsadm's -p without a value (IPVS_SVC_PERSISTENT_TIMEOUT) */
-	if ((c->flags & UVS_SVC_F_PERSISTENT) && c->timeout == 0)
-		c->timeout = 6 * 60;
-	/* port 0 means "every port", which only a persistent service can */
-	if (c->port == 0 && !(c->flags & UVS_SVC_F_PERSISTENT))
-		return -EINVAL;
-	return 0;
-}
-
-static int
-get_dest_conf(const struct uvs_ctl_msg *m, struct uvs_dest_conf *c)
-{
-	uint32_t port, weight = 1;
-
-	memset(c, 0, sizeof(*c));
-	if (uvs_ctl_get_addr(m, "rip", &c->addr) < 0 ||
-	    uvs_ctl_get_u32(m, "rport", 65535, &port) < 0 ||
-	    get_opt_u32(m, "weight", 65535, &weight) < 0 ||
-	    get_opt_u32(m, "uthr", INT32_MAX, &c->u_threshold) < 0 ||
-	    get_opt_u32(m, "lthr", INT32_MAX, &c->l_threshold) < 0)
-		return -EINVAL;
-	c->port = htons((uint16_t)port);
-	c->weight = (int)weight;
-	return 0;
-}
-
 static int
 do_service(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
@@ -153,12 +86,12 @@ do_service(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
 	struct uvs_svc_conf c;
 
 	if (strcmp(m->verb, "del-service") == 0) {
-		if (get_svc_key(m, &c.proto, &c.addr, &c.port) < 0)
+		if (uvs_ctlreq_svc_key(m, &c.proto, &c.addr, &c.port) < 0)
 			goto bad;
 		return uvs_dir_del_service(d, c.proto, c.addr, c.port, err,
 		    errlen);
 	}
-	if (get_svc_conf(m, &c) < 0)
+	if (uvs_ctlreq_svc_conf(m, &c) < 0)
 		goto bad;
 	if (strcmp(m->verb, "add-service") == 0)
 		return uvs_dir_add_service(d, &c, err, errlen);
@@ -178,8 +111,8 @@ do_dest(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
 	uint32_t addr;
 	uint16_t port;
 
-	if (get_svc_key(m, &proto, &addr, &port) < 0 ||
-	    get_dest_conf(m, &c) < 0) {
+	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0 ||
+	    uvs_ctlreq_dest_conf(m, &c) < 0) {
 		snprintf(err, errlen, "malformed %s request", m->verb);
 		return -EINVAL;
 	}
@@ -292,21 +225,18 @@ do_set_timeout(struct uvs_director *d, const struct uvs_ctl_msg *m,
     char *err, size_t errlen)
 {
 	struct uvs_timeouts *to = &d->fw.conns.timeouts;
-	uint32_t tcp, fin, udp;
-	const uint32_t max = 86400 * 31;
+	uint32_t t[3];
 
-	if (uvs_ctl_get_u32(m, "tcp", max, &tcp) < 0 ||
-	    uvs_ctl_get_u32(m, "tcpfin", max, &fin) < 0 ||
-	    uvs_ctl_get_u32(m, "udp", max, &udp) < 0) {
+	if (uvs_ctlreq_timeouts(m, t) < 0) {
 		snprintf(err, errlen, "malformed set-timeout request");
 		return -EINVAL;
 	}
-	if (tcp)
-		to->t[UVS_TCP_ESTABLISHED] = tcp;
-	if (fin)
-		to->t[UVS_TCP_FIN_WAIT] = fin;
-	if (udp)
-		to->t[UVS_UDP_NORMAL] = udp;
+	if (t[0])
+		to->t[UVS_TCP_ESTABLISHED] = t[0];
+	if (t[1])
+		to->t[UVS_TCP_FIN_WAIT] = t[1];
+	if (t[2])
+		to->t[UVS_UDP_NORMAL] = t[2];
 	return 0;
 }
 
@@ -338,7 +268,7 @@ do_zero(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
 			zero_svc(t->svcs[i]);
 		return 0;
 	}
-	if (get_svc_key(m, &proto, &addr, &port) < 0) {
+	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
 		snprintf(err, errlen, "malformed zero request");
 		return -EINVAL;
 	}
@@ -380,6 +310,31 @@ do_counters(struct uvs_director *d, FILE *out)
 		    (unsigned long long)st->drops[i]);
 }
 
+/* A change request; 0 or -errno with err set. */
+static int
+apply_change(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	if (strcmp(m->verb, "add-service") == 0 ||
+	    strcmp(m->verb, "edit-service") == 0 ||
+	    strcmp(m->verb, "del-service") == 0)
+		return do_service(d, m, err, errlen);
+	if (strcmp(m->verb, "add-dest") == 0 ||
+	    strcmp(m->verb, "edit-dest") == 0 ||
+	    strcmp(m->verb, "del-dest") == 0)
+		return do_dest(d, m, err, errlen);
+	if (strcmp(m->verb, "clear") == 0) {
+		uvs_dir_clear(d);
+		return 0;
+	}
+	if (strcmp(m->verb, "set-timeout") == 0)
+		return do_set_timeout(d, m, err, errlen);
+	if (strcmp(m->verb, "zero") == 0)
+		return do_zero(d, m, err, errlen);
+	snprintf(err, errlen, "unknown request '%s'", m->verb);
+	return -EOPNOTSUPP;
+}
+
 void
 uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 {
@@ -391,17 +346,7 @@ uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 		reply_error(out, -EINVAL, "malformed request");
 		return;
 	}
-	if (strcmp(m.verb, "add-service") == 0 ||
-	    strcmp(m.verb, "edit-service") == 0 ||
-	    strcmp(m.verb, "del-service") == 0)
-		rc = do_service(d, &m, err, sizeof(err));
-	else if (strcmp(m.verb, "add-dest") == 0 ||
-	    strcmp(m.verb, "edit-dest") == 0 ||
-	    strcmp(m.verb, "del-dest") == 0)
-		rc = do_dest(d, &m, err, sizeof(err));
-	else if (strcmp(m.verb, "clear") == 0)
-		uvs_dir_clear(d);
-	else if (strcmp(m.verb, "list") == 0)
+	if (strcmp(m.verb, "list") == 0)
 		do_list(d, out);
 	else if (strcmp(m.verb, "counters") == 0)
 		do_counters(d, out);
@@ -409,37 +354,122 @@ uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 		do_conns(d, out);
 	else if (strcmp(m.verb, "timeout") == 0)
 		do_timeout(d, out);
-	else if (strcmp(m.verb, "set-timeout") == 0)
-		rc = do_set_timeout(d, &m, err, sizeof(err));
-	else if (strcmp(m.verb, "zero") == 0)
-		rc = do_zero(d, &m, err, sizeof(err));
-	else {
-		rc = -EOPNOTSUPP;
-		snprintf(err, sizeof(err), "unknown request '%s'", m.verb);
-	}
+	else
+		rc = apply_change(d, &m, err, sizeof(err));
 	if (rc < 0)
 		reply_error(out, rc, err);
 	else
 		fputs("ok\n", out);
 }
 
-/* Reads one line from a client within the timeout; 0 or -1. */
-static int
-read_request(int fd, char *buf, size_t size)
+int
+uvs_ctl_batch(struct uvs_director *d, char **lines, unsigned n, unsigned *at,
+    char *err, size_t errlen)
 {
-	size_t off = 0;
+	struct uvs_ctl_msg *msgs;
+	unsigned i;
+	int rc = 0;
+
+	*at = 0;
+	if (n > UVS_CTL_BATCH_LINES) {
+		snprintf(err, errlen, "more than %u requests in one batch",
+		    UVS_CTL_BATCH_LINES);
+		return -E2BIG;
+	}
+	if (!(msgs = calloc(n ? n : 1, sizeof(*msgs))))
+		return -ENOMEM;
+	for (i = 0; i < n && rc == 0; i++)
+		if (uvs_ctl_parse(lines[i], &msgs[i]) < 0) {
+			*at = i;
+			snprintf(err, errlen, "malformed request");
+			rc = -EINVAL;
+		}
+	if (rc == 0)
+		rc = uvs_batch_check(&d->fw.svcs, msgs, n, at, err, errlen);
+	/* checked whole: from here only memory could still fail a step */
+	for (i = 0; i < n && rc == 0; i++)
+		if ((rc = apply_change(d, &msgs[i], err, errlen)) < 0)
+			*at = i;
+	free(msgs);
+	return rc;
+}
+
+/* "batch n=K": the K lines after it, split in place; a count or -errno. */
+static int
+batch_lines(char *text, unsigned n, char ***lines)
+{
+	char *p = text, *nl;
+	unsigned i;
+
+	if (!(*lines = calloc(n ? n : 1, sizeof(**lines))))
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!(nl = strchr(p, '\n'))) {
+			free(*lines);
+			return -EINVAL;
+		}
+		*nl = '\0';
+		(*lines)[i] = p;
+		p = nl + 1;
+	}
+	return (int)n;
+}
+
+static void
+handle_batch(struct uvs_director *d, char *text, unsigned n, FILE *out)
+{
+	char err[256] = "", **lines;
+	unsigned at;
+	int rc;
+
+	if ((rc = batch_lines(text, n, &lines)) < 0) {
+		reply_error(out, rc, "batch shorter than its count");
+		return;
+	}
+	rc = uvs_ctl_batch(d, lines, n, &at, err, sizeof(err));
+	free(lines);
+	if (rc < 0)
+		fprintf(out, "error %d at=%u %s\n", -rc, at, err);
+	else
+		fputs("ok\n", out);
+}
+
+/*
+ * Reads a request within the timeout: one line, or a "batch n=K" line
+ * and the K lines after it. A malloc'd NUL-terminated text whose first
+ * line is the request, or NULL.
+ */
+static char *
+read_request(int fd, unsigned *nbatch)
+{
+	size_t off = 0, cap = UVS_CTL_LINE_MAX, need = 1, nls = 0;
+	char *buf = malloc(cap), *nb, *p;
 	ssize_t n;
 
-	while (off + 1 < size) {
-		n = read(fd, buf + off, size - 1 - off);
-		if (n <= 0)
+	*nbatch = 0;
+	while (buf && nls < need) {
+		if (cap - off < 2) {
+			if (cap >= UVS_CTL_BATCH_MAX || !*nbatch ||
+			    !(nb = realloc(buf, cap * 2)))
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		if ((n = read(fd, buf + off, cap - 1 - off)) <= 0)
 			break;
+		for (p = buf + off; p < buf + off + n; p++)
+			if (*p == '\n' && ++nls == 1 &&
+			    sscanf(buf, "batch n=%u", nbatch) == 1 &&
+			    *nbatch <= UVS_CTL_BATCH_LINES)
+				need = 1 + *nbatch;
 		off += (size_t)n;
-		if (memchr(buf, '\n', off))
-			break;
 	}
-	buf[off] = '\0';
-	return off > 0 && memchr(buf, '\n', off) ? 0 : -1;
+	if (buf && nls >= need) {
+		buf[off] = '\0';
+		return buf;
+	}
+	free(buf);
+	return NULL;
 }
 
 static int
@@ -456,7 +486,8 @@ void
 uvs_ctl_serve(struct uvs_ctl *c, struct uvs_director *d)
 {
 	struct timeval tv = { 0, CTL_TIMEOUT_MS * 1000 };
-	char line[UVS_CTL_LINE_MAX];
+	unsigned nbatch;
+	char *req, *nl;
 	FILE *out;
 	int fd;
 
@@ -469,11 +500,21 @@ uvs_ctl_serve(struct uvs_ctl *c, struct uvs_director *d)
 		return;
 	}
 	/* read first: closing on unread data would reset the connection */
-	if (read_request(fd, line, sizeof(line)) < 0)
-		reply_error(out, -EINVAL, "request line missing or too long");
+	if (!(req = read_request(fd, &nbatch)))
+		reply_error(out, -EINVAL, "request missing, cut short or too "
+		    "long");
 	else if (!peer_is_root(fd))
 		reply_error(out, -EPERM, "Permission denied (you must be root)");
-	else
-		uvs_ctl_handle(d, line, out);
+	else if (nbatch)
+		handle_batch(d, strchr(req, '\n') + 1, nbatch, out);
+	else {
+		nl = strchr(req, '\n');
+		*nl = '\0';
+		if (nl - req >= UVS_CTL_LINE_MAX - 1)
+			reply_error(out, -EINVAL, "request line too long");
+		else
+			uvs_ctl_handle(d, req, out);
+	}
+	free(req);
 	fclose(out);
 }

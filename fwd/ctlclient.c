@@ -7,6 +7,7 @@
  * that unbounded.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,22 +41,15 @@ uvs_ctl_connect(const char *path)
 	return fd;
 }
 
+/* Writes all of buf, then half-closes: the request is complete. */
 static int
-send_line(int fd, const char *req)
+send_all(int fd, const char *buf, size_t len)
 {
-	char line[UVS_CTL_LINE_MAX];
-	size_t len = strlen(req), off = 0;
+	size_t off = 0;
 	ssize_t n;
 
-	if (strchr(req, '\n') || strchr(req, '\r'))
-		return -EINVAL;
-	/* uvsd reads at most UVS_CTL_LINE_MAX - 1 bytes, newline included */
-	if (len + 2 > sizeof(line))
-		return -EMSGSIZE;
-	memcpy(line, req, len);
-	line[len++] = '\n';
 	while (off < len) {
-		n = send(fd, line + off, len - off, MSG_NOSIGNAL);
+		n = send(fd, buf + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -64,6 +58,32 @@ send_line(int fd, const char *req)
 	}
 	(void)shutdown(fd, SHUT_WR);
 	return 0;
+}
+
+/* A request line must be one line that uvsd reads whole. */
+static int
+line_ok(const char *req)
+{
+	if (strchr(req, '\n') || strchr(req, '\r'))
+		return -EINVAL;
+	/* uvsd reads at most UVS_CTL_LINE_MAX - 1 bytes, newline included */
+	if (strlen(req) + 2 > UVS_CTL_LINE_MAX)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int
+send_line(int fd, const char *req)
+{
+	char line[UVS_CTL_LINE_MAX];
+	size_t len = strlen(req);
+	int rc;
+
+	if ((rc = line_ok(req)) < 0)
+		return rc;
+	memcpy(line, req, len);
+	line[len++] = '\n';
+	return send_all(fd, line, len);
 }
 
 static int
@@ -112,16 +132,15 @@ read_all(int fd, char **reply)
 	return 0;
 }
 
-int
-uvs_ctl_transact(int fd, const char *req, char **reply)
+/* Sends what send() was given, then reads the reply; closes fd. */
+static int
+transact(int fd, int sent, char **reply)
 {
-	int rc, sent;
+	int rc = sent;
 
 	*reply = NULL;
-	rc = send_line(fd, req);
 	/* a peer that refuses us may close before our line is out */
 	if (rc == 0 || rc == -EPIPE || rc == -ECONNRESET) {
-		sent = rc;
 		rc = read_all(fd, reply);
 		if (rc == 0 && sent < 0 && !**reply) {
 			free(*reply);
@@ -131,6 +150,65 @@ uvs_ctl_transact(int fd, const char *req, char **reply)
 	}
 	close(fd);
 	return rc;
+}
+
+int
+uvs_ctl_transact(int fd, const char *req, char **reply)
+{
+	return transact(fd, send_line(fd, req), reply);
+}
+
+int
+uvs_ctl_transact_batch(int fd, const char *const *reqs, size_t n,
+    char **reply)
+{
+	size_t i, len, size = 32, off;
+	char *buf;
+	int rc;
+
+	*reply = NULL;
+	for (i = 0; i < n; i++) {
+		if ((rc = line_ok(reqs[i])) < 0) {
+			close(fd);
+			return rc;
+		}
+		size += strlen(reqs[i]) + 1;
+	}
+	if (size > UVS_CTL_BATCH_MAX) {
+		close(fd);
+		return -EMSGSIZE;
+	}
+	if (!(buf = malloc(size))) {
+		close(fd);
+		return -ENOMEM;
+	}
+	off = (size_t)snprintf(buf, size, "batch n=%zu\n", n);
+	for (i = 0; i < n; i++) {
+		len = strlen(reqs[i]);
+		memcpy(buf + off, reqs[i], len);
+		off += len;
+		buf[off++] = '\n';
+	}
+	rc = send_all(fd, buf, off);
+	free(buf);
+	return transact(fd, rc, reply);
+}
+
+int
+uvs_ctl_batch_error(char *msg, unsigned *at)
+{
+	unsigned long v;
+	char *end;
+
+	if (strncmp(msg, "at=", 3) != 0)
+		return -EPROTO;
+	v = strtoul(msg + 3, &end, 10);
+	if (end == msg + 3 || (*end != ' ' && *end != '\0') || v > UINT32_MAX)
+		return -EPROTO;
+	*at = (unsigned)v;
+	end += *end == ' ';
+	memmove(msg, end, strlen(end) + 1);
+	return 0;
 }
 
 int

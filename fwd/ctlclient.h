@@ -24,6 +24,20 @@ int	uvs_ctl_connect(const char *path);
  */
 int	uvs_ctl_transact(int fd, const char *req, char **reply);
 
+/*
+ * Sends reqs as one batch ("batch n=N" and then the N request lines),
+ * which uvsd applies whole or not at all, and reads the reply as
+ * uvs_ctl_transact() does. Always closes fd. 0 or -errno.
+ */
+int	uvs_ctl_transact_batch(int fd, const char *const *reqs, size_t n,
+	    char **reply);
+
+/*
+ * A refused batch's message starts "at=K": the index of the request that
+ * was refused. Reads K into *at and strips it from msg. 0 or -EPROTO.
+ */
+int	uvs_ctl_batch_error(char *msg, unsigned *at);
+
 /* uvs_ctl_connect() then uvs_ctl_transact(). 0 or -errno. */
 int	uvs_ctl_request(const char *path, const char *req, char **reply);
 

@@ -30,6 +30,9 @@
 
 #define UVS_CTL_LINE_MAX	1024
 #define UVS_CTL_MAX_KV		24
+/* A batch (rules file): at most this many bytes and request lines. */
+#define UVS_CTL_BATCH_MAX	(16u << 20)
+#define UVS_CTL_BATCH_LINES	65536u
 #define UVS_CTL_SOCKET		"/run/uvs/uvsd.sock"
 #define UVS_CTL_SOCKET_ENV	"UVS_SOCKET"
 

@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "ctlmsg.h"
 #include "director.h"
+#include "rules.h"
 
 #define RX_BATCH	64	/* frames per wake-up before polling again */
 /* a GSO frame can be a whole 64 KiB IP packet plus headers */
@@ -33,6 +34,7 @@ struct uvsd_opts {
 	const char	*socket;
 	uint32_t	 conn_max;
 	int		 verbose;
+	const char	*rules;		/* --rules FILE */
 };
 
 static void
@@ -54,6 +56,7 @@ usage(FILE *f)
 	    "  -i, --interface IFACE  capture and send on IFACE\n"
 	    "  --socket PATH          control socket (default $%s or %s)\n"
 	    "  --conn-max N           connection table capacity (default %u)\n"
+	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
 	    "  -v, --verbose          log ARP answers and every new flow\n",
 	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
 }
@@ -66,6 +69,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "conn-max", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "rules", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -82,6 +86,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 's':
 			o->socket = optarg;
+			break;
+		case 'r':
+			o->rules = optarg;
 			break;
 		case 'c':
 			errno = 0;
@@ -137,6 +144,38 @@ check_kernel_forwarding(void)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * --rules FILE: the saved table, read and applied as one batch before
+ * the control socket opens, so a bad file stops uvsd with the line named
+ * and nobody sees a half-loaded table.
+ */
+static int
+load_rules(struct uvs_director *d, const char *path)
+{
+	struct uvs_rules r;
+	char why[512];
+	unsigned at;
+	FILE *f;
+	int rc;
+
+	if (!(f = fopen(path, "r"))) {
+		logmsg("--rules %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = uvs_rules_read(f, &r, why, sizeof(why));
+	fclose(f);
+	if (rc != 0) {
+		logmsg("--rules %s: %s", path, why);
+		return -1;
+	}
+	if ((rc = uvs_ctl_batch(d, r.req, r.n, &at, why, sizeof(why))) < 0)
+		logmsg("--rules %s: line %u: %s", path, r.lineno[at], why);
+	else
+		logmsg("--rules %s: %u rules loaded", path, r.n);
+	uvs_rules_free(&r);
+	return rc < 0 ? -1 : 0;
 }
 
 static uint32_t
@@ -349,6 +388,10 @@ main(int argc, char **argv)
 	}
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
+	if (o.rules && load_rules(&d, o.rules) < 0) {
+		uvs_dir_free(&d);
+		return 1;
+	}
 	if (uvs_ctl_open(&ctl, o.socket, err, sizeof(err)) < 0) {
 		logmsg("%s", err);
 		uvs_dir_free(&d);

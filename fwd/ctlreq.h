@@ -1,0 +1,25 @@
+/*
+ * The change requests' words (ctlmsg.h) decoded into sched/'s configs.
+ * Each returns 0 or -EINVAL when a word is missing or out of range.
+ */
+#ifndef UVS_CTLREQ_H
+#define UVS_CTLREQ_H
+
+#include <stdint.h>
+
+#include "ctlmsg.h"
+#include "sched/sched.h"
+
+/* proto= vip= vport=; *port in network order. */
+int	uvs_ctlreq_svc_key(const struct uvs_ctl_msg *m, uint8_t *proto,
+	    uint32_t *addr, uint16_t *port);
+/* The key plus sched= [flags= timeout= netmask=], with IPVS's defaults. */
+int	uvs_ctlreq_svc_conf(const struct uvs_ctl_msg *m,
+	    struct uvs_svc_conf *c);
+/* rip= rport= [weight= uthr= lthr=]. */
+int	uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m,
+	    struct uvs_dest_conf *c);
+/* tcp= tcpfin= udp= (seconds, 0 keeps the current value). */
+int	uvs_ctlreq_timeouts(const struct uvs_ctl_msg *m, uint32_t t[3]);
+
+#endif
