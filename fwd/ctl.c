@@ -134,6 +134,24 @@ mac_str(const uint8_t *m, char *buf, size_t size)
 	    m[3], m[4], m[5]);
 }
 
+/*
+ * The figures -L --stats and --rate show. In DR the director never sees
+ * replies, so the out* columns stay 0, as they do in IPVS.
+ */
+static void
+list_stats(FILE *out, uint64_t conns, uint64_t inpkts, uint64_t inbytes,
+    const struct uvs_est *e)
+{
+	struct uvs_rate r;
+
+	uvs_est_read(e, &r);
+	fprintf(out, " conns=%llu inpkts=%llu inbytes=%llu cps=%llu "
+	    "inpps=%llu outpps=0 inbps=%llu outbps=0",
+	    (unsigned long long)conns, (unsigned long long)inpkts,
+	    (unsigned long long)inbytes, (unsigned long long)r.cps,
+	    (unsigned long long)r.inpps, (unsigned long long)r.inbps);
+}
+
 static void
 list_dest(const struct uvs_dest *x, FILE *out)
 {
@@ -145,11 +163,11 @@ list_dest(const struct uvs_dest *x, FILE *out)
 	else
 		mac_str(x->hwaddr, hw, sizeof(hw));
 	fprintf(out, "dest rip=%s rport=%u fwd=route weight=%d active=%u "
-	    "inactive=%u persist=%u uthr=%u lthr=%u conns=%llu inpkts=%llu "
-	    "inbytes=%llu hw=%s\n", a, ntohs(x->port), x->weight,
-	    x->activeconns, x->inactconns, x->persistconns, x->u_threshold,
-	    x->l_threshold, (unsigned long long)x->conns,
-	    (unsigned long long)x->inpkts, (unsigned long long)x->inbytes, hw);
+	    "inactive=%u persist=%u uthr=%u lthr=%u hw=%s", a, ntohs(x->port),
+	    x->weight, x->activeconns, x->inactconns, x->persistconns,
+	    x->u_threshold, x->l_threshold, hw);
+	list_stats(out, x->conns, x->inpkts, x->inbytes, &x->est);
+	fputc('\n', out);
 }
 
 static void
@@ -168,12 +186,11 @@ do_list(struct uvs_director *d, FILE *out)
 		inet_ntop(AF_INET, &s->addr, a, sizeof(a));
 		inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
 		fprintf(out, "svc proto=%s vip=%s vport=%u sched=%s flags=%u "
-		    "timeout=%u netmask=%s conns=%llu inpkts=%llu "
-		    "inbytes=%llu\n", s->proto == IPPROTO_TCP ? "tcp" : "udp",
-		    a, ntohs(s->port), s->sched->name, s->flags, s->timeout,
-		    mask, (unsigned long long)s->conns,
-		    (unsigned long long)s->inpkts,
-		    (unsigned long long)s->inbytes);
+		    "timeout=%u netmask=%s", s->proto == IPPROTO_TCP ? "tcp" :
+		    "udp", a, ntohs(s->port), s->sched->name, s->flags,
+		    s->timeout, mask);
+		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
+		fputc('\n', out);
 		for (k = 0; k < s->ndests; k++)
 			list_dest(s->dests[k], out);
 	}
@@ -240,15 +257,20 @@ do_set_timeout(struct uvs_director *d, const struct uvs_ctl_msg *m,
 	return 0;
 }
 
+/* -Z: counters and rates from zero (ip_vs_zero_stats). */
 static void
 zero_svc(struct uvs_svc *s)
 {
 	unsigned k;
 
 	s->conns = s->inpkts = s->inbytes = 0;
-	for (k = 0; k < s->ndests; k++)
-		s->dests[k]->conns = s->dests[k]->inpkts =
-		    s->dests[k]->inbytes = 0;
+	uvs_est_zero(&s->est, 0, 0, 0);
+	for (k = 0; k < s->ndests; k++) {
+		struct uvs_dest *x = s->dests[k];
+
+		x->conns = x->inpkts = x->inbytes = 0;
+		uvs_est_zero(&x->est, 0, 0, 0);
+	}
 }
 
 /* -Z [service]: zero the packet and connection counters. */

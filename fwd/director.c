@@ -57,6 +57,7 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		return rc;
 	}
 	d->last_refresh = now;
+	d->last_est = now;
 	return 0;
 }
 
@@ -322,10 +323,33 @@ refresh_neighbours(struct uvs_director *d)
 			(void)uvs_nl_resolve(d->nl, t->svcs[i]->dests[k]->addr);
 }
 
+/* IPVS's estimation_timer(): every service and dest, every 2 s. */
+static void
+estimate_rates(struct uvs_svc_table *t)
+{
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++) {
+		struct uvs_svc *s = t->svcs[i];
+
+		uvs_est_update(&s->est, s->conns, s->inpkts, s->inbytes);
+		for (k = 0; k < s->ndests; k++) {
+			struct uvs_dest *x = s->dests[k];
+
+			uvs_est_update(&x->est, x->conns, x->inpkts,
+			    x->inbytes);
+		}
+	}
+}
+
 void
 uvs_dir_tick(struct uvs_director *d, uint32_t now)
 {
 	uvs_conn_expire(&d->fw.conns, now);
+	if (now - d->last_est >= UVS_EST_INTERVAL_S) {
+		estimate_rates(&d->fw.svcs);
+		d->last_est = now;
+	}
 	if (now - d->last_refresh >= NEIGH_REFRESH_S ||
 	    uvs_dir_unresolved(d)) {
 		refresh_neighbours(d);

@@ -23,6 +23,7 @@ struct uvs_director {
 	struct uvs_capture	 cap;
 	struct uvs_nl		*nl;
 	uint32_t		 last_refresh;	/* last neighbour re-probe */
+	uint32_t		 last_est;	/* last rate estimation */
 };
 
 /*

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "est.h"
+
 #define UVS_SCHED_NAME_MAX	16	/* IP_VS_SCHEDNAME_MAXLEN */
 
 /* svc->flags, IPVS's values (include/uapi/linux/ip_vs.h) */
@@ -45,6 +47,7 @@ struct uvs_dest {
 	uint64_t	 conns;		/* connections scheduled here */
 	uint64_t	 inpkts;
 	uint64_t	 inbytes;
+	struct uvs_est	 est;		/* rates of the three above */
 	struct uvs_svc	*svc;
 	unsigned	 sched_pos;	/* scheduler's own: index in svc->dests
 					   at its last update */
@@ -94,6 +97,7 @@ struct uvs_svc {
 	unsigned			 ndests;
 	unsigned			 cap;
 	uint64_t			 conns, inpkts, inbytes;
+	struct uvs_est			 est;
 };
 
 /*
