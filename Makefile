@@ -20,7 +20,7 @@ LDLIBS_NET  = -lnet
 LDLIBS_MNL  = -lmnl
 
 SCHED_SRC = $(sort $(wildcard sched/*.c))
-FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c \
+FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd/trace.c fwd/flowlog.c \
             fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
             fwd/ipvsargs.c fwd/rules.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c
@@ -76,7 +76,8 @@ $(B)/bench_sim: $(call obj,bench/sim.c $(SCHED_SRC))
 
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-       libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase
+       libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase \
+       tcpdump
 # arping comes from iputils-arping or arping; either will do.
 
 deps:

@@ -16,9 +16,14 @@
 
 #define UVS_VNET_HLEN	sizeof(struct virtio_net_hdr)
 
+struct uvs_trace;
+
 struct uvs_capture {
-	int	 fd;
-	int	 ifindex;
+	int			 fd;
+	int			 ifindex;
+	int			 vnet;	/* the socket has PACKET_VNET_HDR */
+	struct uvs_trace	*trace;	/* --trace: every frame in and out;
+					   uvs_capture_close closes it */
 };
 
 /*
@@ -28,6 +33,14 @@ struct uvs_capture {
  */
 int	uvs_capture_open(struct uvs_capture *c, int ifindex);
 void	uvs_capture_close(struct uvs_capture *c);
+
+/*
+ * Turns PACKET_VNET_HDR off (uvsd --no-vnet, a debugging aid that shows
+ * what a forwarder ignoring checksum offload breaks). Callers still see
+ * a vnet header before each frame, all zero on receive, dropped on send.
+ * 0 or -errno.
+ */
+int	uvs_capture_no_vnet(struct uvs_capture *c);
 
 /* Replaces the kernel filter atomically. 0 or -errno. */
 int	uvs_capture_set_filter(struct uvs_capture *c,

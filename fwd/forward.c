@@ -98,8 +98,8 @@ persistent_dest(struct uvs_fwd *fw, struct uvs_svc *svc,
 
 /* Stage 3b: a flow we have not seen: pick a dest and remember it. */
 static struct uvs_conn *
-new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
-    enum uvs_drop *why)
+new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
+    uint32_t now, enum uvs_drop *why)
 {
 	const struct uvs_flow *f = &pkt->flow;
 	struct uvs_conn *c, *tpl = NULL;
@@ -131,7 +131,7 @@ new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
 		uvs_conn_template_bind(&fw->conns, tpl, c, now, svc->timeout);
 	fw->stats.conns_new++;
 	if (fw->on_new_conn)
-		fw->on_new_conn(fw->hook_arg, c);
+		fw->on_new_conn(fw->hook_arg, c, frame);
 	return c;
 }
 
@@ -141,8 +141,8 @@ new_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
  * and the SYN is scheduled at once, where IPVS users meet a 1 s stall.
  */
 static struct uvs_conn *
-find_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
-    enum uvs_drop *why)
+find_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
+    uint32_t now, enum uvs_drop *why)
 {
 	struct uvs_conn *c = uvs_conn_lookup(&fw->conns, &pkt->flow);
 
@@ -152,7 +152,7 @@ find_flow(struct uvs_fwd *fw, const struct uvs_pkt *pkt, uint32_t now,
 		fw->stats.conns_reused++;
 		c = NULL;
 	}
-	if (!c && !(c = new_flow(fw, pkt, now, why)))
+	if (!c && !(c = new_flow(fw, frame, pkt, now, why)))
 		return NULL;
 	uvs_conn_update(&fw->conns, c, pkt->tcp_flags, now);
 	return c;
@@ -192,7 +192,7 @@ uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
 	if (pkt.kind == UVS_PKT_ARP)
 		return answer_arp(fw, &pkt);
 	/* Stage 3: flow */
-	if (!(c = find_flow(fw, &pkt, now, &why)))
+	if (!(c = find_flow(fw, frame, &pkt, now, &why)))
 		return drop(fw, why);
 	/* Stage 4: is the dest reachable on the link? */
 	if (c->dest->flags & UVS_DEST_F_NOHWADDR)

@@ -22,6 +22,8 @@
 #include "ctlmsg.h"
 #include "director.h"
 #include "rules.h"
+#include "flowlog.h"
+#include "trace.h"
 
 #define RX_BATCH	64	/* frames per wake-up before polling again */
 /* a GSO frame can be a whole 64 KiB IP packet plus headers */
@@ -34,6 +36,8 @@ struct uvsd_opts {
 	const char	*socket;
 	uint32_t	 conn_max;
 	int		 verbose;
+	const char	*trace;		/* --trace FILE */
+	int		 no_vnet;	/* --no-vnet: checksum offload lost */
 	const char	*rules;		/* --rules FILE */
 };
 
@@ -57,7 +61,12 @@ usage(FILE *f)
 	    "  --socket PATH          control socket (default $%s or %s)\n"
 	    "  --conn-max N           connection table capacity (default %u)\n"
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
-	    "  -v, --verbose          log ARP answers and every new flow\n",
+	    "  -v, --verbose          log ARP answers and every new flow\n"
+	    "  --trace FILE           write every frame in and out to a pcap "
+	    "file\n"
+	    "  --no-vnet              debug: drop the frames' checksum "
+	    "offload state\n"
+	    "                         (shows what a naive forwarder breaks)\n",
 	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
 }
 
@@ -69,7 +78,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "conn-max", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "trace", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "no-vnet", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -102,6 +113,12 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 'v':
 			o->verbose = 1;
+			break;
+		case 't':
+			o->trace = optarg;
+			break;
+		case 'V':
+			o->no_vnet = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -214,19 +231,12 @@ fmt_mac(const uint8_t *m, char *buf)
 }
 
 static void
-log_new_conn(void *arg, const struct uvs_conn *c)
+log_new_conn(void *arg, const struct uvs_conn *c, const uint8_t *old_dst)
 {
-	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
-	char mac[18];
+	char line[512];
 
 	(void)arg;
-	inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
-	inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
-	inet_ntop(AF_INET, &c->dest->addr, ra, sizeof(ra));
-	fmt_mac(c->dest->hwaddr, mac);
-	logmsg("new %s %s:%u -> %s:%u: real server %s, frame rewritten to "
-	    "dst MAC %s", c->proto == IPPROTO_TCP ? "TCP" : "UDP", ca,
-	    ntohs(c->cport), va, ntohs(c->vport), ra, mac);
+	logmsg("%s", uvs_flowlog_line(c, old_dst, line, sizeof(line)));
 }
 
 static void
@@ -388,6 +398,17 @@ main(int argc, char **argv)
 	}
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
+	if (o.no_vnet && (rc = uvs_capture_no_vnet(&d.cap)) < 0) {
+		logmsg("--no-vnet: %s", strerror(-rc));
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (o.trace && !(d.cap.trace = uvs_trace_open(o.trace, err,
+	    sizeof(err)))) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
 	if (o.rules && load_rules(&d, o.rules) < 0) {
 		uvs_dir_free(&d);
 		return 1;

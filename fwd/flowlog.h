@@ -1,0 +1,20 @@
+/*
+ * uvsd -v: one line per new flow, saying where it went and why.
+ */
+#ifndef UVS_FLOWLOG_H
+#define UVS_FLOWLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sched/conn.h"
+
+/*
+ * Writes into buf (cut to len) the line for a flow just bound to c->dest,
+ * with the scheduler's reason and the rewrite old_dst -> c->dest->hwaddr.
+ * Returns buf.
+ */
+const char	*uvs_flowlog_line(const struct uvs_conn *c,
+		    const uint8_t *old_dst, char *buf, size_t len);
+
+#endif
