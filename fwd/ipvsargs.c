@@ -75,7 +75,7 @@ static const char *const opt_names[NOPT] = {
 	"stats", "rate", "thresholds", "persistent-conn", "nosort", "syncid",
 	"exact", "ops", "pe", "sched-flags", "mcast-group", "mcast-port",
 	"mcast-ttl", "sync-maxlen", "tun-info", "tun-type", "tun-port",
-	"tun-nocsum", "tun-csum", "tun-remcsum",
+	"tun-nocsum", "tun-csum", "tun-remcsum", "json",
 };
 
 /*
@@ -85,22 +85,22 @@ static const char *const opt_names[NOPT] = {
  * one does not compile).
  */
 static const char legal[NCMD][NOPT] = {
-	/*                 0123456789012345678901234567890123 */
-	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
-	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxx",
-	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx",
-	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
-	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     ",
-	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxx",
-	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxx",
-	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	/*                 01234567890123456789012345678901234 */
+	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx",
+	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx",
+	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx ",
+	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x",
+	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x",
+	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx",
+	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 /* Option tags: the short letter where there is one, else from 128. */
@@ -110,7 +110,7 @@ enum {
 	TAG_PERSISTENTCONN, TAG_SORT, TAG_NO_SORT, TAG_PERSISTENCE_ENGINE,
 	TAG_SCTP_SERVICE, TAG_MCAST_GROUP, TAG_MCAST_PORT, TAG_MCAST_TTL,
 	TAG_SYNC_MAXLEN, TAG_TUN_INFO, TAG_TUN_TYPE, TAG_TUN_PORT,
-	TAG_TUN_NOCSUM, TAG_TUN_CSUM, TAG_TUN_REMCSUM, TAG_COUNTERS,
+	TAG_TUN_NOCSUM, TAG_TUN_CSUM, TAG_TUN_REMCSUM, TAG_COUNTERS, TAG_JSON,
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -183,6 +183,7 @@ static const struct opt opts[] = {
 	{ "tun-csum", 0, ARG_NONE, TAG_TUN_CSUM },
 	{ "tun-remcsum", 0, ARG_NONE, TAG_TUN_REMCSUM },
 	{ "counters", 0, ARG_NONE, TAG_COUNTERS },	/* uvs extension */
+	{ "json", 0, ARG_NONE, TAG_JSON },		/* uvs extension */
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -648,6 +649,7 @@ opt_format(struct parse *p, int tag)
 		{ TAG_TUN_NOCSUM, O_TUN_NOCSUM, 0 },
 		{ TAG_TUN_CSUM, O_TUN_CSUM, 0 },
 		{ TAG_TUN_REMCSUM, O_TUN_REMCSUM, 0 },
+		{ TAG_JSON, O_JSON, UVSADM_FMT_JSON },
 	};
 	size_t i;
 
@@ -848,6 +850,13 @@ check_command(struct parse *p)
 	    ((ce->options & ((1ULL << O_TIMEOUT) | (1ULL << O_DAEMON))) &&
 	    (ce->options & (1ULL << O_PERSISTENTCONN)))))
 		fail(p, EXIT_USAGE, "options conflicts in the list command");
+	if (ce->cmd == CMD_LIST && (ce->options & (1ULL << O_JSON)) &&
+	    (ce->options & ((1ULL << O_CONNECTION) | (1ULL << O_TIMEOUT) |
+	    (1ULL << O_DAEMON) | (1ULL << O_STATS) | (1ULL << O_RATE) |
+	    (1ULL << O_THRESHOLDS) | (1ULL << O_PERSISTENTCONN) |
+	    (1ULL << O_TUN_INFO))))
+		fail(p, EXIT_USAGE, "--json lists services with every figure; "
+		    "it takes no other list option but -n");
 }
 
 static void

@@ -21,6 +21,7 @@
 #define UVSADM_FMT_NOSORT		0x0040	/* --nosort */
 #define UVSADM_FMT_EXACT		0x0080	/* --exact */
 #define UVSADM_FMT_TUN_INFO		0x0100	/* --tun-info */
+#define UVSADM_FMT_JSON			0x0200	/* --json (uvs extension) */
 
 /* Service flags, as IPVS has them (include/uapi/linux/ip_vs.h). */
 #define UVSADM_SVC_F_PERSISTENT		0x0001

@@ -586,6 +586,86 @@ find_svc(struct table *t, const struct uvsadm_svc_key *k)
 	return NULL;
 }
 
+/* --json: one object a key, numbers as numbers, nothing resolved. */
+static void
+json_stats(FILE *out, const struct stats *st)
+{
+	fprintf(out, "\"stats\":{\"conns\":%llu,\"inpkts\":%llu,"
+	    "\"outpkts\":%llu,\"inbytes\":%llu,\"outbytes\":%llu},"
+	    "\"rate\":{\"cps\":%llu,\"inpps\":%llu,\"outpps\":%llu,"
+	    "\"inbps\":%llu,\"outbps\":%llu}",
+	    (unsigned long long)st->conns, (unsigned long long)st->inpkts,
+	    (unsigned long long)st->outpkts, (unsigned long long)st->inbytes,
+	    (unsigned long long)st->outbytes, (unsigned long long)st->cps,
+	    (unsigned long long)st->inpps, (unsigned long long)st->outpps,
+	    (unsigned long long)st->inbps, (unsigned long long)st->outbps);
+}
+
+static void
+json_dest(FILE *out, const struct dest *d)
+{
+	struct in_addr a = { .s_addr = d->addr };
+
+	fprintf(out, "{\"address\":\"%s\",\"port\":%u,\"forward\":\"%s\","
+	    "\"weight\":%u,\"activeconns\":%u,\"inactconns\":%u,"
+	    "\"persistconns\":%u,\"u_threshold\":%u,\"l_threshold\":%u,",
+	    inet_ntoa(a), d->port, d->fwd->name, d->weight, d->active,
+	    d->inactive, d->persist, d->uthr, d->lthr);
+	json_stats(out, &d->st);
+	fputc('}', out);
+}
+
+static void
+json_svc(FILE *out, const struct svc *s)
+{
+	struct in_addr a = { .s_addr = s->addr }, m = { .s_addr = s->netmask };
+	char flags[64], mask[INET_ADDRSTRLEN];
+	size_t i;
+
+	sched_flags(s, flags, sizeof(flags));
+	inet_ntop(AF_INET, &m, mask, sizeof(mask));
+	fprintf(out, "{\"protocol\":\"%s\",\"address\":\"%s\",\"port\":%u,"
+	    "\"scheduler\":\"%s\",\"sched_flags\":\"%s\",",
+	    s->proto == IPPROTO_TCP ? "TCP" : "UDP", inet_ntoa(a), s->port,
+	    s->sched, flags);
+	if (s->flags & UVSADM_SVC_F_PERSISTENT)
+		fprintf(out, "\"persistent\":%u,\"netmask\":\"%s\",",
+		    s->timeout, mask);
+	else
+		fputs("\"persistent\":null,\"netmask\":null,", out);
+	fprintf(out, "\"ops\":%s,", s->flags & UVSADM_SVC_F_ONEPACKET ?
+	    "true" : "false");
+	json_stats(out, &s->st);
+	fputs(",\"dests\":[", out);
+	for (i = 0; i < s->ndests; i++) {
+		fputs(i ? "," : "", out);
+		json_dest(out, &s->dests[i]);
+	}
+	fputs("]}", out);
+}
+
+static void
+json_table(FILE *out, struct table *t, const struct svc *only,
+    unsigned int fmt)
+{
+	size_t i, k;
+
+	fprintf(out, "{\"version\":\"%u.%u.%u\",\"size\":%u,\"services\":[",
+	    t->ver[0], t->ver[1], t->ver[2], t->size);
+	for (i = 0, k = 0; i < t->nsvcs; i++) {
+		struct svc *s = &t->svcs[i];
+
+		if (only && s != only)
+			continue;
+		if (!(fmt & UVSADM_FMT_NOSORT) && s->ndests > 1)
+			qsort(s->dests, s->ndests, sizeof(s->dests[0]),
+			    cmp_dest);
+		fputs(k++ ? "," : "", out);
+		json_svc(out, s);
+	}
+	fputs("]}\n", out);
+}
+
 int
 uvsadm_list_print(FILE *out, const char *reply, unsigned int fmt,
     const struct uvsadm_svc_key *only)
@@ -595,8 +675,23 @@ uvsadm_list_print(FILE *out, const char *reply, unsigned int fmt,
 	size_t i;
 	int rc;
 
+	if (fmt & UVSADM_FMT_JSON)	/* every figure, so ask for all */
+		fmt |= UVSADM_FMT_STATS | UVSADM_FMT_RATE;
 	if ((rc = table_parse(&t, reply, fmt)) < 0)
 		return rc;
+	if (fmt & UVSADM_FMT_JSON) {
+		if (!(fmt & UVSADM_FMT_NOSORT) && t.nsvcs > 1)
+			qsort(t.svcs, t.nsvcs, sizeof(t.svcs[0]), cmp_svc);
+		s = only ? find_svc(&t, only) : NULL;
+		if (only && !s)
+			rc = -ESRCH;
+		else if (!t.have_info)
+			rc = -EPROTO;
+		else
+			json_table(out, &t, s, fmt);
+		table_free(&t);
+		return rc;
+	}
 	if (only) {			/* list_service() */
 		if (!(s = find_svc(&t, only)))
 			rc = -ESRCH;

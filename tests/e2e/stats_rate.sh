@@ -37,6 +37,12 @@ t_check "--rate: OutPPS and OutBPS stay 0 in DR" [ "$outpps$outbps" = 00 ]
 t_check "--rate title is ipvsadm's" grep -qx \
 	'Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS' "$LAB_DIR/rate"
 
+uvsadm -L --json >"$LAB_DIR/json"
+t_check "--json is valid JSON with the service's 30 connections and 3 dests" \
+	python3 -c 'import json,sys; t = json.load(open(sys.argv[1])); s = t["services"][0]; sys.exit(not (s["stats"]["conns"] == 30 and len(s["dests"]) == 3 and s["rate"]["cps"] >= 1 and sum(d["stats"]["conns"] for d in s["dests"]) == 30))' "$LAB_DIR/json"
+uvsadm -L --json --stats 2>"$LAB_DIR/jerr"; rc=$?
+t_check "--json with --stats is refused with exit 2 (got $rc)" [ "$rc" = 2 ]
+
 uvsadm -Z
 uvsadm -L -n --stats --exact >"$LAB_DIR/zeroed"
 uvsadm -L -n --rate >"$LAB_DIR/zrate"

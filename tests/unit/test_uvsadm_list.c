@@ -276,6 +276,66 @@ rate_without_figures(void **state)
 	    UVSADM_FMT_NUMERIC | UVSADM_FMT_RATE, NULL), -ENODATA, "");
 }
 
+#define RATES " cps=1 inpps=20 outpps=0 inbps=1300 outbps=0"
+
+/* --json: every figure, numbers as numbers, sorted as -L sorts. */
+static void
+json_table(void **state)
+{
+	struct uvsadm_svc_key k = { IPPROTO_UDP, 0, 53 };
+
+	(void)state;
+	inet_pton(AF_INET, "198.18.0.10", &k.addr);
+	expect(list(INFO
+	    "svc proto=udp vip=198.18.0.10 vport=53 sched=sh flags=13 "
+	    "timeout=300 netmask=255.255.255.0 conns=2 inpkts=3 inbytes=4"
+	    RATES "\n"
+	    "svc proto=tcp vip=198.18.0.10 vport=80 sched=wlc flags=0 "
+	    "timeout=0 netmask=255.255.255.255 conns=5 inpkts=60 "
+	    "inbytes=7000" RATES "\n"
+	    "dest rip=198.18.0.12 rport=80 fwd=route weight=0 active=1 "
+	    "inactive=2 persist=0 uthr=9 lthr=8 hw=none conns=3 inpkts=4 "
+	    "inbytes=5" RATES "\n"
+	    "dest rip=198.18.0.11 rport=80 fwd=route weight=3 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=2 inpkts=56 "
+	    "inbytes=6995" RATES "\n"
+	    "ok\n", UVSADM_FMT_JSON, NULL), 0,
+	    "{\"version\":\"1.2.1\",\"size\":4096,\"services\":["
+	    "{\"protocol\":\"TCP\",\"address\":\"198.18.0.10\",\"port\":80,"
+	    "\"scheduler\":\"wlc\",\"sched_flags\":\"\",\"persistent\":null,"
+	    "\"netmask\":null,\"ops\":false,"
+	    "\"stats\":{\"conns\":5,\"inpkts\":60,\"outpkts\":0,"
+	    "\"inbytes\":7000,\"outbytes\":0},"
+	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
+	    "\"outbps\":0},\"dests\":["
+	    "{\"address\":\"198.18.0.11\",\"port\":80,\"forward\":\"Route\","
+	    "\"weight\":3,\"activeconns\":0,\"inactconns\":0,"
+	    "\"persistconns\":0,\"u_threshold\":0,\"l_threshold\":0,"
+	    "\"stats\":{\"conns\":2,\"inpkts\":56,\"outpkts\":0,"
+	    "\"inbytes\":6995,\"outbytes\":0},"
+	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
+	    "\"outbps\":0}},"
+	    "{\"address\":\"198.18.0.12\",\"port\":80,\"forward\":\"Route\","
+	    "\"weight\":0,\"activeconns\":1,\"inactconns\":2,"
+	    "\"persistconns\":0,\"u_threshold\":9,\"l_threshold\":8,"
+	    "\"stats\":{\"conns\":3,\"inpkts\":4,\"outpkts\":0,"
+	    "\"inbytes\":5,\"outbytes\":0},"
+	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
+	    "\"outbps\":0}}]},"
+	    "{\"protocol\":\"UDP\",\"address\":\"198.18.0.10\",\"port\":53,"
+	    "\"scheduler\":\"sh\",\"sched_flags\":\"sh-fallback\","
+	    "\"persistent\":300,\"netmask\":\"255.255.255.0\",\"ops\":true,"
+	    "\"stats\":{\"conns\":2,\"inpkts\":3,\"outpkts\":0,"
+	    "\"inbytes\":4,\"outbytes\":0},"
+	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
+	    "\"outbps\":0},\"dests\":[]}]}\n");
+	/* one service, and a table without rates is refused, not faked */
+	expect(list(INFO SVC("udp", "198.18.0.10", "53", "rr", "0", "0",
+	    "255.255.255.255") "ok\n", UVSADM_FMT_JSON, &k), -ENODATA, "");
+	k.port = 54;
+	expect(list(INFO "ok\n", UVSADM_FMT_JSON, &k), -ESRCH, "");
+}
+
 /* ipvsadm's name[28] = '\0' and svc_name[33] = '\0'. */
 static void
 truncation_edges(void **state)
@@ -494,6 +554,7 @@ main(void)
 		cmocka_unit_test(stats_and_exact),
 		cmocka_unit_test(thresholds_persistent_tuninfo),
 		cmocka_unit_test(rate_without_figures),
+		cmocka_unit_test(json_table),
 		cmocka_unit_test(truncation_edges),
 		cmocka_unit_test(names_resolve),
 		cmocka_unit_test(malformed_replies),
