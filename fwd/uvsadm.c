@@ -136,7 +136,9 @@ usage_exit(void)
 	    "  --numeric      -n                   numeric output of "
 	    "addresses and ports\n"
 	    "  --sched-flags  -b flags             scheduler flags "
-	    "(comma-separated)\n\n", DEF_SCHED);
+	    "(comma-separated)\n"
+	    "  --json                              uvs extension: -L as JSON, "
+	    "every figure\n\n", DEF_SCHED);
 	printf("Not in uvs (Direct Routing over IPv4, TCP and UDP only):\n"
 	    "  -m (NAT), -i and --tun-* (tunneling), -f and -6 (fwmark, "
 	    "IPv6), --sctp-service,\n"
