@@ -71,6 +71,39 @@ if getent services http/tcp >/dev/null; then
 	check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -A -t 198.18.0.10:http -s rr
 fi
 
+# ipvsadm's commands_v_options: one illegal pair per command, with the
+# required options given so the illegal one is what stops it
+r=198.18.0.11:80
+ill() { check 2 "Illegal '$1' option with the '$2' command" "${@:3}"; }
+ill weight add-service -A -t $svc -w 2
+ill connection add-service -A -t $svc -c
+ill stats edit-service -E -t $svc --stats
+ill scheduler delete-service -D -t $svc -s rr
+ill service-address flush -C -t $svc
+ill scheduler add-server -a -t $svc -r $r -s rr
+ill persistent add-server -a -t $svc -r $r -p 10
+ill netmask edit-server -e -t $svc -r $r -M 255.255.255.0
+ill weight delete-server -d -t $svc -r $r -w 3
+ill scheduler list -L -s rr
+ill real-server list -L -r $r
+ill numeric zero -Z -n
+ill numeric set --set 1 2 3 -n
+ill service-address save -S -t $svc
+ill numeric restore -R -n
+ill ops add-server -a -t $svc -r $r -o
+check 2 "The option 'service-address' conflicts with the 'connection' option in the 'list' command" -L -c -t $svc
+check 2 "The option 'daemon' conflicts with the 'timeout' option in the 'list' command" -L --timeout --daemon
+check 2 "options conflicts in the list command" -L -c --stats
+check 2 "options conflicts in the list command" -L --timeout --persistent-conn
+check 2 "--json lists services with every figure; it takes no other list option but -n" -L --json --rate
+check 2 "multiple 'weight' options specified" -a -t $svc -r $r -w 1 -w 2
+check 2 "multiple 'service-address' options specified" -A -t $svc -u $svc
+# what uvs cannot do: one line each, nothing sent
+check 2 "uvsadm: -i (IP-in-IP tunneling) is not supported: uvs does Direct Routing only" -a -t $svc -r $r -i
+check 2 "uvsadm: --sctp-service is not supported: uvs forwards TCP and UDP only" -A --sctp-service $svc
+check 2 "uvsadm: --pe is not supported: uvs has no persistence engines" -A -t $svc -p --pe sip
+check 2 "uvsadm: --start-daemon is not supported: uvs has no connection sync daemon" --start-daemon master
+
 if [ "$failed" -ne 0 ]; then
 	echo "# $failed failed"
 	exit 1
