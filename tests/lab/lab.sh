@@ -70,6 +70,13 @@ lab_start_rs() {
 	local i=$1
 	lab_exec "rs$i" "$B/uvs-rs" --state "$LAB_DIR/rs$i.state" up "$VIP" \
 		>/dev/null
+	lab_start_servers "$i"
+}
+
+# Real server i's HTTP server and UDP echo alone, whatever holds its VIP
+# (the lesson's broken real servers hold it their own way).
+lab_start_servers() {
+	local i=$1
 	lab_bg "rs$i" "$LAB_DIR/rs$i.httpd.err" python3 \
 		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$i" --port 80 \
 		--log "$LAB_DIR/rs$i.access.log"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ladder diagrams from real captures, for `make lesson`.
 
-Reads pcap files through `tcpdump -r FILE -e -nn -tt -xx` (so what is
+Reads pcap files through `tcpdump -r FILE -e -nn -tt -S -xx` (so what is
 shown is what tcpdump shows), merges the captures of several hosts into
 one list of frames on the wire, and draws each frame as an arrow between
 the hosts' columns: text for the terminal and the docs, a gnuplot script
@@ -30,7 +30,9 @@ SAME_FRAME_S = 1.0  # one frame seen on two hosts: within this time
 
 def read_frames(path):
     """The frames of one pcap file, as tcpdump decodes them."""
-    out = subprocess.run(["tcpdump", "-r", path, "-e", "-nn", "-tt", "-xx"],
+    # -S: absolute sequence numbers, the same in every host's capture
+    out = subprocess.run(["tcpdump", "-r", path, "-e", "-nn", "-tt", "-S",
+                          "-xx"],
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         sys.exit("ladder.py: tcpdump -r %s: %s" % (path, out.stderr.strip()))
@@ -76,16 +78,26 @@ def app_data(payload):
     return ""
 
 
-def describe(f):
+def arp_fields(f):
+    """(op, target or sender IP, other IP or MAC) of an ARP frame, or None."""
+    m = re.match(r"Request who-has (\S+) tell (\S+),", f["summary"])
+    if f["etype"] == "ARP" and m:
+        return ("who-has",) + m.groups()
+    m = re.match(r"Reply (\S+) is-at (\S+),", f["summary"])
+    if f["etype"] == "ARP" and m:
+        return ("is-at",) + m.groups()
+    return None
+
+
+def describe(f, names):
     """A short line for the frame's contents."""
     s = f["summary"]
     if f["etype"] == "ARP":
-        m = re.match(r"Request who-has (\S+) tell (\S+),", s)
-        if m:
-            return "ARP who-has %s? tell %s" % m.groups()
-        m = re.match(r"Reply (\S+) is-at (\S+),", s)
-        if m:
-            return "ARP %s is-at %s" % m.groups()
+        a = arp_fields(f)
+        if a and a[0] == "who-has":
+            return "ARP who-has %s? tell %s" % a[1:]
+        if a:
+            return "ARP %s is-at %s" % (a[1], mac_name(names, a[2]))
         return "ARP " + s
     m = re.match(r"(\d+\.\d+\.\d+\.\d+)\.(\d+) > (\d+\.\d+\.\d+\.\d+)\.(\d+): "
                  r"(?:Flags \[([^\]]*)\])?.*?length (\d+)", s)
@@ -98,7 +110,7 @@ def describe(f):
         if http:
             text += ' "%s"' % http
         elif dlen != "0":
-            text += " %s bytes" % dlen
+            text += " %s bytes of data" % dlen
         return text
     return "%s %s" % (f["etype"], s)
 
@@ -137,28 +149,60 @@ def mac_name(names, mac):
 
 
 def annotate(g, rows, names, cols, vip):
-    """Why this frame matters for DR, from the bytes."""
+    """Why this frame matters for DR, from the bytes. The first frame of a
+    kind gets the whole story, later ones a reminder."""
     f = g["frame"]
     notes = []
+    told = set(k for r in rows for k in r["g"].get("told", ()))
+    g["told"] = set()
     # the same IP packet seen earlier with other MACs: the rewrite
     for r in rows:
         p = r["g"]["frame"]
         if (f["etype"] == "IPv4" and p["payload"] == f["payload"] and
                 (p["src"], p["dst"]) != (f["src"], f["dst"])):
-            notes.append("same IP packet as #%d, %d bytes identical: only "
-                         "the MACs changed (dst %s -> %s)" % (
-                             r["n"], len(f["payload"]) // 2,
-                             names.get(p["dst"], p["dst"]),
-                             names.get(f["dst"], f["dst"])))
+            if "rewrite" in told:
+                notes.append("same IP packet as #%d: only the MACs "
+                             "changed" % r["n"])
+            else:
+                notes.append(
+                    "same IP packet as #%d, all %d bytes identical: only the "
+                    "Ethernet header changed, dst MAC %s -> %s, src MAC "
+                    "%s -> %s" % (
+                        r["n"], len(f["payload"]) // 2,
+                        names.get(p["dst"], p["dst"]),
+                        names.get(f["dst"], f["dst"]),
+                        names.get(p["src"], p["src"]),
+                        names.get(f["src"], f["src"])))
+                g["told"].add("rewrite")
             g["rewrite_of"] = r["n"]
             break
     director = cols[1] if len(cols) > 1 else None
+    sender = names.get(f["src"], f["src"])
+    a = arp_fields(f)
+    if a and a[0] == "is-at" and a[1] == vip and sender == director:
+        notes.append("the director answers ARP for the VIP; the real "
+                     "servers hold it too but keep quiet (arp_ignore=1)")
+    elif a and a[0] == "is-at" and a[1] == vip:
+        notes.append("%s answers ARP for the VIP: clients may now send "
+                     "VIP traffic to it, past the director" % sender)
+    elif a and a[0] == "who-has" and a[2] == vip and sender != director:
+        notes.append("%s asks with the VIP as sender address: every host "
+                     "that hears it learns VIP is-at %s" % (sender, sender))
+    elif (a and a[0] == "who-has" and sender not in (director, cols[0]) and
+          vip):
+        notes.append("%s asks with its own address, not the VIP "
+                     "(arp_announce=2)" % sender)
     if (ip_src(f) == vip and director and director not in g["seen"] and
             names.get(f["src"]) != director):
-        notes.append("source IP is the VIP, sent by %s straight to %s: "
-                     "the director never sees it" % (
-                         names.get(f["src"], f["src"]),
-                         names.get(f["dst"], f["dst"])))
+        if "direct" in told:
+            notes.append("from the VIP, straight to %s" %
+                         names.get(f["dst"], f["dst"]))
+        else:
+            notes.append("source IP is the VIP, sent by %s straight to %s: "
+                         "the director never sees it" % (
+                             names.get(f["src"], f["src"]),
+                             names.get(f["dst"], f["dst"])))
+            g["told"].add("direct")
         g["direct_reply"] = True
     return notes
 
@@ -179,7 +223,7 @@ def build_rows(groups, cols, names, vip):
             hidden += 1
             continue
         row = {"n": len(rows) + 1, "g": g, "from": src, "to": to,
-               "what": describe(f),
+               "what": describe(f, names),
                "eth": "eth %s -> %s" % (mac_name(names, f["src"]),
                                         mac_name(names, f["dst"])),
                "seen": [h for h in cols if h in g["seen"]]}
@@ -214,14 +258,14 @@ def text_ladder(cols, hosts, rows, hidden):
     out = [pad + "".join(h["name"].ljust(COL_W) for h in hosts),
            pad + "".join(h["ip"].ljust(COL_W) for h in hosts),
            pad + "".join(h["mac"].ljust(COL_W) for h in hosts)]
-    blank = arrow_line(cols, {"from": cols[0], "to": [cols[0]]})
+    blank = arrow_line(cols, {"from": cols[0], "to": []})
     for r in rows:
         out.append("%3d  %s   %s" % (r["n"], arrow_line(cols, r), r["what"]))
         out.append(pad + blank + "     " + r["eth"])
         for n in r["notes"]:
             out.append(pad + blank + "     * " + n)
     if hidden:
-        out.append(pad + "(%d frame%s between other hosts not shown)" % (
+        out.append(pad + "(%d frame%s to or from other hosts not shown)" % (
             hidden, "" if hidden == 1 else "s"))
     return "\n".join(out) + "\n"
 
@@ -238,6 +282,7 @@ def gnuplot_script(cols, hosts, rows, png):
     g = ["set terminal pngcairo size 1500,%d font 'Sans,10'" % height,
          "set output %s" % gp_quote(png),
          "unset border; unset tics; unset key",
+         "set termoption noenhanced",   # arp_ignore, not arp subscript i
          "set lmargin 0; set rmargin 0; set tmargin 0; set bmargin 0",
          "set xrange [-0.35:%f]" % (len(cols) - 0.35),
          "set yrange [%f:1.6]" % (-(n + 0.6) * row_h)]
