@@ -31,7 +31,7 @@ RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
-UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
+UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
 
 all: $(PROGS)
 
@@ -63,6 +63,10 @@ $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+# tests/golden/*.reply through the printers, byte for byte against *.out
+$(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c)

@@ -1,0 +1,345 @@
+/*
+ * Golden-file tests of uvsadm's printers (fwd/uvsadm_list.c): one cmocka
+ * test per case in tests/golden. A case is NAME.reply (uvsd's reply),
+ * NAME.args (the printer and its flags, one line) and NAME.out (what
+ * ipvsadm 1.31 prints). The .out files come from tests/golden/
+ * make_golden.py, a separate implementation of ipvsadm's printf formats,
+ * never from uvsadm; a mismatch is printed as the first differing line.
+ *
+ * Runs from the repository root (as tests/run.sh does); $UVS_GOLDEN_DIR
+ * names another directory.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fwd/uvsadm.h"
+
+#define GOLDEN_DIR	"tests/golden"
+
+struct golden {
+	char	name[128];
+	char	path[512];	/* directory and name, no suffix */
+};
+
+struct text {
+	char	*buf;
+	size_t	 len;
+};
+
+static const char *
+golden_dir(void)
+{
+	const char *d = getenv("UVS_GOLDEN_DIR");
+
+	return d && *d ? d : GOLDEN_DIR;
+}
+
+/* The whole file, NUL-terminated; buf is NULL when it cannot be read. */
+static struct text
+slurp(const struct golden *g, const char *suffix)
+{
+	struct text t = { NULL, 0 };
+	char path[600];
+	FILE *f;
+	long len;
+
+	snprintf(path, sizeof(path), "%s%s", g->path, suffix);
+	if (!(f = fopen(path, "rb")))
+		return t;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (t.buf = malloc((size_t)len + 1))) {
+		t.len = fread(t.buf, 1, (size_t)len, f);
+		t.buf[t.len] = '\0';
+	}
+	fclose(f);
+	return t;
+}
+
+enum printer { P_LIST, P_SAVE, P_CONNS, P_TIMEOUT };
+
+struct call {
+	enum printer		which;
+	unsigned int		fmt;
+	int			has_key;
+	struct uvsadm_svc_key	key;
+};
+
+static const struct {
+	const char	*arg;
+	unsigned int	 fmt;
+} flag_args[] = {
+	{ "-n", UVSADM_FMT_NUMERIC },
+	{ "--stats", UVSADM_FMT_STATS },
+	{ "--rate", UVSADM_FMT_RATE },
+	{ "--exact", UVSADM_FMT_EXACT },
+	{ "--thresholds", UVSADM_FMT_THRESHOLDS },
+	{ "--persistent-conn", UVSADM_FMT_PERSISTENTCONN },
+	{ "--nosort", UVSADM_FMT_NOSORT },
+	{ "--tun-info", UVSADM_FMT_TUN_INFO },
+};
+
+/* "-t|-u addr:port" into key; 0 or -1. */
+static int
+parse_key(const char *opt, char *ap, struct uvsadm_svc_key *key)
+{
+	char *colon = ap ? strrchr(ap, ':') : NULL;
+	char *end;
+	unsigned long port;
+
+	if (!colon)
+		return -1;
+	*colon = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || port > 65535 || inet_pton(AF_INET, ap, &key->addr) != 1)
+		return -1;
+	key->port = (uint16_t)port;
+	key->proto = strcmp(opt, "-t") == 0 ? IPPROTO_TCP : IPPROTO_UDP;
+	return 0;
+}
+
+static int
+parse_flag(const char *w, unsigned int *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flag_args) / sizeof(flag_args[0]); i++)
+		if (strcmp(w, flag_args[i].arg) == 0) {
+			*fmt |= flag_args[i].fmt;
+			return 0;
+		}
+	return -1;
+}
+
+/* One .args line into a call; an unknown word fails the case. */
+static int
+parse_args(char *line, struct call *c)
+{
+	char *save = NULL, *w = strtok_r(line, " \t\r\n", &save);
+
+	memset(c, 0, sizeof(*c));
+	if (!w)
+		return -1;
+	if (strcmp(w, "list") == 0)
+		c->which = P_LIST;
+	else if (strcmp(w, "save") == 0)
+		c->which = P_SAVE;
+	else if (strcmp(w, "conns") == 0)
+		c->which = P_CONNS;
+	else if (strcmp(w, "timeout") == 0)
+		c->which = P_TIMEOUT;
+	else
+		return -1;
+	while ((w = strtok_r(NULL, " \t\r\n", &save))) {
+		if (strcmp(w, "-t") == 0 || strcmp(w, "-u") == 0) {
+			if (parse_key(w, strtok_r(NULL, " \t\r\n", &save),
+			    &c->key) < 0)
+				return -1;
+			c->has_key = 1;
+		} else if (parse_flag(w, &c->fmt) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+run_printer(FILE *f, const char *reply, const struct call *c)
+{
+	switch (c->which) {
+	case P_LIST:
+		return uvsadm_list_print(f, reply, c->fmt,
+		    c->has_key ? &c->key : NULL);
+	case P_SAVE:
+		return uvsadm_list_print(f, reply, c->fmt | UVSADM_FMT_RULE,
+		    NULL);
+	case P_CONNS:
+		return uvsadm_conns_print(f, reply, c->fmt);
+	case P_TIMEOUT:
+		return uvsadm_timeout_print(f, reply);
+	}
+	return -EINVAL;
+}
+
+/* getservbyport() names port/proto so (its result is static: use now). */
+static int
+port_named(int port, const char *proto, const char *name)
+{
+	struct servent *se = getservbyport(htons(port), proto);
+
+	return name ? se && strcmp(se->s_name, name) == 0 : !se;
+}
+
+/*
+ * Name-resolving cases were written for a resolver that calls 127.0.0.1
+ * "localhost" (Debian's /etc/hosts) and knows netbase's port names.
+ */
+static int
+resolver_as_written(void)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	struct hostent *he = gethostbyaddr(&lo, sizeof(lo), AF_INET);
+
+	return he && strcmp(he->h_name, "localhost") == 0 &&
+	    port_named(80, "tcp", "http") && port_named(443, "tcp", "https") &&
+	    port_named(53, "udp", "domain") && port_named(40000, "tcp", NULL);
+}
+
+/* Line n (1-based) of s: its start and length without the newline. */
+static const char *
+line_at(const char *s, size_t len, size_t n, size_t *llen)
+{
+	const char *p = s, *end = s + len, *nl;
+
+	while (--n && p < end)
+		p = (nl = memchr(p, '\n', (size_t)(end - p))) ? nl + 1 : end;
+	if (p >= end) {
+		*llen = 0;
+		return NULL;
+	}
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*llen = (size_t)((nl ? nl : end) - p);
+	return p;
+}
+
+/* Prints where got first parts from want, line by line. */
+static void
+print_diff(const char *name, const struct text *want, const char *got,
+    size_t glen)
+{
+	size_t i, line = 1, wl, gl;
+	const char *w, *g;
+
+	for (i = 0; i < want->len && i < glen && want->buf[i] == got[i]; i++)
+		if (got[i] == '\n')
+			line++;
+	w = line_at(want->buf, want->len, line, &wl);
+	g = line_at(got, glen, line, &gl);
+	print_error("%s: output differs at line %zu (byte %zu; expected %zu "
+	    "bytes, got %zu)\n", name, line, i, want->len, glen);
+	if (w)
+		print_error("-'%.*s'\n", (int)wl, w);
+	else
+		print_error("-(end of expected output)\n");
+	if (g)
+		print_error("+'%.*s'\n", (int)gl, g);
+	else
+		print_error("+(end of output)\n");
+	if (w && g && wl == gl && memcmp(w, g, wl) == 0)
+		print_error(" (the lines differ in their newline)\n");
+}
+
+static void
+golden_case(void **state)
+{
+	const struct golden *g = *state;
+	struct text reply = slurp(g, ".reply"), args = slurp(g, ".args");
+	struct text want = slurp(g, ".out");
+	struct call c;
+	char *got = NULL;
+	size_t glen = 0;
+	FILE *f;
+	int rc, matches;
+
+	if (!reply.buf || !args.buf || !want.buf)
+		fail_msg("%s: cannot read its .reply, .args and .out", g->name);
+	if (parse_args(args.buf, &c) < 0)
+		fail_msg("%s: bad .args line", g->name);
+	if (c.which != P_TIMEOUT && !(c.fmt & UVSADM_FMT_NUMERIC) &&
+	    !resolver_as_written()) {
+		print_message("%s: this host's resolver names 127.0.0.1 or "
+		    "the ports differently; skipped\n", g->name);
+		free(reply.buf), free(args.buf), free(want.buf);
+		skip();
+	}
+	assert_non_null(f = open_memstream(&got, &glen));
+	rc = run_printer(f, reply.buf, &c);
+	fclose(f);
+	matches = rc == 0 && glen == want.len &&
+	    memcmp(got, want.buf, glen) == 0;
+	if (rc != 0)
+		print_error("%s: printer returned %d\n", g->name, rc);
+	else if (!matches)
+		print_diff(g->name, &want, got, glen);
+	free(got);
+	free(reply.buf), free(args.buf), free(want.buf);
+	assert_true(matches);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct golden *)a)->name,
+	    ((const struct golden *)b)->name);
+}
+
+/* Every NAME.reply in dir, sorted by name; the count, or -1. */
+static int
+find_cases(const char *dir, struct golden **out)
+{
+	struct golden *g = NULL, *ng;
+	struct dirent *de;
+	size_t n = 0, len;
+	DIR *d;
+
+	if (!(d = opendir(dir)))
+		return -1;
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		if (len <= 6 || len - 6 >= sizeof(g->name) ||
+		    strcmp(de->d_name + len - 6, ".reply") != 0)
+			continue;
+		if (!(ng = realloc(g, (n + 1) * sizeof(*g)))) {
+			free(g);
+			closedir(d);
+			return -1;
+		}
+		g = ng;
+		snprintf(g[n].name, sizeof(g[n].name), "%.*s", (int)(len - 6),
+		    de->d_name);
+		snprintf(g[n].path, sizeof(g[n].path), "%s/%s", dir,
+		    g[n].name);
+		n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(g, n, sizeof(*g), by_name);
+	*out = g;
+	return (int)n;
+}
+
+int
+main(void)
+{
+	const char *dir = golden_dir();
+	struct CMUnitTest *tests;
+	struct golden *cases = NULL;
+	int i, n, rc;
+
+	if ((n = find_cases(dir, &cases)) <= 0) {
+		fprintf(stderr, "test_uvsadm_golden: no cases in %s (run from "
+		    "the repository root)\n", dir);
+		free(cases);
+		return 1;
+	}
+	if (!(tests = calloc((size_t)n, sizeof(*tests))))
+		return 1;
+	for (i = 0; i < n; i++) {
+		tests[i].name = cases[i].name;
+		tests[i].test_func = golden_case;
+		tests[i].initial_state = &cases[i];
+	}
+	rc = _cmocka_run_group_tests("uvsadm_golden", tests, (size_t)n, NULL,
+	    NULL);
+	free(tests);
+	free(cases);
+	return rc;
+}
