@@ -2,6 +2,8 @@
 #   make          build uvsd, uvsadm, uvs-rs into build/
 #   make test     install what is missing, build, run unit + end-to-end tests
 #   make demo     install what is missing, build, walk through a DR lab
+#   make lesson   DR hop by hop from real captures (docs/how-dr-works.md);
+#                 BREAK=arp|novip|announce|offload|kernelvip breaks it on purpose
 #   make asan     the same tests under AddressSanitizer + UBSan
 #   make bench    scheduler speed, connection table cost, cluster simulation (bench/README.md)
 #   make sim      the cluster simulation alone, fixed seed
@@ -120,6 +122,11 @@ demo: deps
 	$(MAKE) all
 	B=$(B) tests/lab/demo.sh
 
+# tests/lab/lesson.sh installs what it needs beyond deps (tcpdump, gnuplot)
+lesson: deps
+	$(MAKE) all
+	B=$(B) BREAK=$(BREAK) tests/lab/lesson.sh
+
 # Benches are optional: gnuplot-nox only draws bench/out/sim.png, so it is
 # installed when we are root and skipped otherwise. Speed never fails them.
 plotdeps:
@@ -172,6 +179,6 @@ uninstall:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps tools unit test asan demo clean plotdeps bench sim \
+.PHONY: all deps tools unit test asan demo lesson clean plotdeps bench sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

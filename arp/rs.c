@@ -650,8 +650,8 @@ rs_check(struct rs *rs)
 		printf("uvs-rs: note: %lld TCP/UDP packets reached this host "
 		    "with bad checksums (InCsumErrors in nstat): a forwarder "
 		    "on the way sends frames on without their checksum-offload "
-		    "state (as uvsd --no-vnet does on purpose), and the "
-		    "connections they carry hang\n", bad_csum);
+		    "state, and the connections they carry hang; fix the "
+		    "forwarder (uvsd: run it without --no-vnet)\n", bad_csum);
 	if (rs->nbad > 0) {
 		printf("uvs-rs: fix: uvs-rs up");
 		for (i = 0; i < rs->nvip; i++)

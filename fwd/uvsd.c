@@ -403,6 +403,10 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	if (o.no_vnet)
+		logmsg("--no-vnet: frames go out without their checksum-offload "
+		    "state; a partial checksum reaches the real server unfinished "
+		    "and the connection hangs (a debugging aid, never for use)");
 	if (o.trace && !(d.cap.trace = uvs_trace_open(o.trace, err,
 	    sizeof(err)))) {
 		logmsg("%s", err);

@@ -81,4 +81,15 @@ done
 run "uvsadm -L -n"
 uvsadm -L -n | sed 's/^/  /'
 
+say "9. One more request, every hop captured at once (tcpdump on the client, the director and the real servers):"
+. "$(dirname "$0")/ladder.sh"
+if command -v tcpdump >/dev/null && lesson_ladder "$LAB_DIR/ladder" >"$LAB_DIR/ladder.out"; then
+	grep -v "^finding:" "$LAB_DIR/ladder.out"
+	echo "  -> the request crosses the director with only its MACs changed; the"
+	echo "     reply goes from the real server straight to the client, from the VIP."
+	echo "  make lesson explains it step by step (docs/how-dr-works.md)."
+else
+	echo "  (no capture: tcpdump is missing or the request failed)"
+fi
+
 say "Done. Removing the lab."

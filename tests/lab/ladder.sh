@@ -78,10 +78,12 @@ lesson_tcpdump_stop() {
 # drawing failed.
 lesson_ladder() {
 	local out=$1 i body rs args=()
-	lesson_tcpdump c "$LAB_DIR/cap-c.pcap" || return 1
-	lesson_tcpdump d "$LAB_DIR/cap-d.pcap" || return 1
+	# the bridge's own IPv6 and IGMP chatter is not part of the story
+	local filter="arp or tcp or udp"
+	lesson_tcpdump c "$LAB_DIR/cap-c.pcap" "$filter" || return 1
+	lesson_tcpdump d "$LAB_DIR/cap-d.pcap" "$filter" || return 1
 	for i in $(seq 1 "$LAB_NRS"); do
-		lesson_tcpdump "rs$i" "$LAB_DIR/cap-rs$i.pcap" || return 1
+		lesson_tcpdump "rs$i" "$LAB_DIR/cap-rs$i.pcap" "$filter" || return 1
 	done
 	# empty ARP caches, so the picture shows who answers for which address
 	lab_exec c ip neigh flush dev eth0
