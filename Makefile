@@ -35,6 +35,8 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
 UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
 
+UNIT += $(B)/test_flowlog
+
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
@@ -62,6 +64,9 @@ $(B)/test_forward: $(call obj,tests/unit/test_forward.c fwd/forward.c fwd/parse.
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_NET)
 
 $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_flowlog: $(call obj,tests/unit/test_flowlog.c fwd/flowlog.c $(SCHED_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c)
