@@ -25,10 +25,11 @@ SCHED_SRC = $(sort $(wildcard sched/*.c))
 FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd/trace.c fwd/flowlog.c \
             fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
             fwd/ipvsargs.c fwd/rules.c
-ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c
+FWD_SRC  += fwd/guard.c
+ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c \
              fwd/ipvsargs.c fwd/rules.c
-RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c
+RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c arp/nft.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 

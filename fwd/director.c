@@ -1,7 +1,8 @@
 /*
  * Control-path operations of the director. Each keeps the forwarding
- * state, the capture filter and the neighbour knowledge consistent: the
- * filter always passes exactly the current VIPs, a dest is usable only
+ * state, the capture filter, the kernel guard and the neighbour knowledge
+ * consistent: the filter always passes exactly the current VIPs, the guard
+ * hides exactly the current services from the kernel, a dest is usable only
  * once the kernel has told us its MAC, and removing a dest removes its
  * flows at once (IPVS's expire_nodest_conn), so no flow ever points at
  * freed memory.
@@ -24,7 +25,7 @@ static const uint8_t zero_mac[6];
 
 int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
-    uint32_t now, char *err, size_t errlen)
+    uint32_t now, unsigned flags, char *err, size_t errlen)
 {
 	int rc;
 
@@ -58,6 +59,11 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 	}
 	d->last_refresh = now;
 	d->last_est = now;
+	/* without a guard uvsd still runs, but refuses VIPs the kernel holds */
+	d->no_guard = !!(flags & UVS_DIR_NO_GUARD);
+	if (!d->no_guard)
+		(void)uvs_guard_open(&d->guard, ifname, d->guard_why,
+		    sizeof(d->guard_why));
 	return 0;
 }
 
@@ -69,6 +75,7 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_capture_close(&d->cap);
 	uvs_nl_close(d->nl);
 	d->nl = NULL;
+	uvs_guard_close(&d->guard);
 }
 
 /* Points the capture filter at exactly the current VIPs. */
@@ -103,6 +110,29 @@ refilter(struct uvs_director *d, char *err, size_t errlen)
 	return rc;
 }
 
+/* Hides exactly the current services from the kernel (guard.c). */
+static int
+reguard(struct uvs_director *d, char *err, size_t errlen)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	struct uvs_guard_rule *r;
+	unsigned i;
+	int rc;
+
+	if (!d->guard.on)
+		return 0;
+	if (!(r = calloc(t->nsvcs + 1, sizeof(*r)))) {
+		snprintf(err, errlen, "guard: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nsvcs; i++)
+		r[i] = (struct uvs_guard_rule){ .vip = t->svcs[i]->addr,
+		    .port = t->svcs[i]->port, .proto = t->svcs[i]->proto };
+	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
+	free(r);
+	return rc;
+}
+
 /* Tells the segment the VIP now lives at our MAC (gratuitous ARP). */
 static void
 announce_vip(struct uvs_director *d, uint32_t vip)
@@ -124,7 +154,9 @@ uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
 	int rc;
 
 	inet_ntop(AF_INET, &c->addr, a, sizeof(a));
-	if ((rc = uvs_addr_lookup(c->addr, NULL)) > 0) {
+	/* the guard keeps the kernel quiet; without it, refuse such a VIP */
+	if (!d->guard.on && !d->no_guard &&
+	    (rc = uvs_addr_lookup(c->addr, NULL)) > 0) {
 		if_indextoname((unsigned)rc, ifn);
 		snprintf(err, errlen, "VIP %s is on kernel interface %s: the "
 		    "kernel would answer for it; remove it (ip addr del "
@@ -137,14 +169,20 @@ uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
 		    "Scheduler not found" : strerror(-rc));
 		return rc;
 	}
-	if (new_vip) {
-		if ((rc = refilter(d, err, errlen)) < 0) {
-			uvs_svc_del(&d->fw.svcs, uvs_svc_find(&d->fw.svcs,
-			    c->proto, c->addr, c->port));
-			return rc;
-		}
-		announce_vip(d, c->addr);
+	/* the kernel is kept off the service before uvsd answers for it */
+	rc = reguard(d, err, errlen);
+	if (rc == 0 && new_vip)
+		rc = refilter(d, err, errlen);
+	if (rc < 0) {
+		char scratch[128];
+
+		uvs_svc_del(&d->fw.svcs, uvs_svc_find(&d->fw.svcs,
+		    c->proto, c->addr, c->port));
+		(void)reguard(d, scratch, sizeof(scratch));
+		return rc;
 	}
+	if (new_vip)
+		announce_vip(d, c->addr);
 	return 0;
 }
 
@@ -166,6 +204,7 @@ uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
 {
 	struct uvs_svc *svc = uvs_svc_find(&d->fw.svcs, proto, addr, port);
 	unsigned i;
+	int rc, k;
 
 	if (!svc) {
 		snprintf(err, errlen, "No such service");
@@ -174,9 +213,11 @@ uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
 	for (i = 0; i < svc->ndests; i++)
 		uvs_conn_flush_dest(&d->fw.conns, svc->dests[i]);
 	uvs_svc_del(&d->fw.svcs, svc);
-	if (!uvs_svc_is_vip(&d->fw.svcs, addr))
-		return refilter(d, err, errlen);
-	return 0;
+	rc = reguard(d, err, errlen);
+	if (!uvs_svc_is_vip(&d->fw.svcs, addr) &&
+	    (k = refilter(d, err, errlen)) < 0)
+		rc = k;
+	return rc;
 }
 
 /* A MAC we already know for addr from another service's dest. */
@@ -264,6 +305,7 @@ uvs_dir_clear(struct uvs_director *d)
 	uvs_svc_table_free(&d->fw.svcs);
 	uvs_svc_table_init(&d->fw.svcs);
 	(void)refilter(d, err, sizeof(err));
+	(void)reguard(d, err, sizeof(err));
 }
 
 /* The kernel's news about one neighbour, applied to every dest there. */

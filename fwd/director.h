@@ -13,8 +13,10 @@
 
 #include "capture.h"
 #include "forward.h"
+#include "guard.h"
 
 #define UVS_CONN_MAX_DEFAULT	1048576u
+#define UVS_DIR_NO_GUARD	0x1	/* uvs_dir_init: leave the kernel unguarded */
 
 struct uvs_director {
 	char			 ifname[IFNAMSIZ];
@@ -22,16 +24,23 @@ struct uvs_director {
 	struct uvs_fwd		 fw;
 	struct uvs_capture	 cap;
 	struct uvs_nl		*nl;
+	struct uvs_guard	 guard;		/* keeps the kernel off VIPs */
+	int			 no_guard;	/* asked for: UVS_DIR_NO_GUARD */
+	char			 guard_why[160];	/* why the guard is off */
 	uint32_t		 last_refresh;	/* last neighbour re-probe */
 	uint32_t		 last_est;	/* last rate estimation */
 };
 
 /*
  * Opens everything on ifname with a table of conn_max flows. Returns 0,
- * or -errno with err describing what failed.
+ * or -errno with err describing what failed. The kernel guard is opened
+ * too unless flags has UVS_DIR_NO_GUARD; a guard that cannot be opened is
+ * not fatal: guard.on stays 0, guard_why says why, and a VIP on a kernel
+ * interface is refused instead.
  */
 int	uvs_dir_init(struct uvs_director *d, const char *ifname,
-	    uint32_t conn_max, uint32_t now, char *err, size_t errlen);
+	    uint32_t conn_max, uint32_t now, unsigned flags, char *err,
+	    size_t errlen);
 void	uvs_dir_free(struct uvs_director *d);
 
 /*

@@ -39,6 +39,7 @@ struct uvsd_opts {
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
 	const char	*rules;		/* --rules FILE */
+	int		 no_guard;	/* --no-guard: kernel left unguarded */
 };
 
 static void
@@ -61,6 +62,9 @@ usage(FILE *f)
 	    "  --socket PATH          control socket (default $%s or %s)\n"
 	    "  --conn-max N           connection table capacity (default %u)\n"
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
+	    "  --no-guard             teaching/debug: leave the director's "
+	    "kernel unguarded,\n"
+	    "                         to see what goes wrong\n"
 	    "  -v, --verbose          log ARP answers and every new flow\n"
 	    "  --trace FILE           write every frame in and out to a pcap "
 	    "file\n"
@@ -80,6 +84,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "no-guard", no_argument, NULL, 'G' },
 		{ "no-vnet", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -120,6 +125,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		case 'V':
 			o->no_vnet = 1;
 			break;
+		case 'G':
+			o->no_guard = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -141,19 +149,32 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 
 /*
  * With forwarding on, the kernel would also route VIP traffic that
- * reaches it; in this version the kernel must stay out of the way.
+ * reaches it. The guard (guard.c) drops that traffic before the kernel
+ * sees it; only without one must the kernel stay out of the way.
  */
 static int
-check_kernel_forwarding(void)
+check_kernel_forwarding(const struct uvs_director *d, int verbose)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "r");
 	int v = 0;
 
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &v) != 1)
+	if (f && fscanf(f, "%d", &v) != 1)
 		v = 0;
-	fclose(f);
+	if (f)
+		fclose(f);
+	if (d->guard.on) {
+		if (verbose)
+			logmsg("kernel guard: table netdev %s drops VIP traffic "
+			    "and ARP for VIPs before the kernel sees them%s",
+			    d->guard.table, v ? "; ip_forward=1 is fine" : "");
+		return 0;
+	}
+	if (d->no_guard) {
+		logmsg("--no-guard: nothing keeps the kernel off VIP traffic");
+		return 0;
+	}
+	logmsg("no kernel guard (%s): VIPs on kernel interfaces are refused",
+	    d->guard_why);
 	if (v) {
 		logmsg("net.ipv4.ip_forward is 1, so the kernel would forward "
 		    "VIP traffic beside uvsd; turn it off: sysctl -w "
@@ -387,12 +408,14 @@ main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
-	if (check_kernel_forwarding() < 0)
-		return 1;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	if (uvs_dir_init(&d, o.ifname, o.conn_max, clock_seconds(), err,
-	    sizeof(err)) < 0) {
+	if (uvs_dir_init(&d, o.ifname, o.conn_max, clock_seconds(),
+	    o.no_guard ? UVS_DIR_NO_GUARD : 0, err, sizeof(err)) < 0) {
 		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (check_kernel_forwarding(&d, o.verbose) < 0) {
 		uvs_dir_free(&d);
 		return 1;
 	}
