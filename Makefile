@@ -23,7 +23,7 @@ LDLIBS_MNL  = -lmnl
 
 SCHED_SRC = $(sort $(wildcard sched/*.c))
 FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd/trace.c fwd/flowlog.c \
-            fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
+            fwd/diagnose.c fwd/ctlclient.c fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
             fwd/ipvsargs.c fwd/rules.c
 FWD_SRC  += fwd/guard.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c

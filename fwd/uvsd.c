@@ -20,6 +20,7 @@
 
 #include "ctl.h"
 #include "ctlmsg.h"
+#include "diagnose.h"
 #include "director.h"
 #include "rules.h"
 #include "flowlog.h"
@@ -38,6 +39,7 @@ struct uvsd_opts {
 	int		 verbose;
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
+	int		 check;		/* --check: diagnose, do not run */
 	const char	*rules;		/* --rules FILE */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
 };
@@ -65,6 +67,10 @@ usage(FILE *f)
 	    "  --no-guard             teaching/debug: leave the director's "
 	    "kernel unguarded,\n"
 	    "                         to see what goes wrong\n"
+	    "  --check                diagnose the uvsd running on IFACE and "
+	    "this host's\n"
+	    "                         kernel (VIPs on kernel interfaces, guard, "
+	    "forwarding)\n"
 	    "  -v, --verbose          log ARP answers and every new flow\n"
 	    "  --trace FILE           write every frame in and out to a pcap "
 	    "file\n"
@@ -86,6 +92,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "no-guard", no_argument, NULL, 'G' },
 		{ "no-vnet", no_argument, NULL, 'V' },
+		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,6 +131,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 'V':
 			o->no_vnet = 1;
+			break;
+		case 'C':
+			o->check = 1;
 			break;
 		case 'G':
 			o->no_guard = 1;
@@ -408,6 +418,9 @@ main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
+	/* read-only: asks the running uvsd, opens nothing of its own */
+	if (o.check)
+		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (uvs_dir_init(&d, o.ifname, o.conn_max, clock_seconds(),
 	    o.no_guard ? UVS_DIR_NO_GUARD : 0, err, sizeof(err)) < 0) {

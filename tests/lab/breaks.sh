@@ -82,8 +82,9 @@ brk_arping() {
 
 brk_fwd() { lab_counter fwd_frames; }
 
-# The lab: three real servers, rs2 and rs3 set up right by uvs-rs, rs1 by
-# the case's brk_NAME_rs1 (default: right too); uvsd with UVSD_ARGS.
+# brk_lab PRE [UVSD_ARGS...]: three real servers, rs2 and rs3 set up
+# right by uvs-rs, rs1 by the function PRE (default: right too), which
+# may also change the director before uvsd starts with UVSD_ARGS.
 brk_lab() {
 	local rs1=$1 i
 	shift
@@ -102,6 +103,16 @@ brk_rs1_up() {
 	# the lab keeps uvs-rs's record beside it, not in /run/uvs
 	lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1.state" up "$VIP" 2>&1 |
 		sed 's/^/      /'
+}
+
+# uvsd again, with no debugging flag, and the service again.
+brk_restart_uvsd() {
+	echo "  director# kill uvsd; uvsd -i eth0 &      ($1)"
+	kill "$LAB_UVSD_PID"
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	lab_start_uvsd || return 1
+	echo "  director# uvsadm -A ...; uvsadm -a ...   (the service again)"
+	lesson_service rr
 }
 
 brk_check_rs1() {
@@ -285,17 +296,56 @@ brk_offload_diagnose() {
 	grep -q "bad checksums (InCsumErrors" <<<"$rs_out" &&
 		grep -q "run it without --no-vnet" <<<"$rs_out"
 }
-brk_offload_fix() {
-	echo "  director# kill uvsd; uvsd -i eth0 &      (without --no-vnet)"
-	kill "$LAB_UVSD_PID"
-	wait "$LAB_UVSD_PID" 2>/dev/null
-	lab_start_uvsd || return 1
-	echo "  director# uvsadm -A ...; uvsadm -a ...   (the service again)"
-	lesson_service rr
-}
+brk_offload_fix() { brk_restart_uvsd "without --no-vnet"; }
 brk_offload_works() {
 	brk_curls "$BRK_TRIES"
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
+}
+
+# --- kernelvip: the VIP on the director's kernel, no guard -------------------
+brk_kernelvip_what() {
+	echo "the director holds the VIP on its own eth0 too (the old recipe's" \
+		"eth0:1) and uvsd runs with --no-guard: the director's kernel gets" \
+		"the client's SYN as well, has nothing on port 80, and resets it."
+}
+brk_kernelvip_pre() {
+	lab_exec d ip addr add "$VIP/32" dev eth0 && lab_start_rs 1
+}
+brk_kernelvip_setup() { brk_lab brk_kernelvip_pre --no-guard; }
+brk_kernelvip_symptom() {
+	local rst
+	show d ip -4 -br addr show dev eth0
+	lesson_tcpdump c "$LAB_DIR/rst.pcap" "tcp[tcpflags] & tcp-rst != 0" ||
+		return 1
+	brk_curls "$BRK_TRIES"
+	lesson_tcpdump_stop
+	echo "  client# tcpdump -e -nn -r rst.pcap 'tcp[tcpflags] & tcp-rst != 0'"
+	tcpdump -e -nn -r "$LAB_DIR/rst.pcap" 2>/dev/null | head -3 |
+		cut -d' ' -f2- | sed 's/^/      /'
+	rst=$(tcpdump -e -nn -r "$LAB_DIR/rst.pcap" 2>/dev/null |
+		grep -c "^[^ ]* $(lab_mac d) > .* $VIP\.80 > .*Flags \[R")
+	echo "      -> $rst resets from the VIP with the director's MAC: its kernel" 		"answered, not a real server"
+	[ "$BRK_FAILED" -ge $((BRK_TRIES / 2)) ] && [ "$rst" -ge 1 ]
+}
+brk_kernelvip_diagnose() {
+	echo "  director# uvsd --check -i eth0"
+	BRK_OUT=$(lab_exec d "$B/uvsd" --check -i eth0 --socket "$LAB_SOCK" 2>&1)
+	sed 's/^/      /' <<<"$BRK_OUT"
+	grep -q "VIP $VIP is on kernel interface eth0 and uvsd's guard is off" \
+		<<<"$BRK_OUT" && grep -q "start uvsd without --no-guard" <<<"$BRK_OUT"
+}
+brk_kernelvip_fix() {
+	brk_restart_uvsd "without --no-guard; the VIP may stay on eth0"
+}
+brk_kernelvip_works() {
+	local rc
+	brk_curls "$BRK_TRIES"
+	echo "  director# uvsd --check -i eth0"
+	BRK_OUT=$(lab_exec d "$B/uvsd" --check -i eth0 --socket "$LAB_SOCK" 2>&1)
+	rc=$?
+	sed 's/^/      /' <<<"$BRK_OUT"
+	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
+		[ "$rc" = 0 ] && grep -q "ok: 1 VIP; uvsd's guard keeps the kernel off it" <<<"$BRK_OUT"
 }
 
 # break_run NAME: the whole story, each step checked.
