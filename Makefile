@@ -37,6 +37,7 @@ PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
 UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
 
 UNIT += $(B)/test_flowlog
+UNIT += $(B)/test_nft
 
 all: $(PROGS)
 
@@ -66,6 +67,9 @@ $(B)/test_forward: $(call obj,tests/unit/test_forward.c fwd/forward.c fwd/parse.
 
 $(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_nft: $(call obj,tests/unit/test_nft.c arp/nft.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_MNL)
 
 $(B)/test_flowlog: $(call obj,tests/unit/test_flowlog.c fwd/flowlog.c $(SCHED_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
