@@ -466,6 +466,7 @@ uvs_nft_batch_send(struct uvs_nft *n, struct uvs_nft_batch *b)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct acks a = { 0 };
+	uint32_t seq;
 	unsigned want;
 	ssize_t r;
 	int fd, rc, overrun = 0;
@@ -475,9 +476,9 @@ uvs_nft_batch_send(struct uvs_nft *n, struct uvs_nft_batch *b)
 	if (!n->nl)
 		return -EBADF;
 	fd = mnl_socket_get_fd(n->nl);
-	a.first = ++n->seq;
-	want = number_msgs(b, &n->seq);
-	a.last = n->seq--;
+	seq = a.first = n->seq + 1;
+	want = number_msgs(b, &seq);
+	a.last = n->seq = seq - 1;
 	grow_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, b->len + 4096);
 	grow_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, (size_t)want * ACK_TRUESIZE);
 	if (mnl_socket_sendto(n->nl, b->buf, b->len) < 0)
