@@ -26,6 +26,8 @@ FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd
             fwd/diagnose.c fwd/ctlclient.c fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
             fwd/ipvsargs.c fwd/rules.c
 FWD_SRC  += fwd/guard.c
+# health checks: configs, probes, the engine, its director side, keepalived.conf
+CHECK_SRC = fwd/checkconf.c fwd/ctlmsg.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c \
              fwd/ipvsargs.c fwd/rules.c
@@ -37,6 +39,7 @@ PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
 UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
 
 UNIT += $(B)/test_flowlog
+UNIT += $(B)/test_health $(B)/test_checkconf $(B)/test_md5
 UNIT += $(B)/test_nft
 
 all: $(PROGS)
@@ -82,6 +85,15 @@ $(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_l
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_health: $(call obj,tests/unit/test_health.c fwd/health.c fwd/probe.c fwd/md5.c $(CHECK_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_checkconf: $(call obj,tests/unit/test_checkconf.c $(CHECK_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_md5: $(call obj,tests/unit/test_md5.c fwd/md5.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_batch: $(call obj,tests/unit/test_batch.c fwd/batch.c fwd/ctlreq.c fwd/ctlmsg.c $(SCHED_SRC))

@@ -22,13 +22,15 @@
 #include "ctlmsg.h"
 #include "diagnose.h"
 #include "director.h"
+#include "pktloop.h"
 #include "rules.h"
 #include "flowlog.h"
 #include "trace.h"
 
-#define RX_BATCH	64	/* frames per wake-up before polling again */
-/* a GSO frame can be a whole 64 KiB IP packet plus headers */
-#define RX_BUF		(UVS_VNET_HLEN + 14 + 65536)
+#define RX_BURSTS	8	/* bursts per wake-up before polling again */
+/* 16 MiB of ring: 1 MiB blocks hold a 64 KiB GSO frame or ~8000 small */
+#define RING_BLOCK_SIZE	(1u << 20)
+#define RING_BLOCKS	16
 
 static volatile sig_atomic_t stop_signal;
 
@@ -39,6 +41,7 @@ struct uvsd_opts {
 	int		 verbose;
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
+	int		 ring;		/* --backend ring (default) */
 	int		 check;		/* --check: diagnose, do not run */
 	const char	*rules;		/* --rules FILE */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
@@ -76,7 +79,11 @@ usage(FILE *f)
 	    "file\n"
 	    "  --no-vnet              debug: drop the frames' checksum "
 	    "offload state\n"
-	    "                         (shows what a naive forwarder breaks)\n",
+	    "                         (shows what a naive forwarder breaks)\n"
+	    "  --backend ring|socket  receive from a TPACKET_V3 ring (default) "
+	    "or\n"
+	    "                         read frames one by one (the first "
+	    "backend)\n",
 	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
 }
 
@@ -92,6 +99,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "no-guard", no_argument, NULL, 'G' },
 		{ "no-vnet", no_argument, NULL, 'V' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -102,6 +110,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 
 	o->socket = uvs_ctl_socket_path();
 	o->conn_max = UVS_CONN_MAX_DEFAULT;
+	o->ring = 1;
 	while ((ch = getopt_long(argc, argv, "i:vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -128,6 +137,14 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 't':
 			o->trace = optarg;
+			break;
+		case 'B':
+			if (strcmp(optarg, "ring") && strcmp(optarg, "socket")) {
+				logmsg("--backend: ring or socket, not '%s'",
+				    optarg);
+				return -1;
+			}
+			o->ring = strcmp(optarg, "ring") == 0;
 			break;
 		case 'V':
 			o->no_vnet = 1;
@@ -271,80 +288,30 @@ log_new_conn(void *arg, const struct uvs_conn *c, const uint8_t *old_dst)
 }
 
 static void
-log_arp_reply(const struct uvs_director *d)
+log_arp_reply(void *arg, const struct uvs_fwd *fw)
 {
-	const uint8_t *f = d->fw.arp_reply;
+	const uint8_t *f = fw->arp_reply;
 	char spa[INET_ADDRSTRLEN], tpa[INET_ADDRSTRLEN], mac[18];
 
+	(void)arg;
 	inet_ntop(AF_INET, f + UVS_ARP_OFF_SPA, spa, sizeof(spa));
 	inet_ntop(AF_INET, f + UVS_ARP_OFF_TPA, tpa, sizeof(tpa));
-	fmt_mac(d->fw.mac, mac);
+	fmt_mac(fw->mac, mac);
 	logmsg("ARP who-has %s from %s: answered %s is-at %s", spa, tpa, spa,
 	    mac);
 }
 
-/* Sends the ARP reply forward.c prepared, behind an empty vnet header. */
+/* Bursts until nothing waits or RX_BURSTS went by, then back to poll. */
 static void
-send_arp_reply(struct uvs_director *d, int verbose)
+drain_frames(struct uvs_pktloop *l, uint32_t now)
 {
-	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+	int i, n;
 
-	memcpy(buf + UVS_VNET_HLEN, d->fw.arp_reply, UVS_ARP_FRAME_LEN);
-	if (uvs_capture_send(&d->cap, buf, sizeof(buf)) < 0)
-		d->fw.stats.drops[UVS_DROP_SEND]++;
-	else if (verbose)
-		log_arp_reply(d);
-}
-
-/* One frame from the wire to its verdict, and out again if forwarded. */
-static void
-handle_frame(struct uvs_director *d, uint8_t *buf, size_t len, int pkttype,
-    uint32_t now, int verbose)
-{
-	uint8_t *frame = buf + UVS_VNET_HLEN;
-
-	if (len < UVS_VNET_HLEN) {
-		d->fw.stats.drops[UVS_DROP_RUNT]++;
-		return;
-	}
-	/* only frames sent to us (or ARP broadcasts) are ours to handle */
-	if (pkttype == PACKET_OTHERHOST) {
-		d->fw.stats.drops[UVS_DROP_NOT_HOST]++;
-		return;
-	}
-	switch (uvs_fwd_frame(&d->fw, frame, len - UVS_VNET_HLEN, now)) {
-	case UVS_FORWARD:
-		if (uvs_capture_send(&d->cap, buf, len) < 0)
-			d->fw.stats.drops[UVS_DROP_SEND]++;
-		break;
-	case UVS_REPLY:
-		send_arp_reply(d, verbose);
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-drain_frames(struct uvs_director *d, uint8_t *buf, uint32_t now, int verbose)
-{
-	int i, pkttype = 0;
-	ssize_t n;
-
-	for (i = 0; i < RX_BATCH; i++) {
-		n = uvs_capture_recv(&d->cap, buf, RX_BUF, &pkttype);
-		if (n == 0)
+	for (i = 0; i < RX_BURSTS; i++) {
+		if ((n = uvs_pktloop_burst(l, now)) < 0)
+			logmsg("receive: %s", strerror(-n));
+		if (n <= 0)
 			return;
-		if (n == -EMSGSIZE) {
-			d->fw.stats.rx_frames++;
-			d->fw.stats.drops[UVS_DROP_TRUNC]++;
-			continue;
-		}
-		if (n < 0) {
-			logmsg("receive: %s", strerror((int)-n));
-			return;
-		}
-		handle_frame(d, buf, (size_t)n, pkttype, now, verbose);
 	}
 }
 
@@ -373,14 +340,11 @@ capture_error(struct uvs_director *d)
 static int
 run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 {
+	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
+	    .on_arp_reply = verbose ? log_arp_reply : NULL };
 	struct pollfd pfd[3];
-	uint8_t *buf = malloc(RX_BUF);
 	uint32_t now = clock_seconds();
 
-	if (!buf) {
-		logmsg("out of memory");
-		return -1;
-	}
 	pfd[0] = (struct pollfd){ .fd = d->cap.fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
@@ -397,13 +361,12 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 		    capture_error(d) < 0)
 			break;
 		if (pfd[0].revents & POLLIN)
-			drain_frames(d, buf, now, verbose);
+			drain_frames(&loop, now);
 		if (pfd[2].revents & POLLIN)
 			(void)uvs_dir_neigh_input(d);
 		if (pfd[1].revents & POLLIN)
 			uvs_ctl_serve(ctl, d);
 	}
-	free(buf);
 	return stop_signal ? 0 : -1;
 }
 
@@ -439,6 +402,10 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	if (o.ring && !o.no_vnet && (rc = uvs_capture_use_ring(&d.cap,
+	    RING_BLOCK_SIZE, RING_BLOCKS)) < 0)
+		logmsg("ring: %s; reading frames one by one instead",
+		    strerror(-rc));
 	if (o.no_vnet)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
 		    "state; a partial checksum reaches the real server unfinished "
@@ -463,8 +430,8 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	logmsg("director on %s, control socket %s, %u flows max", d.ifname,
-	    ctl.path, o.conn_max);
+	logmsg("director on %s (%s backend), control socket %s, %u flows max",
+	    d.ifname, d.cap.ring ? "ring" : "socket", ctl.path, o.conn_max);
 	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;
 	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
 out:

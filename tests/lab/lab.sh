@@ -102,11 +102,13 @@ lab_wait_port() {
 	return 1
 }
 
-# uvsd on the director's eth0, logging to $LAB_DIR/uvsd.log.
+# uvsd on the director's eth0, logging to $LAB_DIR/uvsd.log. $UVSD_ARGS
+# (a backend, a worker count) applies to every test that starts uvsd.
 lab_start_uvsd() {
 	local n
+	# shellcheck disable=SC2086
 	ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" -v \
-		"$@" >"$LAB_DIR/uvsd.log" 2>&1 &
+		${UVSD_ARGS:-} "$@" >"$LAB_DIR/uvsd.log" 2>&1 &
 	LAB_UVSD_PID=$!
 	LAB_PIDS+=("$LAB_UVSD_PID")
 	for n in $(seq 50); do

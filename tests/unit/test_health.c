@@ -1,0 +1,389 @@
+/*
+ * The health engine's state machine (fwd/health.c), driven with made-up
+ * results and a made-up clock, its director replaced by ops that write
+ * down what they are asked: rise and fall counts, inhibit and remove,
+ * the weight an edit gets while a server is down, the retry wait, and
+ * keepalived's quorum with hysteresis and a sorry server.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fwd/health.h"
+
+static char calls[4096];	/* what the director was asked, in order */
+static char logged[4096];
+
+static void
+note(const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(calls);
+
+	va_start(ap, fmt);
+	vsnprintf(calls + n, sizeof(calls) - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+rip(const struct uvs_health_key *k)
+{
+	static char a[INET_ADDRSTRLEN];
+
+	return inet_ntop(AF_INET, &k->rip, a, sizeof(a));
+}
+
+static int
+fake_weight(void *arg, const struct uvs_health_key *k, int w)
+{
+	(void)arg;
+	note("weight %s %d;", rip(k), w);
+	return 0;
+}
+
+static int
+fake_out(void *arg, const struct uvs_health_key *k, int out, int flush)
+{
+	(void)arg;
+	note("%s %s%s;", out ? "out" : "in", rip(k), flush ? " flush" : "");
+	return 0;
+}
+
+static int
+fake_add(void *arg, const struct uvs_health_key *k, int w, int out)
+{
+	(void)arg;
+	note("add %s %d%s;", rip(k), w, out ? " out" : "");
+	return 0;
+}
+
+static int
+fake_del(void *arg, const struct uvs_health_key *k)
+{
+	(void)arg;
+	note("del %s;", rip(k));
+	return 0;
+}
+
+static void
+fake_log(void *arg, const char *line)
+{
+	(void)arg;
+	strncat(logged, line, sizeof(logged) - strlen(logged) - 2);
+	strcat(logged, "\n");
+}
+
+static const struct uvs_health_ops ops = {
+	.set_weight = fake_weight, .set_out = fake_out, .add_dest = fake_add,
+	.del_dest = fake_del, .log = fake_log,
+};
+
+#define VIP	"198.18.0.10"
+
+static struct uvs_health_key
+key(int i)
+{
+	struct uvs_health_key k = { .proto = 6, .vport = htons(80),
+	    .rport = htons(80) };
+	char a[32];
+
+	inet_pton(AF_INET, VIP, &k.vip);
+	snprintf(a, sizeof(a), "198.18.0.%d", 10 + i);
+	inet_pton(AF_INET, a, &k.rip);
+	return k;
+}
+
+static struct uvs_check_conf
+tcp_check(unsigned rise, unsigned fall, int on_fail)
+{
+	struct uvs_check_conf c = { .type = UVS_CHECK_TCP, .rise = rise,
+	    .fall = fall, .on_fail = on_fail, .interval_ms = 1000 };
+
+	uvs_check_finish(&c);
+	return c;
+}
+
+/* An engine with one TCP service (health conf v, or none). */
+static struct uvs_health *
+engine(const struct uvs_vs_health *v)
+{
+	struct uvs_health *h = uvs_health_new(&ops, NULL, 0);
+	struct uvs_health_key k = key(0);
+
+	assert_non_null(h);
+	assert_int_equal(uvs_health_svc_set(h, 6, k.vip, k.vport, v), 0);
+	calls[0] = logged[0] = '\0';
+	return h;
+}
+
+static void
+result(struct uvs_health *h, int i, int ok, uint64_t now)
+{
+	struct uvs_health_key k = key(i);
+
+	assert_int_equal(uvs_health_result(h, &k, ok, ok ? "fine" :
+	    "connect: Connection refused", now), 0);
+}
+
+/* The "check" list line of server i. */
+static const char *
+line_of(struct uvs_health *h, int i)
+{
+	static char buf[2048];
+	struct uvs_health_key k = key(i);
+	FILE *f;
+
+	buf[0] = '\0';
+	assert_non_null(f = fmemopen(buf, sizeof(buf), "w"));
+	uvs_health_list_dest(h, &k, 0, f);
+	fclose(f);
+	return buf;
+}
+
+static void
+fall_and_rise_inhibit(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(2, 3, UVS_ONFAIL_INHIBIT);
+	struct uvs_health_key k = key(1);
+	struct uvs_health_counters n;
+
+	(void)state;
+	assert_int_equal(uvs_health_dest_set(h, &k, 3, &c), 0);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "");		/* added as it is: UP */
+	result(h, 1, 0, 1000);
+	result(h, 1, 0, 2000);
+	assert_string_equal(calls, "");		/* 2 of 3 failures */
+	assert_int_equal(uvs_health_weight_now(h, &k, 3), 3);
+	result(h, 1, 0, 3000);
+	assert_string_equal(calls, "weight 198.18.0.11 0;");
+	assert_non_null(strstr(logged, "check: rs 198.18.0.11:80 of TCP "
+	    "198.18.0.10:80 DOWN after 3 failures (connect: Connection "
+	    "refused); weight 0 (inhibit)"));
+	assert_non_null(strstr(line_of(h, 1), " weight=3 state=INHIBITED "));
+	assert_int_equal(uvs_health_weight_now(h, &k, 3), 0);
+	n = uvs_health_counters(h);
+	assert_int_equal(n.checks_failed, 3);
+	assert_int_equal(n.dests_down, 1);
+	/* its service's only server: keepalived's quorum 1 is lost too */
+	assert_int_equal(n.state_changes, 2);
+	assert_non_null(strstr(logged, "lost quorum: up weight 0 < 1"));
+	/* a success, then a failure: the rise streak starts over */
+	result(h, 1, 1, 4000);
+	result(h, 1, 0, 5000);
+	result(h, 1, 1, 6000);
+	assert_string_equal(calls, "weight 198.18.0.11 0;");
+	result(h, 1, 1, 7000);
+	assert_string_equal(calls, "weight 198.18.0.11 0;weight 198.18.0.11 3;");
+	assert_non_null(strstr(logged, "UP after 2 successes (fine); weight 3 "
+	    "again"));
+	n = uvs_health_counters(h);
+	assert_int_equal(n.checks_ok, 3);
+	assert_int_equal(n.dests_down, 0);
+	assert_int_equal(n.state_changes, 4);
+	uvs_health_free(h);
+}
+
+static void
+remove_takes_out_and_flushes(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(2);
+
+	(void)state;
+	uvs_health_dest_set(h, &k, 1, &c);
+	uvs_health_settle(h);
+	result(h, 2, 0, 1000);
+	assert_string_equal(calls, "out 198.18.0.12 flush;");
+	assert_non_null(strstr(logged, "out of scheduling (remove)"));
+	assert_non_null(strstr(line_of(h, 2), " state=DOWN "));
+	/* removed, not inhibited: an edit keeps its weight */
+	assert_int_equal(uvs_health_weight_now(h, &k, 4), 4);
+	result(h, 2, 1, 2000);
+	assert_string_equal(calls, "out 198.18.0.12 flush;in 198.18.0.12;");
+	uvs_health_free(h);
+}
+
+static void
+edit_while_inhibited(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_INHIBIT);
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	uvs_health_dest_set(h, &k, 2, &c);
+	result(h, 1, 0, 1000);
+	/* uvsadm -e -w 5 while down: the director gets 0, the record 5 */
+	assert_int_equal(uvs_health_weight_now(h, &k, 5), 0);
+	uvs_health_dest_set(h, &k, 5, NULL);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "weight 198.18.0.11 0;");
+	result(h, 1, 1, 2000);
+	assert_string_equal(calls, "weight 198.18.0.11 0;weight 198.18.0.11 5;");
+	/* --check none: unchecked servers are up and listed no more */
+	uvs_health_dest_set(h, &k, 5, &(struct uvs_check_conf){ 0 });
+	uvs_health_settle(h);
+	assert_string_equal(line_of(h, 1), "");
+	uvs_health_free(h);
+}
+
+static void
+retry_wait_and_timeout(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 3, UVS_ONFAIL_INHIBIT);
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	c.retry_ms = 200;
+	uvs_health_dest_set(h, &k, 1, &c);
+	uvs_health_settle(h);
+	/* a new check is due at once */
+	assert_int_equal(uvs_health_timeout(h, 5000, 100), 0);
+	result(h, 1, 1, 1000);
+	assert_int_equal(uvs_health_timeout(h, 5000, 1000), 1000);
+	result(h, 1, 0, 2000);		/* failing while up: the retry wait */
+	assert_int_equal(uvs_health_timeout(h, 5000, 2000), 200);
+	assert_int_equal(uvs_health_timeout(h, 50, 2000), 50);
+	result(h, 1, 0, 2200);
+	result(h, 1, 0, 2400);		/* down: back to the interval */
+	assert_int_equal(uvs_health_timeout(h, 5000, 2400), 1000);
+	uvs_health_free(h);
+}
+
+/*
+ * keepalived's quorum 4, hysteresis 1, sorry server: held while the up
+ * weight is >= 3, lost below, regained at >= 5.
+ */
+static void
+quorum_hysteresis_sorry(void **state)
+{
+	struct uvs_vs_health v = { .quorum = 4, .hysteresis = 1 };
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_REMOVE);
+	struct uvs_health *h;
+	struct uvs_health_key k;
+	int i;
+
+	(void)state;
+	inet_pton(AF_INET, "198.18.0.14", &v.sorry);
+	h = engine(&v);
+	for (i = 1; i <= 3; i++) {
+		k = key(i);
+		uvs_health_dest_set(h, &k, 2, &c);
+	}
+	uvs_health_settle(h);
+	/* up weight 6 >= 5: quorum; the sorry server waits, out */
+	assert_string_equal(calls, "add 198.18.0.14 1 out;");
+	calls[0] = '\0';
+	result(h, 1, 0, 1000);		/* 4 >= 3: held */
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	calls[0] = '\0';
+	result(h, 2, 0, 1000);		/* 2 < 3: lost */
+	assert_string_equal(calls, "in 198.18.0.14;out 198.18.0.12 flush;"
+	    "out 198.18.0.13;");
+	assert_non_null(strstr(logged, "check: TCP 198.18.0.10:80 lost quorum: "
+	    "up weight 2 < 3 (quorum 4 - hysteresis 1); sorry server in"));
+	calls[0] = '\0';
+	result(h, 1, 1, 2000);		/* 4 < 5: still lost */
+	assert_string_equal(calls, "");
+	result(h, 2, 1, 2000);		/* 6 >= 5: regained */
+	assert_string_equal(calls, "out 198.18.0.14;in 198.18.0.11;"
+	    "in 198.18.0.12;in 198.18.0.13;");
+	assert_non_null(strstr(logged, "gained quorum: up weight 6 >= 5"));
+	assert_int_equal(uvs_health_counters(h).state_changes, 6);
+	/* the sorry server goes when the service forgets it */
+	calls[0] = '\0';
+	v.sorry = 0;
+	uvs_health_svc_set(h, 6, k.vip, k.vport, &v);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "del 198.18.0.14;");
+	uvs_health_free(h);
+}
+
+/* Without a sorry server a lost quorum changes nothing (keepalived). */
+static void
+quorum_without_sorry(void **state)
+{
+	struct uvs_vs_health v = { .quorum = 3 };
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_INHIBIT);
+	struct uvs_health *h = engine(&v);
+	struct uvs_health_key k1 = key(1), k2 = key(2);
+
+	(void)state;
+	uvs_health_dest_set(h, &k1, 2, &c);
+	uvs_health_dest_set(h, &k2, 2, NULL);	/* unchecked: always up */
+	uvs_health_settle(h);
+	result(h, 1, 0, 1000);
+	assert_string_equal(calls, "weight 198.18.0.11 0;");
+	assert_non_null(strstr(logged, "lost quorum: up weight 2 < 3 (quorum 3 "
+	    "- hysteresis 0) (no sorry server: the live servers serve on)"));
+	uvs_health_free(h);
+}
+
+/* A service that starts short brings its sorry server in at once. */
+static void
+starts_without_quorum(void **state)
+{
+	struct uvs_vs_health v = { .quorum = 1 };
+	struct uvs_health *h;
+	struct uvs_health_key k = key(4);
+
+	(void)state;
+	inet_pton(AF_INET, "198.18.0.14", &v.sorry);
+	h = engine(&v);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "add 198.18.0.14 1;");
+	assert_non_null(strstr(logged, "starts without quorum"));
+	/* the user deleted the sorry dest by hand: it comes back */
+	calls[0] = '\0';
+	uvs_health_dest_del(h, &k);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "add 198.18.0.14 1;");
+	/* edits of the sorry dest are not real servers' */
+	uvs_health_dest_set(h, &k, 7, NULL);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "add 198.18.0.14 1;");
+	uvs_health_svc_del(h, 6, k.vip, k.vport);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "add 198.18.0.14 1;");
+	uvs_health_free(h);
+}
+
+static void
+null_engine_does_nothing(void **state)
+{
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	assert_int_equal(uvs_health_dest_set(NULL, &k, 1, NULL), 0);
+	assert_int_equal(uvs_health_weight_now(NULL, &k, 7), 7);
+	assert_int_equal(uvs_health_timeout(NULL, 1000, 5), 1000);
+	assert_int_equal(uvs_health_pollfds(NULL, NULL, 0), 0);
+	uvs_health_run(NULL, NULL, 0, 0);
+	uvs_health_clear(NULL);
+	assert_int_equal(uvs_health_counters(NULL).checks_ok, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fall_and_rise_inhibit),
+		cmocka_unit_test(remove_takes_out_and_flushes),
+		cmocka_unit_test(edit_while_inhibited),
+		cmocka_unit_test(retry_wait_and_timeout),
+		cmocka_unit_test(quorum_hysteresis_sorry),
+		cmocka_unit_test(quorum_without_sorry),
+		cmocka_unit_test(starts_without_quorum),
+		cmocka_unit_test(null_engine_does_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
