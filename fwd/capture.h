@@ -9,14 +9,36 @@
 #define UVS_CAPTURE_H
 
 #include <linux/filter.h>
+#include <linux/if_packet.h>
 #include <linux/virtio_net.h>
+#include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #define UVS_VNET_HLEN	sizeof(struct virtio_net_hdr)
 
+/* Frames taken, and sent, per burst. */
+#define UVS_BURST	64
+
 struct uvs_trace;
+struct uvs_ring;
+
+/* A received frame: buf starts at its vnet header, len counts it too. */
+struct uvs_frame {
+	uint8_t		*buf;
+	uint32_t	 len;
+	uint8_t		 pkttype;	/* PACKET_HOST, PACKET_OTHERHOST ... */
+	uint8_t		 truncated;	/* did not fit: drop it */
+};
+
+/* Frames queued for one sendmmsg. */
+struct uvs_txq {
+	struct mmsghdr		 msg[UVS_BURST];
+	struct iovec		 iov[UVS_BURST];
+	struct sockaddr_ll	 to[UVS_BURST];
+	unsigned		 n;
+};
 
 struct uvs_capture {
 	int			 fd;
@@ -24,6 +46,10 @@ struct uvs_capture {
 	int			 vnet;	/* the socket has PACKET_VNET_HDR */
 	struct uvs_trace	*trace;	/* --trace: every frame in and out;
 					   uvs_capture_close closes it */
+	struct uvs_ring		*ring;	/* NULL: frames are read() one by one
+					   into pool */
+	uint8_t			*pool;	/* socket backend: burst buffers */
+	struct uvs_txq		 txq;
 };
 
 /*
@@ -46,15 +72,30 @@ int	uvs_capture_no_vnet(struct uvs_capture *c);
 int	uvs_capture_set_filter(struct uvs_capture *c,
 	    const struct sock_fprog *prog);
 
-/*
- * Reads one waiting frame (vnet header first) into buf. Returns its
- * length, 0 when nothing is waiting, -EMSGSIZE when it did not fit (it is
- * consumed), or -errno. *pkttype gets the PACKET_* type.
- */
-ssize_t	uvs_capture_recv(struct uvs_capture *c, uint8_t *buf, size_t size,
-	    int *pkttype);
-
 /* Sends one frame (vnet header first). 0 or -errno. */
 int	uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len);
+
+/*
+ * The burst interface the packet loop uses, the same for every backend:
+ * take up to max frames (UVS_BURST at most), rewrite them in place, queue
+ * those to send, flush, then release. Frames stay valid until release.
+ */
+/*
+ * Switches receiving to a TPACKET_V3 ring of nblocks blocks of
+ * block_size bytes, and sending to bypass the qdisc layer. 0 or -errno
+ * (the socket then stays as it was).
+ */
+int	uvs_capture_use_ring(struct uvs_capture *c, size_t block_size,
+	    unsigned nblocks);
+/* Frames taken (0 when none wait), or -errno. */
+int	uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max);
+/* The loop takes up frame f: --trace records it now. */
+void	uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f);
+/* Queues a frame of the current burst to be sent by the next flush. */
+void	uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len);
+/* Sends what is queued in one sendmmsg; how many could not be sent. */
+unsigned uvs_capture_flush(struct uvs_capture *c);
+/* The current burst's frames are done with. */
+void	uvs_capture_release(struct uvs_capture *c);
 
 #endif

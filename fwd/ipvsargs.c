@@ -76,31 +76,38 @@ static const char *const opt_names[NOPT] = {
 	"exact", "ops", "pe", "sched-flags", "mcast-group", "mcast-port",
 	"mcast-ttl", "sync-maxlen", "tun-info", "tun-type", "tun-port",
 	"tun-nocsum", "tun-csum", "tun-remcsum", "json",
+	"check", "check-port", "check-path", "check-status", "check-expect",
+	"check-digest", "check-cmd", "check-interval", "check-timeout",
+	"check-retry", "rise", "fall", "on-fail", "sorry-server", "quorum",
+	"hysteresis", "checks",
 };
+
+_Static_assert(NOPT <= 64, "options are bits of a uint64_t");
 
 /*
  * ipvsadm's commands_v_options table, one string per command, one
  * character per option above: '+' required, 'x' illegal, '1' at most one
  * of the '1's, ' ' optional. Each string is exactly NOPT long (a longer
- * one does not compile).
+ * one does not compile). The columns from 35 on are uvs's health options:
+ * the check's on -a/-e, sorry server and quorum on -A/-E, --checks on -L.
  */
 static const char legal[NCMD][NOPT] = {
-	/*                 01234567890123456789012345678901234 */
-	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx",
-	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx",
-	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx ",
-	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x",
-	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x",
-	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx",
-	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	/*                 0123456789012345678901234567890123456789012345678901 */
+	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   x",
+	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   x",
+	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx ",
+	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx",
+	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx",
+	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 /* Option tags: the short letter where there is one, else from 128. */
@@ -111,6 +118,10 @@ enum {
 	TAG_SCTP_SERVICE, TAG_MCAST_GROUP, TAG_MCAST_PORT, TAG_MCAST_TTL,
 	TAG_SYNC_MAXLEN, TAG_TUN_INFO, TAG_TUN_TYPE, TAG_TUN_PORT,
 	TAG_TUN_NOCSUM, TAG_TUN_CSUM, TAG_TUN_REMCSUM, TAG_COUNTERS, TAG_JSON,
+	TAG_CHECK, TAG_CHECK_PORT, TAG_CHECK_PATH, TAG_CHECK_STATUS,
+	TAG_CHECK_EXPECT, TAG_CHECK_DIGEST, TAG_CHECK_CMD, TAG_CHECK_INTERVAL,
+	TAG_CHECK_TIMEOUT, TAG_CHECK_RETRY, TAG_RISE, TAG_FALL, TAG_ON_FAIL,
+	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS,
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -184,6 +195,24 @@ static const struct opt opts[] = {
 	{ "tun-remcsum", 0, ARG_NONE, TAG_TUN_REMCSUM },
 	{ "counters", 0, ARG_NONE, TAG_COUNTERS },	/* uvs extension */
 	{ "json", 0, ARG_NONE, TAG_JSON },		/* uvs extension */
+	/* uvs extension: health checks */
+	{ "check", 0, ARG_REQUIRED, TAG_CHECK },
+	{ "check-port", 0, ARG_REQUIRED, TAG_CHECK_PORT },
+	{ "check-path", 0, ARG_REQUIRED, TAG_CHECK_PATH },
+	{ "check-status", 0, ARG_REQUIRED, TAG_CHECK_STATUS },
+	{ "check-expect", 0, ARG_REQUIRED, TAG_CHECK_EXPECT },
+	{ "check-digest", 0, ARG_REQUIRED, TAG_CHECK_DIGEST },
+	{ "check-cmd", 0, ARG_REQUIRED, TAG_CHECK_CMD },
+	{ "check-interval", 0, ARG_REQUIRED, TAG_CHECK_INTERVAL },
+	{ "check-timeout", 0, ARG_REQUIRED, TAG_CHECK_TIMEOUT },
+	{ "check-retry", 0, ARG_REQUIRED, TAG_CHECK_RETRY },
+	{ "rise", 0, ARG_REQUIRED, TAG_RISE },
+	{ "fall", 0, ARG_REQUIRED, TAG_FALL },
+	{ "on-fail", 0, ARG_REQUIRED, TAG_ON_FAIL },
+	{ "sorry-server", 0, ARG_REQUIRED, TAG_SORRY },
+	{ "quorum", 0, ARG_REQUIRED, TAG_QUORUM },
+	{ "hysteresis", 0, ARG_REQUIRED, TAG_HYSTERESIS },
+	{ "checks", 0, ARG_NONE, TAG_CHECKS },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -650,6 +679,7 @@ opt_format(struct parse *p, int tag)
 		{ TAG_TUN_CSUM, O_TUN_CSUM, 0 },
 		{ TAG_TUN_REMCSUM, O_TUN_REMCSUM, 0 },
 		{ TAG_JSON, O_JSON, UVSADM_FMT_JSON },
+		{ TAG_CHECKS, O_CHECKS, UVSADM_FMT_CHECKS },
 	};
 	size_t i;
 
@@ -709,6 +739,130 @@ opt_ignored(struct parse *p, int tag, const char *arg)
 	return 0;
 }
 
+/* Copies a text option's value, failing when it does not fit. */
+static void
+copy_text(struct parse *p, const char *arg, char *out, size_t size,
+    const char *what)
+{
+	if (!*arg || strlen(arg) >= size)
+		fail(p, EXIT_USAGE, "illegal %s specified (1 to %zu bytes)",
+		    what, size - 1);
+	memcpy(out, arg, strlen(arg) + 1);
+}
+
+/* Seconds ("2", "0.5") into milliseconds, 0.1 s to one day. */
+static void
+parse_secs(struct parse *p, const char *arg, const char *what, uint32_t *ms)
+{
+	if (uvs_check_secs_parse(arg, UVS_CHECK_MS_MIN, UVS_CHECK_MS_MAX,
+	    ms) < 0)
+		fail(p, EXIT_USAGE, "illegal %s specified (seconds, 0.1 to "
+		    "86400)", what);
+}
+
+/* --sorry-server host[:port] | none; the port is checked later. */
+static void
+opt_sorry(struct parse *p, const char *arg)
+{
+	struct ipvs_cmd *ce = p->ce;
+	uint16_t port = 0;
+	int parse;
+
+	set_option(p, O_SORRY);
+	if (strcmp(arg, "none") == 0)
+		return;
+	parse = parse_service(p, arg, ce->svc.proto ? ce->svc.proto :
+	    IPPROTO_TCP, &ce->vsh.sorry, &port);
+	if (!(parse & SERVICE_ADDR) || !ce->vsh.sorry)
+		fail(p, EXIT_USAGE, "illegal sorry server address[:port] "
+		    "specified");
+	ce->sorry_port = parse & SERVICE_PORT ? port : 0;
+}
+
+/* The health options (uvs extension); 1 when tag was one of them. */
+static int
+opt_health(struct parse *p, int tag, const char *arg)
+{
+	struct uvs_check_conf *c = &p->ce->check;
+	int n;
+
+	switch (tag) {
+	case TAG_CHECK:
+		set_option(p, O_CHECK);
+		if ((c->type = uvs_check_type_parse(arg)) < 0)
+			fail(p, EXIT_USAGE, "illegal check type `%s' specified "
+			    "(tcp, http, cmd or none)", arg);
+		return 1;
+	case TAG_CHECK_PORT:
+		set_option(p, O_CHECK_PORT);
+		parse_number(p, arg, 1, 65535, "check port", &n);
+		c->port = (uint16_t)n;
+		return 1;
+	case TAG_CHECK_PATH:
+		set_option(p, O_CHECK_PATH);
+		copy_text(p, arg, c->path, sizeof(c->path), "check path");
+		return 1;
+	case TAG_CHECK_STATUS:
+		set_option(p, O_CHECK_STATUS);
+		parse_number(p, arg, 100, 599, "check status", &n);
+		c->status = (uint16_t)n;
+		return 1;
+	case TAG_CHECK_EXPECT:
+		set_option(p, O_CHECK_EXPECT);
+		copy_text(p, arg, c->expect, sizeof(c->expect), "expected text");
+		return 1;
+	case TAG_CHECK_DIGEST:
+		set_option(p, O_CHECK_DIGEST);
+		if (strlen(arg) != UVS_CHECK_DIGEST_LEN ||
+		    strspn(arg, "0123456789abcdefABCDEF") != strlen(arg))
+			fail(p, EXIT_USAGE, "illegal check digest specified (an "
+			    "MD5 sum: 32 hex digits)");
+		copy_text(p, arg, c->digest, sizeof(c->digest), "check digest");
+		return 1;
+	case TAG_CHECK_CMD:
+		set_option(p, O_CHECK_CMD);
+		copy_text(p, arg, c->cmd, sizeof(c->cmd), "check command");
+		return 1;
+	case TAG_CHECK_INTERVAL:
+		set_option(p, O_CHECK_INTERVAL);
+		parse_secs(p, arg, "check interval", &c->interval_ms);
+		return 1;
+	case TAG_CHECK_TIMEOUT:
+		set_option(p, O_CHECK_TIMEOUT);
+		parse_secs(p, arg, "check timeout", &c->timeout_ms);
+		return 1;
+	case TAG_CHECK_RETRY:
+		set_option(p, O_CHECK_RETRY);
+		parse_secs(p, arg, "check retry", &c->retry_ms);
+		return 1;
+	case TAG_RISE:
+	case TAG_FALL:
+		set_option(p, tag == TAG_RISE ? O_RISE : O_FALL);
+		parse_number(p, arg, 1, UVS_CHECK_COUNT_MAX, tag == TAG_RISE ?
+		    "rise count" : "fall count", &n);
+		*(tag == TAG_RISE ? &c->rise : &c->fall) = (uint32_t)n;
+		return 1;
+	case TAG_ON_FAIL:
+		set_option(p, O_ON_FAIL);
+		if ((c->on_fail = uvs_check_onfail_parse(arg)) < 0)
+			fail(p, EXIT_USAGE, "illegal on-fail action `%s' specified "
+			    "(inhibit or remove)", arg);
+		return 1;
+	case TAG_SORRY:
+		opt_sorry(p, arg);
+		return 1;
+	case TAG_QUORUM:
+	case TAG_HYSTERESIS:
+		set_option(p, tag == TAG_QUORUM ? O_QUORUM : O_HYSTERESIS);
+		parse_number(p, arg, 0, (int)UVS_QUORUM_MAX, tag == TAG_QUORUM ?
+		    "quorum" : "hysteresis", &n);
+		*(tag == TAG_QUORUM ? &p->ce->vsh.quorum :
+		    &p->ce->vsh.hysteresis) = (uint32_t)n;
+		return 1;
+	}
+	return 0;
+}
+
 /* One option after the command, as ipvsadm's parse_options() loop. */
 static void
 apply_option(struct parse *p, int tag, const char *arg,
@@ -716,7 +870,8 @@ apply_option(struct parse *p, int tag, const char *arg,
 {
 	struct ipvs_cmd *ce = p->ce;
 
-	if (opt_format(p, tag) || opt_ignored(p, tag, arg))
+	if (opt_format(p, tag) || opt_ignored(p, tag, arg) ||
+	    opt_health(p, tag, arg))
 		return;
 	switch (tag) {
 	case 't':
@@ -817,6 +972,72 @@ parse_command(struct parse *p, struct argscan *s)
 	check_options(p);
 }
 
+#define OPT(o)		(1ULL << (o))
+#define CHECK_SUBOPTS	(OPT(O_CHECK_PORT) | OPT(O_CHECK_PATH) | \
+	OPT(O_CHECK_STATUS) | OPT(O_CHECK_EXPECT) | OPT(O_CHECK_DIGEST) | \
+	OPT(O_CHECK_CMD) | OPT(O_CHECK_INTERVAL) | OPT(O_CHECK_TIMEOUT) | \
+	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL))
+#define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS))
+
+/*
+ * -a/-e: a check's options need --check, and must fit its type. -e
+ * without any keeps the server's check; with --check, the options given
+ * replace it whole (the others take their defaults), as ipvsadm's -e
+ * does with -w.
+ */
+static void
+check_check(struct parse *p)
+{
+	struct ipvs_cmd *ce = p->ce;
+	const char *why;
+	int j;
+
+	if (!(ce->options & OPT(O_CHECK))) {
+		for (j = 0; j < NOPT; j++)
+			if (ce->options & CHECK_SUBOPTS & OPT(j))
+				fail(p, EXIT_USAGE, "--%s needs --check TYPE",
+				    opt_names[j]);
+		return;
+	}
+	if (ce->check.type == UVS_CHECK_NONE && (ce->options & CHECK_SUBOPTS))
+		fail(p, EXIT_USAGE, "--check none takes no other check option");
+	uvs_check_finish(&ce->check);
+	if ((why = uvs_check_invalid(&ce->check)))
+		fail(p, EXIT_USAGE, "%s", why);
+}
+
+/* -A/-E: any of sorry server, quorum, hysteresis sets all three. */
+static void
+check_vs_health(struct parse *p)
+{
+	struct ipvs_cmd *ce = p->ce;
+
+	if (!(ce->options & VS_HEALTH_OPTS))
+		return;
+	if (!(ce->options & OPT(O_QUORUM)))
+		ce->vsh.quorum = UVS_QUORUM_DEFAULT;
+	if (ce->vsh.sorry && ce->vsh.sorry == ce->svc.addr)
+		fail(p, EXIT_USAGE, "the sorry server cannot be the virtual "
+		    "service's own address");
+	if (ce->sorry_port && ce->sorry_port != ce->svc.port)
+		fail(p, EXIT_USAGE, "the sorry server must listen on the "
+		    "service's port %u (direct routing keeps the port)",
+		    ce->svc.port);
+}
+
+/* uvsd reads one request line of at most UVS_CTL_LINE_MAX - 2 bytes. */
+static void
+check_length(struct parse *p)
+{
+	char req[4 * UVS_CTL_LINE_MAX];
+	size_t len;
+
+	uvs_ipvsargs_request(p->ce, req, sizeof(req));
+	if ((len = strlen(req)) > UVS_CTL_LINE_MAX - 2)
+		fail(p, EXIT_USAGE, "the check options make a request of %zu "
+		    "bytes; uvsd takes %d at most", len, UVS_CTL_LINE_MAX - 2);
+}
+
 /* process_options(): the checks after the table, and the defaults. */
 static void
 check_command(struct parse *p)
@@ -857,6 +1078,18 @@ check_command(struct parse *p)
 	    (1ULL << O_TUN_INFO))))
 		fail(p, EXIT_USAGE, "--json lists services with every figure; "
 		    "it takes no other list option but -n");
+	if (ce->cmd == CMD_LIST && (ce->options & OPT(O_CHECKS)) &&
+	    (ce->options & (OPT(O_CONNECTION) | OPT(O_TIMEOUT) |
+	    OPT(O_DAEMON) | OPT(O_STATS) | OPT(O_RATE) | OPT(O_THRESHOLDS) |
+	    OPT(O_PERSISTENTCONN) | OPT(O_TUN_INFO) | OPT(O_JSON))))
+		fail(p, EXIT_USAGE, "--checks lists health checks; it takes no "
+		    "other list option but -n");
+	if (ce->cmd == CMD_ADDDEST || ce->cmd == CMD_EDITDEST)
+		check_check(p);
+	if (ce->cmd == CMD_ADD || ce->cmd == CMD_EDIT)
+		check_vs_health(p);
+	if (uvs_ipvsargs_is_change(ce->cmd))
+		check_length(p);
 }
 
 static void
@@ -889,9 +1122,11 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 	case CMD_ADD:
 	case CMD_EDIT:
 		inet_ntop(AF_INET, &ce->svc.netmask, a, sizeof(a));
-		snprintf(req + n, size - (size_t)n, " %s sched=%s flags=%u "
+		n += snprintf(req + n, size - (size_t)n, " %s sched=%s flags=%u "
 		    "timeout=%u netmask=%s", key, ce->svc.sched,
 		    ce->svc.flags, ce->svc.timeout, a);
+		if ((ce->options & VS_HEALTH_OPTS) && (size_t)n < size)
+			uvs_vs_health_words(&ce->vsh, req + n, size - (size_t)n);
 		break;
 	case CMD_DEL:
 		snprintf(req + n, size - (size_t)n, " %s", key);
@@ -907,9 +1142,12 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 		n += snprintf(req + n, size - (size_t)n, " %s rip=%s rport=%u",
 		    key, a, ce->dest.port);
 		if (ce->cmd != CMD_DELDEST)
-			snprintf(req + n, size - (size_t)n, " weight=%d "
+			n += snprintf(req + n, size - (size_t)n, " weight=%d "
 			    "uthr=%d lthr=%d", ce->dest.weight, ce->dest.uthr,
 			    ce->dest.lthr);
+		if (ce->cmd != CMD_DELDEST && (ce->options & OPT(O_CHECK)) &&
+		    (size_t)n < size)
+			uvs_check_words(&ce->check, req + n, size - (size_t)n);
 		break;
 	case CMD_TIMEOUT:
 		snprintf(req + n, size - (size_t)n, " tcp=%d tcpfin=%d udp=%d",

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checkconf.h"
+
 /*
  * Exit statuses, as ipvsadm 1.31's: fail() exits 2; popt errors and
  * refused changes give -1, which the shell sees as 255; a listing that
@@ -44,6 +46,11 @@ enum {
 	O_MCAST_TTL, O_SYNC_MAXLEN, O_TUN_INFO, O_TUN_TYPE, O_TUN_PORT,
 	O_TUN_NOCSUM, O_TUN_CSUM, O_TUN_REMCSUM,
 	O_JSON,		/* uvs extension */
+	/* uvs extension: health checks (checkconf.h) */
+	O_CHECK, O_CHECK_PORT, O_CHECK_PATH, O_CHECK_STATUS, O_CHECK_EXPECT,
+	O_CHECK_DIGEST, O_CHECK_CMD, O_CHECK_INTERVAL, O_CHECK_TIMEOUT,
+	O_CHECK_RETRY, O_RISE, O_FALL, O_ON_FAIL, O_SORRY, O_QUORUM,
+	O_HYSTERESIS, O_CHECKS,
 	NOPT
 };
 
@@ -70,6 +77,9 @@ struct ipvs_cmd {
 	struct dest_arg	dest;
 	int		timeouts[3];	/* --set tcp tcpfin udp */
 	char		sched_flags[128];
+	struct uvs_check_conf check;	/* -a/-e --check ... */
+	struct uvs_vs_health vsh;	/* -A/-E --sorry-server ... */
+	uint16_t	sorry_port;	/* as given, host order; 0: none */
 };
 
 /*

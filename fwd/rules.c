@@ -2,8 +2,10 @@
  * Rules file reader. ipvsadm -R runs each line through process_options()
  * and stops at the first error, keeping what the earlier lines did; uvs
  * reads the whole file first, so one bad line leaves the table as it was.
- * Words are split on blanks: no rule needs quoting, and ipvsadm -S never
- * writes quotes.
+ * Words are split on blanks, with the shell's quotes (as popt's
+ * poptParseArgvString, which ipvsadm -R uses): ipvsadm's own rules never
+ * need them, but a health check's command or expected text can hold
+ * blanks, and uvsadm -S quotes those.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,8 +30,8 @@ uvs_rules_free(struct uvs_rules *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int
-rules_push(struct uvs_rules *r, const char *req, unsigned lineno, int cmd)
+int
+uvs_rules_add(struct uvs_rules *r, const char *req, unsigned lineno, int cmd)
 {
 	if (r->n == r->cap) {
 		unsigned cap = r->cap ? r->cap * 2 : 16;
@@ -55,16 +57,57 @@ rules_push(struct uvs_rules *r, const char *req, unsigned lineno, int cmd)
 	return 0;
 }
 
-/* Splits line into argv after a program name; a word count or -1. */
+#define BLANKS	" \t\r\n"
+
+/*
+ * One word at *pp, unquoted in place (a word never grows): 'single'
+ * quotes keep everything, "double" quotes let a backslash escape \ " $ `,
+ * a bare backslash escapes any byte. Returns the word, NULL at the end
+ * of the line; *bad is set for an unterminated quote.
+ */
+static char *
+next_word(char **pp, int *bad)
+{
+	char *p = *pp + strspn(*pp, BLANKS), *w = p, *o = p;
+	char quote = 0;
+
+	if (!*p)
+		return NULL;
+	for (; *p && (quote || !strchr(BLANKS, *p)); p++) {
+		if (quote == '\'' && *p == '\'')
+			quote = 0;
+		else if (quote == '\'')
+			*o++ = *p;
+		else if (*p == '\\' && p[1] && (!quote ||
+		    strchr("\\\"$`", p[1])))
+			*o++ = *++p;
+		else if (quote == '"' && *p == '"')
+			quote = 0;
+		else if (!quote && (*p == '\'' || *p == '"'))
+			quote = *p;
+		else
+			*o++ = *p;
+	}
+	*bad = quote != 0;
+	*pp = *p ? p + 1 : p;
+	*o = '\0';
+	return w;
+}
+
+/*
+ * Splits line into argv after a program name; a word count, -1 for too
+ * many words, -2 for an unterminated quote.
+ */
 static int
 split_words(char *line, char **argv, int max)
 {
-	char *save = NULL, *w;
-	int argc = 0;
+	char *p = line, *w;
+	int argc = 0, bad = 0;
 
 	argv[argc++] = "uvsadm";
-	for (w = strtok_r(line, " \t\r\n", &save); w;
-	    w = strtok_r(NULL, " \t\r\n", &save)) {
+	while ((w = next_word(&p, &bad))) {
+		if (bad)
+			return -2;
 		if (argc == max - 1)
 			return -1;
 		argv[argc++] = w;
@@ -93,7 +136,14 @@ rules_line(struct uvs_rules *r, char *line, unsigned lineno, char *err,
 	struct ipvs_cmd ce;
 	int argc, status;
 
-	if ((argc = split_words(line, words, RULES_WORDS_MAX)) < 0) {
+	/* a comment may hold a lone quote ("# it's ..."): not split at all */
+	if (line[strspn(line, BLANKS)] == '#')
+		return 0;
+	if ((argc = split_words(line, words, RULES_WORDS_MAX)) == -2) {
+		snprintf(err, errlen, "line %u: unterminated quote", lineno);
+		return EXIT_USAGE;
+	}
+	if (argc < 0) {
 		snprintf(err, errlen, "line %u: more than %d words", lineno,
 		    RULES_WORDS_MAX - 2);
 		return EXIT_USAGE;
@@ -116,7 +166,7 @@ rules_line(struct uvs_rules *r, char *line, unsigned lineno, char *err,
 		return EXIT_USAGE;
 	}
 	uvs_ipvsargs_request(&ce, req, sizeof(req));
-	if (rules_push(r, req, lineno, ce.cmd) < 0) {
+	if (uvs_rules_add(r, req, lineno, ce.cmd) < 0) {
 		snprintf(err, errlen, "line %u: out of memory", lineno);
 		return EXIT_USAGE;
 	}

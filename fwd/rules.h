@@ -31,5 +31,8 @@ struct uvs_rules {
 int	uvs_rules_read(FILE *in, struct uvs_rules *r, char *err,
 	    size_t errlen);
 void	uvs_rules_free(struct uvs_rules *r);
+/* Appends one request (copied) made from file line lineno. 0 or -ENOMEM. */
+int	uvs_rules_add(struct uvs_rules *r, const char *req, unsigned lineno,
+	    int cmd);
 
 #endif

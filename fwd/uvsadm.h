@@ -22,6 +22,7 @@
 #define UVSADM_FMT_EXACT		0x0080	/* --exact */
 #define UVSADM_FMT_TUN_INFO		0x0100	/* --tun-info */
 #define UVSADM_FMT_JSON			0x0200	/* --json (uvs extension) */
+#define UVSADM_FMT_CHECKS		0x0400	/* --checks (uvs extension) */
 
 /* Service flags, as IPVS has them (include/uapi/linux/ip_vs.h). */
 #define UVSADM_SVC_F_PERSISTENT		0x0001

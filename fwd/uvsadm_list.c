@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkconf.h"
 #include "ctlmsg.h"
 #include "uvsadm.h"
 
@@ -40,12 +41,31 @@ static const struct fwd fwds[] = {
 	{ "masq", "Masq", "-m" },
 };
 
+/*
+ * A dest's health (uvs extension), from the "check" line after it: its
+ * check, the weight it was given (the listed one is 0 while inhibited),
+ * whether checks took it out of scheduling (then ipvsadm's listings do
+ * not show it, as keepalived would have deleted it, but -S saves it),
+ * and whether it is the sorry server (listed, never saved: -A's
+ * --sorry-server makes it).
+ */
+struct health {
+	int			has;
+	int			out, sorry;
+	struct uvs_check_conf	chk;
+	uint32_t		weight, streak;
+	uint64_t		ok, failed;
+	const char		*state;
+	char			last[128];
+};
+
 struct dest {
 	uint32_t		addr;	/* network order */
 	uint16_t		port;	/* host order */
 	const struct fwd	*fwd;
 	uint32_t		weight, active, inactive, persist, uthr, lthr;
 	struct stats		st;
+	struct health		h;
 };
 
 struct svc {
@@ -57,6 +77,11 @@ struct svc {
 	struct stats	st;
 	struct dest	*dests;
 	size_t		ndests, cap;
+	/* "svchealth" line (uvs extension): sorry server and quorum */
+	int		has_health;
+	struct uvs_vs_health vsh;
+	uint32_t	up, sorry_on;
+	uint64_t	upweight;
 };
 
 struct table {
@@ -253,6 +278,55 @@ add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 	return 0;
 }
 
+/* "svchealth sorry= quorum= hysteresis= up= upweight= sorry_on=" */
+static int
+add_svchealth(struct table *t, const struct uvs_ctl_msg *m)
+{
+	struct svc *s;
+
+	if (t->nsvcs == 0)
+		return -EPROTO;
+	s = &t->svcs[t->nsvcs - 1];
+	if (uvs_vs_health_from_msg(m, &s->vsh) != 1 ||
+	    get_u32(m, "up", 1, KEY_ALWAYS, &s->up) < 0 ||
+	    get_u64(m, "upweight", KEY_ALWAYS, &s->upweight) < 0 ||
+	    get_u32(m, "sorry_on", 1, KEY_ALWAYS, &s->sorry_on) < 0)
+		return -EPROTO;
+	s->has_health = 1;
+	return 0;
+}
+
+/* "check check=... weight= state= out= streak= ok= failed= last=" */
+static int
+add_check(struct table *t, const struct uvs_ctl_msg *m)
+{
+	struct health *h;
+	struct svc *s;
+	uint32_t out;
+
+	if (t->nsvcs == 0 || t->svcs[t->nsvcs - 1].ndests == 0)
+		return -EPROTO;
+	s = &t->svcs[t->nsvcs - 1];
+	h = &s->dests[s->ndests - 1].h;
+	if (get_u32(m, "out", 1, KEY_ALWAYS, &out) < 0)
+		return -EPROTO;
+	h->out = (int)out;
+	h->has = 1;
+	if ((h->sorry = uvs_ctl_get(m, "check") &&
+	    strcmp(uvs_ctl_get(m, "check"), "sorry") == 0))
+		return 0;
+	if (uvs_check_from_msg(m, &h->chk) != 1 ||
+	    get_u32(m, "weight", 65535, KEY_ALWAYS, &h->weight) < 0 ||
+	    get_u32(m, "streak", UINT32_MAX, KEY_ALWAYS, &h->streak) < 0 ||
+	    get_u64(m, "ok", KEY_ALWAYS, &h->ok) < 0 ||
+	    get_u64(m, "failed", KEY_ALWAYS, &h->failed) < 0 ||
+	    !(h->state = uvs_ctl_get(m, "state")) || !uvs_ctl_get(m, "last") ||
+	    uvs_check_unescape(uvs_ctl_get(m, "last"), h->last,
+	    sizeof(h->last)) < 0)
+		return -EPROTO;
+	return 0;
+}
+
 static void
 table_free(struct table *t)
 {
@@ -294,6 +368,10 @@ table_parse(struct table *t, const char *reply, unsigned int fmt)
 			rc = add_svc(t, &m, fmt);
 		else if (strcmp(m.verb, "dest") == 0)
 			rc = add_dest(t, &m, fmt);
+		else if (strcmp(m.verb, "svchealth") == 0)
+			rc = add_svchealth(t, &m);
+		else if (strcmp(m.verb, "check") == 0)
+			rc = add_check(t, &m);
 	}
 	if (rc < 0)
 		table_free(t);
@@ -408,6 +486,15 @@ print_five(FILE *out, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 }
 
 static void
+print_checks_title(FILE *out)
+{
+	fprintf(out, "Prot LocalAddress:Port Scheduler Health\n"
+	    "  -> %-28s %-5s %-9s %-6s %-6s %-8s %-8s %s\n",
+	    "RemoteAddress:Port", "Check", "State", "Weight", "Streak", "OK",
+	    "Failed", "Last result");
+}
+
+static void
 print_title(FILE *out, unsigned int fmt)
 {
 	static const char *const cols = "%-33s %8s %8s %8s %8s %8s\n"
@@ -431,6 +518,8 @@ print_title(FILE *out, unsigned int fmt)
 		fputs("Prot LocalAddress:Port Scheduler Flags\n"
 		    "  -> RemoteAddress:Port           Forward TunnelInfo    "
 		    "Weight ActiveConn InActConn\n", out);
+	else if (fmt & UVSADM_FMT_CHECKS)
+		print_checks_title(out);
 	else if (!(fmt & UVSADM_FMT_RULE))
 		fputs("Prot LocalAddress:Port Scheduler Flags\n"
 		    "  -> RemoteAddress:Port           Forward Weight "
@@ -477,6 +566,16 @@ svc_name(char *buf, size_t size, const struct svc *s, unsigned int fmt)
 	uvsadm_trunc(buf, UVSADM_SVC_NAME_COLS);
 }
 
+/* uvs's options for a service's health, for -S. */
+static void
+print_vs_health_cli(FILE *out, const struct uvs_vs_health *v)
+{
+	char buf[128];
+
+	uvs_vs_health_cli(v, buf, sizeof(buf));
+	fputs(buf, out);
+}
+
 static void
 print_svc_line(FILE *out, const struct svc *s, const char *name,
     unsigned int fmt)
@@ -497,6 +596,8 @@ print_svc_line(FILE *out, const struct svc *s, const char *name,
 			fputs(" -o", out);
 		if (s->flags & UVSADM_SVC_F_SCHED_ALL)
 			fprintf(out, " -b %s", flags);
+		if (s->has_health)
+			print_vs_health_cli(out, &s->vsh);
 	} else if (fmt & UVSADM_FMT_STATS) {
 		fprintf(out, "%-33s", name);
 		print_five(out, s->st.conns, s->st.inpkts, s->st.outpkts,
@@ -519,6 +620,38 @@ print_svc_line(FILE *out, const struct svc *s, const char *name,
 	fputc('\n', out);
 }
 
+/* -S: a checked dest is saved with the weight it was given, and its check. */
+static void
+print_dest_rule(FILE *out, const struct dest *d, const char *sname,
+    const char *dname)
+{
+	char chk[2048] = "";
+	int w = (int)d->weight;
+
+	if (d->h.has && !d->h.sorry) {
+		w = (int)d->h.weight;
+		if (d->h.chk.type != UVS_CHECK_NONE)
+			uvs_check_cli(&d->h.chk, chk, sizeof(chk));
+	}
+	fprintf(out, "-a %s -r %s %s -w %d%s\n", sname, dname, d->fwd->opt, w,
+	    chk);
+}
+
+/*
+ * ipvsadm's listings show what IPVS would hold: not a dest checks took
+ * out (keepalived would have deleted it). -S saves every configured
+ * dest but never the sorry server, which -A's --sorry-server makes.
+ */
+static int
+dest_hidden(const struct dest *d, unsigned int fmt)
+{
+	if (fmt & UVSADM_FMT_CHECKS)
+		return 0;
+	if (fmt & UVSADM_FMT_RULE)
+		return d->h.sorry;
+	return d->h.out;
+}
+
 static void
 print_dest_line(FILE *out, const struct dest *d, const char *sname,
     const char *dname, unsigned int fmt)
@@ -526,8 +659,7 @@ print_dest_line(FILE *out, const struct dest *d, const char *sname,
 	int w = (int)d->weight;
 
 	if (fmt & UVSADM_FMT_RULE)
-		fprintf(out, "-a %s -r %s %s -w %d\n", sname, dname,
-		    d->fwd->opt, w);
+		print_dest_rule(out, d, sname, dname);
 	else if (fmt & UVSADM_FMT_STATS) {
 		fprintf(out, "  -> %-28s", dname);
 		print_five(out, d->st.conns, d->st.inpkts, d->st.outpkts,
@@ -555,6 +687,67 @@ print_dest_line(FILE *out, const struct dest *d, const char *sname,
 		    d->fwd->name, w, d->active, d->inactive);
 }
 
+/*
+ * --checks (uvs extension): per service its quorum and sorry server,
+ * per dest its check, state, weight (given/set while inhibited), the
+ * streak toward a change (failures of --fall while UP, successes of
+ * --rise while DOWN), result counts and the last result.
+ */
+static void
+print_svc_checks(FILE *out, const struct svc *s, const char *name,
+    unsigned int fmt)
+{
+	char sorry[UVSADM_NAME_MAX];
+
+	fprintf(out, "%s %s", name, s->sched);
+	if (s->has_health) {
+		fprintf(out, " quorum %u hysteresis %u %s (up weight %llu)",
+		    s->vsh.quorum, s->vsh.hysteresis, s->up ? "held" : "lost",
+		    (unsigned long long)s->upweight);
+		if (s->vsh.sorry)
+			fprintf(out, " sorry %s %s", uvsadm_addrport_name(sorry,
+			    s->vsh.sorry, s->port, s->proto, fmt), s->sorry_on ?
+			    "serving" : "standby");
+	}
+	fputc('\n', out);
+}
+
+static void
+print_dest_checks(FILE *out, const struct dest *d, const char *dname)
+{
+	const struct health *h = &d->h;
+	char w[24], streak[24], ok[24], failed[24];
+	const char *type = "none", *state = "UP", *last = "-";
+
+	snprintf(w, sizeof(w), "%u", d->weight);
+	snprintf(streak, sizeof(streak), "-");
+	snprintf(ok, sizeof(ok), "-");
+	snprintf(failed, sizeof(failed), "-");
+	if (h->sorry) {
+		type = "sorry";
+		state = h->out ? "STANDBY" : "SERVING";
+	} else if (h->has) {
+		type = uvs_check_type_name(h->chk.type);
+		state = h->state;
+		if (h->weight != d->weight)
+			snprintf(w, sizeof(w), "%u/%u", d->weight, h->weight);
+		if (h->chk.type != UVS_CHECK_NONE) {
+			int down = strcmp(h->state, "DOWN") == 0 ||
+			    strcmp(h->state, "INHIBITED") == 0;
+
+			snprintf(streak, sizeof(streak), "%u/%u", h->streak,
+			    down ? h->chk.rise : h->chk.fall);
+			snprintf(ok, sizeof(ok), "%llu",
+			    (unsigned long long)h->ok);
+			snprintf(failed, sizeof(failed), "%llu",
+			    (unsigned long long)h->failed);
+			last = h->last;
+		}
+	}
+	fprintf(out, "  -> %-28s %-5s %-9s %-6s %-6s %-8s %-8s %s\n", dname,
+	    type, state, w, streak, ok, failed, last);
+}
+
 static void
 print_svc(FILE *out, struct svc *s, unsigned int fmt)
 {
@@ -562,15 +755,23 @@ print_svc(FILE *out, struct svc *s, unsigned int fmt)
 	size_t i;
 
 	svc_name(name, sizeof(name), s, fmt);
-	print_svc_line(out, s, name, fmt);
+	if (fmt & UVSADM_FMT_CHECKS)
+		print_svc_checks(out, s, name, fmt);
+	else
+		print_svc_line(out, s, name, fmt);
 	if (!(fmt & UVSADM_FMT_NOSORT) && s->ndests > 1)
 		qsort(s->dests, s->ndests, sizeof(s->dests[0]), cmp_dest);
 	for (i = 0; i < s->ndests; i++) {
+		if (dest_hidden(&s->dests[i], fmt))
+			continue;
 		uvsadm_addrport_name(dname, s->dests[i].addr,
 		    s->dests[i].port, s->proto, fmt);
 		if (!(fmt & UVSADM_FMT_RULE))
 			uvsadm_trunc(dname, UVSADM_DEST_NAME_COLS);
-		print_dest_line(out, &s->dests[i], name, dname, fmt);
+		if (fmt & UVSADM_FMT_CHECKS)
+			print_dest_checks(out, &s->dests[i], dname);
+		else
+			print_dest_line(out, &s->dests[i], name, dname, fmt);
 	}
 }
 
@@ -620,7 +821,7 @@ json_svc(FILE *out, const struct svc *s)
 {
 	struct in_addr a = { .s_addr = s->addr }, m = { .s_addr = s->netmask };
 	char flags[64], mask[INET_ADDRSTRLEN];
-	size_t i;
+	size_t i, k;
 
 	sched_flags(s, flags, sizeof(flags));
 	inet_ntop(AF_INET, &m, mask, sizeof(mask));
@@ -637,8 +838,10 @@ json_svc(FILE *out, const struct svc *s)
 	    "true" : "false");
 	json_stats(out, &s->st);
 	fputs(",\"dests\":[", out);
-	for (i = 0; i < s->ndests; i++) {
-		fputs(i ? "," : "", out);
+	for (i = 0, k = 0; i < s->ndests; i++) {
+		if (dest_hidden(&s->dests[i], 0))
+			continue;
+		fputs(k++ ? "," : "", out);
 		json_dest(out, &s->dests[i]);
 	}
 	fputs("]}", out);

@@ -153,6 +153,93 @@ oversized_input(void **state)
 	assert_int_equal(r.n, 0);
 }
 
+/* Health checks (uvs extension): what -S writes, quotes and all. */
+static void
+check_options_and_quotes(void **state)
+{
+	struct uvs_rules r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(read_text(
+	    "-A -t 198.18.0.10:80 -s rr --sorry-server 198.18.0.14:80 "
+	    "--quorum 2\n"
+	    "-a -t 198.18.0.10:80 -r 198.18.0.11:80 -g -w 2 --check http "
+	    "--check-path /health --check-expect 'it'\\''s \"ok\"' "
+	    "--check-interval 0.5 --fall 2\n"
+	    "-a -t 198.18.0.10:80 -r 198.18.0.12 --check cmd --check-cmd "
+	    "\"/bin/probe --to \\\"\\$UVS_RIP\\\"\"\n"
+	    "# it's a comment with a lone quote\n"
+	    "-e -t 198.18.0.10:80 -r 198.18.0.11 -w 3\n", &r, err,
+	    sizeof(err)), 0);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.req[0], "add-service proto=tcp vip=198.18.0.10 "
+	    "vport=80 sched=rr flags=0 timeout=0 netmask=255.255.255.255 "
+	    "sorry=198.18.0.14 quorum=2 hysteresis=0");
+	assert_string_equal(r.req[1], "add-dest proto=tcp vip=198.18.0.10 "
+	    "vport=80 rip=198.18.0.11 rport=80 weight=2 uthr=0 lthr=0 "
+	    "check=http check_path=/health check_expect=it's%20\"ok\" "
+	    "check_interval=500 check_timeout=0 check_retry=0 check_rise=2 "
+	    "check_fall=2 check_on_fail=inhibit");
+	assert_string_equal(r.req[2], "add-dest proto=tcp vip=198.18.0.10 "
+	    "vport=80 rip=198.18.0.12 rport=80 weight=1 uthr=0 lthr=0 "
+	    "check=cmd check_cmd=/bin/probe%20--to%20\"$UVS_RIP\" "
+	    "check_interval=5000 check_timeout=0 check_retry=0 check_rise=2 "
+	    "check_fall=3 check_on_fail=inhibit");
+	/* -e without check options keeps the check: no check words */
+	assert_string_equal(r.req[3], "edit-dest proto=tcp vip=198.18.0.10 "
+	    "vport=80 rip=198.18.0.11 rport=80 weight=3 uthr=0 lthr=0");
+	uvs_rules_free(&r);
+}
+
+static void
+check_options_refused(void **state)
+{
+	static const struct {
+		const char	*line, *want;
+	} cases[] = {
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --fall 2\n",
+		    "line 1: --fall needs --check TYPE" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check smtp\n",
+		    "line 1: illegal check type `smtp' specified" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check tcp "
+		    "--check-path /\n", "line 1: --check-path, --check-status, "
+		    "--check-expect and --check-digest are only for --check http" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check cmd\n",
+		    "line 1: --check cmd needs --check-cmd 'COMMAND'" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check none --rise 2\n",
+		    "line 1: --check none takes no other check option" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check tcp "
+		    "--check-interval 0.01\n", "line 1: illegal check interval" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check http "
+		    "--check-digest abc\n", "line 1: illegal check digest" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check tcp "
+		    "--on-fail drop\n", "line 1: illegal on-fail action `drop'" },
+		{ "-A -t 198.18.0.10:80 --check tcp\n", "line 1: Illegal 'check' "
+		    "option with the 'add-service' command" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --quorum 2\n", "line 1: "
+		    "Illegal 'quorum' option with the 'add-server' command" },
+		{ "-A -t 198.18.0.10:80 --sorry-server 198.18.0.14:8080\n",
+		    "line 1: the sorry server must listen on the service's port 80" },
+		{ "-A -t 198.18.0.10:80 --sorry-server 198.18.0.10\n",
+		    "line 1: the sorry server cannot be the virtual service's" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check cmd --check-cmd "
+		    "'unclosed\n", "line 1: unterminated quote" },
+	};
+	struct uvs_rules r;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(read_text(cases[i].line, &r, err, sizeof(err)),
+		    EXIT_USAGE);
+		if (!strstr(err, cases[i].want))
+			fail_msg("for <%s>\n got: %s\nwant: %s", cases[i].line,
+			    err, cases[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -161,6 +248,8 @@ main(void)
 		cmocka_unit_test(sysconfig_style),
 		cmocka_unit_test(bad_lines_are_named),
 		cmocka_unit_test(oversized_input),
+		cmocka_unit_test(check_options_and_quotes),
+		cmocka_unit_test(check_options_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
