@@ -28,9 +28,11 @@ FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd
 FWD_SRC  += fwd/guard.c
 # health checks: configs, probes, the engine, its director side, keepalived.conf
 CHECK_SRC = fwd/checkconf.c fwd/ctlmsg.c
+FWD_SRC  += fwd/checkconf.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c \
              fwd/ipvsargs.c fwd/rules.c
+UVSADM_SRC += fwd/checkconf.c
 RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c arp/nft.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -77,14 +79,14 @@ $(B)/test_nft: $(call obj,tests/unit/test_nft.c arp/nft.c)
 $(B)/test_flowlog: $(call obj,tests/unit/test_flowlog.c fwd/flowlog.c $(SCHED_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
-$(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c)
+$(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c fwd/checkconf.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 # tests/golden/*.reply through the printers, byte for byte against *.out
-$(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c)
+$(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c fwd/checkconf.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
-$(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c)
+$(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c $(CHECK_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_health: $(call obj,tests/unit/test_health.c fwd/health.c fwd/probe.c fwd/md5.c $(CHECK_SRC))
