@@ -25,7 +25,7 @@ SCHED_SRC = $(sort $(wildcard sched/*.c))
 FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd/trace.c fwd/flowlog.c \
             fwd/diagnose.c fwd/ctlclient.c fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
             fwd/ipvsargs.c fwd/rules.c
-FWD_SRC  += fwd/guard.c
+FWD_SRC  += fwd/guard.c fwd/ring.c fwd/pktloop.c
 # health checks: configs, probes, the engine, its director side, keepalived.conf
 CHECK_SRC = fwd/checkconf.c fwd/ctlmsg.c
 FWD_SRC  += fwd/checkconf.c
