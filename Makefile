@@ -28,7 +28,8 @@ FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd
 FWD_SRC  += fwd/guard.c fwd/ring.c fwd/pktloop.c
 # health checks: configs, probes, the engine, its director side, keepalived.conf
 CHECK_SRC = fwd/checkconf.c fwd/ctlmsg.c
-FWD_SRC  += fwd/checkconf.c
+FWD_SRC  += fwd/checkconf.c fwd/md5.c fwd/probe.c fwd/health.c fwd/dirhealth.c \
+            fwd/keepalived.c
 ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c \
              fwd/ipvsargs.c fwd/rules.c
@@ -41,7 +42,7 @@ PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
 UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
 
 UNIT += $(B)/test_flowlog
-UNIT += $(B)/test_health $(B)/test_checkconf $(B)/test_md5
+UNIT += $(B)/test_keepalived $(B)/test_health $(B)/test_checkconf $(B)/test_md5
 UNIT += $(B)/test_nft
 
 all: $(PROGS)
@@ -89,6 +90,9 @@ $(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_l
 $(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c $(CHECK_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
+$(B)/test_keepalived: $(call obj,tests/unit/test_keepalived.c fwd/keepalived.c fwd/rules.c fwd/ipvsargs.c $(CHECK_SRC))
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
 $(B)/test_health: $(call obj,tests/unit/test_health.c fwd/health.c fwd/probe.c fwd/md5.c $(CHECK_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
@@ -98,7 +102,7 @@ $(B)/test_checkconf: $(call obj,tests/unit/test_checkconf.c $(CHECK_SRC))
 $(B)/test_md5: $(call obj,tests/unit/test_md5.c fwd/md5.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
-$(B)/test_batch: $(call obj,tests/unit/test_batch.c fwd/batch.c fwd/ctlreq.c fwd/ctlmsg.c $(SCHED_SRC))
+$(B)/test_batch: $(call obj,tests/unit/test_batch.c fwd/batch.c fwd/ctlreq.c fwd/ctlmsg.c fwd/checkconf.c $(SCHED_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/badframes: $(call obj,tests/lab/badframes.c)

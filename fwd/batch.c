@@ -3,7 +3,8 @@
  * the live one (keys, schedulers, weights, thresholds) but no flows and
  * no MACs; it is built, replayed on and freed within one call. Error
  * words match the director's, so a refused line reads the same whether
- * it came alone or inside a rules file.
+ * it came alone or inside a rules file. Health words (checkconf.h) are
+ * decoded and checked here too; what they do needs no shadow.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ replay_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
     char *err, size_t errlen)
 {
 	struct uvs_svc_conf c;
+	struct uvs_vs_health vh;
 	struct uvs_svc *s;
 	int rc;
 
@@ -79,7 +81,7 @@ replay_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
 		uvs_svc_del(t, s);
 		return 0;
 	}
-	if (uvs_ctlreq_svc_conf(m, &c) < 0)
+	if (uvs_ctlreq_svc_conf(m, &c) < 0 || uvs_ctlreq_vs_health(m, &vh) < 0)
 		goto bad;
 	if (strcmp(m->verb, "add-service") == 0)
 		rc = uvs_svc_add(t, &c);
@@ -100,6 +102,7 @@ replay_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
 	struct uvs_dest_conf c;
+	struct uvs_check_conf chk;
 	struct uvs_svc *s;
 	struct uvs_dest *x;
 	uint8_t proto;
@@ -108,7 +111,8 @@ replay_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 	int rc;
 
 	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0 ||
-	    uvs_ctlreq_dest_conf(m, &c) < 0) {
+	    uvs_ctlreq_dest_conf(m, &c) < 0 ||
+	    uvs_ctlreq_check_conf(m, &chk) < 0) {
 		snprintf(err, errlen, "malformed %s request", m->verb);
 		return -EINVAL;
 	}

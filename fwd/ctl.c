@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "ctlmsg.h"
 #include "ctlreq.h"
+#include "health.h"
 
 #define CTL_TIMEOUT_MS	500
 
@@ -79,23 +80,48 @@ reply_error(FILE *out, int rc, const char *msg)
 	fprintf(out, "error %d %s\n", -rc, msg);
 }
 
+/* Health words are refused where no engine runs (tests, fuzzers). */
+static int
+no_health(const struct uvs_director *d, int has, char *err, size_t errlen)
+{
+	if (!has || d->health)
+		return 0;
+	snprintf(err, errlen, "health checks are not running in this uvsd");
+	return -EOPNOTSUPP;
+}
+
 static int
 do_service(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
 	struct uvs_svc_conf c;
+	struct uvs_vs_health vh;
+	int rc, hv;
 
 	if (strcmp(m->verb, "del-service") == 0) {
 		if (uvs_ctlreq_svc_key(m, &c.proto, &c.addr, &c.port) < 0)
 			goto bad;
-		return uvs_dir_del_service(d, c.proto, c.addr, c.port, err,
+		rc = uvs_dir_del_service(d, c.proto, c.addr, c.port, err,
 		    errlen);
+		if (rc != -ESRCH)	/* gone, even if refiltering failed */
+			uvs_health_svc_del(d->health, c.proto, c.addr, c.port);
+		return rc;
 	}
-	if (uvs_ctlreq_svc_conf(m, &c) < 0)
+	if (uvs_ctlreq_svc_conf(m, &c) < 0 ||
+	    (hv = uvs_ctlreq_vs_health(m, &vh)) < 0)
 		goto bad;
+	if ((rc = no_health(d, hv, err, errlen)) < 0)
+		return rc;
 	if (strcmp(m->verb, "add-service") == 0)
-		return uvs_dir_add_service(d, &c, err, errlen);
-	return uvs_dir_edit_service(d, &c, err, errlen);
+		rc = uvs_dir_add_service(d, &c, err, errlen);
+	else
+		rc = uvs_dir_edit_service(d, &c, err, errlen);
+	if (rc == 0 && uvs_health_svc_set(d->health, c.proto, c.addr, c.port,
+	    hv ? &vh : NULL) < 0) {
+		snprintf(err, errlen, "health checks: out of memory");
+		return -ENOMEM;
+	}
+	return rc;
 bad:
 	snprintf(err, errlen, "malformed %s request", m->verb);
 	return -EINVAL;
@@ -106,25 +132,45 @@ do_dest(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
 	struct uvs_dest_conf c;
+	struct uvs_check_conf chk;
+	struct uvs_health_key k;
 	struct uvs_svc *svc;
-	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
+	int rc, hc, weight;
 
-	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0 ||
-	    uvs_ctlreq_dest_conf(m, &c) < 0) {
+	if (uvs_ctlreq_svc_key(m, &k.proto, &k.vip, &k.vport) < 0 ||
+	    uvs_ctlreq_dest_conf(m, &c) < 0 ||
+	    (hc = uvs_ctlreq_check_conf(m, &chk)) < 0) {
 		snprintf(err, errlen, "malformed %s request", m->verb);
 		return -EINVAL;
 	}
-	if (!(svc = uvs_svc_find(&d->fw.svcs, proto, addr, port))) {
+	if ((rc = no_health(d, hc, err, errlen)) < 0)
+		return rc;
+	if (!(svc = uvs_svc_find(&d->fw.svcs, k.proto, k.vip, k.vport))) {
 		snprintf(err, errlen, "Service not defined");
 		return -ESRCH;
 	}
+	k.rip = c.addr;
+	k.rport = c.port;
+	if (strcmp(m->verb, "del-dest") == 0) {
+		if ((rc = uvs_dir_del_dest(d, svc, c.addr, c.port, err,
+		    errlen)) == 0)
+			uvs_health_dest_del(d->health, &k);
+		return rc;
+	}
+	/* the director gets the weight the checks allow, health the asked */
+	weight = c.weight;
 	if (strcmp(m->verb, "add-dest") == 0)
-		return uvs_dir_add_dest(d, svc, &c, err, errlen);
-	if (strcmp(m->verb, "edit-dest") == 0)
-		return uvs_dir_edit_dest(d, svc, &c, err, errlen);
-	return uvs_dir_del_dest(d, svc, c.addr, c.port, err, errlen);
+		rc = uvs_dir_add_dest(d, svc, &c, err, errlen);
+	else {
+		c.weight = uvs_health_weight_now(d->health, &k, weight);
+		rc = uvs_dir_edit_dest(d, svc, &c, err, errlen);
+	}
+	if (rc == 0 && uvs_health_dest_set(d->health, &k, weight,
+	    hc ? &chk : NULL) < 0) {
+		snprintf(err, errlen, "health checks: out of memory");
+		return -ENOMEM;
+	}
+	return rc;
 }
 
 static void
@@ -153,8 +199,11 @@ list_stats(FILE *out, uint64_t conns, uint64_t inpkts, uint64_t inbytes,
 }
 
 static void
-list_dest(const struct uvs_dest *x, FILE *out)
+list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 {
+	const struct uvs_svc *s = x->svc;
+	const struct uvs_health_key k = { .proto = s->proto, .vip = s->addr,
+	    .vport = s->port, .rip = x->addr, .rport = x->port };
 	char a[INET_ADDRSTRLEN], hw[18];
 
 	inet_ntop(AF_INET, &x->addr, a, sizeof(a));
@@ -168,6 +217,8 @@ list_dest(const struct uvs_dest *x, FILE *out)
 	    x->u_threshold, x->l_threshold, hw);
 	list_stats(out, x->conns, x->inpkts, x->inbytes, &x->est);
 	fputc('\n', out);
+	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),
+	    out);
 }
 
 static void
@@ -191,8 +242,9 @@ do_list(struct uvs_director *d, FILE *out)
 		    s->timeout, mask);
 		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
 		fputc('\n', out);
+		uvs_health_list_svc(d->health, s->proto, s->addr, s->port, out);
 		for (k = 0; k < s->ndests; k++)
-			list_dest(s->dests[k], out);
+			list_dest(d, s->dests[k], out);
 	}
 }
 
@@ -306,6 +358,7 @@ static void
 do_counters(struct uvs_director *d, FILE *out)
 {
 	const struct uvs_fwd_stats *st = &d->fw.stats;
+	const struct uvs_health_counters hc = uvs_health_counters(d->health);
 	const struct {
 		const char	*name;
 		uint64_t	 value;
@@ -320,6 +373,10 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "conns_reclaimed", d->fw.conns.reclaimed },
 		{ "conns", d->fw.conns.count },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },
+		{ "checks_ok", hc.checks_ok },
+		{ "checks_failed", hc.checks_failed },
+		{ "dests_down", hc.dests_down },
+		{ "state_changes", hc.state_changes },
 	};
 	size_t i;
 
@@ -347,6 +404,7 @@ apply_change(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
 		return do_dest(d, m, err, errlen);
 	if (strcmp(m->verb, "clear") == 0) {
 		uvs_dir_clear(d);
+		uvs_health_clear(d->health);
 		return 0;
 	}
 	if (strcmp(m->verb, "set-timeout") == 0)
@@ -444,6 +502,13 @@ handle_batch(struct uvs_director *d, char *text, unsigned n, FILE *out)
 	unsigned at;
 	int rc;
 
+	/* refused before the count sizes anything */
+	if (n > UVS_CTL_BATCH_LINES) {
+		snprintf(err, sizeof(err), "more than %u requests in one batch",
+		    UVS_CTL_BATCH_LINES);
+		reply_error(out, -E2BIG, err);
+		return;
+	}
 	if ((rc = batch_lines(text, n, &lines)) < 0) {
 		reply_error(out, rc, "batch shorter than its count");
 		return;
@@ -479,6 +544,7 @@ read_request(int fd, unsigned *nbatch)
 		}
 		if ((n = read(fd, buf + off, cap - 1 - off)) <= 0)
 			break;
+		buf[off + n] = '\0';	/* sscanf reads a string */
 		for (p = buf + off; p < buf + off + n; p++)
 			if (*p == '\n' && ++nls == 1 &&
 			    sscanf(buf, "batch n=%u", nbatch) == 1 &&
@@ -486,10 +552,9 @@ read_request(int fd, unsigned *nbatch)
 				need = 1 + *nbatch;
 		off += (size_t)n;
 	}
-	if (buf && nls >= need) {
-		buf[off] = '\0';
+	/* the lines are handled as strings: a NUL would cut one short */
+	if (buf && nls >= need && !memchr(buf, '\0', off))
 		return buf;
-	}
 	free(buf);
 	return NULL;
 }
@@ -523,8 +588,8 @@ uvs_ctl_serve(struct uvs_ctl *c, struct uvs_director *d)
 	}
 	/* read first: closing on unread data would reset the connection */
 	if (!(req = read_request(fd, &nbatch)))
-		reply_error(out, -EINVAL, "request missing, cut short or too "
-		    "long");
+		reply_error(out, -EINVAL, "request missing, cut short, too "
+		    "long or holding a NUL byte");
 	else if (!peer_is_root(fd))
 		reply_error(out, -EPERM, "Permission denied (you must be root)");
 	else if (nbatch)

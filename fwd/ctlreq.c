@@ -80,6 +80,18 @@ uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m, struct uvs_dest_conf *c)
 }
 
 int
+uvs_ctlreq_check_conf(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
+{
+	return uvs_check_from_msg(m, c);
+}
+
+int
+uvs_ctlreq_vs_health(const struct uvs_ctl_msg *m, struct uvs_vs_health *v)
+{
+	return uvs_vs_health_from_msg(m, v);
+}
+
+int
 uvs_ctlreq_timeouts(const struct uvs_ctl_msg *m, uint32_t t[3])
 {
 	const uint32_t max = 86400 * 31;	/* ipvsadm's MAX_TIMEOUT */

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "checkconf.h"
 #include "ctlmsg.h"
 #include "sched/sched.h"
 
@@ -19,6 +20,15 @@ int	uvs_ctlreq_svc_conf(const struct uvs_ctl_msg *m,
 /* rip= rport= [weight= uthr= lthr=]. */
 int	uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m,
 	    struct uvs_dest_conf *c);
+/*
+ * Health words (checkconf.h): a dest's check= ... and a service's
+ * sorry= quorum= hysteresis=. 1 with *c filled, 0 when the request has
+ * none (keep what is there), -EINVAL.
+ */
+int	uvs_ctlreq_check_conf(const struct uvs_ctl_msg *m,
+	    struct uvs_check_conf *c);
+int	uvs_ctlreq_vs_health(const struct uvs_ctl_msg *m,
+	    struct uvs_vs_health *v);
 /* tcp= tcpfin= udp= (seconds, 0 keeps the current value). */
 int	uvs_ctlreq_timeouts(const struct uvs_ctl_msg *m, uint32_t t[3]);
 

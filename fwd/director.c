@@ -17,6 +17,7 @@
 #include "arp/addr.h"
 #include "director.h"
 #include "filter.h"
+#include "health.h"
 
 #define NEIGH_REFRESH_S	15	/* re-probe dests' MACs this often */
 
@@ -75,6 +76,8 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_capture_close(&d->cap);
 	uvs_nl_close(d->nl);
 	d->nl = NULL;
+	uvs_health_free(d->health);
+	d->health = NULL;
 	uvs_guard_close(&d->guard);
 }
 
@@ -293,6 +296,26 @@ uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
 	}
 	uvs_conn_flush_dest(&d->fw.conns, dest);
 	uvs_dest_del(svc, dest);
+	return 0;
+}
+
+int
+uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
+    uint16_t port, int out, int flush, char *err, size_t errlen)
+{
+	struct uvs_dest *dest = uvs_dest_find(svc, addr, port);
+
+	if (!dest) {
+		snprintf(err, errlen, "No such destination");
+		return -ENOENT;
+	}
+	if (flush)
+		uvs_conn_flush_dest(&d->fw.conns, dest);
+	if (out)
+		dest->flags |= UVS_DEST_F_OUT;
+	else
+		dest->flags &= ~UVS_DEST_F_OUT;
+	uvs_svc_changed(svc);
 	return 0;
 }
 

@@ -18,6 +18,8 @@
 #define UVS_CONN_MAX_DEFAULT	1048576u
 #define UVS_DIR_NO_GUARD	0x1	/* uvs_dir_init: leave the kernel unguarded */
 
+struct uvs_health;
+
 struct uvs_director {
 	char			 ifname[IFNAMSIZ];
 	int			 ifindex;
@@ -29,6 +31,7 @@ struct uvs_director {
 	char			 guard_why[160];	/* why the guard is off */
 	uint32_t		 last_refresh;	/* last neighbour re-probe */
 	uint32_t		 last_est;	/* last rate estimation */
+	struct uvs_health	*health;	/* checks (health.h); NULL: none */
 };
 
 /*
@@ -60,6 +63,14 @@ int	uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
 int	uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc,
 	    uint32_t addr, uint16_t port, char *err, size_t errlen);
 void	uvs_dir_clear(struct uvs_director *d);
+/*
+ * Health checks' switch: takes a dest out of scheduling (out = 1) or puts
+ * it back, keeping its weight; with flush its flows end too, as when it
+ * is deleted. 0, or -ENOENT with err set.
+ */
+int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
+	    uint32_t addr, uint16_t port, int out, int flush, char *err,
+	    size_t errlen);
 
 /* Reads neighbour news from the kernel; 0 or -errno. */
 int	uvs_dir_neigh_input(struct uvs_director *d);

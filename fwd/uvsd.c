@@ -22,6 +22,8 @@
 #include "ctlmsg.h"
 #include "diagnose.h"
 #include "director.h"
+#include "dirhealth.h"
+#include "health.h"
 #include "pktloop.h"
 #include "rules.h"
 #include "flowlog.h"
@@ -44,6 +46,8 @@ struct uvsd_opts {
 	int		 ring;		/* --backend ring (default) */
 	int		 check;		/* --check: diagnose, do not run */
 	const char	*rules;		/* --rules FILE */
+	const char	*keepalived;	/* --keepalived-conf FILE */
+	uint32_t	 check_src;	/* --check-source ADDR */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
 };
 
@@ -67,6 +71,11 @@ usage(FILE *f)
 	    "  --socket PATH          control socket (default $%s or %s)\n"
 	    "  --conn-max N           connection table capacity (default %u)\n"
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
+	    "  --keepalived-conf FILE load keepalived.conf's virtual_server "
+	    "blocks at start\n"
+	    "  --check-source ADDR    send health checks from ADDR (default: "
+	    "IFACE's first\n"
+	    "                         address that is no VIP)\n"
 	    "  --no-guard             teaching/debug: leave the director's "
 	    "kernel unguarded,\n"
 	    "                         to see what goes wrong\n"
@@ -97,6 +106,8 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, 'r' },
+		{ "keepalived-conf", required_argument, NULL, 'k' },
+		{ "check-source", required_argument, NULL, 'S' },
 		{ "no-guard", no_argument, NULL, 'G' },
 		{ "no-vnet", no_argument, NULL, 'V' },
 		{ "backend", required_argument, NULL, 'B' },
@@ -121,6 +132,17 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 'r':
 			o->rules = optarg;
+			break;
+		case 'k':
+			o->keepalived = optarg;
+			break;
+		case 'S':
+			if (inet_pton(AF_INET, optarg, &o->check_src) != 1 ||
+			    !o->check_src) {
+				logmsg("--check-source: '%s' is not an IPv4 "
+				    "address", optarg);
+				return -1;
+			}
 			break;
 		case 'c':
 			errno = 0;
@@ -243,6 +265,14 @@ load_rules(struct uvs_director *d, const char *path)
 	return rc < 0 ? -1 : 0;
 }
 
+/* Health checks' log lines (dirhealth.h). */
+static void
+log_line(void *arg, const char *line)
+{
+	(void)arg;
+	logmsg("%s", line);
+}
+
 static uint32_t
 clock_seconds(void)
 {
@@ -342,14 +372,17 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 {
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
-	struct pollfd pfd[3];
+	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX];
 	uint32_t now = clock_seconds();
+	int nh;
 
 	pfd[0] = (struct pollfd){ .fd = d->cap.fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
 	while (!stop_signal) {
-		if (poll(pfd, 3, 1000) < 0 && errno != EINTR) {
+		nh = uvs_health_pollfds(d->health, pfd + 3, UVS_HEALTH_FDS_MAX);
+		if (poll(pfd, 3 + (nfds_t)nh, uvs_health_timeout(d->health,
+		    1000, uvs_health_now_ms())) < 0 && errno != EINTR) {
 			logmsg("poll: %s", strerror(errno));
 			break;
 		}
@@ -366,6 +399,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 			(void)uvs_dir_neigh_input(d);
 		if (pfd[1].revents & POLLIN)
 			uvs_ctl_serve(ctl, d);
+		uvs_health_run(d->health, pfd + 3, nh, uvs_health_now_ms());
 	}
 	return stop_signal ? 0 : -1;
 }
@@ -416,7 +450,12 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (o.rules && load_rules(&d, o.rules) < 0) {
+	if (uvs_dirhealth_open(&d, o.check_src, log_line, NULL, err,
+	    sizeof(err)) < 0)
+		logmsg("%s", err);
+	if (!d.health || (o.rules && load_rules(&d, o.rules) < 0) ||
+	    (o.keepalived && uvs_dirhealth_keepalived(&d, o.keepalived,
+	    log_line, NULL) < 0)) {
 		uvs_dir_free(&d);
 		return 1;
 	}

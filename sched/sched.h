@@ -30,6 +30,9 @@
 /* dest->flags */
 #define UVS_DEST_F_OVERLOAD	0x0001	/* over u-threshold: no new flows */
 #define UVS_DEST_F_NOHWADDR	0x0002	/* link-layer address not known yet */
+#define UVS_DEST_F_OUT		0x0004	/* health checks took it out (a failed
+					   check with on-fail remove, a server
+					   standing by for the sorry server) */
 
 struct uvs_svc;
 
@@ -109,13 +112,14 @@ size_t uvs_sched_names(const char **names, size_t max);
 
 /*
  * A dest is usable for a new flow when it has weight and is neither
- * overloaded nor unreachable on the link (IPVS checks OVERLOAD + weight).
+ * overloaded, unreachable on the link, nor taken out by health checks
+ * (IPVS checks OVERLOAD + weight; a dest keepalived removed is gone).
  */
 static inline int
 uvs_dest_usable(const struct uvs_dest *d)
 {
-	return d->weight > 0 &&
-	    !(d->flags & (UVS_DEST_F_OVERLOAD | UVS_DEST_F_NOHWADDR));
+	return d->weight > 0 && !(d->flags & (UVS_DEST_F_OVERLOAD |
+	    UVS_DEST_F_NOHWADDR | UVS_DEST_F_OUT));
 }
 
 /* IPVS's ip_vs_dest_conn_overhead(): active conns cost 256 inactive ones. */
