@@ -84,8 +84,7 @@ wrr_update(struct uvs_svc *svc)
 static bool
 wrr_fits(const struct uvs_dest *d, int cw)
 {
-	return d->weight >= cw &&
-	    !(d->flags & (UVS_DEST_F_OVERLOAD | UVS_DEST_F_NOHWADDR));
+	return d->weight >= cw && uvs_dest_usable(d);
 }
 
 static struct uvs_dest *
