@@ -85,6 +85,17 @@ lab_start_servers() {
 		--port 9000
 }
 
+# The PID of real server i's HTTP server, as lab_start_servers started it.
+lab_httpd_pid() {
+	local pid
+	for pid in "${LAB_PIDS[@]}"; do
+		[ -r "/proc/$pid/cmdline" ] || continue
+		tr '\0' ' ' <"/proc/$pid/cmdline" |
+			grep -q "rs_httpd.py --name rs$1 " && echo "$pid"
+	done
+	return 0
+}
+
 lab_start_all_rs() {
 	local i
 	for i in $(seq 1 "$LAB_NRS"); do lab_start_rs "$i"; done
