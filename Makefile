@@ -42,7 +42,7 @@ PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
 UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
 
 UNIT += $(B)/test_flowlog
-UNIT += $(B)/test_keepalived $(B)/test_health $(B)/test_checkconf $(B)/test_md5
+UNIT += $(B)/test_keepalived $(B)/test_health $(B)/test_checkconf $(B)/test_md5 $(B)/test_probe
 UNIT += $(B)/test_nft
 
 all: $(PROGS)
@@ -100,6 +100,9 @@ $(B)/test_checkconf: $(call obj,tests/unit/test_checkconf.c $(CHECK_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_md5: $(call obj,tests/unit/test_md5.c fwd/md5.c)
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+
+$(B)/test_probe: $(call obj,tests/unit/test_probe.c fwd/probe.c fwd/md5.c $(CHECK_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
 $(B)/test_batch: $(call obj,tests/unit/test_batch.c fwd/batch.c fwd/ctlreq.c fwd/ctlmsg.c fwd/checkconf.c $(SCHED_SRC))
