@@ -405,10 +405,16 @@ expire_slot(struct uvs_conn_table *t, uint32_t at)
 		struct uvs_conn *c = &t->conns[i - 1];
 
 		i = c->tnext;
-		/* a template outlives the flows it placed (IPVS n_control) */
+		/*
+		 * A template outlives the flows it placed (IPVS n_control).
+		 * A service edited without -p has timeout 0: look again in
+		 * 1 s, or the template would go and its flows point at a
+		 * freed entry (their release then writes out of the table).
+		 */
 		if ((c->flags & UVS_CONN_F_TEMPLATE) && c->ctl &&
 		    (int32_t)(c->expires - at) <= 0)
-			c->expires = at + c->dest->svc->timeout;
+			c->expires = at + (c->dest->svc->timeout ?
+			    c->dest->svc->timeout : 1);
 		if ((int32_t)(c->expires - at) <= 0) {
 			conn_release(t, c);	/* the slot list is gone already */
 			n++;
