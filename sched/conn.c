@@ -460,7 +460,21 @@ uint32_t
 uvs_conn_flush_dest(struct uvs_conn_table *t, const struct uvs_dest *dest)
 {
 	/* flows first: a flow's release updates its template's count */
-	uint32_t n = flush_pass(t, dest, 0);
+	uint32_t n = flush_pass(t, dest, 0), k, i;
 
-	return n + flush_pass(t, dest, UVS_CONN_F_TEMPLATE);
+	if (!(k = flush_pass(t, dest, UVS_CONN_F_TEMPLATE)))
+		return n;
+	/*
+	 * A template that followed its client to this dest (the old one
+	 * could not be reached) still pins flows on the old dest: they
+	 * lose the pin, or their release would count down a freed entry.
+	 */
+	for (i = 0; i < t->capacity; i++) {
+		struct uvs_conn *c = &t->conns[i];
+
+		if (c->proto && !(c->flags & UVS_CONN_F_TEMPLATE) && c->ctl &&
+		    !t->conns[c->ctl - 1].proto)
+			c->ctl = 0;
+	}
+	return n + k;
 }
