@@ -703,11 +703,23 @@ uvs_health_pollfds(struct uvs_health *h, struct pollfd *pfd, int max)
 	return n;
 }
 
+static int
+inflight(const struct uvs_health *h)
+{
+	unsigned i;
+	int n = 0;
+
+	for (i = 0; i < h->ndests; i++)
+		n += uvs_probe_busy(&h->dests[i]->probe);
+	return n;
+}
+
 int
 uvs_health_timeout(const struct uvs_health *h, int cap_ms, uint64_t now_ms)
 {
 	uint64_t next = now_ms + (uint64_t)cap_ms;
 	unsigned i;
+	int full;
 
 	if (!h)
 		return cap_ms;
@@ -715,11 +727,14 @@ uvs_health_timeout(const struct uvs_health *h, int cap_ms, uint64_t now_ms)
 		return 0;
 	if (h->norphans && next > now_ms + CHILD_POLL_MS)
 		next = now_ms + CHILD_POLL_MS;
+	/* every slot taken: only a probe ending can start the next one */
+	full = inflight(h) >= UVS_HEALTH_FDS_MAX;
 	for (i = 0; i < h->ndests; i++) {
 		const struct hdest *d = h->dests[i];
 		uint64_t at = d->next_ms;
 
-		if (d->chk.type == UVS_CHECK_NONE)
+		if (d->chk.type == UVS_CHECK_NONE ||
+		    (full && !uvs_probe_busy(&d->probe)))
 			continue;
 		if (uvs_probe_busy(&d->probe))
 			at = d->probe.state >= UVS_PROBE_RUNNING ?
@@ -738,17 +753,6 @@ reap_orphans(struct uvs_health *h)
 	for (i = h->norphans; i-- > 0;)
 		if (waitpid(h->orphans[i], NULL, WNOHANG) != 0)
 			h->orphans[i] = h->orphans[--h->norphans];
-}
-
-static int
-inflight(const struct uvs_health *h)
-{
-	unsigned i;
-	int n = 0;
-
-	for (i = 0; i < h->ndests; i++)
-		n += uvs_probe_busy(&h->dests[i]->probe);
-	return n;
 }
 
 void
