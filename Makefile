@@ -5,7 +5,9 @@
 #   make lesson   DR hop by hop from real captures (docs/how-dr-works.md);
 #                 BREAK=arp|novip|announce|offload|kernelvip breaks it on purpose
 #   make asan     the same tests under AddressSanitizer + UBSan
-#   make bench    scheduler speed, connection table cost, cluster simulation (bench/README.md)
+#   make bench    scheduler speed, connection table cost, cluster simulation,
+#                 and (as root) the forwarding bench (bench/README.md)
+#   make bench-fwd the forwarding bench alone: uvsd against its peers in a lab
 #   make sim      the cluster simulation alone, fixed seed
 #   make install  install the programs, man pages, systemd unit and
 #                 /etc/default/uvsd (kept if there); PREFIX=/usr/local,
@@ -117,6 +119,9 @@ $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c $(SCHED_SRC))
 $(B)/bench_sim: $(call obj,bench/sim.c $(SCHED_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lm
 
+$(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_PCAP)
+
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
        libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase \
@@ -170,6 +175,13 @@ plotdeps:
 bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim
 	$(B)/bench_sched
 	$(B)/bench_sim
+	$(MAKE) bench-fwd
+
+# a namespace lab, so root only (it says SKIP otherwise); installs its own
+# tools (bench/fwd/packages); about 3 minutes
+bench-fwd: deps
+	$(MAKE) all $(B)/naive_fwd
+	B=$(B) bench/fwd/run.sh
 
 sim: deps plotdeps $(B)/bench_sim
 	$(B)/bench_sim
@@ -210,6 +222,6 @@ uninstall:
 clean:
 	rm -rf build build-asan
 
-.PHONY: all deps tools unit test asan demo lesson clean plotdeps bench sim \
+.PHONY: all deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,108 @@
+# The forwarding bench's output (sourced by run.sh): the table, the
+# ratios against the peers of the same run with the issue's goals, the
+# CSV and the gnuplot chart. Results live in associative arrays indexed by
+# path name (R_KFPS, R_LOSS, R_CONN, R_REQ, R_P50, R_P99, R_CPU, R_NOTE), in the
+# order of PATHS; an empty cell means "not measured on this path".
+
+# ratio A B: A/B with two decimals, empty when either is missing or B is 0.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "" || b == "" || b + 0 == 0) exit
+		printf "%.2f", a / b }'
+}
+
+cell() { [ -n "$1" ] && echo "$1" || echo -; }
+
+report_table() {
+	local p
+	printf '%-13s %8s %7s %9s %9s %8s %8s %11s\n' path kfps 'lost %' \
+		conn/s req/s 'p50 ms' 'p99 ms' 'cpu s/Mpkt'
+	for p in "${PATHS[@]}"; do
+		printf '%-13s %8s %7s %9s %9s %8s %8s %11s\n' "$p" \
+			"$(cell "${R_KFPS[$p]}")" "$(cell "${R_LOSS[$p]}")" \
+			"$(cell "${R_CONN[$p]}")" \
+			"$(cell "${R_REQ[$p]}")" "$(cell "${R_P50[$p]}")" \
+			"$(cell "${R_P99[$p]}")" "$(cell "${R_CPU[$p]}")"
+	done
+	for p in "${PATHS[@]}"; do
+		[ -n "${R_NOTE[$p]}" ] && echo "  $p: ${R_NOTE[$p]}"
+	done
+	return 0
+}
+
+# goal NAME VALUE MIN: one line, "met" or "NOT met" (never an exit code).
+goal() {
+	local verdict=-
+	[ -n "$2" ] && verdict=$(awk -v v="$2" -v m="$3" \
+		'BEGIN { print (v >= m) ? "met" : "NOT met" }')
+	printf '  %-44s %7s   goal >= %-5s %s\n' "$1" "$(cell "${2:+${2}x}")" \
+		"${3}x" "$verdict"
+}
+
+report_ratios() {
+	local p c=ceiling
+	echo
+	echo "share of the ceiling (same run):"
+	printf '  %-13s %8s %8s %8s\n' path kfps conn/s req/s
+	for p in "${PATHS[@]}"; do
+		[ "$p" = "$c" ] && continue
+		printf '  %-13s %8s %8s %8s\n' "$p" \
+			"$(cell "$(ratio "${R_KFPS[$p]}" "${R_KFPS[$c]}")")" \
+			"$(cell "$(ratio "${R_CONN[$p]}" "${R_CONN[$c]}")")" \
+			"$(cell "$(ratio "${R_REQ[$p]}" "${R_REQ[$c]}")")"
+	done
+	for p in "${PATHS[@]}"; do
+		case $p in uvsd*) ;; *) continue ;; esac
+		echo
+		echo "$p against its peers (frames/s goals are the ring backend's):"
+		goal "frames/s  $p / naive" \
+			"$(ratio "${R_KFPS[$p]}" "${R_KFPS[naive]}")" 3
+		goal "frames/s  $p / nft-dr" \
+			"$(ratio "${R_KFPS[$p]}" "${R_KFPS[nft-dr]}")" 1.2
+		goal "conn/s    $p / nft-dr" \
+			"$(ratio "${R_CONN[$p]}" "${R_CONN[nft-dr]}")" 0.95
+		goal "conn/s    $p / haproxy" \
+			"$(ratio "${R_CONN[$p]}" "${R_CONN[haproxy]}")" 2.5
+		goal "req/s     $p / nft-dr (keep-alive)" \
+			"$(ratio "${R_REQ[$p]}" "${R_REQ[nft-dr]}")" 0.95
+	done
+}
+
+report_csv() {
+	local p
+	echo "path,kfps,lost_pct,conn_per_s,req_per_s,p50_ms,p99_ms,cpu_s_per_mpkt"
+	for p in "${PATHS[@]}"; do
+		echo "$p,${R_KFPS[$p]},${R_LOSS[$p]},${R_CONN[$p]},${R_REQ[$p]},${R_P50[$p]},${R_P99[$p]},${R_CPU[$p]}"
+	done
+}
+
+# Two bar charts side by side: frames/s, and connections and requests/s.
+report_png() {
+	local csv=$1 png=$2 gp=${2%.png}.gp
+	command -v gnuplot >/dev/null 2>&1 || {
+		echo "no gnuplot: no $png" >&2; return 0; }
+	cat >"$gp" <<-EOT
+	set terminal png size 1200,520 noenhanced
+	set output '$png'
+	set datafile separator ','
+	set datafile missing ''
+	set datafile columnheaders
+	set style data histogram
+	set style histogram clustered gap 1
+	set style fill solid 0.8 border -1
+	set grid ytics
+	set yrange [0:*]
+	set xtics rotate by -30
+	set multiplot layout 1,2 title 'uvs forwarding bench: one lab, one run ($(date +%F), $(nproc) CPUs)'
+	set title '64 B UDP frames/s at the real servers'
+	set ylabel 'kfps'
+	plot '$csv' using 2:xtic(1) title 'kfps' lc rgb '#3060a0', \\
+		'' using 0:2:2 with labels offset 0,0.8 notitle
+	set title 'HTTP through the path (wrk -t1 -c32)'
+	set ylabel 'per second'
+	plot '$csv' using 4:xtic(1) title 'new conn/s', '' using 5 title 'req/s keep-alive'
+	unset multiplot
+	EOT
+	gnuplot "$gp" 2>"$LAB_DIR/gnuplot.err" ||
+		{ echo "gnuplot failed:" >&2; cat "$LAB_DIR/gnuplot.err" >&2; }
+}
