@@ -27,7 +27,7 @@ SCHED_SRC = $(sort $(wildcard sched/*.c))
 FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd/trace.c fwd/flowlog.c \
             fwd/diagnose.c fwd/ctlclient.c fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
             fwd/ipvsargs.c fwd/rules.c
-FWD_SRC  += fwd/guard.c fwd/ring.c fwd/pktloop.c
+FWD_SRC  += fwd/guard.c fwd/ring.c fwd/pktloop.c fwd/workers.c
 # health checks: configs, probes, the engine, its director side, keepalived.conf
 CHECK_SRC = fwd/checkconf.c fwd/ctlmsg.c
 FWD_SRC  += fwd/checkconf.c fwd/md5.c fwd/probe.c fwd/health.c fwd/dirhealth.c \
@@ -124,7 +124,7 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-       libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase \
+       libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase wrk \
        tcpdump
 # arping comes from iputils-arping or arping; either will do.
 

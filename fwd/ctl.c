@@ -228,9 +228,10 @@ do_list(struct uvs_director *d, FILE *out)
 	char a[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
 	unsigned i, k;
 
+	uvs_dir_sync(d);
 	/* IPVS reports its connection hash size; ours is the bucket count */
-	fprintf(out, "info version=1.2.1 size=%u conns=%u\n",
-	    d->fw.conns.nbuckets, d->fw.conns.count);
+	fprintf(out, "info version=1.2.1 size=%u conns=%u\n", d->sum.buckets,
+	    d->sum.conns);
 	for (i = 0; i < t->nsvcs; i++) {
 		const struct uvs_svc *s = t->svcs[i];
 
@@ -250,9 +251,9 @@ do_list(struct uvs_director *d, FILE *out)
 
 /* -L -c: flows and templates, seconds left by the table's clock. */
 static void
-do_conns(struct uvs_director *d, FILE *out)
+list_conns(const struct uvs_conn_table *t, void *arg)
 {
-	const struct uvs_conn_table *t = &d->fw.conns;
+	FILE *out = arg;
 	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
 	uint32_t i;
 
@@ -277,6 +278,12 @@ do_conns(struct uvs_director *d, FILE *out)
 	}
 }
 
+static void
+do_conns(struct uvs_director *d, FILE *out)
+{
+	uvs_dir_each_table(d, list_conns, out);
+}
+
 /* The three timeouts ipvsadm shows and sets: tcp, tcpfin, udp. */
 static void
 do_timeout(struct uvs_director *d, FILE *out)
@@ -293,36 +300,14 @@ static int
 do_set_timeout(struct uvs_director *d, const struct uvs_ctl_msg *m,
     char *err, size_t errlen)
 {
-	struct uvs_timeouts *to = &d->fw.conns.timeouts;
 	uint32_t t[3];
 
 	if (uvs_ctlreq_timeouts(m, t) < 0) {
 		snprintf(err, errlen, "malformed set-timeout request");
 		return -EINVAL;
 	}
-	if (t[0])
-		to->t[UVS_TCP_ESTABLISHED] = t[0];
-	if (t[1])
-		to->t[UVS_TCP_FIN_WAIT] = t[1];
-	if (t[2])
-		to->t[UVS_UDP_NORMAL] = t[2];
+	uvs_dir_set_timeouts(d, t);
 	return 0;
-}
-
-/* -Z: counters and rates from zero (ip_vs_zero_stats). */
-static void
-zero_svc(struct uvs_svc *s)
-{
-	unsigned k;
-
-	s->conns = s->inpkts = s->inbytes = 0;
-	uvs_est_zero(&s->est, 0, 0, 0);
-	for (k = 0; k < s->ndests; k++) {
-		struct uvs_dest *x = s->dests[k];
-
-		x->conns = x->inpkts = x->inbytes = 0;
-		uvs_est_zero(&x->est, 0, 0, 0);
-	}
 }
 
 /* -Z [service]: zero the packet and connection counters. */
@@ -335,11 +320,9 @@ do_zero(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
 	uint8_t proto;
 	uint32_t addr;
 	uint16_t port;
-	unsigned i;
 
 	if (!uvs_ctl_get(m, "proto")) {
-		for (i = 0; i < t->nsvcs; i++)
-			zero_svc(t->svcs[i]);
+		uvs_dir_zero(d, NULL);
 		return 0;
 	}
 	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
@@ -350,14 +333,14 @@ do_zero(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
 		snprintf(err, errlen, "No such service");
 		return -ESRCH;
 	}
-	zero_svc(svc);
+	uvs_dir_zero(d, svc);
 	return 0;
 }
 
 static void
 do_counters(struct uvs_director *d, FILE *out)
 {
-	const struct uvs_fwd_stats *st = &d->fw.stats;
+	const struct uvs_fwd_stats *st = (uvs_dir_sync(d), &d->fw.stats);
 	const struct uvs_health_counters hc = uvs_health_counters(d->health);
 	const struct {
 		const char	*name;
@@ -370,8 +353,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "arp_ignored", st->arp_ignored },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
-		{ "conns_reclaimed", d->fw.conns.reclaimed },
-		{ "conns", d->fw.conns.count },
+		{ "conns_reclaimed", d->sum.reclaimed },
+		{ "conns", d->sum.conns },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },
 		{ "checks_ok", hc.checks_ok },
 		{ "checks_failed", hc.checks_failed },
@@ -387,6 +370,10 @@ do_counters(struct uvs_director *d, FILE *out)
 		fprintf(out, "counter drop_%s=%llu\n",
 		    uvs_drop_name((enum uvs_drop)i),
 		    (unsigned long long)st->drops[i]);
+	/* -j: how the fanout shares the frames */
+	for (i = 0; i < d->sum.nworkers; i++)
+		fprintf(out, "counter worker%zu_rx_frames=%llu\n", i,
+		    (unsigned long long)d->sum.worker_rx[i]);
 }
 
 /* A change request; 0 or -errno with err set. */

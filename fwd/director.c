@@ -18,11 +18,42 @@
 #include "director.h"
 #include "filter.h"
 #include "health.h"
+#include "workers.h"
 
 #define NEIGH_REFRESH_S	15	/* re-probe dests' MACs this often */
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
+
+/*
+ * With -j N the master table here only keeps the configuration; each
+ * change made to it is then made, the same way, to every worker's copy.
+ */
+static void
+mirror(struct uvs_director *d, uvs_worker_fn fn, void *arg)
+{
+	if (d->workers.n)
+		(void)uvs_workers_call(&d->workers, fn, arg);
+}
+
+/* A service named in a call to the workers. */
+struct svc_key {
+	uint8_t		 proto;
+	uint32_t	 addr;
+	uint16_t	 port;
+};
+
+static struct svc_key
+key_of(const struct uvs_svc *svc)
+{
+	return (struct svc_key){ svc->proto, svc->addr, svc->port };
+}
+
+static struct uvs_svc *
+find_key(struct uvs_fwd *fw, const struct svc_key *k)
+{
+	return uvs_svc_find(&fw->svcs, k->proto, k->addr, k->port);
+}
 
 int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
@@ -71,6 +102,8 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 void
 uvs_dir_free(struct uvs_director *d)
 {
+	if (d->workers.n)
+		uvs_workers_stop(&d->workers);
 	uvs_conn_free(&d->fw.conns);
 	uvs_svc_table_free(&d->fw.svcs);
 	uvs_capture_close(&d->cap);
@@ -106,7 +139,9 @@ refilter(struct uvs_director *d, char *err, size_t errlen)
 	free(vips);
 	if (rc < 0)
 		return -EINVAL;
-	rc = uvs_capture_set_filter(&d->cap, &prog);
+	/* with workers the control thread's socket only sends */
+	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
+	    uvs_capture_set_filter(&d->cap, &prog);
 	if (rc < 0)
 		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
 	free(prog.filter);
@@ -148,6 +183,12 @@ announce_vip(struct uvs_director *d, uint32_t vip)
 		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
 }
 
+static void
+fw_add_service(struct uvs_fwd *fw, void *arg)
+{
+	(void)uvs_svc_add(&fw->svcs, arg);
+}
+
 int
 uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
     char *err, size_t errlen)
@@ -184,9 +225,16 @@ uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
 		(void)reguard(d, scratch, sizeof(scratch));
 		return rc;
 	}
+	mirror(d, fw_add_service, (void *)c);
 	if (new_vip)
 		announce_vip(d, c->addr);
 	return 0;
+}
+
+static void
+fw_edit_service(struct uvs_fwd *fw, void *arg)
+{
+	(void)uvs_svc_edit(&fw->svcs, arg);
 }
 
 int
@@ -198,24 +246,38 @@ uvs_dir_edit_service(struct uvs_director *d, const struct uvs_svc_conf *c,
 	if (rc < 0)
 		snprintf(err, errlen, "%s", rc == -ESRCH ? "No such service" :
 		    rc == -ENOENT ? "Scheduler not found" : strerror(-rc));
+	else
+		mirror(d, fw_edit_service, (void *)c);
 	return rc;
+}
+
+/* A service goes with its flows: the capture filter may drop its VIP. */
+static void
+fw_del_service(struct uvs_fwd *fw, void *arg)
+{
+	struct uvs_svc *svc = find_key(fw, arg);
+	unsigned i;
+
+	if (!svc)
+		return;
+	for (i = 0; i < svc->ndests; i++)
+		uvs_conn_flush_dest(&fw->conns, svc->dests[i]);
+	uvs_svc_del(&fw->svcs, svc);
 }
 
 int
 uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
     uint16_t port, char *err, size_t errlen)
 {
-	struct uvs_svc *svc = uvs_svc_find(&d->fw.svcs, proto, addr, port);
-	unsigned i;
+	struct svc_key key = { proto, addr, port };
 	int rc, k;
 
-	if (!svc) {
+	if (!uvs_svc_find(&d->fw.svcs, proto, addr, port)) {
 		snprintf(err, errlen, "No such service");
 		return -ESRCH;
 	}
-	for (i = 0; i < svc->ndests; i++)
-		uvs_conn_flush_dest(&d->fw.conns, svc->dests[i]);
-	uvs_svc_del(&d->fw.svcs, svc);
+	fw_del_service(&d->fw, &key);
+	mirror(d, fw_del_service, &key);
 	rc = reguard(d, err, errlen);
 	if (!uvs_svc_is_vip(&d->fw.svcs, addr) &&
 	    (k = refilter(d, err, errlen)) < 0)
@@ -241,6 +303,26 @@ known_dest(const struct uvs_director *d, uint32_t addr)
 	return NULL;
 }
 
+/* A dest change for the workers: which service, the dest, its MAC. */
+struct dest_call {
+	struct svc_key		 key;
+	struct uvs_dest_conf	 conf;
+	uint8_t			 hw[6];
+};
+
+static void
+fw_add_dest(struct uvs_fwd *fw, void *arg)
+{
+	struct dest_call *a = arg;
+	struct uvs_svc *svc = find_key(fw, &a->key);
+	struct uvs_dest *dest;
+
+	if (!svc || uvs_dest_add(svc, &a->conf) < 0)
+		return;
+	dest = uvs_dest_find(svc, a->conf.addr, a->conf.port);
+	memcpy(dest->hwaddr, a->hw, 6);
+}
+
 int
 uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
@@ -257,14 +339,32 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 		    "Destination already exists" : strerror(-rc));
 		return rc;
 	}
-	if (known) {
+	if (known)
 		memcpy(uvs_dest_find(svc, c->addr, c->port)->hwaddr,
 		    known->hwaddr, 6);
-	} else {
+	if (d->workers.n) {
+		struct dest_call a = { key_of(svc), conf, { 0 } };
+
+		if (known)
+			memcpy(a.hw, known->hwaddr, 6);
+		mirror(d, fw_add_dest, &a);
+	}
+	if (!known) {
 		(void)uvs_nl_resolve(d->nl, c->addr);
 		(void)uvs_nl_dump(d->nl);
 	}
 	return 0;
+}
+
+static void
+fw_edit_dest(struct uvs_fwd *fw, void *arg)
+{
+	struct dest_call *a = arg;
+	struct uvs_svc *svc = find_key(fw, &a->key);
+	struct uvs_dest *dest;
+
+	if (svc && (dest = uvs_dest_find(svc, a->conf.addr, a->conf.port)))
+		(void)uvs_dest_edit(svc, dest, &a->conf);
 }
 
 int
@@ -274,28 +374,68 @@ uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
 	struct uvs_dest *dest = uvs_dest_find(svc, c->addr, c->port);
 	int rc;
 
-	(void)d;
 	if (!dest) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
 	}
-	if ((rc = uvs_dest_edit(svc, dest, c)) < 0)
+	if ((rc = uvs_dest_edit(svc, dest, c)) < 0) {
 		snprintf(err, errlen, "%s", strerror(-rc));
-	return rc;
+		return rc;
+	}
+	if (d->workers.n) {
+		struct dest_call a = { key_of(svc), *c, { 0 } };
+
+		mirror(d, fw_edit_dest, &a);
+	}
+	return 0;
+}
+
+/* Deleting a dest, or health checks taking it out or putting it back. */
+enum { OUT_BACK, OUT_OUT, OUT_DELETE };
+
+struct out_call {
+	struct svc_key	 key;
+	uint32_t	 addr;
+	uint16_t	 port;
+	int		 what;	/* OUT_* */
+	int		 flush;	/* its flows end too */
+};
+
+static void
+fw_dest_switch(struct uvs_fwd *fw, void *arg)
+{
+	struct out_call *a = arg;
+	struct uvs_svc *svc = find_key(fw, &a->key);
+	struct uvs_dest *dest;
+
+	if (!svc || !(dest = uvs_dest_find(svc, a->addr, a->port)))
+		return;
+	if (a->flush)
+		uvs_conn_flush_dest(&fw->conns, dest);
+	if (a->what == OUT_DELETE) {
+		uvs_dest_del(svc, dest);
+		return;
+	}
+	if (a->what == OUT_OUT)
+		dest->flags |= UVS_DEST_F_OUT;
+	else
+		dest->flags &= ~UVS_DEST_F_OUT;
+	uvs_svc_changed(svc);
 }
 
 int
 uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
     uint16_t port, char *err, size_t errlen)
 {
-	struct uvs_dest *dest = uvs_dest_find(svc, addr, port);
+	struct out_call a;
 
-	if (!dest) {
+	if (!uvs_dest_find(svc, addr, port)) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
 	}
-	uvs_conn_flush_dest(&d->fw.conns, dest);
-	uvs_dest_del(svc, dest);
+	a = (struct out_call){ key_of(svc), addr, port, OUT_DELETE, 1 };
+	fw_dest_switch(&d->fw, &a);
+	mirror(d, fw_dest_switch, &a);
 	return 0;
 }
 
@@ -303,20 +443,26 @@ int
 uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
     uint16_t port, int out, int flush, char *err, size_t errlen)
 {
-	struct uvs_dest *dest = uvs_dest_find(svc, addr, port);
+	struct out_call a;
 
-	if (!dest) {
+	if (!uvs_dest_find(svc, addr, port)) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
 	}
-	if (flush)
-		uvs_conn_flush_dest(&d->fw.conns, dest);
-	if (out)
-		dest->flags |= UVS_DEST_F_OUT;
-	else
-		dest->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(svc);
+	a = (struct out_call){ key_of(svc), addr, port,
+	    out ? OUT_OUT : OUT_BACK, flush };
+	fw_dest_switch(&d->fw, &a);
+	mirror(d, fw_dest_switch, &a);
 	return 0;
+}
+
+static void
+fw_clear(struct uvs_fwd *fw, void *arg)
+{
+	(void)arg;
+	uvs_conn_flush_dest(&fw->conns, NULL);
+	uvs_svc_table_free(&fw->svcs);
+	uvs_svc_table_init(&fw->svcs);
 }
 
 void
@@ -324,20 +470,27 @@ uvs_dir_clear(struct uvs_director *d)
 {
 	char err[128];
 
-	uvs_conn_flush_dest(&d->fw.conns, NULL);
-	uvs_svc_table_free(&d->fw.svcs);
-	uvs_svc_table_init(&d->fw.svcs);
+	fw_clear(&d->fw, NULL);
+	mirror(d, fw_clear, NULL);
 	(void)refilter(d, err, sizeof(err));
 	(void)reguard(d, err, sizeof(err));
 }
 
+struct neigh_call {
+	uint32_t		 addr;
+	enum uvs_neigh_event	 ev;
+	const uint8_t		*mac;
+};
+
 /* The kernel's news about one neighbour, applied to every dest there. */
 static void
-neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
-    const uint8_t *mac)
+fw_neigh(struct uvs_fwd *fw, void *arg)
 {
-	struct uvs_director *d = arg;
-	struct uvs_svc_table *t = &d->fw.svcs;
+	const struct neigh_call *a = arg;
+	struct uvs_svc_table *t = &fw->svcs;
+	uint32_t addr = a->addr;
+	enum uvs_neigh_event ev = a->ev;
+	const uint8_t *mac = a->mac;
 	unsigned i, k;
 
 	for (i = 0; i < t->nsvcs; i++) {
@@ -361,6 +514,17 @@ neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
 		if (changed)
 			uvs_svc_changed(svc);
 	}
+}
+
+static void
+neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
+    const uint8_t *mac)
+{
+	struct uvs_director *d = arg;
+	struct neigh_call a = { addr, ev, mac };
+
+	fw_neigh(&d->fw, &a);
+	mirror(d, fw_neigh, &a);
 	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
 	if (ev == UVS_NEIGH_GONE && known_dest(d, addr))
 		(void)uvs_nl_resolve(d->nl, addr);
@@ -412,6 +576,7 @@ uvs_dir_tick(struct uvs_director *d, uint32_t now)
 {
 	uvs_conn_expire(&d->fw.conns, now);
 	if (now - d->last_est >= UVS_EST_INTERVAL_S) {
+		uvs_dir_sync(d);
 		estimate_rates(&d->fw.svcs);
 		d->last_est = now;
 	}
@@ -433,4 +598,204 @@ uvs_dir_unresolved(const struct uvs_director *d)
 			n += !!(t->svcs[i]->dests[k]->flags &
 			    UVS_DEST_F_NOHWADDR);
 	return n;
+}
+
+int
+uvs_dir_start_workers(struct uvs_director *d, unsigned n,
+    enum uvs_fanout fanout, uint32_t conn_max, size_t ring_block,
+    unsigned ring_blocks, uvs_fwd_conn_hook on_new_conn,
+    void (*on_arp_reply)(void *, const struct uvs_fwd *), uint32_t now,
+    char *err, size_t errlen)
+{
+	struct uvs_workers_conf c = {
+		.n = n, .ifindex = d->ifindex, .mac = d->fw.mac,
+		.arp_reply = d->fw.arp_reply, .conn_max = conn_max,
+		.fanout = fanout, .ring_block = ring_block,
+		.ring_blocks = ring_blocks, .on_new_conn = on_new_conn,
+		.on_arp_reply = on_arp_reply,
+	};
+	char scratch[128];
+	int rc;
+
+	if (d->fw.svcs.nsvcs) {
+		snprintf(err, errlen, "workers start before any service");
+		return -EBUSY;
+	}
+	if ((rc = uvs_workers_start(&d->workers, &c, now, err, errlen)) < 0)
+		return rc;
+	/* the workers read from now on; ours keeps its drop-all filter */
+	(void)refilter(d, scratch, sizeof(scratch));
+	return 0;
+}
+
+/* Adds what one worker counted to the master table's figures. */
+static void
+fold_dest(struct uvs_dest *m, const struct uvs_dest *w)
+{
+	m->activeconns += w->activeconns;
+	m->inactconns += w->inactconns;
+	m->persistconns += w->persistconns;
+	m->conns += w->conns;
+	m->inpkts += w->inpkts;
+	m->inbytes += w->inbytes;
+}
+
+static void
+fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
+{
+	unsigned i;
+
+	m->rx_frames += w->rx_frames;
+	m->fwd_frames += w->fwd_frames;
+	m->fwd_bytes += w->fwd_bytes;
+	m->arp_replies += w->arp_replies;
+	m->arp_ignored += w->arp_ignored;
+	m->conns_new += w->conns_new;
+	m->conns_reused += w->conns_reused;
+	for (i = 0; i < UVS_DROP_MAX; i++)
+		m->drops[i] += w->drops[i];
+}
+
+static void
+fw_fold(struct uvs_fwd *fw, void *arg)
+{
+	struct uvs_director *d = arg;
+	unsigned i, k;
+
+	fold_stats(&d->fw.stats, &fw->stats);
+	d->sum.worker_rx[d->sum.nworkers++] = fw->stats.rx_frames;
+	d->sum.conns += fw->conns.count;
+	d->sum.buckets += fw->conns.nbuckets;
+	d->sum.reclaimed += fw->conns.reclaimed;
+	for (i = 0; i < fw->svcs.nsvcs; i++) {
+		const struct uvs_svc *w = fw->svcs.svcs[i];
+		struct svc_key key = key_of(w);
+		struct uvs_svc *m = find_key(&d->fw, &key);
+
+		if (!m)
+			continue;
+		m->conns += w->conns;
+		m->inpkts += w->inpkts;
+		m->inbytes += w->inbytes;
+		for (k = 0; k < w->ndests; k++) {
+			const struct uvs_dest *x = w->dests[k];
+			struct uvs_dest *y = uvs_dest_find(m, x->addr, x->port);
+
+			if (y)
+				fold_dest(y, x);
+		}
+	}
+}
+
+void
+uvs_dir_sync(struct uvs_director *d)
+{
+	struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	if (!d->workers.n) {
+		d->sum.conns = d->fw.conns.count;
+		d->sum.buckets = d->fw.conns.nbuckets;
+		d->sum.reclaimed = d->fw.conns.reclaimed;
+		return;
+	}
+	memset(&d->fw.stats, 0, sizeof(d->fw.stats));
+	memset(&d->sum, 0, sizeof(d->sum));
+	for (i = 0; i < t->nsvcs; i++) {
+		struct uvs_svc *s = t->svcs[i];
+
+		s->conns = s->inpkts = s->inbytes = 0;
+		for (k = 0; k < s->ndests; k++) {
+			struct uvs_dest *x = s->dests[k];
+
+			x->activeconns = x->inactconns = x->persistconns = 0;
+			x->conns = x->inpkts = x->inbytes = 0;
+		}
+	}
+	(void)uvs_workers_call(&d->workers, fw_fold, d);
+}
+
+static void
+fw_timeouts(struct uvs_fwd *fw, void *arg)
+{
+	const uint32_t *t = arg;
+
+	if (t[0])
+		fw->conns.timeouts.t[UVS_TCP_ESTABLISHED] = t[0];
+	if (t[1])
+		fw->conns.timeouts.t[UVS_TCP_FIN_WAIT] = t[1];
+	if (t[2])
+		fw->conns.timeouts.t[UVS_UDP_NORMAL] = t[2];
+}
+
+void
+uvs_dir_set_timeouts(struct uvs_director *d, const uint32_t t[3])
+{
+	fw_timeouts(&d->fw, (void *)t);
+	mirror(d, fw_timeouts, (void *)t);
+}
+
+/* -Z: counters and rates from zero (ip_vs_zero_stats). */
+static void
+zero_svc(struct uvs_svc *s)
+{
+	unsigned k;
+
+	s->conns = s->inpkts = s->inbytes = 0;
+	uvs_est_zero(&s->est, 0, 0, 0);
+	for (k = 0; k < s->ndests; k++) {
+		struct uvs_dest *x = s->dests[k];
+
+		x->conns = x->inpkts = x->inbytes = 0;
+		uvs_est_zero(&x->est, 0, 0, 0);
+	}
+}
+
+static void
+fw_zero(struct uvs_fwd *fw, void *arg)
+{
+	const struct svc_key *k = arg;
+	struct uvs_svc *s;
+	unsigned i;
+
+	if (!k) {
+		for (i = 0; i < fw->svcs.nsvcs; i++)
+			zero_svc(fw->svcs.svcs[i]);
+	} else if ((s = find_key(fw, k)))
+		zero_svc(s);
+}
+
+void
+uvs_dir_zero(struct uvs_director *d, const struct uvs_svc *svc)
+{
+	struct svc_key key;
+
+	if (svc)
+		key = key_of(svc);
+	fw_zero(&d->fw, svc ? &key : NULL);
+	mirror(d, fw_zero, svc ? &key : NULL);
+}
+
+struct conns_call {
+	uvs_dir_conn_fn	 fn;
+	void		*arg;
+};
+
+static void
+fw_conns(struct uvs_fwd *fw, void *arg)
+{
+	struct conns_call *a = arg;
+
+	a->fn(&fw->conns, a->arg);
+}
+
+void
+uvs_dir_each_table(struct uvs_director *d, uvs_dir_conn_fn fn, void *arg)
+{
+	struct conns_call a = { fn, arg };
+
+	if (!d->workers.n)
+		fn(&d->fw.conns, arg);
+	else
+		mirror(d, fw_conns, &a);
 }

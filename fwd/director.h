@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "forward.h"
 #include "guard.h"
+#include "workers.h"
 
 #define UVS_CONN_MAX_DEFAULT	1048576u
 #define UVS_DIR_NO_GUARD	0x1	/* uvs_dir_init: leave the kernel unguarded */
@@ -32,7 +33,17 @@ struct uvs_director {
 	uint32_t		 last_refresh;	/* last neighbour re-probe */
 	uint32_t		 last_est;	/* last rate estimation */
 	struct uvs_health	*health;	/* checks (health.h); NULL: none */
+	struct uvs_workers	 workers;	/* -j N; n == 0: none */
+	struct {				/* uvs_dir_sync's sums */
+		uint32_t	 conns;		/* flows and templates */
+		uint32_t	 buckets;	/* hash size, as -L says */
+		uint64_t	 reclaimed;
+		unsigned	 nworkers;	/* folded so far */
+		uint64_t	 worker_rx[UVS_WORKERS_MAX];
+	} sum;
 };
+
+typedef void	(*uvs_dir_conn_fn)(const struct uvs_conn_table *t, void *arg);
 
 /*
  * Opens everything on ifname with a table of conn_max flows. Returns 0,
@@ -71,6 +82,30 @@ void	uvs_dir_clear(struct uvs_director *d);
 int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
 	    uint32_t addr, uint16_t port, int out, int flush, char *err,
 	    size_t errlen);
+
+/*
+ * -j N: starts N workers (workers.h) that from now on receive and
+ * forward; the director's own socket only sends. Call it before any
+ * service exists. 0 or -errno with err set.
+ */
+int	uvs_dir_start_workers(struct uvs_director *d, unsigned n,
+	    enum uvs_fanout fanout, uint32_t conn_max, size_t ring_block,
+	    unsigned ring_blocks, uvs_fwd_conn_hook on_new_conn,
+	    void (*on_arp_reply)(void *, const struct uvs_fwd *), uint32_t now,
+	    char *err, size_t errlen);
+/*
+ * Brings the master table's figures up to date: with workers, the dests'
+ * and services' counters and fw.stats become the workers' sums; in any
+ * case d->sum gets the flow count. Call before reading any of them.
+ */
+void	uvs_dir_sync(struct uvs_director *d);
+/* --set tcp tcpfin udp, 0 keeping a value, for every table. */
+void	uvs_dir_set_timeouts(struct uvs_director *d, const uint32_t t[3]);
+/* -Z: one service's counters and rates, or all (svc NULL). */
+void	uvs_dir_zero(struct uvs_director *d, const struct uvs_svc *svc);
+/* Calls fn on each connection table in turn (one, or one per worker). */
+void	uvs_dir_each_table(struct uvs_director *d, uvs_dir_conn_fn fn,
+	    void *arg);
 
 /* Reads neighbour news from the kernel; 0 or -errno. */
 int	uvs_dir_neigh_input(struct uvs_director *d);

@@ -44,6 +44,8 @@ struct uvsd_opts {
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
 	int		 ring;		/* --backend ring (default) */
+	unsigned	 jobs;		/* -j N workers; 0: this thread */
+	enum uvs_fanout	 fanout;	/* --fanout client|flow */
 	int		 check;		/* --check: diagnose, do not run */
 	const char	*rules;		/* --rules FILE */
 	const char	*keepalived;	/* --keepalived-conf FILE */
@@ -92,7 +94,15 @@ usage(FILE *f)
 	    "  --backend ring|socket  receive from a TPACKET_V3 ring (default) "
 	    "or\n"
 	    "                         read frames one by one (the first "
-	    "backend)\n",
+	    "backend)\n"
+	    "  -j, --jobs N           N worker threads, one per core, each "
+	    "with its own\n"
+	    "                         ring and slice of the flow table "
+	    "(PACKET_FANOUT)\n"
+	    "  --fanout client|flow   -j: a client's frames all go to one "
+	    "worker (default,\n"
+	    "                         keeps -p and sh exact) or each flow's "
+	    "do\n",
 	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
 }
 
@@ -111,6 +121,8 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "no-guard", no_argument, NULL, 'G' },
 		{ "no-vnet", no_argument, NULL, 'V' },
 		{ "backend", required_argument, NULL, 'B' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "fanout", required_argument, NULL, 'F' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -122,7 +134,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	o->socket = uvs_ctl_socket_path();
 	o->conn_max = UVS_CONN_MAX_DEFAULT;
 	o->ring = 1;
-	while ((ch = getopt_long(argc, argv, "i:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			o->ifname = optarg;
@@ -159,6 +171,25 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 't':
 			o->trace = optarg;
+			break;
+		case 'j':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || n == 0 || n > UVS_WORKERS_MAX) {
+				logmsg("-j: 1 to %d workers, not '%s'",
+				    UVS_WORKERS_MAX, optarg);
+				return -1;
+			}
+			o->jobs = (unsigned)n;
+			break;
+		case 'F':
+			if (strcmp(optarg, "client") && strcmp(optarg, "flow")) {
+				logmsg("--fanout: client or flow, not '%s'",
+				    optarg);
+				return -1;
+			}
+			o->fanout = strcmp(optarg, "flow") == 0 ?
+			    UVS_FANOUT_FLOW : UVS_FANOUT_CLIENT;
 			break;
 		case 'B':
 			if (strcmp(optarg, "ring") && strcmp(optarg, "socket")) {
@@ -376,7 +407,9 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 	uint32_t now = clock_seconds();
 	int nh;
 
-	pfd[0] = (struct pollfd){ .fd = d->cap.fd, .events = POLLIN };
+	/* with workers this socket only sends; poll still reports its errors */
+	pfd[0] = (struct pollfd){ .fd = d->cap.fd,
+	    .events = d->workers.n ? 0 : POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
 	while (!stop_signal) {
@@ -419,7 +452,9 @@ main(int argc, char **argv)
 	if (o.check)
 		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	if (uvs_dir_init(&d, o.ifname, o.conn_max, clock_seconds(),
+	/* with workers the flows live in their tables, not the master's */
+	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
+	    clock_seconds(),
 	    o.no_guard ? UVS_DIR_NO_GUARD : 0, err, sizeof(err)) < 0) {
 		logmsg("%s", err);
 		uvs_dir_free(&d);
@@ -436,8 +471,23 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (o.ring && !o.no_vnet && (rc = uvs_capture_use_ring(&d.cap,
-	    RING_BLOCK_SIZE, RING_BLOCKS)) < 0)
+	if (o.jobs && (o.no_vnet || !o.ring || o.trace)) {
+		logmsg("-j runs ring workers: without --no-vnet, --backend "
+		    "socket or --trace");
+		uvs_dir_free(&d);
+		return 2;
+	}
+	if (o.jobs && uvs_dir_start_workers(&d, o.jobs, o.fanout, o.conn_max,
+	    RING_BLOCK_SIZE, RING_BLOCKS, o.verbose ? log_new_conn : NULL,
+	    o.verbose ? log_arp_reply : NULL, clock_seconds(), err,
+	    sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (!o.jobs && o.ring && !o.no_vnet &&
+	    (rc = uvs_capture_use_ring(&d.cap, RING_BLOCK_SIZE,
+	    RING_BLOCKS)) < 0)
 		logmsg("ring: %s; reading frames one by one instead",
 		    strerror(-rc));
 	if (o.no_vnet)
@@ -469,8 +519,15 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	logmsg("director on %s (%s backend), control socket %s, %u flows max",
-	    d.ifname, d.cap.ring ? "ring" : "socket", ctl.path, o.conn_max);
+	if (o.jobs)
+		logmsg("director on %s (%u ring workers, fanout by %s), control "
+		    "socket %s, %u flows max", d.ifname, o.jobs,
+		    o.fanout == UVS_FANOUT_FLOW ? "flow" : "client", ctl.path,
+		    o.conn_max);
+	else
+		logmsg("director on %s (%s backend), control socket %s, %u "
+		    "flows max", d.ifname, d.cap.ring ? "ring" : "socket",
+		    ctl.path, o.conn_max);
 	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;
 	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
 out:

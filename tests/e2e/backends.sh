@@ -1,15 +1,22 @@
 #!/bin/bash
 # The end-to-end tests that exercise the packet path, run again with the
-# other way of running uvsd (every other test uses the default: the ring
+# other ways of running uvsd (every other test uses the default: the ring
 # backend, one thread): the first, read-one-frame-at-a-time socket
-# backend. Each run's checks are reported under its name.
+# backend, and two ring workers joined by PACKET_FANOUT (a flow, and a
+# client's persistence, must stay on one real server whichever worker
+# sees it). Each run's checks are reported under its name.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lab.sh
 t_need_root
 rm -rf "$LAB_DIR"
-CORE="dr_rr_spreads bulk_offload udp_service keepalive_sticks persistence malformed_frames conn_table_rules"
-for variant in "--backend socket"; do
-	for t in $CORE; do
+# the skeleton's packet-path tests, and for the socket backend the
+# table's rules too (with -j each worker has its own slice and its own rr
+# position: workers_load.sh tests what holds there)
+SKELETON="dr_rr_spreads keepalive_sticks arp_only_director direct_return udp_service bulk_offload del_dest_stops_new malformed_frames"
+for variant in "--backend socket" "-j 2"; do
+	tests=$SKELETON
+	[ "$variant" = "--backend socket" ] && tests="$tests persistence conn_table_rules"
+	for t in $tests; do
 		out=$(UVSD_ARGS="$variant" LAB_P="uvsb$$" timeout 300 bash "tests/e2e/$t.sh" 2>&1)
 		rc=$?
 		n=$(grep -c '^ok - ' <<<"$out")
