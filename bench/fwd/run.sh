@@ -231,7 +231,8 @@ mkdir -p "$OUT"
 report_csv >"$OUT/fwd.csv"
 report_png "$OUT/fwd.csv" "$OUT/fwd.png"
 echo
-echo "best of $ROUNDS rounds, ${T} s per load; kfps: median of 1 s counts"
+[ "$ROUNDS" = 1 ] && echo "one round, ${T} s per load; kfps: median of 1 s counts" ||
+	echo "best of $ROUNDS rounds, ${T} s per load; kfps: median of 1 s counts"
 report_table
 report_ratios
 echo
