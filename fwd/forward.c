@@ -63,7 +63,8 @@ flow_service(struct uvs_fwd *fw, const struct uvs_flow *f)
 /*
  * Stage 3b, persistent services (-p): the client's template names its
  * dest while it lives. As in IPVS (expire_quiescent_template = 0) a
- * quiescent dest keeps its clients; a dest that cannot be reached gives
+ * quiescent dest keeps its clients; a dest that cannot be reached, or
+ * that health checks took out (keepalived would have deleted it), gives
  * them up, and the template is pointed at a newly scheduled one.
  */
 static struct uvs_dest *
@@ -77,7 +78,7 @@ persistent_dest(struct uvs_fwd *fw, struct uvs_svc *svc,
 	struct uvs_conn *t = uvs_conn_template_lookup(&fw->conns, &key);
 	struct uvs_dest *d;
 
-	if (t && !(t->dest->flags & UVS_DEST_F_NOHWADDR)) {
+	if (t && !(t->dest->flags & (UVS_DEST_F_NOHWADDR | UVS_DEST_F_OUT))) {
 		*tpl = t;
 		return t->dest;
 	}

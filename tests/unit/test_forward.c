@@ -291,6 +291,29 @@ test_persistence(void **state)
 	lab_free(&l);
 }
 
+/* -p: a dest health checks took out gives its clients up at once. */
+static void
+test_persistence_out(void **state)
+{
+	struct lab l;
+	struct uvs_dest *d;
+	int first, next;
+
+	(void)state;
+	lab_init(&l, UVS_SVC_F_PERSISTENT, 300);
+	first = through(&l, "198.18.0.100", 1001, TH_SYN);
+	d = l.svc->dests[first];
+	d->flags |= UVS_DEST_F_OUT;
+	uvs_svc_changed(l.svc);
+	next = through(&l, "198.18.0.100", 1002, TH_SYN);
+	assert_int_not_equal(next, first);
+	/* the template moved with the client */
+	assert_int_equal(d->persistconns, 0);
+	assert_int_equal(l.svc->dests[next]->persistconns, 1);
+	assert_int_equal(through(&l, "198.18.0.100", 1003, TH_SYN), next);
+	lab_free(&l);
+}
+
 int
 main(void)
 {
@@ -300,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_drop_reasons),
 		cmocka_unit_test(test_port_reuse),
 		cmocka_unit_test(test_persistence),
+		cmocka_unit_test(test_persistence_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
