@@ -1090,6 +1090,15 @@ check_command(struct parse *p)
 		check_vs_health(p);
 	if (uvs_ipvsargs_is_change(ce->cmd))
 		check_length(p);
+	/*
+	 * What the kernel would refuse last: no scheduler has a blank in
+	 * its name, and the request line cannot carry one (a quoted -s in
+	 * a rules file, or lb_algo in keepalived.conf, would add words).
+	 */
+	if ((ce->cmd == CMD_ADD || ce->cmd == CMD_EDIT) &&
+	    strcspn(ce->svc.sched, " \t\r\n") != strlen(ce->svc.sched))
+		fail(p, EXIT_REFUSED, "Scheduler or persistence engine not "
+		    "found");
 }
 
 static void
