@@ -3,8 +3,25 @@
 # of counts. Unit tests are cmocka programs (their "[  PASSED  ]" and
 # "[  FAILED  ]" lines are counted); an end-to-end script prints "ok - x" or
 # "not ok - x" per check and exits 77 when it had to skip (not root).
+#   tests/run.sh [BUILD_DIR...]   (default: $B, else build)
+# With several build directories (build build-asan: the same suite on the
+# sanitizer build) each gets its own line of counts and the last line
+# adds them up.
 cd "$(dirname "$0")/.." || exit 1
-B=${B:-build}
+if [ $# -gt 1 ]; then
+	tp=0 tf=0 ts=0
+	for b in "$@"; do
+		echo "=== suite on $b"
+		out=$("$0" "$b" | tee /dev/stderr | tail -1)
+		read -r p _ f _ s _ <<<"$out"
+		echo "=== $b: $out"
+		tp=$((tp + ${p:-0})); tf=$((tf + ${f:-1})); ts=$((ts + ${s:-0}))
+	done
+	echo "$tp passed, $tf failed, $ts skipped"
+	[ "$tf" = 0 ]
+	exit
+fi
+B=${1:-${B:-build}}
 export B
 pass=0 fail=0 skip=0
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
