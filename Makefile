@@ -9,6 +9,9 @@
 #                 and (as root) the forwarding bench (bench/README.md)
 #   make bench-fwd the forwarding bench alone: uvsd against its peers in a lab
 #   make sim      the cluster simulation alone, fixed seed
+#   make fuzz     libFuzzer harnesses (clang) for the frame parser, the forward
+#                 stage, uvsadm's arguments, rules files, keepalived.conf and the
+#                 control protocol, FUZZ_SECONDS (60) each (tests/fuzz/README.md)
 #   make install  install the programs, man pages, systemd unit and
 #                 /etc/default/uvsd (kept if there); PREFIX=/usr/local,
 #                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
@@ -125,7 +128,9 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
        libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase wrk \
-       tcpdump
+       tcpdump clang
+# clang (libFuzzer's runtime comes with it as a Recommends) builds the
+# harnesses of tests/fuzz/ for make fuzz and make test's fuzz smoke.
 # arping comes from iputils-arping or arping; either will do.
 
 deps:
@@ -186,6 +191,34 @@ bench-fwd: deps
 sim: deps plotdeps $(B)/bench_sim
 	$(B)/bench_sim
 
+# libFuzzer harnesses (tests/fuzz/README.md): clang with ASan and UBSan,
+# built apart in build-fuzz/ (never mixed with gcc's build/), each run for
+# FUZZ_SECONDS from a scratch copy of its seed corpus, without network.
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl
+FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined
+# Each harness links what uvsd links (less its main), so a library file
+# that gains a dependency does not break the fuzz build.
+FUZZ_LIB      = $(FWD_SRC) $(ARP_SRC) $(SCHED_SRC)
+
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(call obj,$(FUZZ_LIB))
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS_PCAP) $(LDLIBS_NET) \
+		$(LDLIBS_MNL)
+
+fuzzers: $(addprefix $(B)/fuzz_,$(FUZZ_NAMES))
+
+fuzz-build:
+	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzzers
+
+# A crash fails the run and names the input (kept in build-fuzz/crashes/).
+fuzz: deps
+	$(MAKE) fuzz-build
+	FUZZ_B=build-fuzz tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+.PHONY: fuzz fuzz-build fuzzers
+
 # Install paths. The unit goes where systemd looks for packaged units:
 # /lib/systemd/system for PREFIX=/usr, else $(PREFIX)/lib/systemd/system
 # (/usr/local/lib/systemd/system is on systemd's path too). Its ExecStart
@@ -220,7 +253,7 @@ uninstall:
 	elif [ -e "$$f" ]; then echo "kept $$f: it was edited"; fi
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 .PHONY: all deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
