@@ -612,7 +612,7 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 		.arp_reply = d->fw.arp_reply, .conn_max = conn_max,
 		.fanout = fanout, .ring_block = ring_block,
 		.ring_blocks = ring_blocks, .on_new_conn = on_new_conn,
-		.on_arp_reply = on_arp_reply,
+		.on_arp_reply = on_arp_reply, .sloppy_tcp = d->fw.sloppy_tcp,
 	};
 	char scratch[128];
 	int rc;

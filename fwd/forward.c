@@ -42,6 +42,15 @@ tcp_starts_flow(uint8_t flags)
 	return (flags & (TH_SYN | TH_ACK | TH_FIN | TH_RST)) == TH_SYN;
 }
 
+/* With sloppy_tcp, as IPVS's tcp_conn_schedule: anything but an RST. */
+static int
+tcp_may_start_flow(const struct uvs_fwd *fw, uint8_t flags)
+{
+	if (fw->sloppy_tcp)
+		return !(flags & TH_RST);
+	return tcp_starts_flow(flags);
+}
+
 /*
  * The service of a flow: VIP:port, else a persistent VIP:0 service that
  * takes every port (IPVS's ip_vs_service_find order).
@@ -112,7 +121,8 @@ new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 		    UVS_DROP_NOT_VIP;
 		return NULL;
 	}
-	if (f->proto == IPPROTO_TCP && !tcp_starts_flow(pkt->tcp_flags)) {
+	if (f->proto == IPPROTO_TCP &&
+	    !tcp_may_start_flow(fw, pkt->tcp_flags)) {
 		*why = UVS_DROP_TCP_NOSYN;
 		return NULL;
 	}

@@ -43,6 +43,13 @@ struct uvs_fwd {
 	struct uvs_fwd_stats	 stats;
 	uvs_fwd_conn_hook	 on_new_conn;
 	void			*hook_arg;
+	/*
+	 * IPVS's sloppy_tcp (off by default, as there): any TCP packet but
+	 * an RST may start a flow, not only a SYN. A connection met in
+	 * mid-stream, e.g. after a restart lost the table, is scheduled
+	 * again; mh and sh send it back to the server that holds it.
+	 */
+	int			 sloppy_tcp;
 };
 
 enum uvs_verdict {

@@ -51,6 +51,7 @@ struct uvsd_opts {
 	const char	*keepalived;	/* --keepalived-conf FILE */
 	uint32_t	 check_src;	/* --check-source ADDR */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
+	int		 sloppy_tcp;	/* --sloppy-tcp: IPVS's sloppy_tcp */
 };
 
 static void
@@ -78,6 +79,11 @@ usage(FILE *f)
 	    "  --check-source ADDR    send health checks from ADDR (default: "
 	    "IFACE's first\n"
 	    "                         address that is no VIP)\n"
+	    "  --sloppy-tcp           a TCP flow may start with any packet "
+	    "but an RST, not\n"
+	    "                         only a SYN (IPVS's sloppy_tcp): with mh "
+	    "or sh, open\n"
+	    "                         connections survive a restart\n"
 	    "  --no-guard             teaching/debug: leave the director's "
 	    "kernel unguarded,\n"
 	    "                         to see what goes wrong\n"
@@ -124,6 +130,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "fanout", required_argument, NULL, 'F' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "sloppy-tcp", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -207,6 +214,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 'G':
 			o->no_guard = 1;
+			break;
+		case 'T':
+			o->sloppy_tcp = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -466,6 +476,7 @@ main(int argc, char **argv)
 	}
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
+	d.fw.sloppy_tcp = o.sloppy_tcp;
 	if (o.no_vnet && (rc = uvs_capture_no_vnet(&d.cap)) < 0) {
 		logmsg("--no-vnet: %s", strerror(-rc));
 		uvs_dir_free(&d);

@@ -132,6 +132,7 @@ worker_open(struct uvs_worker *w, unsigned group,
 	memcpy(w->fw.mac, c->mac, 6);
 	memcpy(w->fw.arp_reply, c->arp_reply, sizeof(w->fw.arp_reply));
 	w->fw.on_new_conn = c->on_new_conn;
+	w->fw.sloppy_tcp = c->sloppy_tcp;
 	/* the slices add up to conn_max */
 	if ((rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
 	    (w->id < c->conn_max % c->n), now,

@@ -63,6 +63,7 @@ struct uvs_workers_conf {
 	unsigned		 ring_blocks;
 	uvs_fwd_conn_hook	 on_new_conn;
 	void			(*on_arp_reply)(void *, const struct uvs_fwd *);
+	int			 sloppy_tcp;	/* --sloppy-tcp */
 };
 
 /*

@@ -1,8 +1,8 @@
 /*
  * Unit tests for the director's per-frame decision (fwd/forward.c): ARP
  * answers, the MAC rewrite that leaves the IP packet untouched, the drop
- * reasons of a good frame that cannot be placed, port reuse and
- * persistence. Frames are built byte by byte here; no sockets.
+ * reasons of a good frame that cannot be placed, port reuse,
+ * persistence and sloppy_tcp. Frames are built byte by byte here; no sockets.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -314,6 +314,31 @@ test_persistence_out(void **state)
 	lab_free(&l);
 }
 
+/*
+ * sloppy_tcp: a flow met mid-stream (its SYN went by before a restart)
+ * is scheduled and counted established; an RST starts nothing.
+ */
+static void
+test_sloppy_tcp(void **state)
+{
+	struct lab l;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	l.fw.sloppy_tcp = 1;
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_RST), -1);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_TCP_NOSYN], 1);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK | TH_PUSH),
+	    0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_FIN | TH_ACK),
+	    1);
+	assert_int_equal(l.fw.stats.conns_new, 2);
+	assert_int_equal(l.svc->dests[0]->activeconns, 1);
+	assert_int_equal(l.svc->dests[1]->inactconns, 1);
+	lab_free(&l);
+}
+
 int
 main(void)
 {
@@ -324,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_port_reuse),
 		cmocka_unit_test(test_persistence),
 		cmocka_unit_test(test_persistence_out),
+		cmocka_unit_test(test_sloppy_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
