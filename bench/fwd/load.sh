@@ -26,13 +26,20 @@ cpu_of() {
 		awk -v hz="$CLK_TCK" '{ printf "%.3f\n", ($12 + $13) / hz }'
 }
 
-# trafgen's frame: client to VIP:9 at the path's MAC, the source port
-# counting up, so the frames are many flows spread over the servers.
+# trafgen's frame: clients to VIP:9 at the path's MAC, from UDP_CLIENTS
+# addresses (198.18.0.100 on, the client's first) and source ports
+# counting up: many clients with many flows, as a director sees them, so
+# a uvsd whose workers split the load by client address has something
+# to split (no replies: the real servers drop these frames).
+UDP_CLIENTS=100
 trafgen_conf() {
+	local a b c d first
+	IFS=. read -r a b c d <<<"$CLIENT_IP"
+	first=$(((a << 24) | (b << 16) | (c << 8) | d))
 	cat <<-EOT
 	{
 		eth(da=$1, sa=$MAC_C, type=0x0800),
-		ipv4(saddr=$CLIENT_IP, daddr=$VIP, ttl=64),
+		ipv4(saddr=dinc($first, $((first + UDP_CLIENTS - 1)), 1), daddr=$VIP, ttl=64),
 		udp(sport=dinc(1024, 65535, 1), dport=$UDP_PORT),
 		fill(0x00, $TRAFGEN_PAYLOAD)
 	}
@@ -44,12 +51,13 @@ trafgen_conf() {
 # are counted every second. Sets U_KFPS, the median of those one-second
 # rates (a moment of other work on the machine moves one second, not the
 # figure), U_LOSS (the share of the frames the director got and did not
-# pass on, empty when the path has no director) and U_CPU (CPU seconds of
-# PID per million frames forwarded, empty without PID).
+# pass on, empty when the path has no director), U_CPU (CPU seconds of
+# PID per million frames forwarded) and U_UTIL (PID's CPU time over the
+# counted seconds, % of one core; both empty without PID).
 udp_load() {
 	local t=$1 mac=$2 pid=$3 cfg=$LAB_DIR/trafgen.cfg gen k d c
 	local samples=$LAB_DIR/udp.samples
-	U_KFPS= U_LOSS= U_CPU=
+	U_KFPS= U_LOSS= U_CPU= U_UTIL=
 	trafgen_conf "$mac" >"$cfg"
 	ip netns exec "$(lab_ns c)" taskset -c "$LOAD_CPU" \
 		timeout -s INT "$((t + 1))" trafgen -o eth0 -i "$cfg" -P 1 \
@@ -64,10 +72,10 @@ udp_load() {
 		echo "$(now) $d $c $(cpu_of "$pid")" >>"$samples"
 	done
 	bench_stop "$gen"
-	# one line: kfps (median) lost% cpu-s/Mpkt (the last two may be -)
-	read -r U_KFPS U_LOSS U_CPU < <(awk '
+	# one line: kfps (median) lost% cpu-s/Mpkt cpu% (the last 3 may be -)
+	read -r U_KFPS U_LOSS U_CPU U_UTIL < <(awk '
 		NR > 1 { r[++n] = ($3 - c) / ($1 - t) / 1000 }
-		NR == 1 { d0 = $2; c0 = $3; p0 = $4 }
+		NR == 1 { t0 = $1; d0 = $2; c0 = $3; p0 = $4 }
 		{ t = $1; d = $2; c = $3; p = $4 }
 		END {
 			for (i = 2; i <= n; i++)	# insertion sort: n is SECONDS - 1
@@ -80,14 +88,16 @@ udp_load() {
 				l = 100 * ((d - d0) - (c - c0)) / (d - d0)
 				l = sprintf("%.1f", l < 0 ? 0 : l)
 			}
-			u = "-"
-			if (p0 != "" && c > c0)
+			u = "-"; b = "-"
+			if (p0 != "" && c > c0) {
 				u = sprintf("%.2f", (p - p0) / ((c - c0) / 1e6))
-			printf "%.1f %s %s\n", m, l, u
+				b = sprintf("%.0f", 100 * (p - p0) / (t - t0))
+			}
+			printf "%.1f %s %s %s\n", m, l, u, b
 		}' "$samples")
 	# frames sent past the director (ceiling) have no loss to speak of
 	[ "$U_LOSS" = - ] || [ "$mac" != "$MAC_D" ] && U_LOSS=
-	[ "$U_CPU" = - ] && U_CPU=
+	[ "$U_CPU" = - ] && U_CPU= U_UTIL=
 	return 0
 }
 

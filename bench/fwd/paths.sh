@@ -8,6 +8,7 @@
 #   PATH_URL   what wrk fetches
 #   PATH_UDP   1 when the path forwards UDP (HAProxy here is TCP only)
 #   PATH_PID   the forwarder process, whose CPU time is read (or empty)
+#   PATH_CORES how many cores it may use
 # Every process started is killed by its PID (bench_stop), never by name.
 # A one-thread forwarder (naive, haproxy, uvsd, uvsd -j 1) is pinned to
 # FWD_CPU, away from the load generator's core (load.sh, LOAD_CPU), so
@@ -176,7 +177,7 @@ path_naive_up() {
 path_uvsd_up() {
 	local n i cpus=$FWD_CPU
 	[[ " $* " =~ \ -j\ *([0-9]+)\  ]] && [ "${BASH_REMATCH[1]}" -gt 1 ] &&
-		cpus=0-$(($(nproc) - 1))
+		cpus=0-$(($(nproc) - 1)) PATH_CORES=$(nproc)
 	rm -f "$LAB_SOCK"
 	ip netns exec "$(lab_ns d)" taskset -c "$cpus" "$B/uvsd" -i eth0 \
 		--socket "$LAB_SOCK" "$@" >"$LAB_DIR/uvsd.log" 2>&1 &
@@ -205,7 +206,7 @@ path_uvsd_up() {
 # then are uvsd's extra options). Returns non-zero if the path is not up.
 path_up() {
 	local kind=$1; shift
-	PATH_PID= PATH_UDP=1 PATH_MAC=$MAC_D PATH_URL="http://$VIP/"
+	PATH_PID= PATH_UDP=1 PATH_MAC=$MAC_D PATH_URL="http://$VIP/" PATH_CORES=1
 	case $kind in
 	ceiling) PATH_MAC=${MAC_RS[0]} ;;
 	nft) path_nft_up || return 1 ;;

@@ -109,7 +109,7 @@ uvsd_variants() {
 	return 0
 }
 
-declare -A KIND ARGS R_KFPS R_LOSS R_CONN R_REQ R_P50 R_P99 R_CPU R_NOTE
+declare -A KIND ARGS R_KFPS R_LOSS R_UTIL R_CORES R_CONN R_REQ R_P50 R_P99 R_CPU R_NOTE
 PATHS=()
 add_path() { PATHS+=("$1"); KIND[$1]=$2; ARGS[$1]=$3; }
 add_path ceiling ceiling ""
@@ -150,7 +150,7 @@ said() { echo "$*" >&2; }
 
 trap lab_down EXIT
 trap 'exit 130' INT TERM
-echo "forwarding bench: ${#PATHS[@]} paths, $ROUNDS rounds, ${T} s per load," \
+echo "forwarding bench: ${#PATHS[@]} paths, rounds: $ROUNDS, ${T} s per load," \
 	"$(nproc) CPUs;" \
 	"load generator on CPU $LOAD_CPU, forwarder on CPU $FWD_CPU" >&2
 # two cores leave no room for anything else: say so when something runs
@@ -187,8 +187,9 @@ measure() {
 		step "$p" "64 B UDP frames/s (trafgen)"
 		udp_load "$T" "$PATH_MAC" "$PATH_PID"
 		above "$U_KFPS" "${R_KFPS[$p]}" &&
-			R_KFPS[$p]=$U_KFPS R_LOSS[$p]=$U_LOSS R_CPU[$p]=$U_CPU
-		said "${U_KFPS} kfps${U_LOSS:+, ${U_LOSS}% lost}${U_CPU:+, $U_CPU cpu s/Mpkt}"
+			R_KFPS[$p]=$U_KFPS R_LOSS[$p]=$U_LOSS R_CPU[$p]=$U_CPU \
+			R_UTIL[$p]=$U_UTIL R_CORES[$p]=$PATH_CORES
+		said "${U_KFPS} kfps${U_LOSS:+, ${U_LOSS}% lost}${U_CPU:+, $U_CPU cpu s/Mpkt, ${U_UTIL}% cpu}"
 	fi
 	step "$p" "new TCP conn/s (Connection: close)"
 	fwd_client_next_src
