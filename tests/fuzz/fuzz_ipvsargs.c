@@ -23,17 +23,7 @@
 #define ARGV_MAX	64
 #define INPUT_MAX	4096
 
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_nonet();
-	return 0;
-}
 
 static void __attribute__((noreturn))
 broken(const char *what, const char *req)

@@ -19,17 +19,7 @@
 
 #define INPUT_MAX	(64 * 1024)
 
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_nonet();
-	return 0;
-}
 
 /* Skipped blocks are logged: the line must be a terminated string. */
 static void
@@ -43,7 +33,6 @@ log_line(void *arg, const char *line)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char empty[1];
 	struct uvs_keepalived_info info;
 	struct uvs_rules r;
 	unsigned i, adds = 0, dests = 0;
@@ -53,11 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > INPUT_MAX)
 		return 0;
-	if (!(in = fmemopen(size ? (void *)data : (void *)empty,
-	    size ? size : 1, "r")))
-		abort();
-	if (!size)
-		(void)fgetc(in);
+	in = fuzz_file(data, size);
 	memset(&info, 0, sizeof(info));
 	err[0] = '\0';
 	status = uvs_keepalived_read(in, "fuzz", &r, &info, err, sizeof(err),

@@ -16,22 +16,11 @@
 
 #define INPUT_MAX	(64 * 1024)
 
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_nonet();
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char empty[1];
 	struct uvs_rules r;
 	char err[512];
 	FILE *in;
@@ -39,12 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > INPUT_MAX)
 		return 0;
-	/* fmemopen() wants a buffer of at least one byte */
-	if (!(in = fmemopen(size ? (void *)data : (void *)empty,
-	    size ? size : 1, "r")))
-		abort();
-	if (!size)
-		(void)fgetc(in);
+	in = fuzz_file(data, size);
 	err[0] = '\0';
 	status = uvs_rules_read(in, &r, err, sizeof(err));
 	fclose(in);

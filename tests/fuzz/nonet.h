@@ -6,6 +6,8 @@
  * fails at once. `make fuzz` runs the harnesses in `unshare -n` too; this
  * covers running one by hand. When neither works the harness stops,
  * unless UVS_FUZZ_ALLOW_NET=1 says lookups may leave the machine.
+ * Including this file gives the harness its LLVMFuzzerInitialize(), so
+ * it goes in one file of a harness only.
  */
 #ifndef UVS_FUZZ_NONET_H
 #define UVS_FUZZ_NONET_H
@@ -30,6 +32,17 @@ fuzz_nonet(void)
 	    "me under `unshare -n`, or set UVS_FUZZ_ALLOW_NET=1\n",
 	    strerror(errno));
 	exit(1);
+}
+
+int	LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_nonet();
+	return 0;
 }
 
 #endif

@@ -11,6 +11,7 @@
 #ifndef UVS_FUZZ_REQCHECK_H
 #define UVS_FUZZ_REQCHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,21 @@ fuzz_broken(const char *who, const char *what, const char *req)
 {
 	fprintf(stderr, "%s: %s: '%s'\n", who, what, req);
 	abort();
+}
+
+/* The input as the FILE a reader takes (fmemopen wants a byte at least). */
+static FILE *
+fuzz_file(const uint8_t *data, size_t size)
+{
+	static const char empty[1];
+	FILE *in;
+
+	if (!(in = fmemopen(size ? (void *)data : (void *)empty,
+	    size ? size : 1, "r")))
+		abort();
+	if (!size)
+		(void)fgetc(in);
+	return in;
 }
 
 /* Each key once: uvsd takes the first of two, silently. */
