@@ -6,7 +6,8 @@
  * built from a few fuzzed fields, so the conn table and the schedulers
  * are reached at once), answer ARP, move the clock, or change the table
  * exactly as fwd/director.c does (add/edit/delete a dest or a service,
- * a neighbour turning valid or failed, clear, --set).
+ * a neighbour turning valid or failed, health checks taking a dest out
+ * or back, clear, --set).
  *
  * After every step the table is checked whole: each dest's active,
  * inactive and persistent counts equal the flows and templates bound to
@@ -210,6 +211,21 @@ neigh(struct run *r, unsigned i, int valid)
 	}
 }
 
+/* fw_dest_switch(): health checks take a dest out (or back), maybe
+ * ending its flows (on-fail remove). */
+static void
+health(struct uvs_svc *svc, struct run *r, struct uvs_dest *d, int out,
+    int flush)
+{
+	if (flush)
+		uvs_conn_flush_dest(&r->fw.conns, d);
+	if (out)
+		d->flags |= UVS_DEST_F_OUT;
+	else
+		d->flags &= ~UVS_DEST_F_OUT;
+	uvs_svc_changed(svc);
+}
+
 static void
 table_build(struct run *r, uint8_t sched, uint8_t flags, uint8_t ndests)
 {
@@ -242,9 +258,17 @@ step_control(struct run *r, struct script *s)
 	struct uvs_dest_conf dc;
 
 	switch ((a >> 2) & 3) {
-	case 0:		/* the neighbour table's news */
-		say(r, "neighbour rs%u %s", i, b & 1 ? "valid" : "failed");
-		neigh(r, i, b & 1);
+	case 0:		/* the neighbour table's news, or health checks' */
+		if (!(b & 2)) {
+			say(r, "neighbour rs%u %s", i, b & 1 ? "valid" :
+			    "failed");
+			neigh(r, i, b & 1);
+		} else if (d) {
+			say(r, "svc%u: health takes rs%u %s%s", (a >> 4) % NSVC,
+			    i, b & 1 ? "back" : "out", b & 4 ? ", flows end" :
+			    "");
+			health(svc, r, d, !(b & 1), b & 4);
+		}
 		break;
 	case 1:		/* -a / -e / -d */
 		if (!svc)

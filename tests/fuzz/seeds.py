@@ -155,6 +155,11 @@ def neigh(rs, valid, svc=0):
     return bytes([0x18, (svc << 4) | rs, valid, 0])
 
 
+def health_op(rs, back, flush=False, svc=0):
+    return bytes([0x18, (svc << 4) | rs, 0x02 | back | (0x04 if flush else 0),
+                  0])
+
+
 def dest_op(rs, b, svc=0):
     return bytes([0x18, (svc << 4) | 0x04 | rs, b, 0])
 
@@ -203,6 +208,11 @@ def scripts():
     s["sched_switch"] = bytes([9, 0x18, 15, 3]) + b"".join(
         built(c, c, SYN) for c in range(4)) + svc_op(0, 2 * 13) + \
         b"".join(built(c, c + 1, SYN) for c in range(4)) + svc_op(0, 2 * 7)
+    s["health_out_persistent"] = bytes([0, 0x01, 15, 2]) + \
+        built(1, 1, SYN) + built(1, 1, ACK) + health_op(0, 0) + \
+        health_op(1, 0) + health_op(2, 0) + built(1, 2, SYN) + \
+        health_op(0, 1) + built(1, 3, SYN) + health_op(1, 0, True) + \
+        dest_op(2, 1) + minutes(10) + built(1, 4, SYN)
     s["clear"] = bytes([0, 0, 15, 2]) + built(1, 1, SYN) + \
         bytes([0x18, 0x0C, 0xFF, 0]) + built(1, 1, SYN)
     s["port_reuse"] = bytes([0, 0, 15, 2]) + built(1, 1, SYN) + \
