@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -23,7 +24,8 @@
 #include "ctlreq.h"
 #include "health.h"
 
-#define CTL_TIMEOUT_MS	500
+#define CTL_TIMEOUT_MS	500	/* a request's whole budget ... */
+#define CTL_BATCH_TIMEOUT_MS	1500	/* ... and a batch's extra */
 
 int
 uvs_ctl_open(struct uvs_ctl *c, const char *path, char *err, size_t errlen)
@@ -508,6 +510,28 @@ handle_batch(struct uvs_director *d, char *text, unsigned n, FILE *out)
 		fputs("ok\n", out);
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next read waits at most left ms; -1 when nothing is left. */
+static int
+set_rcvtimeo(int fd, long long left)
+{
+	struct timeval tv;
+
+	if (left <= 0)
+		return -1;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 /*
  * Reads a request within the timeout: one line, or a "batch n=K" line
  * and the K lines after it. A malloc'd NUL-terminated text whose first
@@ -518,10 +542,14 @@ read_request(int fd, unsigned *nbatch)
 {
 	size_t off = 0, cap = UVS_CTL_LINE_MAX, need = 1, nls = 0;
 	char *buf = malloc(cap), *nb, *p;
+	long long deadline = now_ms() + CTL_TIMEOUT_MS;
 	ssize_t n;
 
 	*nbatch = 0;
 	while (buf && nls < need) {
+		/* one budget for the whole request, not one per read */
+		if (set_rcvtimeo(fd, deadline - now_ms()) < 0)
+			break;
 		if (cap - off < 2) {
 			if (cap >= UVS_CTL_BATCH_MAX || !*nbatch ||
 			    !(nb = realloc(buf, cap * 2)))
@@ -535,8 +563,10 @@ read_request(int fd, unsigned *nbatch)
 		for (p = buf + off; p < buf + off + n; p++)
 			if (*p == '\n' && ++nls == 1 &&
 			    sscanf(buf, "batch n=%u", nbatch) == 1 &&
-			    *nbatch <= UVS_CTL_BATCH_LINES)
+			    *nbatch <= UVS_CTL_BATCH_LINES) {
 				need = 1 + *nbatch;
+				deadline += CTL_BATCH_TIMEOUT_MS;
+			}
 		off += (size_t)n;
 	}
 	/* the lines are handled as strings: a NUL would cut one short */

@@ -256,9 +256,10 @@ call_uvsd(const char *req, int cmd, int status)
 		    strerror(-rc));
 	if (uvs_ctl_reply_status(reply, &err, msg, sizeof(msg)) < 0)
 		fail(status, "%s: malformed reply from uvsd", PROG);
+	/* ipvsadm fails at ipvs_init() when not root: exit 2 */
 	if (err) {
 		fprintf(stderr, "%s\n", error_text(cmd, err, msg));
-		exit(status);
+		exit(err == EPERM ? EXIT_USAGE : status);
 	}
 	return reply;
 }
@@ -295,8 +296,8 @@ run_restore(void)
 	}
 	uvs_rules_free(&r);
 	if (err)
-		fail(EXIT_REFUSED, "%s: -R: %s", PROG, *why ? why :
-		    strerror(err));
+		fail(err == EPERM ? EXIT_USAGE : EXIT_REFUSED, "%s: -R: %s",
+		    PROG, *why ? why : strerror(err));
 	return 0;
 }
 

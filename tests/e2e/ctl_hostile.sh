@@ -46,7 +46,8 @@ else
 	for args in "-L -n" "-A -t $VIP:81 -s rr" "-C" "-d -t $VIP:80 -r $(rs_ip 1)"; do
 		# shellcheck disable=SC2086
 		out=$(as_nobody "$LAB_SOCK" $args 2>&1); rc=$?
-		ok=; [ "$rc" != 0 ] &&
+		# exit 2, as ipvsadm's failed ipvs_init() for a non-root user
+		ok=; [ "$rc" = 2 ] &&
 			[ "$out" = "Permission denied (you must be root)" ] && ok=1
 		t_check "nobody: uvsadm $args refused by uvsd's peer check, exit $rc: $out" \
 			[ -n "$ok" ]
@@ -187,6 +188,38 @@ read -r secs reply <"$LAB_DIR/silent"
 ok=; awk -v s="$secs" 'BEGIN { exit !(s < 1.5) }' && [ "${reply%% *}" = error ] &&
 	ok=1
 t_check "the silent client was cut off after ${secs}s: $reply" [ -n "$ok" ]
+
+# --- (d) a client that drips one byte every 0.3 s: the budget is per
+# request, not per read, so it is cut off like the silent one ---
+python3 - "$LAB_SOCK" >"$LAB_DIR/drip" 2>&1 <<'EOF' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+t = time.monotonic()
+data = b"<not cut off>"
+try:
+    for ch in b"list proto=tcp vip=198.18.0.10 vport=80":
+        s.send(bytes([ch]))
+        time.sleep(0.3)
+except OSError:
+    data = b"closed"
+try:
+    data = s.recv(4096) or data
+except OSError:
+    pass
+print("%.2f %s" % (time.monotonic() - t, data.decode(errors="replace").strip()))
+EOF
+drip=$!
+sleep 0.1
+start=$(date +%s%N)
+answer=$(lab_exec c curl -s -m 5 "http://$VIP/")
+ms=$((($(date +%s%N) - start) / 1000000))
+wait "$drip"
+read -r secs reply <"$LAB_DIR/drip"
+t_check "a dripping client holds uvsd at most ~1 s too (curl $answer in $ms ms)" \
+	[ "$ms" -lt 1500 ] && grep -qx 'rs[123]' <<<"$answer"
+t_check "the dripping client was cut off with an error after ${secs}s ($reply)" \
+	[ "${reply%% *}" = error ]
 t_check "uvsd is still running" kill -0 "$LAB_UVSD_PID"
 t_check "uvsadm -S -n is unchanged at the end" unchanged
 t_done
