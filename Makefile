@@ -128,9 +128,10 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 # Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
 PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
        libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase wrk \
-       tcpdump clang
+       tcpdump clang netsniff-ng
 # clang (libFuzzer's runtime comes with it as a Recommends) builds the
 # harnesses of tests/fuzz/ for make fuzz and make test's fuzz smoke.
+# netsniff-ng brings trafgen, the SYN flood of tests/e2e/syn_flood.sh.
 # arping comes from iputils-arping or arping; either will do.
 
 deps:
