@@ -27,11 +27,17 @@ cpu_of() {
 }
 
 # trafgen's frame: clients to VIP:9 at the path's MAC, from UDP_CLIENTS
-# addresses (198.18.0.100 on, the client's first) and source ports
-# counting up: many clients with many flows, as a director sees them, so
-# a uvsd whose workers split the load by client address has something
-# to split (no replies: the real servers drop these frames).
+# addresses (198.18.0.100 on, the client's first) and UDP_PORTS source
+# ports, both counting up every frame: many clients with many flows, as
+# a director sees them, so uvsd's workers, which split the load by client
+# address, have something to split (no replies: the real servers drop
+# these frames). UDP_PORTS is a prime, so the pairs repeat only after
+# UDP_CLIENTS x UDP_PORTS = 64100 flows: all known after the warm-up,
+# and far below uvsd's connection table (1 M): a flow per frame would
+# fill it in seconds, and the bench would measure its "table full" drops
+# (and lock the TCP loads out for UDP's 300 s timeout).
 UDP_CLIENTS=100
+UDP_PORTS=641
 trafgen_conf() {
 	local a b c d first
 	IFS=. read -r a b c d <<<"$CLIENT_IP"
@@ -40,7 +46,7 @@ trafgen_conf() {
 	{
 		eth(da=$1, sa=$MAC_C, type=0x0800),
 		ipv4(saddr=dinc($first, $((first + UDP_CLIENTS - 1)), 1), daddr=$VIP, ttl=64),
-		udp(sport=dinc(1024, 65535, 1), dport=$UDP_PORT),
+		udp(sport=dinc(1024, $((1024 + UDP_PORTS - 1)), 1), dport=$UDP_PORT),
 		fill(0x00, $TRAFGEN_PAYLOAD)
 	}
 	EOT

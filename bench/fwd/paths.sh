@@ -9,6 +9,7 @@
 #   PATH_UDP   1 when the path forwards UDP (HAProxy here is TCP only)
 #   PATH_PID   the forwarder process, whose CPU time is read (or empty)
 #   PATH_CORES how many cores it may use
+#   PATH_LOG   its stdout and stderr
 # Every process started is killed by its PID (bench_stop), never by name.
 # A one-thread forwarder (naive, haproxy, uvsd, uvsd -j 1) is pinned to
 # FWD_CPU, away from the load generator's core (load.sh, LOAD_CPU), so
@@ -160,14 +161,16 @@ path_haproxy_up() {
 			printf '\tserver rs%d %s:80\n' "$i" "$(rs_ip "$i")"
 		done
 	} >"$cfg"
-	lab_bg d "$LAB_DIR/haproxy.log" taskset -c "$FWD_CPU" \
+	PATH_LOG=$LAB_DIR/haproxy.log
+	lab_bg d "$PATH_LOG" taskset -c "$FWD_CPU" \
 		haproxy -db -f "$cfg"
 	PATH_PID=${LAB_PIDS[-1]}
 	lab_wait_port d 80
 }
 
 path_naive_up() {
-	lab_bg d "$LAB_DIR/naive.log" taskset -c "$FWD_CPU" \
+	PATH_LOG=$LAB_DIR/naive.log
+	lab_bg d "$PATH_LOG" taskset -c "$FWD_CPU" \
 		"$B/naive_fwd" -i eth0 --vip "$VIP" --max-time 600 "${MAC_RS[@]}"
 	PATH_PID=${LAB_PIDS[-1]}
 }
@@ -179,8 +182,9 @@ path_uvsd_up() {
 	[[ " $* " =~ \ -j\ *([0-9]+)\  ]] && [ "${BASH_REMATCH[1]}" -gt 1 ] &&
 		cpus=0-$(($(nproc) - 1)) PATH_CORES=$(nproc)
 	rm -f "$LAB_SOCK"
+	PATH_LOG=$LAB_DIR/uvsd.log
 	ip netns exec "$(lab_ns d)" taskset -c "$cpus" "$B/uvsd" -i eth0 \
-		--socket "$LAB_SOCK" "$@" >"$LAB_DIR/uvsd.log" 2>&1 &
+		--socket "$LAB_SOCK" "$@" >"$PATH_LOG" 2>&1 &
 	PATH_PID=$!
 	LAB_PIDS+=("$PATH_PID")
 	for n in $(seq 50); do
@@ -207,6 +211,7 @@ path_uvsd_up() {
 path_up() {
 	local kind=$1; shift
 	PATH_PID= PATH_UDP=1 PATH_MAC=$MAC_D PATH_URL="http://$VIP/" PATH_CORES=1
+	PATH_LOG=/dev/null
 	case $kind in
 	ceiling) PATH_MAC=${MAC_RS[0]} ;;
 	nft) path_nft_up || return 1 ;;
@@ -218,6 +223,14 @@ path_up() {
 	esac
 	fwd_client_neigh "$PATH_MAC"
 	fwd_path_ready
+}
+
+# True when the path's forwarder has exited (crashed or gave up); says
+# so on stderr with the end of its log.
+path_died() {
+	[ -n "$PATH_PID" ] && ! kill -0 "$PATH_PID" 2>/dev/null || return 1
+	echo "bench: the forwarder (PID $PATH_PID) has exited; its log ends:" >&2
+	tail -5 "$PATH_LOG" | sed 's/^/  /' >&2
 }
 
 path_down() {

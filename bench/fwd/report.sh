@@ -29,7 +29,8 @@ report_table() {
 		[ -n "${R_NOTE[$p]}" ] && echo "  $p: ${R_NOTE[$p]}"
 		starved "$p" && echo "  $p: lost ${R_LOSS[$p]}% of the frames" \
 			"at ${R_UTIL[$p]}% cpu (${R_CORES[$p]:-1} core(s) allowed):" \
-			"other work held its core, so its kfps is low; run again"
+			"something else held its core (other work on the machine?)," \
+			"so its kfps says little; run again"
 	done
 	return 0
 }

@@ -179,6 +179,16 @@ fwd_lab_up || { echo "bench: the lab did not come up" >&2; exit 1; }
 above() { [ -n "$1" ] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(b == "" || a > b) }'; }
 errs() { [ "$1" = 0 ] || echo ", $1 wrk errors"; }
 
+# gone PATH N: the path's forwarder has exited: noted, N steps skipped.
+gone() {
+	path_died || return 1
+	R_NOTE[$1]+="its forwarder exited in round $r; "
+	STEP=$((STEP + $2))
+}
+wrk_failed() {
+	said "wrk failed: $(tail -1 "$1" | grep . || echo "no output (timed out?)")"
+}
+
 # One round of one path's loads; each figure kept if it beats the rounds
 # before (with the latency and CPU of the run that set it).
 measure() {
@@ -191,6 +201,7 @@ measure() {
 			R_UTIL[$p]=$U_UTIL R_CORES[$p]=$PATH_CORES
 		said "${U_KFPS} kfps${U_LOSS:+, ${U_LOSS}% lost}${U_CPU:+, $U_CPU cpu s/Mpkt, ${U_UTIL}% cpu}"
 	fi
+	gone "$p" 2 && return
 	step "$p" "new TCP conn/s (Connection: close)"
 	fwd_client_next_src
 	if tcp_load "$T" "$PATH_URL" close; then
@@ -198,8 +209,9 @@ measure() {
 		[ "$W_ERR" != 0 ] && R_NOTE[$p]+="$W_ERR wrk errors (close); "
 		said "$W_RPS conn/s$(errs "$W_ERR")"
 	else
-		said "wrk failed: $(tail -1 "$LAB_DIR/wrk.close")"
+		wrk_failed "$LAB_DIR/wrk.close"
 	fi
+	gone "$p" 1 && return
 	step "$p" "keep-alive req/s, p50/p99"
 	fwd_client_next_src
 	if tcp_load "$T" "$PATH_URL" keepalive; then
@@ -208,8 +220,10 @@ measure() {
 		[ "$W_ERR" != 0 ] && R_NOTE[$p]+="$W_ERR wrk errors (keep-alive); "
 		said "$W_RPS req/s, p50 $W_P50 ms, p99 $W_P99 ms$(errs "$W_ERR")"
 	else
-		said "wrk failed: $(tail -1 "$LAB_DIR/wrk.keepalive")"
+		wrk_failed "$LAB_DIR/wrk.keepalive"
 	fi
+	gone "$p" 0
+	return 0
 }
 
 # Rounds go over every path in turn, so a burst of other work on the
