@@ -217,7 +217,7 @@ ms=$((($(date +%s%N) - start) / 1000000))
 wait "$drip"
 read -r secs reply <"$LAB_DIR/drip"
 t_check "a dripping client holds uvsd at most ~1 s too (curl $answer in $ms ms)" \
-	[ "$ms" -lt 1500 ] && grep -qx 'rs[123]' <<<"$answer"
+	all [ "$ms" -lt 1500 ] --and grep -qx 'rs[123]' <<<"$answer"
 t_check "the dripping client was cut off with an error after ${secs}s ($reply)" \
 	[ "${reply%% *}" = error ]
 t_check "uvsd is still running" kill -0 "$LAB_UVSD_PID"

@@ -29,6 +29,6 @@ done
 t_absent "no real server saw the director's address as client" \
 	"^$DIR_IP " "$LAB_DIR"/rs*.access.log
 t_check "uvsd forwarded every client->VIP packet and nothing else ($fwd of $sent)" \
-	[ -n "$sent" ] && [ "$sent" -gt 0 ] && [ "$fwd" = "$sent" ]
+	[ -n "$sent" -a "$sent" -gt 0 -a "$fwd" = "$sent" ]
 t_check "no frame from the VIP (a reply) reached the director ($back)" [ "$back" = 0 ]
 t_done

@@ -71,7 +71,7 @@ t_check "--no-guard: the kernel answers ARP too: $(wc -l <"$LAB_DIR/arp.control"
 rst_counter
 curls
 t_check "--no-guard: the kernel resets connections ($(rsts) resets, $FAILS of 30 curls failed)" \
-	[ "$(rsts)" -gt 0 ] && [ "$FAILS" -gt 0 ]
+	[ "$(rsts)" -gt 0 -a "$FAILS" -gt 0 ]
 stop_uvsd TERM
 
 # --- the guard -------------------------------------------------------------

@@ -14,13 +14,13 @@ for s in rr wrr lc wlc sed nq sh dh mh lblc lblcr fo ovf twos; do
 		grep -qx 'rs[0-9]' <<<"$(lab_exec c curl -s -m 5 "http://$VIP/")" && ok=$((ok + 1))
 	done
 	t_check "-s $s: accepted, listed as '$shown', 3 of 3 connections answered ($ok)" \
-		[ ! -s "$LAB_DIR/err" ] && [ "$shown" = "TCP  $VIP:80 $s" ] && [ "$ok" = 3 ]
+		[ ! -s "$LAB_DIR/err" -a "$shown" = "TCP  $VIP:80 $s" -a "$ok" = 3 ]
 done
 
 uvsadm -E -t "$VIP:80" -s sh -b sh-port,sh-fallback
 t_check "-b sh-fallback,sh-port shows as ipvsadm prints it" \
 	grep -qx "TCP  $VIP:80 sh (sh-fallback,sh-port)" <(uvsadm -L -n)
 out=$(uvsadm -E -t "$VIP:80" -s nosuch 2>&1); rc=$?
-t_check "an unknown scheduler is refused ($rc: $out)" [ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ]
+t_check "an unknown scheduler is refused ($rc: $out)" [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ]
 t_check "and the service keeps its scheduler" grep -q "^TCP  $VIP:80 sh " <(uvsadm -L -n)
 t_done

@@ -73,9 +73,9 @@ stop_httpd 2
 sleep 3			# interval 1 x fall 2, +1 s
 curls 30 >"$LAB_DIR/a1"
 t_check "after interval x fall + 1 s: 30 retrying curls all answered" \
-	[ "$(grep -c . "$LAB_DIR/a1")" = 30 ] && ! grep -q FAIL "$LAB_DIR/a1"
+	all [ "$(grep -c . "$LAB_DIR/a1")" = 30 ] --and not grep -q FAIL "$LAB_DIR/a1"
 t_check "none lands on rs2 (rs1 $(count rs1 "$LAB_DIR/a1"), rs3 $(count rs3 "$LAB_DIR/a1"))" \
-	[ "$(count rs1 "$LAB_DIR/a1")" = 15 ] && [ "$(count rs3 "$LAB_DIR/a1")" = 15 ]
+	[ "$(count rs1 "$LAB_DIR/a1")" = 15 -a "$(count rs3 "$LAB_DIR/a1")" = 15 ]
 down_at=$(grep -m1 "check: rs $R2:80 of TCP $VIP:80 DOWN" "$LAB_DIR/uvsd.log")
 t_check "one log line for the transition ($down_at)" \
 	[ "$(grep -c "check: rs $R2:80 of TCP $VIP:80 DOWN after 2 failures (connect: Connection refused); weight 0 (inhibit)" "$LAB_DIR/uvsd.log")" = 1 ]
@@ -85,9 +85,9 @@ t_check "-L shows rs2 with weight 0, as ipvsadm under keepalived's inhibit" \
 t_check "-L --checks says INHIBITED, weight 0 of 1" \
 	checks_say "^  -> $R2:80 +http +INHIBITED +0/1 "
 t_check "counters: dests_down 1, checks failed, state changed" \
-	[ "$(lab_counter dests_down)" = 1 ] && [ "$(lab_counter checks_failed)" -ge 2 ] && \
-	[ "$(lab_counter state_changes)" -gt "$c0_changes" ] && \
-	[ "$(lab_counter checks_ok)" -gt "$c0_ok" ]
+	[ "$(lab_counter dests_down)" = 1 -a "$(lab_counter checks_failed)" -ge 2 \
+	-a "$(lab_counter state_changes)" -gt "$c0_changes" \
+	-a "$(lab_counter checks_ok)" -gt "$c0_ok" ]
 
 # (2) it comes back after rise checks, with its weight
 start_httpd 2
@@ -109,7 +109,7 @@ lab_exec rs3 ip link set eth0 down
 sleep 3
 curls 30 >"$LAB_DIR/a3"
 t_check "link down: 30 retrying curls all answered by rs1 and rs2" \
-	[ "$(count rs1 "$LAB_DIR/a3")" = 15 ] && [ "$(count rs2 "$LAB_DIR/a3")" = 15 ]
+	[ "$(count rs1 "$LAB_DIR/a3")" = 15 -a "$(count rs2 "$LAB_DIR/a3")" = 15 ]
 t_check "the log says why ($(grep -o "check: rs $R3:80 .*" "$LAB_DIR/uvsd.log" | head -1))" \
 	grep -qE "check: rs $R3:80 of TCP $VIP:80 DOWN after 2 failures \((timeout after 0.5 s|connect: No route).*; out of scheduling \(remove\)" "$LAB_DIR/uvsd.log"
 t_check "-L no longer lists rs3 (keepalived would have deleted it)" \
@@ -156,7 +156,7 @@ stop_httpd 2
 wait_state "$R2" INHIBITED
 curls 5 >"$LAB_DIR/a5"
 t_check "up weight 4 of quorum 4: real servers still serve" \
-	[ "$(count rs4 "$LAB_DIR/a5")" = 0 ] && [ "$(grep -c . "$LAB_DIR/a5")" = 5 ]
+	[ "$(count rs4 "$LAB_DIR/a5")" = 0 -a "$(grep -c . "$LAB_DIR/a5")" = 5 ]
 stop_httpd 1
 wait_state "$R1" INHIBITED
 sleep 0.5
@@ -175,7 +175,7 @@ wait_state "$R2" UP
 sleep 0.5
 curls 10 >"$LAB_DIR/a5d"
 t_check "rs2 back, up weight 5: quorum regained, wrr 3:1:1 and no sorry" \
-	[ "$(count rs4 "$LAB_DIR/a5d")" = 0 ] && [ "$(count rs1 "$LAB_DIR/a5d")" = 6 ]
+	[ "$(count rs4 "$LAB_DIR/a5d")" = 0 -a "$(count rs1 "$LAB_DIR/a5d")" = 6 ]
 t_check "the log says so" grep -q "check: TCP $VIP:80 gained quorum: up weight 5 >= 5 (quorum 4 + hysteresis 1)" "$LAB_DIR/uvsd.log"
 
 # (6) the checks came from the director's own address, never the VIP

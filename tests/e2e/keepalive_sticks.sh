@@ -12,5 +12,5 @@ t_check "they were all answered by the same server" [ "$(sort -u "$LAB_DIR/ka" |
 t_check "uvsd created exactly one flow for them" [ "$(lab_counter conns_new)" = 1 ]
 first=$(head -1 "$LAB_DIR/ka")
 next=$(lab_exec c curl -s -m 5 "http://$VIP/")
-t_check "the next connection goes to another server ($first then $next)" [ -n "$next" ] && [ "$next" != "$first" ]
+t_check "the next connection goes to another server ($first then $next)" [ -n "$next" -a "$next" != "$first" ]
 t_done

@@ -95,12 +95,12 @@ t_check "uvsadm -S -n shows the expected table" cmp -s "$LAB_DIR/want" "$LAB_DIR
 	diff "$LAB_DIR/want" "$LAB_DIR/saved"
 uvsadm -L -n >"$LAB_DIR/list"
 t_check "-L -n is ipvsadm's: wlc persistent 50, three Route servers" \
-	[ "$(grep -c 'Route' "$LAB_DIR/list")" = 3 ] && grep -q "^TCP  $VIP:80 wlc persistent 50$" "$LAB_DIR/list"
+	all [ "$(grep -c 'Route' "$LAB_DIR/list")" = 3 ] --and grep -q "^TCP  $VIP:80 wlc persistent 50$" "$LAB_DIR/list"
 lab_wait_resolved || exit 1
 
 for n in $(seq 6); do lab_exec c curl -s -m 5 "http://$VIP/" || echo FAIL; done >"$LAB_DIR/answers"
 t_check "curls work (6 answers, one server: persistence)" \
-	[ "$(grep -c '^rs[123]$' "$LAB_DIR/answers")" = 6 ] && [ "$(sort -u "$LAB_DIR/answers" | wc -l)" = 1 ]
+	[ "$(grep -c '^rs[123]$' "$LAB_DIR/answers")" = 6 -a "$(sort -u "$LAB_DIR/answers" | wc -l)" = 1 ]
 
 # the three kinds of check run, and all pass
 for n in $(seq 50); do
@@ -121,7 +121,7 @@ kill "$LAB_UVSD_PID"; wait "$LAB_UVSD_PID" 2>/dev/null
 sed 's/lb_kind DR/lb_kind NAT/' "$KC" >"$LAB_DIR/nat.conf"
 lab_exec d timeout 5 "$B/uvsd" -i eth0 --socket "$LAB_DIR/nat.sock" \
 	--keepalived-conf "$LAB_DIR/nat.conf" >"$LAB_DIR/nat.out" 2>&1; rc=$?
-t_check "lb_kind NAT: uvsd exits non-zero (got $rc)" [ "$rc" != 0 ] && [ "$rc" != 124 ]
+t_check "lb_kind NAT: uvsd exits non-zero (got $rc)" [ "$rc" != 0 -a "$rc" != 124 ]
 t_check "and says FILE:LINE ($(tail -1 "$LAB_DIR/nat.out"))" \
 	grep -q "$LAB_DIR/nat.conf:27: 'lb_kind NAT' is not supported by uvs (uvs does Direct Routing only" "$LAB_DIR/nat.out"
 t_check "without a control socket left behind" [ ! -e "$LAB_DIR/nat.sock" ]

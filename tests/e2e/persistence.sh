@@ -10,7 +10,7 @@ lab_wait_resolved || exit 1
 
 t_check "-L -n shows the service as persistent 60" grep -qx "TCP  $VIP:80 rr persistent 60" <(uvsadm -L -n)
 for n in $(seq 6); do lab_exec c curl -s -m 5 "http://$VIP/"; done >"$LAB_DIR/a"
-t_check "6 connections from $CLIENT_IP all went to one server" [ "$(sort -u "$LAB_DIR/a" | wc -l)" = 1 ] && [ "$(wc -l <"$LAB_DIR/a")" = 6 ]
+t_check "6 connections from $CLIENT_IP all went to one server" [ "$(sort -u "$LAB_DIR/a" | wc -l)" = 1 -a "$(wc -l <"$LAB_DIR/a")" = 6 ]
 for n in $(seq 3); do lab_exec c curl -s -m 5 --interface 198.18.0.101 "http://$VIP/"; done >"$LAB_DIR/b"
 t_check "another client sticks to its own server" [ "$(sort -u "$LAB_DIR/b" | wc -l)" = 1 ]
 t_check "which rr chose differently" [ "$(head -1 "$LAB_DIR/a")" != "$(head -1 "$LAB_DIR/b")" ]
@@ -31,5 +31,5 @@ t_check "with -M /24 both clients share one server" [ "$(sort -u "$LAB_DIR/m" | 
 srv=$(head -1 "$LAB_DIR/m")
 uvsadm -d -t "$VIP:80" -r "$(rs_ip "${srv#rs}"):80"
 got=$(lab_exec c curl -s -m 5 "http://$VIP/")
-t_check "after -d of $srv the client is rescheduled ($got)" [ -n "$got" ] && [ "$got" != "$srv" ]
+t_check "after -d of $srv the client is rescheduled ($got)" [ -n "$got" -a "$got" != "$srv" ]
 t_done

@@ -54,7 +54,7 @@ t_check "the VIP is on rs1's lo as /32" \
 t_check "the VIP is on rs3's eth0 as /32" \
 	sh -c "ip -n $(lab_ns rs3) -4 -o addr show dev eth0 | grep -q ' $VIP/32 '"
 t_check "no ARP sysctl changed (arp_ignore/arp_announce all and eth0: $before)" \
-	[ "$before" = "0 0 0 0 " ] && [ "$(sysctls rs3)" = "$before" ]
+	[ "$before" = "0 0 0 0 " -a "$(sysctls rs3)" = "$before" ]
 t_check "rs1 has table arp uvs-rs with an input drop and an output rewrite" \
 	sh -c "ip netns exec $(lab_ns rs1) nft list table arp uvs-rs | grep -q 'arp daddr ip $VIP .*drop' &&
 	       ip netns exec $(lab_ns rs1) nft list table arp uvs-rs | grep -q 'arp saddr ip set $(rs_ip 1)'"

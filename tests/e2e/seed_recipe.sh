@@ -92,7 +92,7 @@ spread
 t_check "wlc: 30 of 30 curls answered" [ "$(wc -l <"$LAB_DIR/answers")" = 30 ]
 for i in 1 2 3; do
 	got=$(grep -cx "rs$i" "$LAB_DIR/answers")
-	t_check "wlc: rs$i took its share (8..12, got $got)" [ "$got" -ge 8 ] && [ "$got" -le 12 ]
+	t_check "wlc: rs$i took its share (8..12, got $got)" [ "$got" -ge 8 -a "$got" -le 12 ]
 done
 t_check "-L shows wlc" grep -qx "TCP  $VIP:http wlc" <(uvsadm -L)
 

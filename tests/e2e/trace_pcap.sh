@@ -21,7 +21,7 @@ LADDER="python3 $LAB_ROOT/tests/lab/ladder.py"
 out=$(lab_exec d "$B/uvsd" -i eth0 --socket "$LAB_SOCK" \
 	--trace "$LAB_DIR/no/such/dir/x.pcap" 2>&1); rc=$?
 t_check "--trace into a missing directory is refused in one line (exit $rc)" \
-	[ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "x.pcap" <<<"$out"
+	all [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ] --and grep -q "x.pcap" <<<"$out"
 
 lab_start_uvsd --trace "$PCAP" || exit 1
 lab_service rr || exit 1

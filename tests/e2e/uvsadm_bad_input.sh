@@ -33,5 +33,5 @@ bad "invalid option" -A -D -t "$VIP:80"
 bad "not supported" -a -t "$VIP:80" -r 198.18.0.99 -m
 
 out=$(LAB_SOCK=$LAB_DIR/nothing.sock uvsadm -L -n 2>&1); rc=$?
-t_check "uvsd not reachable: exit $rc, one line: $out" [ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ]
+t_check "uvsd not reachable: exit $rc, one line: $out" [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ]
 t_done

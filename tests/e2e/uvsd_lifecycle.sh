@@ -22,7 +22,7 @@ lab_exec d sysctl -qw net.ipv4.ip_forward=0
 lab_exec d nft delete table netdev "$guard"
 
 out=$(lab_exec d "$B/uvsd" -i nosuch0 --socket "$LAB_SOCK" 2>&1); rc=$?
-t_check "an unknown interface is refused in one line (exit $rc)" [ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ]
+t_check "an unknown interface is refused in one line (exit $rc)" [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ]
 out=$(lab_exec d "$B/uvsd" --socket "$LAB_SOCK" 2>&1); rc=$?
 t_check "a missing -i is refused (exit $rc)" [ "$rc" = 2 ]
 out=$(lab_exec d "$B/uvsd" -i eth0 --conn-max 0 2>&1); rc=$?
@@ -31,7 +31,7 @@ t_check "--conn-max 0 is refused (exit $rc)" [ "$rc" = 2 ]
 lab_start_uvsd || exit 1
 t_check "the control socket is mode 0600" [ "$(stat -c %a "$LAB_SOCK")" = 600 ]
 out=$(lab_exec d "$B/uvsd" -i eth0 --socket "$LAB_SOCK" 2>&1); rc=$?
-t_check "a second uvsd on the same socket is refused (exit $rc)" [ "$rc" != 0 ] && grep -q "already" <<<"$out"
+t_check "a second uvsd on the same socket is refused (exit $rc)" all [ "$rc" != 0 ] --and grep -q "already" <<<"$out"
 t_check "and the first one still answers" uvsadm -L -n
 
 lab_exec d ip addr add "$VIP/32" dev eth0

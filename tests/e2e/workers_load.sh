@@ -41,11 +41,11 @@ for n in range(4):
         print("timeout")
 EOT
 	t_check "-p with -j 2: 4 flows from $src, one server ($(sort -u "$LAB_DIR/p-$src" | tr '\n' ' '))" \
-		[ "$(grep -c '^rs' "$LAB_DIR/p-$src")" = 4 ] && [ "$(sort -u "$LAB_DIR/p-$src" | wc -l)" = 1 ]
+		[ "$(grep -c '^rs' "$LAB_DIR/p-$src")" = 4 -a "$(sort -u "$LAB_DIR/p-$src" | wc -l)" = 1 ]
 done
 w0=$(lab_counter worker0_rx_frames) w1=$(lab_counter worker1_rx_frames)
 t_check "both workers took frames (worker0 $w0, worker1 $w1)" \
-	[ "${w0:-0}" -gt 0 ] && [ "${w1:-0}" -gt 0 ]
+	[ "${w0:-0}" -gt 0 -a "${w1:-0}" -gt 0 ]
 t_check "rx_frames is the workers' sum ($(lab_counter rx_frames))" \
 	[ "$(lab_counter rx_frames)" = $((w0 + w1)) ]
 t_check "-L -c lists the flows of both clients, from both workers" \

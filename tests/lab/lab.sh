@@ -201,6 +201,23 @@ T_FAILED=0
 t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $*"; T_FAILED=$((T_FAILED + 1)); }
 t_check() { local desc=$1; shift; if "$@"; then t_ok "$desc"; else t_fail "$desc"; fi; }
+# all CMD... --and CMD...: true when every command is. t_check runs one
+# command, so a shell "&&" after it would run outside the check, uncounted.
+all() {
+	local cmd=()
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --and ]; then
+			"${cmd[@]}" || return 1
+			cmd=()
+		else
+			cmd+=("$1")
+		fi
+		shift
+	done
+	"${cmd[@]}"
+}
+# not CMD...: true when CMD fails (for all; "!" is shell syntax).
+not() { ! "$@"; }
 # t_absent DESC REGEX FILE...: passes when no line matches.
 t_absent() {
 	local desc=$1 re=$2; shift 2
