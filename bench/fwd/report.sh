@@ -105,6 +105,7 @@ report_png() {
 	set style fill solid 0.8 border -1
 	set grid ytics
 	set yrange [0:*]
+	set offsets 0, 0, graph 0.08, 0
 	set xtics rotate by -30
 	set multiplot layout 1,2 title 'uvs forwarding bench: one lab, one run ($(date +%F), $(nproc) CPUs)'
 	set title '64 B UDP frames/s at the real servers'
