@@ -227,6 +227,13 @@ fuzz: deps
 
 .PHONY: fuzz fuzz-build fuzzers
 
+# Where uvsd's cycles go under a 64-byte UDP load (bench/fwd/perf.sh).
+perf: deps
+	$(MAKE) all
+	B=$(B) bench/fwd/perf.sh
+
+.PHONY: perf
+
 # Install paths. The unit goes where systemd looks for packaged units:
 # /lib/systemd/system for PREFIX=/usr, else $(PREFIX)/lib/systemd/system
 # (/usr/local/lib/systemd/system is on systemd's path too). Its ExecStart

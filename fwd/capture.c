@@ -278,6 +278,18 @@ uvs_capture_flush(struct uvs_capture *c)
 	return lost;
 }
 
+uint64_t
+uvs_capture_drops(struct uvs_capture *c)
+{
+	/* tp_drops is the second word of both the v1 and the v3 layout */
+	struct tpacket_stats_v3 st = { 0 };
+	socklen_t len = c->ring ? sizeof(st) : sizeof(struct tpacket_stats);
+
+	if (getsockopt(c->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
+		return 0;
+	return st.tp_drops;
+}
+
 void
 uvs_capture_release(struct uvs_capture *c)
 {

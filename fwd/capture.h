@@ -95,6 +95,11 @@ void	uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f);
 void	uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len);
 /* Sends what is queued in one sendmmsg; how many could not be sent. */
 unsigned uvs_capture_flush(struct uvs_capture *c);
+/*
+ * Frames the kernel dropped for want of room (ring or receive queue
+ * full) since the last call: PACKET_STATISTICS, which resets as it reads.
+ */
+uint64_t uvs_capture_drops(struct uvs_capture *c);
 /* The current burst's frames are done with. */
 void	uvs_capture_release(struct uvs_capture *c);
 

@@ -355,6 +355,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "arp_ignored", st->arp_ignored },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
+		{ "rx_kernel_drops", st->rx_kernel_drops },
 		{ "conns_reclaimed", d->sum.reclaimed },
 		{ "conns", d->sum.conns },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },

@@ -575,6 +575,8 @@ void
 uvs_dir_tick(struct uvs_director *d, uint32_t now)
 {
 	uvs_conn_expire(&d->fw.conns, now);
+	if (!d->workers.n)
+		d->fw.stats.rx_kernel_drops += uvs_capture_drops(&d->cap);
 	if (now - d->last_est >= UVS_EST_INTERVAL_S) {
 		uvs_dir_sync(d);
 		estimate_rates(&d->fw.svcs);
@@ -652,6 +654,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->arp_ignored += w->arp_ignored;
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
+	m->rx_kernel_drops += w->rx_kernel_drops;
 	for (i = 0; i < UVS_DROP_MAX; i++)
 		m->drops[i] += w->drops[i];
 }

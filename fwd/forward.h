@@ -23,6 +23,7 @@ struct uvs_fwd_stats {
 	uint64_t	 arp_ignored;	/* ARP not asking for a VIP */
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
+	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
 	uint64_t	 drops[UVS_DROP_MAX];
 };
 

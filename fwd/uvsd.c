@@ -30,9 +30,14 @@
 #include "trace.h"
 
 #define RX_BURSTS	8	/* bursts per wake-up before polling again */
-/* 16 MiB of ring: 1 MiB blocks hold a 64 KiB GSO frame or ~8000 small */
-#define RING_BLOCK_SIZE	(1u << 20)
-#define RING_BLOCKS	16
+/*
+ * 16 MiB of ring in 128 blocks of 128 KiB (room for a 64 KiB GSO frame).
+ * The kernel hands a block over when it is full or 1 ms old, so at a low
+ * rate each block holds few frames: many blocks are what lets the ring
+ * ride out a stall of the loop without dropping.
+ */
+#define RING_BLOCK_SIZE	(128u << 10)
+#define RING_BLOCKS	128
 
 static volatile sig_atomic_t stop_signal;
 

@@ -72,6 +72,7 @@ worker_main(void *arg)
 		if ((t = clock_seconds()) != now) {
 			now = t;
 			uvs_conn_expire(&w->fw.conns, now);
+			w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap);
 		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;

@@ -99,6 +99,7 @@ req2=$(requests_served) t2=$(now_ms)
 sleep 0.5
 rss_after=$(rss_kb)
 new1=$(lab_counter conns_new) recl1=$(lab_counter conns_reclaimed)
+echo "# frames the kernel could not queue for uvsd (rx_kernel_drops): $(lab_counter rx_kernel_drops)"
 full=$(lab_counter drop_conn_full)
 drops=$(uvsadm --counters | awk '$1 ~ /^drop_/ && $2 > 0 { printf " %s %s", $1, $2 }')
 wait "$wrk_pid"
