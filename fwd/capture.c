@@ -142,7 +142,7 @@ uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len)
 }
 
 int
-uvs_capture_use_ring(struct uvs_capture *c, size_t block_size,
+uvs_capture_use_ring(struct uvs_capture *c, int version, size_t block_size,
     unsigned nblocks)
 {
 	struct uvs_ring *r;
@@ -150,7 +150,8 @@ uvs_capture_use_ring(struct uvs_capture *c, size_t block_size,
 
 	if (!(r = calloc(1, sizeof(*r))))
 		return -ENOMEM;
-	if ((rc = uvs_ring_open(r, c->fd, block_size, nblocks, c->vnet)) < 0) {
+	if ((rc = uvs_ring_open(r, c->fd, version, block_size, nblocks,
+	    c->vnet)) < 0) {
 		free(r);
 		return rc;
 	}
@@ -209,17 +210,48 @@ pool_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 		f[n].len = len < 0 ? 0 : (uint32_t)len;
 		f[n].pkttype = (uint8_t)pkttype;
 		f[n].truncated = len < 0;
+		f[n].copied = 0;
 		n++;
 	}
 	return n;
 }
 
+/*
+ * A V2 ring frame too big for its slot (a GSO frame) left only a stub;
+ * the frame itself waits, in order, in the socket's queue.
+ */
+static void
+fetch_copied(struct uvs_capture *c, struct uvs_frame *f, unsigned k)
+{
+	uint8_t *buf = c->pool + (size_t)k * POOL_FRAME_SIZE;
+	int pkttype = f->pkttype;
+	ssize_t len = sock_recv(c, buf, POOL_FRAME_SIZE, &pkttype);
+
+	f->buf = buf;
+	f->len = len > 0 ? (uint32_t)len : 0;
+	f->truncated = len <= 0;
+}
+
 int
 uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 {
+	int i, n;
+	unsigned k = 0;
+
 	if (!c->ring)
 		return pool_burst(c, f, max);
-	return uvs_ring_burst(c->ring, f, max);
+	n = uvs_ring_burst(c->ring, f, max, POOL_FRAMES);
+	for (i = 0; i < n; i++) {
+		if (!f[i].copied)
+			continue;
+		if (!c->pool &&
+		    !(c->pool = malloc(POOL_FRAMES * POOL_FRAME_SIZE))) {
+			f[i].truncated = 1;	/* counted, and dropped */
+			continue;
+		}
+		fetch_copied(c, &f[i], k++);
+	}
+	return n;
 }
 
 void

@@ -30,6 +30,8 @@ struct uvs_frame {
 	uint32_t	 len;
 	uint8_t		 pkttype;	/* PACKET_HOST, PACKET_OTHERHOST ... */
 	uint8_t		 truncated;	/* did not fit: drop it */
+	uint8_t		 copied;	/* ring stub of a frame queued whole
+					   (read by uvs_capture_burst) */
 };
 
 /* Frames queued for one sendmmsg. */
@@ -81,12 +83,12 @@ int	uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len);
  * those to send, flush, then release. Frames stay valid until release.
  */
 /*
- * Switches receiving to a TPACKET_V3 ring of nblocks blocks of
- * block_size bytes, and sending to bypass the qdisc layer. 0 or -errno
- * (the socket then stays as it was).
+ * Switches receiving to a ring (ring.h) of version TPACKET_V2 or
+ * TPACKET_V3, nblocks blocks of block_size bytes, and sending to bypass
+ * the qdisc layer. 0 or -errno (the socket then stays as it was).
  */
-int	uvs_capture_use_ring(struct uvs_capture *c, size_t block_size,
-	    unsigned nblocks);
+int	uvs_capture_use_ring(struct uvs_capture *c, int version,
+	    size_t block_size, unsigned nblocks);
 /* Frames taken (0 when none wait), or -errno. */
 int	uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max);
 /* The loop takes up frame f: --trace records it now. */

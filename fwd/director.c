@@ -604,15 +604,16 @@ uvs_dir_unresolved(const struct uvs_director *d)
 
 int
 uvs_dir_start_workers(struct uvs_director *d, unsigned n,
-    enum uvs_fanout fanout, uint32_t conn_max, size_t ring_block,
-    unsigned ring_blocks, uvs_fwd_conn_hook on_new_conn,
+    enum uvs_fanout fanout, uint32_t conn_max, int ring_version,
+    size_t ring_block, unsigned ring_blocks, uvs_fwd_conn_hook on_new_conn,
     void (*on_arp_reply)(void *, const struct uvs_fwd *), uint32_t now,
     char *err, size_t errlen)
 {
 	struct uvs_workers_conf c = {
 		.n = n, .ifindex = d->ifindex, .mac = d->fw.mac,
 		.arp_reply = d->fw.arp_reply, .conn_max = conn_max,
-		.fanout = fanout, .ring_block = ring_block,
+		.fanout = fanout, .ring_version = ring_version,
+		.ring_block = ring_block,
 		.ring_blocks = ring_blocks, .on_new_conn = on_new_conn,
 		.on_arp_reply = on_arp_reply, .sloppy_tcp = d->fw.sloppy_tcp,
 	};

@@ -89,8 +89,9 @@ int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
  * service exists. 0 or -errno with err set.
  */
 int	uvs_dir_start_workers(struct uvs_director *d, unsigned n,
-	    enum uvs_fanout fanout, uint32_t conn_max, size_t ring_block,
-	    unsigned ring_blocks, uvs_fwd_conn_hook on_new_conn,
+	    enum uvs_fanout fanout, uint32_t conn_max, int ring_version,
+	    size_t ring_block, unsigned ring_blocks,
+	    uvs_fwd_conn_hook on_new_conn,
 	    void (*on_arp_reply)(void *, const struct uvs_fwd *), uint32_t now,
 	    char *err, size_t errlen);
 /*

@@ -1,12 +1,13 @@
 /*
- * TPACKET_V3 ring reader. Blocks are handed over by a status word: the
+ * Ring readers. V3: blocks are handed over by a status word: the
  * kernel sets TP_STATUS_USER when a block is full (or its timer retired
  * it), we read its frames in place, and writing TP_STATUS_KERNEL gives
  * it back. Frames are taken from one block at a time; a block read to
  * its end is only given back at release time, because its frames may
  * still be queued for sending. The vnet header sits right before each
  * frame's MAC header, so the caller sees the same layout as from a
- * plain read.
+ * plain read. V2: the same, one status word per 2 KiB slot, taken and
+ * given back in order.
  */
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -25,19 +26,36 @@ block(const struct uvs_ring *r, unsigned i)
 }
 
 int
-uvs_ring_open(struct uvs_ring *r, int fd, size_t block_size,
+uvs_ring_open(struct uvs_ring *r, int fd, int version, size_t block_size,
     unsigned nblocks, int vnet)
 {
 	struct tpacket_req3 req = { 0 };
-	int v = TPACKET_V3;
+	int v = version, one = 1;
 
 	memset(r, 0, sizeof(*r));
 	/* the frame layout callers expect needs the kernel's vnet header */
-	if (!vnet)
+	if (!vnet || (version != TPACKET_V2 && version != TPACKET_V3))
 		return -EINVAL;
+	r->version = version;
 	r->block_size = block_size;
 	r->nblocks = nblocks;
 	r->vnet = vnet;
+	if (version == TPACKET_V2) {
+		r->nframes = (unsigned)(block_size / UVS_RING_V2_FRAME) *
+		    nblocks;
+		req.tp_block_size = (unsigned)block_size;
+		req.tp_block_nr = nblocks;
+		req.tp_frame_size = UVS_RING_V2_FRAME;
+		req.tp_frame_nr = r->nframes;
+		/* a frame too big for a slot goes to the socket's queue */
+		if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v,
+		    sizeof(v)) < 0 || setsockopt(fd, SOL_PACKET,
+		    PACKET_COPY_THRESH, &one, sizeof(one)) < 0 ||
+		    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req,
+		    sizeof(struct tpacket_req)) < 0)
+			return -errno;
+		goto map;
+	}
 	req.tp_block_size = (unsigned)block_size;
 	req.tp_block_nr = nblocks;
 	req.tp_frame_size = 2048;	/* V3 packs frames; must divide blocks */
@@ -46,6 +64,7 @@ uvs_ring_open(struct uvs_ring *r, int fd, size_t block_size,
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0 ||
 	    setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
 		return -errno;
+map:
 	r->map = mmap(NULL, block_size * nblocks, PROT_READ | PROT_WRITE,
 	    MAP_SHARED, fd, 0);
 	if (r->map == MAP_FAILED) {
@@ -100,15 +119,59 @@ take_frame(struct uvs_ring *r, struct uvs_frame *f)
 	f->len = h->tp_snaplen + UVS_VNET_HLEN;
 	f->pkttype = sll->sll_pkttype;
 	f->truncated = h->tp_snaplen < h->tp_len;
+	f->copied = 0;
 	r->next = h->tp_next_offset ? (uint8_t *)h + h->tp_next_offset : NULL;
 	r->left--;
 }
 
+/* V2: the next slot, if the kernel has handed it over. */
+static struct tpacket2_hdr *
+slot(const struct uvs_ring *r)
+{
+	struct tpacket2_hdr *h = (struct tpacket2_hdr *)(r->map +
+	    (size_t)r->cur * UVS_RING_V2_FRAME);
+
+	if (r->taken == r->nframes ||
+	    !(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) &
+	    TP_STATUS_USER))
+		return NULL;
+	return h;
+}
+
+static int
+burst_v2(struct uvs_ring *r, struct uvs_frame *f, int max, int max_copied)
+{
+	struct tpacket2_hdr *h;
+	int n = 0, copied = 0;
+
+	while (n < max && (h = slot(r))) {
+		const struct sockaddr_ll *sll = (const struct sockaddr_ll *)
+		    ((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+		int copy = !!(h->tp_status & TP_STATUS_COPY);
+
+		if (copy && copied == max_copied)
+			break;
+		copied += copy;
+		f[n].buf = (uint8_t *)h + h->tp_mac - UVS_VNET_HLEN;
+		f[n].len = h->tp_snaplen + UVS_VNET_HLEN;
+		f[n].pkttype = sll->sll_pkttype;
+		f[n].copied = (uint8_t)copy;
+		f[n].truncated = !copy && h->tp_snaplen < h->tp_len;
+		n++;
+		r->taken++;
+		r->cur = (r->cur + 1) % r->nframes;
+	}
+	return n;
+}
+
 int
-uvs_ring_burst(struct uvs_ring *r, struct uvs_frame *f, int max)
+uvs_ring_burst(struct uvs_ring *r, struct uvs_frame *f, int max,
+    int max_copied)
 {
 	int n = 0;
 
+	if (r->version == TPACKET_V2)
+		return burst_v2(r, f, max, max_copied);
 	/* a block whose end the last burst reached waits for release */
 	if (r->ndone == r->nblocks)
 		return 0;
@@ -125,6 +188,20 @@ void
 uvs_ring_release(struct uvs_ring *r)
 {
 	unsigned i;
+
+	if (r->version == TPACKET_V2) {
+		/* the taken slots are the ones right behind cur */
+		for (i = 1; i <= r->taken; i++) {
+			struct tpacket2_hdr *h = (struct tpacket2_hdr *)
+			    (r->map + (size_t)((r->cur + r->nframes - i) %
+			    r->nframes) * UVS_RING_V2_FRAME);
+
+			__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
+			    __ATOMIC_RELEASE);
+		}
+		r->taken = 0;
+		return;
+	}
 
 	for (i = 0; i < r->ndone; i++) {
 		struct tpacket_block_desc *bd = block(r,

@@ -25,6 +25,7 @@
 #include "dirhealth.h"
 #include "health.h"
 #include "pktloop.h"
+#include "ring.h"
 #include "rules.h"
 #include "flowlog.h"
 #include "trace.h"
@@ -48,7 +49,7 @@ struct uvsd_opts {
 	int		 verbose;
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
-	int		 ring;		/* --backend ring (default) */
+	int		 ring;		/* TPACKET_V2/V3; -1: --backend socket */
 	unsigned	 jobs;		/* -j N workers; 0: this thread */
 	enum uvs_fanout	 fanout;	/* --fanout client|flow */
 	int		 check;		/* --check: diagnose, do not run */
@@ -102,9 +103,14 @@ usage(FILE *f)
 	    "  --no-vnet              debug: drop the frames' checksum "
 	    "offload state\n"
 	    "                         (shows what a naive forwarder breaks)\n"
-	    "  --backend ring|socket  receive from a TPACKET_V3 ring (default) "
-	    "or\n"
-	    "                         read frames one by one (the first "
+	    "  --backend ring|ring-v3|socket\n"
+	    "                         receive from a TPACKET_V2 ring, each "
+	    "frame handed\n"
+	    "                         over as it lands (default); from a V3 "
+	    "ring, in\n"
+	    "                         blocks (fewer wake-ups, up to 1 ms "
+	    "more wait);\n"
+	    "                         or read frames one by one (the first "
 	    "backend)\n"
 	    "  -j, --jobs N           N worker threads, one per core, each "
 	    "with its own\n"
@@ -145,7 +151,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 
 	o->socket = uvs_ctl_socket_path();
 	o->conn_max = UVS_CONN_MAX_DEFAULT;
-	o->ring = 1;
+	o->ring = TPACKET_V2;
 	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -204,12 +210,17 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			    UVS_FANOUT_FLOW : UVS_FANOUT_CLIENT;
 			break;
 		case 'B':
-			if (strcmp(optarg, "ring") && strcmp(optarg, "socket")) {
-				logmsg("--backend: ring or socket, not '%s'",
-				    optarg);
+			if (strcmp(optarg, "ring") == 0)
+				o->ring = TPACKET_V2;
+			else if (strcmp(optarg, "ring-v3") == 0)
+				o->ring = TPACKET_V3;
+			else if (strcmp(optarg, "socket") == 0)
+				o->ring = -1;
+			else {
+				logmsg("--backend: ring, ring-v3 or socket, not "
+				    "'%s'", optarg);
 				return -1;
 			}
-			o->ring = strcmp(optarg, "ring") == 0;
 			break;
 		case 'V':
 			o->no_vnet = 1;
@@ -487,22 +498,23 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (o.jobs && (o.no_vnet || !o.ring || o.trace)) {
+	if (o.jobs && (o.no_vnet || o.ring < 0 || o.trace)) {
 		logmsg("-j runs ring workers: without --no-vnet, --backend "
 		    "socket or --trace");
 		uvs_dir_free(&d);
 		return 2;
 	}
 	if (o.jobs && uvs_dir_start_workers(&d, o.jobs, o.fanout, o.conn_max,
-	    RING_BLOCK_SIZE, RING_BLOCKS, o.verbose ? log_new_conn : NULL,
+	    o.ring, RING_BLOCK_SIZE, RING_BLOCKS,
+	    o.verbose ? log_new_conn : NULL,
 	    o.verbose ? log_arp_reply : NULL, clock_seconds(), err,
 	    sizeof(err)) < 0) {
 		logmsg("%s", err);
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (!o.jobs && o.ring && !o.no_vnet &&
-	    (rc = uvs_capture_use_ring(&d.cap, RING_BLOCK_SIZE,
+	if (!o.jobs && o.ring >= 0 && !o.no_vnet &&
+	    (rc = uvs_capture_use_ring(&d.cap, o.ring, RING_BLOCK_SIZE,
 	    RING_BLOCKS)) < 0)
 		logmsg("ring: %s; reading frames one by one instead",
 		    strerror(-rc));
@@ -536,13 +548,15 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o.jobs)
-		logmsg("director on %s (%u ring workers, fanout by %s), control "
-		    "socket %s, %u flows max", d.ifname, o.jobs,
+		logmsg("director on %s (%u ring%s workers, fanout by %s), "
+		    "control socket %s, %u flows max", d.ifname, o.jobs,
+		    o.ring == TPACKET_V3 ? "-v3" : "",
 		    o.fanout == UVS_FANOUT_FLOW ? "flow" : "client", ctl.path,
 		    o.conn_max);
 	else
 		logmsg("director on %s (%s backend), control socket %s, %u "
-		    "flows max", d.ifname, d.cap.ring ? "ring" : "socket",
+		    "flows max", d.ifname, !d.cap.ring ? "socket" :
+		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
 		    ctl.path, o.conn_max);
 	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;
 	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");

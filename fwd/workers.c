@@ -143,8 +143,9 @@ worker_open(struct uvs_worker *w, unsigned group,
 		return rc;
 	}
 	if ((rc = uvs_capture_open(&w->cap, c->ifindex)) < 0 ||
-	    (rc = uvs_capture_use_ring(&w->cap, c->ring_block,
-	    c->ring_blocks)) < 0 || (rc = join_fanout(w, group, c)) < 0) {
+	    (rc = uvs_capture_use_ring(&w->cap, c->ring_version,
+	    c->ring_block, c->ring_blocks)) < 0 ||
+	    (rc = join_fanout(w, group, c)) < 0) {
 		snprintf(err, errlen, "worker %u: packet socket: %s", w->id,
 		    strerror(-rc));
 		return rc;

@@ -59,6 +59,7 @@ struct uvs_workers_conf {
 	const uint8_t		*arp_reply;	/* reply template */
 	uint32_t		 conn_max;	/* split between workers */
 	enum uvs_fanout		 fanout;
+	int			 ring_version;	/* TPACKET_V2 or V3 */
 	size_t			 ring_block;
 	unsigned		 ring_blocks;
 	uvs_fwd_conn_hook	 on_new_conn;

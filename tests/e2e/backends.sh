@@ -1,8 +1,9 @@
 #!/bin/bash
 # The end-to-end tests that exercise the packet path, run again with the
-# other ways of running uvsd (every other test uses the default: the ring
-# backend, one thread): the first, read-one-frame-at-a-time socket
-# backend, and two ring workers joined by PACKET_FANOUT (a flow, and a
+# other ways of running uvsd (every other test uses the default: the
+# TPACKET_V2 ring, one thread): the first, read-one-frame-at-a-time socket
+# backend, the TPACKET_V3 block ring, and two ring workers joined by
+# PACKET_FANOUT (a flow, and a
 # client's persistence, must stay on one real server whichever worker
 # sees it). Each run's checks are reported under its name.
 cd "$(dirname "$0")/../.." || exit 1
@@ -13,7 +14,7 @@ rm -rf "$LAB_DIR"
 # table's rules too (with -j each worker has its own slice and its own rr
 # position: workers_load.sh tests what holds there)
 SKELETON="dr_rr_spreads keepalive_sticks arp_only_director direct_return udp_service bulk_offload del_dest_stops_new malformed_frames"
-for variant in "--backend socket" "-j 2"; do
+for variant in "--backend socket" "--backend ring-v3" "-j 2"; do
 	tests=$SKELETON
 	[ "$variant" = "--backend socket" ] && tests="$tests persistence conn_table_rules"
 	for t in $tests; do
