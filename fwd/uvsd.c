@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ctl.h"
 #include "ctlmsg.h"
 #include "diagnose.h"
@@ -330,15 +331,6 @@ log_line(void *arg, const char *line)
 	logmsg("%s", line);
 }
 
-static uint32_t
-clock_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_sec;
-}
-
 static void
 on_signal(int sig)
 {
@@ -430,7 +422,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
 	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX];
-	uint32_t now = clock_seconds();
+	uint32_t now = uvs_clock_seconds();
 	int nh;
 
 	/* with workers this socket only sends; poll still reports its errors */
@@ -445,8 +437,8 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 			logmsg("poll: %s", strerror(errno));
 			break;
 		}
-		if (clock_seconds() != now) {
-			now = clock_seconds();
+		if (uvs_clock_seconds() != now) {
+			now = uvs_clock_seconds();
 			uvs_dir_tick(d, now);
 		}
 		if ((pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
@@ -480,7 +472,7 @@ main(int argc, char **argv)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	/* with workers the flows live in their tables, not the master's */
 	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
-	    clock_seconds(),
+	    uvs_clock_seconds(),
 	    o.no_guard ? UVS_DIR_NO_GUARD : 0, err, sizeof(err)) < 0) {
 		logmsg("%s", err);
 		uvs_dir_free(&d);
@@ -507,7 +499,7 @@ main(int argc, char **argv)
 	if (o.jobs && uvs_dir_start_workers(&d, o.jobs, o.fanout, o.conn_max,
 	    o.ring, RING_BLOCK_SIZE, RING_BLOCKS,
 	    o.verbose ? log_new_conn : NULL,
-	    o.verbose ? log_arp_reply : NULL, clock_seconds(), err,
+	    o.verbose ? log_arp_reply : NULL, uvs_clock_seconds(), err,
 	    sizeof(err)) < 0) {
 		logmsg("%s", err);
 		uvs_dir_free(&d);

@@ -20,22 +20,13 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "workers.h"
 
 #define WORKER_BURSTS	8	/* bursts between two looks at the mailbox */
 #define CALL_TIMEOUT_MS	1000
-
-static uint32_t
-clock_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_sec;
-}
 
 static void
 run_call(struct uvs_worker *w)
@@ -61,7 +52,7 @@ worker_main(void *arg)
 		{ .fd = w->cap.fd, .events = POLLIN },
 		{ .fd = w->wake, .events = POLLIN },
 	};
-	uint32_t now = clock_seconds(), t;
+	uint32_t now = uvs_clock_seconds(), t;
 	int i;
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
@@ -69,7 +60,7 @@ worker_main(void *arg)
 			break;
 		if (pfd[1].revents & POLLIN)
 			run_call(w);
-		if ((t = clock_seconds()) != now) {
+		if ((t = uvs_clock_seconds()) != now) {
 			now = t;
 			uvs_conn_expire(&w->fw.conns, now);
 			w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap);
