@@ -10,13 +10,15 @@
 cd "$(dirname "$0")/.." || exit 1
 if [ $# -gt 1 ]; then
 	tp=0 tf=0 ts=0
+	last=$(mktemp)
 	for b in "$@"; do
 		echo "=== suite on $b"
-		out=$("$0" "$b" | tee /dev/stderr | tail -1)
-		read -r p _ f _ s _ <<<"$out"
-		echo "=== $b: $out"
+		"$0" "$b" | tee "$last"
+		read -r p _ f _ s _ < <(tail -1 "$last")
+		echo "=== $b: $p passed, $f failed, $s skipped"
 		tp=$((tp + ${p:-0})); tf=$((tf + ${f:-1})); ts=$((ts + ${s:-0}))
 	done
+	rm -f "$last"
 	echo "$tp passed, $tf failed, $ts skipped"
 	[ "$tf" = 0 ]
 	exit
