@@ -25,7 +25,10 @@ sysctls() {
 # ARP on the client's wire, to $1 (pcap); stopped by cap_stop, bounded.
 cap_start() {
 	local n
-	ip netns exec "$(lab_ns c)" timeout 60 tcpdump -U -nn -i eth0 -w "$1" \
+	# --immediate-mode: libpcap's block ring would hold the last frames
+	# back until its timer, past the moment cap_stop ends the capture
+	ip netns exec "$(lab_ns c)" timeout 60 tcpdump --immediate-mode -U -nn \
+		-i eth0 -w "$1" \
 		arp 2>"$1.err" &
 	CAP_PID=$!
 	LAB_PIDS+=("$CAP_PID")
