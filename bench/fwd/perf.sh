@@ -45,11 +45,7 @@ table netdev perf {
 EOT
 done
 # without -v: one log line per new flow would be most of the profile
-ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" \
-	${UVSD_ARGS:-} >"$LAB_DIR/uvsd.log" 2>&1 &
-LAB_UVSD_PID=$!
-LAB_PIDS+=("$LAB_UVSD_PID")
-for n in $(seq 50); do [ -S "$LAB_SOCK" ] && break; sleep 0.1; done
+LAB_UVSD_QUIET=1 lab_start_uvsd || exit 1
 uvsadm -A -u "$VIP:9" -s rr
 for i in 1 2 3; do uvsadm -a -u "$VIP:9" -r "$(rs_ip "$i")" -g; done
 lab_wait_resolved || exit 1

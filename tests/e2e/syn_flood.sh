@@ -22,31 +22,13 @@ SYN_PPS=${SYN_PPS:-20000}
 WRK_SECONDS=14		# warm-up 1.5 s, baseline 2.5 s, flood 6 s, after 4 s
 RSS_SLACK_KB=1024
 
-# uvsd as lab_start_uvsd starts it, less -v: a log line per flood SYN
-# would measure stderr, not the director
-start_uvsd() {
-	# shellcheck disable=SC2086
-	ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" \
-		${UVSD_ARGS:-} "$@" >"$LAB_DIR/uvsd.log" 2>&1 &
-	LAB_UVSD_PID=$!
-	LAB_PIDS+=("$LAB_UVSD_PID")
-	for _ in $(seq 50); do
-		[ -S "$LAB_SOCK" ] && return 0
-		kill -0 "$LAB_UVSD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "uvsd did not start:" >&2
-	cat "$LAB_DIR/uvsd.log" >&2
-	return 1
-}
-
 rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$LAB_UVSD_PID/status"; }
 requests_served() { cat "$LAB_DIR"/rs*.access.log | wc -l; }
 now_ms() { date +%s%3N; }
 
 lab_up 3
 lab_start_all_rs || exit 1
-start_uvsd --conn-max "$CAP" || exit 1
+LAB_UVSD_QUIET=1 lab_start_uvsd --conn-max "$CAP" || exit 1
 lab_service rr || exit 1
 
 # one SYN per frame, to the director's MAC, from 198.19.x.x:random (inside

@@ -116,9 +116,12 @@ lab_wait_port() {
 # uvsd on the director's eth0, logging to $LAB_DIR/uvsd.log. $UVSD_ARGS
 # (a backend, a worker count) applies to every test that starts uvsd.
 lab_start_uvsd() {
-	local n
+	local n v=-v
+	# a load test sets LAB_UVSD_QUIET: a log line per new flow would be
+	# most of what uvsd does
+	[ -n "${LAB_UVSD_QUIET:-}" ] && v=
 	# shellcheck disable=SC2086
-	ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" -v \
+	ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" $v \
 		${UVSD_ARGS:-} "$@" >"$LAB_DIR/uvsd.log" 2>&1 &
 	LAB_UVSD_PID=$!
 	LAB_PIDS+=("$LAB_UVSD_PID")
