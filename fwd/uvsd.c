@@ -66,10 +66,13 @@ logmsg(const char *fmt, ...)
 {
 	va_list ap;
 
+	/* one locked write per line: -j workers log new flows too */
 	va_start(ap, fmt);
+	flockfile(stderr);
 	fputs("uvsd: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	va_end(ap);
 }
 
