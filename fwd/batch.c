@@ -88,9 +88,7 @@ replay_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
 	else
 		rc = uvs_svc_edit(t, &c);
 	if (rc < 0)
-		snprintf(err, errlen, "%s", rc == -EEXIST ?
-		    "Service already exists" : rc == -ESRCH ? "No such service" :
-		    rc == -ENOENT ? "Scheduler not found" : strerror(-rc));
+		snprintf(err, errlen, "%s", uvs_ctlreq_svc_error(rc));
 	return rc;
 bad:
 	snprintf(err, errlen, "malformed %s request", m->verb);
@@ -123,8 +121,7 @@ replay_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 	x = uvs_dest_find(s, c.addr, c.port);
 	if (strcmp(m->verb, "add-dest") == 0) {
 		if ((rc = uvs_dest_add(s, &c)) < 0)
-			snprintf(err, errlen, "%s", rc == -EEXIST ?
-			    "Destination already exists" : strerror(-rc));
+			snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
 		return rc;
 	}
 	if (!x) {

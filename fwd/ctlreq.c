@@ -102,3 +102,23 @@ uvs_ctlreq_timeouts(const struct uvs_ctl_msg *m, uint32_t t[3])
 		return -EINVAL;
 	return 0;
 }
+
+const char *
+uvs_ctlreq_svc_error(int rc)
+{
+	switch (rc) {
+	case -EEXIST:
+		return "Service already exists";
+	case -ESRCH:
+		return "No such service";
+	case -ENOENT:
+		return "Scheduler not found";
+	}
+	return strerror(-rc);
+}
+
+const char *
+uvs_ctlreq_dest_error(int rc)
+{
+	return rc == -EEXIST ? "Destination already exists" : strerror(-rc);
+}

@@ -32,4 +32,12 @@ int	uvs_ctlreq_vs_health(const struct uvs_ctl_msg *m,
 /* tcp= tcpfin= udp= (seconds, 0 keeps the current value). */
 int	uvs_ctlreq_timeouts(const struct uvs_ctl_msg *m, uint32_t t[3]);
 
+/*
+ * The words for sched/'s refusals (uvs_svc_add/edit, uvs_dest_add), one
+ * place for the director and the batch checker, so a line refused inside
+ * a rules file reads as it would alone.
+ */
+const char	*uvs_ctlreq_svc_error(int rc);
+const char	*uvs_ctlreq_dest_error(int rc);
+
 #endif

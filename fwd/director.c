@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "arp/addr.h"
+#include "ctlreq.h"
 #include "director.h"
 #include "filter.h"
 #include "health.h"
@@ -208,9 +209,7 @@ uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
 		return -EADDRINUSE;
 	}
 	if ((rc = uvs_svc_add(&d->fw.svcs, c)) < 0) {
-		snprintf(err, errlen, "%s", rc == -EEXIST ?
-		    "Service already exists" : rc == -ENOENT ?
-		    "Scheduler not found" : strerror(-rc));
+		snprintf(err, errlen, "%s", uvs_ctlreq_svc_error(rc));
 		return rc;
 	}
 	/* the kernel is kept off the service before uvsd answers for it */
@@ -244,8 +243,7 @@ uvs_dir_edit_service(struct uvs_director *d, const struct uvs_svc_conf *c,
 	int rc = uvs_svc_edit(&d->fw.svcs, c);
 
 	if (rc < 0)
-		snprintf(err, errlen, "%s", rc == -ESRCH ? "No such service" :
-		    rc == -ENOENT ? "Scheduler not found" : strerror(-rc));
+		snprintf(err, errlen, "%s", uvs_ctlreq_svc_error(rc));
 	else
 		mirror(d, fw_edit_service, (void *)c);
 	return rc;
@@ -335,8 +333,7 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 	if (!known)
 		conf.flags |= UVS_DEST_F_NOHWADDR;
 	if ((rc = uvs_dest_add(svc, &conf)) < 0) {
-		snprintf(err, errlen, "%s", rc == -EEXIST ?
-		    "Destination already exists" : strerror(-rc));
+		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
 		return rc;
 	}
 	if (known)
