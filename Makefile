@@ -125,26 +125,42 @@ $(B)/bench_sim: $(call obj,bench/sim.c $(SCHED_SRC))
 $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_PCAP)
 
-# Packages a fresh Debian/Ubuntu needs to build, test and demo uvs.
-PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-       libcmocka-dev iproute2 nftables curl python3 iputils-ping netbase wrk \
-       tcpdump clang netsniff-ng
-# clang (libFuzzer's runtime comes with it as a Recommends) builds the
-# harnesses of tests/fuzz/ for make fuzz and make test's fuzz smoke.
-# netsniff-ng brings trafgen, the SYN flood of tests/e2e/syn_flood.sh.
-# arping comes from iputils-arping or arping; either will do.
+# What each target installs on a fresh Debian/Ubuntu (README says so too),
+# always with --no-install-recommends: a Recommends can pull in packages that
+# replace the user's own (netsniff-ng's pulls ntpsec, which removes
+# systemd-timesyncd).
+#   build (make, make demo): compiler, the three libraries, iproute2,
+#   nftables (uvsd's guard), curl and python3 (the demo's client and
+#   servers), arping (iputils-arping when no arping is on PATH).
+#   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
+#   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
+#   iputils-ping and netbase.
+BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
+             iproute2 nftables curl python3
+TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
+             clang libclang-rt-dev netsniff-ng
+APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
-deps:
+# $(call install_missing,PACKAGES): installs those not yet installed, and an
+# arping if none is on PATH (either flavour will do).
+define install_missing
 	@missing=""; \
-	for p in $(PKGS); do \
+	for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	command -v arping >/dev/null 2>&1 || missing="$$missing iputils-arping"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		if [ "$$(id -u)" != 0 ]; then echo "run as root to install:$$missing" >&2; exit 1; fi; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		apt-get update -q && $(APT_INSTALL) $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(TEST_PKGS))
+
+demo-deps:
+	$(call install_missing,$(BUILD_PKGS))
 
 tools: $(B)/badframes
 
@@ -167,7 +183,7 @@ asan:
 	$(MAKE) B=build-asan CFLAGS="$(ASAN_CFLAGS)" all tools unit
 	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build-asan
 
-demo: deps
+demo: demo-deps
 	$(MAKE) all
 	B=$(B) tests/lab/demo.sh
 
@@ -270,6 +286,6 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
