@@ -39,7 +39,16 @@ struct uvs_svc;
 struct uvs_dest {
 	uint32_t	 addr;		/* network order */
 	uint16_t	 port;		/* network order */
-	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer */
+	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer:
+					   the next hop's MAC */
+	/*
+	 * Egress, filled in by the forwarding layer from the kernel's route
+	 * to addr: the link the frame leaves by (0: the one it came in by),
+	 * that link's MAC as source, and the address hwaddr belongs to.
+	 */
+	int		 oif;
+	uint8_t		 srcmac[6];
+	uint32_t	 nexthop;	/* network order */
 	int		 weight;	/* 0..65535, 0 = quiescent */
 	uint32_t	 flags;
 	uint32_t	 activeconns;

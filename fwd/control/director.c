@@ -85,11 +85,12 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		    strerror(-rc));
 		return rc;
 	}
-	if (!(d->nl = uvs_nl_open(d->ifindex))) {
+	if (!(d->nl = uvs_nl_open())) {
 		rc = -errno;
 		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
 		return rc;
 	}
+	(void)uvs_nl_watch(d->nl, d->ifindex);
 	d->last_refresh = now;
 	d->last_est = now;
 	/* without a guard uvsd still runs, but refuses VIPs the kernel holds */
@@ -103,8 +104,13 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 void
 uvs_dir_free(struct uvs_director *d)
 {
+	unsigned i;
+
 	if (d->workers.n)
 		uvs_workers_stop(&d->workers);
+	for (i = 0; i < d->nlinks; i++)
+		uvs_capture_close(&d->links[i].cap);
+	d->nlinks = 0;
 	uvs_conn_free(&d->fw.conns);
 	uvs_svc_table_free(&d->fw.svcs);
 	uvs_capture_close(&d->cap);
@@ -113,6 +119,27 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_health_free(d->health);
 	d->health = NULL;
 	uvs_guard_close(&d->guard);
+}
+
+/* Each further link's filter: the same VIPs, sent to that link's MAC. */
+static int
+refilter_links(struct uvs_director *d, const uint32_t *vips, size_t n,
+    char *err, size_t errlen)
+{
+	struct sock_fprog prog;
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < d->nlinks && rc == 0; i++) {
+		if (uvs_filter_build(vips, n, d->links[i].mac, &prog, err,
+		    errlen) < 0)
+			return -EINVAL;
+		if ((rc = uvs_capture_set_filter(&d->links[i].cap, &prog)) < 0)
+			snprintf(err, errlen, "capture filter on %s: %s",
+			    d->links[i].name, strerror(-rc));
+		free(prog.filter);
+	}
+	return rc;
 }
 
 /* Points the capture filter at exactly the current VIPs. */
@@ -136,10 +163,16 @@ refilter(struct uvs_director *d, char *err, size_t errlen)
 		if (k == n)
 			vips[n++] = t->svcs[i]->addr;
 	}
-	rc = uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen);
-	free(vips);
-	if (rc < 0)
+	if (uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen) < 0) {
+		free(vips);
 		return -EINVAL;
+	}
+	rc = refilter_links(d, vips, n, err, errlen);
+	free(vips);
+	if (rc < 0) {
+		free(prog.filter);
+		return rc;
+	}
 	/* with workers the control thread's socket only sends */
 	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
 	    uvs_capture_set_filter(&d->cap, &prog);
@@ -327,6 +360,7 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 {
 	const struct uvs_dest *known = known_dest(d, c->addr);
 	struct uvs_dest_conf conf = *c;
+	struct uvs_dest *dest;
 	int rc;
 
 	/* unusable until the kernel tells us its MAC */
@@ -336,9 +370,13 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
 		return rc;
 	}
-	if (known)
-		memcpy(uvs_dest_find(svc, c->addr, c->port)->hwaddr,
-		    known->hwaddr, 6);
+	dest = uvs_dest_find(svc, c->addr, c->port);
+	if (known) {	/* its egress too, so routing finds nothing moved */
+		memcpy(dest->hwaddr, known->hwaddr, 6);
+		memcpy(dest->srcmac, known->srcmac, 6);
+		dest->oif = known->oif;
+		dest->nexthop = known->nexthop;
+	}
 	if (d->workers.n) {
 		struct dest_call a = { key_of(svc), conf, { 0 } };
 
@@ -346,10 +384,8 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 			memcpy(a.hw, known->hwaddr, 6);
 		mirror(d, fw_add_dest, &a);
 	}
-	if (!known) {
-		(void)uvs_nl_resolve(d->nl, c->addr);
-		(void)uvs_nl_dump(d->nl);
-	}
+	/* which link, which next hop: the kernel's route says (egress.c) */
+	uvs_dir_route_dest(d, dest);
 	return 0;
 }
 
@@ -474,6 +510,7 @@ uvs_dir_clear(struct uvs_director *d)
 }
 
 struct neigh_call {
+	int			 ifindex;
 	uint32_t		 addr;
 	enum uvs_neigh_event	 ev;
 	const uint8_t		*mac;
@@ -485,6 +522,7 @@ fw_neigh(struct uvs_fwd *fw, void *arg)
 {
 	const struct neigh_call *a = arg;
 	struct uvs_svc_table *t = &fw->svcs;
+	int ifindex = a->ifindex;
 	uint32_t addr = a->addr;
 	enum uvs_neigh_event ev = a->ev;
 	const uint8_t *mac = a->mac;
@@ -497,7 +535,8 @@ fw_neigh(struct uvs_fwd *fw, void *arg)
 		for (k = 0; k < svc->ndests; k++) {
 			struct uvs_dest *dest = svc->dests[k];
 
-			if (dest->addr != addr)
+			/* the next hop, on the link the route names */
+			if (dest->nexthop != addr || dest->oif != ifindex)
 				continue;
 			if (ev == UVS_NEIGH_VALID) {
 				memcpy(dest->hwaddr, mac, 6);
@@ -514,17 +553,21 @@ fw_neigh(struct uvs_fwd *fw, void *arg)
 }
 
 static void
-neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
+neigh_news(void *arg, int ifindex, uint32_t addr, enum uvs_neigh_event ev,
     const uint8_t *mac)
 {
 	struct uvs_director *d = arg;
-	struct neigh_call a = { addr, ev, mac };
+	struct neigh_call a = { ifindex, addr, ev, mac };
 
+	if (ev == UVS_NEIGH_ROUTES) {
+		d->routes_stale = 1;
+		return;
+	}
 	fw_neigh(&d->fw, &a);
 	mirror(d, fw_neigh, &a);
 	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
 	if (ev == UVS_NEIGH_GONE && known_dest(d, addr))
-		(void)uvs_nl_resolve(d->nl, addr);
+		(void)uvs_nl_resolve(d->nl, ifindex, addr);
 }
 
 int
@@ -532,8 +575,12 @@ uvs_dir_neigh_input(struct uvs_director *d)
 {
 	int rc = uvs_nl_read(d->nl, neigh_news, d);
 
-	if (rc == -ENOBUFS)	/* events lost: ask for the whole table */
+	if (rc == -ENOBUFS) {	/* events lost: ask for the whole table */
+		d->routes_stale = 1;
 		rc = uvs_nl_dump(d->nl);
+	}
+	if (d->routes_stale)
+		uvs_dir_reroute(d);
 	return rc;
 }
 
@@ -545,8 +592,12 @@ refresh_neighbours(struct uvs_director *d)
 	unsigned i, k;
 
 	for (i = 0; i < t->nsvcs; i++)
-		for (k = 0; k < t->svcs[i]->ndests; k++)
-			(void)uvs_nl_resolve(d->nl, t->svcs[i]->dests[k]->addr);
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+
+			if (x->nexthop)
+				(void)uvs_nl_resolve(d->nl, x->oif, x->nexthop);
+		}
 }
 
 /* IPVS's estimation_timer(): every service and dest, every 2 s. */
@@ -620,6 +671,10 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 	if (d->fw.svcs.nsvcs) {
 		snprintf(err, errlen, "workers start before any service");
 		return -EBUSY;
+	}
+	if (d->nlinks) {
+		snprintf(err, errlen, "-j serves one -i interface only");
+		return -EOPNOTSUPP;
 	}
 	if ((rc = uvs_workers_start(&d->workers, &c, now, err, errlen)) < 0)
 		return rc;

@@ -265,6 +265,13 @@ uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f)
 void
 uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len)
 {
+	uvs_capture_queue_on(c, buf, len, 0);
+}
+
+void
+uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
+    int ifindex)
+{
 	struct uvs_txq *q = &c->txq;
 	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)buf;
 	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN;
@@ -276,7 +283,7 @@ uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len)
 	/* DATA_VALID describes what the receive side checked, not a request */
 	vh->flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
 	to->sll_family = AF_PACKET;
-	to->sll_ifindex = c->ifindex;
+	to->sll_ifindex = ifindex ? ifindex : c->ifindex;
 	memcpy(&to->sll_protocol, buf + UVS_VNET_HLEN + 12, 2);
 	q->iov[q->n] = (struct iovec){ buf + skip, len - skip };
 	q->msg[q->n].msg_hdr = (struct msghdr){ .msg_name = to,

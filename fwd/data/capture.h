@@ -95,6 +95,12 @@ int	uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max);
 void	uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f);
 /* Queues a frame of the current burst to be sent by the next flush. */
 void	uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len);
+/*
+ * The same, sent out of link ifindex (0: the socket's own): a packet
+ * socket may send on any link of its namespace.
+ */
+void	uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
+	    int ifindex);
 /* Sends what is queued in one sendmmsg; how many could not be sent. */
 unsigned uvs_capture_flush(struct uvs_capture *c);
 /*

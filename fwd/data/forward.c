@@ -169,12 +169,16 @@ find_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 	return c;
 }
 
-/* Stage 4: Ethernet destination = the real server, source = us. */
+/*
+ * Stage 4: Ethernet destination = the real server, source = us on the
+ * link the kernel's route to it names (IPVS's DR xmit routes too).
+ */
 static void
 rewrite(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_dest *d)
 {
 	memcpy(frame, d->hwaddr, ETH_ALEN);
-	memcpy(frame + ETH_ALEN, fw->mac, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, d->oif ? d->srcmac : fw->mac, ETH_ALEN);
+	fw->out_ifindex = d->oif;
 }
 
 static void

@@ -51,6 +51,9 @@ struct uvs_fwd {
 	 * again; mh and sh send it back to the server that holds it.
 	 */
 	int			 sloppy_tcp;
+	/* UVS_FORWARD: the link to send on (dest->oif); 0: the one the
+	   frame came in by */
+	int			 out_ifindex;
 };
 
 enum uvs_verdict {

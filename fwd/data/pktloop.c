@@ -15,6 +15,10 @@ send_arp_reply(struct uvs_pktloop *l)
 	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
 
 	memcpy(buf + UVS_VNET_HLEN, l->fw->arp_reply, UVS_ARP_FRAME_LEN);
+	if (l->mac) {	/* the VIP is-at this link's MAC, from this link */
+		memcpy(buf + UVS_VNET_HLEN + 6, l->mac, 6);
+		memcpy(buf + UVS_VNET_HLEN + UVS_ARP_OFF + 8, l->mac, 6);
+	}
 	if (uvs_capture_send(l->cap, buf, sizeof(buf)) < 0)
 		l->fw->stats.drops[UVS_DROP_SEND]++;
 	else if (l->on_arp_reply)
@@ -44,7 +48,8 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 	switch (uvs_fwd_frame(fw, f->buf + UVS_VNET_HLEN,
 	    f->len - UVS_VNET_HLEN, now)) {
 	case UVS_FORWARD:
-		uvs_capture_queue(l->cap, f->buf, f->len);
+		uvs_capture_queue_on(l->cap, f->buf, f->len,
+		    fw->out_ifindex);
 		break;
 	case UVS_REPLY:
 		send_arp_reply(l);

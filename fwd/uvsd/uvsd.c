@@ -44,7 +44,10 @@
 static volatile sig_atomic_t stop_signal;
 
 struct uvsd_opts {
-	const char	*ifname;
+	const char	*ifname;	/* the first -i */
+	/* every -i, in order (each may be a comma-separated list) */
+	char		 ifnames[UVS_DIR_LINKS_MAX][IF_NAMESIZE];
+	unsigned	 nifnames;
 	const char	*socket;
 	uint32_t	 conn_max;
 	int		 verbose;
@@ -79,8 +82,13 @@ logmsg(const char *fmt, ...)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: uvsd -i IFACE [--socket PATH] [--conn-max N] [-v]\n"
-	    "  -i, --interface IFACE  capture and send on IFACE\n"
+	fprintf(f, "usage: uvsd -i IFACE [-i IFACE2 ...] [--socket PATH] "
+	    "[--conn-max N] [-v]\n"
+	    "  -i, --interface IFACE  capture and send on IFACE; given again "
+	    "(or IF1,IF2),\n"
+	    "                         serve each link, and send to each real "
+	    "server out of\n"
+	    "                         the link the kernel's route to it names\n"
 	    "  --socket PATH          control socket (default $%s or %s)\n"
 	    "  --conn-max N           connection table capacity (default %u)\n"
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
@@ -127,6 +135,39 @@ usage(FILE *f)
 	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
 }
 
+/* -i IF or -i IF1,IF2: each name once, UVS_DIR_LINKS_MAX in all. */
+static int
+add_ifnames(struct uvsd_opts *o, const char *arg)
+{
+	const char *p = arg, *end;
+	size_t len;
+	unsigned i;
+
+	do {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || len >= IF_NAMESIZE) {
+			logmsg("-i: '%s' is not an interface name", arg);
+			return -1;
+		}
+		if (o->nifnames == UVS_DIR_LINKS_MAX) {
+			logmsg("-i: at most %d interfaces", UVS_DIR_LINKS_MAX);
+			return -1;
+		}
+		memcpy(o->ifnames[o->nifnames], p, len);
+		o->ifnames[o->nifnames][len] = '\0';
+		for (i = 0; i < o->nifnames; i++)
+			if (!strcmp(o->ifnames[i], o->ifnames[o->nifnames])) {
+				logmsg("-i: %s given twice", o->ifnames[i]);
+				return -1;
+			}
+		o->nifnames++;
+		p = end ? end + 1 : NULL;
+	} while (p);
+	o->ifname = o->ifnames[0];
+	return 0;
+}
+
 static int
 parse_opts(int argc, char **argv, struct uvsd_opts *o)
 {
@@ -159,7 +200,8 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
-			o->ifname = optarg;
+			if (add_ifnames(o, optarg) < 0)
+				return -1;
 			break;
 		case 's':
 			o->socket = optarg;
@@ -419,13 +461,49 @@ capture_error(struct uvs_director *d)
 	return 0;
 }
 
+/* A further link's socket reports an error: is the link still there? */
+static int
+link_error(const struct uvs_dir_link *l)
+{
+	char name[IF_NAMESIZE];
+
+	if (!if_indextoname((unsigned)l->ifindex, name)) {
+		logmsg("interface %s is gone", l->name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Frames waiting on the further links (-i given more than once), each
+ * link with its own loop; pfd[i] is links[i]'s socket.
+ */
+static int
+drain_links(struct uvs_director *d, struct uvs_pktloop *loops,
+    const struct pollfd *pfd, uint32_t now)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nlinks; i++) {
+		if ((pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+		    link_error(&d->links[i]) < 0)
+			return -1;
+		if (pfd[i].revents & POLLIN)
+			drain_frames(&loops[i], now);
+	}
+	return 0;
+}
+
 static int
 run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 {
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
-	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX];
+	struct uvs_pktloop links[UVS_DIR_LINKS_MAX];
+	struct pollfd pfd[3 + UVS_DIR_LINKS_MAX + UVS_HEALTH_FDS_MAX];
 	uint32_t now = uvs_clock_seconds();
+	nfds_t base = 3 + d->nlinks;
+	unsigned i;
 	int nh;
 
 	/* with workers this socket only sends; poll still reports its errors */
@@ -433,9 +511,17 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 	    .events = d->workers.n ? 0 : POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
+	for (i = 0; i < d->nlinks; i++) {
+		links[i] = loop;
+		links[i].cap = &d->links[i].cap;
+		links[i].mac = d->links[i].mac;
+		pfd[3 + i] = (struct pollfd){ .fd = d->links[i].cap.fd,
+		    .events = POLLIN };
+	}
 	while (!stop_signal) {
-		nh = uvs_health_pollfds(d->health, pfd + 3, UVS_HEALTH_FDS_MAX);
-		if (poll(pfd, 3 + (nfds_t)nh, uvs_health_timeout(d->health,
+		nh = uvs_health_pollfds(d->health, pfd + base,
+		    UVS_HEALTH_FDS_MAX);
+		if (poll(pfd, base + (nfds_t)nh, uvs_health_timeout(d->health,
 		    1000, uvs_health_now_ms())) < 0 && errno != EINTR) {
 			logmsg("poll: %s", strerror(errno));
 			break;
@@ -449,13 +535,71 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 			break;
 		if (pfd[0].revents & POLLIN)
 			drain_frames(&loop, now);
+		if (drain_links(d, links, pfd + 3, now) < 0)
+			break;
 		if (pfd[2].revents & POLLIN)
 			(void)uvs_dir_neigh_input(d);
 		if (pfd[1].revents & POLLIN)
 			uvs_ctl_serve(ctl, d);
-		uvs_health_run(d->health, pfd + 3, nh, uvs_health_now_ms());
+		uvs_health_run(d->health, pfd + base, nh, uvs_health_now_ms());
 	}
 	return stop_signal ? 0 : -1;
+}
+
+/* The second and further -i: each a link of its own (egress.c). */
+static int
+open_links(struct uvs_director *d, const struct uvsd_opts *o)
+{
+	char err[256];
+	unsigned i;
+	int rc;
+
+	if (o->nifnames > 1 && o->jobs) {
+		logmsg("-j serves one -i interface only");
+		return -1;
+	}
+	for (i = 1; i < o->nifnames; i++) {
+		if (uvs_dir_add_link(d, o->ifnames[i], err, sizeof(err)) < 0) {
+			logmsg("%s", err);
+			return -1;
+		}
+		if (o->no_vnet &&
+		    (rc = uvs_capture_no_vnet(&d->links[i - 1].cap)) < 0) {
+			logmsg("--no-vnet: %s", strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Every link's socket receives from a ring (the socket, if that fails). */
+static void
+use_rings(struct uvs_director *d, int version)
+{
+	struct uvs_capture *c;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i <= d->nlinks; i++) {
+		c = i ? &d->links[i - 1].cap : &d->cap;
+		if ((rc = uvs_capture_use_ring(c, version, RING_BLOCK_SIZE,
+		    RING_BLOCKS)) < 0)
+			logmsg("ring: %s; reading frames one by one instead",
+			    strerror(-rc));
+	}
+}
+
+/* "eth0" or "eth0, eth1" for the start line. */
+static const char *
+link_names(const struct uvs_director *d, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s", d->ifname);
+	unsigned i;
+
+	for (i = 0; i < d->nlinks && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, ", %s",
+		    d->links[i].name);
+	return buf;
 }
 
 int
@@ -464,7 +608,7 @@ main(int argc, char **argv)
 	struct uvsd_opts o = { 0 };
 	struct uvs_director d;
 	struct uvs_ctl ctl;
-	char err[256];
+	char err[256], names[UVS_DIR_LINKS_MAX * (IF_NAMESIZE + 2)];
 	int rc;
 
 	if (parse_opts(argc, argv, &o) < 0)
@@ -481,7 +625,8 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (check_kernel_forwarding(&d, o.verbose) < 0) {
+	if (open_links(&d, &o) < 0 ||
+	    check_kernel_forwarding(&d, o.verbose) < 0) {
 		uvs_dir_free(&d);
 		return 1;
 	}
@@ -508,11 +653,8 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (!o.jobs && o.ring >= 0 && !o.no_vnet &&
-	    (rc = uvs_capture_use_ring(&d.cap, o.ring, RING_BLOCK_SIZE,
-	    RING_BLOCKS)) < 0)
-		logmsg("ring: %s; reading frames one by one instead",
-		    strerror(-rc));
+	if (!o.jobs && o.ring >= 0 && !o.no_vnet)
+		use_rings(&d, o.ring);
 	if (o.no_vnet)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
 		    "state; a partial checksum reaches the real server unfinished "
@@ -550,7 +692,8 @@ main(int argc, char **argv)
 		    o.conn_max);
 	else
 		logmsg("director on %s (%s backend), control socket %s, %u "
-		    "flows max", d.ifname, !d.cap.ring ? "socket" :
+		    "flows max", link_names(&d, names, sizeof(names)),
+		    !d.cap.ring ? "socket" :
 		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
 		    ctl.path, o.conn_max);
 	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;

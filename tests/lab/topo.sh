@@ -1,0 +1,126 @@
+# The kernel's own IPVS selftest topology (tools/testing/selftests/net/
+# netfilter/ipvs.sh), rebuilt with 198.18.0.0/15 addresses. Source it
+# after lab.sh:
+#
+#   c (client)                 d (director, uvsd)            rs (real server)
+#   br0 198.18.0.100/24 ─ veth01 ── veth10 198.18.0.1/24 (gip)
+#          │                        veth12 198.19.0.1/24 (dip) ── veth21 198.19.0.2/24 (rip)
+#          └─────────── veth02 ───────────────────────────────── veth20 198.18.0.3/24 (sip)
+#
+# The client reaches the VIP through the director (its route for the VIP
+# names gip), the director reaches the real server on its second arm, and
+# the real server answers the client directly on the client's LAN.
+
+TOPO_VIP=198.18.100.10
+TOPO_CIP=198.18.0.100
+TOPO_GIP=198.18.0.1
+TOPO_DIP=198.19.0.1
+TOPO_RIP=198.19.0.2
+TOPO_SIP=198.18.0.3
+TOPO_PORT=8080
+
+topo_ns_new() {
+	local ns
+	ns=$(lab_ns "$1")
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+}
+
+# topo_up: the three hosts, links up and addressed, no service yet. The
+# real server's arm to the director (veth21) is left down with
+# TOPO_RS_LATE=1, for tests that add the dest before the server exists.
+topo_up() {
+	local c d r
+	topo_ns_new c; topo_ns_new d; topo_ns_new rs
+	c=$(lab_ns c); d=$(lab_ns d); r=$(lab_ns rs)
+	ip -n "$c" link add veth01 type veth peer name veth10 netns "$d"
+	ip -n "$c" link add veth02 type veth peer name veth20 netns "$r"
+	ip -n "$d" link add veth12 type veth peer name veth21 netns "$r"
+	ip netns exec "$c" sh -c 'for f in /proc/sys/net/bridge/bridge-nf-call-*; do [ -e "$f" ] && echo 0 >"$f"; done; true'
+	ip -n "$c" link add br0 type bridge
+	ip -n "$c" link set veth01 master br0 up
+	ip -n "$c" link set veth02 master br0 up
+	ip -n "$c" link set br0 up
+	ip -n "$c" addr add "$TOPO_CIP/24" dev br0
+	ip -n "$c" route add "$TOPO_VIP" via "$TOPO_GIP" dev br0
+	ip -n "$d" addr add "$TOPO_GIP/24" dev veth10
+	ip -n "$d" link set veth10 up
+	ip -n "$d" addr add "$TOPO_DIP/24" dev veth12
+	ip -n "$d" link set veth12 up
+	ip -n "$r" addr add "$TOPO_SIP/24" dev veth20
+	ip -n "$r" link set veth20 up
+	# the selftest's real-server settings: no reverse-path check (the
+	# client's packets arrive on veth21, its route back is veth20)
+	ip netns exec "$r" sysctl -qw net.ipv4.conf.all.rp_filter=0
+	ip netns exec "$r" sysctl -qw net.ipv4.conf.default.rp_filter=0
+	ip netns exec "$r" sysctl -qw net.ipv4.conf.veth20.rp_filter=0
+	[ "${TOPO_RS_LATE:-0}" = 1 ] || topo_rs_arm
+}
+
+# The real server's arm to the director.
+topo_rs_arm() {
+	local r
+	r=$(lab_ns rs)
+	ip netns exec "$r" sh -c 'ip link show veth21 >/dev/null' || return 1
+	ip -n "$r" addr add "$TOPO_RIP/24" dev veth21 2>/dev/null
+	ip -n "$r" link set veth21 up
+	ip netns exec "$r" sysctl -qw net.ipv4.conf.veth21.rp_filter=0
+}
+
+# The real server's VIP (uvs-rs, extra arguments passed on) and its HTTP
+# server on TOPO_PORT.
+topo_rs_serve() {
+	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs.state" "$@" up \
+		"$TOPO_VIP" >/dev/null || return 1
+	lab_bg rs "$LAB_DIR/rs.httpd.err" python3 \
+		"$LAB_ROOT/tests/lab/rs_httpd.py" --name rs --port "$TOPO_PORT" \
+		--log "$LAB_DIR/rs.access.log"
+	lab_wait_port rs "$TOPO_PORT"
+}
+
+# uvsd in the director on the links given (e.g. -i veth10 -i veth12).
+topo_start_uvsd() {
+	local n
+	ip netns exec "$(lab_ns d)" "$B/uvsd" --socket "$LAB_SOCK" -v "$@" \
+		>>"$LAB_DIR/uvsd.log" 2>&1 &
+	LAB_UVSD_PID=$!
+	LAB_PIDS+=("$LAB_UVSD_PID")
+	for n in $(seq 50); do
+		[ -S "$LAB_SOCK" ] && return 0
+		kill -0 "$LAB_UVSD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "topo: uvsd did not start:" >&2
+	cat "$LAB_DIR/uvsd.log" >&2
+	return 1
+}
+
+# Stops the uvsd topo_start_uvsd started (its PID only).
+topo_stop_uvsd() {
+	kill "$LAB_UVSD_PID" 2>/dev/null
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	rm -f "$LAB_SOCK"
+}
+
+# Waits (bounded, secs s, default 5) until uvsd knows every dest's MAC.
+topo_wait_resolved() {
+	local n
+	for n in $(seq $((${1:-5} * 10))); do
+		[ "$(lab_counter dests_unresolved)" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The selftest's check, with a payload of size bytes (default 32): the
+# client posts it to VIP:TOPO_PORT, the real server answers its sha256.
+topo_transfer() {
+	local size=${1:-32} want got
+	head -c "$size" /dev/urandom >"$LAB_DIR/payload"
+	want="$(sha256sum <"$LAB_DIR/payload" | awk '{print $1}') $size"
+	got=$(lab_exec c curl -s -m "${2:-5}" --data-binary @"$LAB_DIR/payload" \
+		"http://$TOPO_VIP:$TOPO_PORT/upload")
+	[ "$got" = "$want" ]
+}
