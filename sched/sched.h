@@ -34,6 +34,17 @@
 					   check with on-fail remove, a server
 					   standing by for the sorry server) */
 
+/* dest->fwd: how frames reach it (IPVS's IP_VS_CONN_F_FWD_MASK) */
+#define UVS_FWD_ROUTE		0	/* -g: the frame, new MACs (DR) */
+#define UVS_FWD_TUNNEL		1	/* -i: the packet in a new IPv4 one */
+/* dest->tun_type, IPVS's IP_VS_CONN_F_TUNNEL_TYPE_* values */
+#define UVS_TUN_IPIP		0
+#define UVS_TUN_GUE		1
+#define UVS_TUN_GRE		2
+/* dest->tun_flags, IPVS's IP_VS_TUNNEL_ENCAP_FLAG_* values */
+#define UVS_TUN_F_CSUM		0x1	/* --tun-csum: outer checksum */
+#define UVS_TUN_F_REMCSUM	0x2	/* --tun-remcsum (GUE) */
+
 struct uvs_svc;
 
 struct uvs_dest {
@@ -49,6 +60,13 @@ struct uvs_dest {
 	int		 oif;
 	uint8_t		 srcmac[6];
 	uint32_t	 nexthop;	/* network order */
+	uint8_t		 fwd;		/* UVS_FWD_* */
+	uint8_t		 tun_type;	/* UVS_TUN_*, when tunnelled */
+	uint8_t		 tun_flags;	/* UVS_TUN_F_* */
+	uint16_t	 tun_port;	/* GUE's UDP port, network order */
+	uint32_t	 tun_src;	/* outer source: the route's, network order */
+	uint32_t	 mtu;		/* of the route to it (tunnel: the outer
+					   packet's limit) */
 	int		 weight;	/* 0..65535, 0 = quiescent */
 	uint32_t	 flags;
 	uint32_t	 activeconns;
@@ -179,6 +197,10 @@ struct uvs_dest_conf {
 	uint32_t	 u_threshold;
 	uint32_t	 l_threshold;
 	uint32_t	 flags;		/* UVS_DEST_F_* a new dest starts with */
+	uint8_t		 fwd;		/* UVS_FWD_* */
+	uint8_t		 tun_type;	/* UVS_TUN_* */
+	uint8_t		 tun_flags;	/* UVS_TUN_F_* */
+	uint16_t	 tun_port;	/* network order */
 };
 
 void		 uvs_svc_table_init(struct uvs_svc_table *t);

@@ -213,11 +213,14 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 		snprintf(hw, sizeof(hw), "none");
 	else
 		mac_str(x->hwaddr, hw, sizeof(hw));
-	fprintf(out, "dest rip=%s rport=%u fwd=route weight=%d active=%u "
+	fprintf(out, "dest rip=%s rport=%u fwd=%s weight=%d active=%u "
 	    "inactive=%u persist=%u uthr=%u lthr=%u hw=%s", a, ntohs(x->port),
-	    x->weight, x->activeconns, x->inactconns, x->persistconns,
+	    x->fwd == UVS_FWD_TUNNEL ? "tunnel" : "route", x->weight, x->activeconns, x->inactconns, x->persistconns,
 	    x->u_threshold, x->l_threshold, hw);
 	list_stats(out, x->conns, x->inpkts, x->inbytes, &x->est);
+	if (x->fwd == UVS_FWD_TUNNEL)
+		fprintf(out, " tun_type=%u tun_port=%u tun_flags=%u",
+		    x->tun_type, ntohs(x->tun_port), x->tun_flags);
 	fputc('\n', out);
 	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),
 	    out);
