@@ -45,12 +45,14 @@
 #include "arp/kernel/nft.h"
 #include "arp/kernel/rtnl.h"
 #include "arp/kernel/sysctl.h"
+#include "arp/rs/tundecap.h"
 
 #define STATE_DIR	"/run/uvs"
 #define VIP_PREFIX	32
 #define LINE_MAX_LEN	256
 
 #define USAGE		"usage: uvs-rs [--state FILE] [--arp sysctl|nft] " \
+			"[--tun ipip|gue|gre [--tun-port N]] " \
 			"[--dev IFACE] [--rip ADDR] up|check|down VIP..."
 
 /* The arptables_jf pair as nft arp rules: one table, two base chains. */
@@ -131,6 +133,8 @@ struct rs {
 	struct rs_nft	*nft_undo;	/* up: st.nft before this run */
 	size_t		 nnft_undo;
 	int		 nft_changed;	/* up: the rules were reloaded */
+	int		 tun;		/* up --tun: UVS_DECAP_*, -1 none */
+	uint16_t	 tun_port;	/* up --tun gue --tun-port */
 };
 
 /*
@@ -1337,9 +1341,63 @@ state_default_path(char *buf, size_t size)
 }
 
 /* Everything after the arguments proved good; returns the exit code. */
+/* up --tun: unwrap tunnel mode's packets (tundecap.h), once the VIP is up. */
+static int
+tun_up(struct rs *rs)
+{
+	struct uvs_decap d = { .type = (enum uvs_decap_type)rs->tun,
+	    .port = rs->tun_port };
+	char err[256];
+	int rc;
+
+	if (uvs_decap_load(&d, rs->path) == 0) {
+		fprintf(stderr, "uvs-rs: a %s tunnel is up already (down first)"
+		    "\n", uvs_decap_type_name(d.type));
+		return EXIT_PROBLEM;
+	}
+	d = (struct uvs_decap){ .type = (enum uvs_decap_type)rs->tun,
+	    .port = rs->tun_port };
+	if (uvs_decap_up(&d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "uvs-rs: --tun %s: %s\n", uvs_decap_type_name(
+		    d.type), err);
+		return EXIT_PROBLEM;
+	}
+	if ((rc = uvs_decap_save(&d, rs->path)) < 0) {
+		fprintf(stderr, "uvs-rs: %s.tun: %s\n", rs->path, strerror(-rc));
+		(void)uvs_decap_down(&d);
+		return EXIT_PROBLEM;
+	}
+	return 0;
+}
+
+/* down: stop what up --tun started; nothing when it started nothing. */
+static void
+tun_down(struct rs *rs)
+{
+	struct uvs_decap d;
+
+	if (uvs_decap_load(&d, rs->path) < 0)
+		return;
+	(void)uvs_decap_down(&d);
+	(void)uvs_decap_forget(rs->path);
+}
+
+/* check: the tunnel's decapsulation, if up --tun set one up. */
+static int
+tun_check(struct rs *rs, int rc)
+{
+	struct uvs_decap d;
+
+	if (uvs_decap_load(&d, rs->path) < 0)
+		return rc;
+	return uvs_decap_check(&d, stdout) < 0 ? EXIT_PROBLEM : rc;
+}
+
 static int
 rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 {
+	int	up_rc;
+
 	int	rc;
 
 	if (rs->path == NULL) {
@@ -1361,12 +1419,16 @@ rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 		return EXIT_PROBLEM;
 	}
 	if (strcmp(verb, "check") == 0)
-		return rs_check(rs);
+		return tun_check(rs, rs_check(rs));
 	if (rs_load(rs) < 0)
 		return EXIT_PROBLEM;
-	if (strcmp(verb, "down") == 0)
+	if (strcmp(verb, "down") == 0) {
+		tun_down(rs);
 		return rs_down(rs);
-	return rs_up(rs);
+	}
+	if ((up_rc = rs_up(rs)) != 0 || rs->tun < 0)
+		return up_rc;
+	return tun_up(rs);
 }
 
 /* --arp, --dev, --rip: checked whole before anything changes. */
@@ -1420,6 +1482,43 @@ up_opts(struct rs *rs, const char *verb, const char *arp, const char *dev,
 	return 0;
 }
 
+/* --tun, --tun-port: a type, and a port exactly when it is gue. */
+static int
+tun_opts(struct rs *rs, const char *verb, const char *tun,
+    const char *port)
+{
+	char *end;
+	unsigned long n;
+
+	if (!tun && !port)
+		return 0;
+	if (strcmp(verb, "up") != 0 || !tun) {
+		fprintf(stderr, "uvs-rs: --tun and --tun-port are for up --tun "
+		    "(check and down find what up set up)\n");
+		return -EINVAL;
+	}
+	if ((rs->tun = uvs_decap_type_parse(tun)) < 0) {
+		fprintf(stderr, "uvs-rs: --tun %s: ipip, gue or gre\n", tun);
+		return -EINVAL;
+	}
+	if ((rs->tun == UVS_DECAP_GUE) != (port != NULL)) {
+		fprintf(stderr, "uvs-rs: --tun-port goes with --tun gue, and "
+		    "only there\n");
+		return -EINVAL;
+	}
+	if (!port)
+		return 0;
+	errno = 0;
+	n = strtoul(port, &end, 10);
+	if (errno || *end || n == 0 || n > 65535) {
+		fprintf(stderr, "uvs-rs: --tun-port %s: a port in 1..65535\n",
+		    port);
+		return -EINVAL;
+	}
+	rs->tun_port = (uint16_t)n;
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
@@ -1441,7 +1540,15 @@ usage(FILE *f)
 	    "  --rip ADDR    up --arp nft: the sender address for our ARP "
 	    "(default: the\n"
 	    "                primary address of the interface routing to "
-	    "the VIP)\n",
+	    "the VIP)\n"
+	    "  --tun ipip|gue|gre\n"
+	    "                up: also take the director's tunnel mode (-i): "
+	    "the kernel's\n"
+	    "                tunl0/gre0 when it has them, else a user-space "
+	    "decapsulator\n"
+	    "                (raw or UDP socket in, TUN device out) that down "
+	    "stops\n"
+	    "  --tun-port N  up --tun gue: the UDP port (uvsadm's --tun-port)\n",
 	    USAGE);
 }
 
@@ -1454,11 +1561,14 @@ main(int argc, char *argv[])
 		{ "arp", required_argument, NULL, 'a' },
 		{ "dev", required_argument, NULL, 'd' },
 		{ "rip", required_argument, NULL, 'r' },
+		{ "tun", required_argument, NULL, 't' },
+		{ "tun-port", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char		 path[PATH_MAX];
-	struct rs	 rs = { .dev = "lo" };
+	struct rs	 rs = { .dev = "lo", .tun = -1 };
 	const char	*verb, *why, *arp = NULL, *dev = NULL, *rip = NULL;
+	const char	*tun = NULL, *tun_port = NULL;
 	uint32_t	*vip;
 	int		 ch, i, rc;
 
@@ -1479,6 +1589,12 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			rip = optarg;
+			break;
+		case 't':
+			tun = optarg;
+			break;
+		case 'p':
+			tun_port = optarg;
 			break;
 		case ':':
 			fprintf(stderr, "uvs-rs: %s needs an argument\n",
@@ -1505,7 +1621,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "uvs-rs: %s needs at least one VIP\n", verb);
 		return EXIT_USAGE;
 	}
-	if (up_opts(&rs, verb, arp, dev, rip) < 0)
+	if (up_opts(&rs, verb, arp, dev, rip) < 0 ||
+	    tun_opts(&rs, verb, tun, tun_port) < 0)
 		return EXIT_USAGE;
 	if ((vip = calloc(argc - optind, sizeof(*vip))) == NULL) {
 		fprintf(stderr, "uvs-rs: out of memory\n");

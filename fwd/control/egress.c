@@ -72,9 +72,16 @@ uvs_dir_link_mac(const struct uvs_director *d, int ifindex)
 	return NULL;
 }
 
-/* One address's egress, for the master table and each worker's copy. */
+/*
+ * One address's egress, for the master table and each worker's copy;
+ * DR dests and tunnelled ones (tunnel set) are routed apart, since only
+ * a tunnel may go through a gateway.
+ */
 struct egress_call {
 	uint32_t	 addr;
+	int		 tunnel;
+	uint32_t	 tun_src;	/* the route's source: a tunnel's outer */
+	uint32_t	 mtu;		/* the route's, else its link's */
 	int		 oif;
 	uint32_t	 nexthop;	/* 0: not reachable from uvsd's links */
 	uint8_t		 src[6];
@@ -97,8 +104,11 @@ fw_egress(struct uvs_fwd *fw, void *arg)
 		for (k = 0; k < svc->ndests; k++) {
 			struct uvs_dest *x = svc->dests[k];
 
-			if (x->addr != a->addr)
+			if (x->addr != a->addr ||
+			    (x->fwd == UVS_FWD_TUNNEL) != a->tunnel)
 				continue;
+			x->tun_src = a->tun_src;
+			x->mtu = a->mtu;
 			if (x->oif != a->oif || x->nexthop != a->nexthop) {
 				x->oif = a->oif;
 				x->nexthop = a->nexthop;
@@ -142,14 +152,23 @@ resolved_nexthop(const struct uvs_director *d, int oif, uint32_t nexthop)
 static void
 route_of(const struct uvs_director *d, uint32_t addr, struct egress_call *a)
 {
-	struct uvs_route r;
+	struct uvs_route r = { 0 };
 	const uint8_t *mac;
 
 	a->addr = addr;
 	a->oif = d->ifindex;
 	a->nexthop = addr;
-	if (uvs_route_get(addr, &r) == 0 && r.type == RTN_UNICAST)
+	if (uvs_route_get(addr, &r) == 0 && r.type == RTN_UNICAST) {
 		a->oif = r.oif;
+		a->tun_src = r.prefsrc;
+		/* DR's next hop is the real server itself (IPVS's KNOWN_NH);
+		   a tunnel's packets are routed like any others */
+		if (a->tunnel && r.gateway)
+			a->nexthop = r.gateway;
+	}
+	a->mtu = r.mtu;
+	if (!a->mtu && uvs_link_mtu(a->oif, &a->mtu) < 0)
+		a->mtu = 0;	/* unknown: no limit is applied */
 	if (!(mac = uvs_dir_link_mac(d, a->oif))) {
 		a->nexthop = 0;		/* not one of our links */
 		memset(a->src, 0, 6);
@@ -161,11 +180,12 @@ route_of(const struct uvs_director *d, uint32_t addr, struct egress_call *a)
 void
 uvs_dir_route_dest(struct uvs_director *d, struct uvs_dest *dest)
 {
-	struct egress_call a = { 0 };
+	struct egress_call a = { .tunnel = dest->fwd == UVS_FWD_TUNNEL };
 	const struct uvs_dest *known;
 
 	route_of(d, dest->addr, &a);
 	if (a.oif == dest->oif && a.nexthop == dest->nexthop &&
+	    a.tun_src == dest->tun_src && a.mtu == dest->mtu &&
 	    !(dest->flags & UVS_DEST_F_NOHWADDR))
 		return;		/* nothing moved */
 	if (a.nexthop && (known = resolved_nexthop(d, a.oif, a.nexthop))) {

@@ -181,6 +181,34 @@ rewrite(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_dest *d)
 	fw->out_ifindex = d->oif;
 }
 
+/*
+ * Stage 4, tunnel mode: the frame stays as it came (the caller wraps
+ * it), if it fits the route to the real server once wrapped. If not,
+ * IPVS's answer: with DF, ICMP frag-needed to the client naming the
+ * inner MTU; without, IPVS fragments the outer packet, uvs drops it.
+ */
+static enum uvs_verdict
+tunnel_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
+    const struct uvs_dest *d)
+{
+	static const struct virtio_net_hdr none;
+	const struct virtio_net_hdr *vh = fw->rx_vnet ? fw->rx_vnet : &none;
+	uint16_t mtu;
+
+	switch (uvs_tun_fit(d, vh, frame, len, &mtu)) {
+	case UVS_TUN_FITS:
+		return UVS_FORWARD;
+	case UVS_TUN_TOOBIG:
+		fw->icmp_len = uvs_tun_frag_needed(fw->icmp, frame, len, mtu);
+		fw->stats.drops[UVS_DROP_TUN_TOOBIG]++;
+		return UVS_ICMP;
+	case UVS_TUN_NEEDS_FRAG:
+		return drop(fw, UVS_DROP_TUN_NOFRAG);
+	default:
+		return drop(fw, UVS_DROP_TUN_GSO);
+	}
+}
+
 static void
 count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
 {
@@ -212,8 +240,16 @@ uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
 	/* Stage 4: is the dest reachable on the link? */
 	if (c->dest->flags & UVS_DEST_F_NOHWADDR)
 		return drop(fw, UVS_DROP_DEST_NOHW);
-	/* Stage 5: rewrite; the caller sends */
-	rewrite(fw, frame, c->dest);
+	/* Stage 5: rewrite, or leave it to be wrapped; the caller sends */
+	fw->out_dest = c->dest;
+	if (c->dest->fwd == UVS_FWD_TUNNEL) {
+		enum uvs_verdict v = tunnel_check(fw, frame, len, c->dest);
+
+		if (v != UVS_FORWARD)
+			return v;
+		fw->out_ifindex = c->dest->oif;
+	} else
+		rewrite(fw, frame, c->dest);
 	count_forward(fw, c->dest, pkt.ip_len);
 	return UVS_FORWARD;
 }

@@ -12,6 +12,7 @@
 #include "arp/arp.h"
 #include "fwd/data/drop.h"
 #include "fwd/data/parse.h"
+#include "fwd/data/tunnel.h"
 #include "sched/conn.h"
 #include "sched/sched.h"
 
@@ -54,6 +55,14 @@ struct uvs_fwd {
 	/* UVS_FORWARD: the link to send on (dest->oif); 0: the one the
 	   frame came in by */
 	int			 out_ifindex;
+	/* UVS_FORWARD: the dest; a tunnelled one's frame is left as it
+	   came, for the caller to wrap (tunnel.h) */
+	const struct uvs_dest	*out_dest;
+	/* the frame's vnet header, set by the caller; NULL: none */
+	const struct virtio_net_hdr *rx_vnet;
+	/* UVS_ICMP: an ICMP error for the frame's sender */
+	uint8_t			 icmp[UVS_TUN_ICMP_MAX];
+	size_t			 icmp_len;
 };
 
 enum uvs_verdict {
@@ -61,6 +70,8 @@ enum uvs_verdict {
 	UVS_FORWARD,	/* frame rewritten in place: send it */
 	UVS_REPLY,	/* fw->arp_reply holds an answer: send that */
 	UVS_IGNORE,	/* nothing to do (e.g. ARP not for us) */
+	UVS_ICMP,	/* counted in stats.drops; fw->icmp holds an ICMP
+			   error for the sender: send it back */
 };
 
 /*

@@ -25,6 +25,17 @@ send_arp_reply(struct uvs_pktloop *l)
 		l->on_arp_reply(l->arg, l->fw);
 }
 
+/* An ICMP error for the frame's sender goes back out of this link now. */
+static void
+send_icmp(struct uvs_pktloop *l)
+{
+	uint8_t buf[UVS_VNET_HLEN + UVS_TUN_ICMP_MAX] = { 0 };
+
+	memcpy(buf + UVS_VNET_HLEN, l->fw->icmp, l->fw->icmp_len);
+	if (uvs_capture_send(l->cap, buf, UVS_VNET_HLEN + l->fw->icmp_len) < 0)
+		l->fw->stats.drops[UVS_DROP_SEND]++;
+}
+
 static void
 handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 {
@@ -45,11 +56,19 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 		fw->stats.drops[UVS_DROP_NOT_HOST]++;
 		return;
 	}
+	fw->rx_vnet = (const struct virtio_net_hdr *)f->buf;
 	switch (uvs_fwd_frame(fw, f->buf + UVS_VNET_HLEN,
 	    f->len - UVS_VNET_HLEN, now)) {
 	case UVS_FORWARD:
-		uvs_capture_queue_on(l->cap, f->buf, f->len,
-		    fw->out_ifindex);
+		if (fw->out_dest->fwd == UVS_FWD_TUNNEL)
+			fw->stats.drops[UVS_DROP_SEND] += uvs_tunq_frame(
+			    &l->tunq, l->cap, fw->out_dest, f->buf, f->len);
+		else
+			uvs_capture_queue_on(l->cap, f->buf, f->len,
+			    fw->out_ifindex);
+		break;
+	case UVS_ICMP:
+		send_icmp(l);
 		break;
 	case UVS_REPLY:
 		send_arp_reply(l);
@@ -69,7 +88,8 @@ uvs_pktloop_burst(struct uvs_pktloop *l, uint32_t now)
 		return n;
 	for (i = 0; i < n; i++)
 		handle_frame(l, &f[i], now);
-	l->fw->stats.drops[UVS_DROP_SEND] += uvs_capture_flush(l->cap);
+	l->fw->stats.drops[UVS_DROP_SEND] += uvs_capture_flush(l->cap) +
+	    uvs_tunq_flush(&l->tunq, l->cap);
 	uvs_capture_release(l->cap);
 	return n;
 }

@@ -12,6 +12,7 @@
 
 #include "fwd/data/capture.h"
 #include "fwd/data/forward.h"
+#include "fwd/data/tunq.h"
 
 struct uvs_pktloop {
 	struct uvs_capture	*cap;
@@ -23,6 +24,7 @@ struct uvs_pktloop {
 	void			(*on_arp_reply)(void *arg,
 				    const struct uvs_fwd *fw);
 	void			*arg;
+	struct uvs_tunq		 tunq;	/* tunnel mode's packets (-i) */
 };
 
 /*

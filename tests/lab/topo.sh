@@ -124,3 +124,113 @@ topo_transfer() {
 		"http://$TOPO_VIP:$TOPO_PORT/upload")
 	[ "$got" = "$want" ]
 }
+
+# Cleanup for tunnel tests: the real server's decapsulator (a process
+# uvs-rs started, by its recorded PID) stops before the namespaces go.
+topo_down() {
+	[ -e "$LAB_DIR/rs.state.tun" ] &&
+		lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs.state" down \
+			"$TOPO_VIP" >/dev/null 2>&1
+	lab_down
+}
+
+# The PID of the real server's user-space decapsulator, from uvs-rs's
+# record ("TYPE PORT user PID DEV"); empty when there is none.
+topo_decap_pid() {
+	awk '$3 == "user" { print $4 }' "$LAB_DIR/rs.state.tun" 2>/dev/null
+}
+
+# Waits (bounded, 3 s) until process pid has ended (a zombie counts).
+topo_gone() {
+	local n
+	[ -n "$1" ] || return 1
+	for n in $(seq 30); do
+		[ -e "/proc/$1" ] || return 0
+		grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The selftest's tunnel case: the director's kernel neither forwards nor
+# sends redirects; the real server's VIP on lo, reverse-path checks off
+# (packets come out of the tunnel from the client's address).
+topo_tunnel_sysctls() {
+	lab_exec d sysctl -qw net.ipv4.ip_forward=0
+	lab_exec d sysctl -qw net.ipv4.conf.all.send_redirects=0
+	lab_exec d sysctl -qw net.ipv4.conf.default.send_redirects=0
+}
+
+# topo_tunnel_case NAME UVSADM_TUN_ARGS -- UVS_RS_TUN_ARGS: the kernel
+# selftest's tunnel case with one encapsulation, its controls and a
+# 20 MB transfer with the lab's offloads on. tcpdump_filter names what
+# the encapsulated packets look like on the real server's arm.
+topo_tunnel_case() {
+	local name=$1 filter=$2 pid tun_args=() rs_args=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do tun_args+=("$1"); shift; done
+	shift
+	rs_args=("$@")
+
+	topo_up
+	topo_tunnel_sysctls
+	topo_start_uvsd -i veth10 -i veth12 || return 1
+	uvsadm -A -t "$TOPO_VIP:$TOPO_PORT" -s rr
+	uvsadm -a -t "$TOPO_VIP:$TOPO_PORT" -r "$TOPO_RIP:$TOPO_PORT" -i \
+		"${tun_args[@]}"
+	t_check "$name: the dest resolves" topo_wait_resolved
+	t_check "$name: uvsadm -L shows the dest as Tunnel" \
+		eval "uvsadm -L -n | grep -q '$TOPO_RIP:$TOPO_PORT *Tunnel'"
+
+	# control: the real server holds the VIP but cannot unwrap
+	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs0.state" up "$TOPO_VIP" \
+		>/dev/null
+	lab_bg rs "$LAB_DIR/rs.httpd.err" python3 \
+		"$LAB_ROOT/tests/lab/rs_httpd.py" --name rs --port "$TOPO_PORT" \
+		--log "$LAB_DIR/rs.access.log"
+	lab_wait_port rs "$TOPO_PORT"
+	t_check "$name control: without a decapsulator the transfer fails" \
+		not topo_transfer 32 3
+	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs0.state" down "$TOPO_VIP" \
+		>/dev/null
+
+	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs.state" "${rs_args[@]}" \
+		up "$TOPO_VIP" >/dev/null || { t_fail "$name: uvs-rs up"; return 1; }
+	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs.state" check "$TOPO_VIP" \
+		>"$LAB_DIR/check.txt" 2>&1
+	t_check "$name: uvs-rs check names the decapsulator: $(grep tunnel "$LAB_DIR/check.txt")" \
+		grep -q "^ok: tunnel .*decapsulat" "$LAB_DIR/check.txt"
+	lab_exec rs timeout 5 tcpdump -l -n -vv -c 1 -i veth21 "$filter" \
+		>"$LAB_DIR/tun.txt" 2>/dev/null &
+	sleep 1
+	t_check "$name: a 32-byte transfer arrives byte-exact" topo_transfer 32
+	wait $! 2>/dev/null
+	t_check "$name: on the real server's arm the packet is wrapped: $(tr -s ' \n' ' ' <"$LAB_DIR/tun.txt" | head -c 240)" \
+		grep -q "$TOPO_DIP[.0-9]* > $TOPO_RIP" "$LAB_DIR/tun.txt"
+	t_check "$name: the real server saw the client's address" \
+		grep -q "^$TOPO_CIP POST /upload" "$LAB_DIR/rs.access.log"
+	t_check "$name: a 20 MB transfer, offloads on, arrives byte-exact" \
+		topo_transfer 20000000 60
+	t_check "$name: too-big segments got ICMP frag-needed ($(lab_counter drop_tun_too_big))" \
+		[ "$(lab_counter drop_tun_too_big)" -gt 0 ]
+	lab_exec c ip route get "$TOPO_VIP" >"$LAB_DIR/pmtu.txt"
+	t_check "$name: the client learned the tunnel's MTU: $(tr -s ' \n' ' ' <"$LAB_DIR/pmtu.txt")" \
+		grep -q "mtu $((1500 - ${TOPO_OVERHEAD:-20}))" "$LAB_DIR/pmtu.txt"
+	t_check "$name: nothing refused on send" \
+		[ "$(lab_counter drop_send_error)" = 0 ]
+
+	# a dest added without a port takes the service's
+	uvsadm -d -t "$TOPO_VIP:$TOPO_PORT" -r "$TOPO_RIP:$TOPO_PORT"
+	uvsadm -a -t "$TOPO_VIP:$TOPO_PORT" -r "$TOPO_RIP" -i "${tun_args[@]}"
+	topo_wait_resolved
+	t_check "$name: a dest without a port: the transfer passes" \
+		topo_transfer 32
+
+	pid=$(topo_decap_pid)
+	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs.state" down "$TOPO_VIP" \
+		>/dev/null
+	t_check "$name: uvs-rs down stopped the decapsulator (pid $pid)" \
+		topo_gone "$pid"
+	t_check "$name: and after down the transfer fails again" \
+		not topo_transfer 32 3
+}
