@@ -27,7 +27,6 @@
 
 #include "fwd/lang/ipvsargs.h"
 #include "sched/sched.h"
-#include "fwd/uvsadm/uvsadm.h"
 
 #define PROG			"uvsadm"
 
