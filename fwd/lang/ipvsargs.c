@@ -222,8 +222,8 @@ static const struct {
 	int		 tag;
 	const char	*why;
 } unsupported[] = {
-	{ 'm', "-m (masquerading/NAT) is not supported: "
-	    "uvs does Direct Routing only" },
+	{ 'm', "-m (masquerading/NAT) is not supported: uvs forwards by "
+	    "direct routing (-g) or tunnelling (-i), never rewriting addresses" },
 	{ 'f', "-f (firewall-mark services) is not supported: "
 	    "uvs matches services by protocol, address and port" },
 	{ TAG_SCTP_SERVICE, "--sctp-service is not supported: "

@@ -7,6 +7,7 @@
 . "$LAB_ROOT/tests/lab/topo.sh"
 t_need_root
 trap topo_down EXIT
+TOPO_SAVED_TUN=" --tun-type gue --tun-port 6080 --tun-nocsum" \
 TOPO_OVERHEAD=32 topo_tunnel_case gue "udp dst port 6080" \
 	--tun-type gue --tun-port 6080 -- --tun gue --tun-port 6080
 topo_down
@@ -16,6 +17,7 @@ LAB_P=${LAB_P}c
 LAB_DIR=$(mktemp -d "/tmp/$LAB_P.XXXXXX")
 LAB_SOCK=$LAB_DIR/uvsd.sock
 trap topo_down EXIT
+TOPO_SAVED_TUN=" --tun-type gue --tun-port 6080 --tun-csum" \
 TOPO_OVERHEAD=32 topo_tunnel_case gue-csum "udp dst port 6080" \
 	--tun-type gue --tun-port 6080 --tun-csum -- --tun gue --tun-port 6080
 t_check "gue-csum: tcpdump finds the outer UDP checksum right" \
@@ -27,6 +29,7 @@ LAB_P=${LAB_P}g
 LAB_DIR=$(mktemp -d "/tmp/$LAB_P.XXXXXX")
 LAB_SOCK=$LAB_DIR/uvsd.sock
 trap topo_down EXIT
+TOPO_SAVED_TUN=" --tun-type gre --tun-csum" \
 TOPO_OVERHEAD=28 topo_tunnel_case gre-csum "ip proto 47" \
 	--tun-type gre --tun-csum -- --tun gre
 t_done

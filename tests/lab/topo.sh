@@ -181,6 +181,16 @@ topo_tunnel_case() {
 	t_check "$name: the dest resolves" topo_wait_resolved
 	t_check "$name: uvsadm -L shows the dest as Tunnel" \
 		eval "uvsadm -L -n | grep -q '$TOPO_RIP:$TOPO_PORT *Tunnel'"
+	t_check "$name: --tun-info: $(uvsadm -L -n --tun-info | grep ' Tunnel ' | tr -s ' ')" \
+		eval "uvsadm -L -n --tun-info | grep -q 'Tunnel *${name%%-*}'"
+	uvsadm -S -n >"$LAB_DIR/saved"
+	t_check "$name: -S saves it: $(grep -- ' -i' "$LAB_DIR/saved")" \
+		grep -q -- "-r $TOPO_RIP:$TOPO_PORT -i -w 1${TOPO_SAVED_TUN:-}\$" \
+		"$LAB_DIR/saved"
+	uvsadm -C
+	uvsadm -R <"$LAB_DIR/saved"
+	t_check "$name: -R gives it back" \
+		eval "uvsadm -S -n | cmp -s - '$LAB_DIR/saved'"
 
 	# control: the real server holds the VIP but cannot unwrap
 	lab_exec rs "$B/uvs-rs" --state "$LAB_DIR/rs0.state" up "$TOPO_VIP" \
