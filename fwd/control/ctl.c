@@ -359,6 +359,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
+		{ "tun_gso_frames", st->tun_gso_frames },
+		{ "tun_packets", st->tun_packets },
 		{ "conns_reclaimed", d->sum.reclaimed },
 		{ "conns", d->sum.conns },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },

@@ -371,12 +371,8 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 		return rc;
 	}
 	dest = uvs_dest_find(svc, c->addr, c->port);
-	if (known) {	/* its egress too, so routing finds nothing moved */
+	if (known)
 		memcpy(dest->hwaddr, known->hwaddr, 6);
-		memcpy(dest->srcmac, known->srcmac, 6);
-		dest->oif = known->oif;
-		dest->nexthop = known->nexthop;
-	}
 	if (d->workers.n) {
 		struct dest_call a = { key_of(svc), conf, { 0 } };
 
@@ -708,6 +704,8 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->tun_gso_frames += w->tun_gso_frames;
+	m->tun_packets += w->tun_packets;
 	for (i = 0; i < UVS_DROP_MAX; i++)
 		m->drops[i] += w->drops[i];
 }

@@ -25,6 +25,8 @@ struct uvs_fwd_stats {
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
+	uint64_t	 tun_gso_frames;	/* -i: GSO frames cut up ... */
+	uint64_t	 tun_packets;		/* ... and all packets wrapped */
 	uint64_t	 drops[UVS_DROP_MAX];
 };
 

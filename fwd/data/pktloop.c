@@ -36,6 +36,21 @@ send_icmp(struct uvs_pktloop *l)
 		l->fw->stats.drops[UVS_DROP_SEND]++;
 }
 
+/* Tunnel mode: wrap the frame (each of its segments, if GSO) and queue. */
+static void
+forward_tunnel(struct uvs_pktloop *l, const struct uvs_frame *f)
+{
+	const struct virtio_net_hdr *vh = (const void *)f->buf;
+	struct uvs_fwd_stats *st = &l->fw->stats;
+	unsigned n = uvs_tun_npkts(vh, f->buf + UVS_VNET_HLEN,
+	    f->len - UVS_VNET_HLEN);
+
+	st->tun_gso_frames += vh->gso_type != VIRTIO_NET_HDR_GSO_NONE;
+	st->tun_packets += n;
+	st->drops[UVS_DROP_SEND] += uvs_tunq_frame(&l->tunq, l->cap,
+	    l->fw->out_dest, f->buf, f->len);
+}
+
 static void
 handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 {
@@ -61,8 +76,7 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 	    f->len - UVS_VNET_HLEN, now)) {
 	case UVS_FORWARD:
 		if (fw->out_dest->fwd == UVS_FWD_TUNNEL)
-			fw->stats.drops[UVS_DROP_SEND] += uvs_tunq_frame(
-			    &l->tunq, l->cap, fw->out_dest, f->buf, f->len);
+			forward_tunnel(l, f);
 		else
 			uvs_capture_queue_on(l->cap, f->buf, f->len,
 			    fw->out_ifindex);

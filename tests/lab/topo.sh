@@ -226,6 +226,9 @@ topo_tunnel_case() {
 	lab_exec c ip route get "$TOPO_VIP" >"$LAB_DIR/pmtu.txt"
 	t_check "$name: the client learned the tunnel's MTU: $(tr -s ' \n' ' ' <"$LAB_DIR/pmtu.txt")" \
 		grep -q "mtu $((1500 - ${TOPO_OVERHEAD:-20}))" "$LAB_DIR/pmtu.txt"
+	t_check "$name: GSO frames were cut up before wrapping ($(lab_counter tun_gso_frames) frames, $(lab_counter tun_packets) packets)" \
+		[ "$(lab_counter tun_gso_frames)" -gt 0 -a \
+		"$(lab_counter tun_packets)" -gt "$(lab_counter fwd_frames)" ]
 	t_check "$name: nothing refused on send" \
 		[ "$(lab_counter drop_send_error)" = 0 ]
 
