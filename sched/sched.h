@@ -41,6 +41,9 @@ struct uvs_dest {
 	uint16_t	 port;		/* network order */
 	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer */
 	int		 weight;	/* 0..65535, 0 = quiescent */
+	int		 last_weight;	/* the weight it was added with, then
+					   its latest non-zero one (IPVS's
+					   last_weight; mh deals slots by it) */
 	uint32_t	 flags;
 	uint32_t	 activeconns;
 	uint32_t	 inactconns;

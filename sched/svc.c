@@ -201,6 +201,7 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 	d->addr = c->addr;
 	d->port = c->port;
 	d->weight = c->weight;
+	d->last_weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	d->flags = c->flags;
@@ -219,6 +220,9 @@ uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 {
 	if (!dest_conf_valid(c))
 		return -EINVAL;
+	/* __ip_vs_update_dest: keep the latest non-zero weight */
+	if (c->weight != 0)
+		d->last_weight = c->weight;
 	d->weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;

@@ -754,6 +754,55 @@ test_mh_quiesce_keeps_table(void **state)
 	teardown(&f);
 }
 
+/* -E: the service's scheduler becomes sched, with these flags. */
+static void
+switch_sched_flags(struct fixture *f, const char *sched, uint32_t flags)
+{
+	struct uvs_svc_conf sc = svc_conf(IPPROTO_TCP, VIP, 80, sched);
+
+	sc.flags = flags;
+	assert_int_equal(uvs_svc_edit(&f->t, &sc), 0);
+	assert_string_equal(f->svc->sched->name, sched);
+}
+
+/*
+ * IPVS keeps last_weight on the dest, not in mh's state, and
+ * ip_vs_mh_init_svc builds the table from it: under rr A=1 B=2 C=3, then
+ * -e B -w 0, then -E -s mh gives IPVS the table of 1,2,3 (A 683, B 1364,
+ * C 2046 slots, as in the known answers), B's slots answering nothing.
+ * Picks for .100 ... .119 by the independent model tests/lab/ipvs_hash.py:
+ * 1,2,3 gives CCCCBBBCAABBACAABCCC, so with B quiesced CCCC---CAA--ACAA-CCC,
+ * and with mh-fallback B's clients go on to CCCCCCCCAAACACAACCCC. A table
+ * dealt from B's weight 0 (a forgotten last weight) would read
+ * CCCCACCCAACCACAAACCC. A dest added with weight 0 (D) has last weight 0
+ * and takes no slot, there or after a trip through sh.
+ */
+static void
+test_mh_quiesced_then_mh(void **state)
+{
+	static const int w[] = { 1, 2, 3 };
+	struct fixture f;
+
+	(void)state;
+	setup_flags(&f, "rr", 0, 3, w);
+	set_weight(&f, 1, 0);
+	add_dest(&f, 3, 0);
+	switch_sched(&f, "mh");
+	assert_int_equal(mh_count(&f, f.d[0]), 683);
+	assert_int_equal(mh_count(&f, f.d[1]), 1364);
+	assert_int_equal(mh_count(&f, f.d[2]), 2046);
+	assert_int_equal(mh_count(&f, f.d[3]), 0);
+	expect_clients(&f, "CCCC---CAA--ACAA-CCC");
+	switch_sched(&f, "sh");
+	switch_sched_flags(&f, "mh", UVS_SVC_F_MH_FALLBACK);
+	assert_int_equal(mh_count(&f, f.d[1]), 1364);
+	assert_int_equal(mh_count(&f, f.d[3]), 0);
+	expect_clients(&f, "CCCCCCCCAAACACAACCCC");
+	set_weight(&f, 1, 2);
+	expect_clients(&f, "CCCCBBBCAABBACAABCCC");
+	teardown(&f);
+}
+
 /* mh-port: one client's ports spread; without it, one dest. */
 static void
 test_mh_port(void **state)
@@ -833,6 +882,7 @@ main(void)
 		cmocka_unit_test(test_mh_add_moves_share),
 		cmocka_unit_test(test_mh_unusable_fallback),
 		cmocka_unit_test(test_mh_quiesce_keeps_table),
+		cmocka_unit_test(test_mh_quiesced_then_mh),
 		cmocka_unit_test(test_mh_port),
 		cmocka_unit_test(test_mh_empty),
 	};
