@@ -12,7 +12,10 @@
  * which, as IPVS's, keeps its latest non-zero weight: a dest set to weight
  * 0 keeps its slots, so quiescing it moves no other client, and it keeps
  * them when the service changes to mh afterwards. An unusable dest yields
- * NULL, or with mh-fallback IPVS's walk to other slots.
+ * NULL, or with mh-fallback IPVS's walk to other slots. A dest health
+ * checks took out is not in the list the table is built from, as one
+ * keepalived deleted is not in IPVS's: its slots go to the others, and
+ * the others keep nearly all of theirs.
  *
  * The hash is IPVS's: SipHash-1-3, under IPVS's fixed keys, of the 32-bit
  * sum address + port + offset (host order, as 4 little-endian bytes), cut
@@ -58,7 +61,7 @@ struct mh_dest {
 struct mh_state {
 	unsigned	  size;		/* M */
 	struct uvs_dest	**lookup;	/* M slots */
-	struct mh_dest	 *ds;		/* svc->dests as of the last update */
+	struct mh_dest	 *ds;		/* listed dests at the last update */
 	unsigned	  nds, cap;
 };
 
@@ -214,28 +217,31 @@ mh_clear(struct mh_state *st)
 }
 
 /*
- * Rebuilds st's table from svc's dests. On an error the table is left
- * empty (schedule returns NULL), never holding a dest that may be gone:
- * -EINVAL for more dests than slots (as IPVS refuses), -ENOMEM.
+ * Rebuilds st's table from svc's listed dests. On an error the table is
+ * left empty (schedule returns NULL), never holding a dest that may be
+ * gone: -EINVAL for more dests than slots (as IPVS refuses), -ENOMEM.
  */
 static int
 mh_rebuild(struct mh_state *st, const struct uvs_svc *svc)
 {
-	unsigned i;
+	unsigned i, n = 0;
 	int rc;
 
 	mh_clear(st);
-	if (svc->ndests > st->size)
+	for (i = 0; i < svc->ndests; i++)
+		n += uvs_dest_listed(svc->dests[i]);
+	if (n > st->size)
 		rc = -EINVAL;
 	else
-		rc = mh_reserve(st, svc->ndests);
+		rc = mh_reserve(st, n);
 	if (rc < 0) {
 		st->nds = 0;	/* forget dests that may be freed */
 		return rc;
 	}
-	st->nds = svc->ndests;
+	st->nds = 0;
 	for (i = 0; i < svc->ndests; i++)
-		st->ds[i].dest = svc->dests[i];
+		if (uvs_dest_listed(svc->dests[i]))
+			st->ds[st->nds++].dest = svc->dests[i];
 	if (mh_permutate(st) > 0)
 		mh_populate(st);
 	return 0;
