@@ -103,52 +103,33 @@ t_model() {
 	if same "$got" "$want"; then t_ok "$desc"; else t_fail "$desc"; diffs "$got" "$want"; fi
 }
 
-# Waits (bounded, 15 s) until -L --checks shows server $1 in state $2.
-wait_state() {
-	local n
-	for n in $(seq 75); do
-		uvsadm -L -n --checks | grep -E "^  -> $1:80 +[a-z]+ +$2 " -q &&
-			return 0
-		sleep 0.2
-	done
-	echo "# $1 never reached $2" >&2
-	return 1
-}
-stop_httpd() { kill "$(lab_httpd_pid "$1")"; }
-start_httpd() {
-	lab_bg "rs$1" "$LAB_DIR/rs$1.httpd.err" python3 \
-		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$1" --port 80 \
-		--log "$LAB_DIR/rs$1.access.log"
-	lab_wait_port "rs$1" 80
-}
-# service SCHED ON_FAIL [FLAGS]: one service over rs1..rs4, added in
-# that order, so IPVS's list reads rs4 rs3 rs2 rs1; all checked
+# service SCHED ON_FAIL: one service over rs1..rs4, added in that
+# order, so IPVS's list reads rs4 rs3 rs2 rs1; all checked
 service() {
-	local sched=$1 onfail=$2 flags=${3:+-b $3} i
+	local sched=$1 onfail=$2 i
 	uvsadm -C
-	# shellcheck disable=SC2086
-	uvsadm -A -t "$VIP:80" -s "$sched" $flags
+	uvsadm -A -t "$VIP:80" -s "$sched"
 	for i in 1 2 3 4; do
 		# shellcheck disable=SC2086
 		uvsadm -a -t "$VIP:80" -r "$(rs_ip "$i"):80" -g $CHK \
 			--on-fail "$onfail"
 	done
-	lab_wait_resolved && wait_state "$R1" UP && wait_state "$R2" UP &&
-		wait_state "$R3" UP && wait_state "$R4" UP
+	lab_wait_resolved && lab_wait_check "$R1" UP && lab_wait_check "$R2" UP &&
+		lab_wait_check "$R3" UP && lab_wait_check "$R4" UP
 }
-ALL="$R4:80/1 $R3:80/1 $R2:80/1 $R1:80/1"
+ALL=("$R4:80/1" "$R3:80/1" "$R2:80/1" "$R1:80/1")
 
 for s in sh mh; do
 	# ---- on-fail remove
 	service "$s" remove || exit 1
-	round "$s.r0"; model "$s.m0" "$s" $ALL
+	round "$s.r0"; model "$s.m0" "$s" "${ALL[@]}"
 	t_check "$s: all $NCLIENTS clients served over 4 servers ($(on "$s.r0" rs1)/$(on "$s.r0" rs2)/$(on "$s.r0" rs3)/$(on "$s.r0" rs4))" \
 		[ "$(served "$s.r0")" = "$NCLIENTS" ]
 	t_model "$s: each on the server IPVS picks" "$s.r0" "$s.m0"
 	n2=$(on "$s.r0" rs2) others=$((NCLIENTS - n2))
 
-	stop_httpd 2
-	wait_state "$R2" DOWN || exit 1
+	lab_stop_httpd 2
+	lab_wait_check "$R2" DOWN || exit 1
 	round "$s.r1"; model "$s.m1" "$s" "$R4:80/1" "$R3:80/1" "$R1:80/1"
 	mo=$(moved "$s.r0" "$s.r1" others)
 	echo "# $s remove: rs2's $n2 clients moved $(moved "$s.r0" "$s.r1" rs2), others moved $mo/$others ($(pct "$mo" "$others"))"
@@ -160,8 +141,8 @@ for s in sh mh; do
 			[ $((mo * 4)) -le "$others" ]
 	fi
 
-	start_httpd 2
-	wait_state "$R2" UP || exit 1
+	lab_start_httpd 2
+	lab_wait_check "$R2" UP || exit 1
 	round "$s.r2"; model "$s.m2" "$s" "$R2:80/1" "$R4:80/1" "$R3:80/1" "$R1:80/1"
 	echo "# $s remove: rs2 back: $(moved "$s.r0" "$s.r2") of $NCLIENTS on another server than at first, rs2 has $(on "$s.r2" rs2)"
 	t_check "$s, rs2 back: all served, rs2 among them" \
@@ -170,7 +151,7 @@ for s in sh mh; do
 	uvsadm -d -t "$VIP:80" -r "$R2:80"
 	# shellcheck disable=SC2086
 	uvsadm -a -t "$VIP:80" -r "$R2:80" -g $CHK --on-fail remove
-	lab_wait_resolved && wait_state "$R2" UP || exit 1
+	lab_wait_resolved && lab_wait_check "$R2" UP || exit 1
 	round "$s.r3"
 	t_check "$s: -d and -a of rs2 by hand give the same mapping" same "$s.r3" "$s.r2"
 
@@ -178,8 +159,8 @@ for s in sh mh; do
 	service "$s" inhibit || exit 1
 	round "$s.i0"
 	t_check "$s inhibit: all served, as in the first round" same "$s.i0" "$s.r0"
-	stop_httpd 2
-	wait_state "$R2" INHIBITED || exit 1
+	lab_stop_httpd 2
+	lab_wait_check "$R2" INHIBITED || exit 1
 	round "$s.i1"; model "$s.n1" "$s" "$R4:80/1" "$R3:80/1" "$R2:80/0/1" "$R1:80/1"
 	echo "# $s inhibit, no fallback: $((NCLIENTS - $(served "$s.i1"))) unserved, others moved $(moved "$s.i0" "$s.i1" others)"
 	t_check "$s inhibit without $s-fallback: rs2's $n2 clients get no server, as IPVS's" \
@@ -192,8 +173,8 @@ for s in sh mh; do
 	t_check "$s inhibit with $s-fallback: all $NCLIENTS served ($(served "$s.f1")), no other client moved ($mo)" \
 		[ "$(served "$s.f1")" = "$NCLIENTS" -a "$mo" = 0 -a "$(on "$s.f1" rs2)" = 0 ]
 	t_model "$s inhibit: rs2's clients walk on as IPVS's fallback" "$s.f1" "$s.fm1"
-	start_httpd 2
-	wait_state "$R2" UP || exit 1
+	lab_start_httpd 2
+	lab_wait_check "$R2" UP || exit 1
 	round "$s.f2"
 	t_check "$s inhibit, rs2 back: the first mapping returns" same "$s.f2" "$s.r0"
 done
