@@ -134,6 +134,27 @@ test_rr_last_pick_and_predecessor_deleted(void **state)
 	teardown(&f);
 }
 
+/*
+ * rr, last pick taken out by health checks: to IPVS a removal, so the
+ * mark moves to the entry before it, and when the dest comes back it is
+ * re-added at the head. A B C: picks A B; B out and back at once (list
+ * B A C, mark on A) -> C B A C. (A mark left on B would give A C B A.)
+ */
+static void
+test_rr_last_pick_out_and_back(void **state)
+{
+	static const int w[] = { 1, 1, 1 };
+	struct fixture f;
+
+	(void)state;
+	setup(&f, "rr", 3, w);
+	expect_picks(&f, "AB");
+	uvs_dest_set_out(f.svc, f.d[1], 1);
+	uvs_dest_set_out(f.svc, f.d[1], 0);
+	expect_picks(&f, "CBAC");
+	teardown(&f);
+}
+
 /* rr with no usable dest (or no dest at all) returns NULL, then recovers. */
 static void
 test_rr_none_usable(void **state)
@@ -865,6 +886,7 @@ main(void)
 		cmocka_unit_test(test_rr_last_pick_deleted),
 		cmocka_unit_test(test_rr_other_dest_deleted),
 		cmocka_unit_test(test_rr_last_pick_and_predecessor_deleted),
+		cmocka_unit_test(test_rr_last_pick_out_and_back),
 		cmocka_unit_test(test_rr_none_usable),
 		cmocka_unit_test(test_wrr_432),
 		cmocka_unit_test(test_wrr_gcd),
