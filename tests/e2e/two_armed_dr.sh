@@ -51,6 +51,24 @@ t_check "the real server saw the client's address" \
 t_check "the start line names both links" \
 	grep -q "director on veth10, veth12" "$LAB_DIR/uvsd.log"
 
+# 2b. The links in the other order, and the client on the director's LAN
+# (no router: it ARPs for the VIP). The answer comes from the second
+# link with that link's MAC, and the transfer passes.
+topo_stop_uvsd
+topo_start_uvsd -i veth12,veth10 || exit 1
+svc
+topo_wait_resolved
+lab_exec c ip route del "$TOPO_VIP"
+lab_exec c ip route add "$TOPO_VIP" dev br0
+mac10=$(lab_exec d cat /sys/class/net/veth10/address)
+lab_exec c ip neigh flush dev br0
+t_check "same LAN, second link: a transfer passes" topo_transfer 32
+got=$(lab_exec c ip neigh show "$TOPO_VIP" dev br0 | awk '{print $3}')
+t_check "same LAN, second link: the VIP is-at veth10's MAC ($got)" \
+	[ "$got" = "$mac10" ]
+lab_exec c ip route del "$TOPO_VIP"
+lab_exec c ip route add "$TOPO_VIP" via "$TOPO_GIP" dev br0
+
 # 3. A dest given without a port takes the service's.
 uvsadm -C
 svc "$TOPO_RIP"
