@@ -296,6 +296,11 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		logmsg("-i IFACE is required");
 		return -1;
 	}
+	/* workers share one link's fanout group (workers.c) */
+	if (o->nifnames > 1 && o->jobs) {
+		logmsg("-j serves one -i interface only");
+		return -1;
+	}
 	return 0;
 }
 
@@ -554,10 +559,6 @@ open_links(struct uvs_director *d, const struct uvsd_opts *o)
 	unsigned i;
 	int rc;
 
-	if (o->nifnames > 1 && o->jobs) {
-		logmsg("-j serves one -i interface only");
-		return -1;
-	}
 	for (i = 1; i < o->nifnames; i++) {
 		if (uvs_dir_add_link(d, o->ifnames[i], err, sizeof(err)) < 0) {
 			logmsg("%s", err);

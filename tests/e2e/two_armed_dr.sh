@@ -19,9 +19,23 @@ svc() {
 	uvsadm -a -t "$TOPO_VIP:$TOPO_PORT" -r "${1:-$TOPO_RIP:$TOPO_PORT}" -g
 }
 
+# 0. Bad -i lists are refused with one line, before anything opens.
+topo_up
+bad_i() {
+	local want=$1 out rc; shift
+	out=$(lab_exec d "$B/uvsd" --socket "$LAB_DIR/bad.sock" "$@" 2>&1); rc=$?
+	t_check "uvsd $* -> exit $rc: $out" \
+		eval '[ "$rc" != 0 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "$want" <<<"$out"'
+}
+bad_i "veth10 given twice" -i veth10 -i veth10
+bad_i "veth10 given twice" -i veth10,veth12,veth10
+bad_i "is not an interface name" -i veth10,
+bad_i "interface nosuch0" -i veth10 -i nosuch0
+bad_i "one -i interface only" -i veth10 -i veth12 -j 2
+bad_i "at most 8 interfaces" -i a1,a2,a3,a4,a5,a6,a7,a8,a9
+
 # 1. Control: one arm. The route to the real server names veth12, which
 # uvsd was not given: the dest never resolves and nothing gets through.
-topo_up
 topo_rs_serve || exit 1
 topo_start_uvsd -i veth10 || exit 1
 svc
