@@ -36,8 +36,8 @@ enum uvs_drop {
 	/* forward.c: tunnel mode (-i) */
 	UVS_DROP_TUN_TOOBIG,	/* DF, too big once wrapped: ICMP frag-needed
 				   went back to the client */
-	UVS_DROP_TUN_NOFRAG,	/* no DF, too big once wrapped: IPVS would
-				   fragment the outer packet; uvs does not */
+	UVS_DROP_TUN_NOFRAG,	/* no DF, too big once wrapped, and the
+				   route's MTU too small to fragment it */
 	UVS_DROP_TUN_GSO,	/* a GSO frame not TCPv4: not segmented */
 	UVS_DROP_MAX
 };

@@ -185,7 +185,7 @@ rewrite(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_dest *d)
  * Stage 4, tunnel mode: the frame stays as it came (the caller wraps
  * it), if it fits the route to the real server once wrapped. If not,
  * IPVS's answer: with DF, ICMP frag-needed to the client naming the
- * inner MTU; without, IPVS fragments the outer packet, uvs drops it.
+ * inner MTU; without, the outer packet goes in fragments (tunnel.c).
  */
 static enum uvs_verdict
 tunnel_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,

@@ -145,6 +145,13 @@ inner_of(const struct virtio_net_hdr *vh, const uint8_t *frame, size_t len,
 	in->payload = in->hdrs < avail ? avail - in->hdrs : 0;
 }
 
+/* Payload bytes per outer fragment: the MTU less IPv4, in 8-byte units. */
+static size_t
+frag_room(const struct uvs_dest *d)
+{
+	return d->mtu > IP_HLEN ? ((d->mtu - IP_HLEN) / 8) * 8 : 0;
+}
+
 enum uvs_tun_fit
 uvs_tun_fit(const struct uvs_dest *d, const struct virtio_net_hdr *vh,
     const uint8_t *frame, size_t len, uint16_t *mtu)
@@ -162,7 +169,11 @@ uvs_tun_fit(const struct uvs_dest *d, const struct virtio_net_hdr *vh,
 	if (!d->mtu || need <= *mtu)
 		return UVS_TUN_FITS;
 	df = get16(in.ip + 6) & IP_DF_BIT;
-	return df ? UVS_TUN_TOOBIG : UVS_TUN_NEEDS_FRAG;
+	if (df)
+		return UVS_TUN_TOOBIG;
+	/* the first fragment carries the tunnel and inner headers whole */
+	return frag_room(d) > tun_hlen(d) + (in.gso ? in.hdrs : 0) ?
+	    UVS_TUN_FITS : UVS_TUN_NEEDS_FRAG;
 }
 
 void
@@ -353,6 +364,49 @@ uvs_tun_build(const struct uvs_dest *d, const struct virtio_net_hdr *vh,
 	put16(oip + 10, (uint16_t)~uvs_tun_csum(oip, IP_HLEN, 0));
 	out->head = head;
 	out->head_len = ETH_HLEN + IP_HLEN + tun_hlen(d) + ih;
+}
+
+unsigned
+uvs_tun_nfrags(const struct uvs_dest *d, const struct uvs_tun_pkt *p)
+{
+	size_t total = p->head_len - ETH_HLEN + p->body_len, room;
+
+	if (!d->mtu || total <= d->mtu || !(room = frag_room(d)))
+		return 1;
+	total -= IP_HLEN;
+	return (unsigned)((total + room - 1) / room);
+}
+
+void
+uvs_tun_fragment(const struct uvs_dest *d, const struct uvs_tun_pkt *p,
+    unsigned j, uint8_t *fhead, struct uvs_tun_pkt *out)
+{
+	size_t room = frag_room(d), inhead = p->head_len - ETH_HLEN - IP_HLEN;
+	size_t total = inhead + p->body_len, off = (size_t)j * room, n;
+	uint8_t *oip = fhead + ETH_HLEN;
+	uint16_t frag;
+
+	if (uvs_tun_nfrags(d, p) == 1) {	/* it fits whole: as built */
+		memcpy(fhead, p->head, p->head_len);
+		*out = *p;
+		out->head = fhead;
+		return;
+	}
+	n = total - off < room ? total - off : room;
+	/* Ethernet and the outer IPv4 header; the first keeps the rest of
+	   the head (tunnel and inner headers), which fits in its room */
+	memcpy(fhead, p->head, j ? ETH_HLEN + IP_HLEN : p->head_len);
+	out->head = fhead;
+	out->head_len = j ? ETH_HLEN + IP_HLEN : p->head_len;
+	out->body = p->body + (j ? off - inhead : 0);
+	out->body_len = j ? n : n - inhead;
+	frag = (uint16_t)(off / 8);
+	if (off + n < total)
+		frag |= 0x2000;		/* more fragments */
+	put16(oip + 2, (uint16_t)(IP_HLEN + n));
+	put16(oip + 6, frag);
+	put16(oip + 10, 0);
+	put16(oip + 10, (uint16_t)~uvs_tun_csum(oip, IP_HLEN, 0));
 }
 
 size_t

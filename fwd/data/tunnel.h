@@ -40,8 +40,9 @@ struct uvs_tun_pkt {
 enum uvs_tun_fit {
 	UVS_TUN_FITS,		/* send it */
 	UVS_TUN_TOOBIG,		/* DF set and too big: ICMP frag-needed */
-	UVS_TUN_NEEDS_FRAG,	/* no DF and too big: the outer packet would
-				   need fragmenting, which uvs does not do */
+	UVS_TUN_NEEDS_FRAG,	/* no DF and too big, and the route's MTU
+				   too small even for fragments to carry the
+				   headers (else it FITS, fragmented) */
 	UVS_TUN_BAD_GSO,	/* a GSO kind other than TCPv4 */
 };
 
@@ -86,6 +87,22 @@ void		uvs_tun_build(const struct uvs_dest *d,
  */
 size_t		uvs_tun_frag_needed(uint8_t *out, const uint8_t *frame,
 		    size_t len, uint16_t mtu);
+
+/*
+ * How many fragments the built packet p makes at d's MTU: 1 when it fits
+ * whole. A packet without DF that does not fit is fragmented, as IPVS
+ * lets the kernel do (ignore_df), its outer header copied into each.
+ */
+unsigned	uvs_tun_nfrags(const struct uvs_dest *d,
+		    const struct uvs_tun_pkt *p);
+/*
+ * Fragment j of p: its head (Ethernet and outer IPv4 with offset and MF;
+ * the first also the tunnel header) written into fhead
+ * (UVS_TUN_HEAD_MAX bytes), its body a slice of p's.
+ */
+void		uvs_tun_fragment(const struct uvs_dest *d,
+		    const struct uvs_tun_pkt *p, unsigned j, uint8_t *fhead,
+		    struct uvs_tun_pkt *out);
 
 /* The Internet checksum of len bytes (RFC 1071), folded, not inverted. */
 uint16_t	uvs_tun_csum(const void *p, size_t len, uint32_t sum);

@@ -57,17 +57,22 @@ uvs_tunq_frame(struct uvs_tunq *q, struct uvs_capture *c,
 	const struct virtio_net_hdr *vh = (const struct virtio_net_hdr *)buf;
 	uint8_t *frame = buf + UVS_VNET_HLEN;
 	size_t flen = len - UVS_VNET_HLEN;
-	unsigned k, n, lost = 0;
-	struct uvs_tun_pkt p;
+	unsigned k, j, n, nf, lost = 0;
+	uint8_t head[UVS_TUN_HEAD_MAX];
+	struct uvs_tun_pkt p, fp;
 
 	uvs_tun_csum_finish(frame, flen, vh);
 	n = uvs_tun_npkts(vh, frame, flen);
 	for (k = 0; k < n; k++) {
-		if (q->n == UVS_TUNQ_MAX)
-			lost += uvs_tunq_flush(q, c);
-		uvs_tun_build(d, vh, frame, flen, k, q->ip_id++,
-		    q->head[q->n] + UVS_VNET_HLEN, &p);
-		queue_one(q, c, d, &p);
+		uvs_tun_build(d, vh, frame, flen, k, q->ip_id++, head, &p);
+		nf = uvs_tun_nfrags(d, &p);
+		for (j = 0; j < nf; j++) {
+			if (q->n == UVS_TUNQ_MAX)
+				lost += uvs_tunq_flush(q, c);
+			uvs_tun_fragment(d, &p, j, q->head[q->n] +
+			    UVS_VNET_HLEN, &fp);
+			queue_one(q, c, d, &fp);
+		}
 	}
 	return lost;
 }

@@ -360,9 +360,13 @@ mtu_verdicts(void **state)
 	assert_int_equal(mtu, 1480);
 	len = client_frame(f, 1481 - 52, 0, 1, 0x18);
 	assert_int_equal(uvs_tun_fit(&d, &vh, f, len, &mtu), UVS_TUN_TOOBIG);
+	/* without DF it goes in fragments, unless not even they could */
 	len = client_frame(f, 1481 - 52, 0, 0, 0x18);
+	assert_int_equal(uvs_tun_fit(&d, &vh, f, len, &mtu), UVS_TUN_FITS);
+	d.mtu = 20;
 	assert_int_equal(uvs_tun_fit(&d, &vh, f, len, &mtu),
 	    UVS_TUN_NEEDS_FRAG);
+	d.mtu = 1500;
 	d.tun_type = UVS_TUN_GUE;
 	len = client_frame(f, 1468 - 52, 0, 1, 0x18);
 	assert_int_equal(uvs_tun_fit(&d, &vh, f, len, &mtu), UVS_TUN_FITS);
@@ -412,6 +416,69 @@ icmp_frag_needed(void **state)
 	    ETH + 28 + len - ETH);
 }
 
+/*
+ * A packet without DF, too big once wrapped: fragments of the outer
+ * packet, each an IPv4 header plus a slice, offsets in 8-byte units,
+ * MF on all but the last, one IP id; put back together they are the
+ * whole outer payload (GUE's header, then the inner packet).
+ */
+static void
+outer_fragments(void **state)
+{
+	static const struct virtio_net_hdr vh;
+	static uint8_t f[ETH + 20 + 32 + 3000], whole[4000];
+	uint8_t head[UVS_TUN_HEAD_MAX], fh[UVS_TUN_HEAD_MAX], pkt[2048];
+	struct uvs_dest d = dest(UVS_TUN_GUE, UVS_TUN_F_CSUM, 1500);
+	size_t len = client_frame(f, 3000, 0, 0, 0x18), got = 0, inner;
+	struct uvs_tun_pkt p, fp;
+	unsigned j, nf;
+	uint16_t mtu;
+
+	(void)state;
+	assert_int_equal(uvs_tun_fit(&d, &vh, f, len, &mtu), UVS_TUN_FITS);
+	uvs_tun_build(&d, &vh, f, len, 0, 4242, head, &p);
+	inner = p.head_len - ETH - 20 + p.body_len;	/* 12 + 3052 */
+	nf = uvs_tun_nfrags(&d, &p);
+	assert_int_equal(nf, 3);			/* 1480 + 1480 + 104 */
+	for (j = 0; j < nf; j++) {
+		uint8_t *o = pkt + ETH;
+		size_t n;
+
+		uvs_tun_fragment(&d, &p, j, fh, &fp);
+		n = joined(&fp, pkt) - ETH;
+		assert_true(n <= 1500);
+		assert_int_equal(get16(o + 2), n);
+		assert_true(ip_csum_ok(o));
+		assert_int_equal(get16(o + 4), 4242);
+		assert_int_equal((get16(o + 6) & 0x1fff) * 8, got);
+		assert_int_equal(!!(get16(o + 6) & 0x2000), j < nf - 1);
+		assert_int_equal(o[9], IPPROTO_UDP);
+		memcpy(whole + got, o + 20, n - 20);
+		got += n - 20;
+	}
+	assert_int_equal(got, inner);
+	/* the pieces are the UDP+GUE packet, with its checksum still right */
+	assert_true(l4_csum_ok(head + ETH, whole, got));
+	assert_memory_equal(whole + 12, f + ETH, len - ETH);
+	/* a packet that fits is one "fragment": itself */
+	len = client_frame(f, 100, 0, 0, 0x18);
+	uvs_tun_build(&d, &vh, f, len, 0, 1, head, &p);
+	assert_int_equal(uvs_tun_nfrags(&d, &p), 1);
+	uvs_tun_fragment(&d, &p, 0, fh, &fp);
+	assert_int_equal(fp.head_len, p.head_len);
+	assert_int_equal(fp.body_len, p.body_len);
+	assert_int_equal(get16(fh + ETH + 6), 0);
+	/* an MTU that is no multiple of 8 past the header: a packet that
+	   fits whole is still sent whole */
+	d.mtu = 1499;
+	len = client_frame(f, 1499 - 32 - 52, 0, 0, 0x18);
+	uvs_tun_build(&d, &vh, f, len, 0, 1, head, &p);
+	assert_int_equal(uvs_tun_nfrags(&d, &p), 1);
+	uvs_tun_fragment(&d, &p, 0, fh, &fp);
+	assert_int_equal(fp.head_len + fp.body_len - ETH, 1499);
+	assert_int_equal(get16(fh + ETH + 6), 0);
+}
+
 int
 main(void)
 {
@@ -425,6 +492,7 @@ main(void)
 		cmocka_unit_test(gso_frame_segmented),
 		cmocka_unit_test(mtu_verdicts),
 		cmocka_unit_test(icmp_frag_needed),
+		cmocka_unit_test(outer_fragments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
