@@ -107,11 +107,12 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
-#   iputils-ping and netbase.
+#   iputils-ping and netbase, prometheus (its server and promtool scrape
+#   uvsd --metrics in tests/e2e/metrics_prometheus.sh).
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
              iproute2 nftables curl python3
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng
+             clang libclang-rt-dev netsniff-ng prometheus
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
