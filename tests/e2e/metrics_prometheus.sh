@@ -5,8 +5,10 @@
 # scrape worked, the connection counters rose as the fetches went (the
 # last value is the fetch count, also per real server), health states
 # and drop reasons are there, and a dashboard written for node_exporter's
-# node_ipvs_* finds its series after one relabelling rule. promtool
-# checks a scrape, and fails a broken one (the negative control).
+# node_ipvs_* finds its series after one relabelling rule. A real server
+# that stops shows DOWN with one transition, in Prometheus and in
+# uvsadm -L --json. promtool checks a scrape, and fails a broken one
+# (the negative control).
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
@@ -154,12 +156,56 @@ t_check "every drop reason uvsadm --counters knows has a series ($nreasons)" \
 t_check "table capacity and kernel drops are there" all \
 	[ -n "$(val 'uvs_conn_table_capacity{job="uvs"} > 0')" ] --and \
 	[ -n "$(val 'uvs_kernel_drops_total{job="uvs"}')" ]
+# with -j N (the suite's UVSD_ARGS): one series per worker, summing up
+if [[ "${UVSD_ARGS:-}" =~ -j\ *([0-9]+) ]]; then
+	nw=${BASH_REMATCH[1]}
+	t_check "-j $nw: $nw worker series, adding up to the frames received" all \
+		[ "$(val 'count(uvs_worker_frames_received_total{job="uvs"})')" = "$nw" ] --and \
+		[ "$(val 'sum(uvs_worker_frames_received_total{job="uvs"}) - sum(uvs_frames_received_total{job="uvs"})')" = 0 ]
+else
+	t_check "no -j: no worker series" \
+		[ -z "$(val 'count(uvs_worker_frames_received_total{job="uvs"})')" ]
+fi
 # a dashboard's node_exporter query, on the relabelled job
 prom "node_ipvs_backend_connections_inactive{job=\"dashboard\"}" >"$LAB_DIR/dash"
 cat "$LAB_DIR/dash"
 t_check "node_exporter's node_ipvs_backend_* series, with its labels, after relabelling" \
 	all [ "$(grep -c 'local_address=198.18.0.10,local_port=80,proto=TCP,remote_address=198.18.0.1[123],remote_port=80' "$LAB_DIR/dash")" = 3 ] --and \
 	[ "$(val 'node_ipvs_connections_total{job="dashboard"}')" = "$v1" ]
+
+# -L --json carries the same health: UP, checked, never flapped
+uvsadm -L --json >"$LAB_DIR/json"
+t_check "-L --json: 3 servers UP by tcp checks, last result ok, 0 transitions" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["services"][0]["dests"]
+sys.exit(not (len(d) == 3 and all(x["health"]["check"] == "tcp" and
+    x["health"]["state"] == "UP" and x["health"]["last_result"] == "ok" and
+    x["health"]["transitions"] == 0 and x["health"]["ok"] >= 10 for x in d)))' "$LAB_DIR/json"
+
+# rs1's server stops: its check fails, it goes DOWN (inhibited), and
+# both the JSON and Prometheus say so, with one transition
+kill "$(lab_httpd_pid 1)"
+R1="$(rs_ip 1)"
+for n in $(seq 50); do
+	uvsadm -L -n --checks | grep -qE "^  -> $R1:80 +tcp +INHIBITED " && break
+	sleep 0.2
+done
+uvsadm -L --json >"$LAB_DIR/json"
+t_check "-L --json: rs1 INHIBITED, weight 0, last result failed, 1 transition" python3 -c '
+import json, sys
+d = [x for x in json.load(open(sys.argv[1]))["services"][0]["dests"]
+     if x["address"] == sys.argv[2]][0]
+h = d["health"]
+sys.exit(not (h["state"] == "INHIBITED" and d["weight"] == 0 and
+    h["weight"] == 1 and h["last_result"] == "failed" and
+    h["transitions"] == 1 and "connect" in h["last"]))' "$LAB_DIR/json" "$R1"
+RS1="remote_address=\"$R1\",job=\"uvs\""
+wait_series "uvs_health_backend_up{$RS1} == 0" >/dev/null
+t_check "Prometheus: rs1 down, state INHIBITED, 1 transition, weight 0" all \
+	[ "$(val "uvs_health_backend_up{$RS1}")" = 0 ] --and \
+	[ "$(val "uvs_health_backend_state{$RS1,state=\"INHIBITED\"}")" = 1 ] --and \
+	[ "$(val "uvs_health_backend_transitions_total{$RS1}")" = 1 ] --and \
+	[ "$(val "uvs_ipvs_backend_weight{$RS1}")" = 0 ]
 
 # promtool on a scrape, and on a broken one: it must catch that
 lab_exec mon curl -s -m 3 "http://$DIR_IP:$MPORT/metrics" >"$LAB_DIR/scrape"
