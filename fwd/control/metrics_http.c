@@ -68,9 +68,8 @@ body_put(struct body *b)
 	}
 }
 
-/* "ADDR:PORT" or ":PORT" into sin; 0 or -EINVAL. */
-static int
-parse_addrport(const char *s, struct sockaddr_in *sin)
+int
+uvs_metrics_parse_addr(const char *s, struct sockaddr_in *sin)
 {
 	const char *colon = strrchr(s, ':');
 	char addr[INET_ADDRSTRLEN];
@@ -101,7 +100,7 @@ uvs_metrics_open(const char *addrport, uvs_metrics_render_fn render,
 	struct sockaddr_in sin;
 	int one = 1, i, e;
 
-	if (parse_addrport(addrport, &sin) < 0) {
+	if (uvs_metrics_parse_addr(addrport, &sin) < 0) {
 		snprintf(err, errlen, "--metrics: '%s' is not ADDR:PORT (an "
 		    "IPv4 address, or none for all, and a port 1-65535)",
 		    addrport);

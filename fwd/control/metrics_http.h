@@ -15,6 +15,7 @@
 #ifndef UVS_METRICS_HTTP_H
 #define UVS_METRICS_HTTP_H
 
+#include <netinet/in.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,11 @@ typedef int	(*uvs_metrics_render_fn)(void *arg, struct uvs_metrics_buf *b,
 
 struct uvs_metrics_server;
 
+/*
+ * "ADDR:PORT" (IPv4) or ":PORT" (every address) into sin: 0, or -EINVAL
+ * when it is neither.
+ */
+int		 uvs_metrics_parse_addr(const char *s, struct sockaddr_in *sin);
 /*
  * Listens on addrport: "ADDR:PORT" (IPv4) or ":PORT" (every address).
  * NULL with err set when it is malformed or cannot be bound.

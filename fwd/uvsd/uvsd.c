@@ -163,6 +163,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sockaddr_in sin;
 	char *end;
 	unsigned long n;
 	int ch;
@@ -253,6 +254,12 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			o->sloppy_tcp = 1;
 			break;
 		case 'M':
+			if (uvs_metrics_parse_addr(optarg, &sin) < 0) {
+				logmsg("--metrics: '%s' is not ADDR:PORT (an "
+				    "IPv4 address, or none for all, and a port "
+				    "1-65535)", optarg);
+				return -1;
+			}
 			o->metrics = optarg;
 			break;
 		case 'h':

@@ -11,6 +11,21 @@ trap lab_down EXIT
 lab_up 2
 lab_start_all_rs || exit 1
 MPORT=9100
+# bad --metrics: a malformed address stops uvsd before it opens anything
+# (exit 2), one it cannot bind stops it at start (exit 1), both named,
+# and neither leaves its socket or kernel guard behind
+bad_uvsd() {
+	lab_exec d "$B/uvsd" -i eth0 --socket "$LAB_DIR/bad.sock" \
+		--metrics "$1" >"$LAB_DIR/bad.out" 2>&1
+}
+bad_uvsd "$DIR_IP"; rc=$?
+t_check "--metrics $DIR_IP (no port) is refused, exit 2 (got $rc)" \
+	all [ "$rc" = 2 ] --and grep -q "^uvsd: --metrics: '$DIR_IP' is not ADDR:PORT" "$LAB_DIR/bad.out"
+bad_uvsd "198.18.0.99:$MPORT"; rc=$?
+t_check "--metrics on an address not on the host fails at start, exit 1 (got $rc)" \
+	all [ "$rc" = 1 ] --and grep -q "^uvsd: --metrics 198.18.0.99:$MPORT: Cannot assign requested address" "$LAB_DIR/bad.out"
+t_check "and leaves no socket and no guard table behind" \
+	all [ ! -e "$LAB_DIR/bad.sock" ] --and [ -z "$(lab_exec d nft list tables)" ]
 lab_start_uvsd --metrics "$DIR_IP:$MPORT" || exit 1
 lab_service rr || exit 1
 scrape() { lab_exec c curl -s -m 3 "http://$DIR_IP:$MPORT/metrics"; }

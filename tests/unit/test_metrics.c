@@ -386,6 +386,30 @@ bad_requests(void **state)
 	    &head), -EAGAIN);
 }
 
+/* --metrics ADDR:PORT, checked before uvsd opens anything */
+static void
+listen_addresses(void **state)
+{
+	const char *const bad[] = {
+		"", "9100", ":", ":0", ":65536", ":91x", "198.18.0.2",
+		"198.18.0.2:", "198.18.0.256:9100", "localhost:9100",
+		"[::1]:9100", "198.18.0.2:-1", "198.18.0.2: 9100",
+	};
+	struct sockaddr_in sin;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(uvs_metrics_parse_addr("198.18.0.2:9100", &sin), 0);
+	assert_int_equal(sin.sin_addr.s_addr, addr("198.18.0.2"));
+	assert_int_equal(ntohs(sin.sin_port), 9100);
+	assert_int_equal(uvs_metrics_parse_addr(":65535", &sin), 0);
+	assert_int_equal(sin.sin_addr.s_addr, INADDR_ANY);
+	assert_int_equal(ntohs(sin.sin_port), 65535);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (uvs_metrics_parse_addr(bad[i], &sin) != -EINVAL)
+			fail_msg("'%s' taken as an address", bad[i]);
+}
+
 static void
 statuses(void **state)
 {
@@ -410,6 +434,7 @@ main(void)
 		cmocka_unit_test(buf_grows),
 		cmocka_unit_test(requests),
 		cmocka_unit_test(bad_requests),
+		cmocka_unit_test(listen_addresses),
 		cmocka_unit_test(statuses),
 	};
 
