@@ -490,44 +490,37 @@ uvs_metrics_write(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s,
 	return b->oom ? -ENOMEM : 0;
 }
 
+/* One more zeroed element at the end of *arr (n used, cap room), or NULL. */
 static void *
-grow(void *arr, unsigned n, unsigned *cap, size_t size)
+append(void **arr, unsigned *n, unsigned *cap, size_t size)
 {
 	unsigned ncap = *cap ? *cap * 2 : 16;
-	void *p;
+	char *p;
 
-	if (n < *cap)
-		return arr;
-	if (!(p = realloc(arr, (size_t)ncap * size)))
-		return NULL;
-	*cap = ncap;
+	if (*n >= *cap) {
+		if (!(p = realloc(*arr, (size_t)ncap * size)))
+			return NULL;
+		*arr = p;
+		*cap = ncap;
+	}
+	p = (char *)*arr + (size_t)*n * size;
+	memset(p, 0, size);
+	(*n)++;
 	return p;
 }
 
 struct uvs_metrics_svc *
 uvs_metrics_snap_svc(struct uvs_metrics_snap *s)
 {
-	struct uvs_metrics_svc *p = grow(s->svcs, s->nsvcs, &s->csvcs,
-	    sizeof(*p));
-
-	if (!p)
-		return NULL;
-	s->svcs = p;
-	memset(&p[s->nsvcs], 0, sizeof(*p));
-	return &p[s->nsvcs++];
+	return append((void **)&s->svcs, &s->nsvcs, &s->csvcs,
+	    sizeof(*s->svcs));
 }
 
 struct uvs_metrics_dest *
 uvs_metrics_snap_dest(struct uvs_metrics_snap *s)
 {
-	struct uvs_metrics_dest *p = grow(s->dests, s->ndests, &s->cdests,
-	    sizeof(*p));
-
-	if (!p)
-		return NULL;
-	s->dests = p;
-	memset(&p[s->ndests], 0, sizeof(*p));
-	return &p[s->ndests++];
+	return append((void **)&s->dests, &s->ndests, &s->cdests,
+	    sizeof(*s->dests));
 }
 
 void

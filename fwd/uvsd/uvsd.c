@@ -1,8 +1,9 @@
 /*
  * uvsd: the director of a user-space LVS-DR cluster. One thread, one
- * loop: wait on the packet socket, the control socket and rtnetlink;
- * drain up to a batch of frames per wake-up, each decided by forward.c
- * and sent back out of the same link; once a second, expire flows.
+ * loop: wait on the packet socket, the control socket, rtnetlink, the
+ * health probes and the --metrics scrapers; drain up to a batch of
+ * frames per wake-up, each decided by forward.c and sent back out of
+ * the same link; once a second, expire flows.
  */
 #include <arpa/inet.h>
 #include <errno.h>
