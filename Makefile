@@ -10,8 +10,9 @@
 #   make bench-fwd the forwarding bench alone: uvsd against its peers in a lab
 #   make sim      the cluster simulation alone, fixed seed
 #   make fuzz     libFuzzer harnesses (clang) for the frame parser, the forward
-#                 stage, uvsadm's arguments, rules files, keepalived.conf and the
-#                 control protocol, FUZZ_SECONDS (60) each (tests/fuzz/README.md)
+#                 stage, uvsadm's arguments, rules files, keepalived.conf, the
+#                 control protocol and the metrics endpoint's requests,
+#                 FUZZ_SECONDS (60) each (tests/fuzz/README.md)
 #   make install  install the programs, man pages, systemd unit and
 #                 /etc/default/uvsd (kept if there); PREFIX=/usr/local,
 #                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
@@ -193,7 +194,7 @@ sim: deps plotdeps $(B)/bench_sim
 # built apart in build-fuzz/ (never mixed with gcc's build/), each run for
 # FUZZ_SECONDS from a scratch copy of its seed corpus, without network.
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl
+FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl metrics
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined
