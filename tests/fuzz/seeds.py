@@ -4,9 +4,8 @@ tests/lab/badframes.c and the unit tests build them), scripts for the
 forward stage, uvsadm command lines from tests/e2e/uvsadm_args.sh and the
 README, rules files as `uvsadm -S` and /etc/sysconfig/ipvsadm hold them,
 control-socket requests, keepalived.conf virtual_server blocks and
-requests to uvsd --metrics. Run
-it again after changing a harness's input format; it only rewrites the
-files it names."""
+requests to uvsd --metrics. Run it again after changing a harness's
+input format; it only rewrites the files it names."""
 
 import os
 import socket
