@@ -32,6 +32,7 @@ static const char *const names[UVS_DROP_MAX] = {
 	[UVS_DROP_TUN_TOOBIG] = "tun_too_big",
 	[UVS_DROP_TUN_NOFRAG] = "tun_needs_frag",
 	[UVS_DROP_TUN_GSO] = "tun_gso",
+	[UVS_DROP_DR_TOOBIG] = "dr_too_big",
 };
 
 const char *

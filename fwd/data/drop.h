@@ -39,6 +39,8 @@ enum uvs_drop {
 	UVS_DROP_TUN_NOFRAG,	/* no DF, too big once wrapped, and the
 				   route's MTU too small to fragment it */
 	UVS_DROP_TUN_GSO,	/* a GSO frame not TCPv4: not segmented */
+	UVS_DROP_DR_TOOBIG,	/* DR, DF, larger than the route's MTU:
+				   ICMP frag-needed went back */
 	UVS_DROP_MAX
 };
 

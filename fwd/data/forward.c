@@ -209,6 +209,26 @@ tunnel_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
 	}
 }
 
+/*
+ * Stage 4, Direct Routing: on a director with several links the real
+ * server's may have a smaller MTU than the client's; IPVS answers a DF
+ * packet that does not fit with ICMP frag-needed (ip_vs_dr_xmit).
+ */
+static enum uvs_verdict
+dr_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
+    const struct uvs_dest *d)
+{
+	static const struct virtio_net_hdr none;
+	const struct virtio_net_hdr *vh = fw->rx_vnet ? fw->rx_vnet : &none;
+	uint16_t mtu;
+
+	if (uvs_dr_fit(d, vh, frame, len, &mtu) == UVS_TUN_FITS)
+		return UVS_FORWARD;
+	fw->icmp_len = uvs_tun_frag_needed(fw->icmp, frame, len, mtu);
+	fw->stats.drops[UVS_DROP_DR_TOOBIG]++;
+	return UVS_ICMP;
+}
+
 static void
 count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
 {
@@ -248,8 +268,13 @@ uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
 		if (v != UVS_FORWARD)
 			return v;
 		fw->out_ifindex = c->dest->oif;
-	} else
+	} else {
+		enum uvs_verdict v = dr_check(fw, frame, len, c->dest);
+
+		if (v != UVS_FORWARD)
+			return v;
 		rewrite(fw, frame, c->dest);
+	}
 	count_forward(fw, c->dest, pkt.ip_len);
 	return UVS_FORWARD;
 }

@@ -366,6 +366,20 @@ uvs_tun_build(const struct uvs_dest *d, const struct virtio_net_hdr *vh,
 	out->head_len = ETH_HLEN + IP_HLEN + tun_hlen(d) + ih;
 }
 
+enum uvs_tun_fit
+uvs_dr_fit(const struct uvs_dest *d, const struct virtio_net_hdr *vh,
+    const uint8_t *frame, size_t len, uint16_t *mtu)
+{
+	struct inner in;
+
+	*mtu = (uint16_t)(d->mtu > 0xffff ? 0xffff : d->mtu);
+	if (!d->mtu || vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return UVS_TUN_FITS;
+	inner_of(vh, frame, len, &in);
+	return in.ip_len > d->mtu && (get16(in.ip + 6) & IP_DF_BIT) ?
+	    UVS_TUN_TOOBIG : UVS_TUN_FITS;
+}
+
 unsigned
 uvs_tun_nfrags(const struct uvs_dest *d, const struct uvs_tun_pkt *p)
 {

@@ -59,6 +59,15 @@ unsigned	uvs_tun_overhead(const struct uvs_dest *d);
 enum uvs_tun_fit uvs_tun_fit(const struct uvs_dest *d,
 		    const struct virtio_net_hdr *vh, const uint8_t *frame,
 		    size_t len, uint16_t *mtu);
+/*
+ * The same question for a Direct Routing dest, as IPVS asks it in
+ * ip_vs_dr_xmit: only a packet with DF and not GSO can be too big (the
+ * kernel segments GSO frames on the way out). UVS_TUN_FITS or
+ * UVS_TUN_TOOBIG.
+ */
+enum uvs_tun_fit uvs_dr_fit(const struct uvs_dest *d,
+		    const struct virtio_net_hdr *vh, const uint8_t *frame,
+		    size_t len, uint16_t *mtu);
 
 /* Completes a partial checksum (VIRTIO_NET_HDR_F_NEEDS_CSUM) in place. */
 void		uvs_tun_csum_finish(uint8_t *frame, size_t len,

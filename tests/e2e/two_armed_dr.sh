@@ -7,7 +7,8 @@
 # real server, and its dest stays unresolved; a dest with no port given
 # takes the service's. The real server may appear after `uvsadm -a`, the
 # director's route to it may appear late, and transfers far apart (the
-# director's neighbour entries made to expire in between) still pass.
+# director's neighbour entries made to expire in between) still pass. A
+# smaller MTU on the real server's arm gets ICMP frag-needed, as in IPVS.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$LAB_ROOT/tests/lab/topo.sh"
 t_need_root
@@ -100,6 +101,30 @@ t_check "a transfer 12 s later, the neighbour entry flushed and re-learned" \
 	topo_transfer 32
 sleep 12
 t_check "and another 12 s after that" topo_transfer 32
+
+# 4b. The real server's arm has a smaller MTU (1400): a datagram with DF
+# that fits the client's link but not that one gets ICMP frag-needed
+# back from the VIP, as IPVS's DR transmit sends it, and the client's
+# kernel learns the path MTU.
+lab_exec d ip link set veth12 mtu 1400
+lab_exec rs ip link set veth21 mtu 1400
+sleep 1
+uvsadm -A -u "$TOPO_VIP:9000" -s rr
+uvsadm -a -u "$TOPO_VIP:9000" -r "$TOPO_RIP" -g
+topo_wait_resolved
+lab_exec c timeout 5 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 2)	# IP_MTU_DISCOVER: IP_PMTUDISC_DO
+s.sendto(b"x" * 1422, (sys.argv[1], 9000))	# 1450 bytes of IPv4, DF' \
+	"$TOPO_VIP"
+sleep 1
+lab_exec c ip route get "$TOPO_VIP" >"$LAB_DIR/pmtu.txt"
+t_check "DR, smaller MTU on the real server's arm: ICMP frag-needed sent ($(lab_counter drop_dr_too_big))" \
+	[ "$(lab_counter drop_dr_too_big)" -ge 1 ]
+t_check "and the client learned it: $(tr -s ' \n' ' ' <"$LAB_DIR/pmtu.txt")" \
+	grep -q "mtu 1400" "$LAB_DIR/pmtu.txt"
+t_check "TCP still passes through the smaller arm" topo_transfer 1000000
 topo_stop_uvsd
 lab_down
 trap - EXIT

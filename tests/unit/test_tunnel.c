@@ -382,6 +382,23 @@ mtu_verdicts(void **state)
 	vh.gso_type = VIRTIO_NET_HDR_GSO_UDP;
 	assert_int_equal(uvs_tun_fit(&d, &vh, f, len, &mtu),
 	    UVS_TUN_BAD_GSO);
+	/* Direct Routing: only a DF packet that is not GSO can be too big */
+	d.fwd = UVS_FWD_ROUTE;
+	d.mtu = 1400;
+	vh = (struct virtio_net_hdr){ 0 };
+	len = client_frame(f, 1400 - 52, 0, 1, 0x18);
+	assert_int_equal(uvs_dr_fit(&d, &vh, f, len, &mtu), UVS_TUN_FITS);
+	len = client_frame(f, 1401 - 52, 0, 1, 0x18);
+	assert_int_equal(uvs_dr_fit(&d, &vh, f, len, &mtu), UVS_TUN_TOOBIG);
+	assert_int_equal(mtu, 1400);
+	len = client_frame(f, 1401 - 52, 0, 0, 0x18);
+	assert_int_equal(uvs_dr_fit(&d, &vh, f, len, &mtu), UVS_TUN_FITS);
+	vh.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh.gso_size = 1448;
+	len = client_frame(f, 4000, 0, 1, 0x18);
+	assert_int_equal(uvs_dr_fit(&d, &vh, f, len, &mtu), UVS_TUN_FITS);
+	d.fwd = UVS_FWD_TUNNEL;
+	d.mtu = 1500;
 	/* no MTU known: nothing is refused */
 	d.mtu = 0;
 	vh = (struct virtio_net_hdr){ 0 };
