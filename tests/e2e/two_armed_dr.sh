@@ -113,12 +113,13 @@ uvsadm -A -u "$TOPO_VIP:9000" -s rr
 uvsadm -a -u "$TOPO_VIP:9000" -r "$TOPO_RIP" -g
 topo_wait_resolved
 lab_exec c timeout 5 python3 -c '
-import socket, sys
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, 10, 2)	# IP_MTU_DISCOVER: IP_PMTUDISC_DO
-s.sendto(b"x" * 1422, (sys.argv[1], 9000))	# 1450 bytes of IPv4, DF' \
-	"$TOPO_VIP"
-sleep 1
+s.sendto(b"x" * 1422, (sys.argv[1], 9000))	# 1450 bytes of IPv4, DF
+# the kernel learns the path MTU from the ICMP only while a socket of
+# the flow is open
+time.sleep(2)' "$TOPO_VIP"
 lab_exec c ip route get "$TOPO_VIP" >"$LAB_DIR/pmtu.txt"
 t_check "DR, smaller MTU on the real server's arm: ICMP frag-needed sent ($(lab_counter drop_dr_too_big))" \
 	[ "$(lab_counter drop_dr_too_big)" -ge 1 ]
