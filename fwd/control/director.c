@@ -115,31 +115,21 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_guard_close(&d->guard);
 }
 
-/* Points the capture filter at exactly the current VIPs. */
+/*
+ * Opens the capture filter when the first service comes and shuts it when
+ * the last goes; in between it is the same program (filter.c), the
+ * service table tells VIPs apart.
+ */
 static int
 refilter(struct uvs_director *d, char *err, size_t errlen)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
 	struct sock_fprog prog;
-	uint32_t *vips;
-	size_t n = 0;
-	unsigned i;
 	int rc;
 
-	if (!(vips = calloc(t->nsvcs + 1, sizeof(*vips))))
+	if (uvs_filter_build(d->fw.svcs.nsvcs > 0, d->fw.mac, &prog) < 0) {
+		snprintf(err, errlen, "capture filter: out of memory");
 		return -ENOMEM;
-	for (i = 0; i < t->nsvcs; i++) {
-		size_t k;
-
-		for (k = 0; k < n && vips[k] != t->svcs[i]->addr; k++)
-			;
-		if (k == n)
-			vips[n++] = t->svcs[i]->addr;
 	}
-	rc = uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen);
-	free(vips);
-	if (rc < 0)
-		return -EINVAL;
 	/* with workers the control thread's socket only sends */
 	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
 	    uvs_capture_set_filter(&d->cap, &prog);
