@@ -50,6 +50,8 @@ struct uvs_dest {
 	uint64_t	 conns;		/* connections scheduled here */
 	uint64_t	 inpkts;
 	uint64_t	 inbytes;
+	uint64_t	 nomac_drops;	/* frames of its flows dropped while its
+					   MAC was unknown */
 	struct uvs_est	 est;		/* rates of the three above */
 	struct uvs_svc	*svc;
 	unsigned	 sched_pos;	/* scheduler's own: index in svc->dests

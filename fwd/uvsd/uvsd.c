@@ -326,7 +326,7 @@ load_rules(struct uvs_director *d, const char *path)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Health checks' log lines (dirhealth.h). */
+/* Health checks' and the director's log lines (dirhealth.h, director.h). */
 static void
 log_line(void *arg, const char *line)
 {
@@ -485,6 +485,7 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	d.log = log_line;
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
