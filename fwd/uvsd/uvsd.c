@@ -22,6 +22,7 @@
 #include "fwd/control/ctl.h"
 #include "fwd/lang/ctlmsg.h"
 #include "fwd/control/diagnose.h"
+#include "fwd/control/ifclaim.h"
 #include "fwd/control/director.h"
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
@@ -465,14 +466,20 @@ main(int argc, char **argv)
 	struct uvs_director d;
 	struct uvs_ctl ctl;
 	char err[256];
-	int rc;
+	unsigned ifindex;
+	int rc, claim = -1;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	/* read-only: asks the running uvsd, opens nothing of its own */
 	if (o.check)
 		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	/* one uvsd per interface: a second would forward every frame again */
+	if ((ifindex = if_nametoindex(o.ifname)) != 0 &&
+	    (claim = uvs_ifclaim(ifindex, o.ifname, err, sizeof(err))) < 0) {
+		logmsg("%s", err);
+		return 1;
+	}
 	/* with workers the flows live in their tables, not the master's */
 	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
 	    uvs_clock_seconds(),
@@ -559,5 +566,7 @@ main(int argc, char **argv)
 out:
 	uvs_ctl_close(&ctl);
 	uvs_dir_free(&d);
+	if (claim >= 0)
+		close(claim);
 	return rc;
 }
