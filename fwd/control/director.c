@@ -19,6 +19,7 @@
 #include "fwd/control/director.h"
 #include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
+#include "fwd/data/seed.h"
 #include "fwd/health/health.h"
 #include "fwd/data/workers.h"
 
@@ -60,6 +61,7 @@ int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
     uint32_t now, unsigned flags, char *err, size_t errlen)
 {
+	uint32_t seed;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -70,8 +72,11 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		snprintf(err, errlen, "interface %s: %s", ifname, strerror(-rc));
 		return rc;
 	}
-	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now,
-	    (uint32_t)random())) < 0) {
+	if ((rc = uvs_seed(&seed)) < 0) {
+		snprintf(err, errlen, "getrandom: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now, seed)) < 0) {
 		snprintf(err, errlen, "connection table of %u: %s", conn_max,
 		    strerror(-rc));
 		return rc;
