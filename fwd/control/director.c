@@ -23,7 +23,6 @@
 #include "fwd/health/health.h"
 #include "fwd/data/workers.h"
 
-
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
 
