@@ -212,3 +212,43 @@ uvs_dir_reroute(struct uvs_director *d)
 		for (k = 0; k < t->svcs[i]->ndests; k++)
 			uvs_dir_route_dest(d, t->svcs[i]->dests[k]);
 }
+
+/* The first dest at addr, whose egress every dest at addr shares. */
+static const struct uvs_dest *
+dest_at(const struct uvs_director *d, uint32_t addr)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++)
+			if (t->svcs[i]->dests[k]->addr == addr)
+				return t->svcs[i]->dests[k];
+	return NULL;
+}
+
+void
+uvs_dir_resolve_addr(struct uvs_director *d, uint32_t addr)
+{
+	const struct uvs_dest *x = dest_at(d, addr);
+
+	if (x && x->nexthop)
+		(void)uvs_nl_resolve(d->nl, x->oif, x->nexthop);
+}
+
+int
+uvs_dir_is_gateway(const struct uvs_director *d, int ifindex, uint32_t addr)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+
+			if (x->nexthop == addr && x->oif == ifindex &&
+			    x->addr != addr)
+				return 1;
+		}
+	return 0;
+}
