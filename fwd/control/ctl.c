@@ -217,8 +217,9 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 		mac_str(x->hwaddr, hw, sizeof(hw));
 	fprintf(out, "dest rip=%s rport=%u fwd=%s weight=%d active=%u "
 	    "inactive=%u persist=%u uthr=%u lthr=%u hw=%s", a, ntohs(x->port),
-	    x->fwd == UVS_FWD_TUNNEL ? "tunnel" : "route", x->weight, x->activeconns, x->inactconns, x->persistconns,
-	    x->u_threshold, x->l_threshold, hw);
+	    x->fwd == UVS_FWD_TUNNEL ? "tunnel" : "route", x->weight,
+	    x->activeconns, x->inactconns, x->persistconns, x->u_threshold,
+	    x->l_threshold, hw);
 	/* the address's ARP story (rsmac.h) and frames lost to it */
 	if (e)
 		fprintf(out, " arp=%s arp_since=%u arp_requests=%llu",
