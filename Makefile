@@ -17,6 +17,8 @@
 #                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
 #   make uninstall remove what install put there (an edited /etc/default/uvsd
 #                 and /etc/uvs/rules stay)
+#   make deb      the Debian package, build/deb/uvs_*.deb (debian/), checked
+#                 by lintian; built in a copy, so the work tree stays clean
 
 CC      ?= cc
 B       ?= build
@@ -107,11 +109,14 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
-#   iputils-ping and netbase.
+#   iputils-ping and netbase, and what make deb needs (its test builds one).
+#   deb (make deb): debian/control's Build-Depends, dpkg-dev and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
              iproute2 nftables curl python3
+DEB_PKGS   = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
+             dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng
+             clang libclang-rt-dev netsniff-ng dpkg-dev debhelper lintian
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
@@ -134,6 +139,9 @@ deps:
 
 demo-deps:
 	$(call install_missing,$(BUILD_PKGS))
+
+deb-deps:
+	$(call install_missing,$(DEB_PKGS))
 
 tools: $(B)/badframes
 
@@ -254,9 +262,26 @@ uninstall:
 	if cmp -s packaging/uvsd.default "$$f"; then rm -f "$$f"; \
 	elif [ -e "$$f" ]; then echo "kept $$f: it was edited"; fi
 
+# dpkg-buildpackage writes its .deb, .changes and .buildinfo next to the
+# source tree and debhelper leaves debian/uvs/ and friends in it, so the
+# package is built from a copy in $(B)/deb/src: the results land in
+# $(B)/deb/ and the work tree is left as it was. lintian fails the target
+# on an error (warnings are shown and kept: README, "Debian package").
+DEB_DIR = $(B)/deb
+deb: deb-deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -c --exclude=./.git --exclude='./build*' --exclude=./$(B) \
+		--exclude=./bench/out --exclude=__pycache__ --exclude=./debian/uvs \
+		--exclude=./debian/build --exclude='./debian/.debhelper' \
+		--exclude='./debian/*debhelper*' --exclude=./debian/files \
+		--exclude=./debian/uvs.substvars --exclude=./debian/uvs-dbgsym . | \
+		tar -x -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -Jauto
+	lintian --info $(DEB_DIR)/uvs_*.changes
+
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps demo-deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps deb-deps deb tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
