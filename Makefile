@@ -110,13 +110,15 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
 #   iputils-ping and netbase, and what make deb needs (its test builds one).
-#   deb (make deb): debian/control's Build-Depends, dpkg-dev and lintian.
+#   deb (make deb): build-essential (dpkg-buildpackage checks for it),
+#   debian/control's Build-Depends (debhelper among them) and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
              iproute2 nftables curl python3
-DEB_PKGS   = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
+DEB_PKGS   = build-essential pkg-config libpcap-dev libnet1-dev libmnl-dev \
              dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng dpkg-dev debhelper lintian
+             clang libclang-rt-dev netsniff-ng build-essential dpkg-dev debhelper \
+             lintian
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
