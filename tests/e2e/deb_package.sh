@@ -1,12 +1,13 @@
 #!/bin/bash
 # `make deb` builds uvs_*.deb with Debian's hardening flags, lintian finds
-# no error, the work tree is left clean, and the package installs, runs
-# and purges without a trace.
+# no error (nor warning), the build leaves no file in the work tree, and
+# the package installs, runs and purges without a trace.
 #
 # How it is installed: dpkg itself, with the package's real maintainer
 # scripts, into this host's own root, but inside a private mount namespace
-# (unshare -m) where /usr, /etc and /var are overlays whose writable upper
-# layers are a tmpfs. The installed /usr/sbin/uvsd and uvsadm are run from
+# (unshare -m) where /usr, /etc and /var (and /lib, where it is not a
+# link into /usr) are overlays whose writable upper layers are a tmpfs;
+# /run/systemd is hidden, so no script talks to a systemd on the host. The installed /usr/sbin/uvsd and uvsadm are run from
 # their installed paths, against the host's real libraries, so "it runs"
 # means what it would on a server. dpkg --root into an empty directory
 # was not chosen: its maintainer scripts run chrooted there, with no
@@ -15,10 +16,11 @@
 # minutes and hundreds of MB. The upper layers hold exactly what dpkg
 # changed, so after a purge they are read file by file: anything left but
 # dpkg's own bookkeeping (its status database and log, man-db's index) is
-# a leftover. The check is first shown to fail, after the install and
-# after a plain remove (which keeps the conffile). When the namespace
-# ends, its mounts go with it: the host's /usr, /etc and /var and its
-# dpkg database are compared before and after.
+# a leftover. The check is first shown to fail, after the install (with
+# the unit enabled by systemctl and /etc/uvs/rules made by the unit's
+# start) and after a plain remove (which keeps the conffile). When the
+# namespace ends, its mounts go with it; the host's dpkg database and the
+# package's paths on the host are compared before and after.
 # No network: nothing here sends a frame.
 # shellcheck disable=SC2016  # the $ in sh -c strings are the inner shell's
 
@@ -54,7 +56,7 @@ dpkg_own() {
 # before, a host file deleted (a whiteout: a 0/0 character device).
 leftovers() {
 	local d type rel
-	for d in usr etc var; do
+	for d in $OV_DIRS; do
 		while read -r type rel; do
 			case $type in
 			d) [ -d "$OV/lower/$d/$rel" ] || echo "new dir /$d/$rel" ;;
@@ -88,12 +90,14 @@ unit_start_pre() {
 deb_inside() {
 	local deb=$1 d out left
 	OV=$2/ov
+	OV_DIRS="usr etc var"
+	[ -L /lib ] || OV_DIRS="$OV_DIRS lib"
 	mkdir -p "$OV"
 	if ! mount -t tmpfs uvsdeb "$OV"; then
 		t_fail "a tmpfs for the overlays"
 		return 1
 	fi
-	for d in usr etc var; do
+	for d in $OV_DIRS; do
 		mkdir -p "$OV/lower/$d" "$OV/up/$d" "$OV/work/$d"
 		if ! mount --bind "/$d" "$OV/lower/$d" ||
 			! mount -t overlay uvsdeb -o "lowerdir=$OV/lower/$d,upperdir=$OV/up/$d,workdir=$OV/work/$d" "/$d"; then
