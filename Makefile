@@ -275,7 +275,7 @@ uninstall:
 # source tree and debhelper leaves debian/uvs/ and friends in it, so the
 # package is built from a copy in $(B)/deb/src: the results land in
 # $(B)/deb/ and the work tree is left as it was. lintian fails the target
-# on an error (warnings are shown and kept: README, "Debian package").
+# on an error; its warnings are shown (there are none today).
 DEB_DIR = $(B)/deb
 deb: deb-deps
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
