@@ -16,10 +16,13 @@
  *   delay_loop (checker, else real_server, else virtual_server; 60 s)
  *                             --check-interval
  *   connect_timeout (5 s)     --check-timeout; misc_timeout for MISC_CHECK
- *                             (default: the interval)
+ *                             (default: the virtual server's delay_loop)
  *   retry / nb_get_retry      --fall retry+1 (retry 1; MISC_CHECK 0): a
- *                             server fails after its retries
- *   delay_before_retry (1 s)  --check-retry
+ *                             server fails after its retries (before its
+ *                             first success, at the first: health.c)
+ *   delay_before_retry        --check-retry (1 s; HTTP_GET 3 s)
+ *   lb_kind DR                required: without it keepalived does NAT
+ *   lvs_timeouts (global_defs) --set tcp tcpfin udp
  *   inhibit_on_failure        --on-fail inhibit; without it keepalived
  *                             removes a failed server: --on-fail remove
  *   one success brings a server back (keepalived has no rise): --rise 1
@@ -39,6 +42,7 @@
 #define DEF_DELAY_LOOP	60000	/* ms, keepalived's */
 #define DEF_CONNECT_TO	5000	/* ms, keepalived's connect_timeout */
 #define DEF_RETRY_DELAY	1000	/* ms, keepalived's delay_before_retry */
+#define DEF_HTTP_RETRY_DELAY 3000 /* ms, HTTP_GET's and SSL_GET's */
 
 enum { T_WORD, T_LBRACE, T_RBRACE, T_EOL };
 
@@ -77,6 +81,7 @@ struct rs {
 	struct uvs_check_conf	 chk;
 	uint32_t		 misc_timeout;
 	int			 urls;
+	int			 has_method;	/* its own lb_kind DR */
 };
 
 struct vs {
@@ -93,6 +98,7 @@ struct vs {
 	uint32_t	 sorry;
 	uint16_t	 sorry_port;
 	int		 quorum, hysteresis;	/* -1: not given */
+	int		 has_method;	/* lb_kind DR given */
 	struct timing	 tm;
 	struct rs	*rs;
 	unsigned	 nrs, crs;
@@ -574,7 +580,8 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 	struct stmt st;
 	struct rs *rs, *nrs;
 
-	need_args(kp, open, 3, "an address and a port");
+	if (open->n != 2 && open->n != 3)
+		fail(kp, open->line, "'real_server' takes an address and a port");
 	if (vs->nrs == RS_MAX)
 		fail(kp, open->line, "more than %d real servers", RS_MAX);
 	if (vs->nrs == vs->crs) {
@@ -590,7 +597,8 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 	rs->uthr = rs->lthr = -1;
 	rs->tm.retry = rs->tm.inhibit = -1;
 	ipv4(kp, open, open->w[1], &rs->addr);
-	rs->port = port(kp, open, open->w[2]);
+	/* keepalived: a real server without a port has the service's */
+	rs->port = open->n == 3 ? port(kp, open, open->w[2]) : vs->port;
 	kp->info->servers++;
 	/* keepalived takes a real_server without a block too */
 	if (!open->block)
@@ -600,9 +608,10 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 			continue;
 		if (is(&st, "weight"))
 			rs->weight = num(kp, &st, 0, 65535);
-		else if (is(&st, "lvs_method") || is(&st, "lb_kind"))
+		else if (is(&st, "lvs_method") || is(&st, "lb_kind")) {
 			method(kp, &st);
-		else if (is(&st, "inhibit_on_failure"))
+			rs->has_method = 1;
+		} else if (is(&st, "inhibit_on_failure"))
 			rs->tm.inhibit = boolean(kp, &st);
 		else if (is(&st, "uthreshold"))
 			rs->uthr = num(kp, &st, 0, INT32_MAX);
@@ -654,8 +663,10 @@ vs_keyword(struct kp *kp, struct vs *vs, const struct stmt *st)
 	if (is(st, "lb_algo") || is(st, "lvs_sched")) {
 		need_words(kp, st, 2, "a scheduler");
 		snprintf(vs->sched, sizeof(vs->sched), "%s", st->w[1]);
-	} else if (is(st, "lb_kind") || is(st, "lvs_method") ||
-	    is(st, "sorry_server_lvs_method"))
+	} else if (is(st, "lb_kind") || is(st, "lvs_method")) {
+		method(kp, st);
+		vs->has_method = 1;
+	} else if (is(st, "sorry_server_lvs_method"))
 		method(kp, st);
 	else if (is(st, "protocol")) {
 		need_words(kp, st, 2, "TCP or UDP");
@@ -797,6 +808,12 @@ pick_int(int c, int r, int v, int def)
 	return c >= 0 ? c : r >= 0 ? r : v >= 0 ? v : def;
 }
 
+static int
+is_http(int type)
+{
+	return type == UVS_CHECK_HTTP;
+}
+
 static void
 check_args(struct kp *kp, struct args *a, const struct vs *vs,
     const struct rs *rs)
@@ -804,9 +821,14 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 	const struct uvs_check_conf *c = &rs->chk;
 	uint32_t interval = pick_ms(rs->ctm.delay_loop, rs->tm.delay_loop,
 	    vs->tm.delay_loop, DEF_DELAY_LOOP);
+	/* keepalived's misc_timeout defaults to the virtual server's loop */
 	uint32_t timeout = c->type == UVS_CHECK_CMD ? (rs->misc_timeout ?
-	    rs->misc_timeout : interval) : pick_ms(rs->ctm.connect_to,
-	    rs->tm.connect_to, vs->tm.connect_to, DEF_CONNECT_TO);
+	    rs->misc_timeout : vs->tm.delay_loop ? vs->tm.delay_loop :
+	    DEF_DELAY_LOOP) : pick_ms(rs->ctm.connect_to, rs->tm.connect_to,
+	    vs->tm.connect_to, DEF_CONNECT_TO);
+	uint32_t retry_delay = pick_ms(rs->ctm.retry_delay, rs->tm.retry_delay,
+	    vs->tm.retry_delay, is_http(c->type) ? DEF_HTTP_RETRY_DELAY :
+	    DEF_RETRY_DELAY);
 	int retry = pick_int(rs->ctm.retry, rs->tm.retry, vs->tm.retry,
 	    c->type == UVS_CHECK_CMD ? 0 : 1);
 	char t[24];
@@ -838,9 +860,7 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 	arg(kp, a, "--check-timeout");
 	arg(kp, a, "%s", uvs_check_secs_fmt(timeout, t, sizeof(t)));
 	arg(kp, a, "--check-retry");
-	arg(kp, a, "%s", uvs_check_secs_fmt(pick_ms(rs->ctm.retry_delay,
-	    rs->tm.retry_delay, vs->tm.retry_delay, DEF_RETRY_DELAY), t,
-	    sizeof(t)));
+	arg(kp, a, "%s", uvs_check_secs_fmt(retry_delay, t, sizeof(t)));
 	arg(kp, a, "--rise");
 	arg(kp, a, "1");
 	arg(kp, a, "--fall");
@@ -880,6 +900,28 @@ rs_request(struct kp *kp, const struct vs *vs, const struct rs *rs)
 	request(kp, &a, rs->line);
 }
 
+/*
+ * keepalived's forwarding method defaults to NAT (check_data.c's
+ * alloc_vs), so a virtual_server that names none is a NAT service
+ * there: loading it as DR would change what the file means.
+ */
+static void
+need_method(struct kp *kp, const struct vs *vs)
+{
+	unsigned i;
+
+	if (vs->has_method)
+		return;
+	for (i = 0; i < vs->nrs; i++)
+		if (!vs->rs[i].has_method)
+			break;
+	if (vs->nrs && i == vs->nrs)
+		return;
+	fail(kp, vs->line, "virtual_server without 'lb_kind' is NAT in "
+	    "keepalived, which uvs does not do (uvs does Direct Routing only: "
+	    "add 'lb_kind DR')");
+}
+
 static void
 virtual_server(struct kp *kp, const struct stmt *open)
 {
@@ -912,6 +954,7 @@ virtual_server(struct kp *kp, const struct stmt *open)
 		else if (st.block)
 			fail(kp, st.line, "'%s' takes no block", st.w[0]);
 	}
+	need_method(kp, vs);
 	if (vs->sorry && vs->sorry_port != vs->port)
 		fail(kp, vs->line, "the sorry_server's port %u is not the "
 		    "virtual_server's %u: direct routing keeps the port",
@@ -931,12 +974,58 @@ skip_reason(const char *kw)
 	if (strncmp(kw, "vrrp_", 5) == 0)
 		return "uvs does no VRRP";
 	if (strcmp(kw, "global_defs") == 0)
-		return "keepalived's own settings";
+		return "keepalived's own settings; only lvs_timeouts is read";
 	if (strncmp(kw, "static_", 7) == 0)
 		return "addresses, routes and rules are the system's";
 	if (strcmp(kw, "SSL") == 0)
 		return "for SSL_GET, which uvs does not do";
 	return "not part of LVS";
+}
+
+/*
+ * lvs_timeouts [tcp T] [tcpfin T] [udp T]: IPVS's timeouts, what
+ * `uvsadm --set` sets; one not named stays as it is (--set's 0).
+ */
+static void
+lvs_timeouts(struct kp *kp, const struct stmt *st)
+{
+	static const char *const names[] = { "tcp", "tcpfin", "udp" };
+	const char *val[3] = { "0", "0", "0" };
+	struct args a;
+	int k, i;
+
+	if (st->block || st->n < 3 || st->n % 2 == 0)
+		fail(kp, st->line, "'lvs_timeouts' takes tcp, tcpfin or udp "
+		    "each followed by seconds");
+	for (k = 1; k < st->n; k += 2) {
+		for (i = 0; i < 3 && strcmp(st->w[k], names[i]); i++)
+			;
+		if (i == 3)
+			fail(kp, st->line, "'lvs_timeouts %s': tcp, tcpfin or "
+			    "udp?", st->w[k]);
+		val[i] = st->w[k + 1];
+	}
+	a.argc = 0;
+	a.used = 0;
+	arg(kp, &a, "uvsadm");
+	arg(kp, &a, "--set");
+	for (i = 0; i < 3; i++)
+		arg(kp, &a, "%s", val[i]);
+	request(kp, &a, st->line);
+}
+
+/* global_defs: keepalived's own settings, but for lvs_timeouts. */
+static void
+global_defs(struct kp *kp, const struct stmt *open)
+{
+	struct stmt st;
+
+	while (block_stmt(kp, &st, open->line)) {
+		if (is(&st, "lvs_timeouts"))
+			lvs_timeouts(kp, &st);
+		else if (st.block)
+			skip_block(kp, st.line);
+	}
 }
 
 static void
@@ -964,7 +1053,9 @@ top_level(struct kp *kp)
 		    st.n > 1 ? " " : "", st.n > 1 ? st.w[1] : "",
 		    st.block ? " block" : "", skip_reason(st.w[0]));
 		kp->info->skipped++;
-		if (st.block)
+		if (st.block && is(&st, "global_defs"))
+			global_defs(kp, &st);
+		else if (st.block)
 			skip_block(kp, st.line);
 	}
 }

@@ -103,7 +103,7 @@ static const char good[] =
     "    lvs_sched rr\n"
     "    ops\n"
     "    real_server 198.18.0.11 53 {\n"			/* 60 */
-    "    }\n"
+    "    lvs_method DR }\n"
     "}\n";
 
 static void
@@ -136,7 +136,7 @@ good_file_becomes_requests(void **state)
 	    "vport=80 rip=198.18.0.12 rport=80 weight=2 uthr=0 lthr=0 "
 	    "check=http check_path=/health check_status=200 "
 	    "check_digest=9b3a0c85a887a256d6939da88aabd8cd check_interval=2000 "
-	    "check_timeout=1000 check_retry=1000 check_rise=1 check_fall=2 "
+	    "check_timeout=1000 check_retry=3000 check_rise=1 check_fall=2 "
 	    "check_on_fail=remove");
 	/* MISC_CHECK: no retry by default, its own timeout, blanks escaped */
 	assert_string_equal(r.req[3], "add-dest proto=tcp vip=198.18.0.10 "
@@ -252,7 +252,7 @@ syntax_errors_name_their_line(void **state)
 		{ "virtual_server 198.18.0.10 80\n", "kc:1: virtual_server needs a "
 		    "'{' block" },
 		{ "virtual_server 198.18.0.10 80 {\n real_server 198.18.0.11 8080 "
-		    "{\n }\n}\n", "kc:2: real_server port 8080 is not the "
+		    "{\n }\n lb_kind DR\n}\n", "kc:2: real_server port 8080 is not the "
 		    "virtual_server's 80" },
 		{ "virtual_server 198.18.0.10 80 {\n real_server 198.18.0.11 80 {\n"
 		    "  HTTP_GET {\n  }\n }\n}\n", "kc:3: HTTP_GET needs a url block" },
@@ -262,7 +262,7 @@ syntax_errors_name_their_line(void **state)
 		{ "virtual_server 198.18.0.10 80 {\n delay_loop soon\n}\n",
 		    "kc:2: 'delay_loop soon': not a time" },
 		{ "virtual_server 198.18.0.10 80 {\n sorry_server 198.18.0.14 "
-		    "8080\n}\n", "kc:1: the sorry_server's port 8080 is not" },
+		    "8080\n lb_kind DR\n}\n", "kc:1: the sorry_server's port 8080 is not" },
 		{ "include /etc/keepalived/lvs.conf\n", "kc:1: 'include' is not "
 		    "supported by uvs" },
 		{ "virtual_server_group G {\n 198.18.0.10 80\n}\n", "kc:1: "
@@ -270,8 +270,8 @@ syntax_errors_name_their_line(void **state)
 		{ "@main virtual_server 198.18.0.10 80 {\n}\n", "kc:1: '@main' is "
 		    "not supported" },
 		/* uvsadm's own check of what the file asks */
-		{ "virtual_server 198.18.0.10 80 {\n lb_algo waytoolongschedulername"
-		    "\n real_server 198.18.0.11 80 {\n  uthreshold 5\n }\n}\n", NULL },
+		{ "virtual_server 198.18.0.10 80 {\n lb_kind DR\n lb_algo "
+		    "waytoolongschedulername\n real_server 198.18.0.11 80 {\n  uthreshold 5\n }\n}\n", NULL },
 	};
 	struct uvs_keepalived_info info;
 	struct uvs_rules r;
@@ -312,6 +312,7 @@ skipped_lines_and_no_ops(void **state)
 	    "  sh-port\n"
 	    "  lb_algo sh\n"
 	    "  real_server 198.18.0.11 80 { weight 0 }\n"
+	    "  lb_kind DR\n"
 	    "}\n", &r, &info, err, sizeof(err)), 0);
 	assert_int_equal(info.skipped, 2);
 	assert_non_null(strstr(logged, "kc:1: skipping 'net_namespace lab' "));
@@ -325,6 +326,97 @@ skipped_lines_and_no_ops(void **state)
 	uvs_rules_free(&r);
 }
 
+/* A virtual_server without lb_kind is NAT in keepalived: refused. */
+static void
+no_lb_kind_is_nat_refused(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_not_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  real_server 198.18.0.11 80 {\n  }\n}\n", &r, &info, err,
+	    sizeof(err)), 0);
+	assert_non_null(strstr(err, "kc:1: virtual_server without 'lb_kind' is "
+	    "NAT in keepalived"));
+	/* one real server with its own DR of two is not enough */
+	assert_int_not_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  real_server 198.18.0.11 80 {\n  lb_kind DR\n  }\n"
+	    "  real_server 198.18.0.12 80\n}\n", &r, &info, err,
+	    sizeof(err)), 0);
+	assert_non_null(strstr(err, "kc:1: virtual_server without 'lb_kind'"));
+	/* the control: the same with lb_kind DR loads */
+	assert_int_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  lb_kind DR\n  real_server 198.18.0.11 80 {\n  }\n}\n", &r,
+	    &info, err, sizeof(err)), 0);
+	assert_int_equal(r.n, 2);
+	uvs_rules_free(&r);
+}
+
+/* global_defs' lvs_timeouts is uvsadm --set; the rest is skipped. */
+static void
+lvs_timeouts_set_the_timeouts(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text("global_defs {\n"
+	    "  router_id x\n"
+	    "  notification_email {\n  a@b\n  }\n"
+	    "  lvs_timeouts udp 30 tcp 7200\n"
+	    "}\n", &r, &info, err, sizeof(err)), 0);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.cmd[0], CMD_TIMEOUT);
+	assert_int_equal(r.lineno[0], 6);
+	assert_string_equal(r.req[0], "set-timeout tcp=7200 tcpfin=0 udp=30");
+	uvs_rules_free(&r);
+	assert_int_not_equal(read_text("global_defs {\n lvs_timeouts sctp 5\n"
+	    "}\n", &r, &info, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "kc:2: 'lvs_timeouts sctp': tcp, tcpfin "
+	    "or udp?"));
+	assert_int_not_equal(read_text("global_defs {\n lvs_timeouts tcp\n"
+	    "}\n", &r, &info, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "kc:2: 'lvs_timeouts' takes"));
+	assert_int_not_equal(read_text("global_defs {\n lvs_timeouts tcp "
+	    "soon\n}\n", &r, &info, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "kc:2: "));
+}
+
+/*
+ * keepalived's defaults: a real_server without a port has the
+ * service's; HTTP_GET waits 3 s before a retry, TCP_CHECK 1 s;
+ * MISC_CHECK's timeout is the virtual server's delay_loop, not the
+ * checker's own.
+ */
+static void
+keepalived_defaults(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  lb_kind DR\n  delay_loop 20\n"
+	    "  real_server 198.18.0.11 {\n   HTTP_GET {\n    url {\n"
+	    "     path /\n    }\n   }\n  }\n"
+	    "  real_server 198.18.0.12 {\n   TCP_CHECK {\n   }\n  }\n"
+	    "  real_server 198.18.0.13 {\n   MISC_CHECK {\n"
+	    "    misc_path /bin/true\n    delay_loop 2\n   }\n  }\n"
+	    "}\n", &r, &info, err, sizeof(err)), 0);
+	assert_int_equal(r.n, 4);
+	assert_non_null(strstr(r.req[1], "rip=198.18.0.11 rport=80 "));
+	assert_non_null(strstr(r.req[1], "check_retry=3000 "));
+	assert_non_null(strstr(r.req[2], "rip=198.18.0.12 rport=80 "));
+	assert_non_null(strstr(r.req[2], "check_retry=1000 "));
+	assert_non_null(strstr(r.req[3], "check_interval=2000 "
+	    "check_timeout=20000 "));
+	uvs_rules_free(&r);
+}
+
 int
 main(void)
 {
@@ -333,6 +425,9 @@ main(void)
 		cmocka_unit_test(unsupported_keywords_name_their_line),
 		cmocka_unit_test(syntax_errors_name_their_line),
 		cmocka_unit_test(skipped_lines_and_no_ops),
+		cmocka_unit_test(no_lb_kind_is_nat_refused),
+		cmocka_unit_test(lvs_timeouts_set_the_timeouts),
+		cmocka_unit_test(keepalived_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
