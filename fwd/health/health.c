@@ -2,8 +2,11 @@
  * The health check engine (health.h), keepalived's rules:
  *
  * - A checked server starts UP (keepalived without `alpha`) and is probed
- *   at once, then every interval. While UP, `fall` failures in a row take
- *   it DOWN (between them it is probed again after the retry wait, as
+ *   at once, then every interval. Until its check has succeeded once, the
+ *   first failure takes it DOWN (keepalived sets retry_it to retry before
+ *   a checker's first success, so a server that was never seen alive gets
+ *   no retries). After that, while UP, `fall` failures in a row take it
+ *   DOWN (between them it is probed again after the retry wait, as
  *   keepalived's delay_before_retry); while DOWN, `rise` successes in a
  *   row bring it back. A server without a check is always UP.
  * - DOWN with on-fail inhibit: weight 0, still listed, its flows go on
@@ -61,6 +64,7 @@ struct hdest {
 	int			 weight;	/* configured */
 	struct uvs_check_conf	 chk;
 	int			 down;
+	int			 seen_ok;	/* its check succeeded once */
 	uint32_t		 streak;	/* fails while up, oks down */
 	uint64_t		 n_ok, n_fail;
 	uint64_t		 next_ms;	/* 0: at once */
@@ -327,6 +331,7 @@ set_check(struct uvs_health *h, struct hdest *d, const struct uvs_check_conf *c)
 	stop_probe(h, d);
 	d->chk = *c;
 	d->streak = 0;
+	d->seen_ok = 0;		/* a new checker, as keepalived's */
 	d->next_ms = 0;
 	if (c->type == UVS_CHECK_NONE) {
 		d->down = 0;
@@ -410,6 +415,13 @@ log_transition(struct uvs_health *h, const struct hdest *d, uint32_t count)
 	    (count == 1 ? "success" : "successes"), d->last, then);
 }
 
+/* Failures in a row that take d down: one until it was seen alive. */
+static uint32_t
+fall_of(const struct hdest *d)
+{
+	return d->seen_ok ? d->chk.fall : 1;
+}
+
 /* One result for d: counts, streaks, maybe a transition. */
 static void
 record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
@@ -426,13 +438,14 @@ record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
 	/* a result that agrees with the state breaks the streak */
 	if (ok == !d->down)
 		d->streak = 0;
-	else if (++d->streak >= (d->down ? d->chk.rise : d->chk.fall)) {
+	else if (++d->streak >= (d->down ? d->chk.rise : fall_of(d))) {
 		d->down = !d->down;
 		log_transition(h, d, d->streak);
 		d->streak = 0;
 		h->c.state_changes++;
 		h->dirty = 1;
 	}
+	d->seen_ok |= ok;
 	d->next_ms = now_ms + (!ok && !d->down ? uvs_check_retry(&d->chk) :
 	    d->chk.interval_ms);
 }

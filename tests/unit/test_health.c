@@ -156,6 +156,7 @@ fall_and_rise_inhibit(void **state)
 	assert_int_equal(uvs_health_dest_set(h, &k, 3, &c), 0);
 	uvs_health_settle(h);
 	assert_string_equal(calls, "");		/* added as it is: UP */
+	result(h, 1, 1, 500);			/* seen alive: retries now */
 	result(h, 1, 0, 1000);
 	result(h, 1, 0, 2000);
 	assert_string_equal(calls, "");		/* 2 of 3 failures */
@@ -183,9 +184,49 @@ fall_and_rise_inhibit(void **state)
 	assert_non_null(strstr(logged, "UP after 2 successes (fine); weight 3 "
 	    "again"));
 	n = uvs_health_counters(h);
-	assert_int_equal(n.checks_ok, 3);
+	assert_int_equal(n.checks_ok, 4);
 	assert_int_equal(n.dests_down, 0);
 	assert_int_equal(n.state_changes, 4);
+	uvs_health_free(h);
+}
+
+/*
+ * keepalived gives a checker no retries before its first success: a
+ * server that was never seen alive goes down at the first failure, not
+ * after fall of them (it would otherwise serve, dead, for the whole
+ * retry time at start). Once seen alive, fall counts again; a new
+ * check on it starts over.
+ */
+static void
+first_failure_before_first_success(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 4, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	uvs_health_dest_set(h, &k, 1, &c);
+	uvs_health_settle(h);
+	result(h, 1, 0, 1000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	assert_non_null(strstr(logged, "DOWN after 1 failure (connect: "
+	    "Connection refused)"));
+	/* back up: now it has been seen alive, 4 failures take it down */
+	result(h, 1, 1, 2000);
+	calls[0] = '\0';
+	result(h, 1, 0, 3000);
+	result(h, 1, 0, 4000);
+	result(h, 1, 0, 5000);
+	assert_string_equal(calls, "");
+	result(h, 1, 0, 6000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	/* a changed check is a new checker: no retries until it succeeds */
+	result(h, 1, 1, 7000);
+	c.interval_ms = 2000;
+	uvs_health_dest_set(h, &k, 1, &c);
+	calls[0] = '\0';
+	result(h, 1, 0, 8000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
 	uvs_health_free(h);
 }
 
@@ -376,6 +417,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fall_and_rise_inhibit),
+		cmocka_unit_test(first_failure_before_first_success),
 		cmocka_unit_test(remove_takes_out_and_flushes),
 		cmocka_unit_test(edit_while_inhibited),
 		cmocka_unit_test(retry_wait_and_timeout),
