@@ -26,12 +26,14 @@ CFLAGS  ?= -O2 -g
 # distribution's hardening flags apply.
 WERROR  ?= -Werror
 PKG_CONFIG ?= pkg-config
-LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl 2>/dev/null)
+LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl openssl 2>/dev/null)
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -I. -MMD -MP
 LDLIBS_PCAP := $(or $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null),-lpcap)
 LDLIBS_MNL  := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
 LDLIBS_NET  := $(or $(shell libnet-config --libs 2>/dev/null),-lnet)
-LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL)
+# OpenSSL: SSL_GET's TLS and the HTTP checks' MD5 digest (fwd/health)
+LDLIBS_SSL  := $(or $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null),-lssl -lcrypto)
+LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL) $(LDLIBS_SSL)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
@@ -76,10 +78,10 @@ $(B)/uvsd: $(call obj,fwd/uvsd/uvsd.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
 $(B)/uvsadm: $(call obj,fwd/uvsadm/uvsadm.c) $(ALL_LIBS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_SSL)
 
 $(B)/uvs-rs: $(call obj,arp/rs/rs.c) $(ALL_LIBS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_MNL)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_MNL) $(LDLIBS_SSL)
 
 # sched tests compare against bench/'s reference implementations
 $(UNIT): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,bench/sched_ref.c) $(ALL_LIBS)
@@ -102,16 +104,18 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 # always with --no-install-recommends: a Recommends can pull in packages that
 # replace the user's own (netsniff-ng's pulls ntpsec, which removes
 # systemd-timesyncd).
-#   build (make, make demo): compiler, the three libraries, iproute2,
+#   build (make, make demo): compiler, the four libraries, iproute2,
 #   nftables (uvsd's guard), curl and python3 (the demo's client and
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
-#   iputils-ping and netbase.
+#   iputils-ping and netbase, keepalived (its sample configurations, which
+#   tests/e2e/keepalived_samples.sh loads) and openssl (the certificate of
+#   the SSL_GET test's server).
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-             iproute2 nftables curl python3
+             libssl-dev iproute2 nftables curl python3
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng
+             clang libclang-rt-dev netsniff-ng keepalived openssl
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an

@@ -19,6 +19,7 @@
 static const char *const type_names[] = {
 	[UVS_CHECK_NONE] = "none", [UVS_CHECK_TCP] = "tcp",
 	[UVS_CHECK_HTTP] = "http", [UVS_CHECK_CMD] = "cmd",
+	[UVS_CHECK_SSL] = "ssl",
 };
 
 static const char *const onfail_names[] = {
@@ -62,6 +63,12 @@ uvs_check_onfail_parse(const char *s)
 	return -1;
 }
 
+int
+uvs_check_is_get(int type)
+{
+	return type == UVS_CHECK_HTTP || type == UVS_CHECK_SSL;
+}
+
 void
 uvs_check_finish(struct uvs_check_conf *c)
 {
@@ -69,7 +76,7 @@ uvs_check_finish(struct uvs_check_conf *c)
 		memset(c, 0, sizeof(*c));
 		return;
 	}
-	if (c->type == UVS_CHECK_HTTP && !c->path[0])
+	if (uvs_check_is_get(c->type) && !c->path[0])
 		strcpy(c->path, "/");
 	if (!c->interval_ms)
 		c->interval_ms = UVS_CHECK_INTERVAL_MS;
@@ -143,13 +150,13 @@ const char *
 uvs_check_invalid(const struct uvs_check_conf *c)
 {
 	if (c->type < 0 || c->type >= NTYPES)
-		return "unknown check type (tcp, http, cmd or none)";
+		return "unknown check type (tcp, http, ssl, cmd or none)";
 	if (c->type == UVS_CHECK_NONE)
 		return NULL;
-	if (c->type != UVS_CHECK_HTTP && has_http_fields(c))
+	if (!uvs_check_is_get(c->type) && has_http_fields(c))
 		return "--check-path, --check-status, --check-expect and "
-		    "--check-digest are only for --check http";
-	if (c->type == UVS_CHECK_HTTP && !path_ok(c->path))
+		    "--check-digest are only for --check http and ssl";
+	if (uvs_check_is_get(c->type) && !path_ok(c->path))
 		return "the check path must start with '/' and hold no "
 		    "blanks or control characters";
 	if (c->status && (c->status < 100 || c->status > 599))
@@ -165,7 +172,7 @@ uvs_check_invalid(const struct uvs_check_conf *c)
 	if (!printable(c->cmd))
 		return "the check command must be one printable line";
 	if (c->type == UVS_CHECK_CMD && c->port)
-		return "--check-port is only for --check tcp and http";
+		return "--check-port is only for --check tcp, http and ssl";
 	if (!ms_ok(c->interval_ms) || (c->timeout_ms && !ms_ok(c->timeout_ms))
 	    || (c->retry_ms && !ms_ok(c->retry_ms)))
 		return "check times must be 0.1 s to 86400 s";
@@ -319,7 +326,7 @@ uvs_check_words(const struct uvs_check_conf *c, char *buf, size_t size)
 		return n;
 	if (c->port)
 		add(buf, size, &n, " check_port=%u", c->port);
-	if (c->type == UVS_CHECK_HTTP)
+	if (uvs_check_is_get(c->type))
 		add_escaped(buf, size, &n, "check_path", c->path);
 	if (c->status)
 		add(buf, size, &n, " check_status=%u", c->status);
@@ -467,7 +474,7 @@ uvs_check_cli(const struct uvs_check_conf *c, char *buf, size_t size)
 		return n;
 	if (c->port)
 		add(buf, size, &n, " --check-port %u", c->port);
-	if (c->type == UVS_CHECK_HTTP)
+	if (uvs_check_is_get(c->type))
 		add_quoted(buf, size, &n, "--check-path", c->path);
 	if (c->status)
 		add(buf, size, &n, " --check-status %u", c->status);

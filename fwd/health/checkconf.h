@@ -20,6 +20,7 @@ enum uvs_check_type {
 	UVS_CHECK_TCP,		/* a TCP connect succeeds */
 	UVS_CHECK_HTTP,		/* GET path: status, and body if asked */
 	UVS_CHECK_CMD,		/* a command exits 0 (keepalived's MISC_CHECK) */
+	UVS_CHECK_SSL,		/* http over TLS (keepalived's SSL_GET) */
 };
 
 enum uvs_check_onfail {
@@ -71,11 +72,14 @@ struct uvs_vs_health {
 	uint32_t	 hysteresis;
 };
 
-/* Names: "tcp" "http" "cmd" "none"; "inhibit" "remove". */
+/* Names: "tcp" "http" "ssl" "cmd" "none"; "inhibit" "remove". */
 const char	*uvs_check_type_name(int type);
 int		 uvs_check_type_parse(const char *s);	/* type or -1 */
 const char	*uvs_check_onfail_name(int on_fail);
 int		 uvs_check_onfail_parse(const char *s);	/* value or -1 */
+
+/* Does the check send a GET (http, or http over TLS)? */
+int		 uvs_check_is_get(int type);
 
 /* Fills the fields left 0 (or "") with their defaults for c->type. */
 void		 uvs_check_finish(struct uvs_check_conf *c);

@@ -445,8 +445,6 @@ static const struct {
 	    "change" },
 	{ "smtp_alert", "uvs sends no mail; it logs each state change" },
 	{ "ip_family", "uvs does IPv4 only" },
-	{ "SSL_GET", "uvs's checks speak no TLS: use TCP_CHECK, or MISC_CHECK "
-	    "with curl" },
 	{ "SMTP_CHECK", "use TCP_CHECK, or MISC_CHECK with a client" },
 	{ "DNS_CHECK", "use MISC_CHECK with dig" },
 	{ "UDP_CHECK", "use MISC_CHECK with a client" },
@@ -526,7 +524,8 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 	rs->check_line = open->line;
 	rs->ctm.retry = rs->ctm.inhibit = -1;
 	rs->chk.type = is(open, "TCP_CHECK") ? UVS_CHECK_TCP :
-	    is(open, "HTTP_GET") ? UVS_CHECK_HTTP : UVS_CHECK_CMD;
+	    is(open, "HTTP_GET") ? UVS_CHECK_HTTP :
+	    is(open, "SSL_GET") ? UVS_CHECK_SSL : UVS_CHECK_CMD;
 	kp->info->checks++;
 	while (block_stmt(kp, &st, open->line)) {
 		if (timing_kw(kp, &st, &rs->ctm))
@@ -534,7 +533,7 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 		if (is(&st, "connect_port") && rs->chk.type != UVS_CHECK_CMD) {
 			need_words(kp, &st, 2, "a port");
 			rs->chk.port = port(kp, &st, st.w[1]);
-		} else if (is(&st, "url") && rs->chk.type == UVS_CHECK_HTTP) {
+		} else if (is(&st, "url") && uvs_check_is_get(rs->chk.type)) {
 			if (!st.block)
 				fail(kp, st.line, "'url' needs a '{' block");
 			url_block(kp, rs, st.line);
@@ -559,8 +558,9 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 		else
 			refuse(kp, &st, open->w[0]);
 	}
-	if (rs->chk.type == UVS_CHECK_HTTP && !rs->urls)
-		fail(kp, open->line, "HTTP_GET needs a url block with a path");
+	if (uvs_check_is_get(rs->chk.type) && !rs->urls)
+		fail(kp, open->line, "%s needs a url block with a path",
+		    open->w[0]);
 	if (rs->chk.type == UVS_CHECK_CMD && !rs->chk.cmd[0])
 		fail(kp, open->line, "MISC_CHECK needs a misc_path");
 }
@@ -571,7 +571,7 @@ static int
 is_checker(const struct stmt *st)
 {
 	return is(st, "TCP_CHECK") || is(st, "HTTP_GET") ||
-	    is(st, "MISC_CHECK");
+	    is(st, "SSL_GET") || is(st, "MISC_CHECK");
 }
 
 static void
@@ -808,12 +808,6 @@ pick_int(int c, int r, int v, int def)
 	return c >= 0 ? c : r >= 0 ? r : v >= 0 ? v : def;
 }
 
-static int
-is_http(int type)
-{
-	return type == UVS_CHECK_HTTP;
-}
-
 static void
 check_args(struct kp *kp, struct args *a, const struct vs *vs,
     const struct rs *rs)
@@ -827,7 +821,7 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 	    DEF_DELAY_LOOP) : pick_ms(rs->ctm.connect_to, rs->tm.connect_to,
 	    vs->tm.connect_to, DEF_CONNECT_TO);
 	uint32_t retry_delay = pick_ms(rs->ctm.retry_delay, rs->tm.retry_delay,
-	    vs->tm.retry_delay, is_http(c->type) ? DEF_HTTP_RETRY_DELAY :
+	    vs->tm.retry_delay, uvs_check_is_get(c->type) ? DEF_HTTP_RETRY_DELAY :
 	    DEF_RETRY_DELAY);
 	int retry = pick_int(rs->ctm.retry, rs->tm.retry, vs->tm.retry,
 	    c->type == UVS_CHECK_CMD ? 0 : 1);
@@ -839,7 +833,7 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 		arg(kp, a, "--check-port");
 		arg(kp, a, "%u", c->port);
 	}
-	if (c->type == UVS_CHECK_HTTP) {
+	if (uvs_check_is_get(c->type)) {
 		arg(kp, a, "--check-path");
 		arg(kp, a, "%s", c->path);
 	}
@@ -978,7 +972,8 @@ skip_reason(const char *kw)
 	if (strncmp(kw, "static_", 7) == 0)
 		return "addresses, routes and rules are the system's";
 	if (strcmp(kw, "SSL") == 0)
-		return "for SSL_GET, which uvs does not do";
+		return "a client certificate for SSL_GET: uvs's SSL_GET "
+		    "presents none";
 	return "not part of LVS";
 }
 

@@ -1,7 +1,11 @@
 /*
  * Health probes (probe.h). Each kind is a small state machine driven by
  * poll: tcp is CONNECTING until the socket is writable; http then sends
- * its GET (SENDING) and reads the answer (READING): the status line
+ * its GET (SENDING) and reads the answer (READING); ssl does the same
+ * after a TLS handshake (HANDSHAKE), every read and write going through
+ * OpenSSL, which says which of POLLIN or POLLOUT it waits for. The
+ * server's certificate is not verified: keepalived's SSL_GET checks that
+ * the service answers, not who it is. The status line
  * first, then, only if a digest or a text is expected, the body, fed to
  * MD5 and searched as it comes (the last bytes of each read are kept so
  * the text is found across reads); cmd watches the child's output pipe
@@ -24,6 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "fwd/health/probe.h"
 
 extern char **environ;
@@ -33,10 +40,23 @@ extern char **environ;
 static void
 finish(struct uvs_probe *p, int ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static void	tls_start(struct uvs_probe *p);
+static void	handshake(struct uvs_probe *p);
+
+/* Frees the TLS session and the digest, if any. */
+static void
+tls_free(struct uvs_probe *p)
+{
+	SSL_free(p->tls);
+	SSL_CTX_free(p->tls_ctx);
+	p->tls = p->tls_ctx = NULL;
+	uvs_digest_free(&p->md5);
+}
 
 static void
 close_fd(struct uvs_probe *p)
 {
+	tls_free(p);
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
@@ -100,7 +120,7 @@ tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
 	return 1;
 }
 
-static void
+static int
 http_request(struct uvs_probe *p, const struct uvs_probe_target *t)
 {
 	char a[INET_ADDRSTRLEN];
@@ -113,7 +133,11 @@ http_request(struct uvs_probe *p, const struct uvs_probe_target *t)
 	    t->port);
 	p->req_off = 0;
 	p->content_length = -1;
-	uvs_md5_init(&p->md5);
+	if (p->conf->digest[0] && uvs_digest_start(&p->md5) < 0) {
+		finish(p, 0, "cannot start the digest: out of memory");
+		return 1;
+	}
+	return 0;
 }
 
 /* Environment of a command: uvsd's, and which server it checks. */
@@ -223,8 +247,8 @@ uvs_probe_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	case UVS_CHECK_TCP:
 		return tcp_open(p, t);
 	case UVS_CHECK_HTTP:
-		http_request(p, t);
-		return tcp_open(p, t);
+	case UVS_CHECK_SSL:
+		return http_request(p, t) || tcp_open(p, t);
 	case UVS_CHECK_CMD:
 		return cmd_start(p, c, t);
 	}
@@ -236,11 +260,14 @@ short
 uvs_probe_events(const struct uvs_probe *p)
 {
 	switch (p->state) {
+	case UVS_PROBE_HANDSHAKE:
+		return p->tls_want;
 	case UVS_PROBE_CONNECTING:
-	case UVS_PROBE_SENDING:
 		return POLLOUT;
+	case UVS_PROBE_SENDING:
+		return p->tls ? p->tls_want : POLLOUT;
 	case UVS_PROBE_READING:
-		return POLLIN;
+		return p->tls ? p->tls_want : POLLIN;
 	case UVS_PROBE_RUNNING:
 		return p->fd >= 0 ? POLLIN : 0;
 	}
@@ -266,25 +293,126 @@ connected(struct uvs_probe *p)
 		finish(p, 0, "connect: %s", strerror(err));
 	else if (p->type == UVS_CHECK_TCP)
 		finish(p, 1, "connected");
+	else if (p->type == UVS_CHECK_SSL)
+		tls_start(p);
 	else
 		p->state = UVS_PROBE_SENDING;
+}
+
+/*
+ * What an OpenSSL call that returned rc left to do: -1 with errno
+ * EAGAIN (tls_want set) when it waits for the socket, 0 at the end of
+ * the stream, else -1 with p->why's text in buf.
+ */
+static ssize_t
+tls_result(struct uvs_probe *p, int rc, char *buf, size_t size)
+{
+	int e = SSL_get_error(p->tls, rc);
+	unsigned long q;
+
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		p->tls_want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		errno = EAGAIN;
+		return -1;
+	}
+	if (e == SSL_ERROR_ZERO_RETURN)
+		return 0;
+	if (e == SSL_ERROR_SYSCALL && errno)
+		snprintf(buf, size, "%s", strerror(errno));
+	else if ((q = ERR_get_error()))
+		snprintf(buf, size, "TLS: %s", ERR_reason_error_string(q) ?
+		    ERR_reason_error_string(q) : "error");
+	else
+		snprintf(buf, size, "TLS: connection closed");
+	ERR_clear_error();
+	errno = EPROTO;
+	return -1;
+}
+
+/* Connected: a TLS client on the socket, its handshake begun. */
+static void
+tls_start(struct uvs_probe *p)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	p->tls_ctx = ctx;
+	if (!ctx || !(p->tls = SSL_new(ctx)) || SSL_set_fd(p->tls, p->fd) != 1) {
+		ERR_clear_error();
+		finish(p, 0, "TLS: cannot set up a session");
+		return;
+	}
+	/* a server that closes without close_notify still ends the body */
+	SSL_set_options(p->tls, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_set_verify(p->tls, SSL_VERIFY_NONE, NULL);
+	p->state = UVS_PROBE_HANDSHAKE;
+	p->tls_want = POLLOUT;
+	handshake(p);
+}
+
+static void
+handshake(struct uvs_probe *p)
+{
+	char why[UVS_PROBE_WHY_MAX];
+	int rc = SSL_connect(p->tls);
+
+	if (rc == 1) {
+		p->state = UVS_PROBE_SENDING;
+		p->tls_want = POLLOUT;
+		return;
+	}
+	if (tls_result(p, rc, why, sizeof(why)) < 0 && errno == EAGAIN)
+		return;
+	finish(p, 0, "TLS handshake: %s", errno == EPROTO ? why :
+	    "closed by the server");
+}
+
+/* send() or SSL_write(): bytes sent, or -1 with errno (EAGAIN: wait). */
+static ssize_t
+xsend(struct uvs_probe *p, const char *buf, size_t len, char *why,
+    size_t whylen)
+{
+	int rc;
+
+	if (!p->tls)
+		return send(p->fd, buf, len, MSG_NOSIGNAL);
+	if ((rc = SSL_write(p->tls, buf, (int)len)) > 0)
+		return rc;
+	if (tls_result(p, rc, why, whylen) == 0)
+		errno = EPIPE;
+	return -1;
+}
+
+/* recv() or SSL_read(): bytes, 0 at the end, -1 with errno. */
+static ssize_t
+xrecv(struct uvs_probe *p, char *buf, size_t len, char *why, size_t whylen)
+{
+	int rc;
+
+	if (!p->tls)
+		return recv(p->fd, buf, len, 0);
+	if ((rc = SSL_read(p->tls, buf, (int)len)) > 0)
+		return rc;
+	return tls_result(p, rc, why, whylen);
 }
 
 static void
 send_request(struct uvs_probe *p)
 {
-	ssize_t n = send(p->fd, p->req + p->req_off, p->req_len - p->req_off,
-	    MSG_NOSIGNAL);
+	char why[UVS_PROBE_WHY_MAX] = "";
+	ssize_t n = xsend(p, p->req + p->req_off, p->req_len - p->req_off,
+	    why, sizeof(why));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n < 0) {
-		finish(p, 0, "send: %s", strerror(errno));
+		finish(p, 0, "send: %s", why[0] ? why : strerror(errno));
 		return;
 	}
 	p->req_off += (size_t)n;
-	if (p->req_off == p->req_len)
+	if (p->req_off == p->req_len) {
 		p->state = UVS_PROBE_READING;
+		p->tls_want = POLLIN;
+	}
 }
 
 /* Does the body need reading at all? */
@@ -304,7 +432,7 @@ body_bytes(struct uvs_probe *p, const char *data, size_t len)
 
 	p->body_len += len;
 	if (p->conf->digest[0])
-		uvs_md5_update(&p->md5, data, len);
+		uvs_digest_update(&p->md5, data, len);
 	if (!wlen || p->found)
 		return;
 	while (len) {		/* the window: the kept tail, then new bytes */
@@ -329,10 +457,10 @@ body_bytes(struct uvs_probe *p, const char *data, size_t len)
 static void
 body_done(struct uvs_probe *p)
 {
-	char got[33];
+	char got[UVS_DIGEST_HEX];
 
 	if (p->conf->digest[0]) {
-		uvs_md5_hex(&p->md5, got);
+		uvs_digest_hex(&p->md5, got);
 		if (strcasecmp(got, p->conf->digest) != 0) {
 			finish(p, 0, "HTTP %d, body MD5 %.8s... is not %.8s...",
 			    p->status, got, p->conf->digest);
@@ -412,20 +540,20 @@ body_complete(const struct uvs_probe *p)
 static void
 read_response(struct uvs_probe *p)
 {
-	char buf[4096];
+	char buf[4096], why[UVS_PROBE_WHY_MAX] = "";
 	int in_body = p->status != 0;
 	size_t end;
 	ssize_t n;
 
 	if (in_body)
-		n = recv(p->fd, buf, sizeof(buf), 0);
+		n = xrecv(p, buf, sizeof(buf), why, sizeof(why));
 	else
-		n = recv(p->fd, p->head + p->head_len,
-		    sizeof(p->head) - p->head_len, 0);
+		n = xrecv(p, p->head + p->head_len,
+		    sizeof(p->head) - p->head_len, why, sizeof(why));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n < 0) {
-		finish(p, 0, "read: %s", strerror(errno));
+		finish(p, 0, "read: %s", why[0] ? why : strerror(errno));
 		return;
 	}
 	if (n == 0) {
@@ -512,6 +640,8 @@ phase(const struct uvs_probe *p)
 	switch (p->state) {
 	case UVS_PROBE_CONNECTING:
 		return "connecting";
+	case UVS_PROBE_HANDSHAKE:
+		return "in the TLS handshake";
 	case UVS_PROBE_SENDING:
 		return "sending the request";
 	case UVS_PROBE_READING:
@@ -552,12 +682,20 @@ uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms)
 		if (revents)
 			connected(p);
 		break;
+	case UVS_PROBE_HANDSHAKE:
+		if (revents)
+			handshake(p);
+		break;
 	case UVS_PROBE_SENDING:
 		if (revents)
 			send_request(p);
 		break;
 	case UVS_PROBE_READING:
 		if (revents)
+			read_response(p);
+		/* bytes OpenSSL holds already decrypted wake no poll */
+		while (p->state == UVS_PROBE_READING && p->tls &&
+		    SSL_pending(p->tls) > 0)
 			read_response(p);
 		break;
 	case UVS_PROBE_RUNNING:

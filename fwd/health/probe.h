@@ -1,6 +1,6 @@
 /*
- * One health probe in flight: a TCP connect, an HTTP GET, or a command,
- * never blocking. The caller (health.c) polls the probe's fd for the
+ * One health probe in flight: a TCP connect, an HTTP GET (in the clear
+ * or over TLS), or a command, never blocking. The caller (health.c) polls the probe's fd for the
  * events it asks and calls uvs_probe_step() on every turn of its loop;
  * a step says when the probe is done and with what result. Sockets are
  * bound to the director's own address and interface, so a check never
@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #include "fwd/health/checkconf.h"
-#include "fwd/health/md5.h"
+#include "fwd/health/digest.h"
 
 #define UVS_PROBE_WHY_MAX	96
 /* More body than this fails an HTTP check: a health page is small. */
@@ -23,6 +23,7 @@
 enum uvs_probe_state {
 	UVS_PROBE_IDLE,		/* nothing in flight */
 	UVS_PROBE_CONNECTING,
+	UVS_PROBE_HANDSHAKE,	/* ssl: the TLS handshake */
 	UVS_PROBE_SENDING,	/* http: the request */
 	UVS_PROBE_READING,	/* http: the response */
 	UVS_PROBE_RUNNING,	/* cmd: the child runs */
@@ -58,7 +59,10 @@ struct uvs_probe {
 	int		 status;
 	long long	 content_length;	/* -1: until EOF */
 	uint64_t	 body_len;
-	struct uvs_md5	 md5;
+	struct uvs_digest md5;
+	/* ssl: OpenSSL's SSL_CTX and SSL, and the events it waits for */
+	void		*tls_ctx, *tls;
+	short		 tls_want;
 	char		 tail[UVS_CHECK_EXPECT_MAX];	/* expect across reads */
 	size_t		 tail_len;
 	int		 found;

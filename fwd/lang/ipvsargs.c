@@ -791,7 +791,7 @@ opt_health(struct parse *p, int tag, const char *arg)
 		set_option(p, O_CHECK);
 		if ((c->type = uvs_check_type_parse(arg)) < 0)
 			fail(p, EXIT_USAGE, "illegal check type `%s' specified "
-			    "(tcp, http, cmd or none)", arg);
+			    "(tcp, http, ssl, cmd or none)", arg);
 		return 1;
 	case TAG_CHECK_PORT:
 		set_option(p, O_CHECK_PORT);

@@ -185,9 +185,6 @@ unsupported_keywords_name_their_line(void **state)
 		{ "lvs_method TUN\n", "kc:2: 'lvs_method TUN' is not supported" },
 		{ "delay_loop 6\nprotocol SCTP\n", "kc:3: 'protocol SCTP' is not "
 		    "supported by uvs" },
-		{ "real_server 198.18.0.11 80 {\n SSL_GET {\n url {\n path /\n"
-		    " }\n }\n}\n", "kc:3: 'SSL_GET' is not supported by uvs (uvs's "
-		    "checks speak no TLS" },
 		{ "real_server 198.18.0.11 80 {\n SMTP_CHECK {\n }\n}\n",
 		    "kc:3: 'SMTP_CHECK' is not supported by uvs" },
 		{ "real_server 198.18.0.11 80 {\n DNS_CHECK {\n }\n}\n",
@@ -404,15 +401,23 @@ keepalived_defaults(void **state)
 	    "  real_server 198.18.0.11 {\n   HTTP_GET {\n    url {\n"
 	    "     path /\n    }\n   }\n  }\n"
 	    "  real_server 198.18.0.12 {\n   TCP_CHECK {\n   }\n  }\n"
+	    "  real_server 198.18.0.14 {\n   SSL_GET {\n    url {\n"
+	    "     path /h\n     digest 9b3a0c85a887a256d6939da88aabd8cd\n"
+	    "    }\n    connect_port 443\n   }\n  }\n"
 	    "  real_server 198.18.0.13 {\n   MISC_CHECK {\n"
 	    "    misc_path /bin/true\n    delay_loop 2\n   }\n  }\n"
 	    "}\n", &r, &info, err, sizeof(err)), 0);
-	assert_int_equal(r.n, 4);
+	assert_int_equal(r.n, 5);
 	assert_non_null(strstr(r.req[1], "rip=198.18.0.11 rport=80 "));
 	assert_non_null(strstr(r.req[1], "check_retry=3000 "));
 	assert_non_null(strstr(r.req[2], "rip=198.18.0.12 rport=80 "));
 	assert_non_null(strstr(r.req[2], "check_retry=1000 "));
-	assert_non_null(strstr(r.req[3], "check_interval=2000 "
+	/* SSL_GET: HTTP_GET over TLS, its 3 s wait too */
+	assert_non_null(strstr(r.req[3], "rip=198.18.0.14 rport=80 weight=1 "
+	    "uthr=0 lthr=0 check=ssl check_port=443 check_path=/h "
+	    "check_digest=9b3a0c85a887a256d6939da88aabd8cd check_interval=20000 "
+	    "check_timeout=5000 check_retry=3000 "));
+	assert_non_null(strstr(r.req[4], "check_interval=2000 "
 	    "check_timeout=20000 "));
 	uvs_rules_free(&r);
 }
