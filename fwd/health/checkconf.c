@@ -19,7 +19,8 @@
 static const char *const type_names[] = {
 	[UVS_CHECK_NONE] = "none", [UVS_CHECK_TCP] = "tcp",
 	[UVS_CHECK_HTTP] = "http", [UVS_CHECK_CMD] = "cmd",
-	[UVS_CHECK_SSL] = "ssl",
+	[UVS_CHECK_SSL] = "ssl", [UVS_CHECK_SMTP] = "smtp",
+	[UVS_CHECK_UDP] = "udp", [UVS_CHECK_PING] = "ping",
 };
 
 static const char *const onfail_names[] = {
@@ -139,6 +140,16 @@ hex_ok(const char *s, size_t len)
 	return s[len] == '\0';
 }
 
+/* One word: printable, no blank. */
+static int
+word_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 /* The http-only fields, for the "only for http" refusal. */
 static int
 has_http_fields(const struct uvs_check_conf *c)
@@ -150,7 +161,8 @@ const char *
 uvs_check_invalid(const struct uvs_check_conf *c)
 {
 	if (c->type < 0 || c->type >= NTYPES)
-		return "unknown check type (tcp, http, ssl, cmd or none)";
+		return "unknown check type (tcp, http, ssl, smtp, udp, ping, cmd "
+		    "or none)";
 	if (c->type == UVS_CHECK_NONE)
 		return NULL;
 	if (!uvs_check_is_get(c->type) && has_http_fields(c))
@@ -171,8 +183,18 @@ uvs_check_invalid(const struct uvs_check_conf *c)
 		return "--check-cmd is only for --check cmd";
 	if (!printable(c->cmd))
 		return "the check command must be one printable line";
-	if (c->type == UVS_CHECK_CMD && c->port)
-		return "--check-port is only for --check tcp, http and ssl";
+	if ((c->type == UVS_CHECK_CMD || c->type == UVS_CHECK_PING) && c->port)
+		return "--check-port is not for --check cmd or ping";
+	if (c->type != UVS_CHECK_SMTP && c->helo[0])
+		return "--check-helo is only for --check smtp";
+	if (c->helo[0] && !word_ok(c->helo))
+		return "the HELO name must be one word of printable characters";
+	if (c->type != UVS_CHECK_UDP && (c->payload[0] || c->reply))
+		return "--check-payload and --check-reply are only for --check udp";
+	if (c->payload[0] && (strlen(c->payload) % 2 ||
+	    !hex_ok(c->payload, strlen(c->payload))))
+		return "the check payload must be hex digits, two per byte, at "
+		    "most 64 bytes";
 	if (!ms_ok(c->interval_ms) || (c->timeout_ms && !ms_ok(c->timeout_ms))
 	    || (c->retry_ms && !ms_ok(c->retry_ms)))
 		return "check times must be 0.1 s to 86400 s";
@@ -336,6 +358,12 @@ uvs_check_words(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " check_digest=%s", c->digest);
 	if (c->type == UVS_CHECK_CMD)
 		add_escaped(buf, size, &n, "check_cmd", c->cmd);
+	if (c->helo[0])
+		add_escaped(buf, size, &n, "check_helo", c->helo);
+	if (c->payload[0])
+		add(buf, size, &n, " check_payload=%s", c->payload);
+	if (c->reply)
+		add(buf, size, &n, " check_reply=1");
 	add(buf, size, &n, " check_interval=%u check_timeout=%u "
 	    "check_retry=%u check_rise=%u check_fall=%u check_on_fail=%s",
 	    c->interval_ms, c->timeout_ms, c->retry_ms, c->rise, c->fall,
@@ -382,7 +410,7 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 {
 	const char *type = uvs_ctl_get(m, "check");
 	const char *onfail = uvs_ctl_get(m, "check_on_fail");
-	uint32_t port = 0, status = 0;
+	uint32_t port = 0, status = 0, reply = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (!type)
@@ -395,6 +423,9 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 	    opt_str(m, "check_expect", c->expect, sizeof(c->expect)) < 0 ||
 	    opt_str(m, "check_digest", c->digest, sizeof(c->digest)) < 0 ||
 	    opt_str(m, "check_cmd", c->cmd, sizeof(c->cmd)) < 0 ||
+	    opt_str(m, "check_helo", c->helo, sizeof(c->helo)) < 0 ||
+	    opt_str(m, "check_payload", c->payload, sizeof(c->payload)) < 0 ||
+	    opt_u32(m, "check_reply", 1, &reply) < 0 ||
 	    opt_u32(m, "check_interval", UVS_CHECK_MS_MAX, &c->interval_ms) < 0 ||
 	    opt_u32(m, "check_timeout", UVS_CHECK_MS_MAX, &c->timeout_ms) < 0 ||
 	    opt_u32(m, "check_retry", UVS_CHECK_MS_MAX, &c->retry_ms) < 0 ||
@@ -405,6 +436,7 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 		return -EINVAL;
 	c->port = (uint16_t)port;
 	c->status = (uint16_t)status;
+	c->reply = (int)reply;
 	if (c->type == UVS_CHECK_NONE) {
 		memset(c, 0, sizeof(*c));
 		return 1;
@@ -484,6 +516,12 @@ uvs_check_cli(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " --check-digest %s", c->digest);
 	if (c->type == UVS_CHECK_CMD)
 		add_quoted(buf, size, &n, "--check-cmd", c->cmd);
+	if (c->helo[0])
+		add_quoted(buf, size, &n, "--check-helo", c->helo);
+	if (c->payload[0])
+		add(buf, size, &n, " --check-payload %s", c->payload);
+	if (c->reply)
+		add(buf, size, &n, " --check-reply");
 	add(buf, size, &n, " --check-interval %s",
 	    uvs_check_secs_fmt(c->interval_ms, t, sizeof(t)));
 	if (c->timeout_ms)

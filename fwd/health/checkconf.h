@@ -21,6 +21,9 @@ enum uvs_check_type {
 	UVS_CHECK_HTTP,		/* GET path: status, and body if asked */
 	UVS_CHECK_CMD,		/* a command exits 0 (keepalived's MISC_CHECK) */
 	UVS_CHECK_SSL,		/* http over TLS (keepalived's SSL_GET) */
+	UVS_CHECK_SMTP,		/* 220 greeting, 250 to HELO (SMTP_CHECK) */
+	UVS_CHECK_UDP,		/* a datagram draws no ICMP error (UDP_CHECK) */
+	UVS_CHECK_PING,		/* an ICMP echo is answered (PING_CHECK) */
 };
 
 enum uvs_check_onfail {
@@ -33,6 +36,12 @@ enum uvs_check_onfail {
 #define UVS_CHECK_EXPECT_MAX	128
 #define UVS_CHECK_CMD_MAX	256
 #define UVS_CHECK_DIGEST_LEN	32	/* MD5, hex (keepalived's genhash) */
+#define UVS_CHECK_HELO_MAX	64
+#define UVS_CHECK_PAYLOAD_MAX	129	/* 64 bytes in hex */
+/* keepalived's SMTP_CHECK helo_name default */
+#define UVS_CHECK_HELO_DEFAULT	"smtpchecker.keepalived.org"
+/* keepalived's UDP_CHECK sends this many bytes without a payload */
+#define UVS_CHECK_UDP_DEFAULT_LEN 32
 
 /*
  * Defaults. HAProxy's rise 2 / fall 3 are the best known; the interval
@@ -58,6 +67,10 @@ struct uvs_check_conf {
 	char		 expect[UVS_CHECK_EXPECT_MAX];	/* http: body has it */
 	char		 digest[UVS_CHECK_DIGEST_LEN + 1];	/* http: body's MD5 */
 	char		 cmd[UVS_CHECK_CMD_MAX];	/* cmd: run by /bin/sh -c */
+	char		 helo[UVS_CHECK_HELO_MAX];	/* smtp: HELO's name */
+	char		 payload[UVS_CHECK_PAYLOAD_MAX];	/* udp: hex; "": 32
+							   bytes of 0 */
+	int		 reply;		/* udp: an answer is required */
 	uint32_t	 interval_ms;
 	uint32_t	 timeout_ms;	/* 0: the default (see above) */
 	uint32_t	 retry_ms;	/* after a failure while up; 0: interval */
@@ -72,7 +85,8 @@ struct uvs_vs_health {
 	uint32_t	 hysteresis;
 };
 
-/* Names: "tcp" "http" "ssl" "cmd" "none"; "inhibit" "remove". */
+/* Names: "tcp" "http" "ssl" "smtp" "udp" "ping" "cmd" "none";
+   "inhibit" "remove". */
 const char	*uvs_check_type_name(int type);
 int		 uvs_check_type_parse(const char *s);	/* type or -1 */
 const char	*uvs_check_onfail_name(int on_fail);

@@ -445,10 +445,7 @@ static const struct {
 	    "change" },
 	{ "smtp_alert", "uvs sends no mail; it logs each state change" },
 	{ "ip_family", "uvs does IPv4 only" },
-	{ "SMTP_CHECK", "use TCP_CHECK, or MISC_CHECK with a client" },
 	{ "DNS_CHECK", "use MISC_CHECK with dig" },
-	{ "UDP_CHECK", "use MISC_CHECK with a client" },
-	{ "PING_CHECK", "use TCP_CHECK, or MISC_CHECK with ping" },
 	{ "FILE_CHECK", "use MISC_CHECK with test -e" },
 	{ "BFD_CHECK", "uvs does no BFD" },
 	{ "connect_ip", "checks go to the real server's own address" },
@@ -510,6 +507,111 @@ url_block(struct kp *kp, struct rs *rs, unsigned line)
 		fail(kp, line, "url without a path");
 }
 
+/* keepalived's checkers and the uvs check each becomes. */
+static const struct {
+	const char	*kw;
+	int		 type;
+} checkers[] = {
+	{ "TCP_CHECK", UVS_CHECK_TCP }, { "HTTP_GET", UVS_CHECK_HTTP },
+	{ "SSL_GET", UVS_CHECK_SSL }, { "SMTP_CHECK", UVS_CHECK_SMTP },
+	{ "UDP_CHECK", UVS_CHECK_UDP }, { "PING_CHECK", UVS_CHECK_PING },
+	{ "MISC_CHECK", UVS_CHECK_CMD },
+};
+
+/* The uvs check type of a checker keyword, or -1. */
+static int
+checker_type(const struct stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(checkers) / sizeof(checkers[0]); i++)
+		if (is(st, checkers[i].kw))
+			return checkers[i].type;
+	return -1;
+}
+
+/* misc_path's words, joined by blanks, as the command. */
+static void
+misc_path(struct kp *kp, struct rs *rs, const struct stmt *st)
+{
+	size_t len = 0;
+	int k;
+
+	if (st->n < 2 || st->block)
+		fail(kp, st->line, "'misc_path' takes a command");
+	for (k = 1; k < st->n; k++) {
+		len += strlen(st->w[k]) + 1;
+		if (len > sizeof(rs->chk.cmd))
+			fail(kp, st->line, "command longer than %zu bytes",
+			    sizeof(rs->chk.cmd) - 1);
+		strcat(rs->chk.cmd, k > 1 ? " " : "");
+		strcat(rs->chk.cmd, st->w[k]);
+	}
+}
+
+/* UDP_CHECK's payload: hex digits, maybe split by blanks. */
+static void
+udp_payload(struct kp *kp, struct rs *rs, const struct stmt *st)
+{
+	size_t len = 0;
+	int k;
+
+	if (st->n < 2 || st->block)
+		fail(kp, st->line, "'payload' takes hex digits");
+	for (k = 1; k < st->n; k++) {
+		len += strlen(st->w[k]);
+		if (len >= sizeof(rs->chk.payload))
+			fail(kp, st->line, "payload over %d bytes",
+			    (UVS_CHECK_PAYLOAD_MAX - 1) / 2);
+		strcat(rs->chk.payload, st->w[k]);
+	}
+	if (len % 2 || strspn(rs->chk.payload, "0123456789abcdefABCDEF") != len)
+		fail(kp, st->line, "'payload': not hex digits, two per byte");
+}
+
+/* A keyword of one kind of checker; 1 when st was one. */
+static int
+checker_kw(struct kp *kp, struct rs *rs, const struct stmt *st)
+{
+	int type = rs->chk.type;
+
+	if (is(st, "connect_port") && type != UVS_CHECK_CMD &&
+	    type != UVS_CHECK_PING) {
+		need_words(kp, st, 2, "a port");
+		rs->chk.port = port(kp, st, st->w[1]);
+	} else if (is(st, "url") && uvs_check_is_get(type)) {
+		if (!st->block)
+			fail(kp, st->line, "'url' needs a '{' block");
+		url_block(kp, rs, st->line);
+	} else if (is(st, "misc_path") && type == UVS_CHECK_CMD)
+		misc_path(kp, rs, st);
+	else if (is(st, "misc_timeout") && type == UVS_CHECK_CMD)
+		rs->misc_timeout = secs(kp, st);
+	else if (is(st, "helo_name") && type == UVS_CHECK_SMTP) {
+		need_words(kp, st, 2, "a name");
+		if (strlen(st->w[1]) >= sizeof(rs->chk.helo))
+			fail(kp, st->line, "helo_name longer than %zu bytes",
+			    sizeof(rs->chk.helo) - 1);
+		strcpy(rs->chk.helo, st->w[1]);
+	} else if (is(st, "host") && type == UVS_CHECK_SMTP)
+		unsupported(kp, st->line, "host", "SMTP_CHECK checks the real "
+		    "server itself, not other hosts");
+	else if (is(st, "payload") && type == UVS_CHECK_UDP)
+		udp_payload(kp, rs, st);
+	else if (is(st, "require_reply") && type == UVS_CHECK_UDP) {
+		if (st->n > 1 || st->block)
+			unsupported(kp, st->line, "require_reply DATA", "uvs "
+			    "requires an answer but does not compare it");
+		rs->chk.reply = 1;
+	} else if ((is(st, "min_reply_length") || is(st, "max_reply_length"))
+	    && type == UVS_CHECK_UDP)
+		unsupported(kp, st->line, st->w[0], "uvs does not measure "
+		    "the answer");
+	else
+		return 0;
+	return 1;
+}
+
 static void
 checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 {
@@ -523,39 +625,10 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 	rs->has_check = 1;
 	rs->check_line = open->line;
 	rs->ctm.retry = rs->ctm.inhibit = -1;
-	rs->chk.type = is(open, "TCP_CHECK") ? UVS_CHECK_TCP :
-	    is(open, "HTTP_GET") ? UVS_CHECK_HTTP :
-	    is(open, "SSL_GET") ? UVS_CHECK_SSL : UVS_CHECK_CMD;
+	rs->chk.type = checker_type(open);
 	kp->info->checks++;
 	while (block_stmt(kp, &st, open->line)) {
-		if (timing_kw(kp, &st, &rs->ctm))
-			continue;
-		if (is(&st, "connect_port") && rs->chk.type != UVS_CHECK_CMD) {
-			need_words(kp, &st, 2, "a port");
-			rs->chk.port = port(kp, &st, st.w[1]);
-		} else if (is(&st, "url") && uvs_check_is_get(rs->chk.type)) {
-			if (!st.block)
-				fail(kp, st.line, "'url' needs a '{' block");
-			url_block(kp, rs, st.line);
-		} else if (is(&st, "misc_path") &&
-		    rs->chk.type == UVS_CHECK_CMD) {
-			int k;
-			size_t len = 0;
-
-			if (st.n < 2 || st.block)
-				fail(kp, st.line, "'misc_path' takes a command");
-			for (k = 1; k < st.n; k++) {
-				len += strlen(st.w[k]) + 1;
-				if (len > sizeof(rs->chk.cmd))
-					fail(kp, st.line, "command longer than "
-					    "%zu bytes", sizeof(rs->chk.cmd) - 1);
-				strcat(rs->chk.cmd, k > 1 ? " " : "");
-				strcat(rs->chk.cmd, st.w[k]);
-			}
-		} else if (is(&st, "misc_timeout") &&
-		    rs->chk.type == UVS_CHECK_CMD)
-			rs->misc_timeout = secs(kp, &st);
-		else
+		if (!timing_kw(kp, &st, &rs->ctm) && !checker_kw(kp, rs, &st))
 			refuse(kp, &st, open->w[0]);
 	}
 	if (uvs_check_is_get(rs->chk.type) && !rs->urls)
@@ -570,8 +643,7 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 static int
 is_checker(const struct stmt *st)
 {
-	return is(st, "TCP_CHECK") || is(st, "HTTP_GET") ||
-	    is(st, "SSL_GET") || is(st, "MISC_CHECK");
+	return checker_type(st) >= 0;
 }
 
 static void
@@ -849,6 +921,16 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 		arg(kp, a, "--check-cmd");
 		arg(kp, a, "%s", c->cmd);
 	}
+	if (c->helo[0]) {
+		arg(kp, a, "--check-helo");
+		arg(kp, a, "%s", c->helo);
+	}
+	if (c->payload[0]) {
+		arg(kp, a, "--check-payload");
+		arg(kp, a, "%s", c->payload);
+	}
+	if (c->reply)
+		arg(kp, a, "--check-reply");
 	arg(kp, a, "--check-interval");
 	arg(kp, a, "%s", uvs_check_secs_fmt(interval, t, sizeof(t)));
 	arg(kp, a, "--check-timeout");

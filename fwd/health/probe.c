@@ -5,7 +5,12 @@
  * after a TLS handshake (HANDSHAKE), every read and write going through
  * OpenSSL, which says which of POLLIN or POLLOUT it waits for. The
  * server's certificate is not verified: keepalived's SSL_GET checks that
- * the service answers, not who it is. The status line
+ * the service answers, not who it is. smtp reads the greeting (220),
+ * sends HELO, reads its 250 and sends QUIT (SENDING and READING in
+ * turn). udp sends its datagram at once and passes unless an ICMP error
+ * comes back before the timeout (or, with reply, unless an answer
+ * does); ping sends one ICMP echo on a raw socket and waits for its
+ * reply. For http, the status line
  * first, then, only if a digest or a text is expected, the body, fed to
  * MD5 and searched as it comes (the last bytes of each read are kept so
  * the text is found across reads); cmd watches the child's output pipe
@@ -16,6 +21,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -83,9 +90,14 @@ uvs_probe_init(struct uvs_probe *p)
 	p->fd = -1;
 }
 
-/* A non-blocking TCP socket from t->src on t->ifname, connecting. */
+/*
+ * A non-blocking socket of type (SOCK_STREAM, SOCK_DGRAM, SOCK_RAW) and
+ * protocol from t->src on t->ifname, connecting to t. 0, or 1 when the
+ * probe is done (a local error).
+ */
 static int
-tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
+sock_open(struct uvs_probe *p, const struct uvs_probe_target *t, int type,
+    int proto)
 {
 	struct sockaddr_in src = { .sin_family = AF_INET,
 	    .sin_addr.s_addr = t->src };
@@ -94,11 +106,15 @@ tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
 	char a[INET_ADDRSTRLEN];
 	int one = 1;
 
-	if ((p->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) < 0) {
+	if ((p->fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    proto)) < 0) {
 		finish(p, 0, "socket: %s", strerror(errno));
 		return 1;
 	}
+	/* udp: an ICMP error comes back as the socket's error */
+	if (type == SOCK_DGRAM)
+		(void)setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &one,
+		    sizeof(one));
 	if (t->ifname && setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE,
 	    t->ifname, (socklen_t)strlen(t->ifname) + 1) < 0) {
 		finish(p, 0, "bind to %s: %s", t->ifname, strerror(errno));
@@ -118,6 +134,87 @@ tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
 		return 0;
 	finish(p, 0, "connect: %s", strerror(errno));
 	return 1;
+}
+
+static int
+tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
+{
+	return sock_open(p, t, SOCK_STREAM, 0);
+}
+
+/* Hex digits (checked by checkconf) into bytes; their count. */
+static size_t
+unhex(const char *hex, uint8_t *out, size_t size)
+{
+	size_t n = 0;
+	unsigned v;
+
+	for (; hex[0] && hex[1] && n < size; hex += 2) {
+		if (sscanf(hex, "%2x", &v) != 1)
+			break;
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* udp: the datagram goes at once; then an answer or an error is awaited. */
+static int
+udp_start(struct uvs_probe *p, const struct uvs_check_conf *c,
+    const struct uvs_probe_target *t)
+{
+	uint8_t buf[UVS_CHECK_PAYLOAD_MAX / 2] = { 0 };
+	size_t len = c->payload[0] ? unhex(c->payload, buf, sizeof(buf)) :
+	    UVS_CHECK_UDP_DEFAULT_LEN;
+
+	if (sock_open(p, t, SOCK_DGRAM, IPPROTO_UDP))
+		return 1;
+	if (send(p->fd, buf, len, 0) < 0) {
+		finish(p, 0, "send: %s", strerror(errno));
+		return 1;
+	}
+	p->state = UVS_PROBE_READING;
+	return 0;
+}
+
+/* The Internet checksum (RFC 1071) of an ICMP message. */
+static uint16_t
+inet_csum(const void *data, size_t len)
+{
+	const uint8_t *b = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(b[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* ping: one echo request on a raw socket bound like every probe. */
+static int
+ping_start(struct uvs_probe *p, const struct uvs_probe_target *t)
+{
+	struct icmphdr echo = { .type = ICMP_ECHO };
+	struct uvs_probe_target raw = *t;
+
+	raw.port = 0;
+	if (sock_open(p, &raw, SOCK_RAW, IPPROTO_ICMP))
+		return 1;
+	/* the probe's address tells concurrent pings apart */
+	p->echo_id = (uint16_t)(getpid() ^ ((uintptr_t)p >> 4));
+	p->echo_seq = (uint16_t)(p->deadline_ms & 0xffff);
+	echo.un.echo.id = htons(p->echo_id);
+	echo.un.echo.sequence = htons(p->echo_seq);
+	echo.checksum = inet_csum(&echo, sizeof(echo));
+	if (send(p->fd, &echo, sizeof(echo), 0) < 0) {
+		finish(p, 0, "send: %s", strerror(errno));
+		return 1;
+	}
+	p->state = UVS_PROBE_READING;
+	return 0;
 }
 
 static int
@@ -249,6 +346,13 @@ uvs_probe_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	case UVS_CHECK_HTTP:
 	case UVS_CHECK_SSL:
 		return http_request(p, t) || tcp_open(p, t);
+	case UVS_CHECK_SMTP:
+		p->head_len = 0;
+		return tcp_open(p, t);
+	case UVS_CHECK_UDP:
+		return udp_start(p, c, t);
+	case UVS_CHECK_PING:
+		return ping_start(p, t);
 	case UVS_CHECK_CMD:
 		return cmd_start(p, c, t);
 	}
@@ -295,6 +399,8 @@ connected(struct uvs_probe *p)
 		finish(p, 1, "connected");
 	else if (p->type == UVS_CHECK_SSL)
 		tls_start(p);
+	else if (p->type == UVS_CHECK_SMTP)
+		p->state = UVS_PROBE_READING;	/* the greeting first */
 	else
 		p->state = UVS_PROBE_SENDING;
 }
@@ -409,7 +515,11 @@ send_request(struct uvs_probe *p)
 		return;
 	}
 	p->req_off += (size_t)n;
-	if (p->req_off == p->req_len) {
+	if (p->req_off < p->req_len)
+		return;
+	if (p->type == UVS_CHECK_SMTP && p->smtp_replies == 2)
+		finish(p, 1, "SMTP 250 to HELO");	/* QUIT is sent */
+	else {
 		p->state = UVS_PROBE_READING;
 		p->tls_want = POLLIN;
 	}
@@ -582,6 +692,117 @@ read_response(struct uvs_probe *p)
 		body_done(p);
 }
 
+/*
+ * smtp: a whole reply is in head[] once a line has a space after its
+ * code ("250 ok"; "250-..." lines continue it). Its code, or 0.
+ */
+static int
+smtp_reply_code(const struct uvs_probe *p)
+{
+	const char *line = p->head, *end = p->head + p->head_len, *nl;
+
+	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
+		if (nl - line >= 4 && line[3] == ' ')
+			return atoi(line);
+		if (nl - line < 4 || line[3] != '-')
+			return -1;
+		line = nl + 1;
+	}
+	return 0;
+}
+
+/* The next command after a good reply: HELO, then QUIT. */
+static void
+smtp_send(struct uvs_probe *p, const char *fmt, const char *arg)
+{
+	p->req_len = (size_t)snprintf(p->req, sizeof(p->req), fmt, arg);
+	p->req_off = 0;
+	p->head_len = 0;
+	p->state = UVS_PROBE_SENDING;
+}
+
+static void
+smtp_read(struct uvs_probe *p)
+{
+	ssize_t n = recv(p->fd, p->head + p->head_len,
+	    sizeof(p->head) - 1 - p->head_len, 0);
+	int code, want;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		finish(p, 0, "SMTP: %s", n < 0 ? strerror(errno) :
+		    "closed before a whole reply");
+		return;
+	}
+	p->head_len += (size_t)n;
+	p->head[p->head_len] = '\0';
+	if (!(code = smtp_reply_code(p))) {
+		if (p->head_len == sizeof(p->head) - 1)
+			finish(p, 0, "SMTP: reply over %zu bytes",
+			    sizeof(p->head) - 1);
+		return;
+	}
+	want = p->smtp_replies == 0 ? 220 : 250;
+	if (code != want) {
+		finish(p, 0, "SMTP %d to %s, not %d", code, p->smtp_replies ?
+		    "HELO" : "the connection", want);
+		return;
+	}
+	if (++p->smtp_replies == 1)
+		smtp_send(p, "HELO %s\r\n", p->conf->helo[0] ? p->conf->helo :
+		    UVS_CHECK_HELO_DEFAULT);
+	else
+		smtp_send(p, "QUIT\r\n%s", "");
+}
+
+/* udp: an answer, or the ICMP error the kernel queued as the socket's. */
+static void
+udp_read(struct uvs_probe *p)
+{
+	char buf[512];
+	ssize_t n = recv(p->fd, buf, sizeof(buf), 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n >= 0)
+		finish(p, 1, "UDP answer of %zd bytes", n);
+	else if (errno == ECONNREFUSED)
+		finish(p, 0, "ICMP port unreachable");
+	else
+		finish(p, 0, "ICMP error: %s", strerror(errno));
+}
+
+/* ping: raw ICMP, its IP header first; only our echo's reply counts. */
+static void
+ping_read(struct uvs_probe *p)
+{
+	uint8_t buf[1500];
+	const struct icmphdr *ic;
+	ssize_t n;
+	size_t ihl;
+
+	while ((n = recv(p->fd, buf, sizeof(buf), 0)) > 0) {
+		ihl = (size_t)(buf[0] & 0x0f) * 4;
+		if ((size_t)n < sizeof(struct iphdr) || ihl < sizeof(struct iphdr)
+		    || (size_t)n < ihl + sizeof(*ic))
+			continue;
+		ic = (const struct icmphdr *)(buf + ihl);
+		if (ic->type == ICMP_ECHOREPLY &&
+		    ntohs(ic->un.echo.id) == p->echo_id &&
+		    ntohs(ic->un.echo.sequence) == p->echo_seq) {
+			finish(p, 1, "echo reply");
+			return;
+		}
+		if (ic->type == ICMP_DEST_UNREACH) {
+			finish(p, 0, "ICMP destination unreachable");
+			return;
+		}
+	}
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		finish(p, 0, "recv: %s", strerror(errno));
+}
+
 /* Keeps the first line the command printed, for the result. */
 static void
 read_output(struct uvs_probe *p)
@@ -657,6 +878,16 @@ timed_out(struct uvs_probe *p)
 
 	uvs_check_secs_fmt(p->timeout_ms, t, sizeof(t));
 	snprintf(what, sizeof(what), "%s", phase(p));
+	/* keepalived's UDP_CHECK: silence is a pass unless a reply is due */
+	if (p->type == UVS_CHECK_UDP && !p->conf->reply) {
+		finish(p, 1, "no ICMP error in %s s", t);
+		return;
+	}
+	if (p->type == UVS_CHECK_PING || p->type == UVS_CHECK_UDP) {
+		finish(p, 0, "no %s in %s s", p->type == UVS_CHECK_PING ?
+		    "echo reply" : "UDP answer", t);
+		return;
+	}
 	if (p->state == UVS_PROBE_RUNNING) {
 		(void)kill(-p->pid, SIGKILL);
 		finish(p, 0, "timeout after %s s (killed)", t);
@@ -691,7 +922,13 @@ uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms)
 			send_request(p);
 		break;
 	case UVS_PROBE_READING:
-		if (revents)
+		if (revents && p->type == UVS_CHECK_SMTP)
+			smtp_read(p);
+		else if (revents && p->type == UVS_CHECK_UDP)
+			udp_read(p);
+		else if (revents && p->type == UVS_CHECK_PING)
+			ping_read(p);
+		else if (revents)
 			read_response(p);
 		/* bytes OpenSSL holds already decrypted wake no poll */
 		while (p->state == UVS_PROBE_READING && p->tls &&

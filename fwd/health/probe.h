@@ -25,7 +25,8 @@ enum uvs_probe_state {
 	UVS_PROBE_CONNECTING,
 	UVS_PROBE_HANDSHAKE,	/* ssl: the TLS handshake */
 	UVS_PROBE_SENDING,	/* http: the request */
-	UVS_PROBE_READING,	/* http: the response */
+	UVS_PROBE_READING,	/* http: the response; smtp: a reply; udp,
+				   ping: the answer */
 	UVS_PROBE_RUNNING,	/* cmd: the child runs */
 	UVS_PROBE_REAPING,	/* cmd: result given, the killed child not
 				   yet collected */
@@ -63,6 +64,10 @@ struct uvs_probe {
 	/* ssl: OpenSSL's SSL_CTX and SSL, and the events it waits for */
 	void		*tls_ctx, *tls;
 	short		 tls_want;
+	/* smtp: replies read so far (the greeting, HELO's) */
+	int		 smtp_replies;
+	/* ping: the echo's identifier and sequence number */
+	uint16_t	 echo_id, echo_seq;
 	char		 tail[UVS_CHECK_EXPECT_MAX];	/* expect across reads */
 	size_t		 tail_len;
 	int		 found;

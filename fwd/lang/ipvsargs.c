@@ -79,7 +79,7 @@ static const char *const opt_names[NOPT] = {
 	"check", "check-port", "check-path", "check-status", "check-expect",
 	"check-digest", "check-cmd", "check-interval", "check-timeout",
 	"check-retry", "rise", "fall", "on-fail", "sorry-server", "quorum",
-	"hysteresis", "checks",
+	"hysteresis", "checks", "check-helo", "check-payload", "check-reply",
 };
 
 _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
@@ -92,22 +92,22 @@ _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
  * the check's on -a/-e, sorry server and quorum on -A/-E, --checks on -L.
  */
 static const char legal[NCMD][NOPT] = {
-	/*                 0123456789012345678901234567890123456789012345678901 */
-	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   x",
-	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   x",
-	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx ",
-	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx",
-	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx",
-	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	/*                 0123456789012345678901234567890123456789012345678901234 */
+	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxx",
+	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxx",
+	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx xxx",
+	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx   ",
+	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx   ",
+	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 /* Option tags: the short letter where there is one, else from 128. */
@@ -121,7 +121,8 @@ enum {
 	TAG_CHECK, TAG_CHECK_PORT, TAG_CHECK_PATH, TAG_CHECK_STATUS,
 	TAG_CHECK_EXPECT, TAG_CHECK_DIGEST, TAG_CHECK_CMD, TAG_CHECK_INTERVAL,
 	TAG_CHECK_TIMEOUT, TAG_CHECK_RETRY, TAG_RISE, TAG_FALL, TAG_ON_FAIL,
-	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS,
+	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS, TAG_CHECK_HELO,
+	TAG_CHECK_PAYLOAD, TAG_CHECK_REPLY,
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -213,6 +214,9 @@ static const struct opt opts[] = {
 	{ "quorum", 0, ARG_REQUIRED, TAG_QUORUM },
 	{ "hysteresis", 0, ARG_REQUIRED, TAG_HYSTERESIS },
 	{ "checks", 0, ARG_NONE, TAG_CHECKS },
+	{ "check-helo", 0, ARG_REQUIRED, TAG_CHECK_HELO },
+	{ "check-payload", 0, ARG_REQUIRED, TAG_CHECK_PAYLOAD },
+	{ "check-reply", 0, ARG_NONE, TAG_CHECK_REPLY },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -791,7 +795,7 @@ opt_health(struct parse *p, int tag, const char *arg)
 		set_option(p, O_CHECK);
 		if ((c->type = uvs_check_type_parse(arg)) < 0)
 			fail(p, EXIT_USAGE, "illegal check type `%s' specified "
-			    "(tcp, http, ssl, cmd or none)", arg);
+			    "(tcp, http, ssl, smtp, udp, ping, cmd or none)", arg);
 		return 1;
 	case TAG_CHECK_PORT:
 		set_option(p, O_CHECK_PORT);
@@ -818,6 +822,18 @@ opt_health(struct parse *p, int tag, const char *arg)
 			fail(p, EXIT_USAGE, "illegal check digest specified (an "
 			    "MD5 sum: 32 hex digits)");
 		copy_text(p, arg, c->digest, sizeof(c->digest), "check digest");
+		return 1;
+	case TAG_CHECK_HELO:
+		set_option(p, O_CHECK_HELO);
+		copy_text(p, arg, c->helo, sizeof(c->helo), "check HELO name");
+		return 1;
+	case TAG_CHECK_PAYLOAD:
+		set_option(p, O_CHECK_PAYLOAD);
+		copy_text(p, arg, c->payload, sizeof(c->payload), "check payload");
+		return 1;
+	case TAG_CHECK_REPLY:
+		set_option(p, O_CHECK_REPLY);
+		c->reply = 1;
 		return 1;
 	case TAG_CHECK_CMD:
 		set_option(p, O_CHECK_CMD);
@@ -976,7 +992,8 @@ parse_command(struct parse *p, struct argscan *s)
 #define CHECK_SUBOPTS	(OPT(O_CHECK_PORT) | OPT(O_CHECK_PATH) | \
 	OPT(O_CHECK_STATUS) | OPT(O_CHECK_EXPECT) | OPT(O_CHECK_DIGEST) | \
 	OPT(O_CHECK_CMD) | OPT(O_CHECK_INTERVAL) | OPT(O_CHECK_TIMEOUT) | \
-	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL))
+	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL) | \
+	OPT(O_CHECK_HELO) | OPT(O_CHECK_PAYLOAD) | OPT(O_CHECK_REPLY))
 #define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS))
 
 /*

@@ -3,6 +3,11 @@
 # in the lab, each also failing when its server is gone:
 #   SSL_GET     an HTTPS server (python3 ssl) with a self-signed certificate
 #               made by openssl here; the page's MD5 is the url's digest
+#   SMTP_CHECK  a small SMTP responder (python3): 220, HELO, 250, QUIT
+#   UDP_CHECK   require_reply against a UDP echo; an ICMP port unreachable
+#               once the echo is gone
+#   PING_CHECK  an ICMP echo to the real server; none from an address
+#               nobody holds
 #   first failure  a real server dead at start leaves at its first failed
 #               check, though retry 3 and delay_before_retry 3 would give
 #               a server that had once answered 9 s more (keepalived's
@@ -11,9 +16,9 @@
 t_need_root
 command -v openssl >/dev/null || { echo "ok - SKIP no openssl (make deps installs it)"; exit 0; }
 trap lab_down EXIT
-lab_up 2
+lab_up 3
 lab_start_all_rs || exit 1
-R1=$(rs_ip 1) R2=$(rs_ip 2)
+R1=$(rs_ip 1) R2=$(rs_ip 2) R3=$(rs_ip 3) NOBODY=$(rs_ip 9)
 KC=$LAB_DIR/keepalived.conf
 checks_have() { uvsadm -L -n --checks | grep -qE "$1"; }
 # waits (bounded, 6 s) for a line of uvsadm -L -n --checks
@@ -31,6 +36,13 @@ lab_bg rs1 "$LAB_DIR/https.err" python3 "$LAB_ROOT/tests/lab/check_servers.py" \
 HTTPS_PID=${LAB_PIDS[-1]}
 lab_wait_port rs1 443 || exit 1
 OK_MD5=$(printf 'ok\n' | md5sum | cut -d' ' -f1)
+lab_bg rs2 "$LAB_DIR/smtp.err" python3 "$LAB_ROOT/tests/lab/check_servers.py" \
+	smtp --port 25 --name rs2 --log "$LAB_DIR/smtp.log"
+SMTP_PID=${LAB_PIDS[-1]}
+lab_bg rs3 "$LAB_DIR/udp.err" python3 "$LAB_ROOT/tests/lab/udp_echo.py" \
+	--name rs3 --bind 0.0.0.0 --port 9001
+UDP_PID=${LAB_PIDS[-1]}
+lab_wait_port rs2 25 || exit 1
 
 cat >"$KC" <<EOF
 virtual_server $VIP 80 {
@@ -59,6 +71,44 @@ virtual_server $VIP 80 {
         }
     }
 }
+virtual_server $VIP 25 {
+    delay_loop 1
+    lb_kind DR
+    real_server $R2 25 {
+        SMTP_CHECK {
+            helo_name lab.example
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+virtual_server $VIP 9000 {
+    delay_loop 1
+    lb_kind DR
+    protocol UDP
+    real_server $R3 9000 {
+        UDP_CHECK {
+            connect_port 9001
+            require_reply
+            connect_timeout 1
+            retry 0
+        }
+    }
+}
+virtual_server $VIP 8080 {
+    delay_loop 1
+    lb_kind DR
+    real_server $R1 8080 {
+        PING_CHECK {
+            connect_timeout 1
+        }
+    }
+    real_server $NOBODY 8080 {
+        PING_CHECK {
+            connect_timeout 1
+        }
+    }
+}
 EOF
 
 START=$(date +%s%N)
@@ -74,7 +124,11 @@ uvsadm -L -n --checks >"$LAB_DIR/checks"
 t_check "SSL_GET passes against the HTTPS server" \
 	grep -qE "^  -> $R1:80 +ssl +UP .* HTTP 200$" "$LAB_DIR/checks"
 t_check "the HTTPS server saw the check's GET /health" grep -q " /health$" "$LAB_DIR/https.log"
-lab_wait_resolved || exit 1
+# (no lab_wait_resolved: the PING_CHECK's $NOBODY never resolves)
+for n in $(seq 30); do
+	[ "$(lab_exec c curl -s -m 1 "http://$VIP/")" = rs1 ] && break
+	sleep 0.2
+done
 t_check "the VIP is served by the SSL-checked server" \
 	[ "$(lab_exec c curl -s -m 5 "http://$VIP/")" = rs1 ]
 
@@ -83,4 +137,28 @@ kill "$HTTPS_PID"
 wait_checks "^  -> $R1:80 +ssl +DOWN"
 t_check "SSL_GET fails once the HTTPS server is gone" \
 	checks_have "^  -> $R1:80 +ssl +DOWN .*connect"
+
+wait_checks "^  -> $R2:25 +smtp +UP .*SMTP 250 to HELO"
+t_check "SMTP_CHECK passes against the SMTP responder" \
+	checks_have "^  -> $R2:25 +smtp +UP .*SMTP 250 to HELO"
+t_check "it said HELO with keepalived.conf's helo_name, then QUIT" \
+	all grep -q "^HELO lab.example$" "$LAB_DIR/smtp.log" --and grep -q "^QUIT$" "$LAB_DIR/smtp.log"
+wait_checks "^  -> $R3:9000 +udp +UP .*UDP answer"
+t_check "UDP_CHECK with require_reply passes against a UDP echo" \
+	checks_have "^  -> $R3:9000 +udp +UP .*UDP answer"
+wait_checks "^  -> $R1:8080 +ping +UP .*echo reply"
+t_check "PING_CHECK passes against a real server" \
+	checks_have "^  -> $R1:8080 +ping +UP .*echo reply"
+t_check "and fails for an address nobody holds" \
+	checks_have "^  -> $NOBODY:8080 +ping +DOWN"
+
+# negatives: the servers gone, each check fails
+kill "$SMTP_PID" "$UDP_PID"
+wait_checks "^  -> $R2:25 +smtp +DOWN"
+t_check "SMTP_CHECK fails once the responder is gone" \
+	checks_have "^  -> $R2:25 +smtp +DOWN .*refused"
+wait_checks "^  -> $R3:9000 +udp +DOWN"
+t_check "UDP_CHECK fails on the ICMP port unreachable once the echo is gone" \
+	checks_have "^  -> $R3:9000 +udp +DOWN .*ICMP port unreachable"
+uvsadm -L -n --checks >"$LAB_DIR/checks.end"
 t_done

@@ -129,7 +129,7 @@ defaults_and_refusals(void **state)
 	assert_non_null(strstr(uvs_check_invalid(&c), "needs --check-cmd"));
 	strcpy(c.cmd, "true");
 	c.port = 80;
-	assert_non_null(strstr(uvs_check_invalid(&c), "--check-port is only"));
+	assert_non_null(strstr(uvs_check_invalid(&c), "--check-port is not for"));
 	c.port = 0;
 	assert_null(uvs_check_invalid(&c));
 	c.type = UVS_CHECK_HTTP;
@@ -140,7 +140,26 @@ defaults_and_refusals(void **state)
 	assert_int_equal(from_words(" check=cmd", &c, NULL), -EINVAL);
 	assert_int_equal(from_words(" check=tcp check_path=/", &c, NULL),
 	    -EINVAL);
-	assert_int_equal(from_words(" check=smtp", &c, NULL), -EINVAL);
+	assert_int_equal(from_words(" check=dns", &c, NULL), -EINVAL);
+	assert_int_equal(from_words(" check=udp check_payload=0", &c, NULL),
+	    -EINVAL);
+	assert_int_equal(from_words(" check=udp check_reply=2", &c, NULL),
+	    -EINVAL);
+	assert_int_equal(from_words(" check=tcp check_helo=x", &c, NULL),
+	    -EINVAL);
+	/* the new kinds' words come back as they went */
+	assert_int_equal(from_words(" check=udp check_payload=00ff check_reply=1",
+	    &c, NULL), 1);
+	assert_int_equal(c.type, UVS_CHECK_UDP);
+	assert_string_equal(c.payload, "00ff");
+	assert_int_equal(c.reply, 1);
+	assert_int_equal(from_words(" check=smtp check_helo=mx.example",
+	    &c, NULL), 1);
+	assert_int_equal(c.type, UVS_CHECK_SMTP);
+	assert_string_equal(c.helo, "mx.example");
+	assert_int_equal(from_words(" check=ping", &c, NULL), 1);
+	assert_int_equal(from_words(" check=ssl check_path=/x", &c, NULL), 1);
+	assert_int_equal(c.type, UVS_CHECK_SSL);
 	assert_int_equal(from_words(" check=tcp check_rise=0", &c, NULL), 1);
 	assert_int_equal(c.rise, UVS_CHECK_RISE);
 	assert_int_equal(from_words(" check=tcp check_fall=101", &c, NULL),

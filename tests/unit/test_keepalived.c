@@ -185,8 +185,16 @@ unsupported_keywords_name_their_line(void **state)
 		{ "lvs_method TUN\n", "kc:2: 'lvs_method TUN' is not supported" },
 		{ "delay_loop 6\nprotocol SCTP\n", "kc:3: 'protocol SCTP' is not "
 		    "supported by uvs" },
-		{ "real_server 198.18.0.11 80 {\n SMTP_CHECK {\n }\n}\n",
-		    "kc:3: 'SMTP_CHECK' is not supported by uvs" },
+		{ "real_server 198.18.0.11 80 {\n SMTP_CHECK {\n  host {\n"
+		    "   connect_ip 198.18.0.12\n  }\n }\n}\n", "kc:4: 'host' is not "
+		    "supported by uvs (SMTP_CHECK checks the real server itself" },
+		{ "real_server 198.18.0.11 80 {\n UDP_CHECK {\n  require_reply "
+		    "0a0b\n }\n}\n", "kc:4: 'require_reply DATA' is not supported" },
+		{ "real_server 198.18.0.11 80 {\n UDP_CHECK {\n  payload 0a0\n"
+		    " }\n}\n", "kc:4: 'payload': not hex digits" },
+		{ "real_server 198.18.0.11 80 {\n PING_CHECK {\n  connect_port "
+		    "7\n }\n}\n", "kc:4: 'connect_port' is not supported by uvs "
+		    "(not a keyword uvs knows in PING_CHECK)" },
 		{ "real_server 198.18.0.11 80 {\n DNS_CHECK {\n }\n}\n",
 		    "kc:3: 'DNS_CHECK' is not supported by uvs" },
 		{ "virtualhost www.example.com\n", "kc:2: 'virtualhost' is not "
@@ -422,6 +430,38 @@ keepalived_defaults(void **state)
 	uvs_rules_free(&r);
 }
 
+/* SMTP_CHECK, UDP_CHECK and PING_CHECK become uvs's smtp, udp, ping. */
+static void
+smtp_udp_ping_checkers(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text("virtual_server 198.18.0.10 25 {\n"
+	    "  lb_kind DR\n  delay_loop 2\n"
+	    "  real_server 198.18.0.11 25 {\n   SMTP_CHECK {\n"
+	    "    helo_name \"mx.example.org\"\n    connect_timeout 3\n"
+	    "   }\n  }\n"
+	    "  real_server 198.18.0.12 25 {\n   PING_CHECK {\n    retry 4\n"
+	    "   }\n  }\n}\n"
+	    "virtual_server 198.18.0.10 53 {\n  lb_kind DR\n  protocol UDP\n"
+	    "  real_server 198.18.0.11 53 {\n   UDP_CHECK {\n"
+	    "    payload 00 01 ff\n    require_reply\n   }\n  }\n}\n",
+	    &r, &info, err, sizeof(err)), 0);
+	assert_int_equal(r.n, 5);
+	assert_int_equal(info.checks, 3);
+	assert_non_null(strstr(r.req[1], " check=smtp check_helo=mx.example.org "
+	    "check_interval=2000 check_timeout=3000 check_retry=1000 "));
+	assert_non_null(strstr(r.req[2], " check=ping check_interval=2000 "
+	    "check_timeout=5000 check_retry=1000 check_rise=1 check_fall=5 "));
+	assert_non_null(strstr(r.req[4], "proto=udp "));
+	assert_non_null(strstr(r.req[4], " check=udp check_payload=0001ff "
+	    "check_reply=1 "));
+	uvs_rules_free(&r);
+}
+
 int
 main(void)
 {
@@ -433,6 +473,7 @@ main(void)
 		cmocka_unit_test(no_lb_kind_is_nat_refused),
 		cmocka_unit_test(lvs_timeouts_set_the_timeouts),
 		cmocka_unit_test(keepalived_defaults),
+		cmocka_unit_test(smtp_udp_ping_checkers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
