@@ -44,6 +44,11 @@
 #define DEF_RETRY_DELAY	1000	/* ms, keepalived's delay_before_retry */
 #define DEF_HTTP_RETRY_DELAY 3000 /* ms, HTTP_GET's and SSL_GET's */
 
+/* virtual_server_group: sizes. */
+#define VSG_MAX		256	/* groups in one file */
+#define VSG_ENTS_MAX	256	/* lines in one group */
+#define VSG_NAME_MAX	64
+
 enum { T_WORD, T_LBRACE, T_RBRACE, T_EOL };
 
 struct tok {
@@ -86,6 +91,7 @@ struct rs {
 
 struct vs {
 	unsigned	 line;
+	char		 group[VSG_NAME_MAX];	/* virtual_server group NAME */
 	uint32_t	 addr;
 	uint16_t	 port;
 	int		 udp;
@@ -104,6 +110,22 @@ struct vs {
 	unsigned	 nrs, crs;
 };
 
+
+/* virtual_server_group: addresses (a last-octet range) and a port. */
+struct vsg_ent {
+	uint32_t	 first;		/* host order */
+	unsigned	 count;		/* addresses from first */
+	uint16_t	 port;
+	unsigned	 line;
+};
+
+struct vsg {
+	char		 name[VSG_NAME_MAX];
+	unsigned	 line;
+	struct vsg_ent	*e;
+	unsigned	 n;
+};
+
 struct kp {
 	const char		*name;
 	struct tok		*t;
@@ -116,6 +138,11 @@ struct kp {
 	uvs_keepalived_log	 log;
 	void			*log_arg;
 	struct vs		*cur;		/* freed on a failure */
+	struct vsg		*groups;	/* virtual_server_group blocks */
+	unsigned		 ngroups;
+	struct vs		**later;	/* virtual_server group NAME: made
+						   once every group is read */
+	unsigned		 nlater;
 };
 
 static void __attribute__((noreturn, format(printf, 3, 4)))
@@ -670,7 +697,7 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 	rs->tm.retry = rs->tm.inhibit = -1;
 	ipv4(kp, open, open->w[1], &rs->addr);
 	/* keepalived: a real server without a port has the service's */
-	rs->port = open->n == 3 ? port(kp, open, open->w[2]) : vs->port;
+	rs->port = open->n == 3 ? port(kp, open, open->w[2]) : 0;
 	kp->info->servers++;
 	/* keepalived takes a real_server without a block too */
 	if (!open->block)
@@ -702,7 +729,7 @@ sorry_server(struct kp *kp, struct vs *vs, const struct stmt *st)
 	if (st->n != 2 && st->n != 3)
 		fail(kp, st->line, "'sorry_server' takes an address and a port");
 	ipv4(kp, st, st->w[1], &vs->sorry);
-	vs->sorry_port = st->n == 3 ? port(kp, st, st->w[2]) : vs->port;
+	vs->sorry_port = st->n == 3 ? port(kp, st, st->w[2]) : 0;
 }
 
 /* Scheduler flags keepalived spells as keywords: uvsadm's -b words. */
@@ -854,7 +881,7 @@ vs_request(struct kp *kp, const struct vs *vs)
 	if (vs->sorry) {
 		inet_ntop(AF_INET, &vs->sorry, s, sizeof(s));
 		arg(kp, &a, "--sorry-server");
-		arg(kp, &a, "%s:%u", s, vs->sorry_port);
+		arg(kp, &a, "%s:%u", s, vs->port);
 	}
 	if (vs->quorum >= 0) {
 		arg(kp, &a, "--quorum");
@@ -952,14 +979,16 @@ rs_request(struct kp *kp, const struct vs *vs, const struct rs *rs)
 	char r[INET_ADDRSTRLEN];
 	struct args a;
 
-	if (rs->port != vs->port)
+	uint16_t rport = rs->port ? rs->port : vs->port;
+
+	if (rport != vs->port)
 		fail(kp, rs->line, "real_server port %u is not the "
 		    "virtual_server's %u: direct routing keeps the port (check "
-		    "another one with connect_port)", rs->port, vs->port);
+		    "another one with connect_port)", rport, vs->port);
 	start_args(kp, &a, vs, 'a');
 	inet_ntop(AF_INET, &rs->addr, r, sizeof(r));
 	arg(kp, &a, "-r");
-	arg(kp, &a, "%s:%u", r, rs->port);
+	arg(kp, &a, "%s:%u", r, rport);
 	arg(kp, &a, "-g");
 	arg(kp, &a, "-w");
 	arg(kp, &a, "%d", rs->weight);
@@ -998,20 +1027,54 @@ need_method(struct kp *kp, const struct vs *vs)
 	    "add 'lb_kind DR')");
 }
 
+/* The requests of one service: -A, then -a for each real server. */
+static void
+vs_emit(struct kp *kp, const struct vs *vs)
+{
+	unsigned i;
+
+	if (vs->sorry && vs->sorry_port && vs->sorry_port != vs->port)
+		fail(kp, vs->line, "the sorry_server's port %u is not the "
+		    "virtual_server's %u: direct routing keeps the port",
+		    vs->sorry_port, vs->port);
+	vs_request(kp, vs);
+	for (i = 0; i < vs->nrs; i++)
+		rs_request(kp, vs, &vs->rs[i]);
+}
+
+static void
+vs_free(struct vs *vs)
+{
+	if (vs) {
+		free(vs->rs);
+		free(vs);
+	}
+}
+
+/* virtual_server group NAME: kept until every group has been read. */
+static void
+defer_group_vs(struct kp *kp, struct vs *vs)
+{
+	struct vs **nl;
+
+	if (!(nl = realloc(kp->later, (kp->nlater + 1) * sizeof(*nl))))
+		fail(kp, vs->line, "out of memory");
+	kp->later = nl;
+	kp->later[kp->nlater++] = vs;
+}
+
 static void
 virtual_server(struct kp *kp, const struct stmt *open)
 {
 	struct vs *vs;
 	struct stmt st;
-	unsigned i;
+	int group = open->n >= 2 && strcmp(open->w[1], "group") == 0;
 
-	if (open->n >= 2 && (strcmp(open->w[1], "fwmark") == 0 ||
-	    strcmp(open->w[1], "group") == 0))
-		fail(kp, open->line, "'virtual_server %s' is not supported by "
-		    "uvs (%s)", open->w[1], strcmp(open->w[1], "fwmark") == 0 ?
-		    "uvs matches services by address and port" :
-		    "no virtual_server_group in uvs");
-	need_args(kp, open, 3, "an address and a port");
+	if (open->n >= 2 && strcmp(open->w[1], "fwmark") == 0)
+		unsupported(kp, open->line, "virtual_server fwmark", "uvs "
+		    "matches services by address and port");
+	need_args(kp, open, 3, group ? "a group name" : "an address and a "
+	    "port");
 	if (!open->block)
 		fail(kp, open->line, "virtual_server needs a '{' block");
 	if (!(vs = kp->cur = calloc(1, sizeof(*vs))))
@@ -1019,9 +1082,16 @@ virtual_server(struct kp *kp, const struct stmt *open)
 	vs->line = open->line;
 	vs->quorum = vs->hysteresis = -1;
 	vs->tm.retry = vs->tm.inhibit = -1;
-	ipv4(kp, open, open->w[1], &vs->addr);
-	vs->port = port(kp, open, open->w[2]);
-	kp->info->services++;
+	if (group) {
+		if (strlen(open->w[2]) >= sizeof(vs->group))
+			fail(kp, open->line, "group name longer than %zu bytes",
+			    sizeof(vs->group) - 1);
+		strcpy(vs->group, open->w[2]);
+	} else {
+		ipv4(kp, open, open->w[1], &vs->addr);
+		vs->port = port(kp, open, open->w[2]);
+		kp->info->services++;
+	}
 	while (block_stmt(kp, &st, open->line)) {
 		if (is(&st, "real_server"))
 			real_server(kp, vs, &st);
@@ -1031,16 +1101,110 @@ virtual_server(struct kp *kp, const struct stmt *open)
 			fail(kp, st.line, "'%s' takes no block", st.w[0]);
 	}
 	need_method(kp, vs);
-	if (vs->sorry && vs->sorry_port != vs->port)
-		fail(kp, vs->line, "the sorry_server's port %u is not the "
-		    "virtual_server's %u: direct routing keeps the port",
-		    vs->sorry_port, vs->port);
-	vs_request(kp, vs);
-	for (i = 0; i < vs->nrs; i++)
-		rs_request(kp, vs, &vs->rs[i]);
-	free(vs->rs);
-	free(vs);
+	if (group)
+		defer_group_vs(kp, vs);
+	else {
+		vs_emit(kp, vs);
+		vs_free(vs);
+	}
 	kp->cur = NULL;
+}
+
+/* One line of a virtual_server_group: "IP PORT" or "IP-LAST PORT". */
+static void
+vsg_line(struct kp *kp, struct vsg *g, const struct stmt *st)
+{
+	struct vsg_ent *e, *ne;
+	char addr[INET_ADDRSTRLEN + 8], *dash, *end;
+	uint32_t a;
+	long last;
+
+	if (is(st, "fwmark"))
+		unsupported(kp, st->line, "fwmark", "uvs matches services by "
+		    "address and port");
+	if (st->n != 2 || st->block)
+		fail(kp, st->line, "a virtual_server_group line is an address "
+		    "(or a range a.b.c.d-e) and a port");
+	if (g->n == VSG_ENTS_MAX)
+		fail(kp, st->line, "more than %d lines in one group",
+		    VSG_ENTS_MAX);
+	if (!(ne = realloc(g->e, (g->n + 1) * sizeof(*ne))))
+		fail(kp, st->line, "out of memory");
+	g->e = ne;
+	e = &g->e[g->n++];
+	snprintf(addr, sizeof(addr), "%s", st->w[0]);
+	if ((dash = strchr(addr, '-')))
+		*dash = '\0';
+	ipv4(kp, st, addr, &a);
+	e->first = ntohl(a);
+	e->count = 1;
+	e->line = st->line;
+	if (dash) {
+		last = strtol(dash + 1, &end, 10);
+		if (*end || end == dash + 1 || last < (long)(e->first & 0xff) ||
+		    last > 255)
+			fail(kp, st->line, "'%s': a range ends in a last byte "
+			    "from %u to 255", st->w[0], e->first & 0xff);
+		e->count = (unsigned)(last - (long)(e->first & 0xff)) + 1;
+	}
+	e->port = port(kp, st, st->w[1]);
+}
+
+static void
+vs_group(struct kp *kp, const struct stmt *open)
+{
+	struct vsg *g, *ng;
+	struct stmt st;
+	unsigned i;
+
+	need_args(kp, open, 2, "a name");
+	if (!open->block)
+		fail(kp, open->line, "virtual_server_group needs a '{' block");
+	for (i = 0; i < kp->ngroups; i++)
+		if (strcmp(kp->groups[i].name, open->w[1]) == 0)
+			fail(kp, open->line, "virtual_server_group %s is defined "
+			    "twice (first on line %u)", open->w[1],
+			    kp->groups[i].line);
+	if (kp->ngroups == VSG_MAX || strlen(open->w[1]) >= VSG_NAME_MAX)
+		fail(kp, open->line, "more than %d groups, or a name longer "
+		    "than %d bytes", VSG_MAX, VSG_NAME_MAX - 1);
+	if (!(ng = realloc(kp->groups, (kp->ngroups + 1) * sizeof(*ng))))
+		fail(kp, open->line, "out of memory");
+	kp->groups = ng;
+	g = &kp->groups[kp->ngroups++];
+	memset(g, 0, sizeof(*g));
+	strcpy(g->name, open->w[1]);
+	g->line = open->line;
+	while (block_stmt(kp, &st, open->line))
+		vsg_line(kp, g, &st);
+}
+
+/*
+ * A virtual_server group becomes one service per address and port of
+ * its group, each with the same real servers and checks, as keepalived
+ * puts every member of the group in IPVS.
+ */
+static void
+vs_expand(struct kp *kp, struct vs *vs)
+{
+	const struct vsg *g = NULL;
+	unsigned i, k;
+
+	for (i = 0; i < kp->ngroups && !g; i++)
+		if (strcmp(kp->groups[i].name, vs->group) == 0)
+			g = &kp->groups[i];
+	if (!g)
+		fail(kp, vs->line, "virtual_server group %s: no "
+		    "virtual_server_group of that name", vs->group);
+	if (!g->n)
+		fail(kp, g->line, "virtual_server_group %s is empty", g->name);
+	for (i = 0; i < g->n; i++)
+		for (k = 0; k < g->e[i].count; k++) {
+			vs->addr = htonl(g->e[i].first + k);
+			vs->port = g->e[i].port;
+			kp->info->services++;
+			vs_emit(kp, vs);
+		}
 }
 
 /* Why a top-level block or line is none of uvs's business. */
@@ -1109,6 +1273,7 @@ static void
 top_level(struct kp *kp)
 {
 	struct stmt st;
+	unsigned i;
 
 	while (next_stmt(kp, &st)) {
 		if (st.n == 0)
@@ -1123,9 +1288,10 @@ top_level(struct kp *kp)
 		if (st.w[0][0] == '$' || st.w[0][0] == '@')
 			unsupported(kp, st.line, st.w[0], "no parameters or "
 			    "conditional lines in uvs");
-		if (is(&st, "virtual_server_group"))
-			unsupported(kp, st.line, "virtual_server_group",
-			    "one virtual_server per address and port in uvs");
+		if (is(&st, "virtual_server_group")) {
+			vs_group(kp, &st);
+			continue;
+		}
 		note(kp, st.line, "skipping '%s%s%s'%s (%s)", st.w[0],
 		    st.n > 1 ? " " : "", st.n > 1 ? st.w[1] : "",
 		    st.block ? " block" : "", skip_reason(st.w[0]));
@@ -1135,16 +1301,27 @@ top_level(struct kp *kp)
 		else if (st.block)
 			skip_block(kp, st.line);
 	}
+	for (i = 0; i < kp->nlater; i++)
+		vs_expand(kp, kp->later[i]);
 }
 
 static void
 kp_free(struct kp *kp)
 {
-	if (kp->cur) {
-		free(kp->cur->rs);
-		free(kp->cur);
-		kp->cur = NULL;
-	}
+	unsigned i;
+
+	vs_free(kp->cur);
+	kp->cur = NULL;
+	for (i = 0; i < kp->nlater; i++)
+		vs_free(kp->later[i]);
+	free(kp->later);
+	kp->later = NULL;
+	kp->nlater = 0;
+	for (i = 0; i < kp->ngroups; i++)
+		free(kp->groups[i].e);
+	free(kp->groups);
+	kp->groups = NULL;
+	kp->ngroups = 0;
 	free(kp->t);
 	kp->t = NULL;
 }

@@ -270,8 +270,23 @@ syntax_errors_name_their_line(void **state)
 		    "8080\n lb_kind DR\n}\n", "kc:1: the sorry_server's port 8080 is not" },
 		{ "include /etc/keepalived/lvs.conf\n", "kc:1: 'include' is not "
 		    "supported by uvs" },
-		{ "virtual_server_group G {\n 198.18.0.10 80\n}\n", "kc:1: "
-		    "'virtual_server_group' is not supported" },
+		{ "virtual_server_group G {\n fwmark 1\n}\n", "kc:2: 'fwmark' is "
+		    "not supported by uvs" },
+		{ "virtual_server_group G {\n 198.18.0.10-5 80\n}\n", "kc:2: "
+		    "'198.18.0.10-5': a range ends in a last byte from 10 to 255" },
+		{ "virtual_server_group G {\n 198.18.0.10 80 81\n}\n", "kc:2: "
+		    "a virtual_server_group line is an address" },
+		{ "virtual_server group H {\n lb_kind DR\n}\n", "kc:1: "
+		    "virtual_server group H: no virtual_server_group of that name" },
+		{ "virtual_server_group G {\n}\nvirtual_server group G {\n "
+		    "lb_kind DR\n}\n", "kc:1: virtual_server_group G is empty" },
+		{ "virtual_server_group G {\n 198.18.0.10 80\n}\n"
+		    "virtual_server_group G {\n}\n", "kc:4: virtual_server_group G "
+		    "is defined twice (first on line 1)" },
+		{ "virtual_server_group G {\n 198.18.0.10 80\n 198.18.0.10 81\n}\n"
+		    "virtual_server group G {\n lb_kind DR\n real_server "
+		    "198.18.0.11 80\n}\n", "kc:7: real_server port 80 is not the "
+		    "virtual_server's 81" },
 		{ "@main virtual_server 198.18.0.10 80 {\n}\n", "kc:1: '@main' is "
 		    "not supported" },
 		/* uvsadm's own check of what the file asks */
@@ -462,6 +477,45 @@ smtp_udp_ping_checkers(void **state)
 	uvs_rules_free(&r);
 }
 
+/*
+ * virtual_server_group: each address (a last-byte range too) and port
+ * of the group is one service with the group's virtual_server's real
+ * servers and checks; the group may come after its use, as keepalived
+ * resolves groups once the file is read.
+ */
+static void
+virtual_server_group(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text(
+	    "virtual_server group WEB {\n"		/* 1 */
+	    "  lb_kind DR\n  lb_algo wrr\n"
+	    "  real_server 198.18.0.11 {\n   TCP_CHECK {\n   }\n  }\n"
+	    "}\n"
+	    "virtual_server_group WEB {\n"		/* 8 */
+	    "  198.18.0.20 80\n"
+	    "  198.18.0.30-32 443\n"
+	    "}\n", &r, &info, err, sizeof(err)), 0);
+	assert_int_equal(info.services, 4);
+	assert_int_equal(r.n, 8);
+	assert_string_equal(r.req[0], "add-service proto=tcp vip=198.18.0.20 "
+	    "vport=80 sched=wrr flags=0 timeout=0 netmask=255.255.255.255");
+	assert_int_equal(r.lineno[0], 1);
+	assert_non_null(strstr(r.req[1], "vip=198.18.0.20 vport=80 "
+	    "rip=198.18.0.11 rport=80 weight=1 uthr=0 lthr=0 check=tcp "));
+	assert_non_null(strstr(r.req[2], "vip=198.18.0.30 vport=443 "));
+	assert_non_null(strstr(r.req[3], "vip=198.18.0.30 vport=443 "
+	    "rip=198.18.0.11 rport=443 "));
+	assert_non_null(strstr(r.req[5], "vip=198.18.0.31 vport=443 "
+	    "rip=198.18.0.11 rport=443 "));
+	assert_non_null(strstr(r.req[6], "vip=198.18.0.32 vport=443 "));
+	uvs_rules_free(&r);
+}
+
 int
 main(void)
 {
@@ -474,6 +528,7 @@ main(void)
 		cmocka_unit_test(lvs_timeouts_set_the_timeouts),
 		cmocka_unit_test(keepalived_defaults),
 		cmocka_unit_test(smtp_udp_ping_checkers),
+		cmocka_unit_test(virtual_server_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
