@@ -213,6 +213,12 @@ is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
 	    k->rport == s->vport;
 }
 
+int
+uvs_health_is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
+{
+	return h && is_sorry(h, k);
+}
+
 static struct hsvc *
 svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
 {
