@@ -484,6 +484,8 @@ config_test(const struct uvsd_opts *o)
 		return 1;
 	}
 	log_loaded(&cl);
+	for (at = 0; o->verbose && at < cl.r.n; at++)
+		logmsg("request %s", cl.r.req[at]);
 	logmsg("configuration OK (%u requests)", cl.r.n);
 	uvs_confload_free(&cl);
 	return 0;
