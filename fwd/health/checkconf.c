@@ -154,7 +154,98 @@ word_ok(const char *s)
 static int
 has_http_fields(const struct uvs_check_conf *c)
 {
-	return c->path[0] || c->status || c->expect[0] || c->digest[0];
+	return c->path[0] || c->status[0] || c->expect[0] || c->digest[0] ||
+	    c->host[0] || c->nmore;
+}
+
+/* One "N" or "N-M" of a status list, at *s; moves *s past it. */
+static int
+status_item(const char **s, long *lo, long *hi)
+{
+	char *end;
+
+	*lo = strtol(*s, &end, 10);
+	if (end == *s || !isdigit((unsigned char)**s))
+		return -1;
+	*hi = *lo;
+	if (*end == '-') {
+		const char *h = end + 1;
+
+		*hi = strtol(h, &end, 10);
+		if (end == h || !isdigit((unsigned char)*h))
+			return -1;
+	}
+	*s = end;
+	return *lo >= 100 && *hi <= 599 && *lo <= *hi ? 0 : -1;
+}
+
+int
+uvs_check_status_valid(const char *s)
+{
+	long lo, hi;
+
+	if (!*s)
+		return 1;
+	for (;;) {
+		if (status_item(&s, &lo, &hi) < 0)
+			return 0;
+		if (!*s)
+			return 1;
+		if (*s++ != ',')
+			return 0;
+	}
+}
+
+int
+uvs_check_status_match(const char *s, int code)
+{
+	long lo, hi;
+
+	if (!*s)
+		return code >= 200 && code <= 299;
+	while (*s && status_item(&s, &lo, &hi) == 0) {
+		if (code >= lo && code <= hi)
+			return 1;
+		if (*s == ',')
+			s++;
+	}
+	return 0;
+}
+
+int
+uvs_check_url_parse(const char *s, struct uvs_check_url *u)
+{
+	char buf[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
+	char *w, *save = NULL;
+	int k = 0;
+
+	memset(u, 0, sizeof(*u));
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (k++ == 0) {
+			if (strlen(w) >= sizeof(u->path) || !path_ok(w))
+				return -EINVAL;
+			strcpy(u->path, w);
+		} else if (strlen(w) == UVS_CHECK_DIGEST_LEN &&
+		    hex_ok(w, UVS_CHECK_DIGEST_LEN) && !u->digest[0])
+			strcpy(u->digest, w);
+		else if (!u->status[0] && strlen(w) < sizeof(u->status) &&
+		    uvs_check_status_valid(w))
+			strcpy(u->status, w);
+		else
+			return -EINVAL;
+	}
+	return u->path[0] ? 0 : -EINVAL;
+}
+
+char *
+uvs_check_url_fmt(const struct uvs_check_url *u, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s%s", u->path, u->digest[0] ? " " : "",
+	    u->digest, u->status[0] ? " " : "", u->status);
+	return buf;
 }
 
 const char *
@@ -171,8 +262,20 @@ uvs_check_invalid(const struct uvs_check_conf *c)
 	if (uvs_check_is_get(c->type) && !path_ok(c->path))
 		return "the check path must start with '/' and hold no "
 		    "blanks or control characters";
-	if (c->status && (c->status < 100 || c->status > 599))
-		return "the check status must be an HTTP status, 100..599";
+	if (!uvs_check_status_valid(c->status))
+		return "the check status must be HTTP statuses 100..599, or "
+		    "ranges of them, split by commas (200-299,503)";
+	if (!word_ok(c->host))
+		return "the check host must be one word of printable characters";
+	if (c->nmore > UVS_CHECK_MORE_URLS)
+		return "at most 3 --check-url";
+	for (unsigned i = 0; i < c->nmore; i++)
+		if (!path_ok(c->more[i].path) ||
+		    !uvs_check_status_valid(c->more[i].status) ||
+		    (c->more[i].digest[0] &&
+		    !hex_ok(c->more[i].digest, UVS_CHECK_DIGEST_LEN)))
+			return "a --check-url is 'PATH [MD5] [STATUS]': a path "
+			    "starting with '/', 32 hex digits, a status list";
 	if (c->digest[0] && !hex_ok(c->digest, UVS_CHECK_DIGEST_LEN))
 		return "the check digest must be an MD5 sum: 32 hex digits";
 	if (!printable(c->expect))
@@ -339,7 +442,9 @@ add_escaped(char *buf, size_t size, size_t *n, const char *key,
 size_t
 uvs_check_words(const struct uvs_check_conf *c, char *buf, size_t size)
 {
+	char key[16], url[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
 	size_t n = 0;
+	unsigned i;
 
 	if (size)
 		buf[0] = '\0';
@@ -350,8 +455,8 @@ uvs_check_words(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " check_port=%u", c->port);
 	if (uvs_check_is_get(c->type))
 		add_escaped(buf, size, &n, "check_path", c->path);
-	if (c->status)
-		add(buf, size, &n, " check_status=%u", c->status);
+	if (c->status[0])
+		add(buf, size, &n, " check_status=%s", c->status);
 	if (c->expect[0])
 		add_escaped(buf, size, &n, "check_expect", c->expect);
 	if (c->digest[0])
@@ -364,6 +469,13 @@ uvs_check_words(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " check_payload=%s", c->payload);
 	if (c->reply)
 		add(buf, size, &n, " check_reply=1");
+	if (c->host[0])
+		add_escaped(buf, size, &n, "check_host", c->host);
+	for (i = 0; i < c->nmore && i < UVS_CHECK_MORE_URLS; i++) {
+		snprintf(key, sizeof(key), "check_url%u", i + 1);
+		add_escaped(buf, size, &n, key, uvs_check_url_fmt(&c->more[i],
+		    url, sizeof(url)));
+	}
 	add(buf, size, &n, " check_interval=%u check_timeout=%u "
 	    "check_retry=%u check_rise=%u check_fall=%u check_on_fail=%s",
 	    c->interval_ms, c->timeout_ms, c->retry_ms, c->rise, c->fall,
@@ -410,7 +522,9 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 {
 	const char *type = uvs_ctl_get(m, "check");
 	const char *onfail = uvs_ctl_get(m, "check_on_fail");
-	uint32_t port = 0, status = 0, reply = 0;
+	uint32_t port = 0, reply = 0;
+	char key[16], url[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
+	unsigned i;
 
 	memset(c, 0, sizeof(*c));
 	if (!type)
@@ -418,7 +532,8 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 	if ((c->type = uvs_check_type_parse(type)) < 0)
 		return -EINVAL;
 	if (opt_u32(m, "check_port", 65535, &port) < 0 ||
-	    opt_u32(m, "check_status", 599, &status) < 0 ||
+	    opt_str(m, "check_status", c->status, sizeof(c->status)) < 0 ||
+	    opt_str(m, "check_host", c->host, sizeof(c->host)) < 0 ||
 	    opt_str(m, "check_path", c->path, sizeof(c->path)) < 0 ||
 	    opt_str(m, "check_expect", c->expect, sizeof(c->expect)) < 0 ||
 	    opt_str(m, "check_digest", c->digest, sizeof(c->digest)) < 0 ||
@@ -435,8 +550,15 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 	if (onfail && (c->on_fail = uvs_check_onfail_parse(onfail)) < 0)
 		return -EINVAL;
 	c->port = (uint16_t)port;
-	c->status = (uint16_t)status;
 	c->reply = (int)reply;
+	for (i = 0; i < UVS_CHECK_MORE_URLS; i++) {
+		snprintf(key, sizeof(key), "check_url%u", i + 1);
+		if (!uvs_ctl_get(m, key))
+			break;
+		if (opt_str(m, key, url, sizeof(url)) < 0 ||
+		    uvs_check_url_parse(url, &c->more[c->nmore++]) < 0)
+			return -EINVAL;
+	}
 	if (c->type == UVS_CHECK_NONE) {
 		memset(c, 0, sizeof(*c));
 		return 1;
@@ -496,8 +618,9 @@ add_quoted(char *buf, size_t size, size_t *n, const char *opt,
 size_t
 uvs_check_cli(const struct uvs_check_conf *c, char *buf, size_t size)
 {
-	char t[24];
+	char t[24], url[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
 	size_t n = 0;
+	unsigned i;
 
 	if (size)
 		buf[0] = '\0';
@@ -508,8 +631,8 @@ uvs_check_cli(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " --check-port %u", c->port);
 	if (uvs_check_is_get(c->type))
 		add_quoted(buf, size, &n, "--check-path", c->path);
-	if (c->status)
-		add(buf, size, &n, " --check-status %u", c->status);
+	if (c->status[0])
+		add(buf, size, &n, " --check-status %s", c->status);
 	if (c->expect[0])
 		add_quoted(buf, size, &n, "--check-expect", c->expect);
 	if (c->digest[0])
@@ -522,6 +645,11 @@ uvs_check_cli(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " --check-payload %s", c->payload);
 	if (c->reply)
 		add(buf, size, &n, " --check-reply");
+	if (c->host[0])
+		add_quoted(buf, size, &n, "--check-host", c->host);
+	for (i = 0; i < c->nmore && i < UVS_CHECK_MORE_URLS; i++)
+		add_quoted(buf, size, &n, "--check-url", uvs_check_url_fmt(
+		    &c->more[i], url, sizeof(url)));
 	add(buf, size, &n, " --check-interval %s",
 	    uvs_check_secs_fmt(c->interval_ms, t, sizeof(t)));
 	if (c->timeout_ms)

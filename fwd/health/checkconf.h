@@ -37,6 +37,11 @@ enum uvs_check_onfail {
 #define UVS_CHECK_CMD_MAX	256
 #define UVS_CHECK_DIGEST_LEN	32	/* MD5, hex (keepalived's genhash) */
 #define UVS_CHECK_HELO_MAX	64
+#define UVS_CHECK_STATUS_MAX	48	/* "200-299,400-499,503" */
+#define UVS_CHECK_HOST_MAX	128	/* Host header (keepalived's
+					   virtualhost) */
+#define UVS_CHECK_URL_PATH_MAX	128
+#define UVS_CHECK_MORE_URLS	3	/* urls after the first (path ...) */
 #define UVS_CHECK_PAYLOAD_MAX	129	/* 64 bytes in hex */
 /* keepalived's SMTP_CHECK helo_name default */
 #define UVS_CHECK_HELO_DEFAULT	"smtpchecker.keepalived.org"
@@ -59,10 +64,21 @@ enum uvs_check_onfail {
 #define UVS_QUORUM_DEFAULT	1		/* keepalived's */
 #define UVS_QUORUM_MAX		(1u << 30)
 
+/*
+ * Another url an http or ssl check GETs after the first: keepalived's
+ * HTTP_GET with several url blocks passes when every one does.
+ */
+struct uvs_check_url {
+	char		 path[UVS_CHECK_URL_PATH_MAX];
+	char		 digest[UVS_CHECK_DIGEST_LEN + 1];	/* "": none */
+	char		 status[UVS_CHECK_STATUS_MAX];	/* "": any 2xx */
+};
+
 struct uvs_check_conf {
 	int		 type;		/* enum uvs_check_type */
 	uint16_t	 port;		/* host order; 0: the real server's */
-	uint16_t	 status;	/* http: 0 accepts any 2xx (keepalived) */
+	/* http: codes and ranges, "200-299,503"; "": any 2xx (keepalived) */
+	char		 status[UVS_CHECK_STATUS_MAX];
 	char		 path[UVS_CHECK_PATH_MAX];	/* http, "/" */
 	char		 expect[UVS_CHECK_EXPECT_MAX];	/* http: body has it */
 	char		 digest[UVS_CHECK_DIGEST_LEN + 1];	/* http: body's MD5 */
@@ -71,6 +87,10 @@ struct uvs_check_conf {
 	char		 payload[UVS_CHECK_PAYLOAD_MAX];	/* udp: hex; "": 32
 							   bytes of 0 */
 	int		 reply;		/* udp: an answer is required */
+	char		 host[UVS_CHECK_HOST_MAX];	/* http: Host; "": the
+							   server's address */
+	struct uvs_check_url more[UVS_CHECK_MORE_URLS];	/* http: then these */
+	unsigned	 nmore;
 	uint32_t	 interval_ms;
 	uint32_t	 timeout_ms;	/* 0: the default (see above) */
 	uint32_t	 retry_ms;	/* after a failure while up; 0: interval */
@@ -94,6 +114,23 @@ int		 uvs_check_onfail_parse(const char *s);	/* value or -1 */
 
 /* Does the check send a GET (http, or http over TLS)? */
 int		 uvs_check_is_get(int type);
+
+/*
+ * Status lists: "200", "200-299,400-499,503". valid: 1 when s is one
+ * (codes 100..599, ranges low to high); match: is code in the list
+ * ("" holds 200..299)?
+ */
+int		 uvs_check_status_valid(const char *s);
+int		 uvs_check_status_match(const char *s, int code);
+
+/*
+ * One more url as text: "PATH[ DIGEST][ STATUS]" (the digest is 32 hex
+ * digits, the status a list as above). parse: 0, or -EINVAL; fmt
+ * returns buf.
+ */
+int		 uvs_check_url_parse(const char *s, struct uvs_check_url *u);
+char		*uvs_check_url_fmt(const struct uvs_check_url *u, char *buf,
+		    size_t size);
 
 /* Fills the fields left 0 (or "") with their defaults for c->type. */
 void		 uvs_check_finish(struct uvs_check_conf *c);

@@ -105,6 +105,7 @@ struct vs {
 	uint16_t	 sorry_port;
 	int		 quorum, hysteresis;	/* -1: not given */
 	int		 has_method;	/* lb_kind DR given */
+	char		 vhost[UVS_CHECK_HOST_MAX];	/* virtualhost */
 	struct timing	 tm;
 	struct rs	*rs;
 	unsigned	 nrs, crs;
@@ -461,7 +462,6 @@ static const struct {
 	{ "omega", "uvs runs no notify scripts" },
 	{ "warmup", "the first check runs at once" },
 	{ "ha_suspend", "checks run whether or not the VIP is up" },
-	{ "virtualhost", "HTTP_GET sends the real server's address as Host" },
 	{ "persistence_engine", "uvs has no persistence engines" },
 	{ "hashed", "an old IPVS flag uvs does not have" },
 	{ "quorum_up", "uvs runs no notify scripts; it logs quorum changes" },
@@ -502,36 +502,92 @@ refuse(struct kp *kp, const struct stmt *st, const char *where)
 
 /* ---- checkers ---- */
 
+/* status_code's words (200-299 400-499 503), as one list "200-299,...". */
+static void
+status_list(struct kp *kp, const struct stmt *st, char *out, size_t size)
+{
+	size_t len = 0;
+	int k;
+
+	if (st->n < 2 || st->block)
+		fail(kp, st->line, "'status_code' takes statuses or ranges");
+	out[0] = '\0';
+	for (k = 1; k < st->n; k++) {
+		len += strlen(st->w[k]) + 1;
+		if (len > size)
+			fail(kp, st->line, "status_code longer than %zu bytes",
+			    size - 1);
+		strcat(out, k > 1 ? "," : "");
+		strcat(out, st->w[k]);
+	}
+	if (!uvs_check_status_valid(out))
+		fail(kp, st->line, "'status_code %s': statuses 100..599 or "
+		    "ranges of them (200-299)", st->w[1]);
+}
+
+/* virtualhost on a checker or a url: the check's Host. */
+static void
+virtualhost(struct kp *kp, const struct stmt *st, char *host, size_t size)
+{
+	need_words(kp, st, 2, "a host name");
+	if (strlen(st->w[1]) >= size)
+		fail(kp, st->line, "virtualhost longer than %zu bytes",
+		    size - 1);
+	if (host[0] && strcmp(host, st->w[1]) != 0)
+		unsupported(kp, st->line, "virtualhost", "one virtualhost per "
+		    "checker in uvs");
+	strcpy(host, st->w[1]);
+}
+
+/*
+ * A url block: the first fills the check's path, digest and status;
+ * the next ones are the check's further urls, all of which must pass,
+ * as keepalived's HTTP_GET requires.
+ */
 static void
 url_block(struct kp *kp, struct rs *rs, unsigned line)
 {
+	struct uvs_check_url u = { 0 };
 	struct stmt st;
+	int has_path = 0;
 
-	if (++rs->urls > 1)
-		unsupported(kp, line, "url", "one url per HTTP_GET in uvs");
+	if (++rs->urls > 1 + UVS_CHECK_MORE_URLS)
+		unsupported(kp, line, "url", "at most 4 urls per checker in "
+		    "uvs");
 	while (block_stmt(kp, &st, line)) {
 		if (is(&st, "path")) {
+			size_t max = rs->urls == 1 ? sizeof(rs->chk.path) :
+			    sizeof(u.path);
+
 			need_words(kp, &st, 2, "one path");
-			if (strlen(st.w[1]) >= sizeof(rs->chk.path))
+			if (strlen(st.w[1]) >= max)
 				fail(kp, st.line, "path longer than %zu bytes",
-				    sizeof(rs->chk.path) - 1);
-			strcpy(rs->chk.path, st.w[1]);
+				    max - 1);
+			if (rs->urls == 1)
+				strcpy(rs->chk.path, st.w[1]);
+			else
+				strcpy(u.path, st.w[1]);
+			has_path = 1;
 		} else if (is(&st, "digest")) {
 			need_words(kp, &st, 2, "an MD5 sum");
 			if (strlen(st.w[1]) != UVS_CHECK_DIGEST_LEN)
 				fail(kp, st.line, "digest is not an MD5 sum (32 "
 				    "hex digits)");
-			strcpy(rs->chk.digest, st.w[1]);
-		} else if (is(&st, "status_code")) {
-			if (st.n != 2 || strchr(st.w[1], '-'))
-				unsupported(kp, st.line, "status_code",
-				    "one status per url in uvs");
-			rs->chk.status = (uint16_t)num(kp, &st, 100, 599);
-		} else
+			strcpy(u.digest, st.w[1]);
+		} else if (is(&st, "status_code"))
+			status_list(kp, &st, u.status, sizeof(u.status));
+		else if (is(&st, "virtualhost"))
+			virtualhost(kp, &st, rs->chk.host, sizeof(rs->chk.host));
+		else
 			refuse(kp, &st, "url");
 	}
-	if (!rs->chk.path[0])
+	if (!has_path)
 		fail(kp, line, "url without a path");
+	if (rs->urls == 1) {
+		strcpy(rs->chk.digest, u.digest);
+		strcpy(rs->chk.status, u.status);
+	} else
+		rs->chk.more[rs->chk.nmore++] = u;
 }
 
 /* keepalived's checkers and the uvs check each becomes. */
@@ -614,6 +670,8 @@ checker_kw(struct kp *kp, struct rs *rs, const struct stmt *st)
 		misc_path(kp, rs, st);
 	else if (is(st, "misc_timeout") && type == UVS_CHECK_CMD)
 		rs->misc_timeout = secs(kp, st);
+	else if (is(st, "virtualhost") && uvs_check_is_get(type))
+		virtualhost(kp, st, rs->chk.host, sizeof(rs->chk.host));
 	else if (is(st, "helo_name") && type == UVS_CHECK_SMTP) {
 		need_words(kp, st, 2, "a name");
 		if (strlen(st->w[1]) >= sizeof(rs->chk.helo))
@@ -786,6 +844,8 @@ vs_keyword(struct kp *kp, struct vs *vs, const struct stmt *st)
 		vs->hysteresis = num(kp, st, 0, (int)UVS_QUORUM_MAX);
 	else if (is(st, "sorry_server"))
 		sorry_server(kp, vs, st);
+	else if (is(st, "virtualhost"))
+		virtualhost(kp, st, vs->vhost, sizeof(vs->vhost));
 	else if (is(st, "sorry_server_inhibit"))
 		note(kp, st->line, "'sorry_server_inhibit': uvs keeps every "
 		    "sorry server ready, out of scheduling, until it is needed");
@@ -924,7 +984,8 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 	    DEF_RETRY_DELAY);
 	int retry = pick_int(rs->ctm.retry, rs->tm.retry, vs->tm.retry,
 	    c->type == UVS_CHECK_CMD ? 0 : 1);
-	char t[24];
+	char t[24], url[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
+	unsigned i;
 
 	arg(kp, a, "--check");
 	arg(kp, a, "%s", uvs_check_type_name(c->type));
@@ -936,9 +997,9 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 		arg(kp, a, "--check-path");
 		arg(kp, a, "%s", c->path);
 	}
-	if (c->status) {
+	if (c->status[0]) {
 		arg(kp, a, "--check-status");
-		arg(kp, a, "%u", c->status);
+		arg(kp, a, "%s", c->status);
 	}
 	if (c->digest[0]) {
 		arg(kp, a, "--check-digest");
@@ -958,6 +1019,15 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 	}
 	if (c->reply)
 		arg(kp, a, "--check-reply");
+	if (c->host[0] || (vs->vhost[0] && uvs_check_is_get(c->type))) {
+		arg(kp, a, "--check-host");
+		arg(kp, a, "%s", c->host[0] ? c->host : vs->vhost);
+	}
+	for (i = 0; i < c->nmore; i++) {
+		arg(kp, a, "--check-url");
+		arg(kp, a, "%s", uvs_check_url_fmt(&c->more[i], url,
+		    sizeof(url)));
+	}
 	arg(kp, a, "--check-interval");
 	arg(kp, a, "%s", uvs_check_secs_fmt(interval, t, sizeof(t)));
 	arg(kp, a, "--check-timeout");

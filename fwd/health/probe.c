@@ -217,20 +217,52 @@ ping_start(struct uvs_probe *p, const struct uvs_probe_target *t)
 	return 0;
 }
 
+/* The current url's path, digest and status list. */
+static const char *
+url_path(const struct uvs_probe *p)
+{
+	return p->url ? p->conf->more[p->url - 1].path : p->conf->path;
+}
+
+static const char *
+url_digest(const struct uvs_probe *p)
+{
+	return p->url ? p->conf->more[p->url - 1].digest : p->conf->digest;
+}
+
+static const char *
+url_status(const struct uvs_probe *p)
+{
+	return p->url ? p->conf->more[p->url - 1].status : p->conf->status;
+}
+
+/* The expected text is the first url's only. */
+static const char *
+url_expect(const struct uvs_probe *p)
+{
+	return p->url ? "" : p->conf->expect;
+}
+
 static int
 http_request(struct uvs_probe *p, const struct uvs_probe_target *t)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN + 8];
 
 	inet_ntop(AF_INET, &t->rip, a, sizeof(a));
+	snprintf(a + strlen(a), sizeof(a) - strlen(a), ":%u", t->port);
 	/* HTTP/1.0 as keepalived sends it: the server closes when done */
 	p->req_len = (size_t)snprintf(p->req, sizeof(p->req),
-	    "GET %s HTTP/1.0\r\nHost: %s:%u\r\nUser-Agent: "
-	    HTTP_USER_AGENT "\r\nConnection: close\r\n\r\n", p->conf->path, a,
-	    t->port);
+	    "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: "
+	    HTTP_USER_AGENT "\r\nConnection: close\r\n\r\n", url_path(p),
+	    p->conf->host[0] ? p->conf->host : a);
 	p->req_off = 0;
 	p->content_length = -1;
-	if (p->conf->digest[0] && uvs_digest_start(&p->md5) < 0) {
+	p->status = 0;
+	p->head_len = 0;
+	p->body_len = 0;
+	p->found = 0;
+	p->tail_len = 0;
+	if (url_digest(p)[0] && uvs_digest_start(&p->md5) < 0) {
 		finish(p, 0, "cannot start the digest: out of memory");
 		return 1;
 	}
@@ -339,12 +371,14 @@ uvs_probe_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	p->type = c->type;
 	p->conf = c;
 	p->timeout_ms = uvs_check_timeout(c);
+	p->now_ms = now_ms;
 	p->deadline_ms = now_ms + p->timeout_ms;
 	switch (c->type) {
 	case UVS_CHECK_TCP:
 		return tcp_open(p, t);
 	case UVS_CHECK_HTTP:
 	case UVS_CHECK_SSL:
+		p->target = *t;
 		return http_request(p, t) || tcp_open(p, t);
 	case UVS_CHECK_SMTP:
 		p->head_len = 0;
@@ -450,6 +484,9 @@ tls_start(struct uvs_probe *p)
 	/* a server that closes without close_notify still ends the body */
 	SSL_set_options(p->tls, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_set_verify(p->tls, SSL_VERIFY_NONE, NULL);
+	/* a virtualhost is the name the server is asked for (SNI) too */
+	if (p->conf->host[0])
+		(void)SSL_set_tlsext_host_name(p->tls, p->conf->host);
 	p->state = UVS_PROBE_HANDSHAKE;
 	p->tls_want = POLLOUT;
 	handshake(p);
@@ -525,23 +562,64 @@ send_request(struct uvs_probe *p)
 	}
 }
 
+/* A url failed: the check did. With several, the result names it. */
+static void __attribute__((format(printf, 2, 3)))
+url_fail(struct uvs_probe *p, const char *fmt, ...)
+{
+	char why[UVS_PROBE_WHY_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (p->conf->nmore)
+		finish(p, 0, "%.40s: %s", url_path(p), why);
+	else
+		finish(p, 0, "%s", why);
+}
+
+/*
+ * A url passed: the next one gets its own connection, with a full
+ * timeout of its own as keepalived gives each; after the last, the
+ * check passed.
+ */
+static void
+url_passed(struct uvs_probe *p)
+{
+	int status = p->status;
+
+	if (p->url >= p->conf->nmore) {
+		if (p->conf->nmore)
+			finish(p, 1, "HTTP %d on %u urls", status,
+			    p->conf->nmore + 1);
+		else
+			finish(p, 1, "HTTP %d", status);
+		return;
+	}
+	close_fd(p);
+	p->url++;
+	p->deadline_ms = p->now_ms + p->timeout_ms;
+	if (http_request(p, &p->target) == 0)
+		(void)tcp_open(p, &p->target);
+}
+
 /* Does the body need reading at all? */
 static int
 wants_body(const struct uvs_probe *p)
 {
-	return p->conf->digest[0] || p->conf->expect[0];
+	return url_digest(p)[0] || url_expect(p)[0];
 }
 
 /* Feeds body bytes to the digest and the text search. */
 static void
 body_bytes(struct uvs_probe *p, const char *data, size_t len)
 {
-	const char *want = p->conf->expect;
+	const char *want = url_expect(p);
 	size_t wlen = strlen(want), keep;
 	char win[sizeof(p->tail) + 4096];
 
 	p->body_len += len;
-	if (p->conf->digest[0])
+	if (url_digest(p)[0])
 		uvs_digest_update(&p->md5, data, len);
 	if (!wlen || p->found)
 		return;
@@ -569,28 +647,26 @@ body_done(struct uvs_probe *p)
 {
 	char got[UVS_DIGEST_HEX];
 
-	if (p->conf->digest[0]) {
+	if (url_digest(p)[0]) {
 		uvs_digest_hex(&p->md5, got);
-		if (strcasecmp(got, p->conf->digest) != 0) {
-			finish(p, 0, "HTTP %d, body MD5 %.8s... is not %.8s...",
-			    p->status, got, p->conf->digest);
+		if (strcasecmp(got, url_digest(p)) != 0) {
+			url_fail(p, "HTTP %d, body MD5 %.8s... is not %.8s...",
+			    p->status, got, url_digest(p));
 			return;
 		}
 	}
-	if (p->conf->expect[0] && !p->found) {
+	if (url_expect(p)[0] && !p->found) {
 		finish(p, 0, "HTTP %d, body lacks '%.40s'", p->status,
-		    p->conf->expect);
+		    url_expect(p));
 		return;
 	}
-	finish(p, 1, "HTTP %d", p->status);
+	url_passed(p);
 }
 
 static int
 status_ok(const struct uvs_probe *p)
 {
-	if (p->conf->status)
-		return p->status == p->conf->status;
-	return p->status >= 200 && p->status <= 299;
+	return uvs_check_status_match(url_status(p), p->status);
 }
 
 /* The header is complete in head[0..end): status, length, then body. */
@@ -606,15 +682,15 @@ head_done(struct uvs_probe *p, size_t end)
 		return;
 	}
 	if (!status_ok(p)) {
-		if (p->conf->status)
-			finish(p, 0, "HTTP %d, not %u", p->status,
-			    p->conf->status);
+		if (url_status(p)[0])
+			url_fail(p, "HTTP %d, not %.24s", p->status,
+			    url_status(p));
 		else
-			finish(p, 0, "HTTP %d, not 2xx", p->status);
+			url_fail(p, "HTTP %d, not 2xx", p->status);
 		return;
 	}
 	if (!wants_body(p)) {
-		finish(p, 1, "HTTP %d", p->status);
+		url_passed(p);
 		return;
 	}
 	for (line = strchr(p->head, '\n'); line; line = strchr(line, '\n')) {
@@ -900,6 +976,7 @@ timed_out(struct uvs_probe *p)
 int
 uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms)
 {
+	p->now_ms = now_ms;
 	switch (p->state) {
 	case UVS_PROBE_IDLE:
 		return 0;

@@ -66,6 +66,11 @@ struct uvs_probe {
 	short		 tls_want;
 	/* smtp: replies read so far (the greeting, HELO's) */
 	int		 smtp_replies;
+	/* http: which url (0: the conf's path, i: more[i - 1]), and where
+	   the next one's connection goes */
+	unsigned	 url;
+	struct uvs_probe_target target;
+	uint64_t	 now_ms;	/* the clock at the last start or step */
 	/* ping: the echo's identifier and sequence number */
 	uint16_t	 echo_id, echo_seq;
 	char		 tail[UVS_CHECK_EXPECT_MAX];	/* expect across reads */

@@ -79,6 +79,7 @@ static const char *const opt_names[NOPT] = {
 	"check-digest", "check-cmd", "check-interval", "check-timeout",
 	"check-retry", "rise", "fall", "on-fail", "sorry-server", "quorum",
 	"hysteresis", "checks", "check-helo", "check-payload", "check-reply",
+	"check-host", "check-url",
 };
 
 _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
@@ -91,22 +92,22 @@ _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
  * the check's on -a/-e, sorry server and quorum on -A/-E, --checks on -L.
  */
 static const char legal[NCMD][NOPT] = {
-	/*                 0123456789012345678901234567890123456789012345678901234 */
-	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxx",
-	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxx",
-	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx xxx",
-	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx   ",
-	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx   ",
-	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	/*                 012345678901234567890123456789012345678901234567890123456 */
+	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxx",
+	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxx",
+	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx xxxxx",
+	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx     ",
+	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx     ",
+	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 /* Option tags: the short letter where there is one, else from 128. */
@@ -121,7 +122,7 @@ enum {
 	TAG_CHECK_EXPECT, TAG_CHECK_DIGEST, TAG_CHECK_CMD, TAG_CHECK_INTERVAL,
 	TAG_CHECK_TIMEOUT, TAG_CHECK_RETRY, TAG_RISE, TAG_FALL, TAG_ON_FAIL,
 	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS, TAG_CHECK_HELO,
-	TAG_CHECK_PAYLOAD, TAG_CHECK_REPLY,
+	TAG_CHECK_PAYLOAD, TAG_CHECK_REPLY, TAG_CHECK_HOST, TAG_CHECK_URL,
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -216,6 +217,8 @@ static const struct opt opts[] = {
 	{ "check-helo", 0, ARG_REQUIRED, TAG_CHECK_HELO },
 	{ "check-payload", 0, ARG_REQUIRED, TAG_CHECK_PAYLOAD },
 	{ "check-reply", 0, ARG_NONE, TAG_CHECK_REPLY },
+	{ "check-host", 0, ARG_REQUIRED, TAG_CHECK_HOST },
+	{ "check-url", 0, ARG_REQUIRED, TAG_CHECK_URL },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -807,8 +810,24 @@ opt_health(struct parse *p, int tag, const char *arg)
 		return 1;
 	case TAG_CHECK_STATUS:
 		set_option(p, O_CHECK_STATUS);
-		parse_number(p, arg, 100, 599, "check status", &n);
-		c->status = (uint16_t)n;
+		copy_text(p, arg, c->status, sizeof(c->status), "check status");
+		if (!uvs_check_status_valid(c->status))
+			fail(p, EXIT_USAGE, "illegal check status specified "
+			    "(100..599, or ranges split by commas: 200-299,503)");
+		return 1;
+	case TAG_CHECK_HOST:
+		set_option(p, O_CHECK_HOST);
+		copy_text(p, arg, c->host, sizeof(c->host), "check host");
+		return 1;
+	case TAG_CHECK_URL:
+		/* repeatable: one more url each time */
+		p->ce->options |= 1ULL << O_CHECK_URL;
+		if (c->nmore == UVS_CHECK_MORE_URLS)
+			fail(p, EXIT_USAGE, "at most %d --check-url",
+			    UVS_CHECK_MORE_URLS);
+		if (uvs_check_url_parse(arg, &c->more[c->nmore++]) < 0)
+			fail(p, EXIT_USAGE, "illegal check url `%s' specified "
+			    "('PATH [MD5] [STATUS]')", arg);
 		return 1;
 	case TAG_CHECK_EXPECT:
 		set_option(p, O_CHECK_EXPECT);
@@ -992,7 +1011,8 @@ parse_command(struct parse *p, struct argscan *s)
 	OPT(O_CHECK_STATUS) | OPT(O_CHECK_EXPECT) | OPT(O_CHECK_DIGEST) | \
 	OPT(O_CHECK_CMD) | OPT(O_CHECK_INTERVAL) | OPT(O_CHECK_TIMEOUT) | \
 	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL) | \
-	OPT(O_CHECK_HELO) | OPT(O_CHECK_PAYLOAD) | OPT(O_CHECK_REPLY))
+	OPT(O_CHECK_HELO) | OPT(O_CHECK_PAYLOAD) | OPT(O_CHECK_REPLY) | \
+	OPT(O_CHECK_HOST) | OPT(O_CHECK_URL))
 #define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS))
 
 /*

@@ -2,7 +2,9 @@
 # keepalived's checkers as keepalived runs them, each against a real server
 # in the lab, each also failing when its server is gone:
 #   SSL_GET     an HTTPS server (python3 ssl) with a self-signed certificate
-#               made by openssl here; the page's MD5 is the url's digest
+#               made by openssl here; two urls (one page's MD5 is its
+#               digest, the other's status in a list), and virtualhost as
+#               the Host the server sees
 #   SMTP_CHECK  a small SMTP responder (python3): 220, HELO, 250, QUIT
 #   UDP_CHECK   require_reply against a UDP echo; an ICMP port unreachable
 #               once the echo is gone
@@ -52,9 +54,14 @@ virtual_server $VIP 80 {
     protocol TCP
     real_server $R1 80 {
         SSL_GET {
+            virtualhost lab.example
             url {
               path /health
               digest $OK_MD5
+            }
+            url {
+              path /
+              status_code 200-204 301
             }
             connect_port 443
             connect_timeout 1
@@ -119,11 +126,12 @@ t_check "a server dead at start is DOWN after its first failure (${GONE_MS} ms, 
 	all checks_have "^  -> $R2:80 +tcp +DOWN" --and [ "$GONE_MS" -lt 4000 ]
 t_check "the log says so" grep -q "rs $R2:80 of TCP $VIP:80 DOWN after 1 failure" "$LAB_DIR/uvsd.log"
 
-wait_checks "^  -> $R1:80 +ssl +UP .* HTTP 200"
+wait_checks "^  -> $R1:80 +ssl +UP .* HTTP 200 on 2 urls"
 uvsadm -L -n --checks >"$LAB_DIR/checks"
-t_check "SSL_GET passes against the HTTPS server" \
-	grep -qE "^  -> $R1:80 +ssl +UP .* HTTP 200$" "$LAB_DIR/checks"
-t_check "the HTTPS server saw the check's GET /health" grep -q " /health$" "$LAB_DIR/https.log"
+t_check "SSL_GET passes against the HTTPS server, both urls" \
+	grep -qE "^  -> $R1:80 +ssl +UP .* HTTP 200 on 2 urls$" "$LAB_DIR/checks"
+t_check "the HTTPS server saw GET /health and GET / with Host lab.example" \
+	all grep -q "^lab.example /health$" "$LAB_DIR/https.log" --and grep -q "^lab.example /$" "$LAB_DIR/https.log"
 # (no lab_wait_resolved: the PING_CHECK's $NOBODY never resolves)
 for n in $(seq 30); do
 	[ "$(lab_exec c curl -s -m 1 "http://$VIP/")" = rs1 ] && break

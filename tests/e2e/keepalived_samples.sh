@@ -21,7 +21,7 @@ keepalived.conf.HTTP_GET.port|16 'lb_kind NAT' is not supported|OK
 keepalived.conf.IPv6|8 'ae00::2' is not an IPv4 address|8 'ae00::2' is not an IPv4 address
 keepalived.conf.PING_CHECK|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.SMTP_CHECK|28 'lb_kind NAT' is not supported|64 'host' is not supported by uvs
-keepalived.conf.SSL_GET|33 'lb_kind NAT' is not supported|44 'url' is not supported by uvs
+keepalived.conf.SSL_GET|33 'lb_kind NAT' is not supported|OK
 keepalived.conf.UDP_CHECK|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.conditional_conf|3 '@high' is not supported|3 '@high' is not supported
 keepalived.conf.fwmark|7 'virtual_server fwmark' is not supported|7 'virtual_server fwmark' is not supported
@@ -30,10 +30,10 @@ keepalived.conf.misc_check|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.misc_check_arg|16 'lb_kind NAT' is not supported|OK
 keepalived.conf.quorum|26 'lb_kind NAT' is not supported|29 'alpha' is not supported by uvs
 keepalived.conf.sample|29 'lb_kind NAT' is not supported|OK
-keepalived.conf.status_code|17 'lb_kind NAT' is not supported|26 'status_code' is not supported by uvs
+keepalived.conf.status_code|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.track_interface|OK|OK
 keepalived.conf.virtual_server_group|18 'fwmark' is not supported|18 'fwmark' is not supported
-keepalived.conf.virtualhost|16 'lb_kind NAT' is not supported|19 'virtualhost' is not supported by uvs
+keepalived.conf.virtualhost|16 'lb_kind NAT' is not supported|OK
 keepalived.conf.vrrp|OK|OK
 keepalived.conf.vrrp.localcheck|OK|OK
 keepalived.conf.vrrp.lvs_syncd|53 'lb_kind NAT' is not supported|OK
@@ -93,4 +93,10 @@ esac
 "$B/uvsd" -v --config-test --keepalived-conf "$T/keepalived.conf.HTTP_GET.port.dr" >"$T/http_port" 2>&1
 t_check "HTTP_GET.port (DR) becomes an SSL check on port 444 with its digest, 3 s retry wait" \
 	grep -q "request add-dest proto=tcp vip=192.168.200.100 vport=443 rip=192.168.201.100 rport=443 weight=1 uthr=0 lthr=0 check=ssl check_port=444 check_path=/ check_digest=ff20ad2481f97b1754ef3e12ecd3a9cc check_interval=6000 check_timeout=3000 check_retry=3000 check_rise=1 check_fall=4 check_on_fail=remove" "$T/http_port"
+"$B/uvsd" -v --config-test --keepalived-conf "$T/keepalived.conf.status_code.dr" >"$T/status_code" 2>&1
+t_check "status_code (DR): a status list, and a second url with its digest and status" \
+	grep -q "check=ssl check_path=/ check_status=200-299,400-499,503,505 check_url1=/mrtg/%209b3a0c85a887a256d6939da88aabd8cd%20200 " "$T/status_code"
+"$B/uvsd" -v --config-test --keepalived-conf "$T/keepalived.conf.virtualhost.dr" >"$T/virtualhost" 2>&1
+t_check "virtualhost (DR): the virtual server's virtualhost is its SSL check's Host" \
+	grep -q "check=ssl check_path=/ check_digest=ff20ad2481f97b1754ef3e12ecd3a9cc check_host=www.firewall.loc check_url1=/mrtg/%209b3a0c85a887a256d6939da88aabd8cd " "$T/virtualhost"
 t_done

@@ -197,11 +197,13 @@ unsupported_keywords_name_their_line(void **state)
 		    "(not a keyword uvs knows in PING_CHECK)" },
 		{ "real_server 198.18.0.11 80 {\n DNS_CHECK {\n }\n}\n",
 		    "kc:3: 'DNS_CHECK' is not supported by uvs" },
-		{ "virtualhost www.example.com\n", "kc:2: 'virtualhost' is not "
-		    "supported by uvs" },
+		{ "real_server 198.18.0.11 80 {\n HTTP_GET {\n virtualhost a\n"
+		    " url {\n path /\n  virtualhost b\n }\n }\n}\n", "kc:7: "
+		    "'virtualhost' is not supported by uvs (one virtualhost per "
+		    "checker" },
 		{ "real_server 198.18.0.11 80 {\n HTTP_GET {\n url {\n path /\n"
-		    "  virtualhost x\n }\n }\n}\n", "kc:6: 'virtualhost' is not "
-		    "supported by uvs" },
+		    "  status_code 200-\n }\n }\n}\n", "kc:6: 'status_code 200-': "
+		    "statuses 100..599" },
 		{ "real_server 198.18.0.11 80 {\n notify_down /bin/x\n}\n",
 		    "kc:3: 'notify_down' is not supported by uvs" },
 		{ "alpha\n", "kc:2: 'alpha' is not supported by uvs" },
@@ -218,8 +220,9 @@ unsupported_keywords_name_their_line(void **state)
 		    " }\n}\n", "kc:5: 'TCP_CHECK' is not supported by uvs (one "
 		    "checker per real server" },
 		{ "real_server 198.18.0.11 80 {\n HTTP_GET {\n url {\n path /\n"
-		    " }\n url {\n path /b\n }\n }\n}\n", "kc:7: 'url' is not "
-		    "supported by uvs (one url per HTTP_GET" },
+		    " }\n url {\n path /b\n }\n url {\n path /c\n }\n url {\n"
+		    " path /d\n }\n url {\n path /e\n }\n }\n}\n", "kc:16: 'url' "
+		    "is not supported by uvs (at most 4 urls per checker" },
 		{ "frobnicate 1\n", "kc:2: 'frobnicate' is not supported by uvs "
 		    "(not a keyword uvs knows in virtual_server)" },
 		{ "real_server 198.18.0.11 80 {\n frobnicate\n}\n", "kc:3: "
@@ -516,6 +519,43 @@ virtual_server_group(void **state)
 	uvs_rules_free(&r);
 }
 
+/*
+ * keepalived's samples' HTTP forms: several urls (each must pass),
+ * status_code lists and ranges, virtualhost on the virtual server (the
+ * Host of its HTTP checks) or on a checker.
+ */
+static void
+urls_status_lists_virtualhost(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text("virtual_server 198.18.0.10 443 {\n"
+	    "  lb_kind DR\n  virtualhost www.firewall.loc\n"
+	    "  real_server 198.18.0.11 443 {\n   SSL_GET {\n"
+	    "    url {\n     path /\n"
+	    "     status_code 200-299 400-499 503 505 # a list\n    }\n"
+	    "    url {\n     path /mrtg/\n"
+	    "     digest 9b3a0c85a887a256d6939da88aabd8cd\n"
+	    "     status_code 200\n    }\n   }\n  }\n"
+	    "  real_server 198.18.0.12 443 {\n   HTTP_GET {\n"
+	    "    virtualhost own.example\n    url {\n     path /h\n    }\n"
+	    "   }\n  }\n"
+	    "  real_server 198.18.0.13 443 {\n   TCP_CHECK {\n   }\n  }\n"
+	    "}\n", &r, &info, err, sizeof(err)), 0);
+	assert_int_equal(r.n, 4);
+	assert_non_null(strstr(r.req[1], " check=ssl check_path=/ check_status="
+	    "200-299,400-499,503,505 check_host=www.firewall.loc check_url1="
+	    "/mrtg/%209b3a0c85a887a256d6939da88aabd8cd%20200 "));
+	assert_non_null(strstr(r.req[2], " check=http check_path=/h "
+	    "check_host=own.example check_interval="));
+	/* the virtual server's virtualhost is for HTTP checks only */
+	assert_null(strstr(r.req[3], "check_host"));
+	uvs_rules_free(&r);
+}
+
 int
 main(void)
 {
@@ -529,6 +569,7 @@ main(void)
 		cmocka_unit_test(keepalived_defaults),
 		cmocka_unit_test(smtp_udp_ping_checkers),
 		cmocka_unit_test(virtual_server_group),
+		cmocka_unit_test(urls_status_lists_virtualhost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

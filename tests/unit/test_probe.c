@@ -52,14 +52,16 @@ static char request[1024];
 
 /*
  * Runs check c against a server that answers `response` (NULL: accepts
- * and says nothing) to the first request. Returns the probe's result.
+ * and says nothing) to the request of each connection; the requests
+ * land in request[] one after the other. Returns the probe's result.
  */
 static int
 run_http(const struct uvs_check_conf *c, const char *response, char *why)
 {
 	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK) };
 	struct uvs_probe p;
-	int lfd = listener(&t.port), cfd = -1, n, done, rounds = 0;
+	int lfd = listener(&t.port), cfd = -1, n, done, rounds = 0, fresh = 0;
+	size_t rlen = 0;
 
 	request[0] = '\0';
 	done = uvs_probe_start(&p, c, &t, now_ms());
@@ -70,12 +72,15 @@ run_http(const struct uvs_check_conf *c, const char *response, char *why)
 		};
 
 		poll(pfd, 2, 10);
-		if (cfd < 0 && (pfd[1].revents & POLLIN))
+		if (cfd < 0 && (pfd[1].revents & POLLIN)) {
 			cfd = accept(lfd, NULL, NULL);
-		else if (cfd >= 0 && (pfd[1].revents & POLLIN) &&
-		    !request[0]) {
-			n = (int)read(cfd, request, sizeof(request) - 1);
-			request[n > 0 ? n : 0] = '\0';
+			fresh = 1;
+		} else if (cfd >= 0 && (pfd[1].revents & POLLIN) && fresh) {
+			fresh = 0;
+			n = (int)read(cfd, request + rlen,
+			    sizeof(request) - 1 - rlen);
+			rlen += n > 0 ? (size_t)n : 0;
+			request[rlen] = '\0';
 			if (response) {
 				assert_int_equal(write(cfd, response,
 				    strlen(response)), (int)strlen(response));
@@ -118,7 +123,7 @@ http_status(void **state)
 	assert_false(run_http(&c, "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n"
 	    "\r\n", why));
 	assert_string_equal(why, "HTTP 503, not 2xx");
-	c.status = 301;
+	strcpy(c.status, "301");
 	assert_true(run_http(&c, "HTTP/1.1 301 Moved\n\n", why));
 	assert_false(run_http(&c, "HTTP/1.1 200 OK\r\n\r\n", why));
 	assert_string_equal(why, "HTTP 200, not 301");
@@ -396,12 +401,49 @@ ping_loopback(void **state)
 	assert_string_equal(why, "echo reply");
 }
 
+/* Several urls: each on its own connection, all must pass. */
+static void
+http_urls_status_host(void **state)
+{
+	struct uvs_check_conf c = http("/a");
+	char why[UVS_PROBE_WHY_MAX];
+
+	(void)state;
+	strcpy(c.host, "www.example.org");
+	strcpy(c.status, "200-299,404");
+	assert_int_equal(uvs_check_url_parse("/b "
+	    "7a6c0d2ef5a9e6e1776090916c66ba3a", &c.more[0]), 0);
+	assert_int_equal(uvs_check_url_parse("/c 200", &c.more[1]), 0);
+	c.nmore = 2;
+	assert_true(run_http(&c, "HTTP/1.0 200 OK\r\n\r\nrs1\n", why));
+	assert_string_equal(why, "HTTP 200 on 3 urls");
+	assert_non_null(strstr(request, "GET /a HTTP/1.0\r\nHost: "
+	    "www.example.org\r\n"));
+	assert_non_null(strstr(request, "GET /b HTTP/1.0\r\n"));
+	assert_non_null(strstr(request, "GET /c HTTP/1.0\r\n"));
+	/* the second url's digest differs: the check fails, naming it */
+	assert_false(run_http(&c, "HTTP/1.0 200 OK\r\n\r\nrs2\n", why));
+	assert_string_equal(why, "/b: HTTP 200, body MD5 f1743bfe... is not "
+	    "7a6c0d2e...");
+	assert_null(strstr(request, "GET /c "));
+	/* 404 is in the first and second urls' lists, not in the third's */
+	c.more[0].digest[0] = '\0';
+	strcpy(c.more[0].status, "404");
+	assert_false(run_http(&c, "HTTP/1.0 404 Gone\r\n\r\n", why));
+	assert_string_equal(why, "/c: HTTP 404, not 200");
+	c.nmore = 0;
+	assert_true(run_http(&c, "HTTP/1.0 404 Gone\r\n\r\n", why));
+	assert_false(run_http(&c, "HTTP/1.0 500 Oops\r\n\r\n", why));
+	assert_string_equal(why, "HTTP 500, not 200-299,404");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(http_status),
 		cmocka_unit_test(http_body),
+		cmocka_unit_test(http_urls_status_host),
 		cmocka_unit_test(http_silence_and_refusal),
 		cmocka_unit_test(commands),
 		cmocka_unit_test(smtp_dialogue),
