@@ -471,6 +471,8 @@ uvs_check_words(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " check_reply=1");
 	if (c->host[0])
 		add_escaped(buf, size, &n, "check_host", c->host);
+	if (c->alpha)
+		add(buf, size, &n, " check_alpha=1");
 	for (i = 0; i < c->nmore && i < UVS_CHECK_MORE_URLS; i++) {
 		snprintf(key, sizeof(key), "check_url%u", i + 1);
 		add_escaped(buf, size, &n, key, uvs_check_url_fmt(&c->more[i],
@@ -522,7 +524,7 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 {
 	const char *type = uvs_ctl_get(m, "check");
 	const char *onfail = uvs_ctl_get(m, "check_on_fail");
-	uint32_t port = 0, reply = 0;
+	uint32_t port = 0, reply = 0, alpha = 0;
 	char key[16], url[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
 	unsigned i;
 
@@ -541,6 +543,7 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 	    opt_str(m, "check_helo", c->helo, sizeof(c->helo)) < 0 ||
 	    opt_str(m, "check_payload", c->payload, sizeof(c->payload)) < 0 ||
 	    opt_u32(m, "check_reply", 1, &reply) < 0 ||
+	    opt_u32(m, "check_alpha", 1, &alpha) < 0 ||
 	    opt_u32(m, "check_interval", UVS_CHECK_MS_MAX, &c->interval_ms) < 0 ||
 	    opt_u32(m, "check_timeout", UVS_CHECK_MS_MAX, &c->timeout_ms) < 0 ||
 	    opt_u32(m, "check_retry", UVS_CHECK_MS_MAX, &c->retry_ms) < 0 ||
@@ -551,6 +554,7 @@ uvs_check_from_msg(const struct uvs_ctl_msg *m, struct uvs_check_conf *c)
 		return -EINVAL;
 	c->port = (uint16_t)port;
 	c->reply = (int)reply;
+	c->alpha = (int)alpha;
 	for (i = 0; i < UVS_CHECK_MORE_URLS; i++) {
 		snprintf(key, sizeof(key), "check_url%u", i + 1);
 		if (!uvs_ctl_get(m, key))
@@ -647,6 +651,8 @@ uvs_check_cli(const struct uvs_check_conf *c, char *buf, size_t size)
 		add(buf, size, &n, " --check-reply");
 	if (c->host[0])
 		add_quoted(buf, size, &n, "--check-host", c->host);
+	if (c->alpha)
+		add(buf, size, &n, " --check-alpha");
 	for (i = 0; i < c->nmore && i < UVS_CHECK_MORE_URLS; i++)
 		add_quoted(buf, size, &n, "--check-url", uvs_check_url_fmt(
 		    &c->more[i], url, sizeof(url)));

@@ -91,6 +91,8 @@ struct uvs_check_conf {
 							   server's address */
 	struct uvs_check_url more[UVS_CHECK_MORE_URLS];	/* http: then these */
 	unsigned	 nmore;
+	int		 alpha;		/* starts DOWN until a success
+					   (keepalived's alpha) */
 	uint32_t	 interval_ms;
 	uint32_t	 timeout_ms;	/* 0: the default (see above) */
 	uint32_t	 retry_ms;	/* after a failure while up; 0: interval */

@@ -8,7 +8,9 @@
  *   no retries). After that, while UP, `fall` failures in a row take it
  *   DOWN (between them it is probed again after the retry wait, as
  *   keepalived's delay_before_retry); while DOWN, `rise` successes in a
- *   row bring it back. A server without a check is always UP.
+ *   row bring it back. A server without a check is always UP. With
+ *   alpha (keepalived's), a new check starts DOWN instead, and its
+ *   server serves only once it succeeded.
  * - DOWN with on-fail inhibit: weight 0, still listed, its flows go on
  *   (inhibit_on_failure). DOWN with on-fail remove: out of scheduling,
  *   hidden from -L, its flows end (keepalived deletes it from IPVS).
@@ -338,6 +340,9 @@ set_check(struct uvs_health *h, struct hdest *d, const struct uvs_check_conf *c)
 	d->chk = *c;
 	d->streak = 0;
 	d->seen_ok = 0;		/* a new checker, as keepalived's */
+	/* alpha: DOWN until it succeeds (rise applies) */
+	if (c->alpha && c->type != UVS_CHECK_NONE)
+		d->down = 1;
 	d->next_ms = 0;
 	if (c->type == UVS_CHECK_NONE) {
 		d->down = 0;

@@ -106,6 +106,7 @@ struct vs {
 	int		 quorum, hysteresis;	/* -1: not given */
 	int		 has_method;	/* lb_kind DR given */
 	char		 vhost[UVS_CHECK_HOST_MAX];	/* virtualhost */
+	int		 alpha;		/* its checks start DOWN */
 	struct timing	 tm;
 	struct rs	*rs;
 	unsigned	 nrs, crs;
@@ -457,8 +458,6 @@ static const struct {
 	const char	*kw;
 	const char	*why;
 } refused[] = {
-	{ "alpha", "checks start UP in uvs; a server goes DOWN after its "
-	    "retries fail" },
 	{ "omega", "uvs runs no notify scripts" },
 	{ "warmup", "the first check runs at once" },
 	{ "ha_suspend", "checks run whether or not the VIP is up" },
@@ -670,6 +669,8 @@ checker_kw(struct kp *kp, struct rs *rs, const struct stmt *st)
 		misc_path(kp, rs, st);
 	else if (is(st, "misc_timeout") && type == UVS_CHECK_CMD)
 		rs->misc_timeout = secs(kp, st);
+	else if (is(st, "alpha"))
+		rs->chk.alpha = boolean(kp, st);
 	else if (is(st, "virtualhost") && uvs_check_is_get(type))
 		virtualhost(kp, st, rs->chk.host, sizeof(rs->chk.host));
 	else if (is(st, "helo_name") && type == UVS_CHECK_SMTP) {
@@ -846,6 +847,8 @@ vs_keyword(struct kp *kp, struct vs *vs, const struct stmt *st)
 		sorry_server(kp, vs, st);
 	else if (is(st, "virtualhost"))
 		virtualhost(kp, st, vs->vhost, sizeof(vs->vhost));
+	else if (is(st, "alpha"))
+		vs->alpha = boolean(kp, st);
 	else if (is(st, "sorry_server_inhibit"))
 		note(kp, st->line, "'sorry_server_inhibit': uvs keeps every "
 		    "sorry server ready, out of scheduling, until it is needed");
@@ -1023,6 +1026,8 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 		arg(kp, a, "--check-host");
 		arg(kp, a, "%s", c->host[0] ? c->host : vs->vhost);
 	}
+	if (c->alpha || vs->alpha)
+		arg(kp, a, "--check-alpha");
 	for (i = 0; i < c->nmore; i++) {
 		arg(kp, a, "--check-url");
 		arg(kp, a, "%s", uvs_check_url_fmt(&c->more[i], url,

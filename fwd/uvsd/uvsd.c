@@ -448,6 +448,8 @@ load_config(struct uvs_director *d, const struct uvsd_opts *o, int reload)
 	}
 	rc = uvs_ctl_reconcile(d, cl.r.req, cl.r.n, &st, &at, why,
 	    sizeof(why));
+	/* before any frame: an alpha server is out from the start */
+	uvs_health_settle(d->health);
 	if (rc < 0) {
 		uvs_confload_where(&cl, at, where, sizeof(where));
 		logmsg("%s%s: %s", reload ? "reload refused, nothing changed: "

@@ -230,6 +230,29 @@ first_failure_before_first_success(void **state)
 	uvs_health_free(h);
 }
 
+/* alpha: a new check starts DOWN; its server serves after a success. */
+static void
+alpha_starts_down(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 3, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	c.alpha = 1;
+	uvs_health_dest_set(h, &k, 2, &c);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	assert_non_null(strstr(line_of(h, 1), " state=DOWN "));
+	result(h, 1, 1, 1000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;in 198.18.0.11;");
+	/* the same check again (a reload): the state stays UP */
+	uvs_health_dest_set(h, &k, 2, &c);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "out 198.18.0.11 flush;in 198.18.0.11;");
+	uvs_health_free(h);
+}
+
 static void
 remove_takes_out_and_flushes(void **state)
 {
@@ -418,6 +441,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fall_and_rise_inhibit),
 		cmocka_unit_test(first_failure_before_first_success),
+		cmocka_unit_test(alpha_starts_down),
 		cmocka_unit_test(remove_takes_out_and_flushes),
 		cmocka_unit_test(edit_while_inhibited),
 		cmocka_unit_test(retry_wait_and_timeout),

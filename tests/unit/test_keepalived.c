@@ -206,7 +206,7 @@ unsupported_keywords_name_their_line(void **state)
 		    "statuses 100..599" },
 		{ "real_server 198.18.0.11 80 {\n notify_down /bin/x\n}\n",
 		    "kc:3: 'notify_down' is not supported by uvs" },
-		{ "alpha\n", "kc:2: 'alpha' is not supported by uvs" },
+		{ "alpha maybe\n", "kc:2: 'alpha maybe': on or off?" },
 		{ "quorum_up /bin/up\n", "kc:2: 'quorum_up' is not supported" },
 		{ "persistence_engine sip\n", "kc:2: 'persistence_engine' is not "
 		    "supported" },
@@ -556,6 +556,33 @@ urls_status_lists_virtualhost(void **state)
 	uvs_rules_free(&r);
 }
 
+/* alpha, on the virtual server or a checker: checks start DOWN. */
+static void
+alpha_starts_down(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  lb_kind DR\n  alpha\n"
+	    "  real_server 198.18.0.11 80 {\n   TCP_CHECK {\n   }\n  }\n"
+	    "  real_server 198.18.0.12 80\n}\n"
+	    "virtual_server 198.18.0.10 81 {\n  lb_kind DR\n"
+	    "  real_server 198.18.0.11 81 {\n   TCP_CHECK {\n    alpha\n"
+	    "   }\n  }\n"
+	    "  real_server 198.18.0.12 81 {\n   TCP_CHECK {\n   }\n  }\n}\n",
+	    &r, &info, err, sizeof(err)), 0);
+	assert_int_equal(r.n, 6);
+	assert_non_null(strstr(r.req[1], " check=tcp check_alpha=1 "));
+	/* no checker: nothing to start DOWN */
+	assert_null(strstr(r.req[2], "check"));
+	assert_non_null(strstr(r.req[4], " check=tcp check_alpha=1 "));
+	assert_null(strstr(r.req[5], "check_alpha"));
+	uvs_rules_free(&r);
+}
+
 int
 main(void)
 {
@@ -570,6 +597,7 @@ main(void)
 		cmocka_unit_test(smtp_udp_ping_checkers),
 		cmocka_unit_test(virtual_server_group),
 		cmocka_unit_test(urls_status_lists_virtualhost),
+		cmocka_unit_test(alpha_starts_down),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
