@@ -498,7 +498,23 @@ uvs_vs_health_words(const struct uvs_vs_health *v, char *buf, size_t size)
 		inet_ntop(AF_INET, &a, s, sizeof(s));
 	add(buf, size, &n, " sorry=%s quorum=%u hysteresis=%u", s, v->quorum,
 	    v->hysteresis);
+	if (v->quorum_up[0])
+		add_escaped(buf, size, &n, "quorum_up", v->quorum_up);
+	if (v->quorum_down[0])
+		add_escaped(buf, size, &n, "quorum_down", v->quorum_down);
+	if (v->omega)
+		add(buf, size, &n, " omega=1");
 	return n;
+}
+
+const char *
+uvs_vs_health_invalid(const struct uvs_vs_health *v)
+{
+	if (!printable(v->quorum_up) || !printable(v->quorum_down))
+		return "a quorum command must be one printable line";
+	if (v->omega && !v->quorum_down[0])
+		return "--omega needs --quorum-down 'COMMAND'";
+	return NULL;
 }
 
 /* An optional u32 word: absent leaves *out alone. */
@@ -575,12 +591,22 @@ int
 uvs_vs_health_from_msg(const struct uvs_ctl_msg *m, struct uvs_vs_health *v)
 {
 	const char *sorry = uvs_ctl_get(m, "sorry");
+	uint32_t omega = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->quorum = UVS_QUORUM_DEFAULT;
 	if (!sorry && !uvs_ctl_get(m, "quorum") &&
-	    !uvs_ctl_get(m, "hysteresis"))
+	    !uvs_ctl_get(m, "hysteresis") && !uvs_ctl_get(m, "quorum_up") &&
+	    !uvs_ctl_get(m, "quorum_down") && !uvs_ctl_get(m, "omega"))
 		return 0;
+	if (opt_str(m, "quorum_up", v->quorum_up, sizeof(v->quorum_up)) < 0 ||
+	    opt_str(m, "quorum_down", v->quorum_down,
+	    sizeof(v->quorum_down)) < 0 ||
+	    opt_u32(m, "omega", 1, &omega) < 0)
+		return -EINVAL;
+	v->omega = (int)omega;
+	if (uvs_vs_health_invalid(v))
+		return -EINVAL;
 	if (sorry && strcmp(sorry, "none") != 0 &&
 	    (uvs_ctl_get_addr(m, "sorry", &v->sorry) < 0 || !v->sorry))
 		return -EINVAL;
@@ -593,7 +619,8 @@ uvs_vs_health_from_msg(const struct uvs_ctl_msg *m, struct uvs_vs_health *v)
 int
 uvs_vs_health_is_default(const struct uvs_vs_health *v)
 {
-	return !v->sorry && v->quorum == UVS_QUORUM_DEFAULT && !v->hysteresis;
+	return !v->sorry && v->quorum == UVS_QUORUM_DEFAULT && !v->hysteresis &&
+	    !v->quorum_up[0] && !v->quorum_down[0] && !v->omega;
 }
 
 /* " --opt WORD", WORD in single quotes when the shell would split it. */
@@ -683,5 +710,11 @@ uvs_vs_health_cli(const struct uvs_vs_health *v, char *buf, size_t size)
 		add(buf, size, &n, " --quorum %u", v->quorum);
 	if (v->hysteresis)
 		add(buf, size, &n, " --hysteresis %u", v->hysteresis);
+	if (v->quorum_up[0])
+		add_quoted(buf, size, &n, "--quorum-up", v->quorum_up);
+	if (v->quorum_down[0])
+		add_quoted(buf, size, &n, "--quorum-down", v->quorum_down);
+	if (v->omega)
+		add(buf, size, &n, " --omega");
 	return n;
 }

@@ -105,6 +105,11 @@ struct uvs_vs_health {
 	uint32_t	 sorry;		/* network order; 0: none */
 	uint32_t	 quorum;
 	uint32_t	 hysteresis;
+	/* keepalived's quorum_up / quorum_down: run by /bin/sh -c when the
+	   service gains or loses quorum; "": none */
+	char		 quorum_up[UVS_CHECK_CMD_MAX];
+	char		 quorum_down[UVS_CHECK_CMD_MAX];
+	int		 omega;		/* quorum_down also when uvsd stops */
 };
 
 /* Names: "tcp" "http" "ssl" "smtp" "udp" "ping" "cmd" "none";
@@ -140,6 +145,9 @@ void		 uvs_check_finish(struct uvs_check_conf *c);
 uint32_t	 uvs_check_timeout(const struct uvs_check_conf *c);
 /* The wait before the next probe after a failure while up. */
 uint32_t	 uvs_check_retry(const struct uvs_check_conf *c);
+
+/* Is a service's health coherent? NULL when it is, else why not. */
+const char	*uvs_vs_health_invalid(const struct uvs_vs_health *v);
 
 /*
  * Is a finished conf coherent? NULL when it is, else why not (an http
@@ -186,7 +194,8 @@ int		 uvs_check_from_msg(const struct uvs_ctl_msg *m,
 int		 uvs_vs_health_from_msg(const struct uvs_ctl_msg *m,
 		    struct uvs_vs_health *v);
 
-/* True when v is keepalived's default (no sorry, quorum 1, hysteresis 0). */
+/* True when v is keepalived's default (no sorry, quorum 1, hysteresis 0,
+   no scripts). */
 int		 uvs_vs_health_is_default(const struct uvs_vs_health *v);
 
 /*

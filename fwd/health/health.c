@@ -502,6 +502,29 @@ up_weight(const struct uvs_health *h, const struct hsvc *s)
 	return sum;
 }
 
+/* Runs the service's quorum_up or quorum_down; its pid is collected later. */
+static void
+quorum_script(struct uvs_health *h, const struct hsvc *s, int up)
+{
+	const char *cmd = up ? s->conf.quorum_up : s->conf.quorum_down;
+	char svc[64];
+	pid_t pid;
+
+	if (!cmd[0])
+		return;
+	svc_str(s->proto, s->vip, s->vport, svc, sizeof(svc));
+	if ((pid = uvs_probe_script(cmd)) < 0) {
+		logf_(h, "check: %s %s: cannot run '%s': %s", svc, up ?
+		    "quorum_up" : "quorum_down", cmd, strerror((int)-pid));
+		return;
+	}
+	logf_(h, "check: %s %s: running '%s' (pid %d)", svc, up ? "quorum_up" :
+	    "quorum_down", cmd, (int)pid);
+	if (grow((void ***)&h->orphans, h->norphans, &h->corphans,
+	    sizeof(*h->orphans)) == 0)
+		h->orphans[h->norphans++] = pid;
+}
+
 /* keepalived's update_quorum_state(): the new verdict, logged. */
 static int
 judge_quorum(struct uvs_health *h, struct hsvc *s)
@@ -545,6 +568,7 @@ judge_quorum(struct uvs_health *h, struct hsvc *s)
 	if (s->quorum >= 0)
 		h->c.state_changes++;
 	s->quorum = up;
+	quorum_script(h, s, up);
 	return up;
 }
 
@@ -832,7 +856,7 @@ uvs_health_list_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
     uint16_t vport, FILE *out)
 {
 	const struct hsvc *s = find_svc(h, proto, vip, vport);
-	char words[128];
+	char words[2048];
 
 	if (!s || !watched(h, s))
 		return;
@@ -882,8 +906,14 @@ uvs_health_counters(const struct uvs_health *h)
 void
 uvs_health_free(struct uvs_health *h)
 {
+	unsigned i;
+
 	if (!h)
 		return;
+	/* omega: a service that held quorum loses it with uvsd */
+	for (i = 0; i < h->nsvcs; i++)
+		if (h->svcs[i]->conf.omega && h->svcs[i]->quorum == 1)
+			quorum_script(h, h->svcs[i], 0);
 	uvs_health_clear(h);
 	free(h->dests);
 	free(h->svcs);

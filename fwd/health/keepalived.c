@@ -107,6 +107,9 @@ struct vs {
 	int		 has_method;	/* lb_kind DR given */
 	char		 vhost[UVS_CHECK_HOST_MAX];	/* virtualhost */
 	int		 alpha;		/* its checks start DOWN */
+	char		 quorum_up[UVS_CHECK_CMD_MAX];
+	char		 quorum_down[UVS_CHECK_CMD_MAX];
+	int		 omega;
 	struct timing	 tm;
 	struct rs	*rs;
 	unsigned	 nrs, crs;
@@ -458,13 +461,10 @@ static const struct {
 	const char	*kw;
 	const char	*why;
 } refused[] = {
-	{ "omega", "uvs runs no notify scripts" },
 	{ "warmup", "the first check runs at once" },
 	{ "ha_suspend", "checks run whether or not the VIP is up" },
 	{ "persistence_engine", "uvs has no persistence engines" },
 	{ "hashed", "an old IPVS flag uvs does not have" },
-	{ "quorum_up", "uvs runs no notify scripts; it logs quorum changes" },
-	{ "quorum_down", "uvs runs no notify scripts; it logs quorum changes" },
 	{ "notify_up", "uvs runs no notify scripts; it logs each state "
 	    "change" },
 	{ "notify_down", "uvs runs no notify scripts; it logs each state "
@@ -612,22 +612,23 @@ checker_type(const struct stmt *st)
 	return -1;
 }
 
-/* misc_path's words, joined by blanks, as the command. */
+/* A command's words (misc_path, quorum_up ...), joined by blanks. */
 static void
-misc_path(struct kp *kp, struct rs *rs, const struct stmt *st)
+command(struct kp *kp, const struct stmt *st, char *out, size_t size)
 {
 	size_t len = 0;
 	int k;
 
 	if (st->n < 2 || st->block)
-		fail(kp, st->line, "'misc_path' takes a command");
+		fail(kp, st->line, "'%s' takes a command", st->w[0]);
+	out[0] = '\0';
 	for (k = 1; k < st->n; k++) {
 		len += strlen(st->w[k]) + 1;
-		if (len > sizeof(rs->chk.cmd))
+		if (len > size)
 			fail(kp, st->line, "command longer than %zu bytes",
-			    sizeof(rs->chk.cmd) - 1);
-		strcat(rs->chk.cmd, k > 1 ? " " : "");
-		strcat(rs->chk.cmd, st->w[k]);
+			    size - 1);
+		strcat(out, k > 1 ? " " : "");
+		strcat(out, st->w[k]);
 	}
 }
 
@@ -666,7 +667,7 @@ checker_kw(struct kp *kp, struct rs *rs, const struct stmt *st)
 			fail(kp, st->line, "'url' needs a '{' block");
 		url_block(kp, rs, st->line);
 	} else if (is(st, "misc_path") && type == UVS_CHECK_CMD)
-		misc_path(kp, rs, st);
+		command(kp, st, rs->chk.cmd, sizeof(rs->chk.cmd));
 	else if (is(st, "misc_timeout") && type == UVS_CHECK_CMD)
 		rs->misc_timeout = secs(kp, st);
 	else if (is(st, "alpha"))
@@ -849,6 +850,12 @@ vs_keyword(struct kp *kp, struct vs *vs, const struct stmt *st)
 		virtualhost(kp, st, vs->vhost, sizeof(vs->vhost));
 	else if (is(st, "alpha"))
 		vs->alpha = boolean(kp, st);
+	else if (is(st, "omega"))
+		vs->omega = boolean(kp, st);
+	else if (is(st, "quorum_up"))
+		command(kp, st, vs->quorum_up, sizeof(vs->quorum_up));
+	else if (is(st, "quorum_down"))
+		command(kp, st, vs->quorum_down, sizeof(vs->quorum_down));
 	else if (is(st, "sorry_server_inhibit"))
 		note(kp, st->line, "'sorry_server_inhibit': uvs keeps every "
 		    "sorry server ready, out of scheduling, until it is needed");
@@ -954,6 +961,19 @@ vs_request(struct kp *kp, const struct vs *vs)
 		arg(kp, &a, "--hysteresis");
 		arg(kp, &a, "%d", vs->hysteresis);
 	}
+	if (vs->quorum_up[0]) {
+		arg(kp, &a, "--quorum-up");
+		arg(kp, &a, "%s", vs->quorum_up);
+	}
+	if (vs->quorum_down[0]) {
+		arg(kp, &a, "--quorum-down");
+		arg(kp, &a, "%s", vs->quorum_down);
+	}
+	if (vs->omega && vs->quorum_down[0])
+		arg(kp, &a, "--omega");
+	else if (vs->omega)
+		note(kp, vs->line, "'omega' without quorum_down: uvs runs no "
+		    "other script when it stops");
 	request(kp, &a, vs->line);
 }
 

@@ -296,7 +296,8 @@ cmd_env(const struct uvs_probe_target *t, char vars[5][48])
 	return env;
 }
 
-/* The spawn's settings: own process group, default signals, fds. */
+/* The spawn's settings: own process group, default signals, fds (wfd:
+   where its output goes; -1: uvsd's own). */
 static int
 cmd_attrs(posix_spawnattr_t *at, posix_spawn_file_actions_t *fa, int wfd)
 {
@@ -318,8 +319,10 @@ cmd_attrs(posix_spawnattr_t *at, posix_spawn_file_actions_t *fa, int wfd)
 	posix_spawnattr_setsigmask(at, &none);
 	posix_spawnattr_setsigdefault(at, &dfl);
 	posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(fa, wfd, 1);
-	posix_spawn_file_actions_adddup2(fa, wfd, 2);
+	if (wfd >= 0) {
+		posix_spawn_file_actions_adddup2(fa, wfd, 1);
+		posix_spawn_file_actions_adddup2(fa, wfd, 2);
+	}
 #if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
 	posix_spawn_file_actions_addclosefrom_np(fa, 3);
 #endif
@@ -361,6 +364,23 @@ cmd_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	p->out_len = 0;
 	p->state = UVS_PROBE_RUNNING;
 	return 0;
+}
+
+pid_t
+uvs_probe_script(const char *cmd)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid;
+	int rc;
+
+	if (cmd_attrs(&at, &fa, -1) < 0)
+		return -ENOMEM;
+	rc = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return rc ? -rc : pid;
 }
 
 int

@@ -106,6 +106,14 @@ short	uvs_probe_events(const struct uvs_probe *p);
  */
 int	uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms);
 
+/*
+ * Starts cmd as `/bin/sh -c cmd` in its own process group, stdin from
+ * /dev/null, output where uvsd's goes, and does not wait: a script
+ * keepalived would run (quorum_up, quorum_down). Returns its pid, which
+ * the caller collects, or -errno.
+ */
+pid_t	uvs_probe_script(const char *cmd);
+
 /* Busy: in flight, or a child still to collect. */
 int	uvs_probe_busy(const struct uvs_probe *p);
 

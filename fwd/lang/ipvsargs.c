@@ -79,7 +79,8 @@ static const char *const opt_names[NOPT] = {
 	"check-digest", "check-cmd", "check-interval", "check-timeout",
 	"check-retry", "rise", "fall", "on-fail", "sorry-server", "quorum",
 	"hysteresis", "checks", "check-helo", "check-payload", "check-reply",
-	"check-host", "check-url", "check-alpha",
+	"check-host", "check-url", "check-alpha", "quorum-up", "quorum-down",
+	"omega",
 };
 
 _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
@@ -92,22 +93,22 @@ _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
  * the check's on -a/-e, sorry server and quorum on -A/-E, --checks on -L.
  */
 static const char legal[NCMD][NOPT] = {
-	/*                 0123456789012345678901234567890123456789012345678901234567 */
-	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxx",
-	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxx",
-	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx xxxxxx",
-	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx      ",
-	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx      ",
-	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	/*                 0123456789012345678901234567890123456789012345678901234567890 */
+	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxx   ",
+	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxx   ",
+	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx xxxxxxxxx",
+	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx      xxx",
+	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx      xxx",
+	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 /* Option tags: the short letter where there is one, else from 128. */
@@ -123,7 +124,7 @@ enum {
 	TAG_CHECK_TIMEOUT, TAG_CHECK_RETRY, TAG_RISE, TAG_FALL, TAG_ON_FAIL,
 	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS, TAG_CHECK_HELO,
 	TAG_CHECK_PAYLOAD, TAG_CHECK_REPLY, TAG_CHECK_HOST, TAG_CHECK_URL,
-	TAG_CHECK_ALPHA,
+	TAG_CHECK_ALPHA, TAG_QUORUM_UP, TAG_QUORUM_DOWN, TAG_OMEGA,
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -221,6 +222,9 @@ static const struct opt opts[] = {
 	{ "check-host", 0, ARG_REQUIRED, TAG_CHECK_HOST },
 	{ "check-url", 0, ARG_REQUIRED, TAG_CHECK_URL },
 	{ "check-alpha", 0, ARG_NONE, TAG_CHECK_ALPHA },
+	{ "quorum-up", 0, ARG_REQUIRED, TAG_QUORUM_UP },
+	{ "quorum-down", 0, ARG_REQUIRED, TAG_QUORUM_DOWN },
+	{ "omega", 0, ARG_NONE, TAG_OMEGA },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -891,6 +895,20 @@ opt_health(struct parse *p, int tag, const char *arg)
 	case TAG_SORRY:
 		opt_sorry(p, arg);
 		return 1;
+	case TAG_QUORUM_UP:
+	case TAG_QUORUM_DOWN:
+		set_option(p, tag == TAG_QUORUM_UP ? O_QUORUM_UP : O_QUORUM_DOWN);
+		if (tag == TAG_QUORUM_UP)
+			copy_text(p, arg, p->ce->vsh.quorum_up,
+			    sizeof(p->ce->vsh.quorum_up), "quorum-up command");
+		else
+			copy_text(p, arg, p->ce->vsh.quorum_down,
+			    sizeof(p->ce->vsh.quorum_down), "quorum-down command");
+		return 1;
+	case TAG_OMEGA:
+		set_option(p, O_OMEGA);
+		p->ce->vsh.omega = 1;
+		return 1;
 	case TAG_QUORUM:
 	case TAG_HYSTERESIS:
 		set_option(p, tag == TAG_QUORUM ? O_QUORUM : O_HYSTERESIS);
@@ -1019,7 +1037,8 @@ parse_command(struct parse *p, struct argscan *s)
 	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL) | \
 	OPT(O_CHECK_HELO) | OPT(O_CHECK_PAYLOAD) | OPT(O_CHECK_REPLY) | \
 	OPT(O_CHECK_HOST) | OPT(O_CHECK_URL) | OPT(O_CHECK_ALPHA))
-#define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS))
+#define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS) | \
+	OPT(O_QUORUM_UP) | OPT(O_QUORUM_DOWN) | OPT(O_OMEGA))
 
 /*
  * -a/-e: a check's options need --check, and must fit its type. -e
@@ -1053,6 +1072,7 @@ static void
 check_vs_health(struct parse *p)
 {
 	struct ipvs_cmd *ce = p->ce;
+	const char *why;
 
 	if (!(ce->options & VS_HEALTH_OPTS))
 		return;
@@ -1061,6 +1081,8 @@ check_vs_health(struct parse *p)
 	if (ce->vsh.sorry && ce->vsh.sorry == ce->svc.addr)
 		fail(p, EXIT_USAGE, "the sorry server cannot be the virtual "
 		    "service's own address");
+	if ((why = uvs_vs_health_invalid(&ce->vsh)))
+		fail(p, EXIT_USAGE, "%s", why);
 	if (ce->sorry_port && ce->sorry_port != ce->svc.port)
 		fail(p, EXIT_USAGE, "the sorry server must listen on the "
 		    "service's port %u (direct routing keeps the port)",

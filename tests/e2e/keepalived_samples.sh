@@ -28,7 +28,7 @@ keepalived.conf.fwmark|7 'virtual_server fwmark' is not supported|7 'virtual_ser
 keepalived.conf.inhibit|16 'lb_kind NAT' is not supported|OK
 keepalived.conf.misc_check|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.misc_check_arg|16 'lb_kind NAT' is not supported|OK
-keepalived.conf.quorum|26 'lb_kind NAT' is not supported|29 'alpha' is not supported by uvs
+keepalived.conf.quorum|26 'lb_kind NAT' is not supported|36 real_server port 8080 is not the virtual_server's 80
 keepalived.conf.sample|29 'lb_kind NAT' is not supported|OK
 keepalived.conf.status_code|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.track_interface|OK|OK
@@ -99,4 +99,11 @@ t_check "status_code (DR): a status list, and a second url with its digest and s
 "$B/uvsd" -v --config-test --keepalived-conf "$T/keepalived.conf.virtualhost.dr" >"$T/virtualhost" 2>&1
 t_check "virtualhost (DR): the virtual server's virtualhost is its SSL check's Host" \
 	grep -q "check=ssl check_path=/ check_digest=ff20ad2481f97b1754ef3e12ecd3a9cc check_host=www.firewall.loc check_url1=/mrtg/%209b3a0c85a887a256d6939da88aabd8cd " "$T/virtualhost"
+# the quorum sample with its real servers on the service's port, as DR needs
+sed 's/ 8080 {/ 80 {/' "$T/keepalived.conf.quorum.dr" >"$T/quorum.dr80"
+"$B/uvsd" -v --config-test --keepalived-conf "$T/quorum.dr80" >"$T/quorum" 2>&1
+t_check "quorum (DR, port 80): alpha, omega, quorum 7 hysteresis 2 and both scripts" \
+	all grep -q "request add-service proto=tcp vip=10.0.1.1 vport=80 sched=wrr flags=1 timeout=900 netmask=255.255.255.255 sorry=none quorum=7 hysteresis=2 quorum_up=/usr/local/sbin/quorum-up.sh quorum_down=/usr/local/sbin/quorum-down.sh omega=1$" "$T/quorum" --and \
+	grep -q "request add-dest .* rip=10.0.0.1 rport=80 .*check=tcp check_port=80 check_alpha=1 " "$T/quorum" --and \
+	grep -q "configuration OK" "$T/quorum"
 t_done

@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fwd/health/health.h"
@@ -253,6 +255,62 @@ alpha_starts_down(void **state)
 	uvs_health_free(h);
 }
 
+/* Waits (bounded, 3 s) until path holds want. */
+static int
+file_has(const char *path, const char *want)
+{
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		if (strstr(buf, want))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/*
+ * quorum_up and quorum_down run on each change of quorum (not on the
+ * first verdict that it is held); omega runs quorum_down when the
+ * engine stops while the service holds quorum.
+ */
+static void
+quorum_scripts_run(void **state)
+{
+	struct uvs_vs_health v = { .quorum = 1 };
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(1);
+	struct uvs_health *h;
+	char path[] = "/tmp/uvs-quorum.XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(v.quorum_up, sizeof(v.quorum_up), "echo up >> %s", path);
+	snprintf(v.quorum_down, sizeof(v.quorum_down), "echo down >> %s", path);
+	v.omega = 1;
+	h = engine(&v);
+	uvs_health_dest_set(h, &k, 1, &c);
+	uvs_health_settle(h);
+	result(h, 1, 1, 500);		/* held from the start: no script */
+	result(h, 1, 0, 1000);
+	assert_true(file_has(path, "down\n"));
+	assert_non_null(strstr(logged, "quorum_down: running 'echo down"));
+	result(h, 1, 1, 2000);
+	assert_true(file_has(path, "down\nup\n"));
+	uvs_health_free(h);		/* omega */
+	assert_true(file_has(path, "down\nup\ndown\n"));
+	unlink(path);
+}
+
 static void
 remove_takes_out_and_flushes(void **state)
 {
@@ -442,6 +500,7 @@ main(void)
 		cmocka_unit_test(fall_and_rise_inhibit),
 		cmocka_unit_test(first_failure_before_first_success),
 		cmocka_unit_test(alpha_starts_down),
+		cmocka_unit_test(quorum_scripts_run),
 		cmocka_unit_test(remove_takes_out_and_flushes),
 		cmocka_unit_test(edit_while_inhibited),
 		cmocka_unit_test(retry_wait_and_timeout),

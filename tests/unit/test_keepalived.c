@@ -207,7 +207,7 @@ unsupported_keywords_name_their_line(void **state)
 		{ "real_server 198.18.0.11 80 {\n notify_down /bin/x\n}\n",
 		    "kc:3: 'notify_down' is not supported by uvs" },
 		{ "alpha maybe\n", "kc:2: 'alpha maybe': on or off?" },
-		{ "quorum_up /bin/up\n", "kc:2: 'quorum_up' is not supported" },
+		{ "quorum_up\n", "kc:2: 'quorum_up' takes a command" },
 		{ "persistence_engine sip\n", "kc:2: 'persistence_engine' is not "
 		    "supported" },
 		{ "real_server 198.18.0.11 80 {\n TCP_CHECK {\n  bindto "
@@ -556,6 +556,34 @@ urls_status_lists_virtualhost(void **state)
 	uvs_rules_free(&r);
 }
 
+/* quorum_up, quorum_down and omega: the service's scripts. */
+static void
+quorum_scripts(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  lb_kind DR\n  quorum 2\n  omega\n"
+	    "  quorum_up /usr/local/sbin/quorum-up.sh\n"
+	    "  quorum_down \"/usr/local/sbin/quorum-down.sh now\"\n"
+	    "  real_server 198.18.0.11 80\n}\n", &r, &info, err,
+	    sizeof(err)), 0);
+	assert_string_equal(r.req[0], "add-service proto=tcp vip=198.18.0.10 "
+	    "vport=80 sched=wlc flags=0 timeout=0 netmask=255.255.255.255 "
+	    "sorry=none quorum=2 hysteresis=0 quorum_up=/usr/local/sbin/"
+	    "quorum-up.sh quorum_down=/usr/local/sbin/quorum-down.sh%20now "
+	    "omega=1");
+	uvs_rules_free(&r);
+	/* omega alone: a note, nothing to run */
+	assert_int_equal(read_text("virtual_server 198.18.0.10 80 {\n"
+	    "  lb_kind DR\n  omega\n}\n", &r, &info, err, sizeof(err)), 0);
+	assert_non_null(strstr(logged, "kc:1: 'omega' without quorum_down"));
+	uvs_rules_free(&r);
+}
+
 /* alpha, on the virtual server or a checker: checks start DOWN. */
 static void
 alpha_starts_down(void **state)
@@ -598,6 +626,7 @@ main(void)
 		cmocka_unit_test(virtual_server_group),
 		cmocka_unit_test(urls_status_lists_virtualhost),
 		cmocka_unit_test(alpha_starts_down),
+		cmocka_unit_test(quorum_scripts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
