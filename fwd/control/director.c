@@ -413,11 +413,8 @@ fw_dest_switch(struct uvs_fwd *fw, void *arg)
 		uvs_dest_del(svc, dest);
 		return;
 	}
-	if (a->what == OUT_OUT)
-		dest->flags |= UVS_DEST_F_OUT;
-	else
-		dest->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(svc);
+	/* as keepalived's delete and re-add: sh, dh, mh re-deal buckets */
+	uvs_dest_set_out(svc, dest, a->what == OUT_OUT);
 }
 
 int
