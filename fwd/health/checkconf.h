@@ -1,7 +1,8 @@
 /*
  * Health check configuration: what to check on one real server (a TCP
- * connect, an HTTP GET, a command), how often, and what a failure does;
- * and per service, the sorry server and the quorum. The same words travel
+ * connect, an HTTP or HTTPS GET of one or more urls, an SMTP HELO, a UDP
+ * datagram, an ICMP echo, a command), how often, and what a failure
+ * does; and per service, the sorry server, the quorum and its scripts. The same words travel
  * three ways: uvsadm's options (--check http ...), the control protocol's
  * key=value pairs (check=http ...), and back out of `uvsadm -S`. This
  * file holds the one definition of each, so a value means the same on

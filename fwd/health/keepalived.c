@@ -10,7 +10,9 @@
  * real servers, say), then turned into uvsadm argv words, -A for the
  * service and -a for each real server, and run through uvsadm's own
  * parser, so every value is checked with uvsadm's words and the request
- * lines are those a rules file gives.
+ * lines are those a rules file gives. A virtual_server group is kept
+ * until the whole file is read (its group may come later), then made
+ * once per member of the group.
  *
  * Mapping (keepalived's defaults where it has them):
  *   delay_loop (checker, else real_server, else virtual_server; 60 s)

@@ -1,6 +1,7 @@
 /*
  * One health probe in flight: a TCP connect, an HTTP GET (in the clear
- * or over TLS), or a command, never blocking. The caller (health.c) polls the probe's fd for the
+ * or over TLS, one url after the other), an SMTP greeting and HELO, a
+ * UDP datagram, an ICMP echo, or a command, never blocking. The caller (health.c) polls the probe's fd for the
  * events it asks and calls uvs_probe_step() on every turn of its loop;
  * a step says when the probe is done and with what result. Sockets are
  * bound to the director's own address and interface, so a check never
