@@ -110,8 +110,9 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
 #   iputils-ping and netbase, keepalived (its sample configurations, which
-#   tests/e2e/keepalived_samples.sh loads) and openssl (the certificate of
-#   the SSL_GET test's server).
+#   tests/e2e/keepalived_samples.sh loads; its service does not start, as
+#   its unit needs an /etc/keepalived/keepalived.conf Debian does not ship)
+#   and openssl (the certificate of the SSL_GET test's server).
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
              libssl-dev iproute2 nftables curl python3
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
