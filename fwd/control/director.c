@@ -664,6 +664,7 @@ fw_fold(struct uvs_fwd *fw, void *arg)
 	d->sum.worker_rx[d->sum.nworkers++] = fw->stats.rx_frames;
 	d->sum.conns += fw->conns.count;
 	d->sum.buckets += fw->conns.nbuckets;
+	d->sum.capacity += fw->conns.capacity;
 	d->sum.reclaimed += fw->conns.reclaimed;
 	for (i = 0; i < fw->svcs.nsvcs; i++) {
 		const struct uvs_svc *w = fw->svcs.svcs[i];
@@ -694,6 +695,7 @@ uvs_dir_sync(struct uvs_director *d)
 	if (!d->workers.n) {
 		d->sum.conns = d->fw.conns.count;
 		d->sum.buckets = d->fw.conns.nbuckets;
+		d->sum.capacity = d->fw.conns.capacity;
 		d->sum.reclaimed = d->fw.conns.reclaimed;
 		return;
 	}
