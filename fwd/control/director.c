@@ -410,6 +410,8 @@ uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
 
 		mirror(d, fw_edit_dest, &a);
 	}
+	/* -g to -i or back: a tunnel may take a gateway where DR may not */
+	uvs_dir_route_dest(d, dest);
 	return 0;
 }
 
