@@ -92,6 +92,10 @@ $(B)/badframes: $(call obj,tests/lab/badframes.c)
 $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
+# the fragment tracker's cost, through the whole packet stage
+$(B)/bench_frag: $(call obj,bench/frag.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ -lm
 
@@ -174,8 +178,9 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag
 	$(B)/bench_sched
+	$(B)/bench_frag
 	$(B)/bench_sim
 	$(MAKE) bench-fwd
 
