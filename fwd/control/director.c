@@ -414,11 +414,8 @@ fw_dest_switch(struct uvs_fwd *fw, void *arg)
 		uvs_dest_del(svc, dest);
 		return;
 	}
-	if (a->what == OUT_OUT)
-		dest->flags |= UVS_DEST_F_OUT;
-	else
-		dest->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(svc);
+	/* as keepalived's delete and re-add: sh, dh, mh re-deal buckets */
+	uvs_dest_set_out(svc, dest, a->what == OUT_OUT);
 }
 
 int
@@ -674,6 +671,7 @@ fw_fold(struct uvs_fwd *fw, void *arg)
 	d->sum.worker_rx[d->sum.nworkers++] = fw->stats.rx_frames;
 	d->sum.conns += fw->conns.count;
 	d->sum.buckets += fw->conns.nbuckets;
+	d->sum.capacity += fw->conns.capacity;
 	d->sum.reclaimed += fw->conns.reclaimed;
 	for (i = 0; i < fw->svcs.nsvcs; i++) {
 		const struct uvs_svc *w = fw->svcs.svcs[i];
@@ -704,6 +702,7 @@ uvs_dir_sync(struct uvs_director *d)
 	if (!d->workers.n) {
 		d->sum.conns = d->fw.conns.count;
 		d->sum.buckets = d->fw.conns.nbuckets;
+		d->sum.capacity = d->fw.conns.capacity;
 		d->sum.reclaimed = d->fw.conns.reclaimed;
 		return;
 	}

@@ -37,6 +37,7 @@ struct uvs_director {
 	struct {				/* uvs_dir_sync's sums */
 		uint32_t	 conns;		/* flows and templates */
 		uint32_t	 buckets;	/* hash size, as -L says */
+		uint64_t	 capacity;	/* entries at most */
 		uint64_t	 reclaimed;
 		unsigned	 nworkers;	/* folded so far */
 		uint64_t	 worker_rx[UVS_WORKERS_MAX];

@@ -57,6 +57,10 @@ struct health {
 	uint64_t		ok, failed;
 	const char		*state;
 	char			last[128];
+	/* newer words: an older uvsd does not send them (JSON null) */
+	int			has_transitions;
+	uint64_t		transitions;
+	const char		*result;	/* "ok" "failed" "none"; NULL */
 };
 
 struct dest {
@@ -296,7 +300,10 @@ add_svchealth(struct table *t, const struct uvs_ctl_msg *m)
 	return 0;
 }
 
-/* "check check=... weight= state= out= streak= ok= failed= last=" */
+/*
+ * "check check=... weight= state= out= streak= ok= failed= transitions=
+ * result= last=" (transitions and result optional)
+ */
 static int
 add_check(struct table *t, const struct uvs_ctl_msg *m)
 {
@@ -323,6 +330,13 @@ add_check(struct table *t, const struct uvs_ctl_msg *m)
 	    !(h->state = uvs_ctl_get(m, "state")) || !uvs_ctl_get(m, "last") ||
 	    uvs_check_unescape(uvs_ctl_get(m, "last"), h->last,
 	    sizeof(h->last)) < 0)
+		return -EPROTO;
+	h->has_transitions = uvs_ctl_get(m, "transitions") != NULL;
+	if (get_u64(m, "transitions", KEY_OPTIONAL, &h->transitions) < 0)
+		return -EPROTO;
+	if ((h->result = uvs_ctl_get(m, "result")) &&
+	    strcmp(h->result, "ok") && strcmp(h->result, "failed") &&
+	    strcmp(h->result, "none"))
 		return -EPROTO;
 	return 0;
 }
@@ -645,7 +659,7 @@ print_dest_rule(FILE *out, const struct dest *d, const char *sname,
 static int
 dest_hidden(const struct dest *d, unsigned int fmt)
 {
-	if (fmt & UVSADM_FMT_CHECKS)
+	if (fmt & (UVSADM_FMT_CHECKS | UVSADM_FMT_JSON))
 		return 0;
 	if (fmt & UVSADM_FMT_RULE)
 		return d->h.sorry;
@@ -787,7 +801,99 @@ find_svc(struct table *t, const struct uvsadm_svc_key *k)
 	return NULL;
 }
 
-/* --json: one object a key, numbers as numbers, nothing resolved. */
+/*
+ * --json: one object a key, numbers as numbers, nothing resolved. Every
+ * real server is listed, also one the checks took out of scheduling:
+ * its "health" says so.
+ */
+
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static void
+json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static const char *
+json_bool(int v)
+{
+	return v ? "true" : "false";
+}
+
+/* A dest's "health": what --checks shows, or null without a check. */
+static void
+json_dest_health(FILE *out, const struct dest *d)
+{
+	const struct health *h = &d->h;
+
+	fputs("\"health\":", out);
+	if (!h->has) {
+		fputs("null", out);
+		return;
+	}
+	if (h->sorry) {
+		fprintf(out, "{\"check\":\"sorry\",\"state\":\"%s\","
+		    "\"out\":%s}", h->out ? "STANDBY" : "SERVING",
+		    json_bool(h->out));
+		return;
+	}
+	fprintf(out, "{\"check\":\"%s\",\"state\":", uvs_check_type_name(
+	    h->chk.type));
+	json_str(out, h->state);
+	fprintf(out, ",\"out\":%s,\"weight\":%u,\"rise\":%u,\"fall\":%u,"
+	    "\"streak\":%u,\"ok\":%llu,\"failed\":%llu,\"transitions\":",
+	    json_bool(h->out), h->weight, h->chk.rise, h->chk.fall, h->streak,
+	    (unsigned long long)h->ok, (unsigned long long)h->failed);
+	if (h->has_transitions)
+		fprintf(out, "%llu", (unsigned long long)h->transitions);
+	else
+		fputs("null", out);
+	fputs(",\"last_result\":", out);
+	if (h->result && strcmp(h->result, "none"))
+		fprintf(out, "\"%s\"", h->result);
+	else
+		fputs("null", out);
+	fputs(",\"last\":", out);
+	if (h->result && strcmp(h->result, "none") == 0)
+		fputs("null", out);
+	else
+		json_str(out, h->last);
+	fputc('}', out);
+}
+
+/* A service's "health": its quorum and sorry server, or null. */
+static void
+json_svc_health(FILE *out, const struct svc *s)
+{
+	struct in_addr a = { .s_addr = s->vsh.sorry };
+
+	fputs("\"health\":", out);
+	if (!s->has_health) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"quorum\":%u,\"hysteresis\":%u,\"quorum_up\":%s,"
+	    "\"up_weight\":%llu,\"sorry_server\":", s->vsh.quorum,
+	    s->vsh.hysteresis, json_bool(s->up),
+	    (unsigned long long)s->upweight);
+	if (s->vsh.sorry)
+		fprintf(out, "\"%s\"", inet_ntoa(a));
+	else
+		fputs("null", out);
+	fprintf(out, ",\"sorry_serving\":%s}", json_bool(s->sorry_on));
+}
+
 static void
 json_stats(FILE *out, const struct stats *st)
 {
@@ -813,6 +919,8 @@ json_dest(FILE *out, const struct dest *d)
 	    inet_ntoa(a), d->port, d->fwd->name, d->weight, d->active,
 	    d->inactive, d->persist, d->uthr, d->lthr);
 	json_stats(out, &d->st);
+	fputc(',', out);
+	json_dest_health(out, d);
 	fputc('}', out);
 }
 
@@ -837,9 +945,11 @@ json_svc(FILE *out, const struct svc *s)
 	fprintf(out, "\"ops\":%s,", s->flags & UVSADM_SVC_F_ONEPACKET ?
 	    "true" : "false");
 	json_stats(out, &s->st);
+	fputc(',', out);
+	json_svc_health(out, s);
 	fputs(",\"dests\":[", out);
 	for (i = 0, k = 0; i < s->ndests; i++) {
-		if (dest_hidden(&s->dests[i], 0))
+		if (dest_hidden(&s->dests[i], UVSADM_FMT_JSON))
 			continue;
 		fputs(k++ ? "," : "", out);
 		json_dest(out, &s->dests[i]);

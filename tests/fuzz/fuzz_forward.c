@@ -226,11 +226,7 @@ health(struct uvs_svc *svc, struct run *r, struct uvs_dest *d, int out,
 {
 	if (flush)
 		uvs_fwd_flush_dest(&r->fw, d);
-	if (out)
-		d->flags |= UVS_DEST_F_OUT;
-	else
-		d->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(svc);
+	uvs_dest_set_out(svc, d, out);
 }
 
 static void
