@@ -117,8 +117,9 @@ persistent_dest(struct uvs_fwd *fw, struct uvs_svc *svc,
  * Stage 3b, one-packet scheduling (-o, UDP only, as IPVS's
  * IP_VS_CONN_F_ONE_PACKET): the datagram is scheduled alone and leaves
  * no flow behind. IPVS binds and at once unbinds a connection, so only
- * the Conns counters move; a persistent service still pins its client
- * through the template.
+ * the Conns counters move. A persistent service still pins its client
+ * through the template, but these datagrams do not re-arm it (IPVS's
+ * do): it lives its timeout from when it was made or last bound a flow.
  */
 static int
 one_packet(const struct uvs_svc *svc, const struct uvs_flow *f)
