@@ -250,8 +250,10 @@ icmp_error(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt)
 
 	if (!c || (c->flags & UVS_CONN_F_TEMPLATE))
 		return drop(fw, UVS_DROP_ICMP_NO_CONN);
-	if (c->dest->flags & UVS_DEST_F_NOHWADDR)
+	if (c->dest->flags & UVS_DEST_F_NOHWADDR) {
+		c->dest->nomac_drops++;
 		return drop(fw, UVS_DROP_DEST_NOHW);
+	}
 	rewrite(fw, frame, c->dest);
 	count_forward(fw, c->dest, pkt->ip_len);
 	fw->stats.icmp_fwd++;
@@ -278,8 +280,10 @@ later_fragment(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	switch (e->state) {
 	case UVS_FRAG_FWD:
 		d = e->dest;
-		if (d->flags & UVS_DEST_F_NOHWADDR)
+		if (d->flags & UVS_DEST_F_NOHWADDR) {
+			d->nomac_drops++;
 			return drop(fw, UVS_DROP_DEST_NOHW);
+		}
 		(void)uvs_frag_account(&fw->frags, e, pkt);
 		rewrite(fw, frame, d);
 		fw->stats.fwd_frames++;
@@ -363,6 +367,7 @@ flow_packet(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt,
 	d = find_flow(fw, frame, pkt, now, &why);
 	/* Stage 4: is the dest reachable on the link? */
 	if (d && (d->flags & UVS_DEST_F_NOHWADDR)) {
+		d->nomac_drops++;
 		d = NULL;
 		why = UVS_DROP_DEST_NOHW;
 	}

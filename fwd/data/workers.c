@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fwd/data/clock.h"
+#include "fwd/data/seed.h"
 #include "fwd/data/workers.h"
 
 #define WORKER_BURSTS	8	/* bursts between two looks at the mailbox */
@@ -129,6 +130,7 @@ static int
 worker_open(struct uvs_worker *w, unsigned group,
     const struct uvs_workers_conf *c, uint32_t now, char *err, size_t errlen)
 {
+	uint32_t seed;
 	int rc;
 
 	w->cap.fd = -1;
@@ -150,9 +152,9 @@ worker_open(struct uvs_worker *w, unsigned group,
 		return rc;
 	}
 	/* the slices add up to conn_max */
-	if ((rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
-	    (w->id < c->conn_max % c->n), now,
-	    (uint32_t)random())) < 0) {
+	if ((rc = uvs_seed(&seed)) < 0 ||
+	    (rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
+	    (w->id < c->conn_max % c->n), now, seed)) < 0) {
 		snprintf(err, errlen, "worker %u: connection table: %s", w->id,
 		    strerror(-rc));
 		return rc;
