@@ -98,6 +98,10 @@ $(B)/badframes: $(call obj,tests/lab/badframes.c)
 $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
+# the fragment tracker's cost, through the whole packet stage
+$(B)/bench_frag: $(call obj,bench/frag.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
@@ -197,8 +201,10 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_vips
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
+    $(B)/bench_vips
 	$(B)/bench_sched
+	$(B)/bench_frag
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd
