@@ -1,0 +1,523 @@
+/*
+ * The director's one transaction (uvs_dir_apply): apply, reconcile,
+ * commit. The requests are applied (batch.h) to a copy of the table; the
+ * copy says whether all are accepted and what the table becomes. Then
+ * every side effect the new table needs is computed from old and new
+ * once: the kernel guard's rules when the set of services changed, the
+ * capture filter when the set of VIPs changed, the check that no new VIP
+ * sits on a kernel interface when there is no guard. If any of these
+ * fails, what was changed is put back and the error names the request
+ * that caused it: nothing was changed. Only then are the same requests
+ * applied to the live table, published to the workers' log, and the new
+ * VIPs announced and new dests' MACs asked for. A rules file of N lines
+ * thus rebuilds the filter and the guard once, not N times.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arp/kernel/addr.h"
+#include "fwd/control/batch.h"
+#include "fwd/control/ctlreq.h"
+#include "fwd/control/director.h"
+#include "fwd/data/filter.h"
+
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t zero_mac[6];
+
+/* t's distinct VIPs, in table order; a malloc'd array or NULL. */
+static uint32_t *
+vips_of(const struct uvs_svc_table *t, size_t *n)
+{
+	uint32_t *v = calloc(t->nsvcs + 1, sizeof(*v));
+	unsigned i;
+	size_t k;
+
+	*n = 0;
+	for (i = 0; v && i < t->nsvcs; i++) {
+		for (k = 0; k < *n && v[k] != t->svcs[i]->addr; k++)
+			;
+		if (k == *n)
+			v[(*n)++] = t->svcs[i]->addr;
+	}
+	return v;
+}
+
+static int
+has_vip(const uint32_t *v, size_t n, uint32_t addr)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (v[k] == addr)
+			return 1;
+	return 0;
+}
+
+/* Has every service of a a twin in b (same key)? */
+static int
+svcs_within(const struct uvs_svc_table *a, const struct uvs_svc_table *b)
+{
+	unsigned i;
+
+	for (i = 0; i < a->nsvcs; i++)
+		if (!uvs_svc_find(b, a->svcs[i]->proto, a->svcs[i]->addr,
+		    a->svcs[i]->port))
+			return 0;
+	return 1;
+}
+
+static int
+same_svcs(const struct uvs_svc_table *a, const struct uvs_svc_table *b)
+{
+	return a->nsvcs == b->nsvcs && svcs_within(a, b);
+}
+
+/* Hides exactly t's services from the kernel (guard.c). */
+static int
+set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
+    size_t errlen)
+{
+	struct uvs_guard_rule *r;
+	unsigned i;
+	int rc;
+
+	if (!d->guard.on)
+		return 0;
+	if (!(r = calloc(t->nsvcs + 1, sizeof(*r)))) {
+		snprintf(err, errlen, "guard: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nsvcs; i++)
+		r[i] = (struct uvs_guard_rule){ .vip = t->svcs[i]->addr,
+		    .port = t->svcs[i]->port, .proto = t->svcs[i]->proto };
+	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
+	free(r);
+	d->counts.guard_builds++;
+	return rc;
+}
+
+/* Points the capture filter at exactly vips[0..n). */
+static int
+set_filter(struct uvs_director *d, const uint32_t *vips, size_t n,
+    char *err, size_t errlen)
+{
+	struct sock_fprog prog;
+	int rc;
+
+	if (uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen) < 0)
+		return -EINVAL;
+	/* with workers the control thread's socket only sends */
+	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
+	    uvs_capture_set_filter(&d->cap, &prog);
+	if (rc < 0)
+		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
+	free(prog.filter);
+	d->counts.filter_builds++;
+	return rc;
+}
+
+/* The first add-service request for vip: the one a VIP's trouble is. */
+static unsigned
+request_adding(const struct uvs_ctl_msg *msgs, unsigned n, uint32_t vip)
+{
+	uint32_t a;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(msgs[i].verb, "add-service") == 0 &&
+		    uvs_ctl_get_addr(&msgs[i], "vip", &a) == 0 && a == vip)
+			return i;
+	return 0;
+}
+
+/* The first request that adds or removes a service. */
+static unsigned
+request_changing_svcs(const struct uvs_ctl_msg *msgs, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(msgs[i].verb, "add-service") == 0 ||
+		    strcmp(msgs[i].verb, "del-service") == 0 ||
+		    strcmp(msgs[i].verb, "clear") == 0)
+			return i;
+	return 0;
+}
+
+/* Without a guard, a new VIP on a kernel interface is refused. */
+static int
+check_kernel_vips(struct uvs_director *d, const uint32_t *ov, size_t on,
+    const uint32_t *nv, size_t nn, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE] = "?";
+	size_t k;
+	int rc;
+
+	if (d->guard.on || d->no_guard)
+		return 0;
+	for (k = 0; k < nn; k++) {
+		if (has_vip(ov, on, nv[k]) ||
+		    (rc = uvs_addr_lookup(nv[k], NULL)) <= 0)
+			continue;
+		if_indextoname((unsigned)rc, ifn);
+		inet_ntop(AF_INET, &nv[k], a, sizeof(a));
+		snprintf(err, errlen, "VIP %s is on kernel interface %s: the "
+		    "kernel would answer for it; remove it (ip addr del "
+		    "%s/32 dev %s)", a, ifn, a, ifn);
+		*at = request_adding(msgs, n, nv[k]);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/*
+ * The filter for nv cannot be made: find the new VIP that tips it over,
+ * adding new VIPs in the order the requests name them, so the error
+ * names the request that asked for one VIP too many.
+ */
+static unsigned
+request_breaking_filter(struct uvs_director *d, const uint32_t *ov,
+    size_t on, const uint32_t *nv, size_t nn, const struct uvs_ctl_msg *msgs,
+    unsigned n)
+{
+	struct sock_fprog prog;
+	uint32_t *v, a;
+	size_t m = 0, k;
+	unsigned i;
+	char scratch[128];
+
+	if (!(v = calloc(on + nn + 1, sizeof(*v))))
+		return 0;
+	for (k = 0; k < nn; k++)
+		if (has_vip(ov, on, nv[k]))
+			v[m++] = nv[k];
+	for (i = 0; i < n; i++) {
+		if (strcmp(msgs[i].verb, "add-service") ||
+		    uvs_ctl_get_addr(&msgs[i], "vip", &a) < 0 ||
+		    !has_vip(nv, nn, a) || has_vip(v, m, a))
+			continue;
+		v[m++] = a;
+		if (uvs_filter_build(v, m, d->fw.mac, &prog, scratch,
+		    sizeof(scratch)) < 0)
+			break;
+		free(prog.filter);
+	}
+	free(v);
+	return i < n ? i : 0;
+}
+
+/*
+ * Makes the side effects new needs where old was in force. 0, or -errno
+ * with *at and err set and the guard and filter as they were.
+ */
+static int
+reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
+    const struct uvs_svc_table *new, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	uint32_t *ov, *nv;
+	size_t on, nn, k;
+	int rc = -ENOMEM, guard = 0, vips_same;
+	char scratch[128];
+
+	ov = vips_of(old, &on);
+	nv = vips_of(new, &nn);
+	if (!ov || !nv) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (k = 0, vips_same = on == nn; k < nn && vips_same; k++)
+		vips_same = has_vip(ov, on, nv[k]);
+	if ((rc = check_kernel_vips(d, ov, on, nv, nn, msgs, n, at, err,
+	    errlen)) < 0)
+		goto out;
+	/* the kernel is kept off a service before uvsd answers for it */
+	if (!same_svcs(old, new)) {
+		guard = 1;
+		if ((rc = set_guard(d, new, err, errlen)) < 0) {
+			*at = request_changing_svcs(msgs, n);
+			(void)set_guard(d, old, scratch, sizeof(scratch));
+			goto out;
+		}
+	}
+	if (!vips_same && (rc = set_filter(d, nv, nn, err, errlen)) < 0) {
+		*at = request_breaking_filter(d, ov, on, nv, nn, msgs, n);
+		if (guard)
+			(void)set_guard(d, old, scratch, sizeof(scratch));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(ov);
+	free(nv);
+	return rc;
+}
+
+/* Tells the segment the VIP now lives at our MAC (gratuitous ARP). */
+static void
+announce_vip(struct uvs_director *d, uint32_t vip)
+{
+	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+	char err[128];
+
+	if (uvs_arp_build(d->ifname, ARPOP_REQUEST, bcast, d->fw.mac, vip,
+	    zero_mac, vip, buf + UVS_VNET_HLEN, err, sizeof(err)) == 0)
+		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
+}
+
+/* After the commit: announce new VIPs, ask the kernel for new MACs. */
+static void
+after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	uint32_t *nv, *ask;
+	size_t nn, na = 0, k;
+	unsigned i, j;
+
+	if ((nv = vips_of(t, &nn))) {
+		for (k = 0; k < nn; k++)
+			if (!has_vip(ov, on, nv[k]))
+				announce_vip(d, nv[k]);
+		free(nv);
+	}
+	/* each unresolved address once, then one look at the table */
+	if (!(ask = calloc(uvs_dir_unresolved(d) + 1, sizeof(*ask))))
+		return;
+	for (i = 0; i < t->nsvcs; i++)
+		for (j = 0; j < t->svcs[i]->ndests; j++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[j];
+
+			if ((x->flags & UVS_DEST_F_NOHWADDR) &&
+			    !has_vip(ask, na, x->addr))
+				ask[na++] = x->addr;
+		}
+	for (k = 0; k < na; k++)
+		(void)uvs_nl_resolve(d->nl, ask[k]);
+	if (na)
+		(void)uvs_nl_dump(d->nl);
+	free(ask);
+}
+
+/* The live table's hooks: its flows and timeouts. */
+static void
+fw_dest_flush(void *arg, const struct uvs_dest *x)
+{
+	struct uvs_fwd *fw = arg;
+
+	uvs_conn_flush_dest(&fw->conns, x);
+}
+
+static void
+fw_flush_all(void *arg)
+{
+	struct uvs_fwd *fw = arg;
+
+	uvs_conn_flush_dest(&fw->conns, NULL);
+}
+
+static void
+fw_timeouts(void *arg, const uint32_t t[3])
+{
+	struct uvs_fwd *fw = arg;
+
+	if (t[0])
+		fw->conns.timeouts.t[UVS_TCP_ESTABLISHED] = t[0];
+	if (t[1])
+		fw->conns.timeouts.t[UVS_TCP_FIN_WAIT] = t[1];
+	if (t[2])
+		fw->conns.timeouts.t[UVS_UDP_NORMAL] = t[2];
+}
+
+int
+uvs_dir_apply_fw(struct uvs_fwd *fw, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	const struct uvs_batch_ops ops = { .arg = fw,
+	    .dest_flush = fw_dest_flush, .flush_all = fw_flush_all,
+	    .timeouts = fw_timeouts };
+
+	return uvs_batch_apply(&fw->svcs, msgs, n, &ops, at, err, errlen);
+}
+
+/* A log entry: the committed requests, in text the entry owns. */
+struct txn_entry {
+	struct uvs_wlog		 e;
+	unsigned		 n;
+	struct uvs_ctl_msg	*msgs;
+	char			*text;
+};
+
+static void
+txn_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
+{
+	const struct txn_entry *t = (const struct txn_entry *)e;
+	char err[128];
+	unsigned at;
+
+	/* the master accepted these on the same table: only memory fails */
+	(void)uvs_dir_apply_fw(fw, t->msgs, t->n, &at, err, sizeof(err));
+}
+
+static void
+txn_free(struct uvs_wlog *e)
+{
+	struct txn_entry *t = (struct txn_entry *)e;
+
+	free(t->msgs);
+	free(t->text);
+	free(t);
+}
+
+/* Length of m written back as "verb k=v ..." plus its NUL. */
+static size_t
+msg_len(const struct uvs_ctl_msg *m)
+{
+	size_t len = strlen(m->verb) + 1;
+	int i;
+
+	for (i = 0; i < m->nkv; i++)
+		len += strlen(m->kv[i].key) + strlen(m->kv[i].val) + 2;
+	return len;
+}
+
+/* The entry for msgs[0..n), or NULL when memory ran out. */
+static struct txn_entry *
+txn_new(const struct uvs_ctl_msg *msgs, unsigned n)
+{
+	struct txn_entry *t = calloc(1, sizeof(*t));
+	size_t len = 1, off = 0;
+	unsigned i;
+	int k;
+
+	for (i = 0; i < n; i++)
+		len += msg_len(&msgs[i]);
+	if (!t || !(t->msgs = calloc(n + 1, sizeof(*t->msgs))) ||
+	    !(t->text = malloc(len))) {
+		if (t)
+			free(t->msgs);
+		free(t);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		char *line = t->text + off;
+
+		off += (size_t)sprintf(line, "%s", msgs[i].verb);
+		for (k = 0; k < msgs[i].nkv; k++)
+			off += (size_t)sprintf(t->text + off, " %s=%s",
+			    msgs[i].kv[k].key, msgs[i].kv[k].val);
+		off++;
+		/* re-read from the entry's own text: it parsed once */
+		(void)uvs_ctl_parse(line, &t->msgs[t->n++]);
+	}
+	t->e.apply = txn_apply;
+	t->e.free_fn = txn_free;
+	return t;
+}
+
+/* Hands the committed requests to the workers. 0 or -ENOMEM. */
+static int
+publish(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n)
+{
+	struct txn_entry *t;
+
+	if (!d->workers.n || n == 0)
+		return 0;
+	if (!(t = txn_new(msgs, n)))
+		return -ENOMEM;
+	uvs_workers_publish(&d->workers, &t->e);
+	return 0;
+}
+
+/*
+ * The live step. The copy proved every request acceptable, so only
+ * memory can fail here; then the requests before the failing one stay
+ * applied (and are published, so the workers hold the same table), the
+ * guard and filter are set to match, and the error says so.
+ */
+static int
+commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
+    unsigned *at, char *err, size_t errlen)
+{
+	char scratch[128];
+	uint32_t *v;
+	size_t nv;
+	int rc;
+
+	if ((rc = uvs_dir_apply_fw(&d->fw, msgs, n, at, err, errlen)) == 0) {
+		if (publish(d, msgs, n) == 0)
+			return 0;
+		*at = n;
+		rc = -ENOMEM;
+	}
+	(void)publish(d, msgs, *at);
+	(void)set_guard(d, &d->fw.svcs, scratch, sizeof(scratch));
+	if ((v = vips_of(&d->fw.svcs, &nv))) {
+		(void)set_filter(d, v, nv, scratch, sizeof(scratch));
+		free(v);
+	}
+	snprintf(err, errlen, "out of memory: the requests before this one "
+	    "were applied");
+	if (*at >= n)
+		*at = n ? n - 1 : 0;
+	return rc;
+}
+
+int
+uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	struct uvs_svc_table next;
+	uint32_t *ov;
+	size_t on;
+	int rc;
+
+	*at = 0;
+	uvs_svc_table_init(&next);
+	if ((rc = uvs_batch_copy(&next, &d->fw.svcs)) < 0)
+		snprintf(err, errlen, "cannot copy the table: %s",
+		    strerror(-rc));
+	else if ((rc = uvs_batch_apply(&next, msgs, n, NULL, at, err,
+	    errlen)) == 0)
+		rc = reconcile(d, &d->fw.svcs, &next, msgs, n, at, err,
+		    errlen);
+	uvs_svc_table_free(&next);
+	if (rc < 0)
+		return rc;
+	if (!(ov = vips_of(&d->fw.svcs, &on))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if ((rc = commit(d, msgs, n, at, err, errlen)) == 0)
+		d->counts.transactions++;
+	after_commit(d, ov, on);
+	free(ov);
+	return rc;
+}
+
+int
+uvs_dir_applyf(struct uvs_director *d, char *err, size_t errlen,
+    const char *fmt, ...)
+{
+	char line[UVS_CTL_LINE_MAX];
+	struct uvs_ctl_msg m;
+	unsigned at;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(line) ||
+	    uvs_ctl_parse(line, &m) < 0) {
+		snprintf(err, errlen, "malformed request");
+		return -EINVAL;
+	}
+	return uvs_dir_apply(d, &m, 1, &at, err, errlen);
+}
