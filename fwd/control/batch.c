@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fwd/control/batch.h"
@@ -126,31 +127,120 @@ bad:
 	return -EINVAL;
 }
 
-/* A MAC the table already knows for addr, from another service's dest. */
-static const struct uvs_dest *
-known_dest(const struct uvs_svc_table *t, uint32_t addr)
+/*
+ * Which addresses the table knows a MAC for, so that adding 10 000 dests
+ * does not scan the table 10 000 times: an open-addressing set of
+ * addresses with their MAC, built on first use in one apply and dropped
+ * whenever a request could make an entry wrong (a dest deleted, the
+ * table cleared, a neighbour's news), to be built again if needed.
+ */
+struct macs {
+	uint32_t	*addr;		/* 0: empty slot */
+	uint8_t		(*mac)[6];
+	unsigned	 size;		/* power of two; 0: not built */
+	unsigned	 used;
+};
+
+static void
+macs_drop(struct macs *c)
+{
+	free(c->addr);
+	free(c->mac);
+	memset(c, 0, sizeof(*c));
+}
+
+static unsigned
+macs_slot(const struct macs *c, uint32_t addr)
+{
+	unsigned i = (addr * 2654435761u) & (c->size - 1);
+
+	while (c->addr[i] && c->addr[i] != addr)
+		i = (i + 1) & (c->size - 1);
+	return i;
+}
+
+static void
+macs_put(struct macs *c, uint32_t addr, const uint8_t *mac)
+{
+	unsigned i;
+
+	if (!c->size || !addr || (c->used + 1) * 2 > c->size)
+		return;
+	i = macs_slot(c, addr);
+	if (c->addr[i])
+		return;		/* the first one found stays, as in a scan */
+	c->addr[i] = addr;
+	memcpy(c->mac[i], mac, 6);
+	c->used++;
+}
+
+/* Builds the set from t; 0 or -ENOMEM (then it stays unbuilt). */
+static int
+macs_build(struct macs *c, const struct uvs_svc_table *t)
+{
+	unsigned i, k, n = 16;
+
+	for (i = 0; i < t->nsvcs; i++)
+		n += t->svcs[i]->ndests;
+	for (c->size = 16; c->size < n * 4; c->size *= 2)
+		;
+	c->used = 0;
+	c->addr = calloc(c->size, sizeof(*c->addr));
+	c->mac = calloc(c->size, sizeof(*c->mac));
+	if (!c->addr || !c->mac) {
+		macs_drop(c);
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+
+			if (!(x->flags & UVS_DEST_F_NOHWADDR))
+				macs_put(c, x->addr, x->hwaddr);
+		}
+	return 0;
+}
+
+/*
+ * A MAC the table already knows for addr, from another service's dest:
+ * 1 with mac filled, or 0. Without memory for the set, a plain scan.
+ */
+static int
+known_mac(struct macs *c, const struct uvs_svc_table *t, uint32_t addr,
+    uint8_t *mac)
 {
 	unsigned i, k;
 
+	if (!c->size && macs_build(c, t) == 0 && (c->used + 1) * 2 > c->size)
+		macs_drop(c);
+	if (c->size) {
+		i = macs_slot(c, addr);
+		if (!c->addr[i])
+			return 0;
+		memcpy(mac, c->mac[i], 6);
+		return 1;
+	}
 	for (i = 0; i < t->nsvcs; i++)
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
 			if (x->addr == addr &&
-			    !(x->flags & UVS_DEST_F_NOHWADDR))
-				return x;
+			    !(x->flags & UVS_DEST_F_NOHWADDR)) {
+				memcpy(mac, x->hwaddr, 6);
+				return 1;
+			}
 		}
-	return NULL;
+	return 0;
 }
 
 static int
-add_dest(struct uvs_svc_table *t, struct uvs_svc *s,
+add_dest(struct uvs_svc_table *t, struct macs *macs, struct uvs_svc *s,
     const struct uvs_ctl_msg *m, struct uvs_dest_conf *c, char *err,
     size_t errlen)
 {
-	const struct uvs_dest *known = known_dest(t, c->addr);
+	uint8_t mac[6];
+	int known = known_mac(macs, t, c->addr, mac), rc;
 	uint32_t out = 0;
-	int rc;
 
 	/* a sorry server's stand-by starts out of scheduling */
 	if (uvs_ctl_get_u32(m, "out", 1, &out) == -EINVAL) {
@@ -166,7 +256,7 @@ add_dest(struct uvs_svc_table *t, struct uvs_svc *s,
 		return rc;
 	}
 	if (known)
-		memcpy(s->dests[0]->hwaddr, known->hwaddr, 6);
+		memcpy(s->dests[0]->hwaddr, mac, 6);
 	return 0;
 }
 
@@ -193,8 +283,9 @@ dest_out(struct uvs_svc *s, struct uvs_dest *x, const struct uvs_ctl_msg *m,
 }
 
 static int
-do_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
-    const struct uvs_batch_ops *ops, char *err, size_t errlen)
+do_dest(struct uvs_svc_table *t, struct macs *macs,
+    const struct uvs_ctl_msg *m, const struct uvs_batch_ops *ops, char *err,
+    size_t errlen)
 {
 	struct uvs_dest_conf c;
 	struct uvs_check_conf chk;
@@ -216,7 +307,7 @@ do_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
 		return -ESRCH;
 	}
 	if (strcmp(m->verb, "add-dest") == 0)
-		return add_dest(t, s, m, &c, err, errlen);
+		return add_dest(t, macs, s, m, &c, err, errlen);
 	if (!(x = uvs_dest_find(s, c.addr, c.port))) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
@@ -224,6 +315,7 @@ do_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
 	if (strcmp(m->verb, "dest-out") == 0)
 		return dest_out(s, x, m, ops, err, errlen);
 	if (strcmp(m->verb, "del-dest") == 0) {
+		macs_drop(macs);
 		flush_dest(ops, x);
 		uvs_dest_del(s, x);
 		return 0;
@@ -381,13 +473,18 @@ uvs_batch_is_change(const char *verb)
 
 /* One request: 0 or -errno with err set. */
 static int
-apply_one(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
-    const struct uvs_batch_ops *ops, char *err, size_t errlen)
+apply_one(struct uvs_svc_table *t, struct macs *macs,
+    const struct uvs_ctl_msg *m, const struct uvs_batch_ops *ops, char *err,
+    size_t errlen)
 {
+	/* these can take the last known MAC of an address away */
+	if (strcmp(m->verb, "del-service") == 0 ||
+	    strcmp(m->verb, "neigh") == 0 || strcmp(m->verb, "clear") == 0)
+		macs_drop(macs);
 	if (is_verb(m->verb, svc_verbs))
 		return do_service(t, m, ops, err, errlen);
 	if (is_verb(m->verb, dest_verbs))
-		return do_dest(t, m, ops, err, errlen);
+		return do_dest(t, macs, m, ops, err, errlen);
 	if (strcmp(m->verb, "neigh") == 0)
 		return do_neigh(t, m, err, errlen);
 	if (strcmp(m->verb, "clear") == 0)
@@ -405,16 +502,19 @@ uvs_batch_apply(struct uvs_svc_table *t, const struct uvs_ctl_msg *msgs,
     unsigned n, const struct uvs_batch_ops *ops, unsigned *at, char *err,
     size_t errlen)
 {
+	struct macs macs = { 0 };
 	unsigned i;
-	int rc;
+	int rc = 0;
 
 	*at = 0;
 	for (i = 0; i < n; i++)
-		if ((rc = apply_one(t, &msgs[i], ops, err, errlen)) < 0) {
+		if ((rc = apply_one(t, &macs, &msgs[i], ops, err,
+		    errlen)) < 0) {
 			*at = i;
-			return rc;
+			break;
 		}
-	return 0;
+	macs_drop(&macs);
+	return rc;
 }
 
 int
