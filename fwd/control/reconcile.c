@@ -352,17 +352,43 @@ struct txn_entry {
 	unsigned		 n;
 	struct uvs_ctl_msg	*msgs;
 	char			*text;
+	struct uvs_workers	*ws;	/* for the shared totals' keys */
 };
+
+/* An add-dest's key for the shared totals; 0 or -EINVAL. */
+static int
+share_key(const struct uvs_ctl_msg *m, struct uvs_wshare_key *k)
+{
+	struct uvs_dest_conf c;
+
+	memset(k, 0, sizeof(*k));
+	if (strcmp(m->verb, "add-dest") ||
+	    uvs_ctlreq_svc_key(m, &k->proto, &k->vip, &k->vport) < 0 ||
+	    uvs_ctlreq_dest_conf(m, &c) < 0)
+		return -EINVAL;
+	k->rip = c.addr;
+	k->rport = c.port;
+	return 0;
+}
 
 static void
 txn_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 {
 	const struct txn_entry *t = (const struct txn_entry *)e;
+	struct uvs_wshare_key k;
+	struct uvs_svc *s;
+	struct uvs_dest *x;
 	char err[128];
-	unsigned at;
+	unsigned at, i;
 
 	/* the master accepted these on the same table: only memory fails */
 	(void)uvs_dir_apply_fw(fw, t->msgs, t->n, &at, err, sizeof(err));
+	/* new dests count their flows in the totals all workers share */
+	for (i = 0; i < t->n; i++)
+		if (share_key(&t->msgs[i], &k) == 0 &&
+		    (s = uvs_svc_find(&fw->svcs, k.proto, k.vip, k.vport)) &&
+		    (x = uvs_dest_find(s, k.rip, k.rport)) && !x->total_shared)
+			x->total_shared = uvs_workers_share(t->ws, &k, 0);
 }
 
 static void
@@ -426,11 +452,17 @@ static int
 publish(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n)
 {
 	struct txn_entry *t;
-
 	if (!d->workers.n || n == 0)
 		return 0;
+	struct uvs_wshare_key k;
+	unsigned i;
+
 	if (!(t = txn_new(msgs, n)))
 		return -ENOMEM;
+	t->ws = &d->workers;
+	for (i = 0; i < n; i++)
+		if (share_key(&msgs[i], &k) == 0)
+			(void)uvs_workers_share(&d->workers, &k, 1);
 	uvs_workers_publish(&d->workers, &t->e);
 	return 0;
 }

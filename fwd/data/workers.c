@@ -141,6 +141,21 @@ answer_ask(struct uvs_worker *w)
 	(void)!write(w->done, &v, sizeof(v));
 }
 
+/* Other workers' flows move shared totals: look at the marks again. */
+static void
+recheck_thresholds(struct uvs_fwd *fw)
+{
+	unsigned i, k;
+
+	for (i = 0; i < fw->svcs.nsvcs; i++)
+		for (k = 0; k < fw->svcs.svcs[i]->ndests; k++) {
+			struct uvs_dest *x = fw->svcs.svcs[i]->dests[k];
+
+			if (x->total_shared && x->u_threshold)
+				(void)uvs_dest_thresholds_recheck(x);
+		}
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -165,6 +180,7 @@ worker_main(void *arg)
 			now = t;
 			uvs_conn_expire(&w->fw.conns, now);
 			w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap);
+			recheck_thresholds(&w->fw);
 		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
@@ -288,12 +304,24 @@ uvs_workers_start(struct uvs_workers *ws, const struct uvs_workers_conf *c,
 		snprintf(err, errlen, "-j: 1 to %d workers", UVS_WORKERS_MAX);
 		return -EINVAL;
 	}
-	if (!(ws->w = calloc(c->n, sizeof(*ws->w)))) {
+	ws->share_key = calloc(UVS_WSHARES, sizeof(*ws->share_key));
+	ws->share_used = calloc(UVS_WSHARES, sizeof(*ws->share_used));
+	ws->share_total = calloc(UVS_WSHARES, sizeof(*ws->share_total));
+	if (!ws->share_key || !ws->share_used || !ws->share_total ||
+	    !(ws->w = calloc(c->n, sizeof(*ws->w)))) {
+		free(ws->share_key);
+		free(ws->share_used);
+		free(ws->share_total);
 		snprintf(err, errlen, "workers: out of memory");
 		return -ENOMEM;
 	}
 	ws->n = c->n;
 	ws->oldest = ws->newest = &ws->origin;
+	/* a failure part way closes only what was opened */
+	for (i = 0; i < c->n; i++) {
+		ws->w[i].cap.fd = -1;
+		ws->w[i].wake = ws->w[i].done = -1;
+	}
 	for (i = 0; i < c->n; i++) {
 		ws->w[i].id = i;
 		ws->w[i].last = &ws->origin;
@@ -347,6 +375,12 @@ uvs_workers_stop(struct uvs_workers *ws)
 		worker_free(&ws->w[i]);
 	if (ws->oldest)
 		free_log(ws);
+	free(ws->share_key);
+	free(ws->share_used);
+	free(ws->share_total);
+	ws->share_key = NULL;
+	ws->share_used = NULL;
+	ws->share_total = NULL;
 	free(ws->w);
 	ws->w = NULL;
 	ws->n = 0;
@@ -440,6 +474,32 @@ uvs_workers_read_conns(struct uvs_workers *ws, unsigned i, uint32_t cursor)
 		return -EINVAL;
 	ask(&ws->w[i], UVS_WASK_CONNS, cursor);
 	return wait_answer(&ws->w[i]);
+}
+
+uint32_t *
+uvs_workers_share(struct uvs_workers *ws, const struct uvs_wshare_key *k,
+    int add)
+{
+	uint32_t h = (k->vip * 2654435761u) ^ (k->rip * 40503u) ^
+	    ((uint32_t)k->vport << 16 | k->rport) ^ k->proto;
+	unsigned i, n;
+
+	if (!ws->share_key)
+		return NULL;
+	for (n = 0, i = h & (UVS_WSHARES - 1); n < UVS_WSHARES;
+	    n++, i = (i + 1) & (UVS_WSHARES - 1)) {
+		if (!__atomic_load_n(&ws->share_used[i], __ATOMIC_ACQUIRE)) {
+			if (!add)
+				return NULL;
+			ws->share_key[i] = *k;
+			__atomic_store_n(&ws->share_used[i], 1,
+			    __ATOMIC_RELEASE);
+			return &ws->share_total[i];
+		}
+		if (memcmp(&ws->share_key[i], k, sizeof(*k)) == 0)
+			return &ws->share_total[i];
+	}
+	return NULL;
 }
 
 int

@@ -110,8 +110,26 @@ struct uvs_worker {
 	int			 started;
 };
 
+/*
+ * Shared flow totals, one per (service, dest) key, so -x/-y count every
+ * worker's flows (sched.h, total_shared). Keys are only ever added, by
+ * the control thread, before the change that needs them is published;
+ * workers only look them up. A key's counter returns to 0 when its
+ * flows are gone, so a dest deleted and added again starts from 0.
+ */
+#define UVS_WSHARES	65536		/* keys; past it, per-worker totals */
+
+struct uvs_wshare_key {
+	uint8_t		 proto;
+	uint16_t	 vport, rport;	/* network order */
+	uint32_t	 vip, rip;	/* network order */
+};
+
 struct uvs_workers {
 	struct uvs_worker	*w;
+	struct uvs_wshare_key	*share_key;
+	uint8_t			*share_used;	/* atomic: key is set */
+	uint32_t		*share_total;	/* atomic */
 	unsigned		 n;		/* 0: uvsd runs single-threaded */
 	struct uvs_wlog		 origin;	/* gen 0, never freed */
 	struct uvs_wlog		*oldest, *newest;
@@ -164,6 +182,14 @@ int	uvs_workers_read_counters(struct uvs_workers *ws);
  */
 int	uvs_workers_read_conns(struct uvs_workers *ws, unsigned i,
 	    uint32_t cursor);
+
+/*
+ * The shared total for k, or NULL when the table is full. With add = 1
+ * (control thread only) a missing key is added; with 0 (any thread) it
+ * is only looked up.
+ */
+uint32_t *uvs_workers_share(struct uvs_workers *ws,
+	    const struct uvs_wshare_key *k, int add);
 
 /* Sets every worker socket's filter. 0 or the first -errno. */
 int	uvs_workers_set_filter(struct uvs_workers *ws,
