@@ -27,4 +27,6 @@ t_check "rs1 (-x 10) holds 10 or 11 flows over both workers ($c1)" \
 t_check "rs2 took the rest ($c2)" [ "$((c1 + c2))" -ge 90 ]
 t_check "-L shows rs1's upper threshold" \
 	grep -q "$R1" <(uvsadm -L -n --thresholds)
+# the ASan and TSan builds write their reports to uvsd's log
+t_absent "no sanitizer report in uvsd's log" 'Sanitizer|runtime error' "$LAB_DIR/uvsd.log"
 t_done
