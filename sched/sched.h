@@ -32,7 +32,9 @@
 #define UVS_DEST_F_NOHWADDR	0x0002	/* link-layer address not known yet */
 #define UVS_DEST_F_OUT		0x0004	/* health checks took it out (a failed
 					   check with on-fail remove, a server
-					   standing by for the sorry server) */
+					   standing by for the sorry server):
+					   as if keepalived deleted it, see
+					   uvs_dest_set_out() */
 
 struct uvs_svc;
 
@@ -41,6 +43,9 @@ struct uvs_dest {
 	uint16_t	 port;		/* network order */
 	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer */
 	int		 weight;	/* 0..65535, 0 = quiescent */
+	int		 last_weight;	/* the weight it was added with, then
+					   its latest non-zero one (IPVS's
+					   last_weight; mh deals slots by it) */
 	uint32_t	 flags;
 	uint32_t	 activeconns;
 	uint32_t	 inactconns;
@@ -111,22 +116,37 @@ struct uvs_svc {
 };
 
 /*
- * Scheduler registry (registry.c). Returns NULL for an unknown name.
+ * Scheduler registry (registry.c, from list.h). Returns NULL for an
+ * unknown name.
  */
 const struct uvs_sched_ops *uvs_sched_find(const char *name);
-/* Fills names[] with up to max registered names; returns the count. */
+/* Fills names[] with up to max scheduler names (names.c, from list.h, in
+   the registry's order); returns the count. */
 size_t uvs_sched_names(const char **names, size_t max);
 
 /*
  * A dest is usable for a new flow when it has weight and is neither
  * overloaded, unreachable on the link, nor taken out by health checks
  * (IPVS checks OVERLOAD + weight; a dest keepalived removed is gone).
+ * NOHWADDR counts as IPVS's is_unavailable(): the dest keeps its place
+ * (its sh, dh, mh buckets) and sh-fallback and mh-fallback walk on.
  */
 static inline int
 uvs_dest_usable(const struct uvs_dest *d)
 {
 	return d->weight > 0 && !(d->flags & (UVS_DEST_F_OVERLOAD |
 	    UVS_DEST_F_NOHWADDR | UVS_DEST_F_OUT));
+}
+
+/*
+ * Is d in the list IPVS would have? One that health checks took out
+ * stands for a dest keepalived deleted: a scheduler that lays out the
+ * list (sh, dh, mh buckets, wrr's gcd and largest weight) leaves it out.
+ */
+static inline int
+uvs_dest_listed(const struct uvs_dest *d)
+{
+	return !(d->flags & UVS_DEST_F_OUT);
 }
 
 /* IPVS's ip_vs_dest_conn_overhead(): active conns cost 256 inactive ones. */
@@ -208,5 +228,13 @@ int		 uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 void		 uvs_dest_del(struct uvs_svc *svc, struct uvs_dest *d);
 /* Re-runs the scheduler's update after a dest's flags changed. */
 void		 uvs_svc_changed(struct uvs_svc *svc);
+/*
+ * Health checks take d out (out = 1) or put it back, as keepalived
+ * deletes and re-adds it in IPVS: out, it is not listed (above); back,
+ * it goes to the head of the list with its last weight set to its
+ * weight, as ip_vs_add_dest leaves a dest. Then the scheduler updates.
+ */
+void		 uvs_dest_set_out(struct uvs_svc *svc, struct uvs_dest *d,
+		    int out);
 
 #endif

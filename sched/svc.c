@@ -2,7 +2,8 @@
  * Virtual services and their real servers. Control path only: every call
  * here may allocate, and none runs per packet. A new dest goes to the head
  * of the list, as IPVS's __ip_vs_update_dest does (list_add_rcu), so the
- * schedulers walk dests in the same order IPVS does: newest first.
+ * schedulers walk dests in the same order IPVS does: newest first. A dest
+ * health checks put back goes to the head too, as keepalived's re-add.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -201,6 +202,7 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 	d->addr = c->addr;
 	d->port = c->port;
 	d->weight = c->weight;
+	d->last_weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	d->flags = c->flags;
@@ -219,11 +221,35 @@ uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 {
 	if (!dest_conf_valid(c))
 		return -EINVAL;
+	/* __ip_vs_update_dest: keep the latest non-zero weight */
+	if (c->weight != 0)
+		d->last_weight = c->weight;
 	d->weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	uvs_svc_changed(svc);
 	return 0;
+}
+
+void
+uvs_dest_set_out(struct uvs_svc *svc, struct uvs_dest *d, int out)
+{
+	unsigned i;
+
+	if (out) {
+		d->flags |= UVS_DEST_F_OUT;
+	} else if (d->flags & UVS_DEST_F_OUT) {
+		d->flags &= ~UVS_DEST_F_OUT;
+		d->last_weight = d->weight;
+		for (i = 0; i < svc->ndests && svc->dests[i] != d; i++)
+			;
+		if (i < svc->ndests) {
+			memmove(&svc->dests[1], &svc->dests[0],
+			    i * sizeof(*svc->dests));
+			svc->dests[0] = d;
+		}
+	}
+	uvs_svc_changed(svc);
 }
 
 void

@@ -274,11 +274,8 @@ dest_out(struct uvs_svc *s, struct uvs_dest *x, const struct uvs_ctl_msg *m,
 	}
 	if (flush)
 		flush_dest(ops, x);
-	if (out)
-		x->flags |= UVS_DEST_F_OUT;
-	else
-		x->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(s);
+	/* as keepalived's delete and re-add: sh, dh, mh re-deal buckets */
+	uvs_dest_set_out(s, x, !!out);
 	return 0;
 }
 

@@ -26,7 +26,6 @@
 #include <sys/socket.h>
 
 #include "fwd/lang/ipvsargs.h"
-#include "fwd/uvsadm/uvsadm.h"
 
 #define PROG			"uvsadm"
 

@@ -11,26 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Output formats: ipvsadm.c's FMT_* with the same meaning. */
-#define UVSADM_FMT_NUMERIC		0x0001	/* -n */
-#define UVSADM_FMT_RULE			0x0002	/* -S */
-#define UVSADM_FMT_STATS		0x0004	/* --stats */
-#define UVSADM_FMT_RATE			0x0008	/* --rate */
-#define UVSADM_FMT_THRESHOLDS		0x0010	/* --thresholds */
-#define UVSADM_FMT_PERSISTENTCONN	0x0020	/* --persistent-conn */
-#define UVSADM_FMT_NOSORT		0x0040	/* --nosort */
-#define UVSADM_FMT_EXACT		0x0080	/* --exact */
-#define UVSADM_FMT_TUN_INFO		0x0100	/* --tun-info */
-#define UVSADM_FMT_JSON			0x0200	/* --json (uvs extension) */
-#define UVSADM_FMT_CHECKS		0x0400	/* --checks (uvs extension) */
-
-/* Service flags, as IPVS has them (include/uapi/linux/ip_vs.h). */
-#define UVSADM_SVC_F_PERSISTENT		0x0001
-#define UVSADM_SVC_F_ONEPACKET		0x0004
-#define UVSADM_SVC_F_SCHED1		0x0008
-#define UVSADM_SVC_F_SCHED2		0x0010
-#define UVSADM_SVC_F_SCHED3		0x0020
-#define UVSADM_SVC_F_SCHED_ALL		0x0038
+#include "fwd/lang/ipvsargs.h"
 
 /* ipvsadm's addrport_to_anyname() writes names into 60 bytes. */
 #define UVSADM_NAME_MAX			60

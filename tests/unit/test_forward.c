@@ -303,8 +303,7 @@ test_persistence_out(void **state)
 	lab_init(&l, UVS_SVC_F_PERSISTENT, 300);
 	first = through(&l, "198.18.0.100", 1001, TH_SYN);
 	d = l.svc->dests[first];
-	d->flags |= UVS_DEST_F_OUT;
-	uvs_svc_changed(l.svc);
+	uvs_dest_set_out(l.svc, d, 1);
 	next = through(&l, "198.18.0.100", 1002, TH_SYN);
 	assert_int_not_equal(next, first);
 	/* the template moved with the client */
