@@ -447,35 +447,41 @@ txn_new(const struct uvs_ctl_msg *msgs, unsigned n)
 	return t;
 }
 
-/* Hands the committed requests to the workers. 0 or -ENOMEM. */
-static int
-publish(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n)
+/*
+ * Hands the first n committed requests to the workers (t was made for
+ * at least n): their dests' shared totals get keys first, so a worker
+ * finds them when it adds the dest.
+ */
+static void
+publish(struct uvs_director *d, struct txn_entry *t, unsigned n)
 {
-	struct txn_entry *t;
-	if (!d->workers.n || n == 0)
-		return 0;
 	struct uvs_wshare_key k;
 	unsigned i;
 
-	if (!(t = txn_new(msgs, n)))
-		return -ENOMEM;
+	if (!t)
+		return;
+	if (!(t->n = n)) {
+		txn_free(&t->e);
+		return;
+	}
 	t->ws = &d->workers;
 	for (i = 0; i < n; i++)
-		if (share_key(&msgs[i], &k) == 0)
+		if (share_key(&t->msgs[i], &k) == 0)
 			(void)uvs_workers_share(&d->workers, &k, 1);
 	uvs_workers_publish(&d->workers, &t->e);
-	return 0;
 }
 
 /*
  * The live step. The copy proved every request acceptable, so only
- * memory can fail here; then the requests before the failing one stay
- * applied (and are published, so the workers hold the same table), the
- * guard and filter are set to match, and the error says so.
+ * memory can fail here (a new service or dest); then the requests before
+ * the failing one stay applied and are published, so the workers hold
+ * the same table, the guard and filter are set to match it, and the
+ * error says so. The workers' entry was made before anything changed,
+ * so handing it over cannot fail.
  */
 static int
 commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
-    unsigned *at, char *err, size_t errlen)
+    struct txn_entry *t, unsigned *at, char *err, size_t errlen)
 {
 	char scratch[128];
 	uint32_t *v;
@@ -483,12 +489,10 @@ commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
 	int rc;
 
 	if ((rc = uvs_dir_apply_fw(&d->fw, msgs, n, at, err, errlen)) == 0) {
-		if (publish(d, msgs, n) == 0)
-			return 0;
-		*at = n;
-		rc = -ENOMEM;
+		publish(d, t, n);
+		return 0;
 	}
-	(void)publish(d, msgs, *at);
+	publish(d, t, *at);
 	(void)set_guard(d, &d->fw.svcs, scratch, sizeof(scratch));
 	if ((v = vips_of(&d->fw.svcs, &nv))) {
 		(void)set_filter(d, v, nv, scratch, sizeof(scratch));
@@ -496,8 +500,6 @@ commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
 	}
 	snprintf(err, errlen, "out of memory: the requests before this one "
 	    "were applied");
-	if (*at >= n)
-		*at = n ? n - 1 : 0;
 	return rc;
 }
 
@@ -506,11 +508,18 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
     unsigned n, unsigned *at, char *err, size_t errlen)
 {
 	struct uvs_svc_table next;
+	struct txn_entry *t = NULL;
 	uint32_t *ov;
 	size_t on;
 	int rc;
 
 	*at = 0;
+	ov = vips_of(&d->fw.svcs, &on);
+	if (!ov || (d->workers.n && n && !(t = txn_new(msgs, n)))) {
+		free(ov);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	uvs_svc_table_init(&next);
 	if ((rc = uvs_batch_copy(&next, &d->fw.svcs)) < 0)
 		snprintf(err, errlen, "cannot copy the table: %s",
@@ -520,13 +529,14 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
 		rc = reconcile(d, &d->fw.svcs, &next, msgs, n, at, err,
 		    errlen);
 	uvs_svc_table_free(&next);
-	if (rc < 0)
+	if (rc < 0) {		/* refused: nothing changed, nothing published */
+		if (t)
+			txn_free(&t->e);
+		free(ov);
 		return rc;
-	if (!(ov = vips_of(&d->fw.svcs, &on))) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
 	}
-	if ((rc = commit(d, msgs, n, at, err, errlen)) == 0)
+	/* from here the log owns t, or commit freed it */
+	if ((rc = commit(d, msgs, n, t, at, err, errlen)) == 0)
 		d->counts.transactions++;
 	after_commit(d, ov, on);
 	free(ov);
