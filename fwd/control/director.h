@@ -1,8 +1,9 @@
 /*
- * The director: the forwarding state plus the sockets that feed it, and
- * the control operations that must touch several of them at once (a new
- * VIP changes the capture filter and is announced by ARP; a new dest's MAC
- * is asked of the kernel's neighbour table).
+ * The director: the forwarding state plus the sockets that feed it. Its
+ * table changes only by one transaction (uvs_dir_apply, reconcile.c),
+ * which also makes what a change needs beside the table, once: the
+ * capture filter and kernel guard, a new VIP announced by ARP, a new
+ * dest's MAC asked of the kernel's neighbour table, the workers' log.
  */
 #ifndef UVS_DIRECTOR_H
 #define UVS_DIRECTOR_H
