@@ -11,8 +11,9 @@
 #   make bench-fwd the forwarding bench alone: uvsd against its peers in a lab
 #   make sim      the cluster simulation alone, fixed seed
 #   make fuzz     libFuzzer harnesses (clang) for the frame parser, the forward
-#                 stage, uvsadm's arguments, rules files, keepalived.conf and the
-#                 control protocol, FUZZ_SECONDS (60) each (tests/fuzz/README.md)
+#                 stage, uvsadm's arguments, rules files, keepalived.conf, the
+#                 control protocol and the metrics endpoint's requests,
+#                 FUZZ_SECONDS (60) each (tests/fuzz/README.md)
 #   make install  install the programs, man pages, systemd unit and
 #                 /etc/default/uvsd (kept if there); PREFIX=/usr/local,
 #                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
@@ -93,6 +94,9 @@ $(B)/badframes: $(call obj,tests/lab/badframes.c)
 $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
+$(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ -lm
 
@@ -108,11 +112,12 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
-#   iputils-ping and netbase.
+#   iputils-ping and netbase, prometheus (its server and promtool scrape
+#   uvsd --metrics in tests/e2e/metrics_prometheus.sh).
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
              iproute2 nftables curl python3
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng
+             clang libclang-rt-dev netsniff-ng prometheus
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
@@ -190,9 +195,10 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_vips
 	$(B)/bench_sched
 	$(B)/bench_sim
+	$(B)/bench_vips
 	$(MAKE) bench-fwd
 
 # a namespace lab, so root only (it says SKIP otherwise); installs its own
@@ -208,7 +214,7 @@ sim: deps plotdeps $(B)/bench_sim
 # built apart in build-fuzz/ (never mixed with gcc's build/), each run for
 # FUZZ_SECONDS from a scratch copy of its seed corpus, without network.
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl
+FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl metrics
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined

@@ -82,6 +82,17 @@ flush_dest(const struct uvs_batch_ops *ops, const struct uvs_dest *x)
 		ops->dest_flush(ops->arg, x);
 }
 
+/* x's flows end and x goes. */
+static void
+del_dest(struct uvs_svc *s, struct uvs_dest *x,
+    const struct uvs_batch_ops *ops)
+{
+	flush_dest(ops, x);
+	if (ops && ops->dest_deleted)
+		ops->dest_deleted(ops->arg, x);
+	uvs_dest_del(s, x);
+}
+
 /* A service goes with its flows. */
 static void
 del_service(struct uvs_svc_table *t, struct uvs_svc *s,
@@ -89,8 +100,11 @@ del_service(struct uvs_svc_table *t, struct uvs_svc *s,
 {
 	unsigned k;
 
-	for (k = 0; k < s->ndests; k++)
+	for (k = 0; k < s->ndests; k++) {
 		flush_dest(ops, s->dests[k]);
+		if (ops && ops->dest_deleted)
+			ops->dest_deleted(ops->arg, s->dests[k]);
+	}
 	uvs_svc_del(t, s);
 }
 
@@ -235,8 +249,8 @@ known_mac(struct macs *c, const struct uvs_svc_table *t, uint32_t addr,
 
 static int
 add_dest(struct uvs_svc_table *t, struct macs *macs, struct uvs_svc *s,
-    const struct uvs_ctl_msg *m, struct uvs_dest_conf *c, char *err,
-    size_t errlen)
+    const struct uvs_ctl_msg *m, struct uvs_dest_conf *c,
+    const struct uvs_batch_ops *ops, char *err, size_t errlen)
 {
 	uint8_t mac[6];
 	int known = known_mac(macs, t, c->addr, mac), rc;
@@ -257,6 +271,8 @@ add_dest(struct uvs_svc_table *t, struct macs *macs, struct uvs_svc *s,
 	}
 	if (known)
 		memcpy(s->dests[0]->hwaddr, mac, 6);
+	if (ops && ops->dest_added)
+		ops->dest_added(ops->arg, s->dests[0]);
 	return 0;
 }
 
@@ -304,7 +320,7 @@ do_dest(struct uvs_svc_table *t, struct macs *macs,
 		return -ESRCH;
 	}
 	if (strcmp(m->verb, "add-dest") == 0)
-		return add_dest(t, macs, s, m, &c, err, errlen);
+		return add_dest(t, macs, s, m, &c, ops, err, errlen);
 	if (!(x = uvs_dest_find(s, c.addr, c.port))) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
@@ -313,8 +329,7 @@ do_dest(struct uvs_svc_table *t, struct macs *macs,
 		return dest_out(s, x, m, ops, err, errlen);
 	if (strcmp(m->verb, "del-dest") == 0) {
 		macs_drop(macs);
-		flush_dest(ops, x);
-		uvs_dest_del(s, x);
+		del_dest(s, x, ops);
 		return 0;
 	}
 	if ((rc = uvs_dest_edit(s, x, &c)) < 0)

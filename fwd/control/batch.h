@@ -28,6 +28,9 @@ struct uvs_batch_ops {
 	void	(*flush_all)(void *arg);
 	/* --set tcp tcpfin udp, 0 keeping a value */
 	void	(*timeouts)(void *arg, const uint32_t t[3]);
+	/* x was added, or is about to be freed (the director's MAC book) */
+	void	(*dest_added)(void *arg, const struct uvs_dest *x);
+	void	(*dest_deleted)(void *arg, const struct uvs_dest *x);
 };
 
 /*

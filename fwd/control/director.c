@@ -16,11 +16,11 @@
 
 #include "arp/kernel/addr.h"
 #include "fwd/control/director.h"
+#include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
+#include "fwd/data/seed.h"
 #include "fwd/health/health.h"
 #include "fwd/data/workers.h"
-
-#define NEIGH_REFRESH_S	15	/* re-probe dests' MACs this often */
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
@@ -29,6 +29,7 @@ int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
     uint32_t now, unsigned flags, char *err, size_t errlen)
 {
+	uint32_t seed;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -39,8 +40,11 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		snprintf(err, errlen, "interface %s: %s", ifname, strerror(-rc));
 		return rc;
 	}
-	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now,
-	    (uint32_t)random())) < 0) {
+	if ((rc = uvs_seed(&seed)) < 0) {
+		snprintf(err, errlen, "getrandom: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now, seed)) < 0) {
 		snprintf(err, errlen, "connection table of %u: %s", conn_max,
 		    strerror(-rc));
 		return rc;
@@ -59,7 +63,7 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
 		return rc;
 	}
-	d->last_refresh = now;
+	uvs_rsmac_init(&d->rsmac);
 	d->last_est = now;
 	/* without a guard uvsd still runs, but refuses VIPs the kernel holds */
 	d->no_guard = !!(flags & UVS_DIR_NO_GUARD);
@@ -82,6 +86,7 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_health_free(d->health);
 	d->health = NULL;
 	uvs_guard_close(&d->guard);
+	uvs_rsmac_free(&d->rsmac);
 }
 
 /* Health checks' operations, as the requests an operator would type. */
@@ -167,17 +172,19 @@ neigh_matters(const struct uvs_director *d, uint32_t addr, int valid,
 	return 0;
 }
 
-static int
-has_dest_at(const struct uvs_director *d, uint32_t addr)
+/* One line about a real server's address, through uvsd's logger. */
+static void
+dir_log_rs(struct uvs_director *d, const struct uvs_rsmac_entry *e,
+    const char *what)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
-	unsigned i, k;
+	char a[INET_ADDRSTRLEN], line[160];
 
-	for (i = 0; i < t->nsvcs; i++)
-		for (k = 0; k < t->svcs[i]->ndests; k++)
-			if (t->svcs[i]->dests[k]->addr == addr)
-				return 1;
-	return 0;
+	if (!d->log)
+		return;
+	inet_ntop(AF_INET, &e->addr, a, sizeof(a));
+	snprintf(line, sizeof(line), "real server %s (%u dest%s) %s", a,
+	    e->refs, e->refs == 1 ? "" : "s", what);
+	d->log(d->log_arg, line);
 }
 
 /* The kernel's news about one neighbour: a transaction when it matters. */
@@ -186,8 +193,11 @@ neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
     const uint8_t *mac)
 {
 	struct uvs_director *d = arg;
+	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, addr);
 	char a[INET_ADDRSTRLEN], err[128];
 
+	if (!e)		/* a neighbour no dest uses: the client, a router */
+		return;
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
 	if (ev == UVS_NEIGH_VALID && neigh_matters(d, addr, 1, mac))
 		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s "
@@ -196,8 +206,15 @@ neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
 	else if (ev == UVS_NEIGH_FAILED && neigh_matters(d, addr, 0, NULL))
 		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s "
 		    "valid=0", a);
+	if (!(e = uvs_rsmac_find(&d->rsmac, addr)))
+		return;
+	if (ev == UVS_NEIGH_VALID &&
+	    uvs_rsmac_news(&d->rsmac, addr, mac, uvs_clock_seconds()))
+		dir_log_rs(d, e, "answers ARP now: in use again");
+	else if (ev == UVS_NEIGH_FAILED)
+		(void)uvs_rsmac_news(&d->rsmac, addr, NULL, uvs_clock_seconds());
 	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
-	else if (ev == UVS_NEIGH_GONE && has_dest_at(d, addr))
+	if (ev == UVS_NEIGH_GONE && e->resolved)
 		(void)uvs_nl_resolve(d->nl, addr);
 }
 
@@ -211,16 +228,17 @@ uvs_dir_neigh_input(struct uvs_director *d)
 	return rc;
 }
 
-/* Asks the kernel to (re)confirm every dest's MAC. */
+/* rsmac's calls: ask the kernel about an address, or say it is silent. */
 static void
-refresh_neighbours(struct uvs_director *d)
+rsmac_due(void *arg, const struct uvs_rsmac_entry *e,
+    enum uvs_rsmac_event ev)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
-	unsigned i, k;
+	struct uvs_director *d = arg;
 
-	for (i = 0; i < t->nsvcs; i++)
-		for (k = 0; k < t->svcs[i]->ndests; k++)
-			(void)uvs_nl_resolve(d->nl, t->svcs[i]->dests[k]->addr);
+	if (ev == UVS_RSMAC_ASK)
+		(void)uvs_nl_resolve(d->nl, e->addr);
+	else
+		dir_log_rs(d, e, "does not answer ARP: not used until it does");
 }
 
 /* IPVS's estimation_timer(): every service and dest, every 2 s. */
@@ -255,11 +273,7 @@ uvs_dir_tick(struct uvs_director *d, uint32_t now)
 		estimate_rates(&d->fw.svcs);
 		d->last_est = now;
 	}
-	if (now - d->last_refresh >= NEIGH_REFRESH_S ||
-	    uvs_dir_unresolved(d)) {
-		refresh_neighbours(d);
-		d->last_refresh = now;
-	}
+	uvs_rsmac_due(&d->rsmac, now, rsmac_due, d);
 }
 
 unsigned
@@ -291,7 +305,6 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 		.on_arp_reply = on_arp_reply, .sloppy_tcp = d->fw.sloppy_tcp,
 	};
 	struct sock_fprog prog;
-	char scratch[128];
 	int rc;
 
 	if (d->fw.svcs.nsvcs) {
@@ -301,8 +314,7 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 	if ((rc = uvs_workers_start(&d->workers, &c, now, err, errlen)) < 0)
 		return rc;
 	/* no VIP yet: the workers' sockets pass nothing until one comes */
-	if (uvs_filter_build(NULL, 0, d->fw.mac, &prog, scratch,
-	    sizeof(scratch)) == 0) {
+	if (uvs_filter_build(0, d->fw.mac, &prog) == 0) {
 		(void)uvs_workers_set_filter(&d->workers, &prog);
 		free(prog.filter);
 	}
@@ -325,6 +337,7 @@ fold_count(struct uvs_svc *s, struct uvs_dest *x, const struct uvs_wcount *w)
 	x->conns += w->conns;
 	x->inpkts += w->inpkts;
 	x->inbytes += w->inbytes;
+	x->nomac_drops += w->nomac_drops;
 }
 
 static void
@@ -360,6 +373,7 @@ fold_pub(struct uvs_director *d, const struct uvs_wpub *p)
 	d->sum.worker_rx[d->sum.nworkers++] = p->stats.rx_frames;
 	d->sum.conns += p->nconns;
 	d->sum.buckets += p->nbuckets;
+	d->sum.capacity += p->capacity;
 	d->sum.reclaimed += p->reclaimed;
 	for (i = 0; i < p->ncount; i++) {
 		const struct uvs_wcount *c = &p->count[i];
@@ -383,6 +397,7 @@ uvs_dir_sync(struct uvs_director *d)
 	if (!d->workers.n) {
 		d->sum.conns = d->fw.conns.count;
 		d->sum.buckets = d->fw.conns.nbuckets;
+		d->sum.capacity = d->fw.conns.capacity;
 		d->sum.reclaimed = d->fw.conns.reclaimed;
 		return;
 	}
@@ -397,6 +412,7 @@ uvs_dir_sync(struct uvs_director *d)
 
 			x->activeconns = x->inactconns = x->persistconns = 0;
 			x->conns = x->inpkts = x->inbytes = 0;
+			x->nomac_drops = 0;
 		}
 	}
 	if (uvs_workers_read_counters(&d->workers) < 0)

@@ -25,6 +25,7 @@
 #include "fwd/control/batch.h"
 #include "fwd/control/ctlreq.h"
 #include "fwd/control/director.h"
+#include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -102,16 +103,21 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 	return rc;
 }
 
-/* Points the capture filter at exactly vips[0..n). */
+/*
+ * Opens the capture filter (any_vip) or shuts it: the same program for
+ * one VIP or thousands (filter.c), so only the first service and the
+ * end of the last change it.
+ */
 static int
-set_filter(struct uvs_director *d, const uint32_t *vips, size_t n,
-    char *err, size_t errlen)
+set_filter(struct uvs_director *d, int any_vip, char *err, size_t errlen)
 {
 	struct sock_fprog prog;
 	int rc;
 
-	if (uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen) < 0)
-		return -EINVAL;
+	if (uvs_filter_build(any_vip, d->fw.mac, &prog) < 0) {
+		snprintf(err, errlen, "capture filter: out of memory");
+		return -ENOMEM;
+	}
 	/* with workers the control thread's socket only sends */
 	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
 	    uvs_capture_set_filter(&d->cap, &prog);
@@ -178,42 +184,6 @@ check_kernel_vips(struct uvs_director *d, const uint32_t *ov, size_t on,
 }
 
 /*
- * The filter for nv cannot be made: find the new VIP that tips it over,
- * adding new VIPs in the order the requests name them, so the error
- * names the request that asked for one VIP too many.
- */
-static unsigned
-request_breaking_filter(struct uvs_director *d, const uint32_t *ov,
-    size_t on, const uint32_t *nv, size_t nn, const struct uvs_ctl_msg *msgs,
-    unsigned n)
-{
-	struct sock_fprog prog;
-	uint32_t *v, a;
-	size_t m = 0, k;
-	unsigned i;
-	char scratch[128];
-
-	if (!(v = calloc(on + nn + 1, sizeof(*v))))
-		return 0;
-	for (k = 0; k < nn; k++)
-		if (has_vip(ov, on, nv[k]))
-			v[m++] = nv[k];
-	for (i = 0; i < n; i++) {
-		if (strcmp(msgs[i].verb, "add-service") ||
-		    uvs_ctl_get_addr(&msgs[i], "vip", &a) < 0 ||
-		    !has_vip(nv, nn, a) || has_vip(v, m, a))
-			continue;
-		v[m++] = a;
-		if (uvs_filter_build(v, m, d->fw.mac, &prog, scratch,
-		    sizeof(scratch)) < 0)
-			break;
-		free(prog.filter);
-	}
-	free(v);
-	return i < n ? i : 0;
-}
-
-/*
  * Makes the side effects new needs where old was in force. 0, or -errno
  * with *at and err set and the guard and filter as they were.
  */
@@ -223,8 +193,8 @@ reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
     unsigned n, unsigned *at, char *err, size_t errlen)
 {
 	uint32_t *ov, *nv;
-	size_t on, nn, k;
-	int rc = -ENOMEM, guard = 0, vips_same;
+	size_t on, nn;
+	int rc = -ENOMEM, guard = 0;
 	char scratch[128];
 
 	ov = vips_of(old, &on);
@@ -233,8 +203,6 @@ reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	for (k = 0, vips_same = on == nn; k < nn && vips_same; k++)
-		vips_same = has_vip(ov, on, nv[k]);
 	if ((rc = check_kernel_vips(d, ov, on, nv, nn, msgs, n, at, err,
 	    errlen)) < 0)
 		goto out;
@@ -247,8 +215,9 @@ reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
 			goto out;
 		}
 	}
-	if (!vips_same && (rc = set_filter(d, nv, nn, err, errlen)) < 0) {
-		*at = request_breaking_filter(d, ov, on, nv, nn, msgs, n);
+	if (!old->nsvcs != !new->nsvcs &&
+	    (rc = set_filter(d, new->nsvcs > 0, err, errlen)) < 0) {
+		*at = request_changing_svcs(msgs, n);
 		if (guard)
 			(void)set_guard(d, old, scratch, sizeof(scratch));
 		goto out;
@@ -344,6 +313,45 @@ uvs_dir_apply_fw(struct uvs_fwd *fw, const struct uvs_ctl_msg *msgs,
 	    .timeouts = fw_timeouts };
 
 	return uvs_batch_apply(&fw->svcs, msgs, n, &ops, at, err, errlen);
+}
+
+/* The master's hooks: its flows and timeouts, and the MAC book. */
+static void
+dir_dest_flush(void *arg, const struct uvs_dest *x)
+{
+	fw_dest_flush(&((struct uvs_director *)arg)->fw, x);
+}
+
+static void
+dir_flush_all(void *arg)
+{
+	struct uvs_director *d = arg;
+
+	fw_flush_all(&d->fw);
+	uvs_rsmac_free(&d->rsmac);
+}
+
+static void
+dir_timeouts(void *arg, const uint32_t t[3])
+{
+	fw_timeouts(&((struct uvs_director *)arg)->fw, t);
+}
+
+static void
+dir_dest_added(void *arg, const struct uvs_dest *x)
+{
+	struct uvs_director *d = arg;
+	int created;
+
+	/* out of memory only costs the silent-server log line */
+	(void)uvs_rsmac_ref(&d->rsmac, x->addr, uvs_clock_seconds(),
+	    &created);
+}
+
+static void
+dir_dest_deleted(void *arg, const struct uvs_dest *x)
+{
+	uvs_rsmac_unref(&((struct uvs_director *)arg)->rsmac, x->addr);
 }
 
 /* A log entry: the committed requests, in text the entry owns. */
@@ -483,21 +491,21 @@ static int
 commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
     struct txn_entry *t, unsigned *at, char *err, size_t errlen)
 {
+	const struct uvs_batch_ops ops = { .arg = d,
+	    .dest_flush = dir_dest_flush, .flush_all = dir_flush_all,
+	    .timeouts = dir_timeouts, .dest_added = dir_dest_added,
+	    .dest_deleted = dir_dest_deleted };
 	char scratch[128];
-	uint32_t *v;
-	size_t nv;
 	int rc;
 
-	if ((rc = uvs_dir_apply_fw(&d->fw, msgs, n, at, err, errlen)) == 0) {
+	if ((rc = uvs_batch_apply(&d->fw.svcs, msgs, n, &ops, at, err,
+	    errlen)) == 0) {
 		publish(d, t, n);
 		return 0;
 	}
 	publish(d, t, *at);
 	(void)set_guard(d, &d->fw.svcs, scratch, sizeof(scratch));
-	if ((v = vips_of(&d->fw.svcs, &nv))) {
-		(void)set_filter(d, v, nv, scratch, sizeof(scratch));
-		free(v);
-	}
+	(void)set_filter(d, d->fw.svcs.nsvcs > 0, scratch, sizeof(scratch));
 	snprintf(err, errlen, "out of memory: the requests before this one "
 	    "were applied");
 	return rc;

@@ -67,6 +67,7 @@ struct uvs_wcount {
 	uint32_t	 vip, rip;	/* network order */
 	uint32_t	 active, inactive, persist;
 	uint64_t	 conns, inpkts, inbytes;
+	uint64_t	 nomac_drops;
 };
 
 /* A flow or template, copied out (all addresses in network order). */
@@ -81,7 +82,7 @@ struct uvs_wconn {
 /* What a worker copied for the control thread (uvs_workers_read). */
 struct uvs_wpub {
 	struct uvs_fwd_stats	 stats;
-	uint32_t		 nconns, nbuckets;
+	uint32_t		 nconns, nbuckets, capacity;
 	uint64_t		 reclaimed;
 	struct uvs_wcount	*count;		/* svcs and dests, table order */
 	unsigned		 ncount, count_cap;

@@ -15,7 +15,7 @@ if [ "${B:-build}" = build-asan ]; then
 	echo "SKIP: fuzz_smoke runs on the plain build's suite only (its harnesses have ASan and UBSan of their own)"
 	exit 77
 fi
-names="parse forward ipvsargs rules keepalived ctl"
+names="parse forward ipvsargs rules keepalived ctl metrics"
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "SKIP: fuzz_smoke needs clang (make deps installs it, or apt-get install clang)"
