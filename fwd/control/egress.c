@@ -6,12 +6,16 @@
  * so the neighbour is the real server itself, whatever gateway the route
  * names); uvsd does the same once per dest and again whenever the routing
  * table changes, and keeps the answer in the dest (oif, srcmac, nexthop),
- * so the packet path only copies it. A route by a link uvsd was not given
+ * so the packet path only copies it. The answer reaches every table as
+ * an "egress" request (batch.c) inside the director's transaction, so
+ * the workers get it by the log, as data, never by a call. A route by a link uvsd was not given
  * leaves the dest unresolved: uvsd cannot send there.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arp/kernel/route.h"
@@ -72,11 +76,7 @@ uvs_dir_link_mac(const struct uvs_director *d, int ifindex)
 	return NULL;
 }
 
-/*
- * One address's egress, for the master table and each worker's copy;
- * DR dests and tunnelled ones (tunnel set) are routed apart, since only
- * a tunnel may go through a gateway.
- */
+/* One address's egress, as the "egress" request (batch.c) carries it. */
 struct egress_call {
 	uint32_t	 addr;
 	int		 tunnel;
@@ -89,49 +89,10 @@ struct egress_call {
 	uint8_t		 hw[6];
 };
 
-/* Points every dest at addr to the new egress; a new one starts unknown. */
-static void
-fw_egress(struct uvs_fwd *fw, void *arg)
-{
-	const struct egress_call *a = arg;
-	struct uvs_svc_table *t = &fw->svcs;
-	unsigned i, k;
-
-	for (i = 0; i < t->nsvcs; i++) {
-		struct uvs_svc *svc = t->svcs[i];
-		int changed = 0;
-
-		for (k = 0; k < svc->ndests; k++) {
-			struct uvs_dest *x = svc->dests[k];
-
-			if (x->addr != a->addr ||
-			    (x->fwd == UVS_FWD_TUNNEL) != a->tunnel)
-				continue;
-			x->tun_src = a->tun_src;
-			x->mtu = a->mtu;
-			if (x->oif != a->oif || x->nexthop != a->nexthop) {
-				x->oif = a->oif;
-				x->nexthop = a->nexthop;
-				memcpy(x->srcmac, a->src, 6);
-				changed |= !(x->flags & UVS_DEST_F_NOHWADDR);
-				x->flags |= UVS_DEST_F_NOHWADDR;
-			}
-			if (a->have_hw && (x->flags & UVS_DEST_F_NOHWADDR)) {
-				memcpy(x->hwaddr, a->hw, 6);
-				x->flags &= ~UVS_DEST_F_NOHWADDR;
-				changed = 1;
-			}
-		}
-		if (changed)
-			uvs_svc_changed(svc);
-	}
-}
-
-/* A MAC already known for this next hop, from another dest. */
+/* A MAC already known in t for this next hop, from another dest. */
 static const struct uvs_dest *
-resolved_nexthop(const struct uvs_director *d, int oif, uint32_t nexthop)
+resolved_nexthop(const struct uvs_svc_table *t, int oif, uint32_t nexthop)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
 	unsigned i, k;
 
 	for (i = 0; i < t->nsvcs; i++)
@@ -177,40 +138,116 @@ route_of(const struct uvs_director *d, uint32_t addr, struct egress_call *a)
 	memcpy(a->src, mac, 6);
 }
 
-void
-uvs_dir_route_dest(struct uvs_director *d, struct uvs_dest *dest)
+/* Has x's address (as DR or tunnel) an earlier dest in t, to share? */
+static int
+routed_before(const struct uvs_svc_table *t, unsigned si, unsigned ki,
+    int all)
 {
-	struct egress_call a = { .tunnel = dest->fwd == UVS_FWD_TUNNEL };
-	const struct uvs_dest *known;
+	const struct uvs_dest *x = t->svcs[si]->dests[ki];
+	unsigned i, k;
 
-	route_of(d, dest->addr, &a);
-	if (a.oif == dest->oif && a.nexthop == dest->nexthop &&
-	    a.tun_src == dest->tun_src && a.mtu == dest->mtu &&
-	    !(dest->flags & UVS_DEST_F_NOHWADDR))
-		return;		/* nothing moved */
-	if (a.nexthop && (known = resolved_nexthop(d, a.oif, a.nexthop))) {
+	for (i = 0; i <= si; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *y = t->svcs[i]->dests[k];
+
+			if (i == si && k == ki)
+				return 0;
+			if (y->addr == x->addr && (all || !y->oif) &&
+			    (y->fwd == UVS_FWD_TUNNEL) ==
+			    (x->fwd == UVS_FWD_TUNNEL))
+				return 1;
+		}
+	return 0;
+}
+
+#define MAC_FMT	"%02x:%02x:%02x:%02x:%02x:%02x"
+#define MAC_ARG(m) (m)[0], (m)[1], (m)[2], (m)[3], (m)[4], (m)[5]
+#define EGRESS_LINE	200
+
+/* x's egress as one request line in buf, or 0 when nothing moved. */
+static int
+egress_line(const struct uvs_director *d, const struct uvs_svc_table *t,
+    const struct uvs_dest *x, char *buf)
+{
+	struct egress_call a = { .tunnel = x->fwd == UVS_FWD_TUNNEL };
+	const struct uvs_dest *known;
+	char ra[INET_ADDRSTRLEN], nh[INET_ADDRSTRLEN], ts[INET_ADDRSTRLEN];
+	int len;
+
+	route_of(d, x->addr, &a);
+	if (a.oif == x->oif && a.nexthop == x->nexthop &&
+	    a.tun_src == x->tun_src && a.mtu == x->mtu)
+		return 0;		/* nothing moved */
+	if (a.nexthop && (known = resolved_nexthop(t, a.oif, a.nexthop))) {
 		a.have_hw = 1;
 		memcpy(a.hw, known->hwaddr, 6);
 	}
-	fw_egress(&d->fw, &a);
-	if (d->workers.n)
-		(void)uvs_workers_call(&d->workers, fw_egress, &a);
-	if (a.nexthop && !a.have_hw) {
-		(void)uvs_nl_resolve(d->nl, a.oif, a.nexthop);
-		(void)uvs_nl_dump(d->nl);
+	inet_ntop(AF_INET, &a.addr, ra, sizeof(ra));
+	inet_ntop(AF_INET, &a.nexthop, nh, sizeof(nh));
+	inet_ntop(AF_INET, &a.tun_src, ts, sizeof(ts));
+	len = snprintf(buf, EGRESS_LINE, "egress rip=%s tun=%d oif=%d nh=%s "
+	    "src=" MAC_FMT " tsrc=%s mtu=%u", ra, a.tunnel, a.oif, nh,
+	    MAC_ARG(a.src), ts, a.mtu);
+	if (a.have_hw)
+		snprintf(buf + len, (size_t)(EGRESS_LINE - len), " hw=" MAC_FMT,
+		    MAC_ARG(a.hw));
+	return 1;
+}
+
+int
+uvs_dir_egress_reqs(const struct uvs_director *d,
+    const struct uvs_svc_table *t, int all, struct uvs_dir_egress *out)
+{
+	unsigned i, k, n = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++)
+			n += all || !t->svcs[i]->dests[k]->oif;
+	if (!n)
+		return 0;
+	if (!(out->text = malloc((size_t)n * EGRESS_LINE)) ||
+	    !(out->msgs = calloc(n, sizeof(*out->msgs)))) {
+		uvs_dir_egress_free(out);
+		return -ENOMEM;
 	}
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+			char *line = out->text + (size_t)out->n * EGRESS_LINE;
+
+			if ((!all && x->oif) || routed_before(t, i, k, all) ||
+			    !egress_line(d, t, x, line))
+				continue;
+			if (uvs_ctl_parse(line, &out->msgs[out->n]) == 0)
+				out->n++;
+		}
+	return 0;
+}
+
+void
+uvs_dir_egress_free(struct uvs_dir_egress *e)
+{
+	free(e->text);
+	free(e->msgs);
+	memset(e, 0, sizeof(*e));
 }
 
 void
 uvs_dir_reroute(struct uvs_director *d)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
-	unsigned i, k;
+	struct uvs_dir_egress e;
+	char err[128];
+	unsigned at;
 
 	d->routes_stale = 0;
-	for (i = 0; i < t->nsvcs; i++)
-		for (k = 0; k < t->svcs[i]->ndests; k++)
-			uvs_dir_route_dest(d, t->svcs[i]->dests[k]);
+	if (uvs_dir_egress_reqs(d, &d->fw.svcs, 1, &e) < 0) {
+		d->routes_stale = 1;	/* out of memory: the next news */
+		return;
+	}
+	if (e.n)
+		(void)uvs_dir_apply(d, e.msgs, e.n, &at, err, sizeof(err));
+	uvs_dir_egress_free(&e);
 }
 
 /* The first dest at addr, whose egress every dest at addr shares. */
