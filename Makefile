@@ -40,12 +40,13 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 # libraries it links (docs/design.md, "Layout"):
 #   sched         services, dests, schedulers, the connection table (no I/O)
 #   arp           ARP replies;  arp/kernel  rtnetlink, addresses, nftables, sysctl
+#   arp/rs        uvs-rs's verbs and state file (its main is arp/rs/rs.c)
 #   fwd/data      the packet path: capture, ring, parse, forward, workers
 #   fwd/control   uvsd's table and its side effects, the control socket
 #   fwd/health    health checks, probes, keepalived.conf
 #   fwd/lang      ipvsadm's language: arguments, rules files, control messages
 #   fwd/uvsadm    uvsadm's printers (its main is fwd/uvsadm/uvsadm.c)
-LIBDIRS  = sched arp arp/kernel fwd/data fwd/control fwd/health fwd/lang fwd/uvsadm
+LIBDIRS  = sched arp arp/kernel arp/rs fwd/data fwd/control fwd/health fwd/lang fwd/uvsadm
 MAINS    = fwd/uvsd/uvsd.c fwd/uvsadm/uvsadm.c arp/rs/rs.c
 lib      = $(B)/lib/lib$(subst /,_,$(1)).a
 libsrc   = $(filter-out $(MAINS),$(sort $(wildcard $(1)/*.c)))
