@@ -55,6 +55,8 @@ struct uvs_dest {
 	uint64_t	 conns;		/* connections scheduled here */
 	uint64_t	 inpkts;
 	uint64_t	 inbytes;
+	uint64_t	 nomac_drops;	/* frames of its flows dropped while its
+					   MAC was unknown */
 	struct uvs_est	 est;		/* rates of the three above */
 	struct uvs_svc	*svc;
 	unsigned	 sched_pos;	/* scheduler's own: index in svc->dests
@@ -167,10 +169,19 @@ void		 uvs_dest_conns_changed(struct uvs_dest *d, int bound);
  * -EEXIST duplicate, -ESRCH no such service, -ENOENT no such dest or
  * scheduler, -ENOMEM, -EINVAL bad argument.
  */
+struct uvs_vip_slot {
+	uint32_t	 addr;		/* network order */
+	uint32_t	 count;		/* services on it; 0: a free slot */
+};
+
 struct uvs_svc_table {
 	struct uvs_svc	**svcs;
 	unsigned	  nsvcs;
 	unsigned	  cap;
+	/* svcindex.c: hash of the services and of their VIPs */
+	struct uvs_svc	**isvc;		/* 1 << ibits slots */
+	struct uvs_vip_slot *ivip;	/* 1 << ibits slots */
+	unsigned	  ibits;
 };
 
 struct uvs_svc_conf {
@@ -195,10 +206,19 @@ struct uvs_dest_conf {
 void		 uvs_svc_table_init(struct uvs_svc_table *t);
 /* Frees every service and dest; the conn table must be flushed first. */
 void		 uvs_svc_table_free(struct uvs_svc_table *t);
+/* The service proto addr:port, or NULL; a hash lookup (svcindex.c). */
 struct uvs_svc	*uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto,
 		    uint32_t addr, uint16_t port);
-/* Is addr the VIP of any service? */
+/* Is addr the VIP of any service? A hash lookup (svcindex.c). */
 int		 uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr);
+/*
+ * svcindex.c, for svc.c: makes room in the index for nsvcs services (0 or
+ * -ENOMEM, the table unchanged), refills it from t->svcs after a change
+ * (never fails once room was made), and frees it.
+ */
+int		 uvs_svcindex_reserve(struct uvs_svc_table *t, unsigned nsvcs);
+void		 uvs_svcindex_rebuild(struct uvs_svc_table *t);
+void		 uvs_svcindex_free(struct uvs_svc_table *t);
 int		 uvs_svc_add(struct uvs_svc_table *t,
 		    const struct uvs_svc_conf *c);
 int		 uvs_svc_edit(struct uvs_svc_table *t,

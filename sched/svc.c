@@ -38,33 +38,8 @@ uvs_svc_table_free(struct uvs_svc_table *t)
 	for (i = 0; i < t->nsvcs; i++)
 		svc_free(t->svcs[i]);
 	free(t->svcs);
+	uvs_svcindex_free(t);
 	memset(t, 0, sizeof(*t));
-}
-
-struct uvs_svc *
-uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto, uint32_t addr,
-    uint16_t port)
-{
-	unsigned i;
-
-	for (i = 0; i < t->nsvcs; i++) {
-		struct uvs_svc *s = t->svcs[i];
-
-		if (s->addr == addr && s->port == port && s->proto == proto)
-			return s;
-	}
-	return NULL;
-}
-
-int
-uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr)
-{
-	unsigned i;
-
-	for (i = 0; i < t->nsvcs; i++)
-		if (t->svcs[i]->addr == addr)
-			return 1;
-	return 0;
 }
 
 /* Grows an array of pointers to hold one more; 0 or -ENOMEM. */
@@ -97,7 +72,8 @@ uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 		return -EEXIST;
 	if (!(ops = uvs_sched_find(c->sched)))
 		return -ENOENT;
-	if (grow((void ***)&t->svcs, t->nsvcs, &t->cap) < 0)
+	if (grow((void ***)&t->svcs, t->nsvcs, &t->cap) < 0 ||
+	    uvs_svcindex_reserve(t, t->nsvcs + 1) < 0)
 		return -ENOMEM;
 	if (!(svc = calloc(1, sizeof(*svc))))
 		return -ENOMEM;
@@ -113,6 +89,7 @@ uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 		return -ENOMEM;
 	}
 	t->svcs[t->nsvcs++] = svc;
+	uvs_svcindex_rebuild(t);
 	return 0;
 }
 
@@ -159,6 +136,7 @@ uvs_svc_del(struct uvs_svc_table *t, struct uvs_svc *svc)
 			break;
 		}
 	}
+	uvs_svcindex_rebuild(t);
 	svc_free(svc);
 }
 

@@ -63,6 +63,18 @@ struct health {
 	const char		*result;	/* "ok" "failed" "none"; NULL */
 };
 
+/*
+ * A dest's MAC (uvs extension): the address answered ARP or is silent,
+ * for how long, how often uvsd asked; frames lost to an unknown MAC.
+ * arp is NULL when uvsd did not say.
+ */
+struct arp {
+	const char	*arp;		/* "answered", "silent" */
+	const char	*hw;		/* MAC or "none" */
+	uint32_t	 since;
+	uint64_t	 requests, nomac_drops;
+};
+
 struct dest {
 	uint32_t		addr;	/* network order */
 	uint16_t		port;	/* host order */
@@ -70,6 +82,7 @@ struct dest {
 	uint32_t		weight, active, inactive, persist, uthr, lthr;
 	struct stats		st;
 	struct health		h;
+	struct arp		a;
 };
 
 struct svc {
@@ -250,6 +263,22 @@ find_fwd(const char *wire)
 	return NULL;
 }
 
+/* The optional ARP keys; any that is there must parse. */
+static int
+get_arp(const struct uvs_ctl_msg *m, struct arp *a)
+{
+	a->hw = uvs_ctl_get(m, "hw");
+	if (get_u64(m, "nomac_drops", KEY_OPTIONAL, &a->nomac_drops) < 0)
+		return -EPROTO;
+	if (!(a->arp = uvs_ctl_get(m, "arp")))
+		return 0;
+	if ((strcmp(a->arp, "answered") != 0 && strcmp(a->arp, "silent") != 0) ||
+	    get_u32(m, "arp_since", UINT32_MAX, KEY_ALWAYS, &a->since) < 0 ||
+	    get_u64(m, "arp_requests", KEY_ALWAYS, &a->requests) < 0)
+		return -EPROTO;
+	return 0;
+}
+
 static int
 add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 {
@@ -275,6 +304,8 @@ add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 	    need_for(fmt, UVSADM_FMT_THRESHOLDS), &d.lthr)) < 0 ||
 	    (rc = get_stats(m, fmt, &d.st)) < 0)
 		return rc;
+	if (get_arp(m, &d.a) < 0)
+		return -EPROTO;
 	if (!(n = grow(s->dests, s->ndests, &s->cap, sizeof(d))))
 		return -ENOMEM;
 	s->dests = n;
@@ -730,7 +761,7 @@ static void
 print_dest_checks(FILE *out, const struct dest *d, const char *dname)
 {
 	const struct health *h = &d->h;
-	char w[24], streak[24], ok[24], failed[24];
+	char w[24], streak[24], ok[24], failed[24], noarp[128];
 	const char *type = "none", *state = "UP", *last = "-";
 
 	snprintf(w, sizeof(w), "%u", d->weight);
@@ -757,6 +788,15 @@ print_dest_checks(FILE *out, const struct dest *d, const char *dname)
 			    (unsigned long long)h->failed);
 			last = h->last;
 		}
+	}
+	/* a silent address is never used, whatever its check says */
+	if (d->a.arp && strcmp(d->a.arp, "silent") == 0) {
+		state = "NO-ARP";
+		snprintf(noarp, sizeof(noarp), "no ARP answer for %us (%llu "
+		    "requests), %llu frames without MAC", d->a.since,
+		    (unsigned long long)d->a.requests,
+		    (unsigned long long)d->a.nomac_drops);
+		last = noarp;
 	}
 	fprintf(out, "  -> %-28s %-5s %-9s %-6s %-6s %-8s %-8s %s\n", dname,
 	    type, state, w, streak, ok, failed, last);
@@ -908,6 +948,20 @@ json_stats(FILE *out, const struct stats *st)
 	    (unsigned long long)st->inbps, (unsigned long long)st->outbps);
 }
 
+/* "aa:bb:cc:dd:ee:ff" as uvsd writes it; anything else prints null. */
+static int
+valid_mac(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != 17)
+		return 0;
+	for (i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !strchr("0123456789abcdef", s[i]))
+			return 0;
+	return 1;
+}
+
 static void
 json_dest(FILE *out, const struct dest *d)
 {
@@ -918,6 +972,14 @@ json_dest(FILE *out, const struct dest *d)
 	    "\"persistconns\":%u,\"u_threshold\":%u,\"l_threshold\":%u,",
 	    inet_ntoa(a), d->port, d->fwd->name, d->weight, d->active,
 	    d->inactive, d->persist, d->uthr, d->lthr);
+	if (d->a.arp)
+		fprintf(out, "\"arp\":{\"answered\":%s,\"mac\":%s%s%s,"
+		    "\"seconds\":%u,\"requests\":%llu,\"nomac_drops\":%llu},",
+		    strcmp(d->a.arp, "answered") == 0 ? "true" : "false",
+		    valid_mac(d->a.hw) ? "\"" : "", valid_mac(d->a.hw) ?
+		    d->a.hw : "null", valid_mac(d->a.hw) ? "\"" : "",
+		    d->a.since, (unsigned long long)d->a.requests,
+		    (unsigned long long)d->a.nomac_drops);
 	json_stats(out, &d->st);
 	fputc(',', out);
 	json_dest_health(out, d);

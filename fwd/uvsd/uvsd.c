@@ -23,6 +23,7 @@
 #include "fwd/control/ctl.h"
 #include "fwd/lang/ctlmsg.h"
 #include "fwd/control/diagnose.h"
+#include "fwd/control/ifclaim.h"
 #include "fwd/control/director.h"
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
@@ -351,7 +352,7 @@ load_rules(struct uvs_director *d, const char *path)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Health checks' log lines (dirhealth.h). */
+/* Health checks' and the director's log lines (dirhealth.h, director.h). */
 static void
 log_line(void *arg, const char *line)
 {
@@ -511,14 +512,20 @@ main(int argc, char **argv)
 	struct metrics_src msrc = { .d = &d };
 	struct uvs_metrics_server *ms = NULL;
 	char err[256];
-	int rc;
+	unsigned ifindex;
+	int rc, claim = -1;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	/* read-only: asks the running uvsd, opens nothing of its own */
 	if (o.check)
 		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	/* one uvsd per interface: a second would forward every frame again */
+	if ((ifindex = if_nametoindex(o.ifname)) != 0 &&
+	    (claim = uvs_ifclaim(ifindex, o.ifname, err, sizeof(err))) < 0) {
+		logmsg("%s", err);
+		return 1;
+	}
 	/* with workers the flows live in their tables, not the master's */
 	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
 	    uvs_clock_seconds(),
@@ -531,6 +538,7 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	d.log = log_line;
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
@@ -613,5 +621,7 @@ out:
 	uvs_metrics_snap_free(&msrc.snap);
 	uvs_ctl_close(&ctl);
 	uvs_dir_free(&d);
+	if (claim >= 0)
+		close(claim);
 	return rc;
 }
