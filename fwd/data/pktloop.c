@@ -1,8 +1,10 @@
 /*
- * One burst through the director. Every frame taken is counted, whatever
- * its fate; frames that did not fit the buffer, and frames the link
- * delivered for another host, are dropped before parsing. Frames that
- * could not be sent (device queue full) are counted as send drops.
+ * One burst through the director. Every frame taken is counted once:
+ * in rx_frames when it gets as far as the buffer check or parsing
+ * (forward.c counts those), or only in its drop reason when it is a runt
+ * without a vnet header or a frame the link delivered for another host,
+ * both dropped before parsing. Frames that could not be sent (device
+ * queue full) are counted as send drops.
  */
 #include <linux/if_packet.h>
 #include <string.h>
