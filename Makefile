@@ -18,6 +18,8 @@
 #                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
 #   make uninstall remove what install put there (an edited /etc/default/uvsd
 #                 and /etc/uvs/rules stay)
+#   make deb      the Debian package, build/deb/uvs_*.deb (debian/), checked
+#                 by lintian; built in a copy, so the work tree stays clean
 
 CC      ?= cc
 B       ?= build
@@ -27,12 +29,14 @@ CFLAGS  ?= -O2 -g
 # distribution's hardening flags apply.
 WERROR  ?= -Werror
 PKG_CONFIG ?= pkg-config
-LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl 2>/dev/null)
+LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl openssl 2>/dev/null)
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -I. -MMD -MP
 LDLIBS_PCAP := $(or $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null),-lpcap)
 LDLIBS_MNL  := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
 LDLIBS_NET  := $(or $(shell libnet-config --libs 2>/dev/null),-lnet)
-LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL)
+# OpenSSL: SSL_GET's TLS and the HTTP checks' MD5 digest (fwd/health)
+LDLIBS_SSL  := $(or $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null),-lssl -lcrypto)
+LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL) $(LDLIBS_SSL)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
@@ -78,10 +82,10 @@ $(B)/uvsd: $(call obj,fwd/uvsd/uvsd.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
 $(B)/uvsadm: $(call obj,fwd/uvsadm/uvsadm.c) $(ALL_LIBS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_SSL)
 
 $(B)/uvs-rs: $(call obj,arp/rs/rs.c) $(ALL_LIBS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_MNL)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_MNL) $(LDLIBS_SSL)
 
 # sched tests compare against bench/'s reference implementations
 $(UNIT): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,bench/sched_ref.c) $(ALL_LIBS)
@@ -93,6 +97,10 @@ $(B)/badframes: $(call obj,tests/lab/badframes.c)
 
 $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
+
+# the fragment tracker's cost, through the whole packet stage
+$(B)/bench_frag: $(call obj,bench/frag.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
 $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
@@ -107,17 +115,27 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 # always with --no-install-recommends: a Recommends can pull in packages that
 # replace the user's own (netsniff-ng's pulls ntpsec, which removes
 # systemd-timesyncd).
-#   build (make, make demo): compiler, the three libraries, iproute2,
+#   build (make, make demo): compiler, the four libraries, iproute2,
 #   nftables (uvsd's guard), curl and python3 (the demo's client and
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
 #   iputils-ping and netbase, prometheus (its server and promtool scrape
-#   uvsd --metrics in tests/e2e/metrics_prometheus.sh).
+#   uvsd --metrics in tests/e2e/metrics_prometheus.sh), keepalived (its
+#   sample configurations, which tests/e2e/keepalived_samples.sh loads; its
+#   service does not start, as its unit needs an
+#   /etc/keepalived/keepalived.conf Debian does not ship), openssl (the
+#   certificate of the SSL_GET test's server), and what make deb needs
+#   (tests/e2e/deb_package.sh builds one).
+#   deb (make deb): build-essential (dpkg-buildpackage checks for it),
+#   debian/control's Build-Depends (debhelper among them) and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-             iproute2 nftables curl python3
+             libssl-dev iproute2 nftables curl python3
+DEB_PKGS   = build-essential pkg-config libpcap-dev libnet1-dev libmnl-dev \
+             libssl-dev dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng prometheus
+             clang libclang-rt-dev netsniff-ng prometheus keepalived openssl \
+             build-essential dpkg-dev debhelper lintian
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
@@ -140,6 +158,9 @@ deps:
 
 demo-deps:
 	$(call install_missing,$(BUILD_PKGS))
+
+deb-deps:
+	$(call install_missing,$(DEB_PKGS))
 
 tools: $(B)/badframes
 
@@ -180,8 +201,10 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_vips
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
+    $(B)/bench_vips
 	$(B)/bench_sched
+	$(B)/bench_frag
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd
@@ -261,9 +284,26 @@ uninstall:
 	if cmp -s packaging/uvsd.default "$$f"; then rm -f "$$f"; \
 	elif [ -e "$$f" ]; then echo "kept $$f: it was edited"; fi
 
+# dpkg-buildpackage writes its .deb, .changes and .buildinfo next to the
+# source tree and debhelper leaves debian/uvs/ and friends in it, so the
+# package is built from a copy in $(B)/deb/src: the results land in
+# $(B)/deb/ and the work tree is left as it was. lintian fails the target
+# on an error; its warnings are shown (there are none today).
+DEB_DIR = $(B)/deb
+deb: deb-deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -c --exclude=./.git --exclude='./build*' --exclude=./$(B) \
+		--exclude=./bench/out --exclude=__pycache__ --exclude=./debian/uvs \
+		--exclude=./debian/build --exclude='./debian/.debhelper' \
+		--exclude='./debian/*debhelper*' --exclude=./debian/files \
+		--exclude=./debian/uvs.substvars --exclude=./debian/uvs-dbgsym . | \
+		tar -x -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -Jauto
+	lintian --info $(DEB_DIR)/uvs_*.changes
+
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps demo-deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps deb-deps deb tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -110,6 +110,7 @@ uvs_dir_free(struct uvs_director *d)
 	if (d->workers.n)
 		uvs_workers_stop(&d->workers);
 	uvs_conn_free(&d->fw.conns);
+	uvs_frag_free(&d->fw.frags);
 	uvs_svc_table_free(&d->fw.svcs);
 	uvs_capture_close(&d->cap);
 	uvs_nl_close(d->nl);
@@ -254,7 +255,7 @@ fw_del_service(struct uvs_fwd *fw, void *arg)
 	if (!svc)
 		return;
 	for (i = 0; i < svc->ndests; i++)
-		uvs_conn_flush_dest(&fw->conns, svc->dests[i]);
+		uvs_fwd_flush_dest(fw, svc->dests[i]);
 	uvs_svc_del(&fw->svcs, svc);
 }
 
@@ -400,7 +401,7 @@ fw_dest_switch(struct uvs_fwd *fw, void *arg)
 	if (!svc || !(dest = uvs_dest_find(svc, a->addr, a->port)))
 		return;
 	if (a->flush)
-		uvs_conn_flush_dest(&fw->conns, dest);
+		uvs_fwd_flush_dest(fw, dest);
 	if (a->what == OUT_DELETE) {
 		uvs_dest_del(svc, dest);
 		return;
@@ -447,7 +448,7 @@ static void
 fw_clear(struct uvs_fwd *fw, void *arg)
 {
 	(void)arg;
-	uvs_conn_flush_dest(&fw->conns, NULL);
+	uvs_fwd_flush_dest(fw, NULL);
 	uvs_svc_table_free(&fw->svcs);
 	uvs_svc_table_init(&fw->svcs);
 }
@@ -624,6 +625,8 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 		.ring_block = ring_block,
 		.ring_blocks = ring_blocks, .on_new_conn = on_new_conn,
 		.on_arp_reply = on_arp_reply, .sloppy_tcp = d->fw.sloppy_tcp,
+		.frag_max = d->fw.frag_max, .frag_hold = d->fw.frag_hold,
+		.links = &d->fw,
 	};
 	char scratch[128];
 	int rc;
@@ -665,6 +668,10 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->ops_sched += w->ops_sched;
+	m->icmp_fwd += w->icmp_fwd;
+	m->frags_fwd += w->frags_fwd;
+	m->frags_held += w->frags_held;
 	for (i = 0; i < UVS_DROP_MAX; i++)
 		m->drops[i] += w->drops[i];
 }

@@ -16,6 +16,8 @@
  * where they lie, and leave in one call to the backend's xmit. The
  * registry below is the one list of backends.
  */
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -151,21 +153,58 @@ vnet_for_send(uint8_t *buf)
 	vh->flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
 }
 
-/* Fills one message for the frame at buf: the link, the type, the bytes. */
+/*
+ * A tagged frame's first piece: its vnet header, whose checksum start
+ * moves with the 4 bytes put in front of it, the MACs and the tag.
+ */
+static size_t
+tag_head(uint8_t *h, const uint8_t *buf, uint16_t tci)
+{
+	struct virtio_net_hdr vh;
+
+	memcpy(&vh, buf, sizeof(vh));
+	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		vh.csum_start = htole16((uint16_t)(le16toh(vh.csum_start) +
+		    UVS_VLAN_HLEN));
+	memcpy(h, &vh, sizeof(vh));
+	memcpy(h + UVS_VNET_HLEN, buf + UVS_VNET_HLEN, 12);
+	h[UVS_VNET_HLEN + 12] = 0x81;
+	h[UVS_VNET_HLEN + 13] = 0x00;
+	h[UVS_VNET_HLEN + 14] = (uint8_t)(tci >> 8);
+	h[UVS_VNET_HLEN + 15] = (uint8_t)tci;
+	return UVS_VNET_HLEN + 12 + UVS_VLAN_HLEN;
+}
+
+/*
+ * Fills one message for the frame at buf: the link, the type, the bytes.
+ * With head (room for a tagged frame's first piece), the 802.1Q tag tci
+ * goes back after the MACs: iov must have room for two pieces.
+ */
 static void
 frame_msg(struct uvs_capture *c, struct msghdr *m, struct sockaddr_ll *to,
-    struct iovec *iov, uint8_t *buf, size_t len)
+    struct iovec *iov, uint8_t *buf, size_t len, uint8_t *head,
+    uint16_t tci)
 {
-	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN;
+	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN, cut;
 
 	vnet_for_send(buf);
 	memset(to, 0, sizeof(*to));
 	to->sll_family = AF_PACKET;
 	to->sll_ifindex = c->ifindex;
 	memcpy(&to->sll_protocol, buf + UVS_VNET_HLEN + 12, 2);
-	*iov = (struct iovec){ buf + skip, len - skip };
 	*m = (struct msghdr){ .msg_name = to, .msg_namelen = sizeof(*to),
 	    .msg_iov = iov, .msg_iovlen = 1 };
+	if (!head) {
+		iov[0] = (struct iovec){ buf + skip, len - skip };
+		return;
+	}
+	/* the kernel reads the frame's type from here */
+	to->sll_protocol = htons(0x8100);
+	cut = tag_head(head, buf, tci);
+	iov[0] = (struct iovec){ head + skip, cut - skip };
+	iov[1] = (struct iovec){ buf + UVS_VNET_HLEN + 12,
+	    len - UVS_VNET_HLEN - 12 };
+	m->msg_iovlen = 2;
 }
 
 static void
@@ -186,7 +225,7 @@ uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len)
 
 	if (len < UVS_VNET_HLEN + ETH_HLEN)
 		return -EINVAL;
-	frame_msg(c, &m.msg_hdr, &to, &iov, buf, len);
+	frame_msg(c, &m.msg_hdr, &to, &iov, buf, len, NULL, 0);
 	if ((rc = c->ops->xmit(c, &m, 1)) < 0)
 		return rc;
 	if (rc == 0)
@@ -212,13 +251,22 @@ uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f)
 void
 uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len)
 {
+	uvs_capture_queue_vlan(c, buf, len, 0, 0);
+}
+
+void
+uvs_capture_queue_vlan(struct uvs_capture *c, uint8_t *buf, size_t len,
+    int tagged, uint16_t tci)
+{
 	struct uvs_txq *q = &c->txq;
 
 	if (q->n == UVS_BURST)
 		(void)uvs_capture_flush(c);
-	frame_msg(c, &q->msg[q->n].msg_hdr, &q->to[q->n], &q->iov[q->n],
-	    buf, len);
+	frame_msg(c, &q->msg[q->n].msg_hdr, &q->to[q->n], &q->iov[2 * q->n],
+	    buf, len, tagged && len >= UVS_VNET_HLEN + ETH_HLEN ?
+	    q->head[q->n] : NULL, tci);
 	q->n++;
+	/* traced as received: without the tag, which --trace never shows */
 	trace_out(c, buf, len);
 }
 

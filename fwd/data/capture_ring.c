@@ -76,6 +76,8 @@ fetch_copied(struct uvs_capture *c, struct uvs_frame *f, unsigned k)
 	f->buf = q.buf;
 	f->len = q.len;
 	f->truncated = q.truncated;
+	f->vlan_valid = q.vlan_valid;
+	f->vlan_tci = q.vlan_tci;
 }
 
 static int

@@ -41,6 +41,9 @@ uvs_pktsock_open(int ifindex)
 	    sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 	    sizeof(one)) < 0 ||
+	    /* a tag the kernel took off comes with each frame read */
+	    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one,
+	    sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &none,
 	    sizeof(none)) < 0)
 		goto fail;
@@ -72,24 +75,61 @@ uvs_pktsock_pool(struct uvs_capture *c, unsigned k)
 	return c->pool + (size_t)k * POOL_FRAME_SIZE;
 }
 
+/*
+ * The tag the kernel took off, from PACKET_AUXDATA (the ring backends
+ * read it from the ring instead). An outer tag other than 802.1Q's
+ * (802.1ad) gets VID 4095, which 802.1Q reserves and uvsd never serves.
+ */
+static void
+aux_vlan(struct msghdr *mh, struct uvs_frame *f)
+{
+	struct cmsghdr *cm;
+
+	f->vlan_valid = 0;
+	f->vlan_tci = 0;
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		struct tpacket_auxdata aux;
+
+		if (cm->cmsg_level != SOL_PACKET ||
+		    cm->cmsg_type != PACKET_AUXDATA ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(aux)))
+			continue;
+		memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
+		f->vlan_valid = !!(aux.tp_status & TP_STATUS_VLAN_VALID);
+		f->vlan_tci = f->vlan_valid ? aux.tp_vlan_tci : 0;
+		if (f->vlan_valid &&
+		    (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) &&
+		    aux.tp_vlan_tpid != 0x8100)
+			f->vlan_tci |= 0x0fff;
+	}
+}
+
 int
 uvs_pktsock_recv(struct uvs_capture *c, unsigned k, struct uvs_frame *f)
 {
 	struct sockaddr_ll sll;
-	socklen_t slen = sizeof(sll);
 	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN;
 	uint8_t *buf = uvs_pktsock_pool(c, k);
+	union {
+		struct cmsghdr	 h;
+		uint8_t		 b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctl;
+	struct iovec iov;
+	struct msghdr mh = { .msg_name = &sll, .msg_namelen = sizeof(sll),
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
+	    .msg_controllen = sizeof(ctl.b) };
 	ssize_t n;
 
 	if (!buf)
 		return -ENOMEM;
 	/* without the socket's header, the caller still gets an empty one */
-	n = recvfrom(c->fd, buf + skip, POOL_FRAME_SIZE - skip,
-	    MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&sll, &slen);
+	iov = (struct iovec){ buf + skip, POOL_FRAME_SIZE - skip };
+	n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 	if (skip)
 		memset(buf, 0, skip);
+	aux_vlan(&mh, f);
 	f->buf = buf;
 	f->pkttype = sll.sll_pkttype;
 	f->copied = 0;

@@ -32,8 +32,8 @@ uint8_t	*uvs_pktsock_pool(struct uvs_capture *c, unsigned k);
 
 /*
  * Reads the next frame of the socket's queue into pool buffer k and
- * fills f (buf, len, pkttype, truncated). Returns 1, 0 when none waits,
- * or -errno.
+ * fills f (buf, len, pkttype, truncated, the VLAN tag the kernel took
+ * off). Returns 1, 0 when none waits, or -errno.
  */
 int	uvs_pktsock_recv(struct uvs_capture *c, unsigned k,
 	    struct uvs_frame *f);

@@ -14,6 +14,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,14 +76,26 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* IPv4 source address modulo n; everything else to worker 0. */
+/*
+ * IPv4 source address modulo n; everything else to worker 0. An ICMP
+ * message goes by the destination of the packet it quotes instead: an
+ * error about a flow comes from a router, and quotes the real server's
+ * reply to the client, so this finds the worker holding the flow.
+ */
 static int
 fanout_by_client(int fd, unsigned n)
 {
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS,
 		    (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 3),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 8),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (uint32_t)SKF_NET_OFF + 9),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 3),
+		/* X = the IP header's length; the quoted header follows the
+		   8-byte ICMP header, its destination 16 bytes in */
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, (uint32_t)SKF_NET_OFF),
+		BPF_STMT(BPF_LD | BPF_W | BPF_IND, (uint32_t)SKF_NET_OFF + 24),
+		BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)SKF_NET_OFF + 12),
 		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, n),
 		BPF_STMT(BPF_RET | BPF_A, 0),
@@ -127,6 +140,17 @@ worker_open(struct uvs_worker *w, unsigned group,
 	memcpy(w->fw.arp_reply, c->arp_reply, sizeof(w->fw.arp_reply));
 	w->fw.on_new_conn = c->on_new_conn;
 	w->fw.sloppy_tcp = c->sloppy_tcp;
+	if (c->links) {
+		w->fw.vlan_list = c->links->vlan_list;
+		memcpy(w->fw.vlan_ok, c->links->vlan_ok, sizeof(w->fw.vlan_ok));
+	}
+	if (c->frag_max && (rc = uvs_fwd_frag_init(&w->fw,
+	    c->frag_max / c->n + 1, c->frag_hold / c->n + 1, UVS_VNET_HLEN,
+	    (uint32_t)random())) < 0) {
+		snprintf(err, errlen, "worker %u: fragment table: %s", w->id,
+		    strerror(-rc));
+		return rc;
+	}
 	/* the slices add up to conn_max */
 	if ((rc = uvs_seed(&seed)) < 0 ||
 	    (rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
@@ -160,6 +184,7 @@ worker_free(struct uvs_worker *w)
 {
 	uvs_capture_close(&w->cap);
 	uvs_conn_free(&w->fw.conns);
+	uvs_frag_free(&w->fw.frags);
 	uvs_svc_table_free(&w->fw.svcs);
 	if (w->wake >= 0)
 		close(w->wake);

@@ -65,6 +65,10 @@ struct uvs_workers_conf {
 	uvs_fwd_conn_hook	 on_new_conn;
 	void			(*on_arp_reply)(void *, const struct uvs_fwd *);
 	int			 sloppy_tcp;	/* --sloppy-tcp */
+	uint32_t		 frag_max;	/* --frag-max, split between
+						   workers */
+	uint32_t		 frag_hold;	/* early fragments, split too */
+	const struct uvs_fwd	*links;		/* --vlan: vlan_list, vlan_ok */
 };
 
 /*

@@ -73,6 +73,8 @@ fake_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 		f[n].pkttype = k->pkttype[k->next];
 		f[n].truncated = k->truncated[k->next];
 		f[n].copied = 0;
+		f[n].vlan_valid = 0;
+		f[n].vlan_tci = 0;
 		k->next++;
 		k->unreleased++;
 		n++;
