@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <endian.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -41,6 +42,10 @@ struct fake {
 	unsigned	 bursts, releases, unreleased;
 	unsigned	 xmits, sent, refuse;	/* refuse: fail this many */
 	uint8_t		 sent_dst[NFRAMES][6];
+	uint8_t		 wire[FRAME + 4];	/* the last frame sent, joined */
+	size_t		 wire_len;
+	unsigned	 wire_pieces;
+	uint16_t	 wire_proto;
 	uint64_t	 drops;
 	int		 opened, closed;
 };
@@ -106,7 +111,19 @@ fake_xmit(struct uvs_capture *c, struct mmsghdr *m, unsigned n)
 		const struct iovec *v = m[i].msg_hdr.msg_iov;
 		const struct sockaddr_ll *to = m[i].msg_hdr.msg_name;
 
+		size_t j;
+
 		assert_int_equal(to->sll_ifindex, 7);
+		k->wire_len = 0;
+		k->wire_pieces = (unsigned)m[i].msg_hdr.msg_iovlen;
+		k->wire_proto = ntohs(to->sll_protocol);
+		for (j = 0; j < m[i].msg_hdr.msg_iovlen; j++) {
+			assert_true(k->wire_len + v[j].iov_len <=
+			    sizeof(k->wire));
+			memcpy(k->wire + k->wire_len, v[j].iov_base,
+			    v[j].iov_len);
+			k->wire_len += v[j].iov_len;
+		}
 		/* the wire bytes start after the vnet header (vnet on) */
 		assert_true(v->iov_len > ETH_HLEN);
 		memcpy(k->sent_dst[k->sent++ % NFRAMES],
@@ -316,6 +333,53 @@ test_send_drops_release_dispatch(void **state)
 	lab_free(&l);
 }
 
+/*
+ * A tag the kernel took off goes back after the MACs, whichever backend
+ * sends: the frame leaves in two pieces, typed 802.1Q, and a pending
+ * checksum's start moves with the 4 bytes.
+ */
+static void
+test_queue_puts_the_tag_back(void **state)
+{
+	static struct lab l;
+	struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	    .csum_start = htole16(34), .csum_offset = htole16(16) };
+	uint8_t buf[FRAME], orig[FRAME];
+	uint32_t len;
+	uint16_t start;
+
+	(void)state;
+	lab_init(&l);
+	len = syn_frame(buf, 5000);
+	memcpy(buf, &vh, sizeof(vh));
+	memcpy(orig, buf, sizeof(buf));
+	uvs_capture_queue_vlan(&l.cap, buf, len, 1, 0x2123);
+	assert_int_equal(uvs_capture_flush(&l.cap), 0);
+	assert_int_equal(l.k.wire_pieces, 2);
+	assert_int_equal(l.k.wire_proto, 0x8100);
+	assert_int_equal(l.k.wire_len, len + UVS_VLAN_HLEN);
+	memcpy(&start, l.k.wire + offsetof(struct virtio_net_hdr,
+	    csum_start), 2);
+	assert_int_equal(le16toh(start), 34 + UVS_VLAN_HLEN);
+	/* MACs, the tag, then the frame from its type on, unchanged */
+	assert_memory_equal(l.k.wire + UVS_VNET_HLEN, orig + UVS_VNET_HLEN,
+	    12);
+	assert_memory_equal(l.k.wire + UVS_VNET_HLEN + 12,
+	    ((uint8_t[]){ 0x81, 0x00, 0x21, 0x23 }), 4);
+	assert_memory_equal(l.k.wire + UVS_VNET_HLEN + 16,
+	    orig + UVS_VNET_HLEN + 12, len - UVS_VNET_HLEN - 12);
+	/* the frame itself is not touched: the tag lives in the queue */
+	assert_memory_equal(buf + UVS_VNET_HLEN, orig + UVS_VNET_HLEN,
+	    len - UVS_VNET_HLEN);
+	/* untagged (the control): one piece, its own type */
+	uvs_capture_queue_vlan(&l.cap, buf, len, 0, 0x2123);
+	assert_int_equal(uvs_capture_flush(&l.cap), 0);
+	assert_int_equal(l.k.wire_pieces, 1);
+	assert_int_equal(l.k.wire_proto, 0x0800);
+	assert_int_equal(l.k.wire_len, len);
+	lab_free(&l);
+}
+
 /* The registry knows the three backends by uvsd's names, nothing else. */
 static void
 test_registry_names(void **state)
@@ -369,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_loop_drops_what_the_backend_marks),
 		cmocka_unit_test(test_flush_counts_refused_sends),
 		cmocka_unit_test(test_send_drops_release_dispatch),
+		cmocka_unit_test(test_queue_puts_the_tag_back),
 		cmocka_unit_test(test_registry_names),
 		cmocka_unit_test(test_use_knows_only_the_registry),
 	};
