@@ -4,11 +4,12 @@
  * the MTU; written back as plain bytes, the receiver drops them. With
  * PACKET_VNET_HDR the kernel tells us that pending work on receive and
  * takes it back on send, so the rewritten frame leaves exactly as valid
- * as it came in: the header's rules live here, once. Every frame in and
- * out passes here too, so this is where --trace sees them, behind one
- * NULL test: a received frame when the loop takes it up
- * (uvs_capture_seen), so each forwarded frame follows its original in
- * the trace.
+ * as it came in: its rules for sending (DATA_VALID cleared, the header
+ * left out under --no-vnet, a put-back tag's moved checksum start) live
+ * here, once, for every backend. Every frame in and out passes here,
+ * so this is where --trace sees them, behind one NULL test: a received
+ * frame when the loop takes it up (uvs_capture_seen), so each forwarded
+ * frame follows its original in the trace.
  *
  * The packet loop works in bursts whatever the backend: frames come from
  * a TPACKET_V2 ring (the default), a V3 ring (capture_ring.c) or are
