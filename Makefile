@@ -45,7 +45,8 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 # libraries it links (docs/design.md, "Layout"):
 #   sched         services, dests, schedulers, the connection table (no I/O)
 #   arp           ARP replies;  arp/kernel  rtnetlink, addresses, nftables, sysctl
-#   arp/rs        uvs-rs's parts (its main is arp/rs/rs.c): tunnel decapsulation
+#   arp/rs        uvs-rs's verbs, state file and tunnel decapsulation (its
+#                 main is arp/rs/rs.c)
 #   fwd/data      the packet path: capture, ring, parse, forward, workers
 #   fwd/control   uvsd's table and its side effects, the control socket
 #   fwd/health    health checks, probes, keepalived.conf

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fwd/data/capture_ops.h"
 #include "fwd/data/tunq.h"
 
 unsigned
@@ -16,9 +17,8 @@ uvs_tunq_flush(struct uvs_tunq *q, struct uvs_capture *c)
 	int n;
 
 	while (off < q->n) {
-		n = sendmmsg(c->fd, q->msg + off, q->n - off, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
+		/* the capture's backend sends, as for its own queue */
+		n = c->ops->xmit(c, q->msg + off, q->n - off);
 		if (n <= 0) {	/* the device queue is full: drop this one */
 			lost++;
 			off++;

@@ -692,7 +692,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 	int nh, nm, wait;
 
 	/* with workers this socket only sends; poll still reports its errors */
-	pfd[0] = (struct pollfd){ .fd = d->cap.fd,
+	pfd[0] = (struct pollfd){ .fd = uvs_capture_pollfd(&d->cap),
 	    .events = d->workers.n ? 0 : POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
@@ -929,8 +929,7 @@ main(int argc, char **argv)
 	else
 		logmsg("director on %s (%s backend), control socket %s, %u "
 		    "flows max", link_names(&d, names, sizeof(names)),
-		    !d.cap.ring ? "socket" :
-		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
+		    uvs_capture_backend(&d.cap),
 		    ctl.path, o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);
