@@ -100,6 +100,9 @@ $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
 $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
+$(B)/bench_health: $(call obj,bench/health.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ -lm
 
@@ -196,8 +199,10 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_vips
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_vips \
+    $(B)/bench_health
 	$(B)/bench_sched
+	$(B)/bench_health
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd
