@@ -6,7 +6,9 @@
 #   tests/run.sh [BUILD_DIR...]   (default: $B, else build)
 # With several build directories (build build-asan: the same suite on the
 # sanitizer build) each gets its own line of counts and the last line
-# adds them up.
+# adds them up. DIR:GLOB,GLOB... runs on DIR only the unit tests and
+# scripts whose names (without test_ or .sh) match a glob, e.g.
+# build-tsan:workers*,thresholds_workers (the ThreadSanitizer run).
 cd "$(dirname "$0")/.." || exit 1
 if [ $# -gt 1 ]; then
 	tp=0 tf=0 ts=0
@@ -24,13 +26,26 @@ if [ $# -gt 1 ]; then
 	exit
 fi
 B=${1:-${B:-build}}
+SELECT=
+case $B in *:*) SELECT=${B#*:}; B=${B%%:*} ;; esac
 export B
+# selected NAME: is NAME in the run (every name when no globs were given)?
+selected() {
+	local g
+	[ -z "$SELECT" ] && return 0
+	for g in ${SELECT//,/ }; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
 pass=0 fail=0 skip=0
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 
 for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
-	echo "== unit: $(basename "$t")"
+	n=$(basename "$t"); selected "${n#test_}" || continue
+	echo "== unit: $n"
 	out=$("$t" 2>&1); rc=$?
 	echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED|  ERROR) +\]|^\[  FAILED  \]' | grep -v '^\[ *OK' || true
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
@@ -43,6 +58,7 @@ for t in "$B"/test_*; do
 done
 
 for t in tests/e2e/*.sh; do
+	selected "$(basename "$t" .sh)" || continue
 	echo "== e2e: $(basename "$t")"
 	out=$(timeout "$E2E_TIMEOUT" bash "$t" 2>&1); rc=$?
 	echo "$out" | sed 's/^/   /'

@@ -1,9 +1,10 @@
 /*
- * The director's packet socket: receive and send whole frames on one
- * interface, each preceded by a struct virtio_net_hdr (PACKET_VNET_HDR)
- * that carries pending checksum and segmentation work across user space.
- * The packet loop sees only this interface, so a ring or AF_XDP backend
- * can replace it without touching the loop.
+ * The director's link: receive and send whole frames on one interface,
+ * each preceded by a struct virtio_net_hdr (PACKET_VNET_HDR) that
+ * carries pending checksum and segmentation work across user space.
+ * The packet loop sees only this interface; which backend moves the
+ * frames (a packet socket read frame by frame, a TPACKET_V2 or V3 ring)
+ * is an ops struct behind it (capture_ops.h), chosen by name.
  */
 #ifndef UVS_CAPTURE_H
 #define UVS_CAPTURE_H
@@ -22,7 +23,8 @@
 #define UVS_BURST	64
 
 struct uvs_trace;
-struct uvs_ring;
+struct uvs_capture_ops;
+struct uvs_capture_conf;
 
 /* A received frame: buf starts at its vnet header, len counts it too. */
 struct uvs_frame {
@@ -32,32 +34,46 @@ struct uvs_frame {
 	uint8_t		 truncated;	/* did not fit: drop it */
 	uint8_t		 copied;	/* ring stub of a frame queued whole
 					   (read by uvs_capture_burst) */
+	uint8_t		 vlan_valid;	/* the kernel took an 802.1Q tag off */
+	uint16_t	 vlan_tci;	/* ... this one (TP_STATUS_VLAN_VALID,
+					   PACKET_AUXDATA) */
 };
 
-/* Frames queued for one sendmmsg. */
+/* An 802.1Q tag in a frame: TPID and TCI. */
+#define UVS_VLAN_HLEN	4
+
+/*
+ * Frames queued for one send: each one msghdr, of one iovec or two (a
+ * tag put back), for the backend's xmit.
+ */
 struct uvs_txq {
 	struct mmsghdr		 msg[UVS_BURST];
-	struct iovec		 iov[UVS_BURST];
+	struct iovec		 iov[2 * UVS_BURST];
+	/* a tagged frame's first part: vnet header, MACs, the tag */
+	uint8_t			 head[UVS_BURST][UVS_VNET_HLEN + 12 +
+				    UVS_VLAN_HLEN];
 	struct sockaddr_ll	 to[UVS_BURST];
 	unsigned		 n;
 };
 
 struct uvs_capture {
-	int			 fd;
+	int			 fd;	/* the packet socket */
 	int			 ifindex;
 	int			 vnet;	/* the socket has PACKET_VNET_HDR */
 	struct uvs_trace	*trace;	/* --trace: every frame in and out;
 					   uvs_capture_close closes it */
-	struct uvs_ring		*ring;	/* NULL: frames are read() one by one
-					   into pool */
-	uint8_t			*pool;	/* socket backend: burst buffers */
+	const struct uvs_capture_ops *ops;	/* the backend */
+	void			*be;	/* its state, freed by ops->close */
+	uint8_t			*pool;	/* frames read from the socket's
+					   queue (pktsock.h) */
 	struct uvs_txq		 txq;
 };
 
 /*
  * Opens the socket on ifindex, inbound only (PACKET_IGNORE_OUTGOING, so
  * frames we send never come back), matching nothing until a filter is
- * set. Returns 0 or -errno.
+ * set, with the socket backend (frames read one by one). Returns 0 or
+ * -errno.
  */
 int	uvs_capture_open(struct uvs_capture *c, int ifindex);
 void	uvs_capture_close(struct uvs_capture *c);
@@ -78,24 +94,43 @@ int	uvs_capture_set_filter(struct uvs_capture *c,
 int	uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len);
 
 /*
+ * Switches an open capture from the socket backend to the backend called
+ * name ("socket", "ring", "ring-v3"), sized by conf. 0, -ENOENT for an
+ * unknown name, -EBUSY if another backend than "socket" is in use, or
+ * the backend's -errno (the capture then stays as it was).
+ */
+int	uvs_capture_use(struct uvs_capture *c, const char *name,
+	    const struct uvs_capture_conf *conf);
+/*
+ * The same for a ring (ring.h) of version TPACKET_V2 or TPACKET_V3,
+ * nblocks blocks of block_size bytes; -EINVAL for another version.
+ */
+int	uvs_capture_use_ring(struct uvs_capture *c, int version,
+	    size_t block_size, unsigned nblocks);
+/* The backend's name, as uvs_capture_use takes it. */
+const char *uvs_capture_backend(const struct uvs_capture *c);
+/* The descriptor to poll for frames (and the link's errors). */
+int	uvs_capture_pollfd(const struct uvs_capture *c);
+
+/*
  * The burst interface the packet loop uses, the same for every backend:
  * take up to max frames (UVS_BURST at most), rewrite them in place, queue
  * those to send, flush, then release. Frames stay valid until release.
  */
-/*
- * Switches receiving to a ring (ring.h) of version TPACKET_V2 or
- * TPACKET_V3, nblocks blocks of block_size bytes, and sending to bypass
- * the qdisc layer. 0 or -errno (the socket then stays as it was).
- */
-int	uvs_capture_use_ring(struct uvs_capture *c, int version,
-	    size_t block_size, unsigned nblocks);
 /* Frames taken (0 when none wait), or -errno. */
 int	uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max);
 /* The loop takes up frame f: --trace records it now. */
 void	uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f);
 /* Queues a frame of the current burst to be sent by the next flush. */
 void	uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len);
-/* Sends what is queued in one sendmmsg; how many could not be sent. */
+/*
+ * The same, putting back an 802.1Q tag (tci) after the MAC addresses when
+ * tagged: the frame is sent from two pieces, nothing is copied but its
+ * first bytes.
+ */
+void	uvs_capture_queue_vlan(struct uvs_capture *c, uint8_t *buf,
+	    size_t len, int tagged, uint16_t tci);
+/* Sends what is queued in one call; how many could not be sent. */
 unsigned uvs_capture_flush(struct uvs_capture *c);
 /*
  * Frames the kernel dropped for want of room (ring or receive queue

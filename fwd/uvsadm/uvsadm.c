@@ -338,6 +338,48 @@ run_change(const struct ipvs_cmd *ce)
 	return 0;
 }
 
+/* -L -c, line by line as uvsd sends it: a million flows stream through. */
+struct conns_out {
+	unsigned int	 fmt;
+	int		 header;	/* printed */
+};
+
+static int
+conns_line(void *arg, char *line)
+{
+	struct conns_out *o = arg;
+
+	if (!o->header) {
+		uvsadm_conns_header(stdout, o->fmt);
+		o->header = 1;
+	}
+	return uvsadm_conns_line(stdout, line, o->fmt);
+}
+
+static int
+run_conns(unsigned int fmt)
+{
+	const char *path = uvs_ctl_socket_path();
+	struct conns_out o = { fmt, 0 };
+	char msg[256];
+	int rc, err;
+
+	rc = uvs_ctl_transact_lines(connect_uvsd(path), "conns", conns_line,
+	    &o, &err, msg, sizeof(msg));
+	if (rc == -EPROTO)
+		fail(EXIT_LIST, "%s: malformed reply from uvsd", PROG);
+	if (rc < 0)
+		fail(EXIT_LIST, "%s: no reply from uvsd at %s: %s", PROG, path,
+		    strerror(-rc));
+	if (err) {
+		fprintf(stderr, "%s\n", error_text(CMD_LIST, err, msg));
+		exit(err == EPERM ? EXIT_USAGE : EXIT_LIST);
+	}
+	if (!o.header)
+		uvsadm_conns_header(stdout, fmt);
+	return 0;
+}
+
 /* Prints a printer's failure the way ipvsadm reports a failed listing. */
 static int
 printed(int rc, int cmd)
@@ -363,10 +405,9 @@ run_list(const struct ipvs_cmd *ce)
 
 	if (ce->options & (1ULL << O_DAEMON))
 		return 0;	/* no sync daemon runs: ipvsadm prints nothing */
-	if (ce->options & (1ULL << O_CONNECTION)) {
-		reply = call_uvsd("conns", CMD_LIST, EXIT_LIST);
-		rc = uvsadm_conns_print(stdout, reply, fmt);
-	} else if (ce->options & (1ULL << O_TIMEOUT)) {
+	if (ce->options & (1ULL << O_CONNECTION))
+		return run_conns(fmt);
+	if (ce->options & (1ULL << O_TIMEOUT)) {
 		reply = call_uvsd("timeout", CMD_LIST, EXIT_LIST);
 		rc = uvsadm_timeout_print(stdout, reply);
 	} else {

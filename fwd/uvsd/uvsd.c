@@ -68,6 +68,9 @@ struct uvsd_opts {
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
 	int		 sloppy_tcp;	/* --sloppy-tcp: IPVS's sloppy_tcp */
 	int		 config_test;	/* --config-test: read, check, exit */
+	uint32_t	 frag_max;	/* --frag-max: datagrams in flight */
+	int		 vlan_list;	/* --vlan given */
+	uint8_t		 vlan_ok[4096 / 8];	/* its VIDs; bit 0: untagged */
 	const char	*metrics;	/* --metrics ADDR:PORT */
 };
 
@@ -119,6 +122,16 @@ usage(FILE *f)
 	    "                         only a SYN (IPVS's sloppy_tcp): with mh "
 	    "or sh, open\n"
 	    "                         connections survive a restart\n"
+	    "  --frag-max N           IP datagrams in flight whose fragments "
+	    "are tracked\n"
+	    "                         (default %u; 0: only first fragments "
+	    "pass)\n"
+	    "  --vlan LIST            serve these 802.1Q VLANs on IFACE, "
+	    "answered and\n"
+	    "                         forwarded with their tag: IDs 1-4094 "
+	    "and 'untagged',\n"
+	    "                         comma-separated (default: untagged "
+	    "only)\n"
 	    "  --no-guard             teaching/debug: leave the director's "
 	    "kernel unguarded,\n"
 	    "                         to see what goes wrong\n"
@@ -149,7 +162,41 @@ usage(FILE *f)
 	    "worker (default,\n"
 	    "                         keeps -p and sh exact) or each flow's "
 	    "do\n",
-	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
+	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT,
+	    UVS_FRAG_MAX_DEFAULT);
+}
+
+/* --vlan 100,200,untagged: the links to serve. */
+static int
+parse_vlans(const char *arg, struct uvsd_opts *o)
+{
+	char buf[256], *w, *save = NULL, *end;
+	unsigned long id;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf)) {
+		logmsg("--vlan: list too long");
+		return -1;
+	}
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, "untagged") == 0) {
+			id = 0;
+		} else {
+			errno = 0;
+			id = strtoul(w, &end, 10);
+			if (errno || *end || end == w || id < 1 || id > 4094) {
+				logmsg("--vlan: '%s' is neither a VLAN ID in "
+				    "1..4094 nor 'untagged'", w);
+				return -1;
+			}
+		}
+		o->vlan_ok[id / 8] |= (uint8_t)(1u << (id % 8));
+		o->vlan_list = 1;
+	}
+	if (!o->vlan_list) {
+		logmsg("--vlan: empty list");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -172,6 +219,8 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "check", no_argument, NULL, 'C' },
 		{ "sloppy-tcp", no_argument, NULL, 'T' },
 		{ "config-test", no_argument, NULL, 'X' },
+		{ "frag-max", required_argument, NULL, 'f' },
+		{ "vlan", required_argument, NULL, 'L' },
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -184,6 +233,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	o->socket = uvs_ctl_socket_path();
 	o->conn_max = UVS_CONN_MAX_DEFAULT;
 	o->ring = TPACKET_V2;
+	o->frag_max = UVS_FRAG_MAX_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -268,6 +318,20 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			break;
 		case 'X':
 			o->config_test = 1;
+			break;
+		case 'f':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || n > (1u << 24)) {
+				logmsg("--frag-max: '%s' is not a number in "
+				    "0..%u", optarg, 1u << 24);
+				return -1;
+			}
+			o->frag_max = (uint32_t)n;
+			break;
+		case 'L':
+			if (parse_vlans(optarg, o) < 0)
+				return -1;
 			break;
 		case 'M':
 			if (uvs_metrics_parse_addr(optarg, &sin) < 0) {
@@ -544,7 +608,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 	int nh, nm, wait;
 
 	/* with workers this socket only sends; poll still reports its errors */
-	pfd[0] = (struct pollfd){ .fd = d->cap.fd,
+	pfd[0] = (struct pollfd){ .fd = uvs_capture_pollfd(&d->cap),
 	    .events = d->workers.n ? 0 : POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
@@ -584,6 +648,20 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 		}
 	}
 	return stop_signal ? 0 : -1;
+}
+
+/*
+ * Early fragments held: one per 16 datagrams tracked, within 16..1024
+ * (9 KiB each: at most 9 MiB).
+ */
+static uint32_t
+frag_hold(uint32_t frag_max)
+{
+	uint32_t n = frag_max / 16;
+
+	if (frag_max == 0)
+		return 0;
+	return n < 16 ? 16 : n > 1024 ? 1024 : n;
 }
 
 int
@@ -627,6 +705,18 @@ main(int argc, char **argv)
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
+	d.fw.vlan_list = o.vlan_list;
+	memcpy(d.fw.vlan_ok, o.vlan_ok, sizeof(d.fw.vlan_ok));
+	d.fw.frag_max = o.frag_max;
+	d.fw.frag_hold = frag_hold(o.frag_max);
+	/* with workers, each has its own table */
+	if (!o.jobs && o.frag_max && (rc = uvs_fwd_frag_init(&d.fw,
+	    o.frag_max, d.fw.frag_hold, UVS_VNET_HLEN,
+	    (uint32_t)random())) < 0) {
+		logmsg("fragment table of %u: %s", o.frag_max, strerror(-rc));
+		uvs_dir_free(&d);
+		return 1;
+	}
 	if (o.no_vnet && (rc = uvs_capture_no_vnet(&d.cap)) < 0) {
 		logmsg("--no-vnet: %s", strerror(-rc));
 		uvs_dir_free(&d);
@@ -693,8 +783,7 @@ main(int argc, char **argv)
 		    o.conn_max);
 	else
 		logmsg("director on %s (%s backend), control socket %s, %u "
-		    "flows max", d.ifname, !d.cap.ring ? "socket" :
-		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
+		    "flows max", d.ifname, uvs_capture_backend(&d.cap),
 		    ctl.path, o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);
