@@ -1097,6 +1097,9 @@ uvs_health_free(struct uvs_health *h)
 		if (h->svcs[i]->conf.omega && h->svcs[i]->quorum == 1)
 			quorum_script(h, h->svcs[i], 0);
 	uvs_health_clear(h);
+	uvs_hindex_free(&h->svc_ix);
+	uvs_hindex_free(&h->dest_ix);
+	free(h->dirty_svcs);
 	free(h->dests);
 	free(h->svcs);
 	free(h->orphans);
