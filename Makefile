@@ -107,6 +107,9 @@ $(B)/bench_frag: $(call obj,bench/frag.c) $(ALL_LIBS)
 $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
+$(B)/bench_health: $(call obj,bench/health.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ -lm
 
@@ -219,9 +222,10 @@ plotdeps:
 		else echo "not root, no gnuplot: no plots"; fi; }
 
 bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
-    $(B)/bench_vips
+    $(B)/bench_vips $(B)/bench_health
 	$(B)/bench_sched
 	$(B)/bench_frag
+	$(B)/bench_health
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd
