@@ -41,11 +41,14 @@ counter_delta() {
 # runs: cap.c (ARP replies), cap.rs1..3 (anything of the VLAN host's).
 capture() {
 	local i pids=()
-	lab_exec c timeout 8 tcpdump -i eth0 -nn -e -l "arp or (vlan and arp)" \
-		>"$LAB_DIR/cap.c" 2>/dev/null &
+	# ip netns exec, not lab_exec: a function run with & is a subshell
+	# whose PID is not tcpdump's, and a tcpdump left running past kill
+	# wrote the next backend's frames into the same file (counted twice)
+	ip netns exec "$(lab_ns c)" timeout 8 tcpdump -i eth0 -nn -e -l \
+		"arp or (vlan and arp)" >"$LAB_DIR/cap.c" 2>/dev/null &
 	pids+=($!)
 	for i in 1 2 3; do
-		lab_exec "rs$i" timeout 8 tcpdump -i eth0 -nn -e -l \
+		ip netns exec "$(lab_ns "rs$i")" timeout 8 tcpdump -i eth0 -nn -e -l \
 			"host $VC_IP or (vlan and host $VC_IP)" \
 			>"$LAB_DIR/cap.rs$i" 2>/dev/null &
 		pids+=($!)
