@@ -8,7 +8,8 @@
 # sanitizer build) each gets its own line of counts and the last line
 # adds them up. DIR:GLOB,GLOB... runs on DIR only the unit tests and
 # scripts whose names (without test_ or .sh) match a glob, e.g.
-# build-tsan:workers*,thresholds_workers (the ThreadSanitizer run).
+# build-tsan:workers*,thresholds_workers (the ThreadSanitizer run); a glob
+# with a leading ! leaves its names out (build-asan:!deb_package).
 cd "$(dirname "$0")/.." || exit 1
 if [ $# -gt 1 ]; then
 	tp=0 tf=0 ts=0
@@ -29,15 +30,25 @@ B=${1:-${B:-build}}
 SELECT=
 case $B in *:*) SELECT=${B#*:}; B=${B%%:*} ;; esac
 export B
-# selected NAME: is NAME in the run (every name when no globs were given)?
+# selected NAME: is NAME in the run? Every name when no globs were given;
+# a glob with a leading ! leaves the names it matches out, so a list of
+# only such globs runs everything else.
 selected() {
-	local g
+	local g pos=0 hit=0
 	[ -z "$SELECT" ] && return 0
+	set -f
 	for g in ${SELECT//,/ }; do
-		# shellcheck disable=SC2053
-		[[ $1 == $g ]] && return 0
+		if [[ $g == !* ]]; then
+			# shellcheck disable=SC2053
+			[[ $1 == ${g#!} ]] && { set +f; return 1; }
+		else
+			pos=1
+			# shellcheck disable=SC2053
+			[[ $1 == $g ]] && hit=1
+		fi
 	done
-	return 1
+	set +f
+	[ "$pos" = 0 ] || [ "$hit" = 1 ]
 }
 pass=0 fail=0 skip=0
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
