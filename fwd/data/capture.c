@@ -282,21 +282,29 @@ uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
 }
 
 unsigned
-uvs_capture_flush(struct uvs_capture *c)
+uvs_capture_xmit_all(struct uvs_capture *c, struct mmsghdr *msg, unsigned n)
 {
-	struct uvs_txq *q = &c->txq;
 	unsigned off = 0, lost = 0;
-	int n;
+	int sent;
 
-	while (off < q->n) {
-		n = c->ops->xmit(c, q->msg + off, q->n - off);
-		if (n <= 0) {	/* the device queue is full: drop this one */
+	while (off < n) {
+		sent = c->ops->xmit(c, msg + off, n - off);
+		if (sent <= 0) {	/* the device queue is full: drop this one */
 			lost++;
 			off++;
 			continue;
 		}
-		off += (unsigned)n;
+		off += (unsigned)sent;
 	}
+	return lost;
+}
+
+unsigned
+uvs_capture_flush(struct uvs_capture *c)
+{
+	struct uvs_txq *q = &c->txq;
+	unsigned lost = uvs_capture_xmit_all(c, q->msg, q->n);
+
 	q->n = 0;
 	return lost;
 }

@@ -138,6 +138,10 @@ void	uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
 	    int ifindex, int tagged, uint16_t tci);
 /* Sends what is queued in one call; how many could not be sent. */
 unsigned uvs_capture_flush(struct uvs_capture *c);
+/* Sends msg[0..n) through the backend, dropping a message the device
+   queue refuses; how many were dropped (the tunnel queue uses it too). */
+unsigned uvs_capture_xmit_all(struct uvs_capture *c, struct mmsghdr *msg,
+	    unsigned n);
 /*
  * Frames the kernel dropped for want of room (ring or receive queue
  * full) since the last call: PACKET_STATISTICS, which resets as it reads.

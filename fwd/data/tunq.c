@@ -7,25 +7,14 @@
 #include <errno.h>
 #include <string.h>
 
-#include "fwd/data/capture_ops.h"
 #include "fwd/data/tunq.h"
 
 unsigned
 uvs_tunq_flush(struct uvs_tunq *q, struct uvs_capture *c)
 {
-	unsigned off = 0, lost = 0;
-	int n;
+	/* the capture's backend sends, as for its own queue */
+	unsigned lost = uvs_capture_xmit_all(c, q->msg, q->n);
 
-	while (off < q->n) {
-		/* the capture's backend sends, as for its own queue */
-		n = c->ops->xmit(c, q->msg + off, q->n - off);
-		if (n <= 0) {	/* the device queue is full: drop this one */
-			lost++;
-			off++;
-			continue;
-		}
-		off += (unsigned)n;
-	}
 	q->n = 0;
 	return lost;
 }

@@ -1,2 +1,0 @@
-build-tsan/obj/arp/rs/tundecap.o: arp/rs/tundecap.c arp/rs/tundecap.h
-arp/rs/tundecap.h:
