@@ -21,13 +21,9 @@ lab_exec d sysctl -qw net.ipv4.ip_forward=1
 dmac=$(lab_mac d)
 guard=uvsd-$(lab_exec d cat /sys/class/net/eth0/ifindex)
 
-# Every ARP answer the client gets for the VIP, one MAC per line.
-arp_answers() {
-	local iface=-i
-	arping -V 2>&1 | grep -qi iputils && iface=-I
-	lab_exec c arping "$iface" eth0 -c 3 -w 4 "$VIP" 2>/dev/null |
-		grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | tr 'A-F' 'a-f'
-}
+# Every ARP answer the client gets for the VIP to 3 requests, one MAC per
+# line ("arping failed: ..." when arping did not run).
+arp_answers() { lab_arp_replies "$(lab_ns c)" "$VIP" 3; }
 # Resets from the VIP reaching the client: the kernel's answer, if any.
 rst_counter() {
 	lab_exec c nft delete table ip guardrst 2>/dev/null

@@ -13,14 +13,15 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 
-B=${B:-build}
-case $B in /*) ;; *) B=$PWD/$B ;; esac
+# the lab's helpers (arping above all); this test builds its own hosts
+LAB_P=uvsrs$$
+. tests/lab/lab.sh
 BIN=$B/uvs-rs
-P=uvsrs$$-
+P=$LAB_P-
 BR=${P}br CL=${P}cl RS=${P}rs RS2=${P}rs2
 VIP=198.18.0.10 VIP2=198.18.0.30 OLD=198.18.0.20
 RS_IP=198.18.0.11 RS2_IP=198.18.0.12 CL_IP=198.18.0.100
-TMP=$(mktemp -d "/tmp/${P}XXXXXX")
+TMP=$LAB_DIR
 FAILED=0
 
 cleanup() {
@@ -44,7 +45,7 @@ if [ ! -x "$BIN" ]; then
 	not_ok "$BIN is built"
 	exit 1
 fi
-if ! command -v arping >/dev/null; then
+if ! arping_flavour >/dev/null; then
 	not_ok "arping is installed (iputils-arping or arping)"
 	exit 1
 fi
@@ -70,18 +71,15 @@ snapshot() {
 	[ -e "$(ns_state "$1")" ] && echo "state file"
 }
 
-# MACs answering ARP for $1 from the client; bounded by -c and -w.
-arp_replies() {
-	local iface=-i
-	arping -V 2>&1 | grep -qi iputils && iface=-I
-	ip netns exec "$CL" arping "$iface" eth0 -c 3 -w 4 "$1" 2>/dev/null |
-		grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | sort -u
-}
+# MACs answering ARP for $1 from the client, each once (lab.sh's
+# lab_arping, from this test's client): "arping failed: ..." when arping
+# did not run, which equals no MAC and no silence.
+arp_replies() { lab_arping_from "$CL" "$1"; }
 
 on_lo() { ip -n "$1" -4 -o addr show dev lo | grep -q " inet $2/32 "; }
 one_line_err() { [ "$(wc -l <"$TMP/err")" -eq 1 ] && [ ! -s "$TMP/out" ]; }
 
-lab_host() {
+rs_host() {
 	local ns=$1 addr=$2 port=$3
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
@@ -95,9 +93,9 @@ lab_host() {
 ip netns add "$BR" || exit 1
 ip -n "$BR" link add br0 type bridge
 ip -n "$BR" link set br0 up
-lab_host "$CL" "$CL_IP" p-cl || exit 1
-lab_host "$RS" "$RS_IP" p-rs || exit 1
-lab_host "$RS2" "$RS2_IP" p-rs2 || exit 1
+rs_host "$CL" "$CL_IP" p-cl || exit 1
+rs_host "$RS" "$RS_IP" p-rs || exit 1
+rs_host "$RS2" "$RS2_IP" p-rs2 || exit 1
 # A value that is not the default, to see down restore "before", not "0".
 ip netns exec "$RS" sysctl -qw net.ipv4.conf.eth0.arp_announce=1
 

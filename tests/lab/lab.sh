@@ -173,16 +173,86 @@ lab_service() {
 
 lab_mac() { lab_exec "$1" cat /sys/class/net/eth0/address; }
 
-# arping from the client to an address; prints the MACs that answered.
-lab_arping() {
-	local target=$1 count=${2:-3}
-	if arping -V 2>&1 | grep -qi iputils; then
-		lab_exec c arping -I eth0 -c "$count" -w "$((count + 1))" "$target"
+# --- arping, either flavour ----------------------------------------------
+# Debian has two arpings: iputils' (package iputils-arping, what `make deps`
+# installs when there is none) and Thomas Habets' (package arping). They
+# take different options (iputils: -I IFACE, -b to keep broadcasting after
+# the first reply, -w makes -c count replies, -f stops at the first one;
+# Habets: -i IFACE, always broadcasts, -w is a plain timeout, no -f) and
+# print replies differently (iputils: "Unicast reply from IP [AA:BB:..]",
+# MACs in upper case; Habets: "42 bytes from aa:bb:.. (IP): index=0 ...").
+# No test runs arping itself: lab_arp_replies runs either one the same way
+# and prints the same lines.
+
+# The flavour of the arping on PATH: "iputils" or "habets"; fails for none.
+arping_flavour() {
+	if arping -V 2>&1 | grep -q iputils; then
+		echo iputils
+	elif arping --help 2>&1 | grep -q Habets; then
+		echo habets
 	else
-		lab_exec c arping -i eth0 -c "$count" -w "$((count + 1))" "$target"
-	fi 2>/dev/null | grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' |
-		tr 'A-F' 'a-f' | sort -u
+		return 1
+	fi
 }
+
+# arping_parse FLAVOUR COUNT: arping's output (stdout and stderr) on stdin
+# in, each reply's sender MAC out, lower case, one a line, in the order
+# they came. Unless the output ends with the flavour's summary of COUNT
+# requests sent, it prints "arping failed: ..." instead and returns 1: a
+# run that never happened must not read as "nobody answered".
+arping_parse() {
+	local flavour=$1 count=$2 out sent macs
+	out=$(cat)
+	case $flavour in
+	iputils)
+		sent=$(sed -n 's/^Sent \([0-9]*\) probes.*/\1/p' <<<"$out")
+		macs=$(sed -nE 's/^(Unicast|Broadcast) reply from [0-9.]+ \[([0-9A-Fa-f:]{17})\].*/\2/p' <<<"$out")
+		;;
+	habets)
+		sent=$(sed -n 's/^\([0-9]*\) packets transmitted,.*/\1/p' <<<"$out")
+		macs=$(sed -nE 's/^[0-9]+ bytes from ([0-9A-Fa-f:]{17}) \(.*/\1/p' <<<"$out")
+		;;
+	esac
+	if [ -z "$sent" ] || [ "$sent" != "$count" ]; then
+		echo "arping failed: $flavour arping sent ${sent:-no} requests of $count: $(head -3 <<<"$out" | tr '\n' ' ')"
+		return 1
+	fi
+	[ -z "$macs" ] || tr 'A-F' 'a-f' <<<"$macs"
+}
+
+# lab_arp_replies NS TARGET [COUNT]: COUNT (3) ARP requests for TARGET,
+# broadcast from NS's eth0 one a second, then a second for late replies;
+# prints the MAC of every reply, one a line (a host answering each
+# request shows COUNT times). On failure, a line that is no MAC and 1.
+lab_arp_replies() {
+	local ns=$1 target=$2 count=${3:-3} flavour
+	if ! flavour=$(arping_flavour); then
+		echo "arping failed: no arping on PATH (iputils-arping or arping; make deps installs one)"
+		return 1
+	fi
+	case $flavour in
+	iputils) set -- arping -b -I eth0 -c "$count" "$target" ;;
+	habets) set -- arping -i eth0 -c "$count" "$target" ;;
+	esac
+	timeout $((count + 5)) ip netns exec "$ns" "$@" 2>&1 |
+		arping_parse "$flavour" "$count"
+	# the parser's status, not the pipe's (arping exits 1 on no reply)
+	return "${PIPESTATUS[1]}"
+}
+
+# lab_arping_from NS TARGET [COUNT]: the MACs that answered, sorted, each
+# once. On failure, lab_arp_replies's line and 1.
+lab_arping_from() {
+	local out
+	out=$(lab_arp_replies "$@") || {
+		echo "$out"
+		return 1
+	}
+	[ -z "$out" ] || sort -u <<<"$out"
+}
+
+# lab_arping TARGET [COUNT]: the same, from the client.
+lab_arping() { lab_arping_from "$(lab_ns c)" "$@"; }
 
 lab_down() {
 	local pid ns
