@@ -88,9 +88,11 @@ $(B)/test_flowlog: $(call obj,tests/unit/test_flowlog.c fwd/flowlog.c $(SCHED_SR
 $(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c fwd/checkconf.c)
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
 
-# tests/golden/*.reply through the printers, byte for byte against *.out
+# tests/golden/*.reply through the printers, byte for byte against *.out;
+# names come from tests/golden/services and hosts, not from this host
 $(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c fwd/checkconf.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+	$(CC) $(CFLAGS) $^ -o $@ -lcmocka \
+		-Wl,--wrap=getservbyport,--wrap=gethostbyaddr
 
 $(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c $(CHECK_SRC))
 	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
