@@ -135,7 +135,11 @@ lab_start_uvsd() {
 	return 1
 }
 
-uvsadm() { lab_exec d env UVS_SOCKET="$LAB_SOCK" "$B/uvsadm" "$@"; }
+# uvsadm against the lab's uvsd. $LAB_UVSADM replaces the program:
+# tests/e2e/checks_fail.sh runs tests with a broken one.
+uvsadm() {
+	lab_exec d env UVS_SOCKET="$LAB_SOCK" "${LAB_UVSADM:-$B/uvsadm}" "$@"
+}
 
 # The value of one uvsd counter (uvsadm --counters prints "name value").
 lab_counter() { uvsadm --counters | awk -v k="$1" '$1 == k { print $2 }'; }
@@ -270,31 +274,73 @@ lab_down() {
 }
 
 # Test reporting: "ok - x" / "not ok - x"; t_done exits non-zero on failure.
+# A check must be able to fail: a missing or empty input, no command, or a
+# command that did not run is a failure, never a pass.
 T_FAILED=0
 t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $*"; T_FAILED=$((T_FAILED + 1)); }
-t_check() { local desc=$1; shift; if "$@"; then t_ok "$desc"; else t_fail "$desc"; fi; }
+# t_check DESC CMD...: passes when CMD succeeds.
+t_check() {
+	local desc=$1
+	shift
+	if [ $# -gt 0 ] && "$@"; then t_ok "$desc"; else t_fail "$desc"; fi
+}
+# t_skip DESC WHY: a check this host cannot run; tests/run.sh counts it as
+# skipped (TAP's "# SKIP"), not passed.
+t_skip() { echo "ok - $1 # SKIP $2"; }
 # all CMD... --and CMD...: true when every command is. t_check runs one
 # command, so a shell "&&" after it would run outside the check, uncounted.
+# An empty command (a doubled or trailing --and) is false.
 all() {
 	local cmd=()
 	while [ $# -gt 0 ]; do
 		if [ "$1" = --and ]; then
-			"${cmd[@]}" || return 1
+			[ ${#cmd[@]} -gt 0 ] && "${cmd[@]}" || return 1
 			cmd=()
 		else
 			cmd+=("$1")
 		fi
 		shift
 	done
-	"${cmd[@]}"
+	[ ${#cmd[@]} -gt 0 ] && "${cmd[@]}"
 }
-# not CMD...: true when CMD fails (for all; "!" is shell syntax).
-not() { ! "$@"; }
-# t_absent DESC REGEX FILE...: passes when no line matches.
+# not CMD...: true when CMD fails (for all; "!" is shell syntax). Only for
+# a CMD whose failure means one thing: to say a listing lacks a line, use
+# out_lacks, which fails when the listing itself does.
+not() { [ $# -gt 0 ] && ! "$@"; }
+# t_absent DESC REGEX FILE...: passes when every FILE is there and not
+# empty, and no line of them matches.
 t_absent() {
-	local desc=$1 re=$2; shift 2
-	if grep -qE "$re" "$@"; then t_fail "$desc"; else t_ok "$desc"; fi
+	local desc=$1 re=$2 f rc
+	shift 2
+	[ $# -gt 0 ] || { t_fail "$desc (no file given)"; return; }
+	for f in "$@"; do
+		[ -s "$f" ] || { t_fail "$desc ($f is missing or empty)"; return; }
+	done
+	grep -qE -- "$re" "$@"
+	rc=$?
+	if [ "$rc" = 1 ]; then t_ok "$desc"; else t_fail "$desc"; fi
+}
+# out_lacks REGEX CMD...: true when CMD succeeds and no line it prints
+# matches (an empty output is fine: the command said so).
+out_lacks() {
+	local re=$1 out
+	shift
+	out=$("$@") || return 1
+	! grep -qE -- "$re" <<<"$out"
+}
+# prints_nothing CMD...: true when CMD succeeds and prints nothing.
+prints_nothing() {
+	local out
+	out=$("$@") || return 1
+	[ -z "$out" ]
+}
+# same FILE1 FILE2: true when both can be read, are not empty and hold the
+# same bytes (either may be a <(command)).
+same() {
+	local a b
+	a=$(cat -- "$1" && echo .) && b=$(cat -- "$2" && echo .) || return 1
+	[ "$a" != . ] && [ "$a" = "$b" ]
 }
 t_need_root() {
 	if [ "$(id -u)" != 0 ]; then
