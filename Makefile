@@ -39,7 +39,7 @@ ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c
 UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c \
              fwd/ipvsargs.c fwd/rules.c
 UVSADM_SRC += fwd/checkconf.c
-RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c arp/nft.c
+RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c arp/nft.c arp/netns.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 

@@ -10,10 +10,14 @@
  * the kernel answers ARP for an address on the receiving interface
  * whatever arp_ignore=1 says. `down` undoes exactly what `up` changed and
  * nothing else: `up` records each change in a state file, one per network
- * namespace because namespaces share /run. `check` finds either method
- * and says what is missing. Every argument is checked before anything
- * changes; an `up` that fails half way undoes its own changes.
+ * namespace because namespaces share /run. A state file left by a
+ * namespace that no longer exists is not the user's business: it is
+ * dropped without a word, and removed (netns.c tells which namespaces
+ * live). `check` finds either method and says what is missing. Every
+ * argument is checked before anything changes; an `up` that fails half
+ * way undoes its own changes.
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -27,6 +31,7 @@
 #include <net/if_arp.h>
 #include <netinet/in.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -42,6 +47,7 @@
 
 #include "arp/addr.h"
 #include "arp/arp.h"
+#include "arp/netns.h"
 #include "arp/nft.h"
 #include "arp/rtnl.h"
 #include "arp/sysctl.h"
@@ -97,6 +103,7 @@ struct rs_knob {
 
 struct rs_state {
 	uint64_t	 netns;		/* SO_NETNS_COOKIE of the writer, 0 unknown */
+	uint64_t	 netns_ino;	/* the writer's netns inode, 0 unknown */
 	struct rs_vip	*vip;
 	size_t		 nvip;
 	struct rs_knob	*knob;
@@ -116,6 +123,8 @@ struct rs_found {
 
 struct rs {
 	const char	*path;		/* the state file */
+	int		 default_path;	/* path is STATE_DIR's, named for ino */
+	uint64_t	 ino;		/* this network namespace's inode */
 	const uint32_t	*vip;		/* from the command line */
 	size_t		 nvip;
 	int		 lo;
@@ -301,14 +310,17 @@ state_parse(struct rs_state *st, const char *line)
 	char			 c[LINE_MAX_LEN] = "lo";
 	const struct rs_rule	*rule;
 	struct in_addr		 in, in2;
-	uint64_t		 cookie;
+	uint64_t		 cookie, ino = 0;
 	int			 v, n = -1, m = -1;
 
 	if (line[0] == '#' || line[0] == '\n')
 		return 0;
-	if (sscanf(line, "netns %" SCNu64 " %n", &cookie, &n) == 1 &&
-	    n > 0 && line[n] == '\0') {
+	/* "netns COOKIE INODE"; files before the inode have the cookie alone */
+	if (sscanf(line, "netns %" SCNu64 " %n", &cookie, &n) == 1 && n > 0 &&
+	    (line[n] == '\0' || (sscanf(line + n, "%" SCNu64 " %n", &ino,
+	    &m) == 1 && m > 0 && line[n + m] == '\0'))) {
 		st->netns = cookie;
+		st->netns_ino = ino;
 		return 0;
 	}
 	n = -1;
@@ -393,7 +405,8 @@ state_save(const struct rs_state *st, const char *path)
 	}
 	fprintf(f, "# uvs-rs: what `up` changed, for `down` to undo\n");
 	if (st->netns != 0)
-		fprintf(f, "netns %" PRIu64 "\n", st->netns);
+		fprintf(f, "netns %" PRIu64 " %" PRIu64 "\n", st->netns,
+		    st->netns_ino);
 	for (i = 0; i < st->nvip; i++)
 		fprintf(f, "vip %s %s%s%s\n", ip_str(st->vip[i].addr, ip),
 		    st->vip[i].added ? "added" : "present",
@@ -418,8 +431,33 @@ state_save(const struct rs_state *st, const char *path)
 }
 
 /*
+ * Whether the namespace that wrote rs->st (under another cookie) is gone
+ * for sure: it had our inode (a live namespace's inode is its own, so that
+ * one died and ours took the number), or nothing on this host holds its
+ * inode. A file of the default path has our inode in its name.
+ */
+static int
+state_stale(const struct rs *rs)
+{
+	struct uvs_netns_set	live = { 0 };
+	int			stale;
+
+	if (rs->st.netns_ino == 0)
+		return rs->default_path;
+	if (rs->st.netns_ino == rs->ino)
+		return 1;
+	stale = uvs_netns_live(&live) == 0 &&
+	    !uvs_netns_has(&live, rs->st.netns_ino);
+	uvs_netns_free(&live);
+	return stale;
+}
+
+/*
  * Reads what earlier runs changed. Inodes of dead namespaces are reused,
- * so a file written under another cookie is not ours to undo.
+ * so a file written under another cookie is not ours to undo: dropped
+ * quietly when its namespace is gone (up then writes ours over it, down
+ * removes it), with a word when that namespace may still live (a --state
+ * FILE shared by two).
  */
 static int
 rs_load(struct rs *rs)
@@ -438,13 +476,70 @@ rs_load(struct rs *rs)
 		return rc;
 	}
 	if (rs->st.netns != 0 && cookie != 0 && rs->st.netns != cookie) {
-		fprintf(stderr, "uvs-rs: %s was written in another network "
-		    "namespace; ignoring it\n", rs->path);
+		if (!state_stale(rs))
+			fprintf(stderr, "uvs-rs: %s was written in another "
+			    "network namespace; ignoring it\n", rs->path);
 		state_free(&rs->st);
 	}
 	if (rs->st.netns == 0)
 		rs->st.netns = cookie;
+	rs->st.netns_ino = rs->ino;
 	return 0;
+}
+
+/*
+ * Takes STATE_DIR's lock: one uvs-rs at a time reads and writes the
+ * default state files, so the sweep never takes one being written. The
+ * lock's fd, or -1 (no directory, no lock: then no sweep either).
+ */
+static int
+state_lock(void)
+{
+	int	fd;
+
+	if ((fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Removes the default state files of namespaces that no longer exist
+ * (deleted without `uvs-rs down`): rs-<inode>.state whose inode nothing
+ * on this host holds. Only when netns.c can see every namespace; a file
+ * it cannot judge stays.
+ */
+static void
+state_sweep(const struct rs *rs)
+{
+	struct uvs_netns_set	 live = { 0 };
+	char			 path[PATH_MAX];
+	struct dirent		*de;
+	uint64_t		 ino;
+	int			 n, known = 0;
+	DIR			*d;
+
+	if ((d = opendir(STATE_DIR)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = -1;
+		if (sscanf(de->d_name, "rs-%" SCNu64 ".state%n", &ino,
+		    &n) != 1 || n < 0 || de->d_name[n] != '\0' ||
+		    ino == rs->ino)
+			continue;
+		if (!known && uvs_netns_live(&live) < 0)
+			break;
+		known = 1;
+		if (uvs_netns_has(&live, ino))
+			continue;
+		snprintf(path, sizeof(path), STATE_DIR "/%s", de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	uvs_netns_free(&live);
 }
 
 /* ---- the arptables_jf pair as nft arp rules ---------------------------- */
@@ -1322,15 +1417,11 @@ vip_parse(const char *s, uint32_t *addr)
 }
 
 static int
-state_default_path(char *buf, size_t size)
+state_default_path(char *buf, size_t size, uint64_t ino)
 {
-	struct stat	sb;
-	int		n;
+	int	n;
 
-	if (stat("/proc/self/ns/net", &sb) < 0)
-		return -errno;
-	n = snprintf(buf, size, STATE_DIR "/rs-%ju.state",
-	    (uintmax_t)sb.st_ino);
+	n = snprintf(buf, size, STATE_DIR "/rs-%" PRIu64 ".state", ino);
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	return 0;
@@ -1340,15 +1431,17 @@ state_default_path(char *buf, size_t size)
 static int
 rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 {
-	int	rc;
+	int	rc, lock = -1;
 
 	if (rs->path == NULL) {
-		if ((rc = state_default_path(path, size)) < 0) {
+		if ((rc = uvs_netns_self(&rs->ino)) < 0 ||
+		    (rc = state_default_path(path, size, rs->ino)) < 0) {
 			fprintf(stderr, "uvs-rs: cannot name the state file: "
 			    "%s\n", strerror(-rc));
 			return EXIT_PROBLEM;
 		}
 		rs->path = path;
+		rs->default_path = 1;
 		if (strcmp(verb, "up") == 0 && mkdir(STATE_DIR, 0700) < 0 &&
 		    errno != EEXIST) {
 			fprintf(stderr, "uvs-rs: cannot make %s: %s\n",
@@ -1362,11 +1455,23 @@ rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 	}
 	if (strcmp(verb, "check") == 0)
 		return rs_check(rs);
-	if (rs_load(rs) < 0)
+	/* a --state FILE's namespace is told by its inode too */
+	if (rs->ino == 0 && (rc = uvs_netns_self(&rs->ino)) < 0) {
+		fprintf(stderr, "uvs-rs: cannot tell this network namespace: "
+		    "%s\n", strerror(-rc));
 		return EXIT_PROBLEM;
-	if (strcmp(verb, "down") == 0)
-		return rs_down(rs);
-	return rs_up(rs);
+	}
+	if (rs->default_path && (lock = state_lock()) >= 0)
+		state_sweep(rs);
+	if (rs_load(rs) < 0)
+		rc = EXIT_PROBLEM;
+	else if (strcmp(verb, "down") == 0)
+		rc = rs_down(rs);
+	else
+		rc = rs_up(rs);
+	if (lock >= 0)
+		close(lock);
+	return rc;
 }
 
 /* --arp, --dev, --rip: checked whole before anything changes. */
