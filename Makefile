@@ -1,6 +1,7 @@
 # uvs: user-space Linux Virtual Server, Direct Routing.
 #   make          build uvsd, uvsadm, uvs-rs into build/
-#   make test     install what is missing, build, run unit + end-to-end tests
+#   make test     install what is missing, build, run unit + end-to-end tests;
+#                 skipped end-to-end tests (not root) fail it unless ALLOW_SKIP=1
 #   make demo     install what is missing, build, walk through a DR lab
 #   make lesson   DR hop by hop from real captures (docs/how-dr-works.md);
 #                 BREAK=arp|novip|announce|offload|kernelvip breaks it on purpose
