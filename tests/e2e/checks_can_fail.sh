@@ -155,7 +155,7 @@ t_check "run.sh: ALLOW_SKIP=1 accepts it, and still says so ($(closing skip))" \
 suite checkskip
 e2e checkskip a 'echo "ok - a # SKIP no such tool"; echo "ok - b"'
 run checkskip ALLOW_SKIP=; rc=$?
-t_check "run.sh: an 'ok - x # SKIP' line is a skip, not a pass ($(closing checkskip))" \
+t_check "run.sh: a check with TAP's SKIP directive is a skip, not a pass ($(closing checkskip))" \
 	all [ "$rc" = 0 ] --and grep -q '^1 passed, 0 failed, 1 skipped -- 1 checks skipped' "$T/checkskip.last"
 
 suite unbuilt
