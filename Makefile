@@ -22,111 +22,87 @@
 CC      ?= cc
 B       ?= build
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -I. -MMD -MP
-LDLIBS_PCAP = -lpcap
-LDLIBS_NET  = -lnet
-LDLIBS_MNL  = -lmnl
-
-SCHED_SRC = $(sort $(wildcard sched/*.c))
-FWD_SRC   = fwd/drop.c fwd/parse.c fwd/capture.c fwd/filter.c fwd/director.c fwd/trace.c fwd/flowlog.c \
-            fwd/diagnose.c fwd/ctlclient.c fwd/forward.c fwd/ctl.c fwd/ctlmsg.c fwd/ctlreq.c fwd/batch.c \
-            fwd/ipvsargs.c fwd/rules.c
-FWD_SRC  += fwd/guard.c fwd/ring.c fwd/pktloop.c fwd/workers.c
-# health checks: configs, probes, the engine, its director side, keepalived.conf
-CHECK_SRC = fwd/checkconf.c fwd/ctlmsg.c
-FWD_SRC  += fwd/checkconf.c fwd/md5.c fwd/probe.c fwd/health.c fwd/dirhealth.c \
-            fwd/keepalived.c
-ARP_SRC   = arp/reply.c arp/nl.c arp/addr.c arp/rtnl.c arp/nft.c
-UVSADM_SRC = fwd/uvsadm.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c \
-             fwd/ipvsargs.c fwd/rules.c
-UVSADM_SRC += fwd/checkconf.c
-RS_SRC    = arp/rs.c arp/addr.c arp/rtnl.c arp/sysctl.c arp/nft.c arp/netns.c
+# -Werror is for development and CI; a packager's build sets WERROR= and
+# keeps the warnings as warnings. CPPFLAGS and LDFLAGS are honoured, so a
+# distribution's hardening flags apply.
+WERROR  ?= -Werror
+PKG_CONFIG ?= pkg-config
+LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl 2>/dev/null)
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -I. -MMD -MP
+LDLIBS_PCAP := $(or $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null),-lpcap)
+LDLIBS_MNL  := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
+LDLIBS_NET  := $(or $(shell libnet-config --libs 2>/dev/null),-lnet)
+LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
-PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
-UNIT  = $(B)/test_parse $(B)/test_forward $(B)/test_ctlmsg $(B)/test_uvsadm_list $(B)/test_uvsadm_golden $(B)/test_rules $(B)/test_batch $(SCHED_TESTS)
+# Each folder below is one static library; a program is its main plus the
+# libraries it links (docs/design.md, "Layout"):
+#   sched         services, dests, schedulers, the connection table (no I/O)
+#   arp           ARP replies;  arp/kernel  rtnetlink, addresses, nftables, sysctl
+#   fwd/data      the packet path: capture, ring, parse, forward, workers
+#   fwd/control   uvsd's table and its side effects, the control socket
+#   fwd/health    health checks, probes, keepalived.conf
+#   fwd/lang      ipvsadm's language: arguments, rules files, control messages
+#   fwd/uvsadm    uvsadm's printers (its main is fwd/uvsadm/uvsadm.c)
+LIBDIRS  = sched arp arp/kernel fwd/data fwd/control fwd/health fwd/lang fwd/uvsadm
+MAINS    = fwd/uvsd/uvsd.c fwd/uvsadm/uvsadm.c arp/rs/rs.c
+lib      = $(B)/lib/lib$(subst /,_,$(1)).a
+libsrc   = $(filter-out $(MAINS),$(sort $(wildcard $(1)/*.c)))
+ALL_LIBS = $(foreach d,$(LIBDIRS),$(call lib,$(d)))
+# Libraries call each other both ways (control <-> health, data -> arp), so
+# every link takes them as one group and pulls only the objects it needs.
+group    = -Wl,--start-group $(1) -Wl,--end-group
 
-UNIT += $(B)/test_flowlog
-UNIT += $(B)/test_keepalived $(B)/test_health $(B)/test_checkconf $(B)/test_md5 $(B)/test_probe
-UNIT += $(B)/test_nft
+define lib_rule
+$(call lib,$(1)): $(call obj,$(call libsrc,$(1)))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && $$(AR) rcs $$@ $$^
+endef
+$(foreach d,$(LIBDIRS),$(eval $(call lib_rule,$(d))))
+
+SCHED_SRC = $(call libsrc,sched)
+
+PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
+# every tests/unit/test_X.c is one cmocka program linked against the libraries
+UNIT  = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_*.c))
 
 all: $(PROGS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
-$(B)/uvsd: $(call obj,fwd/uvsd.c $(FWD_SRC) $(ARP_SRC) $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL)
+$(B)/uvsd: $(call obj,fwd/uvsd/uvsd.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
-$(B)/uvsadm: $(call obj,$(UVSADM_SRC) $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@
+$(B)/uvsadm: $(call obj,fwd/uvsadm/uvsadm.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@
 
-$(B)/uvs-rs: $(call obj,$(RS_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_MNL)
+$(B)/uvs-rs: $(call obj,arp/rs/rs.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_MNL)
 
-$(B)/test_parse: $(call obj,tests/unit/test_parse.c fwd/parse.c fwd/drop.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-# every tests/unit/test_sched*.c and test_conn*.c tests sched/ alone
-SCHED_TESTS = $(patsubst tests/unit/%.c,$(B)/%,$(wildcard tests/unit/test_sched*.c tests/unit/test_conn*.c))
-$(SCHED_TESTS): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,$(SCHED_SRC) bench/sched_ref.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_forward: $(call obj,tests/unit/test_forward.c fwd/forward.c fwd/parse.c fwd/drop.c arp/reply.c $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_NET)
-
-$(B)/test_ctlmsg: $(call obj,tests/unit/test_ctlmsg.c fwd/ctlmsg.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_nft: $(call obj,tests/unit/test_nft.c arp/nft.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka $(LDLIBS_MNL)
-
-$(B)/test_flowlog: $(call obj,tests/unit/test_flowlog.c fwd/flowlog.c $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_uvsadm_list: $(call obj,tests/unit/test_uvsadm_list.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c fwd/checkconf.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+# sched tests compare against bench/'s reference implementations
+$(UNIT): $(B)/%: $(B)/obj/tests/unit/%.o $(call obj,bench/sched_ref.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(UNIT_LDFLAGS) $< $(call obj,bench/sched_ref.c) \
+		$(call group,$(ALL_LIBS)) -o $@ -lcmocka $(LDLIBS_ALL)
 
 # tests/golden/*.reply through the printers, byte for byte against *.out;
-# names come from tests/golden/services and hosts, not from this host
-$(B)/test_uvsadm_golden: $(call obj,tests/unit/test_uvsadm_golden.c fwd/uvsadm_list.c fwd/ctlmsg.c fwd/ctlclient.c fwd/checkconf.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka \
-		-Wl,--wrap=getservbyport,--wrap=gethostbyaddr
-
-$(B)/test_rules: $(call obj,tests/unit/test_rules.c fwd/rules.c fwd/ipvsargs.c $(CHECK_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_keepalived: $(call obj,tests/unit/test_keepalived.c fwd/keepalived.c fwd/rules.c fwd/ipvsargs.c $(CHECK_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_health: $(call obj,tests/unit/test_health.c fwd/health.c fwd/probe.c fwd/md5.c $(CHECK_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_checkconf: $(call obj,tests/unit/test_checkconf.c $(CHECK_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_md5: $(call obj,tests/unit/test_md5.c fwd/md5.c)
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_probe: $(call obj,tests/unit/test_probe.c fwd/probe.c fwd/md5.c $(CHECK_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
-
-$(B)/test_batch: $(call obj,tests/unit/test_batch.c fwd/batch.c fwd/ctlreq.c fwd/ctlmsg.c fwd/checkconf.c $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lcmocka
+# the printers' name look-ups answered from tests/golden/services and
+# hosts, not from this host (tests/unit/test_uvsadm_golden.c)
+$(B)/test_uvsadm_golden: UNIT_LDFLAGS = -Wl,--wrap=getservbyport,--wrap=gethostbyaddr
 
 $(B)/badframes: $(call obj,tests/lab/badframes.c)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_NET)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_NET)
 
-$(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@
+$(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
-$(B)/bench_sim: $(call obj,bench/sim.c $(SCHED_SRC))
-	$(CC) $(CFLAGS) $^ -o $@ -lm
+$(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ -lm
 
 $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS_PCAP)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_PCAP)
 
 # What each target installs on a fresh Debian/Ubuntu (README says so too),
 # always with --no-install-recommends: a Recommends can pull in packages that
@@ -228,11 +204,9 @@ FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
                 -fno-sanitize-recover=undefined
 # Each harness links what uvsd links (less its main), so a library file
 # that gains a dependency does not break the fuzz build.
-FUZZ_LIB      = $(FWD_SRC) $(ARP_SRC) $(SCHED_SRC)
-
-$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(call obj,$(FUZZ_LIB))
-	$(CC) $(CFLAGS) -fsanitize=fuzzer $^ -o $@ $(LDLIBS_PCAP) $(LDLIBS_NET) \
-		$(LDLIBS_MNL)
+$(B)/fuzz_%: $(B)/obj/tests/fuzz/fuzz_%.o $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer $< $(call group,$(ALL_LIBS)) \
+		-o $@ $(LDLIBS_ALL)
 
 fuzzers: $(addprefix $(B)/fuzz_,$(FUZZ_NAMES))
 

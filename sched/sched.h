@@ -104,10 +104,12 @@ struct uvs_svc {
 };
 
 /*
- * Scheduler registry (registry.c). Returns NULL for an unknown name.
+ * Scheduler registry (registry.c, from list.h). Returns NULL for an
+ * unknown name.
  */
 const struct uvs_sched_ops *uvs_sched_find(const char *name);
-/* Fills names[] with up to max registered names; returns the count. */
+/* Fills names[] with up to max scheduler names (names.c, from list.h, in
+   the registry's order); returns the count. */
 size_t uvs_sched_names(const char **names, size_t max);
 
 /*

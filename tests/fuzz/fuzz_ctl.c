@@ -1,13 +1,13 @@
 /*
  * libFuzzer harness for the control protocol's pure half: the input is
- * what a client writes to uvsd's socket. It is cut as fwd/ctl.c cuts it
+ * what a client writes to uvsd's socket. It is cut as fwd/control/ctl.c cuts it
  * (one line, or "batch n=K" and the K lines after it), each line goes
- * through uvs_ctl_parse() (fwd/ctlmsg.c), every typed getter and every
- * decoder of fwd/ctlreq.c (health words and their %XX escapes of
- * fwd/checkconf.c included), and the lines are checked as one batch
- * (fwd/batch.c) against a small table of a few services and schedulers.
+ * through uvs_ctl_parse() (fwd/lang/ctlmsg.c), every typed getter and every
+ * decoder of fwd/control/ctlreq.c (health words and their %XX escapes of
+ * fwd/health/checkconf.c included), and the lines are checked as one batch
+ * (fwd/control/batch.c) against a small table of a few services and schedulers.
  * The batch check must leave that table as it was and name the line it
- * refused. The socket, the peer check and the live director (fwd/ctl.c
+ * refused. The socket, the peer check and the live director (fwd/control/ctl.c
  * uvs_ctl_serve, uvs_ctl_handle) are tested end to end instead, by
  * tests/e2e/ctl_hostile.sh.
  */
@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwd/batch.h"
-#include "fwd/checkconf.h"
-#include "fwd/ctlmsg.h"
-#include "fwd/ctlreq.h"
+#include "fwd/control/batch.h"
+#include "fwd/health/checkconf.h"
+#include "fwd/lang/ctlmsg.h"
+#include "fwd/control/ctlreq.h"
 
 #define INPUT_MAX	(64 * 1024)
 #define LINES_MAX	256
@@ -205,7 +205,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	/* as fwd/ctl.c: the first line is the request, or a batch header */
+	/* as fwd/control/ctl.c: the first line is the request, or a batch header */
 	if (!(nl = strchr(text, '\n')))
 		goto out;
 	if (sscanf(text, "batch n=%u", &nbatch) == 1 && nbatch > 0) {

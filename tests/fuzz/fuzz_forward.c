@@ -1,11 +1,11 @@
 /*
  * libFuzzer harness for the director's whole packet stage
- * (fwd/forward.c uvs_fwd_frame) over a small live table: the input is a
+ * (fwd/data/forward.c uvs_fwd_frame) over a small live table: the input is a
  * script of steps, each one byte of opcode and a few bytes of argument.
  * Steps send a frame (raw bytes, or a well-formed TCP/UDP frame to a VIP
  * built from a few fuzzed fields, so the conn table and the schedulers
  * are reached at once), answer ARP, move the clock, or change the table
- * exactly as fwd/director.c does (add/edit/delete a dest or a service,
+ * exactly as fwd/control/director.c does (add/edit/delete a dest or a service,
  * a neighbour turning valid or failed, health checks taking a dest out
  * or back, clear, --set).
  *
@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwd/forward.h"
+#include "fwd/data/forward.h"
 
 #define T0		1000u
 #define FRAME_MAX	256
@@ -101,7 +101,7 @@ broken(const char *what)
 	abort();
 }
 
-/* --- the table, changed the way fwd/director.c changes it --- */
+/* --- the table, changed the way fwd/control/director.c changes it --- */
 
 static struct uvs_svc *
 svc_of(struct run *r, unsigned k)

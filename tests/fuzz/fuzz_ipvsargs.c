@@ -1,10 +1,10 @@
 /*
- * libFuzzer harness for uvsadm's command line (fwd/ipvsargs.c): the input
+ * libFuzzer harness for uvsadm's command line (fwd/lang/ipvsargs.c): the input
  * split on NUL or newline is argv after "uvsadm". Beyond memory errors it
  * checks the round trip uvsadm relies on: a change command that parses
- * becomes a request line uvsd reads back (fwd/ctlmsg.c, fwd/ctlreq.c) as
+ * becomes a request line uvsd reads back (fwd/lang/ctlmsg.c, fwd/control/ctlreq.c) as
  * exactly the service, dest or timeouts that were parsed, health checks
- * and sorry server included (fwd/checkconf.c). A scheduler
+ * and sorry server included (fwd/health/checkconf.c). A scheduler
  * name with blanks is left out, as uvsadm refuses it before sending.
  * Host names are looked up: fuzz_nonet() keeps that off the network.
  */
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwd/checkconf.h"
-#include "fwd/ctlmsg.h"
-#include "fwd/ctlreq.h"
-#include "fwd/ipvsargs.h"
+#include "fwd/health/checkconf.h"
+#include "fwd/lang/ctlmsg.h"
+#include "fwd/control/ctlreq.h"
+#include "fwd/lang/ipvsargs.h"
 #include "nonet.h"
 
 #define ARGV_MAX	64

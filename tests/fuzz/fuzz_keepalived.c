@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the keepalived.conf reader (fwd/keepalived.c):
+ * libFuzzer harness for the keepalived.conf reader (fwd/health/keepalived.c):
  * the input is the file, read through fmemopen() as uvsd
  * --keepalived-conf reads it. A file that reads gives requests that pass
  * reqcheck.h (one line each, parsed by uvsd, in line order, checked as
@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fwd/ipvsargs.h"
-#include "fwd/keepalived.h"
+#include "fwd/lang/ipvsargs.h"
+#include "fwd/health/keepalived.h"
 #include "nonet.h"
 #include "reqcheck.h"
 

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for the frame parser (fwd/parse.c): any bytes as one
+ * libFuzzer harness for the frame parser (fwd/data/parse.c): any bytes as one
  * frame. Besides ASan/UBSan's checks it holds the parser to its promise:
  * a frame it accepts is one the director may forward unchanged, so what it
  * reports must lie inside the bytes it was given.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwd/parse.h"
+#include "fwd/data/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for rules files (fwd/rules.c): the input is the file,
+ * libFuzzer harness for rules files (fwd/lang/rules.c): the input is the file,
  * read through fmemopen() as uvsadm -R and uvsd --rules read theirs. A
  * file that reads gives requests that pass reqcheck.h (one line each,
  * parsed by uvsd, in line order, checked as one batch on an empty table
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fwd/rules.h"
+#include "fwd/lang/rules.h"
 #include "nonet.h"
 #include "reqcheck.h"
 

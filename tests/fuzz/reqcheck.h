@@ -3,7 +3,7 @@
  * from a rules file or a keepalived.conf): each is one line uvsd reads
  * and parses, names each key once (a value with a blank would smuggle
  * in words of its own), they are in line order, and together they go
- * through uvsd's batch check (fwd/batch.c) on an empty table, as uvsd
+ * through uvsd's batch check (fwd/control/batch.c) on an empty table, as uvsd
  * does with its start-up file; a refused batch names its line and why,
  * and the table is left empty. A broken promise aborts (a crash to
  * libFuzzer).
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwd/batch.h"
-#include "fwd/ctlmsg.h"
-#include "fwd/rules.h"
+#include "fwd/control/batch.h"
+#include "fwd/lang/ctlmsg.h"
+#include "fwd/lang/rules.h"
 
 static void __attribute__((noreturn))
 fuzz_broken(const char *who, const char *what, const char *req)

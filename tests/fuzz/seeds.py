@@ -287,7 +287,7 @@ ARGS = [
     ["-A", "-t", SVC, "-p", "0"],
     ["-A", "-t", SVC, "--", "-s", "rr"],
     ["-Lnc", "--stats"],
-    # health checks (fwd/checkconf.h)
+    # health checks (fwd/health/checkconf.h)
     ["-a", "-t", SVC, "-r", "198.18.0.11:80", "-g", "-w", "2", "--check",
      "http", "--check-path", "/health", "--check-status", "200",
      "--check-expect", "it's \"ok\"", "--check-interval", "0.5",
@@ -419,7 +419,7 @@ CTL = {
 }
 
 
-# --- keepalived.conf (fwd/keepalived.c) ---
+# --- keepalived.conf (fwd/health/keepalived.c) ---
 KEEPALIVED = {
     "dr_tcp_check": """global_defs {
     router_id LVS_DIRECTOR

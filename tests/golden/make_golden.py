@@ -2,10 +2,10 @@
 """
 Golden files for uvsadm's printers: what ipvsadm 1.31 prints for a table.
 
-Each case is three files here: NAME.reply (uvsd's reply text, as fwd/ctl.c
+Each case is three files here: NAME.reply (uvsd's reply text, as fwd/control/ctl.c
 writes it), NAME.args (one line: the printer and its flags) and NAME.out
 (the bytes ipvsadm would print for that state). tests/unit/
-test_uvsadm_golden.c feeds every .reply to fwd/uvsadm_list.c and compares
+test_uvsadm_golden.c feeds every .reply to fwd/uvsadm/uvsadm_list.c and compares
 with the .out.
 
 The .out files are NOT uvsadm's output. This script is a second, separate
@@ -534,7 +534,7 @@ def render(reply_text, args_line):
 
 
 # ------------------------------------------------------- uvsd's replies
-# The lines fwd/ctl.c writes (do_list, list_dest, list_stats, do_conns,
+# The lines fwd/control/ctl.c writes (do_list, list_dest, list_stats, do_conns,
 # do_timeout), in its key order. outpkts/outbytes are not sent by uvsd
 # (DR sees no replies); a case may add them to fill those columns.
 

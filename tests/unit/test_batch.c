@@ -1,5 +1,5 @@
 /*
- * The batch checker (fwd/batch.c): a batch is replayed on a shadow of the
+ * The batch checker (fwd/control/batch.c): a batch is replayed on a shadow of the
  * live table, so refusals that depend on the state (a duplicate, a dest
  * of a service deleted earlier in the same batch, an unknown scheduler)
  * are found with the index of the request, and the live table is never
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/batch.h"
+#include "fwd/control/batch.h"
 
 #define SVC80	"proto=tcp vip=198.18.0.10 vport=80"
 

@@ -1,5 +1,5 @@
 /*
- * Health check configs (fwd/checkconf.c): the same values through the
+ * Health check configs (fwd/health/checkconf.c): the same values through the
  * three spellings (request words, back, and uvsadm options for -S),
  * seconds with decimals, the %XX escape for blanks, and the refusals of
  * incoherent checks.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/checkconf.h"
+#include "fwd/health/checkconf.h"
 
 static void
 seconds(void **state)

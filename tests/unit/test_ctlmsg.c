@@ -1,6 +1,6 @@
 /*
  * Unit tests for the control-protocol line parser and its typed getters
- * (fwd/ctlmsg.c). uvs_ctl_parse splits its line in place, so every line
+ * (fwd/lang/ctlmsg.c). uvs_ctl_parse splits its line in place, so every line
  * lives in a writable array. The getters are the only range check between
  * a socket and the service table: each one is fed the values a careless
  * or hostile client could send.
@@ -17,7 +17,7 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "fwd/ctlmsg.h"
+#include "fwd/lang/ctlmsg.h"
 
 /* Parses a writable copy of text into m; the copy lives in buf. */
 static int

@@ -1,5 +1,5 @@
 /*
- * Unit tests for uvsd -v's new-flow line (fwd/flowlog.c): the figures it
+ * Unit tests for uvsd -v's new-flow line (fwd/data/flowlog.c): the figures it
  * prints are those the scheduler compared, before the new flow was counted
  * on its dest; rr's position, sh's bucket, the MAC rewrite; and a short
  * buffer is cut, never overrun.
@@ -14,7 +14,7 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "fwd/flowlog.h"
+#include "fwd/data/flowlog.h"
 #include "sched/hash.h"
 
 #define VIP	"198.18.0.10"

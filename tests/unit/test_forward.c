@@ -1,5 +1,5 @@
 /*
- * Unit tests for the director's per-frame decision (fwd/forward.c): ARP
+ * Unit tests for the director's per-frame decision (fwd/data/forward.c): ARP
  * answers, the MAC rewrite that leaves the IP packet untouched, the drop
  * reasons of a good frame that cannot be placed, port reuse,
  * persistence and sloppy_tcp. Frames are built byte by byte here; no sockets.
@@ -17,7 +17,7 @@
 #include <netinet/tcp.h>
 #include <cmocka.h>
 
-#include "fwd/forward.h"
+#include "fwd/data/forward.h"
 
 #define VIP	"198.18.0.10"
 #define T0	1000u

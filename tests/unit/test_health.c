@@ -1,5 +1,5 @@
 /*
- * The health engine's state machine (fwd/health.c), driven with made-up
+ * The health engine's state machine (fwd/health/health.c), driven with made-up
  * results and a made-up clock, its director replaced by ops that write
  * down what they are asked: rise and fall counts, inhibit and remove,
  * the weight an edit gets while a server is down, the retry wait, and
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/health.h"
+#include "fwd/health/health.h"
 
 static char calls[4096];	/* what the director was asked, in order */
 static char logged[4096];

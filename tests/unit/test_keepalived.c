@@ -1,5 +1,5 @@
 /*
- * keepalived.conf reader (fwd/keepalived.c): a realistic file becomes the
+ * keepalived.conf reader (fwd/health/keepalived.c): a realistic file becomes the
  * exact requests uvsadm would send for the same table, blocks outside LVS
  * are skipped with a log line each, and everything uvs cannot do, and
  * every syntax error, is refused with the file's name and line.
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/ipvsargs.h"
-#include "fwd/keepalived.h"
+#include "fwd/lang/ipvsargs.h"
+#include "fwd/health/keepalived.h"
 
 static char logged[4096];
 

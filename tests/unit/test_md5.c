@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/md5.h"
+#include "fwd/health/md5.h"
 
 static void
 rfc1321_suite(void **state)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the nf_tables batch builder (arp/nft.c), without a
+ * Unit tests for the nf_tables batch builder (arp/kernel/nft.c), without a
  * kernel: every batch is built in a buffer and read back attribute by
  * attribute, as the kernel's nfnetlink would, and every rule goes round
  * trip through uvs_nft_rule_parse. Failures must stick: a batch that ran
@@ -20,7 +20,7 @@
 #include <libmnl/libmnl.h>
 #include <cmocka.h>
 
-#include "arp/nft.h"
+#include "arp/kernel/nft.h"
 
 #define MSG(t)	((NFNL_SUBSYS_NFTABLES << 8) | (t))
 

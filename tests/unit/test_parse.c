@@ -1,5 +1,5 @@
 /*
- * Unit tests for the frame parser (fwd/parse.c). Frames are built byte by
+ * Unit tests for the frame parser (fwd/data/parse.c). Frames are built byte by
  * byte: a valid Ethernet + IPv4 + TCP/UDP (or ARP) frame with a correct
  * IP header checksum, then one field is damaged and the checksum fixed
  * again, so each case proves exactly one drop reason. Every frame is
@@ -21,7 +21,7 @@
 #include <netinet/tcp.h>
 #include <cmocka.h>
 
-#include "fwd/parse.h"
+#include "fwd/data/parse.h"
 
 #define CADDR		0xcb007107u	/* 203.0.113.7, the client */
 #define VADDR		0xc612000au	/* 198.18.0.10, the VIP */

@@ -1,5 +1,5 @@
 /*
- * Health probes (fwd/probe.c) against a server on the loopback that this
+ * Health probes (fwd/health/probe.c) against a server on the loopback that this
  * test plays itself, one connection at a time: the request a check sends,
  * the statuses, bodies, digests and texts it accepts or refuses, answers
  * cut short, a refused connection, and commands that pass, fail, print
@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fwd/probe.h"
+#include "fwd/health/probe.h"
 
 static uint64_t
 now_ms(void)

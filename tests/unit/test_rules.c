@@ -1,5 +1,5 @@
 /*
- * Rules files (fwd/rules.c on fwd/ipvsargs.c): what -S wrote and the old
+ * Rules files (fwd/lang/rules.c on fwd/lang/ipvsargs.c): what -S wrote and the old
  * sysconfig style become exactly the requests the CLI would send; a bad
  * line names itself with ipvsadm's words and leaves nothing behind.
  */
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/ipvsargs.h"
-#include "fwd/rules.h"
+#include "fwd/lang/ipvsargs.h"
+#include "fwd/lang/rules.h"
 
 /* Reads text as a rules file; status, with err and r filled. */
 static int

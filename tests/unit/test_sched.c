@@ -550,7 +550,7 @@ test_registry(void **state)
 	n = uvs_sched_names(names, 32);
 	assert_int_equal(n, nipvs);
 	for (i = 0; i < n; i++)
-		assert_ptr_equal(uvs_sched_find(names[i])->name, names[i]);
+		assert_string_equal(uvs_sched_find(names[i])->name, names[i]);
 	for (i = 0; i < nipvs; i++) {
 		const struct uvs_sched_ops *ops = uvs_sched_find(ipvs[i]);
 

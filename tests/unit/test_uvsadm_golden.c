@@ -1,5 +1,5 @@
 /*
- * Golden-file tests of uvsadm's printers (fwd/uvsadm_list.c): one cmocka
+ * Golden-file tests of uvsadm's printers (fwd/uvsadm/uvsadm_list.c): one cmocka
  * test per case in tests/golden. A case is NAME.reply (uvsd's reply),
  * NAME.args (the printer and its flags, one line) and NAME.out (what
  * ipvsadm 1.31 prints). The .out files come from tests/golden/
@@ -29,7 +29,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/uvsadm.h"
+#include "fwd/uvsadm/uvsadm.h"
 
 #define GOLDEN_DIR	"tests/golden"
 

@@ -1,9 +1,9 @@
 /*
- * Golden tests of uvsadm's printers (fwd/uvsadm_list.c): canned uvsd
+ * Golden tests of uvsadm's printers (fwd/uvsadm/uvsadm_list.c): canned uvsd
  * replies in, ipvsadm 1.31's bytes out. The expected texts were written
  * from ipvsadm.c's printf formats ("  -> %-28s %-7s %-6d %-10u %-10u\n"
  * and friends), not from uvsadm's output. Also the reply status line
- * reader of fwd/ctlclient.c.
+ * reader of fwd/lang/ctlclient.c.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -17,8 +17,8 @@
 #include <netdb.h>
 #include <cmocka.h>
 
-#include "fwd/ctlclient.h"
-#include "fwd/uvsadm.h"
+#include "fwd/lang/ctlclient.h"
+#include "fwd/uvsadm/uvsadm.h"
 
 #define TITLE \
 	"Prot LocalAddress:Port Scheduler Flags\n" \

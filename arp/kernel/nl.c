@@ -1,0 +1,224 @@
+/*
+ * The kernel's view of the link, over rtnetlink with libmnl: the
+ * director's own MAC, and its neighbour table. uvsd never resolves MACs
+ * itself: it asks the kernel (NTF_USE starts or refreshes resolution, as
+ * if the kernel had a packet to send there) and listens to neighbour
+ * events, so the kernel's ARP timers, probes and failure detection serve
+ * the director for free.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "arp/arp.h"
+#include "arp/kernel/rtnl.h"
+
+/* States in which the kernel trusts the entry's MAC (its NUD_VALID). */
+#define NUD_USABLE	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | \
+			 NUD_PERMANENT)
+
+struct uvs_nl {
+	struct mnl_socket	*sock;
+	int			 ifindex;
+	unsigned		 seq;
+};
+
+struct link_req {
+	int		 ifindex;
+	int		 have_mac;
+	uint8_t		 mac[6];
+};
+
+static int
+link_attr_cb(const struct nlattr *a, void *data)
+{
+	struct link_req *r = data;
+
+	if (mnl_attr_get_type(a) == IFLA_ADDRESS &&
+	    mnl_attr_get_payload_len(a) == 6) {
+		memcpy(r->mac, mnl_attr_get_payload(a), 6);
+		r->have_mac = 1;
+	}
+	return MNL_CB_OK;
+}
+
+static int
+link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_req *r = data;
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	r->ifindex = ifi->ifi_index;
+	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, r);
+}
+
+
+int
+uvs_link_get(const char *ifname, int *ifindex, uint8_t mac[6])
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct link_req r = { 0 };
+	int rc;
+
+	if (strlen(ifname) >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	if ((rc = uvs_rtnl_talk(nlh, link_cb, &r)) < 0)
+		return rc;
+	if (!r.have_mac)
+		return -EPFNOSUPPORT;	/* not an Ethernet-like link */
+	*ifindex = r.ifindex;
+	memcpy(mac, r.mac, 6);
+	return 0;
+}
+
+struct uvs_nl *
+uvs_nl_open(int ifindex)
+{
+	struct uvs_nl *nl = calloc(1, sizeof(*nl));
+
+	if (!nl)
+		return NULL;
+	nl->ifindex = ifindex;
+	nl->seq = (unsigned)time(NULL);
+	if (!(nl->sock = mnl_socket_open(NETLINK_ROUTE)) ||
+	    mnl_socket_bind(nl->sock, RTMGRP_NEIGH, MNL_SOCKET_AUTOPID) < 0 ||
+	    fcntl(mnl_socket_get_fd(nl->sock), F_SETFL, O_NONBLOCK) < 0) {
+		int e = errno;
+
+		uvs_nl_close(nl);
+		errno = e;
+		return NULL;
+	}
+	return nl;
+}
+
+void
+uvs_nl_close(struct uvs_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+int
+uvs_nl_fd(const struct uvs_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+static int
+nl_send(struct uvs_nl *nl, struct nlmsghdr *nlh)
+{
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+uvs_nl_resolve(struct uvs_nl *nl, uint32_t addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ndmsg *ndm;
+
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = nl->ifindex;
+	ndm->ndm_state = NUD_NONE;
+	/* NTF_USE: "use" the entry as the kernel would, which starts ARP */
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put_u32(nlh, NDA_DST, addr);
+	return nl_send(nl, nlh);
+}
+
+int
+uvs_nl_dump(struct uvs_nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ndmsg *ndm;
+
+	nlh->nlmsg_type = RTM_GETNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	return nl_send(nl, nlh);
+}
+
+struct neigh_ctx {
+	struct uvs_nl	*nl;
+	uvs_neigh_cb	 cb;
+	void		*arg;
+};
+
+static int
+neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct neigh_ctx *ctx = data;
+	struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *a;
+	const uint8_t *mac = NULL;
+	uint32_t addr = 0;
+	int have_dst = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH)
+		return MNL_CB_OK;
+	if (ndm->ndm_family != AF_INET || ndm->ndm_ifindex != ctx->nl->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
+		if (mnl_attr_get_type(a) == NDA_DST &&
+		    mnl_attr_get_payload_len(a) == 4) {
+			addr = mnl_attr_get_u32(a);
+			have_dst = 1;
+		} else if (mnl_attr_get_type(a) == NDA_LLADDR &&
+		    mnl_attr_get_payload_len(a) == 6) {
+			mac = mnl_attr_get_payload(a);
+		}
+	}
+	if (!have_dst)
+		return MNL_CB_OK;
+	if (nlh->nlmsg_type == RTM_DELNEIGH)
+		ctx->cb(ctx->arg, addr, UVS_NEIGH_GONE, NULL);
+	else if (ndm->ndm_state & NUD_FAILED)
+		ctx->cb(ctx->arg, addr, UVS_NEIGH_FAILED, NULL);
+	else if (mac && (ndm->ndm_state & NUD_USABLE))
+		ctx->cb(ctx->arg, addr, UVS_NEIGH_VALID, mac);
+	return MNL_CB_OK;
+}
+
+int
+uvs_nl_read(struct uvs_nl *nl, uvs_neigh_cb cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct neigh_ctx ctx = { nl, cb, arg };
+	ssize_t n;
+
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		/* seq 0 / portid 0: accept events and our dumps alike */
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, neigh_cb, &ctx) < 0 &&
+		    errno != ENOENT && errno != EEXIST)
+			return -errno;
+	}
+}

@@ -1,0 +1,625 @@
+/*
+ * The control socket. Requests are handled one at a time in the packet
+ * loop's thread, so a request never races the forwarding path; a slow
+ * or silent client is cut off after a short timeout so forwarding does
+ * not stall behind it. Every request is validated whole before anything
+ * changes, so a bad request changes nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fwd/control/batch.h"
+#include "fwd/control/ctl.h"
+#include "fwd/lang/ctlmsg.h"
+#include "fwd/control/ctlreq.h"
+#include "fwd/health/health.h"
+
+#define CTL_TIMEOUT_MS	500	/* a request's whole budget ... */
+#define CTL_BATCH_TIMEOUT_MS	1500	/* ... and a batch's extra */
+
+int
+uvs_ctl_open(struct uvs_ctl *c, const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char dir[sizeof(c->path)];
+	int fd, e;
+
+	c->fd = -1;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", path);
+	(void)mkdir(dirname(dir), 0700);
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		goto fail;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "another uvsd already listens on %s",
+		    path);
+		return -EADDRINUSE;
+	}
+	(void)unlink(path);	/* stale: nobody answered */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    chmod(path, 0600) < 0 || listen(fd, 16) < 0)
+		goto fail;
+	c->fd = fd;
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	snprintf(err, errlen, "control socket %s: %s", path, strerror(e));
+	return -e;
+}
+
+void
+uvs_ctl_close(struct uvs_ctl *c)
+{
+	if (c->fd < 0)
+		return;
+	close(c->fd);
+	(void)unlink(c->path);
+	c->fd = -1;
+}
+
+static void
+reply_error(FILE *out, int rc, const char *msg)
+{
+	fprintf(out, "error %d %s\n", -rc, msg);
+}
+
+/* Health words are refused where no engine runs (tests, fuzzers). */
+static int
+no_health(const struct uvs_director *d, int has, char *err, size_t errlen)
+{
+	if (!has || d->health)
+		return 0;
+	snprintf(err, errlen, "health checks are not running in this uvsd");
+	return -EOPNOTSUPP;
+}
+
+static int
+do_service(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	struct uvs_svc_conf c;
+	struct uvs_vs_health vh;
+	int rc, hv;
+
+	if (strcmp(m->verb, "del-service") == 0) {
+		if (uvs_ctlreq_svc_key(m, &c.proto, &c.addr, &c.port) < 0)
+			goto bad;
+		rc = uvs_dir_del_service(d, c.proto, c.addr, c.port, err,
+		    errlen);
+		if (rc != -ESRCH)	/* gone, even if refiltering failed */
+			uvs_health_svc_del(d->health, c.proto, c.addr, c.port);
+		return rc;
+	}
+	if (uvs_ctlreq_svc_conf(m, &c) < 0 ||
+	    (hv = uvs_ctlreq_vs_health(m, &vh)) < 0)
+		goto bad;
+	if ((rc = no_health(d, hv, err, errlen)) < 0)
+		return rc;
+	if (strcmp(m->verb, "add-service") == 0)
+		rc = uvs_dir_add_service(d, &c, err, errlen);
+	else
+		rc = uvs_dir_edit_service(d, &c, err, errlen);
+	if (rc == 0 && uvs_health_svc_set(d->health, c.proto, c.addr, c.port,
+	    hv ? &vh : NULL) < 0) {
+		snprintf(err, errlen, "health checks: out of memory");
+		return -ENOMEM;
+	}
+	return rc;
+bad:
+	snprintf(err, errlen, "malformed %s request", m->verb);
+	return -EINVAL;
+}
+
+static int
+do_dest(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	struct uvs_dest_conf c;
+	struct uvs_check_conf chk;
+	struct uvs_health_key k;
+	struct uvs_svc *svc;
+	int rc, hc, weight;
+
+	if (uvs_ctlreq_svc_key(m, &k.proto, &k.vip, &k.vport) < 0 ||
+	    uvs_ctlreq_dest_conf(m, &c) < 0 ||
+	    (hc = uvs_ctlreq_check_conf(m, &chk)) < 0) {
+		snprintf(err, errlen, "malformed %s request", m->verb);
+		return -EINVAL;
+	}
+	if ((rc = no_health(d, hc, err, errlen)) < 0)
+		return rc;
+	if (!(svc = uvs_svc_find(&d->fw.svcs, k.proto, k.vip, k.vport))) {
+		snprintf(err, errlen, "Service not defined");
+		return -ESRCH;
+	}
+	k.rip = c.addr;
+	k.rport = c.port;
+	if (strcmp(m->verb, "del-dest") == 0) {
+		if ((rc = uvs_dir_del_dest(d, svc, c.addr, c.port, err,
+		    errlen)) == 0)
+			uvs_health_dest_del(d->health, &k);
+		return rc;
+	}
+	/* the director gets the weight the checks allow, health the asked */
+	weight = c.weight;
+	if (strcmp(m->verb, "add-dest") == 0)
+		rc = uvs_dir_add_dest(d, svc, &c, err, errlen);
+	else {
+		c.weight = uvs_health_weight_now(d->health, &k, weight);
+		rc = uvs_dir_edit_dest(d, svc, &c, err, errlen);
+	}
+	if (rc == 0 && uvs_health_dest_set(d->health, &k, weight,
+	    hc ? &chk : NULL) < 0) {
+		snprintf(err, errlen, "health checks: out of memory");
+		return -ENOMEM;
+	}
+	return rc;
+}
+
+static void
+mac_str(const uint8_t *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+	    m[3], m[4], m[5]);
+}
+
+/*
+ * The figures -L --stats and --rate show. In DR the director never sees
+ * replies, so the out* columns stay 0, as they do in IPVS.
+ */
+static void
+list_stats(FILE *out, uint64_t conns, uint64_t inpkts, uint64_t inbytes,
+    const struct uvs_est *e)
+{
+	struct uvs_rate r;
+
+	uvs_est_read(e, &r);
+	fprintf(out, " conns=%llu inpkts=%llu inbytes=%llu cps=%llu "
+	    "inpps=%llu outpps=0 inbps=%llu outbps=0",
+	    (unsigned long long)conns, (unsigned long long)inpkts,
+	    (unsigned long long)inbytes, (unsigned long long)r.cps,
+	    (unsigned long long)r.inpps, (unsigned long long)r.inbps);
+}
+
+static void
+list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
+{
+	const struct uvs_svc *s = x->svc;
+	const struct uvs_health_key k = { .proto = s->proto, .vip = s->addr,
+	    .vport = s->port, .rip = x->addr, .rport = x->port };
+	char a[INET_ADDRSTRLEN], hw[18];
+
+	inet_ntop(AF_INET, &x->addr, a, sizeof(a));
+	if (x->flags & UVS_DEST_F_NOHWADDR)
+		snprintf(hw, sizeof(hw), "none");
+	else
+		mac_str(x->hwaddr, hw, sizeof(hw));
+	fprintf(out, "dest rip=%s rport=%u fwd=route weight=%d active=%u "
+	    "inactive=%u persist=%u uthr=%u lthr=%u hw=%s", a, ntohs(x->port),
+	    x->weight, x->activeconns, x->inactconns, x->persistconns,
+	    x->u_threshold, x->l_threshold, hw);
+	list_stats(out, x->conns, x->inpkts, x->inbytes, &x->est);
+	fputc('\n', out);
+	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),
+	    out);
+}
+
+static void
+do_list(struct uvs_director *d, FILE *out)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	char a[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+	unsigned i, k;
+
+	uvs_dir_sync(d);
+	/* IPVS reports its connection hash size; ours is the bucket count */
+	fprintf(out, "info version=1.2.1 size=%u conns=%u\n", d->sum.buckets,
+	    d->sum.conns);
+	for (i = 0; i < t->nsvcs; i++) {
+		const struct uvs_svc *s = t->svcs[i];
+
+		inet_ntop(AF_INET, &s->addr, a, sizeof(a));
+		inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
+		fprintf(out, "svc proto=%s vip=%s vport=%u sched=%s flags=%u "
+		    "timeout=%u netmask=%s", s->proto == IPPROTO_TCP ? "tcp" :
+		    "udp", a, ntohs(s->port), s->sched->name, s->flags,
+		    s->timeout, mask);
+		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
+		fputc('\n', out);
+		uvs_health_list_svc(d->health, s->proto, s->addr, s->port, out);
+		for (k = 0; k < s->ndests; k++)
+			list_dest(d, s->dests[k], out);
+	}
+}
+
+/* -L -c: flows and templates, seconds left by the table's clock. */
+static void
+list_conns(const struct uvs_conn_table *t, void *arg)
+{
+	FILE *out = arg;
+	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	uint32_t i;
+
+	for (i = 0; i < t->capacity; i++) {
+		const struct uvs_conn *c = &t->conns[i];
+		int32_t left;
+
+		if (!uvs_conn_live(t, i))
+			continue;
+		left = (int32_t)(c->expires - t->clock);
+		inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
+		inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
+		inet_ntop(AF_INET, &c->dest->addr, ra, sizeof(ra));
+		fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s vport=%u "
+		    "rip=%s rport=%u state=%s expires=%d\n",
+		    c->proto == IPPROTO_TCP ? "tcp" : "udp", ca,
+		    ntohs(c->cport), va, ntohs(c->vport), ra,
+		    (c->flags & UVS_CONN_F_TEMPLATE) ? 0 :
+		    ntohs(c->dest->port),
+		    uvs_conn_state_name(c->proto, c->state),
+		    left > 0 ? left : 0);
+	}
+}
+
+static void
+do_conns(struct uvs_director *d, FILE *out)
+{
+	uvs_dir_each_table(d, list_conns, out);
+}
+
+/* The three timeouts ipvsadm shows and sets: tcp, tcpfin, udp. */
+static void
+do_timeout(struct uvs_director *d, FILE *out)
+{
+	const struct uvs_timeouts *to = &d->fw.conns.timeouts;
+
+	fprintf(out, "timeout tcp=%u tcpfin=%u udp=%u\n",
+	    to->t[UVS_TCP_ESTABLISHED], to->t[UVS_TCP_FIN_WAIT],
+	    to->t[UVS_UDP_NORMAL]);
+}
+
+/* --set tcp tcpfin udp; 0 keeps a value (ip_vs_set_timeout). */
+static int
+do_set_timeout(struct uvs_director *d, const struct uvs_ctl_msg *m,
+    char *err, size_t errlen)
+{
+	uint32_t t[3];
+
+	if (uvs_ctlreq_timeouts(m, t) < 0) {
+		snprintf(err, errlen, "malformed set-timeout request");
+		return -EINVAL;
+	}
+	uvs_dir_set_timeouts(d, t);
+	return 0;
+}
+
+/* -Z [service]: zero the packet and connection counters. */
+static int
+do_zero(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	struct uvs_svc_table *t = &d->fw.svcs;
+	struct uvs_svc *svc;
+	uint8_t proto;
+	uint32_t addr;
+	uint16_t port;
+
+	if (!uvs_ctl_get(m, "proto")) {
+		uvs_dir_zero(d, NULL);
+		return 0;
+	}
+	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
+		snprintf(err, errlen, "malformed zero request");
+		return -EINVAL;
+	}
+	if (!(svc = uvs_svc_find(t, proto, addr, port))) {
+		snprintf(err, errlen, "No such service");
+		return -ESRCH;
+	}
+	uvs_dir_zero(d, svc);
+	return 0;
+}
+
+static void
+do_counters(struct uvs_director *d, FILE *out)
+{
+	const struct uvs_fwd_stats *st = (uvs_dir_sync(d), &d->fw.stats);
+	const struct uvs_health_counters hc = uvs_health_counters(d->health);
+	const struct {
+		const char	*name;
+		uint64_t	 value;
+	} c[] = {
+		{ "rx_frames", st->rx_frames },
+		{ "fwd_frames", st->fwd_frames },
+		{ "fwd_bytes", st->fwd_bytes },
+		{ "arp_replies", st->arp_replies },
+		{ "arp_ignored", st->arp_ignored },
+		{ "conns_new", st->conns_new },
+		{ "conns_reused", st->conns_reused },
+		{ "rx_kernel_drops", st->rx_kernel_drops },
+		{ "conns_reclaimed", d->sum.reclaimed },
+		{ "conns", d->sum.conns },
+		{ "dests_unresolved", uvs_dir_unresolved(d) },
+		{ "checks_ok", hc.checks_ok },
+		{ "checks_failed", hc.checks_failed },
+		{ "dests_down", hc.dests_down },
+		{ "state_changes", hc.state_changes },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		fprintf(out, "counter %s=%llu\n", c[i].name,
+		    (unsigned long long)c[i].value);
+	for (i = 1; i < UVS_DROP_MAX; i++)
+		fprintf(out, "counter drop_%s=%llu\n",
+		    uvs_drop_name((enum uvs_drop)i),
+		    (unsigned long long)st->drops[i]);
+	/* -j: how the fanout shares the frames */
+	for (i = 0; i < d->sum.nworkers; i++)
+		fprintf(out, "counter worker%zu_rx_frames=%llu\n", i,
+		    (unsigned long long)d->sum.worker_rx[i]);
+}
+
+/* A change request; 0 or -errno with err set. */
+static int
+apply_change(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	if (strcmp(m->verb, "add-service") == 0 ||
+	    strcmp(m->verb, "edit-service") == 0 ||
+	    strcmp(m->verb, "del-service") == 0)
+		return do_service(d, m, err, errlen);
+	if (strcmp(m->verb, "add-dest") == 0 ||
+	    strcmp(m->verb, "edit-dest") == 0 ||
+	    strcmp(m->verb, "del-dest") == 0)
+		return do_dest(d, m, err, errlen);
+	if (strcmp(m->verb, "clear") == 0) {
+		uvs_dir_clear(d);
+		uvs_health_clear(d->health);
+		return 0;
+	}
+	if (strcmp(m->verb, "set-timeout") == 0)
+		return do_set_timeout(d, m, err, errlen);
+	if (strcmp(m->verb, "zero") == 0)
+		return do_zero(d, m, err, errlen);
+	snprintf(err, errlen, "unknown request '%s'", m->verb);
+	return -EOPNOTSUPP;
+}
+
+void
+uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
+{
+	struct uvs_ctl_msg m;
+	char err[256] = "";
+	int rc = 0;
+
+	if (uvs_ctl_parse(line, &m) < 0) {
+		reply_error(out, -EINVAL, "malformed request");
+		return;
+	}
+	if (strcmp(m.verb, "list") == 0)
+		do_list(d, out);
+	else if (strcmp(m.verb, "counters") == 0)
+		do_counters(d, out);
+	else if (strcmp(m.verb, "conns") == 0)
+		do_conns(d, out);
+	else if (strcmp(m.verb, "timeout") == 0)
+		do_timeout(d, out);
+	else
+		rc = apply_change(d, &m, err, sizeof(err));
+	if (rc < 0)
+		reply_error(out, rc, err);
+	else
+		fputs("ok\n", out);
+}
+
+int
+uvs_ctl_batch(struct uvs_director *d, char **lines, unsigned n, unsigned *at,
+    char *err, size_t errlen)
+{
+	struct uvs_ctl_msg *msgs;
+	unsigned i;
+	int rc = 0;
+
+	*at = 0;
+	if (n > UVS_CTL_BATCH_LINES) {
+		snprintf(err, errlen, "more than %u requests in one batch",
+		    UVS_CTL_BATCH_LINES);
+		return -E2BIG;
+	}
+	if (!(msgs = calloc(n ? n : 1, sizeof(*msgs))))
+		return -ENOMEM;
+	for (i = 0; i < n && rc == 0; i++)
+		if (uvs_ctl_parse(lines[i], &msgs[i]) < 0) {
+			*at = i;
+			snprintf(err, errlen, "malformed request");
+			rc = -EINVAL;
+		}
+	if (rc == 0)
+		rc = uvs_batch_check(&d->fw.svcs, msgs, n, at, err, errlen);
+	/* checked whole: from here only memory could still fail a step */
+	for (i = 0; i < n && rc == 0; i++)
+		if ((rc = apply_change(d, &msgs[i], err, errlen)) < 0)
+			*at = i;
+	free(msgs);
+	return rc;
+}
+
+/* "batch n=K": the K lines after it, split in place; a count or -errno. */
+static int
+batch_lines(char *text, unsigned n, char ***lines)
+{
+	char *p = text, *nl;
+	unsigned i;
+
+	if (!(*lines = calloc(n ? n : 1, sizeof(**lines))))
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (!(nl = strchr(p, '\n'))) {
+			free(*lines);
+			return -EINVAL;
+		}
+		*nl = '\0';
+		(*lines)[i] = p;
+		p = nl + 1;
+	}
+	return (int)n;
+}
+
+static void
+handle_batch(struct uvs_director *d, char *text, unsigned n, FILE *out)
+{
+	char err[256] = "", **lines;
+	unsigned at;
+	int rc;
+
+	/* refused before the count sizes anything */
+	if (n > UVS_CTL_BATCH_LINES) {
+		snprintf(err, sizeof(err), "more than %u requests in one batch",
+		    UVS_CTL_BATCH_LINES);
+		reply_error(out, -E2BIG, err);
+		return;
+	}
+	if ((rc = batch_lines(text, n, &lines)) < 0) {
+		reply_error(out, rc, "batch shorter than its count");
+		return;
+	}
+	rc = uvs_ctl_batch(d, lines, n, &at, err, sizeof(err));
+	free(lines);
+	if (rc < 0)
+		fprintf(out, "error %d at=%u %s\n", -rc, at, err);
+	else
+		fputs("ok\n", out);
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next read waits at most left ms; -1 when nothing is left. */
+static int
+set_rcvtimeo(int fd, long long left)
+{
+	struct timeval tv;
+
+	if (left <= 0)
+		return -1;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+/*
+ * Reads a request within the timeout: one line, or a "batch n=K" line
+ * and the K lines after it. A malloc'd NUL-terminated text whose first
+ * line is the request, or NULL.
+ */
+static char *
+read_request(int fd, unsigned *nbatch)
+{
+	size_t off = 0, cap = UVS_CTL_LINE_MAX, need = 1, nls = 0;
+	char *buf = malloc(cap), *nb, *p;
+	long long deadline = now_ms() + CTL_TIMEOUT_MS;
+	ssize_t n;
+
+	*nbatch = 0;
+	while (buf && nls < need) {
+		/* one budget for the whole request, not one per read */
+		if (set_rcvtimeo(fd, deadline - now_ms()) < 0)
+			break;
+		if (cap - off < 2) {
+			if (cap >= UVS_CTL_BATCH_MAX || !*nbatch ||
+			    !(nb = realloc(buf, cap * 2)))
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		if ((n = read(fd, buf + off, cap - 1 - off)) <= 0)
+			break;
+		buf[off + n] = '\0';	/* sscanf reads a string */
+		for (p = buf + off; p < buf + off + n; p++)
+			if (*p == '\n' && ++nls == 1 &&
+			    sscanf(buf, "batch n=%u", nbatch) == 1 &&
+			    *nbatch <= UVS_CTL_BATCH_LINES) {
+				need = 1 + *nbatch;
+				deadline += CTL_BATCH_TIMEOUT_MS;
+			}
+		off += (size_t)n;
+	}
+	/* the lines are handled as strings: a NUL would cut one short */
+	if (buf && nls >= need && !memchr(buf, '\0', off))
+		return buf;
+	free(buf);
+	return NULL;
+}
+
+static int
+peer_is_root(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	    cred.uid == 0;
+}
+
+void
+uvs_ctl_serve(struct uvs_ctl *c, struct uvs_director *d)
+{
+	struct timeval tv = { 0, CTL_TIMEOUT_MS * 1000 };
+	unsigned nbatch;
+	char *req, *nl;
+	FILE *out;
+	int fd;
+
+	if ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (!(out = fdopen(fd, "w"))) {
+		close(fd);
+		return;
+	}
+	/* read first: closing on unread data would reset the connection */
+	if (!(req = read_request(fd, &nbatch)))
+		reply_error(out, -EINVAL, "request missing, cut short, too "
+		    "long or holding a NUL byte");
+	else if (!peer_is_root(fd))
+		reply_error(out, -EPERM, "Permission denied (you must be root)");
+	else if (nbatch)
+		handle_batch(d, strchr(req, '\n') + 1, nbatch, out);
+	else {
+		nl = strchr(req, '\n');
+		*nl = '\0';
+		if (nl - req >= UVS_CTL_LINE_MAX - 1)
+			reply_error(out, -EINVAL, "request line too long");
+		else
+			uvs_ctl_handle(d, req, out);
+	}
+	free(req);
+	fclose(out);
+}

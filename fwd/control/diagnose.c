@@ -1,0 +1,185 @@
+/*
+ * uvsd --check: what on the director would make its own kernel answer
+ * beside uvsd. The kernel sees every frame uvsd sees; it stays out of the
+ * way only if it has no VIP and does not forward, or if uvsd's guard (an
+ * nftables netdev table, guard.c) drops VIP traffic before the kernel's
+ * stacks. So the check asks the running uvsd for its VIPs over the control
+ * socket, looks for each one on the kernel's interfaces (getifaddrs), and
+ * for the guard's table in nf_tables; every problem is one line naming the
+ * cause, what goes wrong and the fix. It reads only; it changes nothing.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <linux/netfilter.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arp/kernel/nft.h"
+#include "fwd/lang/ctlclient.h"
+#include "fwd/lang/ctlmsg.h"
+#include "fwd/control/diagnose.h"
+
+#define VIPS_MAX	256	/* VIPs looked at; more are reported, not checked */
+/* guard.c's names: table netdev uvsd-<ifindex>, base chain "ingress" */
+#define GUARD_TABLE_FMT	"uvsd-%u"
+#define GUARD_CHAIN	"ingress"
+
+struct vips {
+	uint32_t	 addr[VIPS_MAX];	/* network order */
+	unsigned	 n;
+	unsigned	 more;		/* beyond VIPS_MAX */
+};
+
+/* The distinct VIPs in uvsd's "list" reply. */
+static void
+vips_from_list(char *reply, struct vips *v)
+{
+	struct uvs_ctl_msg m;
+	char *line, *save;
+	uint32_t a;
+	unsigned i;
+
+	for (line = strtok_r(reply, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "svc ", 4) || uvs_ctl_parse(line, &m) < 0 ||
+		    uvs_ctl_get_addr(&m, "vip", &a) < 0)
+			continue;
+		for (i = 0; i < v->n && v->addr[i] != a; i++)
+			;
+		if (i < v->n)
+			continue;
+		if (v->n == VIPS_MAX)
+			v->more++;
+		else
+			v->addr[v->n++] = a;
+	}
+}
+
+/* 1 when uvsd's guard table and chain exist for ifindex, 0 if not. */
+static int
+guard_installed(unsigned ifindex, char *table, size_t len)
+{
+	struct uvs_nft_chain_info info;
+	struct uvs_nft n;
+	int rc;
+
+	snprintf(table, len, GUARD_TABLE_FMT, ifindex);
+	if (uvs_nft_open(&n) < 0)
+		return 0;
+	rc = uvs_nft_chain_get(&n, NFPROTO_NETDEV, table, GUARD_CHAIN, &info);
+	uvs_nft_close(&n);
+	return rc == 0 && info.base;
+}
+
+/* The kernel interface holding addr, into name; 0 when none does. */
+static int
+kernel_iface_of(const struct ifaddrs *ifs, uint32_t addr, char *name,
+    size_t len)
+{
+	const struct ifaddrs *i;
+
+	for (i = ifs; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    ((const struct sockaddr_in *)(const void *)i->ifa_addr)
+		    ->sin_addr.s_addr != addr)
+			continue;
+		snprintf(name, len, "%s", i->ifa_name);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+ip_forward_on(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "r");
+	int v = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
+/* One VIP against the kernel; 1 for a problem. */
+static int
+check_vip(FILE *out, const struct ifaddrs *ifs, uint32_t vip, int guard,
+    const char *table)
+{
+	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
+
+	inet_ntop(AF_INET, &vip, a, sizeof(a));
+	if (!kernel_iface_of(ifs, vip, ifn, sizeof(ifn)))
+		return 0;
+	if (guard) {
+		fprintf(out, "uvsd --check: VIP %s is on kernel interface %s; "
+		    "uvsd's guard (table netdev %s) keeps the kernel off it\n",
+		    a, ifn, table);
+		return 0;
+	}
+	fprintf(out, "uvsd --check: VIP %s is on kernel interface %s and "
+	    "uvsd's guard is off (no table netdev %s): the kernel answers ARP "
+	    "and TCP for the VIP itself and resets the connections uvsd "
+	    "forwards; start uvsd without --no-guard, or ip addr del %s/32 "
+	    "dev %s\n", a, ifn, table, a, ifn);
+	return 1;
+}
+
+int
+uvs_diagnose(const char *ifname, const char *socket, FILE *out)
+{
+	unsigned ifindex = if_nametoindex(ifname);
+	struct vips v = { .n = 0 };
+	struct ifaddrs *ifs;
+	char table[32], *reply;
+	int guard, bad = 0, rc;
+	unsigned i;
+
+	if (ifindex == 0) {
+		rc = -errno;
+		fprintf(out, "uvsd --check: interface %s: %s\n", ifname,
+		    strerror(errno));
+		return rc;
+	}
+	if ((rc = uvs_ctl_request(socket, "list", &reply)) < 0) {
+		fprintf(out, "uvsd --check: no uvsd answers on %s (%s): start "
+		    "it (uvsd -i %s)\n", socket, strerror(-rc), ifname);
+		return rc;
+	}
+	vips_from_list(reply, &v);
+	free(reply);
+	if (getifaddrs(&ifs) < 0) {
+		rc = -errno;
+		fprintf(out, "uvsd --check: cannot list addresses: %s\n",
+		    strerror(errno));
+		return rc;
+	}
+	guard = guard_installed(ifindex, table, sizeof(table));
+	for (i = 0; i < v.n; i++)
+		bad += check_vip(out, ifs, v.addr[i], guard, table);
+	freeifaddrs(ifs);
+	if (v.more)
+		fprintf(out, "uvsd --check: %u more VIPs not checked\n", v.more);
+	if (!guard && ip_forward_on()) {
+		fprintf(out, "uvsd --check: net.ipv4.ip_forward is 1 and uvsd's "
+		    "guard is off: the kernel routes VIP traffic beside uvsd; "
+		    "start uvsd without --no-guard, or sysctl -w "
+		    "net.ipv4.ip_forward=0\n");
+		bad++;
+	}
+	if (!bad && guard)
+		fprintf(out, "uvsd --check: ok: %u VIP%s; uvsd's guard keeps the "
+		    "kernel off %s\n", v.n, v.n == 1 ? "" : "s",
+		    v.n == 1 ? "it" : "them");
+	else if (!bad)
+		fprintf(out, "uvsd --check: ok: %u VIP%s; the kernel holds none "
+		    "and does not forward\n", v.n, v.n == 1 ? "" : "s");
+	return bad;
+}

@@ -1,0 +1,40 @@
+/*
+ * Names of the drop reasons, as uvsadm --counters prints them and the
+ * tests compare them.
+ */
+#include "fwd/data/drop.h"
+
+static const char *const names[UVS_DROP_MAX] = {
+	[UVS_DROP_NONE] = "none",
+	[UVS_DROP_RUNT] = "runt",
+	[UVS_DROP_ETHERTYPE] = "ethertype",
+	[UVS_DROP_ARP_BAD] = "arp_bad",
+	[UVS_DROP_IP_SHORT] = "ip_short",
+	[UVS_DROP_IP_VERSION] = "ip_version",
+	[UVS_DROP_IP_IHL] = "ip_ihl",
+	[UVS_DROP_IP_OPTIONS] = "ip_options",
+	[UVS_DROP_IP_LEN] = "ip_len",
+	[UVS_DROP_IP_CSUM] = "ip_csum",
+	[UVS_DROP_IP_FRAG] = "ip_frag",
+	[UVS_DROP_IP_PROTO] = "ip_proto",
+	[UVS_DROP_L4_SHORT] = "l4_short",
+	[UVS_DROP_TCP_DOFF] = "tcp_doff",
+	[UVS_DROP_UDP_LEN] = "udp_len",
+	[UVS_DROP_NOT_VIP] = "not_vip",
+	[UVS_DROP_NO_SVC] = "no_service",
+	[UVS_DROP_TCP_NOSYN] = "tcp_nosyn",
+	[UVS_DROP_NO_DEST] = "no_dest",
+	[UVS_DROP_CONN_FULL] = "conn_full",
+	[UVS_DROP_DEST_NOHW] = "dest_nohw",
+	[UVS_DROP_TRUNC] = "truncated",
+	[UVS_DROP_NOT_HOST] = "not_host",
+	[UVS_DROP_SEND] = "send_error",
+};
+
+const char *
+uvs_drop_name(enum uvs_drop d)
+{
+	if ((unsigned)d >= UVS_DROP_MAX)
+		return "unknown";
+	return names[d];
+}

@@ -1,0 +1,31 @@
+/*
+ * The packet loop's body, the same for every capture backend and for
+ * every worker: take a burst, decide each frame (forward.c), queue the
+ * forwarded ones where they lie, send them in one call, give the burst
+ * back. ARP answers go out at once, since the next ARP frame would
+ * overwrite the reply template.
+ */
+#ifndef UVS_PKTLOOP_H
+#define UVS_PKTLOOP_H
+
+#include <stdint.h>
+
+#include "fwd/data/capture.h"
+#include "fwd/data/forward.h"
+
+struct uvs_pktloop {
+	struct uvs_capture	*cap;
+	struct uvs_fwd		*fw;
+	/* after an ARP answer was sent (uvsd -v logs it); may be NULL */
+	void			(*on_arp_reply)(void *arg,
+				    const struct uvs_fwd *fw);
+	void			*arg;
+};
+
+/*
+ * Handles one burst with the table clock at now. Returns the number of
+ * frames taken (0: none waited), or -errno from the backend.
+ */
+int	uvs_pktloop_burst(struct uvs_pktloop *l, uint32_t now);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * The director's side of health checks: the engine (health.h) asks, and
+ * each of its ops here is one director function (a weight through
+ * uvs_dir_edit_dest, in or out through uvs_dir_dest_out, the sorry
+ * server through uvs_dir_add_dest and uvs_dir_del_dest). Also uvsd's
+ * two entry points: start the engine, load a keepalived.conf.
+ */
+#ifndef UVS_DIRHEALTH_H
+#define UVS_DIRHEALTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fwd/control/director.h"
+
+typedef void	(*uvs_dirhealth_log)(void *arg, const char *line);
+
+/*
+ * Starts d's health engine (d->health), probing from src (network
+ * order; 0: the interface's first address that is no VIP), logging
+ * through log. 0, or -ENOMEM with err set.
+ */
+int	uvs_dirhealth_open(struct uvs_director *d, uint32_t src,
+	    uvs_dirhealth_log log, void *log_arg, char *err, size_t errlen);
+
+/*
+ * Reads path as keepalived.conf (keepalived.h) and applies its virtual
+ * servers as one batch. 0, or -1 after logging "PATH:LINE: why".
+ */
+int	uvs_dirhealth_keepalived(struct uvs_director *d, const char *path,
+	    uvs_dirhealth_log log, void *log_arg);
+
+#endif

@@ -1,0 +1,868 @@
+/*
+ * The health check engine (health.h), keepalived's rules:
+ *
+ * - A checked server starts UP (keepalived without `alpha`) and is probed
+ *   at once, then every interval. While UP, `fall` failures in a row take
+ *   it DOWN (between them it is probed again after the retry wait, as
+ *   keepalived's delay_before_retry); while DOWN, `rise` successes in a
+ *   row bring it back. A server without a check is always UP.
+ * - DOWN with on-fail inhibit: weight 0, still listed, its flows go on
+ *   (inhibit_on_failure). DOWN with on-fail remove: out of scheduling,
+ *   hidden from -L, its flows end (keepalived deletes it from IPVS).
+ * - Quorum (ipwrapper.c update_quorum_state): the service holds quorum
+ *   while the UP servers' weights add up to at least quorum - hysteresis
+ *   (and to more than 0); it regains it at quorum + hysteresis. Without
+ *   quorum and with a sorry server, the sorry server serves alone: the
+ *   live servers stand by out of scheduling (perform_quorum_state).
+ *   Without a sorry server a lost quorum is logged and counted only, as
+ *   keepalived only runs its quorum_down script then.
+ * - The sorry server is added to the director as a dest as soon as it is
+ *   configured, out of scheduling: its MAC is learned ahead of need and
+ *   switching to it is one flag.
+ *
+ * Changes are recorded at once and applied in settle(): what each server
+ * should look like (weight, in or out) is computed from the checks and
+ * the quorum and compared with what was last applied, so the director
+ * only hears of differences, and a whole batch of control requests is
+ * settled once, after it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "fwd/health/health.h"
+#include "fwd/health/probe.h"
+
+#define SRC_REFRESH_MS	5000	/* look the source address up this often */
+#define CHILD_POLL_MS	100	/* a running command is collected this soon */
+#define SORRY_WEIGHT	1	/* keepalived's default real server weight */
+
+struct hsvc {
+	uint8_t			 proto;
+	uint32_t		 vip;
+	uint16_t		 vport;
+	struct uvs_vs_health	 conf;
+	int			 quorum;	/* -1 not judged yet, 0, 1 */
+	uint32_t		 sorry_dest;	/* the sorry dest we added */
+	int			 sorry_out;	/* it, as applied */
+	int			 sorry_broken;	/* could not be added */
+};
+
+struct hdest {
+	struct uvs_health_key	 k;
+	struct hsvc		*svc;
+	int			 weight;	/* configured */
+	struct uvs_check_conf	 chk;
+	int			 down;
+	uint32_t		 streak;	/* fails while up, oks down */
+	uint64_t		 n_ok, n_fail;
+	uint64_t		 next_ms;	/* 0: at once */
+	unsigned		 turn;		/* last run that stepped it */
+	char			 last[UVS_PROBE_WHY_MAX];
+	struct uvs_probe	 probe;
+	int			 ap_weight;	/* as applied */
+	int			 ap_out;
+};
+
+struct uvs_health {
+	struct uvs_health_ops	 ops;
+	char			 ifname[IFNAMSIZ];
+	uint32_t		 src_fixed;
+	uint32_t		 src;
+	uint64_t		 src_at;	/* when src was looked up */
+	struct hsvc		**svcs;
+	unsigned		 nsvcs, csvcs;
+	struct hdest		**dests;
+	unsigned		 ndests, cdests;
+	pid_t			*orphans;	/* killed children to collect */
+	unsigned		 norphans, corphans;
+	struct hdest		*polled[UVS_HEALTH_FDS_MAX];
+	int			 npolled;
+	unsigned		 turn;
+	int			 dirty;
+	struct uvs_health_counters c;
+};
+
+static void
+logf_(struct uvs_health *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+logf_(struct uvs_health *h, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!h->ops.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	h->ops.log(h->ops.log_arg, line);
+}
+
+/* Makes room for one more pointer in *arr of *n, capacity *cap. */
+static int
+grow(void ***arr, unsigned n, unsigned *cap, size_t elem)
+{
+	void **na;
+	unsigned nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 8;
+	if (!(na = realloc(*arr, nc * elem)))
+		return -ENOMEM;
+	*arr = na;
+	*cap = nc;
+	return 0;
+}
+
+uint64_t
+uvs_health_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct uvs_health *
+uvs_health_new(const struct uvs_health_ops *ops, const char *ifname,
+    uint32_t src)
+{
+	struct uvs_health *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->ops = *ops;
+	snprintf(h->ifname, sizeof(h->ifname), "%s", ifname ? ifname : "");
+	h->src_fixed = src;
+	return h;
+}
+
+/* "TCP 198.18.0.10:80" */
+static const char *
+svc_str(uint8_t proto, uint32_t vip, uint16_t vport, char *buf, size_t size)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &vip, a, sizeof(a));
+	snprintf(buf, size, "%s %s:%u", proto == IPPROTO_UDP ? "UDP" : "TCP",
+	    a, ntohs(vport));
+	return buf;
+}
+
+static const char *
+rs_str(uint32_t rip, uint16_t rport, char *buf, size_t size)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &rip, a, sizeof(a));
+	snprintf(buf, size, "%s:%u", a, ntohs(rport));
+	return buf;
+}
+
+static struct hsvc *
+find_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
+    uint16_t vport)
+{
+	unsigned i;
+
+	for (i = 0; h && i < h->nsvcs; i++)
+		if (h->svcs[i]->proto == proto && h->svcs[i]->vip == vip &&
+		    h->svcs[i]->vport == vport)
+			return h->svcs[i];
+	return NULL;
+}
+
+static struct hdest *
+find_dest(const struct uvs_health *h, const struct uvs_health_key *k)
+{
+	unsigned i;
+
+	for (i = 0; h && i < h->ndests; i++) {
+		const struct uvs_health_key *x = &h->dests[i]->k;
+
+		if (x->rip == k->rip && x->rport == k->rport &&
+		    x->proto == k->proto && x->vip == k->vip &&
+		    x->vport == k->vport)
+			return h->dests[i];
+	}
+	return NULL;
+}
+
+/* Is k the sorry dest the engine added to its service? */
+static int
+is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
+{
+	const struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
+
+	return s && s->sorry_dest && s->sorry_dest == k->rip &&
+	    k->rport == s->vport;
+}
+
+static struct hsvc *
+svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
+{
+	struct hsvc *s = find_svc(h, proto, vip, vport);
+
+	if (s)
+		return s;
+	if (grow((void ***)&h->svcs, h->nsvcs, &h->csvcs, sizeof(*h->svcs)) < 0
+	    || !(s = calloc(1, sizeof(*s))))
+		return NULL;
+	s->proto = proto;
+	s->vip = vip;
+	s->vport = vport;
+	s->conf.quorum = UVS_QUORUM_DEFAULT;
+	s->quorum = -1;
+	h->svcs[h->nsvcs++] = s;
+	return s;
+}
+
+int
+uvs_health_svc_set(struct uvs_health *h, uint8_t proto, uint32_t vip,
+    uint16_t vport, const struct uvs_vs_health *v)
+{
+	struct hsvc *s;
+
+	if (!h)
+		return 0;
+	if (!(s = svc_get(h, proto, vip, vport)))
+		return -ENOMEM;
+	if (v && memcmp(&s->conf, v, sizeof(*v)) != 0) {
+		s->conf = *v;
+		s->sorry_broken = 0;
+	}
+	h->dirty = 1;
+	return 0;
+}
+
+/* Stops d's probe; a killed child is collected later. */
+static void
+stop_probe(struct uvs_health *h, struct hdest *d)
+{
+	pid_t pid = uvs_probe_abort(&d->probe);
+	int i;
+
+	for (i = 0; i < h->npolled; i++)
+		if (h->polled[i] == d)
+			h->polled[i] = NULL;
+	if (pid > 0 && grow((void ***)&h->orphans, h->norphans, &h->corphans,
+	    sizeof(*h->orphans)) == 0)
+		h->orphans[h->norphans++] = pid;
+}
+
+static void
+dest_free_at(struct uvs_health *h, unsigned i)
+{
+	struct hdest *d = h->dests[i];
+
+	stop_probe(h, d);
+	free(d);
+	h->dests[i] = h->dests[--h->ndests];
+}
+
+void
+uvs_health_svc_del(struct uvs_health *h, uint8_t proto, uint32_t vip,
+    uint16_t vport)
+{
+	struct hsvc *s = find_svc(h, proto, vip, vport);
+	unsigned i;
+
+	if (!s)
+		return;
+	for (i = h->ndests; i-- > 0;)
+		if (h->dests[i]->svc == s)
+			dest_free_at(h, i);
+	for (i = 0; i < h->nsvcs; i++)
+		if (h->svcs[i] == s)
+			h->svcs[i] = h->svcs[--h->nsvcs];
+	free(s);
+	h->dirty = 1;
+}
+
+void
+uvs_health_clear(struct uvs_health *h)
+{
+	if (!h)
+		return;
+	while (h->ndests)
+		dest_free_at(h, h->ndests - 1);
+	while (h->nsvcs)
+		free(h->svcs[--h->nsvcs]);
+	h->dirty = 1;
+}
+
+/* What d's weight should be now, with configured weight w. */
+static int
+weight_for(const struct hdest *d, int w)
+{
+	return d->down && d->chk.on_fail == UVS_ONFAIL_INHIBIT ? 0 : w;
+}
+
+int
+uvs_health_weight_now(const struct uvs_health *h,
+    const struct uvs_health_key *k, int weight)
+{
+	const struct hdest *d = find_dest(h, k);
+
+	return d ? weight_for(d, weight) : weight;
+}
+
+/* A new or changed check on d: the state stays, the streak starts over. */
+static void
+set_check(struct uvs_health *h, struct hdest *d, const struct uvs_check_conf *c)
+{
+	if (memcmp(&d->chk, c, sizeof(*c)) == 0)
+		return;
+	stop_probe(h, d);
+	d->chk = *c;
+	d->streak = 0;
+	d->next_ms = 0;
+	if (c->type == UVS_CHECK_NONE) {
+		d->down = 0;
+		d->last[0] = '\0';
+	}
+}
+
+int
+uvs_health_dest_set(struct uvs_health *h, const struct uvs_health_key *k,
+    int weight, const struct uvs_check_conf *c)
+{
+	struct hdest *d;
+	struct hsvc *s;
+
+	if (!h || is_sorry(h, k))
+		return 0;
+	if (!(d = find_dest(h, k))) {
+		if (!(s = svc_get(h, k->proto, k->vip, k->vport)) ||
+		    grow((void ***)&h->dests, h->ndests, &h->cdests,
+		    sizeof(*h->dests)) < 0 || !(d = calloc(1, sizeof(*d))))
+			return -ENOMEM;
+		d->k = *k;
+		d->svc = s;
+		uvs_probe_init(&d->probe);
+		d->ap_weight = weight;	/* the director added it so */
+		h->dests[h->ndests++] = d;
+	} else
+		d->ap_weight = weight_for(d, weight);	/* ctl edited it so */
+	d->weight = weight;
+	if (c)
+		set_check(h, d, c);
+	h->dirty = 1;
+	return 0;
+}
+
+void
+uvs_health_dest_del(struct uvs_health *h, const struct uvs_health_key *k)
+{
+	struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
+	struct hdest *d = find_dest(h, k);
+	unsigned i;
+
+	if (!h)
+		return;
+	/* the sorry dest deleted by hand: settle adds it again */
+	if (s && s->sorry_dest == k->rip && k->rport == s->vport)
+		s->sorry_dest = 0;
+	if (s && s->conf.sorry == k->rip)
+		s->sorry_broken = 0;
+	for (i = 0; i < h->ndests; i++)
+		if (h->dests[i] == d) {
+			dest_free_at(h, i);
+			break;
+		}
+	h->dirty = 1;
+}
+
+/* ---- the state machine ---- */
+
+static const char *
+consequence(const struct hdest *d)
+{
+	if (!d->down)
+		return d->chk.on_fail == UVS_ONFAIL_INHIBIT ?
+		    "weight %d again" : "back in scheduling, weight %d";
+	return d->chk.on_fail == UVS_ONFAIL_INHIBIT ?
+	    "weight 0 (inhibit)" : "out of scheduling (remove)";
+}
+
+static void
+log_transition(struct uvs_health *h, const struct hdest *d, uint32_t count)
+{
+	char svc[64], rs[32], then[64];
+
+	snprintf(then, sizeof(then), consequence(d), d->weight);
+	logf_(h, "check: rs %s of %s %s after %u %s (%s); %s",
+	    rs_str(d->k.rip, d->k.rport, rs, sizeof(rs)),
+	    svc_str(d->k.proto, d->k.vip, d->k.vport, svc, sizeof(svc)),
+	    d->down ? "DOWN" : "UP", count, d->down ?
+	    (count == 1 ? "failure" : "failures") :
+	    (count == 1 ? "success" : "successes"), d->last, then);
+}
+
+/* One result for d: counts, streaks, maybe a transition. */
+static void
+record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
+    uint64_t now_ms)
+{
+	snprintf(d->last, sizeof(d->last), "%s", why);
+	if (ok) {
+		h->c.checks_ok++;
+		d->n_ok++;
+	} else {
+		h->c.checks_failed++;
+		d->n_fail++;
+	}
+	/* a result that agrees with the state breaks the streak */
+	if (ok == !d->down)
+		d->streak = 0;
+	else if (++d->streak >= (d->down ? d->chk.rise : d->chk.fall)) {
+		d->down = !d->down;
+		log_transition(h, d, d->streak);
+		d->streak = 0;
+		h->c.state_changes++;
+		h->dirty = 1;
+	}
+	d->next_ms = now_ms + (!ok && !d->down ? uvs_check_retry(&d->chk) :
+	    d->chk.interval_ms);
+}
+
+int
+uvs_health_result(struct uvs_health *h, const struct uvs_health_key *k,
+    int ok, const char *why, uint64_t now_ms)
+{
+	struct hdest *d = find_dest(h, k);
+
+	if (!d || d->chk.type == UVS_CHECK_NONE)
+		return -ENOENT;
+	record(h, d, ok, why, now_ms);
+	uvs_health_settle(h);
+	return 0;
+}
+
+/* ---- bringing the director in line ---- */
+
+static int
+watched(const struct uvs_health *h, const struct hsvc *s)
+{
+	unsigned i;
+
+	if (!uvs_vs_health_is_default(&s->conf))
+		return 1;
+	for (i = 0; i < h->ndests; i++)
+		if (h->dests[i]->svc == s &&
+		    h->dests[i]->chk.type != UVS_CHECK_NONE)
+			return 1;
+	return 0;
+}
+
+static uint64_t
+up_weight(const struct uvs_health *h, const struct hsvc *s)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < h->ndests; i++)
+		if (h->dests[i]->svc == s && !h->dests[i]->down)
+			sum += (uint64_t)h->dests[i]->weight;
+	return sum;
+}
+
+/* keepalived's update_quorum_state(): the new verdict, logged. */
+static int
+judge_quorum(struct uvs_health *h, struct hsvc *s)
+{
+	int64_t sum = (int64_t)up_weight(h, s);
+	int64_t lo = (int64_t)s->conf.quorum - s->conf.hysteresis;
+	int64_t hi = (int64_t)s->conf.quorum + s->conf.hysteresis;
+	char svc[64], sorry[48] = "";
+	int up;
+
+	if (s->quorum <= 0)
+		up = sum >= hi;
+	else
+		up = !(sum == 0 || sum < lo);
+	/* judged for the first time: only a service that starts short says so */
+	if (up == s->quorum || (s->quorum < 0 && up)) {
+		s->quorum = up;
+		return up;
+	}
+	if (s->conf.sorry)
+		snprintf(sorry, sizeof(sorry), "%s", up ?
+		    "; sorry server out, live real servers in" :
+		    "; sorry server in, live real servers out");
+	else if (!up)
+		snprintf(sorry, sizeof(sorry), " (no sorry server: the live "
+		    "servers serve on)");
+	svc_str(s->proto, s->vip, s->vport, svc, sizeof(svc));
+	if (up)
+		logf_(h, "check: %s gained quorum: up weight %lld >= %lld "
+		    "(quorum %u + hysteresis %u)%s", svc, (long long)sum,
+		    (long long)hi, s->conf.quorum, s->conf.hysteresis, sorry);
+	else if (s->quorum < 0)
+		logf_(h, "check: %s starts without quorum: up weight %lld < "
+		    "%lld (quorum %u + hysteresis %u)%s", svc, (long long)sum,
+		    (long long)hi, s->conf.quorum, s->conf.hysteresis, sorry);
+	else
+		logf_(h, "check: %s lost quorum: up weight %lld < %lld "
+		    "(quorum %u - hysteresis %u)%s", svc,
+		    (long long)sum, (long long)(lo > 1 ? lo : 1),
+		    s->conf.quorum, s->conf.hysteresis, sorry);
+	if (s->quorum >= 0)
+		h->c.state_changes++;
+	s->quorum = up;
+	return up;
+}
+
+static void
+sorry_key(const struct hsvc *s, uint32_t addr, struct uvs_health_key *k)
+{
+	*k = (struct uvs_health_key){ .proto = s->proto, .vip = s->vip,
+	    .vport = s->vport, .rip = addr, .rport = s->vport };
+}
+
+/* The sorry dest: there when configured, in scheduling when serving. */
+static int
+settle_sorry(struct uvs_health *h, struct hsvc *s, int serve)
+{
+	struct uvs_health_key k;
+	char svc[64], rs[32];
+	int rc;
+
+	if (s->sorry_dest && s->sorry_dest != s->conf.sorry) {
+		sorry_key(s, s->sorry_dest, &k);
+		(void)h->ops.del_dest(h->ops.arg, &k);
+		s->sorry_dest = 0;
+	}
+	if (!s->conf.sorry || s->sorry_broken)
+		return 0;
+	sorry_key(s, s->conf.sorry, &k);
+	if (!s->sorry_dest) {
+		if ((rc = h->ops.add_dest(h->ops.arg, &k, SORRY_WEIGHT,
+		    !serve)) < 0) {
+			s->sorry_broken = 1;
+			logf_(h, "check: sorry server %s of %s not added: %s",
+			    rs_str(k.rip, k.rport, rs, sizeof(rs)),
+			    svc_str(s->proto, s->vip, s->vport, svc,
+			    sizeof(svc)), rc == -EEXIST ? "it is a real "
+			    "server of the service already" : strerror(-rc));
+			return 0;
+		}
+		s->sorry_dest = s->conf.sorry;
+		s->sorry_out = !serve;
+	}
+	if (s->sorry_out != !serve &&
+	    h->ops.set_out(h->ops.arg, &k, !serve, 0) == 0)
+		s->sorry_out = !serve;
+	return serve;
+}
+
+static void
+settle_dest(struct uvs_health *h, struct hdest *d, int sorry_on)
+{
+	int w = weight_for(d, d->weight);
+	int out = (d->down && d->chk.on_fail == UVS_ONFAIL_REMOVE) ||
+	    (sorry_on && !d->down);
+	char rs[32];
+	int rc;
+
+	if (w != d->ap_weight) {
+		if ((rc = h->ops.set_weight(h->ops.arg, &d->k, w)) < 0)
+			logf_(h, "check: weight %d for %s: %s", w,
+			    rs_str(d->k.rip, d->k.rport, rs, sizeof(rs)),
+			    strerror(-rc));
+		d->ap_weight = w;
+	}
+	if (out != d->ap_out) {
+		if ((rc = h->ops.set_out(h->ops.arg, &d->k, out,
+		    out && d->down)) < 0)
+			logf_(h, "check: %s %s: %s", out ? "taking out" :
+			    "putting back", rs_str(d->k.rip, d->k.rport, rs,
+			    sizeof(rs)), strerror(-rc));
+		d->ap_out = out;
+	}
+}
+
+void
+uvs_health_settle(struct uvs_health *h)
+{
+	unsigned i, k;
+
+	if (!h)
+		return;
+	h->dirty = 0;
+	for (i = 0; i < h->nsvcs; i++) {
+		struct hsvc *s = h->svcs[i];
+		int up = 1, sorry_on = 0;
+
+		if (watched(h, s))
+			up = judge_quorum(h, s);
+		else
+			s->quorum = -1;
+		sorry_on = settle_sorry(h, s, !up);
+		for (k = 0; k < h->ndests; k++)
+			if (h->dests[k]->svc == s)
+				settle_dest(h, h->dests[k], sorry_on);
+	}
+}
+
+/* ---- probes ---- */
+
+/* The director's own address on the interface: not a VIP. */
+static uint32_t
+source_addr(struct uvs_health *h, uint64_t now_ms)
+{
+	struct ifaddrs *ifa, *i;
+	uint32_t a;
+
+	if (h->src_fixed)
+		return h->src_fixed;
+	if (h->src && now_ms - h->src_at < SRC_REFRESH_MS)
+		return h->src;
+	h->src = 0;
+	h->src_at = now_ms;
+	if (getifaddrs(&ifa) < 0)
+		return 0;
+	for (i = ifa; i && !h->src; i = i->ifa_next) {
+		unsigned k, vip = 0;
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		    strcmp(i->ifa_name, h->ifname) != 0)
+			continue;
+		a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		for (k = 0; k < h->nsvcs; k++)
+			vip |= h->svcs[k]->vip == a;
+		if (!vip)
+			h->src = a;
+	}
+	freeifaddrs(ifa);
+	return h->src;
+}
+
+static void
+start_probe(struct uvs_health *h, struct hdest *d, uint64_t now_ms)
+{
+	struct uvs_probe_target t = {
+		.ifname = h->ifname[0] ? h->ifname : NULL,
+		.rip = d->k.rip,
+		.port = d->chk.port ? d->chk.port : ntohs(d->k.rport),
+		.proto = d->k.proto, .vip = d->k.vip,
+		.vport = ntohs(d->k.vport),
+	};
+
+	d->turn = h->turn;
+	if (d->chk.type != UVS_CHECK_CMD &&
+	    !(t.src = source_addr(h, now_ms))) {
+		record(h, d, 0, "no own IPv4 address to check from (only VIPs "
+		    "on the interface?)", now_ms);
+		return;
+	}
+	if (uvs_probe_start(&d->probe, &d->chk, &t, now_ms))
+		record(h, d, d->probe.ok, d->probe.why, now_ms);
+}
+
+static void
+step_probe(struct uvs_health *h, struct hdest *d, short revents,
+    uint64_t now_ms)
+{
+	d->turn = h->turn;
+	if (uvs_probe_step(&d->probe, revents, now_ms))
+		record(h, d, d->probe.ok, d->probe.why, now_ms);
+}
+
+int
+uvs_health_pollfds(struct uvs_health *h, struct pollfd *pfd, int max)
+{
+	unsigned i;
+	short ev;
+	int n = 0;
+
+	if (!h)
+		return 0;
+	if (max > UVS_HEALTH_FDS_MAX)
+		max = UVS_HEALTH_FDS_MAX;
+	for (i = 0; i < h->ndests && n < max; i++) {
+		struct hdest *d = h->dests[i];
+
+		if (!(ev = uvs_probe_events(&d->probe)))
+			continue;
+		pfd[n] = (struct pollfd){ .fd = d->probe.fd, .events = ev };
+		h->polled[n++] = d;
+	}
+	h->npolled = n;
+	return n;
+}
+
+static int
+inflight(const struct uvs_health *h)
+{
+	unsigned i;
+	int n = 0;
+
+	for (i = 0; i < h->ndests; i++)
+		n += uvs_probe_busy(&h->dests[i]->probe);
+	return n;
+}
+
+int
+uvs_health_timeout(const struct uvs_health *h, int cap_ms, uint64_t now_ms)
+{
+	uint64_t next = now_ms + (uint64_t)cap_ms;
+	unsigned i;
+	int full;
+
+	if (!h)
+		return cap_ms;
+	if (h->dirty)
+		return 0;
+	if (h->norphans && next > now_ms + CHILD_POLL_MS)
+		next = now_ms + CHILD_POLL_MS;
+	/* every slot taken: only a probe ending can start the next one */
+	full = inflight(h) >= UVS_HEALTH_FDS_MAX;
+	for (i = 0; i < h->ndests; i++) {
+		const struct hdest *d = h->dests[i];
+		uint64_t at = d->next_ms;
+
+		if (d->chk.type == UVS_CHECK_NONE ||
+		    (full && !uvs_probe_busy(&d->probe)))
+			continue;
+		if (uvs_probe_busy(&d->probe))
+			at = d->probe.state >= UVS_PROBE_RUNNING ?
+			    now_ms + CHILD_POLL_MS : d->probe.deadline_ms;
+		if (at < next)
+			next = at;
+	}
+	return next <= now_ms ? 0 : (int)(next - now_ms);
+}
+
+static void
+reap_orphans(struct uvs_health *h)
+{
+	unsigned i;
+
+	for (i = h->norphans; i-- > 0;)
+		if (waitpid(h->orphans[i], NULL, WNOHANG) != 0)
+			h->orphans[i] = h->orphans[--h->norphans];
+}
+
+void
+uvs_health_run(struct uvs_health *h, const struct pollfd *pfd, int n,
+    uint64_t now_ms)
+{
+	unsigned i;
+	int k, busy;
+
+	if (!h)
+		return;
+	h->turn++;
+	reap_orphans(h);
+	for (k = 0; k < n && k < h->npolled; k++) {
+		struct hdest *d = h->polled[k];
+
+		if (d && d->probe.fd == pfd[k].fd)
+			step_probe(h, d, pfd[k].revents, now_ms);
+	}
+	h->npolled = 0;
+	/* deadlines, and children that exit without closing their output */
+	for (i = 0; i < h->ndests; i++)
+		if (h->dests[i]->turn != h->turn &&
+		    uvs_probe_busy(&h->dests[i]->probe))
+			step_probe(h, h->dests[i], 0, now_ms);
+	busy = inflight(h);
+	for (i = 0; i < h->ndests && busy < UVS_HEALTH_FDS_MAX; i++) {
+		struct hdest *d = h->dests[i];
+
+		if (d->chk.type == UVS_CHECK_NONE || d->next_ms > now_ms ||
+		    uvs_probe_busy(&d->probe))
+			continue;
+		start_probe(h, d, now_ms);
+		busy += uvs_probe_busy(&d->probe);
+	}
+	if (h->dirty)
+		uvs_health_settle(h);
+}
+
+/* ---- listing ---- */
+
+static const char *
+state_name(const struct hdest *d, int is_out)
+{
+	if (d->down)
+		return d->chk.on_fail == UVS_ONFAIL_INHIBIT ? "INHIBITED" :
+		    "DOWN";
+	return is_out ? "STANDBY" : "UP";
+}
+
+void
+uvs_health_list_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
+    uint16_t vport, FILE *out)
+{
+	const struct hsvc *s = find_svc(h, proto, vip, vport);
+	char words[128];
+
+	if (!s || !watched(h, s))
+		return;
+	uvs_vs_health_words(&s->conf, words, sizeof(words));
+	fprintf(out, "svchealth%s up=%d upweight=%llu sorry_on=%d\n", words,
+	    s->quorum != 0, (unsigned long long)up_weight(h, s),
+	    s->sorry_dest && !s->sorry_out);
+}
+
+void
+uvs_health_list_dest(const struct uvs_health *h,
+    const struct uvs_health_key *k, int is_out, FILE *out)
+{
+	const struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
+	const struct hdest *d = find_dest(h, k);
+	char words[1024], last[3 * UVS_PROBE_WHY_MAX];
+
+	if (s && s->sorry_dest && s->sorry_dest == k->rip &&
+	    k->rport == s->vport) {
+		fprintf(out, "check check=sorry out=%d\n", is_out);
+		return;
+	}
+	if (!d || (d->chk.type == UVS_CHECK_NONE && !is_out))
+		return;
+	uvs_check_words(&d->chk, words, sizeof(words));
+	uvs_check_escape(d->last[0] ? d->last : "-", last, sizeof(last));
+	fprintf(out, "check%s weight=%d state=%s out=%d streak=%u ok=%llu "
+	    "failed=%llu last=%s\n", words, d->weight, state_name(d, is_out),
+	    is_out, d->streak, (unsigned long long)d->n_ok,
+	    (unsigned long long)d->n_fail, last);
+}
+
+struct uvs_health_counters
+uvs_health_counters(const struct uvs_health *h)
+{
+	struct uvs_health_counters c = { 0 };
+	unsigned i;
+
+	if (!h)
+		return c;
+	c = h->c;
+	for (i = 0; i < h->ndests; i++)
+		c.dests_down += h->dests[i]->down;
+	return c;
+}
+
+void
+uvs_health_free(struct uvs_health *h)
+{
+	if (!h)
+		return;
+	uvs_health_clear(h);
+	free(h->dests);
+	free(h->svcs);
+	free(h->orphans);
+	free(h);
+}

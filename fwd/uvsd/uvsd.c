@@ -1,0 +1,562 @@
+/*
+ * uvsd: the director of a user-space LVS-DR cluster. One thread, one
+ * loop: wait on the packet socket, the control socket and rtnetlink;
+ * drain up to a batch of frames per wake-up, each decided by forward.c
+ * and sent back out of the same link; once a second, expire flows.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fwd/data/clock.h"
+#include "fwd/control/ctl.h"
+#include "fwd/lang/ctlmsg.h"
+#include "fwd/control/diagnose.h"
+#include "fwd/control/director.h"
+#include "fwd/health/dirhealth.h"
+#include "fwd/health/health.h"
+#include "fwd/data/pktloop.h"
+#include "fwd/data/ring.h"
+#include "fwd/lang/rules.h"
+#include "fwd/data/flowlog.h"
+#include "fwd/data/trace.h"
+
+#define RX_BURSTS	8	/* bursts per wake-up before polling again */
+/*
+ * 16 MiB of ring in 128 blocks of 128 KiB (room for a 64 KiB GSO frame).
+ * The kernel hands a block over when it is full or 1 ms old, so at a low
+ * rate each block holds few frames: many blocks are what lets the ring
+ * ride out a stall of the loop without dropping.
+ */
+#define RING_BLOCK_SIZE	(128u << 10)
+#define RING_BLOCKS	128
+
+static volatile sig_atomic_t stop_signal;
+
+struct uvsd_opts {
+	const char	*ifname;
+	const char	*socket;
+	uint32_t	 conn_max;
+	int		 verbose;
+	const char	*trace;		/* --trace FILE */
+	int		 no_vnet;	/* --no-vnet: checksum offload lost */
+	int		 ring;		/* TPACKET_V2/V3; -1: --backend socket */
+	unsigned	 jobs;		/* -j N workers; 0: this thread */
+	enum uvs_fanout	 fanout;	/* --fanout client|flow */
+	int		 check;		/* --check: diagnose, do not run */
+	const char	*rules;		/* --rules FILE */
+	const char	*keepalived;	/* --keepalived-conf FILE */
+	uint32_t	 check_src;	/* --check-source ADDR */
+	int		 no_guard;	/* --no-guard: kernel left unguarded */
+	int		 sloppy_tcp;	/* --sloppy-tcp: IPVS's sloppy_tcp */
+};
+
+static void
+logmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	/* one locked write per line: -j workers log new flows too */
+	va_start(ap, fmt);
+	flockfile(stderr);
+	fputs("uvsd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	funlockfile(stderr);
+	va_end(ap);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: uvsd -i IFACE [--socket PATH] [--conn-max N] [-v]\n"
+	    "  -i, --interface IFACE  capture and send on IFACE\n"
+	    "  --socket PATH          control socket (default $%s or %s)\n"
+	    "  --conn-max N           connection table capacity (default %u)\n"
+	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
+	    "  --keepalived-conf FILE load keepalived.conf's virtual_server "
+	    "blocks at start\n"
+	    "  --check-source ADDR    send health checks from ADDR (default: "
+	    "IFACE's first\n"
+	    "                         address that is no VIP)\n"
+	    "  --sloppy-tcp           a TCP flow may start with any packet "
+	    "but an RST, not\n"
+	    "                         only a SYN (IPVS's sloppy_tcp): with mh "
+	    "or sh, open\n"
+	    "                         connections survive a restart\n"
+	    "  --no-guard             teaching/debug: leave the director's "
+	    "kernel unguarded,\n"
+	    "                         to see what goes wrong\n"
+	    "  --check                diagnose the uvsd running on IFACE and "
+	    "this host's\n"
+	    "                         kernel (VIPs on kernel interfaces, guard, "
+	    "forwarding)\n"
+	    "  -v, --verbose          log ARP answers and every new flow\n"
+	    "  --trace FILE           write every frame in and out to a pcap "
+	    "file\n"
+	    "  --no-vnet              debug: drop the frames' checksum "
+	    "offload state\n"
+	    "                         (shows what a naive forwarder breaks)\n"
+	    "  --backend ring|ring-v3|socket\n"
+	    "                         receive from a TPACKET_V2 ring, each "
+	    "frame handed\n"
+	    "                         over as it lands (default); from a V3 "
+	    "ring, in\n"
+	    "                         blocks (fewer wake-ups, up to 1 ms "
+	    "more wait);\n"
+	    "                         or read frames one by one (the first "
+	    "backend)\n"
+	    "  -j, --jobs N           N worker threads, one per core, each "
+	    "with its own\n"
+	    "                         ring and slice of the flow table "
+	    "(PACKET_FANOUT)\n"
+	    "  --fanout client|flow   -j: a client's frames all go to one "
+	    "worker (default,\n"
+	    "                         keeps -p and sh exact) or each flow's "
+	    "do\n",
+	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
+}
+
+static int
+parse_opts(int argc, char **argv, struct uvsd_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "conn-max", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "keepalived-conf", required_argument, NULL, 'k' },
+		{ "check-source", required_argument, NULL, 'S' },
+		{ "no-guard", no_argument, NULL, 'G' },
+		{ "no-vnet", no_argument, NULL, 'V' },
+		{ "backend", required_argument, NULL, 'B' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "fanout", required_argument, NULL, 'F' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "sloppy-tcp", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	unsigned long n;
+	int ch;
+
+	o->socket = uvs_ctl_socket_path();
+	o->conn_max = UVS_CONN_MAX_DEFAULT;
+	o->ring = TPACKET_V2;
+	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 'r':
+			o->rules = optarg;
+			break;
+		case 'k':
+			o->keepalived = optarg;
+			break;
+		case 'S':
+			if (inet_pton(AF_INET, optarg, &o->check_src) != 1 ||
+			    !o->check_src) {
+				logmsg("--check-source: '%s' is not an IPv4 "
+				    "address", optarg);
+				return -1;
+			}
+			break;
+		case 'c':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || n == 0 || n > (1u << 30)) {
+				logmsg("--conn-max: '%s' is not a number in "
+				    "1..%u", optarg, 1u << 30);
+				return -1;
+			}
+			o->conn_max = (uint32_t)n;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 't':
+			o->trace = optarg;
+			break;
+		case 'j':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || n == 0 || n > UVS_WORKERS_MAX) {
+				logmsg("-j: 1 to %d workers, not '%s'",
+				    UVS_WORKERS_MAX, optarg);
+				return -1;
+			}
+			o->jobs = (unsigned)n;
+			break;
+		case 'F':
+			if (strcmp(optarg, "client") && strcmp(optarg, "flow")) {
+				logmsg("--fanout: client or flow, not '%s'",
+				    optarg);
+				return -1;
+			}
+			o->fanout = strcmp(optarg, "flow") == 0 ?
+			    UVS_FANOUT_FLOW : UVS_FANOUT_CLIENT;
+			break;
+		case 'B':
+			if (strcmp(optarg, "ring") == 0)
+				o->ring = TPACKET_V2;
+			else if (strcmp(optarg, "ring-v3") == 0)
+				o->ring = TPACKET_V3;
+			else if (strcmp(optarg, "socket") == 0)
+				o->ring = -1;
+			else {
+				logmsg("--backend: ring, ring-v3 or socket, not "
+				    "'%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'V':
+			o->no_vnet = 1;
+			break;
+		case 'C':
+			o->check = 1;
+			break;
+		case 'G':
+			o->no_guard = 1;
+			break;
+		case 'T':
+			o->sloppy_tcp = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		logmsg("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (!o->ifname) {
+		logmsg("-i IFACE is required");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * With forwarding on, the kernel would also route VIP traffic that
+ * reaches it. The guard (guard.c) drops that traffic before the kernel
+ * sees it; only without one must the kernel stay out of the way.
+ */
+static int
+check_kernel_forwarding(const struct uvs_director *d, int verbose)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_forward", "r");
+	int v = 0;
+
+	if (f && fscanf(f, "%d", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	if (d->guard.on) {
+		if (verbose)
+			logmsg("kernel guard: table netdev %s drops VIP traffic "
+			    "and ARP for VIPs before the kernel sees them%s",
+			    d->guard.table, v ? "; ip_forward=1 is fine" : "");
+		return 0;
+	}
+	if (d->no_guard) {
+		logmsg("--no-guard: nothing keeps the kernel off VIP traffic");
+		return 0;
+	}
+	logmsg("no kernel guard (%s): VIPs on kernel interfaces are refused",
+	    d->guard_why);
+	if (v) {
+		logmsg("net.ipv4.ip_forward is 1, so the kernel would forward "
+		    "VIP traffic beside uvsd; turn it off: sysctl -w "
+		    "net.ipv4.ip_forward=0");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * --rules FILE: the saved table, read and applied as one batch before
+ * the control socket opens, so a bad file stops uvsd with the line named
+ * and nobody sees a half-loaded table.
+ */
+static int
+load_rules(struct uvs_director *d, const char *path)
+{
+	struct uvs_rules r;
+	char why[512];
+	unsigned at;
+	FILE *f;
+	int rc;
+
+	if (!(f = fopen(path, "r"))) {
+		logmsg("--rules %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = uvs_rules_read(f, &r, why, sizeof(why));
+	fclose(f);
+	if (rc != 0) {
+		logmsg("--rules %s: %s", path, why);
+		return -1;
+	}
+	if ((rc = uvs_ctl_batch(d, r.req, r.n, &at, why, sizeof(why))) < 0)
+		logmsg("--rules %s: line %u: %s", path, r.lineno[at], why);
+	else
+		logmsg("--rules %s: %u rules loaded", path, r.n);
+	uvs_rules_free(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Health checks' log lines (dirhealth.h). */
+static void
+log_line(void *arg, const char *line)
+{
+	(void)arg;
+	logmsg("%s", line);
+}
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int
+install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void
+fmt_mac(const uint8_t *m, char *buf)
+{
+	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+	    m[4], m[5]);
+}
+
+static void
+log_new_conn(void *arg, const struct uvs_conn *c, const uint8_t *old_dst)
+{
+	char line[512];
+
+	(void)arg;
+	logmsg("%s", uvs_flowlog_line(c, old_dst, line, sizeof(line)));
+}
+
+static void
+log_arp_reply(void *arg, const struct uvs_fwd *fw)
+{
+	const uint8_t *f = fw->arp_reply;
+	char spa[INET_ADDRSTRLEN], tpa[INET_ADDRSTRLEN], mac[18];
+
+	(void)arg;
+	inet_ntop(AF_INET, f + UVS_ARP_OFF_SPA, spa, sizeof(spa));
+	inet_ntop(AF_INET, f + UVS_ARP_OFF_TPA, tpa, sizeof(tpa));
+	fmt_mac(fw->mac, mac);
+	logmsg("ARP who-has %s from %s: answered %s is-at %s", spa, tpa, spa,
+	    mac);
+}
+
+/* Bursts until nothing waits or RX_BURSTS went by, then back to poll. */
+static void
+drain_frames(struct uvs_pktloop *l, uint32_t now)
+{
+	int i, n;
+
+	for (i = 0; i < RX_BURSTS; i++) {
+		if ((n = uvs_pktloop_burst(l, now)) < 0)
+			logmsg("receive: %s", strerror(-n));
+		if (n <= 0)
+			return;
+	}
+}
+
+/*
+ * The packet socket reports an error (POLLERR): take it, and tell whether
+ * we can go on. A link that went down comes back; a link that was
+ * deleted (or whose namespace went away) never will.
+ */
+static int
+capture_error(struct uvs_director *d)
+{
+	char name[IF_NAMESIZE];
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	(void)getsockopt(d->cap.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (!if_indextoname((unsigned)d->ifindex, name)) {
+		logmsg("interface %s is gone", d->ifname);
+		return -1;
+	}
+	if (err)
+		logmsg("%s: %s", d->ifname, strerror(err));
+	return 0;
+}
+
+static int
+run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
+{
+	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
+	    .on_arp_reply = verbose ? log_arp_reply : NULL };
+	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX];
+	uint32_t now = uvs_clock_seconds();
+	int nh;
+
+	/* with workers this socket only sends; poll still reports its errors */
+	pfd[0] = (struct pollfd){ .fd = d->cap.fd,
+	    .events = d->workers.n ? 0 : POLLIN };
+	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
+	while (!stop_signal) {
+		nh = uvs_health_pollfds(d->health, pfd + 3, UVS_HEALTH_FDS_MAX);
+		if (poll(pfd, 3 + (nfds_t)nh, uvs_health_timeout(d->health,
+		    1000, uvs_health_now_ms())) < 0 && errno != EINTR) {
+			logmsg("poll: %s", strerror(errno));
+			break;
+		}
+		if (uvs_clock_seconds() != now) {
+			now = uvs_clock_seconds();
+			uvs_dir_tick(d, now);
+		}
+		if ((pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+		    capture_error(d) < 0)
+			break;
+		if (pfd[0].revents & POLLIN)
+			drain_frames(&loop, now);
+		if (pfd[2].revents & POLLIN)
+			(void)uvs_dir_neigh_input(d);
+		if (pfd[1].revents & POLLIN)
+			uvs_ctl_serve(ctl, d);
+		uvs_health_run(d->health, pfd + 3, nh, uvs_health_now_ms());
+	}
+	return stop_signal ? 0 : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct uvsd_opts o = { 0 };
+	struct uvs_director d;
+	struct uvs_ctl ctl;
+	char err[256];
+	int rc;
+
+	if (parse_opts(argc, argv, &o) < 0)
+		return 2;
+	/* read-only: asks the running uvsd, opens nothing of its own */
+	if (o.check)
+		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	/* with workers the flows live in their tables, not the master's */
+	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
+	    uvs_clock_seconds(),
+	    o.no_guard ? UVS_DIR_NO_GUARD : 0, err, sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (check_kernel_forwarding(&d, o.verbose) < 0) {
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (o.verbose)
+		d.fw.on_new_conn = log_new_conn;
+	d.fw.sloppy_tcp = o.sloppy_tcp;
+	if (o.no_vnet && (rc = uvs_capture_no_vnet(&d.cap)) < 0) {
+		logmsg("--no-vnet: %s", strerror(-rc));
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (o.jobs && (o.no_vnet || o.ring < 0 || o.trace)) {
+		logmsg("-j runs ring workers: without --no-vnet, --backend "
+		    "socket or --trace");
+		uvs_dir_free(&d);
+		return 2;
+	}
+	if (o.jobs && uvs_dir_start_workers(&d, o.jobs, o.fanout, o.conn_max,
+	    o.ring, RING_BLOCK_SIZE, RING_BLOCKS,
+	    o.verbose ? log_new_conn : NULL,
+	    o.verbose ? log_arp_reply : NULL, uvs_clock_seconds(), err,
+	    sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (!o.jobs && o.ring >= 0 && !o.no_vnet &&
+	    (rc = uvs_capture_use_ring(&d.cap, o.ring, RING_BLOCK_SIZE,
+	    RING_BLOCKS)) < 0)
+		logmsg("ring: %s; reading frames one by one instead",
+		    strerror(-rc));
+	if (o.no_vnet)
+		logmsg("--no-vnet: frames go out without their checksum-offload "
+		    "state; a partial checksum reaches the real server unfinished "
+		    "and the connection hangs (a debugging aid, never for use)");
+	if (o.trace && !(d.cap.trace = uvs_trace_open(o.trace, err,
+	    sizeof(err)))) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (uvs_dirhealth_open(&d, o.check_src, log_line, NULL, err,
+	    sizeof(err)) < 0)
+		logmsg("%s", err);
+	if (!d.health || (o.rules && load_rules(&d, o.rules) < 0) ||
+	    (o.keepalived && uvs_dirhealth_keepalived(&d, o.keepalived,
+	    log_line, NULL) < 0)) {
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (uvs_ctl_open(&ctl, o.socket, err, sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
+	if (install_signals() < 0) {
+		logmsg("signals: %s", strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	if (o.jobs)
+		logmsg("director on %s (%u ring%s workers, fanout by %s), "
+		    "control socket %s, %u flows max", d.ifname, o.jobs,
+		    o.ring == TPACKET_V3 ? "-v3" : "",
+		    o.fanout == UVS_FANOUT_FLOW ? "flow" : "client", ctl.path,
+		    o.conn_max);
+	else
+		logmsg("director on %s (%s backend), control socket %s, %u "
+		    "flows max", d.ifname, !d.cap.ring ? "socket" :
+		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
+		    ctl.path, o.conn_max);
+	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;
+	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
+out:
+	uvs_ctl_close(&ctl);
+	uvs_dir_free(&d);
+	return rc;
+}
