@@ -11,13 +11,16 @@
 #   make bench-fwd the forwarding bench alone: uvsd against its peers in a lab
 #   make sim      the cluster simulation alone, fixed seed
 #   make fuzz     libFuzzer harnesses (clang) for the frame parser, the forward
-#                 stage, uvsadm's arguments, rules files, keepalived.conf and the
-#                 control protocol, FUZZ_SECONDS (60) each (tests/fuzz/README.md)
+#                 stage, uvsadm's arguments, rules files, keepalived.conf, the
+#                 control protocol and the metrics endpoint's requests,
+#                 FUZZ_SECONDS (60) each (tests/fuzz/README.md)
 #   make install  install the programs, man pages, systemd unit and
 #                 /etc/default/uvsd (kept if there); PREFIX=/usr/local,
 #                 DESTDIR, SBINDIR, MANDIR, UNITDIR, SYSCONFDIR=/etc
 #   make uninstall remove what install put there (an edited /etc/default/uvsd
 #                 and /etc/uvs/rules stay)
+#   make deb      the Debian package, build/deb/uvs_*.deb (debian/), checked
+#                 by lintian; built in a copy, so the work tree stays clean
 
 CC      ?= cc
 B       ?= build
@@ -98,6 +101,9 @@ $(B)/badframes: $(call obj,tests/lab/badframes.c)
 $(B)/bench_sched: $(call obj,bench/sched.c bench/sched_ref.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@
 
+$(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ -lm
 
@@ -113,11 +119,18 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
 #   libFuzzer's runtime is libclang-rt-dev), netsniff-ng (trafgen),
-#   iputils-ping and netbase.
+#   iputils-ping and netbase, prometheus (its server and promtool scrape
+#   uvsd --metrics in tests/e2e/metrics_prometheus.sh), and what make deb
+#   needs (tests/e2e/deb_package.sh builds one).
+#   deb (make deb): build-essential (dpkg-buildpackage checks for it),
+#   debian/control's Build-Depends (debhelper among them) and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
              iproute2 nftables curl python3
+DEB_PKGS   = build-essential pkg-config libpcap-dev libnet1-dev libmnl-dev \
+             dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
-             clang libclang-rt-dev netsniff-ng
+             clang libclang-rt-dev netsniff-ng prometheus build-essential \
+             dpkg-dev debhelper lintian
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
@@ -140,6 +153,9 @@ deps:
 
 demo-deps:
 	$(call install_missing,$(BUILD_PKGS))
+
+deb-deps:
+	$(call install_missing,$(DEB_PKGS))
 
 tools: $(B)/badframes
 
@@ -180,9 +196,10 @@ plotdeps:
 			echo "gnuplot-nox did not install: no plots"; \
 		else echo "not root, no gnuplot: no plots"; fi; }
 
-bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim
+bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_vips
 	$(B)/bench_sched
 	$(B)/bench_sim
+	$(B)/bench_vips
 	$(MAKE) bench-fwd
 
 # a namespace lab, so root only (it says SKIP otherwise); installs its own
@@ -198,7 +215,7 @@ sim: deps plotdeps $(B)/bench_sim
 # built apart in build-fuzz/ (never mixed with gcc's build/), each run for
 # FUZZ_SECONDS from a scratch copy of its seed corpus, without network.
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl
+FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl metrics
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined
@@ -260,9 +277,26 @@ uninstall:
 	if cmp -s packaging/uvsd.default "$$f"; then rm -f "$$f"; \
 	elif [ -e "$$f" ]; then echo "kept $$f: it was edited"; fi
 
+# dpkg-buildpackage writes its .deb, .changes and .buildinfo next to the
+# source tree and debhelper leaves debian/uvs/ and friends in it, so the
+# package is built from a copy in $(B)/deb/src: the results land in
+# $(B)/deb/ and the work tree is left as it was. lintian fails the target
+# on an error; its warnings are shown (there are none today).
+DEB_DIR = $(B)/deb
+deb: deb-deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar -c --exclude=./.git --exclude='./build*' --exclude=./$(B) \
+		--exclude=./bench/out --exclude=__pycache__ --exclude=./debian/uvs \
+		--exclude=./debian/build --exclude='./debian/.debhelper' \
+		--exclude='./debian/*debhelper*' --exclude=./debian/files \
+		--exclude=./debian/uvs.substvars --exclude=./debian/uvs-dbgsym . | \
+		tar -x -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b -Jauto
+	lintian --info $(DEB_DIR)/uvs_*.changes
+
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps demo-deps tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps deb-deps deb tools unit test asan demo lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

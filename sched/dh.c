@@ -4,8 +4,10 @@
  * list in order, over and over (bucket i gets dest i mod n; weights do not
  * count), and the hash is the kernel's hash_32, so picks are IPVS's for
  * the same dest list. A dest that is not usable yields NULL: dh has no
- * fallback. uvs finds a service by its VIP, so every flow of one service
- * has the same destination address and goes to the same dest.
+ * fallback. One that health checks took out is left out of the list, as
+ * keepalived's delete leaves it out of IPVS's. uvs finds a service by its
+ * VIP, so every flow of one service has the same destination address and
+ * goes to the same dest.
  */
 #include <stdlib.h>
 #include <arpa/inet.h>
@@ -27,15 +29,17 @@ dh_hashkey(uint32_t addr)
 	return uvs_hash_32(ntohl(addr), DH_TAB_BITS);
 }
 
-/* ip_vs_dh_reassign(): one bucket per dest, in list order, round. */
+/* ip_vs_dh_reassign(): one bucket per listed dest, in list order, round. */
 static void
 dh_fill(struct dh_state *st, const struct uvs_svc *svc)
 {
-	unsigned i;
+	unsigned i, k, n = 0;
 
-	for (i = 0; i < DH_TAB_SIZE; i++)
-		st->bucket[i] = svc->ndests ?
-		    svc->dests[i % svc->ndests] : NULL;
+	for (k = 0; k < svc->ndests && n < DH_TAB_SIZE; k++)
+		if (uvs_dest_listed(svc->dests[k]))
+			st->bucket[n++] = svc->dests[k];
+	for (i = n; i < DH_TAB_SIZE; i++)
+		st->bucket[i] = n ? st->bucket[i % n] : NULL;
 }
 
 static int

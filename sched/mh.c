@@ -8,10 +8,14 @@
  * full. A dest that comes or goes takes or frees about its share of slots
  * and leaves most of the others' where they were. turns is the weight over
  * the gcd of all weights, shifted right so that the largest fits in
- * MH_TAB_BITS bits, as in IPVS. As IPVS keeps a dest's last non-zero
- * weight for this, a dest set to weight 0 keeps its slots: quiescing it
- * moves no other client. An unusable dest yields NULL, or with mh-fallback
- * IPVS's walk to other slots.
+ * MH_TAB_BITS bits, as in IPVS. Turns come from the dest's last_weight,
+ * which, as IPVS's, keeps its latest non-zero weight: a dest set to weight
+ * 0 keeps its slots, so quiescing it moves no other client, and it keeps
+ * them when the service changes to mh afterwards. An unusable dest yields
+ * NULL, or with mh-fallback IPVS's walk to other slots. A dest health
+ * checks took out is not in the list the table is built from, as one
+ * keepalived deleted is not in IPVS's: its slots go to the others, and
+ * the others keep nearly all of theirs.
  *
  * The hash is IPVS's: SipHash-1-3, under IPVS's fixed keys, of the 32-bit
  * sum address + port + offset (host order, as 4 little-endian bytes), cut
@@ -49,7 +53,6 @@ extern const struct uvs_sched_ops uvs_sched_mh;
 
 struct mh_dest {
 	struct uvs_dest	*dest;
-	int		 last_weight;	/* latest non-zero weight */
 	int		 turns;		/* slots taken per turn */
 	unsigned	 skip;		/* step of its walk, 1..M-1 */
 	unsigned	 perm;		/* where its walk stands */
@@ -58,9 +61,8 @@ struct mh_dest {
 struct mh_state {
 	unsigned	  size;		/* M */
 	struct uvs_dest	**lookup;	/* M slots */
-	struct mh_dest	 *ds;		/* svc->dests as of the last update */
-	struct mh_dest	 *prev;		/* the update before: last weights */
-	unsigned	  nds, nprev, cap;
+	struct mh_dest	 *ds;		/* listed dests at the last update */
+	unsigned	  nds, cap;
 };
 
 #define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
@@ -120,24 +122,7 @@ fls_int(int x)
 	return x > 0 ? 32 - __builtin_clz((unsigned)x) : 0;
 }
 
-/* d's last non-zero weight as the last update saw it; 0 for a newcomer. */
-static int
-mh_last_weight(const struct mh_state *st, const struct uvs_dest *d,
-    unsigned hint)
-{
-	unsigned k;
-
-	/* an add or a delete shifts the list by one: start near hint */
-	for (k = 0; k < st->nprev; k++) {
-		const struct mh_dest *m = &st->prev[(hint + k) % st->nprev];
-
-		if (m->dest == d)
-			return m->last_weight;
-	}
-	return 0;
-}
-
-/* Room for n dests in ds and prev; 0 or -ENOMEM. */
+/* Room for n dests in ds; 0 or -ENOMEM. */
 static int
 mh_reserve(struct mh_state *st, unsigned n)
 {
@@ -151,9 +136,6 @@ mh_reserve(struct mh_state *st, unsigned n)
 	if (!(p = realloc(st->ds, cap * sizeof(*p))))
 		return -ENOMEM;
 	st->ds = p;
-	if (!(p = realloc(st->prev, cap * sizeof(*p))))
-		return -ENOMEM;
-	st->prev = p;
 	st->cap = cap;
 	return 0;
 }
@@ -170,7 +152,7 @@ mh_permutate(struct mh_state *st)
 	unsigned i;
 
 	for (i = 0; i < st->nds; i++) {
-		int lw = st->ds[i].last_weight;
+		int lw = st->ds[i].dest->last_weight;
 
 		if (lw > 0)
 			g = g ? gcd(lw, g) : lw;
@@ -185,7 +167,7 @@ mh_permutate(struct mh_state *st)
 	for (i = 0; i < st->nds; i++) {
 		struct mh_dest *m = &st->ds[i];
 		const struct uvs_dest *d = m->dest;
-		int lw = m->last_weight;
+		int lw = d->last_weight;
 
 		m->turns = (lw / g) >> shift;
 		if (!m->turns)
@@ -235,38 +217,31 @@ mh_clear(struct mh_state *st)
 }
 
 /*
- * Rebuilds st's table from svc's dests. On an error the table is left
- * empty (schedule returns NULL), never holding a dest that may be gone:
- * -EINVAL for more dests than slots (as IPVS refuses), -ENOMEM.
+ * Rebuilds st's table from svc's listed dests. On an error the table is
+ * left empty (schedule returns NULL), never holding a dest that may be
+ * gone: -EINVAL for more dests than slots (as IPVS refuses), -ENOMEM.
  */
 static int
 mh_rebuild(struct mh_state *st, const struct uvs_svc *svc)
 {
-	struct mh_dest *tmp;
-	unsigned i;
+	unsigned i, n = 0;
 	int rc;
 
 	mh_clear(st);
-	if (svc->ndests > st->size)
+	for (i = 0; i < svc->ndests; i++)
+		n += uvs_dest_listed(svc->dests[i]);
+	if (n > st->size)
 		rc = -EINVAL;
 	else
-		rc = mh_reserve(st, svc->ndests);
+		rc = mh_reserve(st, n);
 	if (rc < 0) {
 		st->nds = 0;	/* forget dests that may be freed */
 		return rc;
 	}
-	tmp = st->prev;
-	st->prev = st->ds;
-	st->nprev = st->nds;
-	st->ds = tmp;
-	st->nds = svc->ndests;
-	for (i = 0; i < svc->ndests; i++) {
-		struct uvs_dest *d = svc->dests[i];
-
-		st->ds[i].dest = d;
-		st->ds[i].last_weight = d->weight > 0 ? d->weight :
-		    mh_last_weight(st, d, i ? i - 1 : 0);
-	}
+	st->nds = 0;
+	for (i = 0; i < svc->ndests; i++)
+		if (uvs_dest_listed(svc->dests[i]))
+			st->ds[st->nds++].dest = svc->dests[i];
 	if (mh_permutate(st) > 0)
 		mh_populate(st);
 	return 0;
@@ -281,7 +256,6 @@ mh_done(void *data)
 		return;
 	free(st->lookup);
 	free(st->ds);
-	free(st->prev);
 	free(st);
 }
 

@@ -1,7 +1,8 @@
 /*
  * Round robin (IPVS ip_vs_rr.c): walk the dests in order from the one
  * after the last pick; take the first usable one. When the last pick is
- * removed, the walk goes on from where it stood, as IPVS's does.
+ * removed, or taken out by health checks, the walk goes on from where it
+ * stood, as IPVS's does.
  */
 #include <stdlib.h>
 
@@ -36,20 +37,26 @@ rr_update(struct uvs_svc *svc)
 	struct rr_state *st = svc->sched_data;
 	unsigned i;
 
-	for (i = 0; st->last && i < svc->ndests; i++) {
-		if (svc->dests[i] == st->last) {
+	if (st->last) {
+		for (i = 0; i < svc->ndests && svc->dests[i] != st->last; i++)
+			;
+		if (i < svc->ndests && uvs_dest_listed(st->last)) {
 			st->pos = (int)i;
 			return 0;
 		}
-	}
-	if (st->last) {
 		/*
-		 * last pick was removed: its successor took its index. Hold
-		 * on to the dest before it (NULL = list head), as IPVS's
-		 * del_dest moves its mark to the previous entry, so that a
-		 * later removal moves the mark again.
+		 * last pick was removed (its successor took its index) or
+		 * taken out by health checks (a removal to IPVS; it keeps
+		 * its index). Hold on to the listed dest before it (NULL =
+		 * list head), as IPVS's del_dest moves its mark to the
+		 * previous entry, so that a later removal moves the mark
+		 * again.
 		 */
-		st->pos--;
+		if (i < svc->ndests)
+			st->pos = (int)i;
+		do
+			st->pos--;
+		while (st->pos >= 0 && !uvs_dest_listed(svc->dests[st->pos]));
 		st->last = st->pos >= 0 ? svc->dests[st->pos] : NULL;
 	}
 	if (st->pos >= (int)svc->ndests)

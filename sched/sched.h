@@ -32,7 +32,9 @@
 #define UVS_DEST_F_NOHWADDR	0x0002	/* link-layer address not known yet */
 #define UVS_DEST_F_OUT		0x0004	/* health checks took it out (a failed
 					   check with on-fail remove, a server
-					   standing by for the sorry server) */
+					   standing by for the sorry server):
+					   as if keepalived deleted it, see
+					   uvs_dest_set_out() */
 
 struct uvs_svc;
 
@@ -41,6 +43,9 @@ struct uvs_dest {
 	uint16_t	 port;		/* network order */
 	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer */
 	int		 weight;	/* 0..65535, 0 = quiescent */
+	int		 last_weight;	/* the weight it was added with, then
+					   its latest non-zero one (IPVS's
+					   last_weight; mh deals slots by it) */
 	uint32_t	 flags;
 	uint32_t	 activeconns;
 	uint32_t	 inactconns;
@@ -50,6 +55,8 @@ struct uvs_dest {
 	uint64_t	 conns;		/* connections scheduled here */
 	uint64_t	 inpkts;
 	uint64_t	 inbytes;
+	uint64_t	 nomac_drops;	/* frames of its flows dropped while its
+					   MAC was unknown */
 	struct uvs_est	 est;		/* rates of the three above */
 	struct uvs_svc	*svc;
 	unsigned	 sched_pos;	/* scheduler's own: index in svc->dests
@@ -116,12 +123,25 @@ size_t uvs_sched_names(const char **names, size_t max);
  * A dest is usable for a new flow when it has weight and is neither
  * overloaded, unreachable on the link, nor taken out by health checks
  * (IPVS checks OVERLOAD + weight; a dest keepalived removed is gone).
+ * NOHWADDR counts as IPVS's is_unavailable(): the dest keeps its place
+ * (its sh, dh, mh buckets) and sh-fallback and mh-fallback walk on.
  */
 static inline int
 uvs_dest_usable(const struct uvs_dest *d)
 {
 	return d->weight > 0 && !(d->flags & (UVS_DEST_F_OVERLOAD |
 	    UVS_DEST_F_NOHWADDR | UVS_DEST_F_OUT));
+}
+
+/*
+ * Is d in the list IPVS would have? One that health checks took out
+ * stands for a dest keepalived deleted: a scheduler that lays out the
+ * list (sh, dh, mh buckets, wrr's gcd and largest weight) leaves it out.
+ */
+static inline int
+uvs_dest_listed(const struct uvs_dest *d)
+{
+	return !(d->flags & UVS_DEST_F_OUT);
 }
 
 /* IPVS's ip_vs_dest_conn_overhead(): active conns cost 256 inactive ones. */
@@ -149,10 +169,19 @@ void		 uvs_dest_conns_changed(struct uvs_dest *d, int bound);
  * -EEXIST duplicate, -ESRCH no such service, -ENOENT no such dest or
  * scheduler, -ENOMEM, -EINVAL bad argument.
  */
+struct uvs_vip_slot {
+	uint32_t	 addr;		/* network order */
+	uint32_t	 count;		/* services on it; 0: a free slot */
+};
+
 struct uvs_svc_table {
 	struct uvs_svc	**svcs;
 	unsigned	  nsvcs;
 	unsigned	  cap;
+	/* svcindex.c: hash of the services and of their VIPs */
+	struct uvs_svc	**isvc;		/* 1 << ibits slots */
+	struct uvs_vip_slot *ivip;	/* 1 << ibits slots */
+	unsigned	  ibits;
 };
 
 struct uvs_svc_conf {
@@ -177,10 +206,19 @@ struct uvs_dest_conf {
 void		 uvs_svc_table_init(struct uvs_svc_table *t);
 /* Frees every service and dest; the conn table must be flushed first. */
 void		 uvs_svc_table_free(struct uvs_svc_table *t);
+/* The service proto addr:port, or NULL; a hash lookup (svcindex.c). */
 struct uvs_svc	*uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto,
 		    uint32_t addr, uint16_t port);
-/* Is addr the VIP of any service? */
+/* Is addr the VIP of any service? A hash lookup (svcindex.c). */
 int		 uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr);
+/*
+ * svcindex.c, for svc.c: makes room in the index for nsvcs services (0 or
+ * -ENOMEM, the table unchanged), refills it from t->svcs after a change
+ * (never fails once room was made), and frees it.
+ */
+int		 uvs_svcindex_reserve(struct uvs_svc_table *t, unsigned nsvcs);
+void		 uvs_svcindex_rebuild(struct uvs_svc_table *t);
+void		 uvs_svcindex_free(struct uvs_svc_table *t);
 int		 uvs_svc_add(struct uvs_svc_table *t,
 		    const struct uvs_svc_conf *c);
 int		 uvs_svc_edit(struct uvs_svc_table *t,
@@ -197,5 +235,13 @@ int		 uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 void		 uvs_dest_del(struct uvs_svc *svc, struct uvs_dest *d);
 /* Re-runs the scheduler's update after a dest's flags changed. */
 void		 uvs_svc_changed(struct uvs_svc *svc);
+/*
+ * Health checks take d out (out = 1) or put it back, as keepalived
+ * deletes and re-adds it in IPVS: out, it is not listed (above); back,
+ * it goes to the head of the list with its last weight set to its
+ * weight, as ip_vs_add_dest leaves a dest. Then the scheduler updates.
+ */
+void		 uvs_dest_set_out(struct uvs_svc *svc, struct uvs_dest *d,
+		    int out);
 
 #endif

@@ -6,7 +6,9 @@
  * until every bucket is taken, so the same dest list gives the same table,
  * and the same picks, as IPVS. The hash is the kernel's hash_32, so a
  * client's bucket is IPVS's too. A dest that is not usable yields NULL, or
- * with sh-fallback IPVS's deterministic walk to another bucket.
+ * with sh-fallback IPVS's deterministic walk to another bucket. One that
+ * health checks took out is not in the list that fills the table, as a
+ * dest keepalived deleted is not in IPVS's: its buckets are dealt anew.
  */
 #include <stdlib.h>
 #include <arpa/inet.h>
@@ -30,24 +32,37 @@ sh_hashkey(uint32_t addr, uint16_t port, unsigned offset)
 	    SH_TAB_MASK;
 }
 
+/* The listed dest after index p, round; p itself when it is the only one. */
+static unsigned
+sh_next(const struct uvs_svc *svc, unsigned p)
+{
+	do
+		p = (p + 1) % svc->ndests;
+	while (!uvs_dest_listed(svc->dests[p]));
+	return p;
+}
+
 /* ip_vs_sh_reassign(): `weight' buckets each, in list order, round. */
 static void
 sh_fill(struct sh_state *st, const struct uvs_svc *svc)
 {
-	unsigned i, p = 0;
+	unsigned i, p, listed = 0;
 	int taken = 0;
 
-	for (i = 0; i < SH_TAB_SIZE; i++) {
-		struct uvs_dest *d;
-
-		if (!svc->ndests) {
+	for (i = 0; i < svc->ndests; i++)
+		listed += uvs_dest_listed(svc->dests[i]);
+	if (!listed) {
+		for (i = 0; i < SH_TAB_SIZE; i++)
 			st->bucket[i] = NULL;
-			continue;
-		}
-		d = svc->dests[p];
+		return;
+	}
+	p = sh_next(svc, svc->ndests - 1);	/* the first listed */
+	for (i = 0; i < SH_TAB_SIZE; i++) {
+		struct uvs_dest *d = svc->dests[p];
+
 		st->bucket[i] = d;
 		if (++taken >= d->weight) {
-			p = (p + 1) % svc->ndests;
+			p = sh_next(svc, p);
 			taken = 0;
 		}
 	}

@@ -2,7 +2,8 @@
  * Virtual services and their real servers. Control path only: every call
  * here may allocate, and none runs per packet. A new dest goes to the head
  * of the list, as IPVS's __ip_vs_update_dest does (list_add_rcu), so the
- * schedulers walk dests in the same order IPVS does: newest first.
+ * schedulers walk dests in the same order IPVS does: newest first. A dest
+ * health checks put back goes to the head too, as keepalived's re-add.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,33 +38,8 @@ uvs_svc_table_free(struct uvs_svc_table *t)
 	for (i = 0; i < t->nsvcs; i++)
 		svc_free(t->svcs[i]);
 	free(t->svcs);
+	uvs_svcindex_free(t);
 	memset(t, 0, sizeof(*t));
-}
-
-struct uvs_svc *
-uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto, uint32_t addr,
-    uint16_t port)
-{
-	unsigned i;
-
-	for (i = 0; i < t->nsvcs; i++) {
-		struct uvs_svc *s = t->svcs[i];
-
-		if (s->addr == addr && s->port == port && s->proto == proto)
-			return s;
-	}
-	return NULL;
-}
-
-int
-uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr)
-{
-	unsigned i;
-
-	for (i = 0; i < t->nsvcs; i++)
-		if (t->svcs[i]->addr == addr)
-			return 1;
-	return 0;
 }
 
 /* Grows an array of pointers to hold one more; 0 or -ENOMEM. */
@@ -96,7 +72,8 @@ uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 		return -EEXIST;
 	if (!(ops = uvs_sched_find(c->sched)))
 		return -ENOENT;
-	if (grow((void ***)&t->svcs, t->nsvcs, &t->cap) < 0)
+	if (grow((void ***)&t->svcs, t->nsvcs, &t->cap) < 0 ||
+	    uvs_svcindex_reserve(t, t->nsvcs + 1) < 0)
 		return -ENOMEM;
 	if (!(svc = calloc(1, sizeof(*svc))))
 		return -ENOMEM;
@@ -112,6 +89,7 @@ uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 		return -ENOMEM;
 	}
 	t->svcs[t->nsvcs++] = svc;
+	uvs_svcindex_rebuild(t);
 	return 0;
 }
 
@@ -158,6 +136,7 @@ uvs_svc_del(struct uvs_svc_table *t, struct uvs_svc *svc)
 			break;
 		}
 	}
+	uvs_svcindex_rebuild(t);
 	svc_free(svc);
 }
 
@@ -201,6 +180,7 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 	d->addr = c->addr;
 	d->port = c->port;
 	d->weight = c->weight;
+	d->last_weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	d->flags = c->flags;
@@ -219,11 +199,35 @@ uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 {
 	if (!dest_conf_valid(c))
 		return -EINVAL;
+	/* __ip_vs_update_dest: keep the latest non-zero weight */
+	if (c->weight != 0)
+		d->last_weight = c->weight;
 	d->weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	uvs_svc_changed(svc);
 	return 0;
+}
+
+void
+uvs_dest_set_out(struct uvs_svc *svc, struct uvs_dest *d, int out)
+{
+	unsigned i;
+
+	if (out) {
+		d->flags |= UVS_DEST_F_OUT;
+	} else if (d->flags & UVS_DEST_F_OUT) {
+		d->flags &= ~UVS_DEST_F_OUT;
+		d->last_weight = d->weight;
+		for (i = 0; i < svc->ndests && svc->dests[i] != d; i++)
+			;
+		if (i < svc->ndests) {
+			memmove(&svc->dests[1], &svc->dests[0],
+			    i * sizeof(*svc->dests));
+			svc->dests[0] = d;
+		}
+	}
+	uvs_svc_changed(svc);
 }
 
 void

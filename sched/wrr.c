@@ -38,6 +38,8 @@ wrr_measure(const struct uvs_svc *svc, struct wrr_state *st)
 	for (i = 0; i < svc->ndests; i++) {
 		int w = svc->dests[i]->weight;
 
+		if (!uvs_dest_listed(svc->dests[i]))
+			continue;	/* IPVS no longer has it */
 		if (w > 0)
 			g = g ? gcd(w, g) : w;
 		if (w > max)

@@ -1,6 +1,6 @@
 /*
  * nf_tables over netlink with libmnl, enough for uvs's two users: uvsd's
- * netdev guard and uvs-rs's arp rules. A change is one batch: BATCH_BEGIN,
+ * netdev guard (a few rules and one set) and uvs-rs's arp rules. A change is one batch: BATCH_BEGIN,
  * the messages, BATCH_END; the kernel checks them all and commits them as
  * one transaction or none. Every message asks for an ACK, and the kernel
  * handles a batch inside our sendto(), so by the time sendto returns every
@@ -400,6 +400,85 @@ uvs_nft_verdict(struct uvs_nft_batch *b, int32_t verdict)
 	expr_end(b, d);
 }
 
+void
+uvs_nft_lookup(struct uvs_nft_batch *b, uint32_t sreg, const char *set,
+    uint32_t set_id)
+{
+	struct nlattr *d = expr_begin(b, "lookup");
+
+	put_name(b, NFTA_LOOKUP_SET, set);
+	put_be32(b, NFTA_LOOKUP_SET_ID, set_id);
+	put_be32(b, NFTA_LOOKUP_SREG, sreg);
+	expr_end(b, d);
+}
+
+/* ---- sets ----------------------------------------------------------- */
+
+void
+uvs_nft_set_add(struct uvs_nft_batch *b, uint8_t family, const char *table,
+    const char *set, uint32_t set_id, uint32_t key_type, uint32_t key_len)
+{
+	if (!msg_begin(b, nft_type(NFT_MSG_NEWSET), NLM_F_CREATE | NLM_F_ACK,
+	    family, 0))
+		return;
+	if (key_len == 0 || key_len > UVS_NFT_KEY_MAX)
+		fail(b, -EINVAL);
+	put_name(b, NFTA_SET_TABLE, table);
+	put_name(b, NFTA_SET_NAME, set);
+	/* no flags: a plain hash of exact keys, nft's default */
+	put_be32(b, NFTA_SET_FLAGS, 0);
+	put_be32(b, NFTA_SET_KEY_TYPE, key_type);
+	put_be32(b, NFTA_SET_KEY_LEN, key_len);
+	put_be32(b, NFTA_SET_ID, set_id);
+	msg_end(b);
+}
+
+/* One NEWSETELEM or DELSETELEM message with keys[0..n). */
+static void
+set_elems_msg(struct uvs_nft_batch *b, int msg, uint8_t family,
+    const char *table, const char *set, const uint8_t *keys, size_t n,
+    uint32_t key_len)
+{
+	struct nlattr *list, *elem, *key;
+	size_t i;
+
+	if (!msg_begin(b, nft_type(msg), (msg == NFT_MSG_NEWSETELEM ?
+	    NLM_F_CREATE : 0) | NLM_F_ACK, family, 0))
+		return;
+	put_name(b, NFTA_SET_ELEM_LIST_TABLE, table);
+	put_name(b, NFTA_SET_ELEM_LIST_SET, set);
+	list = nest(b, NFTA_SET_ELEM_LIST_ELEMENTS);
+	for (i = 0; i < n; i++) {
+		elem = nest(b, NFTA_LIST_ELEM);
+		key = nest(b, NFTA_SET_ELEM_KEY);
+		put(b, NFTA_DATA_VALUE, key_len, keys + i * key_len);
+		nest_end(b, key);
+		nest_end(b, elem);
+	}
+	nest_end(b, list);
+	msg_end(b);
+}
+
+void
+uvs_nft_set_elems(struct uvs_nft_batch *b, int del, uint8_t family,
+    const char *table, const char *set, const void *keys, size_t n,
+    uint32_t key_len)
+{
+	const uint8_t *k = keys;
+	size_t chunk;
+
+	if (key_len == 0 || key_len > UVS_NFT_KEY_MAX) {
+		fail(b, -EINVAL);
+		return;
+	}
+	/* a netlink message's length is a u32, but keep each one modest */
+	for (; n > 0; n -= chunk, k += chunk * key_len) {
+		chunk = n < UVS_NFT_ELEMS_PER_MSG ? n : UVS_NFT_ELEMS_PER_MSG;
+		set_elems_msg(b, del ? NFT_MSG_DELSETELEM : NFT_MSG_NEWSETELEM,
+		    family, table, set, k, chunk, key_len);
+	}
+}
+
 /* ---- sending -------------------------------------------------------- */
 
 /* Raises a socket buffer to size unless it is that big already. */
@@ -583,6 +662,9 @@ parse_field(const struct nlattr *a, struct uvs_nft_expr *e)
 	} else if (strcmp(e->name, "immediate") == 0) {
 		if (t == NFTA_IMMEDIATE_DREG)
 			e->dreg = (int32_t)be32(a);
+	} else if (strcmp(e->name, "lookup") == 0) {
+		if (t == NFTA_LOOKUP_SREG)
+			e->sreg = (int32_t)be32(a);
 	}
 	return 0;
 }

@@ -1,9 +1,9 @@
 /*
  * A tiny nf_tables client over libmnl (arp/kernel/nft.c): no libnftnl, no `nft`.
  * A batch of messages (tables, base chains, a chain flush, rules made of a
- * few expressions) is built in the caller's buffer, sent in one
- * NFNL_MSG_BATCH_BEGIN/END pair so the kernel applies it whole or not at
- * all, and every message is acknowledged. Rules and chains can be read back
+ * few expressions, hash sets and their elements) is built in the caller's
+ * buffer, sent in one NFNL_MSG_BATCH_BEGIN/END pair so the kernel
+ * applies it whole or not at all, and every message is acknowledged. Rules and chains can be read back
  * for checking. Builders never fail on their own: the first problem (no
  * room, a name too long) is kept in the batch and returned when it is sent.
  * Errors are -errno; nothing here prints.
@@ -20,6 +20,14 @@ struct nlmsghdr;
 
 #define UVS_NFT_DATA_MAX	16	/* one nf_tables register (NFT_REG_SIZE) */
 #define UVS_NFT_EXPRS_MAX	16	/* expressions kept per rule read back */
+#define UVS_NFT_KEY_MAX		64	/* a set key: NFT_DATA_VALUE_MAXLEN */
+#define UVS_NFT_ELEMS_PER_MSG	256	/* set elements per netlink message */
+/* nft's datatype ids (its datatype.h), for a set's key type */
+#define UVS_NFT_TYPE_IPADDR	7
+#define UVS_NFT_TYPE_INET_PROTO	12
+#define UVS_NFT_TYPE_INET_SERVICE 13
+/* a concatenation's type: each field's id after the others (TYPE_BITS) */
+#define UVS_NFT_CONCAT(a, b)	((uint32_t)(a) << 6 | (b))
 
 /* One NETLINK_NETFILTER socket. Tables it creates with OWNER die with it. */
 struct uvs_nft {
@@ -147,6 +155,31 @@ void	uvs_nft_immediate(struct uvs_nft_batch *b, uint32_t dreg,
 void	uvs_nft_counter(struct uvs_nft_batch *b);
 /* Ends the rule with a verdict (NF_DROP, NF_ACCEPT). */
 void	uvs_nft_verdict(struct uvs_nft_batch *b, int32_t verdict);
+/*
+ * Ends the rule here unless the set holds the key that starts at sreg
+ * (a concatenation spans consecutive 32-bit registers, NFT_REG32_00 on).
+ * set_id names a set made earlier in the same batch, else 0.
+ */
+void	uvs_nft_lookup(struct uvs_nft_batch *b, uint32_t sreg,
+	    const char *set, uint32_t set_id);
+
+/*
+ * Creates (or keeps) a named hash set of key_len-byte keys; key_type is
+ * nft's datatype id (UVS_NFT_CONCAT of several for a concatenation, each
+ * field padded to 4 bytes), which `nft list` uses to print elements.
+ * set_id lets a rule of the same batch name the new set.
+ */
+void	uvs_nft_set_add(struct uvs_nft_batch *b, uint8_t family,
+	    const char *table, const char *set, uint32_t set_id,
+	    uint32_t key_type, uint32_t key_len);
+/*
+ * Adds (del 0) or deletes (del 1) the n keys at keys (n * key_len bytes),
+ * in messages of UVS_NFT_ELEMS_PER_MSG. Adding a key already there is no
+ * error; deleting one that is not there fails the batch (-ENOENT).
+ */
+void	uvs_nft_set_elems(struct uvs_nft_batch *b, int del, uint8_t family,
+	    const char *table, const char *set, const void *keys, size_t n,
+	    uint32_t key_len);
 
 /*
  * Decodes one NFT_MSG_NEWRULE message (as the kernel dumps it, or as

@@ -206,8 +206,33 @@ path_uvsd_up() {
 	lab_wait_resolved
 }
 
-# path_up KIND [ARGS]: KIND is ceiling, nft, naive, haproxy or uvsd (ARGS
-# then are uvsd's extra options). Returns non-zero if the path is not up.
+# uvsd as path_uvsd_up starts it (default backend, no -j) with N VIPs in
+# its table: VIP's two services and N - 1 more VIPs (198.19.100.100 on,
+# as tests/e2e/many_vips.sh numbers them) with a UDP service over the
+# same three real servers each, loaded with one uvsadm -R. The load
+# still goes to VIP, so rows vips-1 and vips-1000 differ only in the
+# table's size: what 1 000 VIPs cost a frame.
+path_uvsd_vips_up() {
+	local n=$1
+	path_uvsd_up || return 1
+	[ "$n" -gt 1 ] || return 0
+	awk -v n="$((n - 1))" -v port="$UDP_PORT" \
+		-v rs="$(rs_ip 1) $(rs_ip 2) $(rs_ip 3)" 'BEGIN {
+		split(rs, r, " ")
+		b = 198 * 2^24 + 19 * 2^16 + 100 * 256 + 100
+		for (i = 0; i < n; i++) {
+			v = b + i
+			a = sprintf("%d.%d.%d.%d", int(v / 2^24), int(v / 2^16) % 256,
+			    int(v / 256) % 256, v % 256)
+			print "-A -u " a ":" port " -s rr"
+			for (k = 1; k <= 3; k++)
+				print "-a -u " a ":" port " -r " r[k] " -g"
+		} }' | uvsadm -R
+}
+
+# path_up KIND [ARGS]: KIND is ceiling, nft, naive, haproxy, uvsd (ARGS
+# then are uvsd's extra options) or uvsdvips (ARGS: the VIP count).
+# Returns non-zero if the path is not up.
 path_up() {
 	local kind=$1; shift
 	PATH_PID= PATH_UDP=1 PATH_MAC=$MAC_D PATH_URL="http://$VIP/" PATH_CORES=1
@@ -219,6 +244,7 @@ path_up() {
 	haproxy) PATH_UDP=0 PATH_URL="http://$DIR_IP/"
 		path_haproxy_up || return 1 ;;
 	uvsd) path_uvsd_up "$@" || return 1 ;;
+	uvsdvips) path_uvsd_vips_up "$@" || return 1 ;;
 	*) echo "bench: unknown path kind $kind" >&2; return 1 ;;
 	esac
 	fwd_client_neigh "$PATH_MAC"

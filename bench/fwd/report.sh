@@ -81,6 +81,17 @@ report_ratios() {
 	done
 }
 
+# vips-1000 against vips-1: the issue's "within 10 %" of frames/s.
+report_vips() {
+	[ -n "${KIND[vips-1]}" ] && [ -n "${KIND[vips-1000]}" ] || return 0
+	echo
+	echo "many VIPs (the same uvsd, the same load to one VIP):"
+	goal "frames/s  vips-1000 / vips-1" \
+		"$(ratio "${R_KFPS[vips-1000]}" "${R_KFPS[vips-1]}")" 0.9
+	goal "conn/s    vips-1000 / vips-1" \
+		"$(ratio "${R_CONN[vips-1000]}" "${R_CONN[vips-1]}")" 0.9
+}
+
 report_csv() {
 	local p
 	echo "path,kfps,lost_pct,conn_per_s,req_per_s,p50_ms,p99_ms,cpu_s_per_mpkt,cpu_pct"

@@ -11,6 +11,8 @@
 #   uvsd-...  uvsd as built, one row per backend its --help lists
 #             (socket, ring, ...), ring with -j 1 and -j 2 once uvsd has
 #             -j, and an AF_XDP option if --help names one
+#   vips-1, vips-1000  uvsd as started by default, with 1 and with 1 000
+#             VIPs in its table (the load goes to one of them)
 # Measured: 64 B UDP frames/s (trafgen), new TCP connections/s and
 # keep-alive requests/s with p50/p99 (wrk against nginx), the forwarder's
 # CPU seconds per million frames. Prints progress on stderr, the table
@@ -123,6 +125,9 @@ fi
 while IFS='=' read -r name opts; do
 	[ -n "$name" ] && add_path "$name" uvsd "$opts"
 done < <(uvsd_variants)
+# the same uvsd with 1 and with 1 000 VIPs in its table (paths.sh)
+add_path vips-1 uvsdvips 1
+add_path vips-1000 uvsdvips 1000
 if [ -n "${BENCH_PATHS:-}" ]; then
 	keep=()
 	for p in "${PATHS[@]}"; do
@@ -250,6 +255,7 @@ echo
 	echo "best of $ROUNDS rounds, ${T} s per load; kfps: median of 1 s counts"
 report_table
 report_ratios
+report_vips
 echo
 [ "$BUSY" -ge 20 ] &&
 	echo "note: the CPUs were ${BUSY}% busy with other work at the start"

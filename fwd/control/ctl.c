@@ -22,6 +22,7 @@
 #include "fwd/control/ctl.h"
 #include "fwd/lang/ctlmsg.h"
 #include "fwd/control/ctlreq.h"
+#include "fwd/data/clock.h"
 #include "fwd/health/health.h"
 
 #define CTL_TIMEOUT_MS	500	/* a request's whole budget ... */
@@ -206,6 +207,7 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 	const struct uvs_svc *s = x->svc;
 	const struct uvs_health_key k = { .proto = s->proto, .vip = s->addr,
 	    .vport = s->port, .rip = x->addr, .rport = x->port };
+	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, x->addr);
 	char a[INET_ADDRSTRLEN], hw[18];
 
 	inet_ntop(AF_INET, &x->addr, a, sizeof(a));
@@ -217,6 +219,13 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 	    "inactive=%u persist=%u uthr=%u lthr=%u hw=%s", a, ntohs(x->port),
 	    x->weight, x->activeconns, x->inactconns, x->persistconns,
 	    x->u_threshold, x->l_threshold, hw);
+	/* the address's ARP story (rsmac.h) and frames lost to it */
+	if (e)
+		fprintf(out, " arp=%s arp_since=%u arp_requests=%llu",
+		    e->resolved ? "answered" : "silent",
+		    uvs_clock_seconds() - e->since,
+		    (unsigned long long)e->requests);
+	fprintf(out, " nomac_drops=%llu", (unsigned long long)x->nomac_drops);
 	list_stats(out, x->conns, x->inpkts, x->inbytes, &x->est);
 	fputc('\n', out);
 	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),

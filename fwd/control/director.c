@@ -17,11 +17,11 @@
 #include "arp/kernel/addr.h"
 #include "fwd/control/ctlreq.h"
 #include "fwd/control/director.h"
+#include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
+#include "fwd/data/seed.h"
 #include "fwd/health/health.h"
 #include "fwd/data/workers.h"
-
-#define NEIGH_REFRESH_S	15	/* re-probe dests' MACs this often */
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
@@ -60,6 +60,7 @@ int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
     uint32_t now, unsigned flags, char *err, size_t errlen)
 {
+	uint32_t seed;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -70,8 +71,11 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		snprintf(err, errlen, "interface %s: %s", ifname, strerror(-rc));
 		return rc;
 	}
-	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now,
-	    (uint32_t)random())) < 0) {
+	if ((rc = uvs_seed(&seed)) < 0) {
+		snprintf(err, errlen, "getrandom: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = uvs_conn_init(&d->fw.conns, conn_max, now, seed)) < 0) {
 		snprintf(err, errlen, "connection table of %u: %s", conn_max,
 		    strerror(-rc));
 		return rc;
@@ -90,7 +94,7 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
 		return rc;
 	}
-	d->last_refresh = now;
+	uvs_rsmac_init(&d->rsmac);
 	d->last_est = now;
 	/* without a guard uvsd still runs, but refuses VIPs the kernel holds */
 	d->no_guard = !!(flags & UVS_DIR_NO_GUARD);
@@ -113,33 +117,24 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_health_free(d->health);
 	d->health = NULL;
 	uvs_guard_close(&d->guard);
+	uvs_rsmac_free(&d->rsmac);
 }
 
-/* Points the capture filter at exactly the current VIPs. */
+/*
+ * Opens the capture filter when the first service comes and shuts it when
+ * the last goes; in between it is the same program (filter.c), the
+ * service table tells VIPs apart.
+ */
 static int
 refilter(struct uvs_director *d, char *err, size_t errlen)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
 	struct sock_fprog prog;
-	uint32_t *vips;
-	size_t n = 0;
-	unsigned i;
 	int rc;
 
-	if (!(vips = calloc(t->nsvcs + 1, sizeof(*vips))))
+	if (uvs_filter_build(d->fw.svcs.nsvcs > 0, d->fw.mac, &prog) < 0) {
+		snprintf(err, errlen, "capture filter: out of memory");
 		return -ENOMEM;
-	for (i = 0; i < t->nsvcs; i++) {
-		size_t k;
-
-		for (k = 0; k < n && vips[k] != t->svcs[i]->addr; k++)
-			;
-		if (k == n)
-			vips[n++] = t->svcs[i]->addr;
 	}
-	rc = uvs_filter_build(vips, n, d->fw.mac, &prog, err, errlen);
-	free(vips);
-	if (rc < 0)
-		return -EINVAL;
 	/* with workers the control thread's socket only sends */
 	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
 	    uvs_capture_set_filter(&d->cap, &prog);
@@ -268,12 +263,16 @@ uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
     uint16_t port, char *err, size_t errlen)
 {
 	struct svc_key key = { proto, addr, port };
+	struct uvs_svc *svc;
+	unsigned i;
 	int rc, k;
 
-	if (!uvs_svc_find(&d->fw.svcs, proto, addr, port)) {
+	if (!(svc = uvs_svc_find(&d->fw.svcs, proto, addr, port))) {
 		snprintf(err, errlen, "No such service");
 		return -ESRCH;
 	}
+	for (i = 0; i < svc->ndests; i++)
+		uvs_rsmac_unref(&d->rsmac, svc->dests[i]->addr);
 	fw_del_service(&d->fw, &key);
 	mirror(d, fw_del_service, &key);
 	rc = reguard(d, err, errlen);
@@ -281,24 +280,6 @@ uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
 	    (k = refilter(d, err, errlen)) < 0)
 		rc = k;
 	return rc;
-}
-
-/* A MAC we already know for addr from another service's dest. */
-static const struct uvs_dest *
-known_dest(const struct uvs_director *d, uint32_t addr)
-{
-	const struct uvs_svc_table *t = &d->fw.svcs;
-	unsigned i, k;
-
-	for (i = 0; i < t->nsvcs; i++)
-		for (k = 0; k < t->svcs[i]->ndests; k++) {
-			const struct uvs_dest *x = t->svcs[i]->dests[k];
-
-			if (x->addr == addr &&
-			    !(x->flags & UVS_DEST_F_NOHWADDR))
-				return x;
-		}
-	return NULL;
 }
 
 /* A dest change for the workers: which service, the dest, its MAC. */
@@ -325,28 +306,39 @@ int
 uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	const struct uvs_dest *known = known_dest(d, c->addr);
 	struct uvs_dest_conf conf = *c;
-	int rc;
+	struct uvs_rsmac_entry *mac;
+	int rc, created, known;
 
+	if (uvs_dest_find(svc, c->addr, c->port)) {
+		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(-EEXIST));
+		return -EEXIST;
+	}
+	if (!(mac = uvs_rsmac_ref(&d->rsmac, c->addr, uvs_clock_seconds(),
+	    &created))) {
+		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(-ENOMEM));
+		return -ENOMEM;
+	}
 	/* unusable until the kernel tells us its MAC */
-	if (!known)
+	if (!(known = mac->resolved))
 		conf.flags |= UVS_DEST_F_NOHWADDR;
 	if ((rc = uvs_dest_add(svc, &conf)) < 0) {
+		uvs_rsmac_unref(&d->rsmac, c->addr);
 		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
 		return rc;
 	}
 	if (known)
-		memcpy(uvs_dest_find(svc, c->addr, c->port)->hwaddr,
-		    known->hwaddr, 6);
+		memcpy(uvs_dest_find(svc, c->addr, c->port)->hwaddr, mac->mac,
+		    6);
 	if (d->workers.n) {
 		struct dest_call a = { key_of(svc), conf, { 0 } };
 
 		if (known)
-			memcpy(a.hw, known->hwaddr, 6);
+			memcpy(a.hw, mac->mac, 6);
 		mirror(d, fw_add_dest, &a);
 	}
-	if (!known) {
+	/* a new address: what the kernel knows answers at once (dump) */
+	if (created) {
 		(void)uvs_nl_resolve(d->nl, c->addr);
 		(void)uvs_nl_dump(d->nl);
 	}
@@ -413,11 +405,8 @@ fw_dest_switch(struct uvs_fwd *fw, void *arg)
 		uvs_dest_del(svc, dest);
 		return;
 	}
-	if (a->what == OUT_OUT)
-		dest->flags |= UVS_DEST_F_OUT;
-	else
-		dest->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(svc);
+	/* as keepalived's delete and re-add: sh, dh, mh re-deal buckets */
+	uvs_dest_set_out(svc, dest, a->what == OUT_OUT);
 }
 
 int
@@ -433,6 +422,7 @@ uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
 	a = (struct out_call){ key_of(svc), addr, port, OUT_DELETE, 1 };
 	fw_dest_switch(&d->fw, &a);
 	mirror(d, fw_dest_switch, &a);
+	uvs_rsmac_unref(&d->rsmac, addr);
 	return 0;
 }
 
@@ -469,8 +459,24 @@ uvs_dir_clear(struct uvs_director *d)
 
 	fw_clear(&d->fw, NULL);
 	mirror(d, fw_clear, NULL);
+	uvs_rsmac_free(&d->rsmac);
 	(void)refilter(d, err, sizeof(err));
 	(void)reguard(d, err, sizeof(err));
+}
+
+/* One line about a real server's address, through uvsd's logger. */
+static void
+dir_log_rs(struct uvs_director *d, const struct uvs_rsmac_entry *e,
+    const char *what)
+{
+	char a[INET_ADDRSTRLEN], line[160];
+
+	if (!d->log)
+		return;
+	inet_ntop(AF_INET, &e->addr, a, sizeof(a));
+	snprintf(line, sizeof(line), "real server %s (%u dest%s) %s", a,
+	    e->refs, e->refs == 1 ? "" : "s", what);
+	d->log(d->log_arg, line);
 }
 
 struct neigh_call {
@@ -519,11 +525,19 @@ neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
 {
 	struct uvs_director *d = arg;
 	struct neigh_call a = { addr, ev, mac };
+	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, addr);
 
+	if (!e)		/* a neighbour no dest uses: the client, a router */
+		return;
 	fw_neigh(&d->fw, &a);
 	mirror(d, fw_neigh, &a);
+	if (ev == UVS_NEIGH_VALID &&
+	    uvs_rsmac_news(&d->rsmac, addr, mac, uvs_clock_seconds()))
+		dir_log_rs(d, e, "answers ARP now: in use again");
+	else if (ev == UVS_NEIGH_FAILED)
+		(void)uvs_rsmac_news(&d->rsmac, addr, NULL, uvs_clock_seconds());
 	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
-	if (ev == UVS_NEIGH_GONE && known_dest(d, addr))
+	if (ev == UVS_NEIGH_GONE && e->resolved)
 		(void)uvs_nl_resolve(d->nl, addr);
 }
 
@@ -537,16 +551,17 @@ uvs_dir_neigh_input(struct uvs_director *d)
 	return rc;
 }
 
-/* Asks the kernel to (re)confirm every dest's MAC. */
+/* rsmac's calls: ask the kernel about an address, or say it is silent. */
 static void
-refresh_neighbours(struct uvs_director *d)
+rsmac_due(void *arg, const struct uvs_rsmac_entry *e,
+    enum uvs_rsmac_event ev)
 {
-	const struct uvs_svc_table *t = &d->fw.svcs;
-	unsigned i, k;
+	struct uvs_director *d = arg;
 
-	for (i = 0; i < t->nsvcs; i++)
-		for (k = 0; k < t->svcs[i]->ndests; k++)
-			(void)uvs_nl_resolve(d->nl, t->svcs[i]->dests[k]->addr);
+	if (ev == UVS_RSMAC_ASK)
+		(void)uvs_nl_resolve(d->nl, e->addr);
+	else
+		dir_log_rs(d, e, "does not answer ARP: not used until it does");
 }
 
 /* IPVS's estimation_timer(): every service and dest, every 2 s. */
@@ -579,11 +594,7 @@ uvs_dir_tick(struct uvs_director *d, uint32_t now)
 		estimate_rates(&d->fw.svcs);
 		d->last_est = now;
 	}
-	if (now - d->last_refresh >= NEIGH_REFRESH_S ||
-	    uvs_dir_unresolved(d)) {
-		refresh_neighbours(d);
-		d->last_refresh = now;
-	}
+	uvs_rsmac_due(&d->rsmac, now, rsmac_due, d);
 }
 
 unsigned
@@ -638,6 +649,7 @@ fold_dest(struct uvs_dest *m, const struct uvs_dest *w)
 	m->conns += w->conns;
 	m->inpkts += w->inpkts;
 	m->inbytes += w->inbytes;
+	m->nomac_drops += w->nomac_drops;
 }
 
 static void
@@ -667,6 +679,7 @@ fw_fold(struct uvs_fwd *fw, void *arg)
 	d->sum.worker_rx[d->sum.nworkers++] = fw->stats.rx_frames;
 	d->sum.conns += fw->conns.count;
 	d->sum.buckets += fw->conns.nbuckets;
+	d->sum.capacity += fw->conns.capacity;
 	d->sum.reclaimed += fw->conns.reclaimed;
 	for (i = 0; i < fw->svcs.nsvcs; i++) {
 		const struct uvs_svc *w = fw->svcs.svcs[i];
@@ -697,6 +710,7 @@ uvs_dir_sync(struct uvs_director *d)
 	if (!d->workers.n) {
 		d->sum.conns = d->fw.conns.count;
 		d->sum.buckets = d->fw.conns.nbuckets;
+		d->sum.capacity = d->fw.conns.capacity;
 		d->sum.reclaimed = d->fw.conns.reclaimed;
 		return;
 	}
@@ -711,6 +725,7 @@ uvs_dir_sync(struct uvs_director *d)
 
 			x->activeconns = x->inactconns = x->persistconns = 0;
 			x->conns = x->inpkts = x->inbytes = 0;
+			x->nomac_drops = 0;
 		}
 	}
 	(void)uvs_workers_call(&d->workers, fw_fold, d);

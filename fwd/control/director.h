@@ -14,6 +14,7 @@
 #include "fwd/data/capture.h"
 #include "fwd/data/forward.h"
 #include "fwd/control/guard.h"
+#include "fwd/control/rsmac.h"
 #include "fwd/data/workers.h"
 
 #define UVS_CONN_MAX_DEFAULT	1048576u
@@ -30,13 +31,17 @@ struct uvs_director {
 	struct uvs_guard	 guard;		/* keeps the kernel off VIPs */
 	int			 no_guard;	/* asked for: UVS_DIR_NO_GUARD */
 	char			 guard_why[160];	/* why the guard is off */
-	uint32_t		 last_refresh;	/* last neighbour re-probe */
+	struct uvs_rsmac	 rsmac;		/* real servers' MACs */
+	/* a line for the log (uvsd's logger), e.g. a silent real server */
+	void			(*log)(void *arg, const char *line);
+	void			*log_arg;
 	uint32_t		 last_est;	/* last rate estimation */
 	struct uvs_health	*health;	/* checks (health.h); NULL: none */
 	struct uvs_workers	 workers;	/* -j N; n == 0: none */
 	struct {				/* uvs_dir_sync's sums */
 		uint32_t	 conns;		/* flows and templates */
 		uint32_t	 buckets;	/* hash size, as -L says */
+		uint64_t	 capacity;	/* entries at most */
 		uint64_t	 reclaimed;
 		unsigned	 nworkers;	/* folded so far */
 		uint64_t	 worker_rx[UVS_WORKERS_MAX];
@@ -110,7 +115,10 @@ void	uvs_dir_each_table(struct uvs_director *d, uvs_dir_conn_fn fn,
 
 /* Reads neighbour news from the kernel; 0 or -errno. */
 int	uvs_dir_neigh_input(struct uvs_director *d);
-/* Once a second: expire flows, now and then re-probe dests' MACs. */
+/*
+ * Once a second: expire flows, ask the kernel about real servers' MACs
+ * that are due (rsmac.h), log one that stays silent.
+ */
 void	uvs_dir_tick(struct uvs_director *d, uint32_t now);
 /* How many dests still wait for their MAC. */
 unsigned uvs_dir_unresolved(const struct uvs_director *d);

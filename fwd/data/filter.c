@@ -1,113 +1,61 @@
 /*
- * Builds the kernel filter from the current VIP set. libpcap compiles
- * the expression; its bpf_insn layout is the kernel's sock_filter, so the
- * program is copied over as is. Keeping everything else out in the
- * kernel means uvsd never wakes up for the real servers' replies or for
- * other hosts' traffic. IPv4 frames too short to name a destination pass,
- * so that uvsd counts them as malformed instead of the kernel hiding them.
+ * The kernel filter of uvsd's packet sockets: which frames wake uvsd at
+ * all. It is the same few instructions whatever the number of VIPs: ARP
+ * requests, and IPv4 frames sent to the director's MAC. Which of those
+ * are for a VIP is the service table's question (a hash lookup in
+ * sched/svcindex.c), so 1 000 VIPs cost the kernel no more than one; a
+ * filter that named every VIP grew with them and had a length limit.
+ * The price: the director's own IPv4 traffic (health checks' replies, a
+ * shell session) wakes uvsd too, and is counted as not_vip.
+ * Frames too short to hold the fields the filter reads are dropped by the
+ * kernel (a cBPF load past the end returns 0), except IPv4 frames to our
+ * MAC, which pass whatever their length so uvsd counts them as malformed.
  */
-#include <arpa/inet.h>
-#include <pcap/pcap.h>
-#include <stdio.h>
+#include <net/ethernet.h>
+#include <net/if_arp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fwd/data/filter.h"
 
-/* Appends "dst host A or dst host B ..." for the VIPs. */
-static int
-put_hosts(char *buf, size_t size, size_t *off, const char *prefix,
-    const uint32_t *vips, size_t n)
+/* libpcap's MAXIMUM_SNAPLEN: keeps a whole 64 KiB GSO frame */
+#define FILTER_SNAPLEN	262144u
+#define ARP_OP_OFF	(ETH_HLEN + 6)	/* RFC 826: after hrd, pro, hln, pln */
+
+static uint32_t
+be32_at(const uint8_t *p)
 {
-	char a[INET_ADDRSTRLEN];
-	size_t i;
-	int w;
-
-	for (i = 0; i < n; i++) {
-		inet_ntop(AF_INET, &vips[i], a, sizeof(a));
-		w = snprintf(buf + *off, size - *off, "%s%s dst host %s",
-		    i ? " or " : "", prefix, a);
-		if (w < 0 || (size_t)w >= size - *off)
-			return -1;
-		*off += (size_t)w;
-	}
-	return 0;
-}
-
-static int
-filter_expr(char *buf, size_t size, const uint32_t *vips, size_t n,
-    const uint8_t m[6])
-{
-	size_t off = 0;
-	int w;
-
-	w = snprintf(buf, size, "(arp and (");
-	off = (size_t)w;
-	if (put_hosts(buf, size, &off, "arp", vips, n) < 0)
-		return -1;
-	/* frames too short to hold an IP header are let in to be counted */
-	w = snprintf(buf + off, size - off,
-	    ")) or (ip and ether dst %02x:%02x:%02x:%02x:%02x:%02x and "
-	    "(less 33 or ",
-	    m[0], m[1], m[2], m[3], m[4], m[5]);
-	if (w < 0 || (size_t)w >= size - off)
-		return -1;
-	off += (size_t)w;
-	if (put_hosts(buf, size, &off, "ip", vips, n) < 0)
-		return -1;
-	w = snprintf(buf + off, size - off, "))");
-	return w < 0 || (size_t)w >= size - off ? -1 : 0;
-}
-
-static int
-copy_program(const struct bpf_program *bp, struct sock_fprog *prog)
-{
-	prog->len = (unsigned short)bp->bf_len;
-	prog->filter = calloc(bp->bf_len, sizeof(struct sock_filter));
-	if (!prog->filter)
-		return -1;
-	memcpy(prog->filter, bp->bf_insns,
-	    bp->bf_len * sizeof(struct sock_filter));
-	return 0;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
 }
 
 int
-uvs_filter_build(const uint32_t *vips, size_t n, const uint8_t mac[6],
-    struct sock_fprog *prog, char *err, size_t errlen)
+uvs_filter_build(int any_vip, const uint8_t mac[6], struct sock_fprog *prog)
 {
-	static const struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct bpf_program bp;
-	pcap_t *p;
-	size_t size = 128 + n * 48;
-	char *expr;
-	int rc = -1;
+	const struct sock_filter accept_all = BPF_STMT(BPF_RET | BPF_K,
+	    FILTER_SNAPLEN);
+	/* jt/jf count the instructions to skip after this one */
+	const struct sock_filter code[] = {
+		/* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_ARP, 0, 2),
+		/* 2 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, ARP_OP_OFF),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARPOP_REQUEST, 5, 6),
+		/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IP, 0, 5),
+		/* 5 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, be32_at(mac), 0, 3),
+		/* 7 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
+		/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			    (uint32_t)mac[4] << 8 | mac[5], 0, 1),
+		/* 9 */ accept_all,
+		/* 10 */ BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	const struct sock_filter none[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	const struct sock_filter *src = any_vip ? code : none;
+	size_t n = any_vip ? sizeof(code) / sizeof(code[0]) : 1;
 
-	if (n == 0) {
-		struct bpf_program none = { 1, (struct bpf_insn *)&drop };
-
-		return copy_program(&none, prog);
-	}
-	if (!(expr = malloc(size)))
+	prog->len = (unsigned short)n;
+	if (!(prog->filter = calloc(n, sizeof(*prog->filter))))
 		return -1;
-	if (filter_expr(expr, size, vips, n, mac) < 0) {
-		snprintf(err, errlen, "filter expression too long");
-		goto out_expr;
-	}
-	if (!(p = pcap_open_dead(DLT_EN10MB, 65535))) {
-		snprintf(err, errlen, "pcap_open_dead failed");
-		goto out_expr;
-	}
-	if (pcap_compile(p, &bp, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "pcap_compile: %s", pcap_geterr(p));
-		goto out_pcap;
-	}
-	rc = copy_program(&bp, prog);
-	if (rc < 0)
-		snprintf(err, errlen, "out of memory");
-	pcap_freecode(&bp);
-out_pcap:
-	pcap_close(p);
-out_expr:
-	free(expr);
-	return rc;
+	memcpy(prog->filter, src, n * sizeof(*src));
+	return 0;
 }

@@ -9,11 +9,12 @@
 #include <stdint.h>
 
 /*
- * Compiles, with libpcap, a filter that passes ARP about the VIPs and
- * IPv4 to the VIPs sent to our MAC; nothing at all when n is 0. The
- * caller frees prog->filter with free(). Returns 0, or -1 with err set.
+ * Builds the classic BPF program for uvsd's packet sockets: with any_vip,
+ * ARP requests and IPv4 frames sent to mac pass (the same program for one
+ * VIP or thousands: the service table tells VIPs apart); without, nothing
+ * passes. The caller frees prog->filter with free(). 0, or -1 (no memory).
  */
-int	uvs_filter_build(const uint32_t *vips, size_t n, const uint8_t mac[6],
-	    struct sock_fprog *prog, char *err, size_t errlen);
+int	uvs_filter_build(int any_vip, const uint8_t mac[6],
+	    struct sock_fprog *prog);
 
 #endif

@@ -206,8 +206,10 @@ uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
 	if (!(c = find_flow(fw, frame, &pkt, now, &why)))
 		return drop(fw, why);
 	/* Stage 4: is the dest reachable on the link? */
-	if (c->dest->flags & UVS_DEST_F_NOHWADDR)
+	if (c->dest->flags & UVS_DEST_F_NOHWADDR) {
+		c->dest->nomac_drops++;
 		return drop(fw, UVS_DROP_DEST_NOHW);
+	}
 	/* Stage 5: rewrite; the caller sends */
 	rewrite(fw, frame, c->dest);
 	count_forward(fw, c->dest, pkt.ip_len);

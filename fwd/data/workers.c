@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "fwd/data/clock.h"
+#include "fwd/data/seed.h"
 #include "fwd/data/workers.h"
 
 #define WORKER_BURSTS	8	/* bursts between two looks at the mailbox */
@@ -116,6 +117,7 @@ static int
 worker_open(struct uvs_worker *w, unsigned group,
     const struct uvs_workers_conf *c, uint32_t now, char *err, size_t errlen)
 {
+	uint32_t seed;
 	int rc;
 
 	w->cap.fd = -1;
@@ -126,9 +128,9 @@ worker_open(struct uvs_worker *w, unsigned group,
 	w->fw.on_new_conn = c->on_new_conn;
 	w->fw.sloppy_tcp = c->sloppy_tcp;
 	/* the slices add up to conn_max */
-	if ((rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
-	    (w->id < c->conn_max % c->n), now,
-	    (uint32_t)random())) < 0) {
+	if ((rc = uvs_seed(&seed)) < 0 ||
+	    (rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
+	    (w->id < c->conn_max % c->n), now, seed)) < 0) {
 		snprintf(err, errlen, "worker %u: connection table: %s", w->id,
 		    strerror(-rc));
 		return rc;

@@ -63,6 +63,8 @@ struct hdest {
 	int			 down;
 	uint32_t		 streak;	/* fails while up, oks down */
 	uint64_t		 n_ok, n_fail;
+	uint64_t		 transitions;	/* UP<->DOWN since added */
+	enum uvs_health_result	 result;	/* of the last check */
 	uint64_t		 next_ms;	/* 0: at once */
 	unsigned		 turn;		/* last run that stepped it */
 	char			 last[UVS_PROBE_WHY_MAX];
@@ -331,6 +333,7 @@ set_check(struct uvs_health *h, struct hdest *d, const struct uvs_check_conf *c)
 	if (c->type == UVS_CHECK_NONE) {
 		d->down = 0;
 		d->last[0] = '\0';
+		d->result = UVS_HEALTH_RESULT_NONE;
 	}
 }
 
@@ -416,6 +419,7 @@ record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
     uint64_t now_ms)
 {
 	snprintf(d->last, sizeof(d->last), "%s", why);
+	d->result = ok ? UVS_HEALTH_RESULT_OK : UVS_HEALTH_RESULT_FAILED;
 	if (ok) {
 		h->c.checks_ok++;
 		d->n_ok++;
@@ -430,6 +434,7 @@ record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
 		d->down = !d->down;
 		log_transition(h, d, d->streak);
 		d->streak = 0;
+		d->transitions++;
 		h->c.state_changes++;
 		h->dirty = 1;
 	}
@@ -836,9 +841,64 @@ uvs_health_list_dest(const struct uvs_health *h,
 	uvs_check_words(&d->chk, words, sizeof(words));
 	uvs_check_escape(d->last[0] ? d->last : "-", last, sizeof(last));
 	fprintf(out, "check%s weight=%d state=%s out=%d streak=%u ok=%llu "
-	    "failed=%llu last=%s\n", words, d->weight, state_name(d, is_out),
-	    is_out, d->streak, (unsigned long long)d->n_ok,
-	    (unsigned long long)d->n_fail, last);
+	    "failed=%llu transitions=%llu result=%s last=%s\n", words,
+	    d->weight, state_name(d, is_out), is_out, d->streak,
+	    (unsigned long long)d->n_ok, (unsigned long long)d->n_fail,
+	    (unsigned long long)d->transitions,
+	    uvs_health_result_name(d->result), last);
+}
+
+int
+uvs_health_svc_info(const struct uvs_health *h, uint8_t proto, uint32_t vip,
+    uint16_t vport, struct uvs_health_svc_info *info)
+{
+	const struct hsvc *s = find_svc(h, proto, vip, vport);
+
+	memset(info, 0, sizeof(*info));
+	if (!s || !watched(h, s))
+		return -ENOENT;
+	info->quorum_up = s->quorum != 0;
+	info->up_weight = up_weight(h, s);
+	info->has_sorry = s->sorry_dest != 0;
+	info->sorry_serving = s->sorry_dest && !s->sorry_out;
+	return 0;
+}
+
+const char *
+uvs_health_result_name(enum uvs_health_result r)
+{
+	switch (r) {
+	case UVS_HEALTH_RESULT_OK:
+		return "ok";
+	case UVS_HEALTH_RESULT_FAILED:
+		return "failed";
+	default:
+		return "none";
+	}
+}
+
+int
+uvs_health_dest_info(const struct uvs_health *h,
+    const struct uvs_health_key *k, int is_out,
+    struct uvs_health_dest_info *info)
+{
+	const struct hdest *d;
+
+	memset(info, 0, sizeof(*info));
+	if (is_sorry(h, k)) {
+		info->sorry = 1;
+		info->state = is_out ? "STANDBY" : "SERVING";
+		return 0;
+	}
+	if (!(d = find_dest(h, k)) || d->chk.type == UVS_CHECK_NONE)
+		return -ENOENT;
+	info->state = state_name(d, is_out);
+	info->down = d->down;
+	info->ok = d->n_ok;
+	info->failed = d->n_fail;
+	info->transitions = d->transitions;
+	info->result = d->result;
+	return 0;
 }
 
 struct uvs_health_counters

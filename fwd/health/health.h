@@ -63,6 +63,36 @@ struct uvs_health_counters {
 	uint64_t	 state_changes;		/* servers and quorums */
 };
 
+/* What a real server's last check said. */
+enum uvs_health_result {
+	UVS_HEALTH_RESULT_NONE,		/* not checked yet */
+	UVS_HEALTH_RESULT_OK,
+	UVS_HEALTH_RESULT_FAILED,
+};
+
+/*
+ * One real server's health, for monitoring (uvs_health_dest_info).
+ * state is a static string: "UP", "DOWN", "INHIBITED", "STANDBY" (UP,
+ * but out of scheduling for the sorry server), or for the sorry server
+ * itself "SERVING" / "STANDBY".
+ */
+struct uvs_health_dest_info {
+	int			 sorry;		/* the service's sorry server */
+	const char		*state;
+	int			 down;		/* checks say DOWN */
+	uint64_t		 ok, failed;	/* results counted */
+	uint64_t		 transitions;	/* UP->DOWN and DOWN->UP */
+	enum uvs_health_result	 result;	/* the last one */
+};
+
+/* A service's quorum and sorry server (uvs_health_svc_info). */
+struct uvs_health_svc_info {
+	int			 quorum_up;	/* quorum held */
+	uint64_t		 up_weight;	/* UP servers' weights */
+	int			 has_sorry;
+	int			 sorry_serving;
+};
+
 struct uvs_health;
 
 /*
@@ -124,13 +154,31 @@ void		 uvs_health_settle(struct uvs_health *h);
  * List data for the control protocol (ctlmsg.h): after a service's svc
  * line, "svchealth sorry= quorum= hysteresis= up= upweight=" when it has
  * a health config or checks; after a dest line, "check check=... state=
- * out= ..." when it has a check, is out of scheduling (out says so: the
- * director's flag), or is the sorry server (check=sorry).
+ * out= streak= ok= failed= transitions= result= last=" when it has a
+ * check, is out of scheduling (out says so: the director's flag), or is
+ * the sorry server (check=sorry).
  */
 void		 uvs_health_list_svc(const struct uvs_health *h, uint8_t proto,
 		    uint32_t vip, uint16_t vport, FILE *out);
 void		 uvs_health_list_dest(const struct uvs_health *h,
 		    const struct uvs_health_key *k, int is_out, FILE *out);
+
+/*
+ * k's health into info: 0 when k has a check or is the sorry server
+ * (is_out: the director holds it out of scheduling), else -ENOENT.
+ */
+int		 uvs_health_dest_info(const struct uvs_health *h,
+		    const struct uvs_health_key *k, int is_out,
+		    struct uvs_health_dest_info *info);
+/*
+ * The service's quorum into info: 0 when it has a health config or a
+ * checked server, else -ENOENT.
+ */
+int		 uvs_health_svc_info(const struct uvs_health *h, uint8_t proto,
+		    uint32_t vip, uint16_t vport,
+		    struct uvs_health_svc_info *info);
+/* "ok", "failed" or "none", as the list's result= word says it. */
+const char	*uvs_health_result_name(enum uvs_health_result r);
 
 struct uvs_health_counters uvs_health_counters(const struct uvs_health *h);
 

@@ -163,6 +163,7 @@ uvs_ctl_transact_batch(int fd, const char *const *reqs, size_t n,
     char **reply)
 {
 	size_t i, len, size = 32, off;
+	struct timeval tv = { 0, 0 };
 	char *buf;
 	int rc;
 
@@ -191,6 +192,10 @@ uvs_ctl_transact_batch(int fd, const char *const *reqs, size_t n,
 	}
 	rc = send_all(fd, buf, off);
 	free(buf);
+	/* uvsd answers once the whole batch is applied: wait in proportion */
+	tv.tv_sec = UVS_CTL_CLIENT_TIMEOUT_S +
+	    (time_t)(n / 1000 * UVS_CTL_BATCH_S_PER_1000);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return transact(fd, rc, reply);
 }
 

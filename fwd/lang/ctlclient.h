@@ -11,6 +11,12 @@
 #define UVS_CTL_REPLY_MAX	(16u << 20)
 /* How long to wait on a silent uvsd before giving up (-ETIMEDOUT). */
 #define UVS_CTL_CLIENT_TIMEOUT_S	10
+/*
+ * And for a batch's answer, this much more per 1 000 requests: uvsd
+ * answers once it applied them all, which took 6 to 10 s for 11 000
+ * lines (1 000 services, 10 000 dests) on a busy two-core machine.
+ */
+#define UVS_CTL_BATCH_S_PER_1000	2
 
 /* Connects to the control socket at path. A socket fd, or -errno. */
 int	uvs_ctl_connect(const char *path);

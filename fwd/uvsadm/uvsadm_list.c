@@ -57,6 +57,22 @@ struct health {
 	uint64_t		ok, failed;
 	const char		*state;
 	char			last[128];
+	/* newer words: an older uvsd does not send them (JSON null) */
+	int			has_transitions;
+	uint64_t		transitions;
+	const char		*result;	/* "ok" "failed" "none"; NULL */
+};
+
+/*
+ * A dest's MAC (uvs extension): the address answered ARP or is silent,
+ * for how long, how often uvsd asked; frames lost to an unknown MAC.
+ * arp is NULL when uvsd did not say.
+ */
+struct arp {
+	const char	*arp;		/* "answered", "silent" */
+	const char	*hw;		/* MAC or "none" */
+	uint32_t	 since;
+	uint64_t	 requests, nomac_drops;
 };
 
 struct dest {
@@ -66,6 +82,7 @@ struct dest {
 	uint32_t		weight, active, inactive, persist, uthr, lthr;
 	struct stats		st;
 	struct health		h;
+	struct arp		a;
 };
 
 struct svc {
@@ -246,6 +263,22 @@ find_fwd(const char *wire)
 	return NULL;
 }
 
+/* The optional ARP keys; any that is there must parse. */
+static int
+get_arp(const struct uvs_ctl_msg *m, struct arp *a)
+{
+	a->hw = uvs_ctl_get(m, "hw");
+	if (get_u64(m, "nomac_drops", KEY_OPTIONAL, &a->nomac_drops) < 0)
+		return -EPROTO;
+	if (!(a->arp = uvs_ctl_get(m, "arp")))
+		return 0;
+	if ((strcmp(a->arp, "answered") != 0 && strcmp(a->arp, "silent") != 0) ||
+	    get_u32(m, "arp_since", UINT32_MAX, KEY_ALWAYS, &a->since) < 0 ||
+	    get_u64(m, "arp_requests", KEY_ALWAYS, &a->requests) < 0)
+		return -EPROTO;
+	return 0;
+}
+
 static int
 add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 {
@@ -271,6 +304,8 @@ add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 	    need_for(fmt, UVSADM_FMT_THRESHOLDS), &d.lthr)) < 0 ||
 	    (rc = get_stats(m, fmt, &d.st)) < 0)
 		return rc;
+	if (get_arp(m, &d.a) < 0)
+		return -EPROTO;
 	if (!(n = grow(s->dests, s->ndests, &s->cap, sizeof(d))))
 		return -ENOMEM;
 	s->dests = n;
@@ -296,7 +331,10 @@ add_svchealth(struct table *t, const struct uvs_ctl_msg *m)
 	return 0;
 }
 
-/* "check check=... weight= state= out= streak= ok= failed= last=" */
+/*
+ * "check check=... weight= state= out= streak= ok= failed= transitions=
+ * result= last=" (transitions and result optional)
+ */
 static int
 add_check(struct table *t, const struct uvs_ctl_msg *m)
 {
@@ -323,6 +361,13 @@ add_check(struct table *t, const struct uvs_ctl_msg *m)
 	    !(h->state = uvs_ctl_get(m, "state")) || !uvs_ctl_get(m, "last") ||
 	    uvs_check_unescape(uvs_ctl_get(m, "last"), h->last,
 	    sizeof(h->last)) < 0)
+		return -EPROTO;
+	h->has_transitions = uvs_ctl_get(m, "transitions") != NULL;
+	if (get_u64(m, "transitions", KEY_OPTIONAL, &h->transitions) < 0)
+		return -EPROTO;
+	if ((h->result = uvs_ctl_get(m, "result")) &&
+	    strcmp(h->result, "ok") && strcmp(h->result, "failed") &&
+	    strcmp(h->result, "none"))
 		return -EPROTO;
 	return 0;
 }
@@ -645,7 +690,7 @@ print_dest_rule(FILE *out, const struct dest *d, const char *sname,
 static int
 dest_hidden(const struct dest *d, unsigned int fmt)
 {
-	if (fmt & UVSADM_FMT_CHECKS)
+	if (fmt & (UVSADM_FMT_CHECKS | UVSADM_FMT_JSON))
 		return 0;
 	if (fmt & UVSADM_FMT_RULE)
 		return d->h.sorry;
@@ -716,7 +761,7 @@ static void
 print_dest_checks(FILE *out, const struct dest *d, const char *dname)
 {
 	const struct health *h = &d->h;
-	char w[24], streak[24], ok[24], failed[24];
+	char w[24], streak[24], ok[24], failed[24], noarp[128];
 	const char *type = "none", *state = "UP", *last = "-";
 
 	snprintf(w, sizeof(w), "%u", d->weight);
@@ -743,6 +788,15 @@ print_dest_checks(FILE *out, const struct dest *d, const char *dname)
 			    (unsigned long long)h->failed);
 			last = h->last;
 		}
+	}
+	/* a silent address is never used, whatever its check says */
+	if (d->a.arp && strcmp(d->a.arp, "silent") == 0) {
+		state = "NO-ARP";
+		snprintf(noarp, sizeof(noarp), "no ARP answer for %us (%llu "
+		    "requests), %llu frames without MAC", d->a.since,
+		    (unsigned long long)d->a.requests,
+		    (unsigned long long)d->a.nomac_drops);
+		last = noarp;
 	}
 	fprintf(out, "  -> %-28s %-5s %-9s %-6s %-6s %-8s %-8s %s\n", dname,
 	    type, state, w, streak, ok, failed, last);
@@ -787,7 +841,99 @@ find_svc(struct table *t, const struct uvsadm_svc_key *k)
 	return NULL;
 }
 
-/* --json: one object a key, numbers as numbers, nothing resolved. */
+/*
+ * --json: one object a key, numbers as numbers, nothing resolved. Every
+ * real server is listed, also one the checks took out of scheduling:
+ * its "health" says so.
+ */
+
+/* A JSON string: quotes, backslashes and control bytes escaped. */
+static void
+json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+static const char *
+json_bool(int v)
+{
+	return v ? "true" : "false";
+}
+
+/* A dest's "health": what --checks shows, or null without a check. */
+static void
+json_dest_health(FILE *out, const struct dest *d)
+{
+	const struct health *h = &d->h;
+
+	fputs("\"health\":", out);
+	if (!h->has) {
+		fputs("null", out);
+		return;
+	}
+	if (h->sorry) {
+		fprintf(out, "{\"check\":\"sorry\",\"state\":\"%s\","
+		    "\"out\":%s}", h->out ? "STANDBY" : "SERVING",
+		    json_bool(h->out));
+		return;
+	}
+	fprintf(out, "{\"check\":\"%s\",\"state\":", uvs_check_type_name(
+	    h->chk.type));
+	json_str(out, h->state);
+	fprintf(out, ",\"out\":%s,\"weight\":%u,\"rise\":%u,\"fall\":%u,"
+	    "\"streak\":%u,\"ok\":%llu,\"failed\":%llu,\"transitions\":",
+	    json_bool(h->out), h->weight, h->chk.rise, h->chk.fall, h->streak,
+	    (unsigned long long)h->ok, (unsigned long long)h->failed);
+	if (h->has_transitions)
+		fprintf(out, "%llu", (unsigned long long)h->transitions);
+	else
+		fputs("null", out);
+	fputs(",\"last_result\":", out);
+	if (h->result && strcmp(h->result, "none"))
+		fprintf(out, "\"%s\"", h->result);
+	else
+		fputs("null", out);
+	fputs(",\"last\":", out);
+	if (h->result && strcmp(h->result, "none") == 0)
+		fputs("null", out);
+	else
+		json_str(out, h->last);
+	fputc('}', out);
+}
+
+/* A service's "health": its quorum and sorry server, or null. */
+static void
+json_svc_health(FILE *out, const struct svc *s)
+{
+	struct in_addr a = { .s_addr = s->vsh.sorry };
+
+	fputs("\"health\":", out);
+	if (!s->has_health) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"quorum\":%u,\"hysteresis\":%u,\"quorum_up\":%s,"
+	    "\"up_weight\":%llu,\"sorry_server\":", s->vsh.quorum,
+	    s->vsh.hysteresis, json_bool(s->up),
+	    (unsigned long long)s->upweight);
+	if (s->vsh.sorry)
+		fprintf(out, "\"%s\"", inet_ntoa(a));
+	else
+		fputs("null", out);
+	fprintf(out, ",\"sorry_serving\":%s}", json_bool(s->sorry_on));
+}
+
 static void
 json_stats(FILE *out, const struct stats *st)
 {
@@ -802,6 +948,20 @@ json_stats(FILE *out, const struct stats *st)
 	    (unsigned long long)st->inbps, (unsigned long long)st->outbps);
 }
 
+/* "aa:bb:cc:dd:ee:ff" as uvsd writes it; anything else prints null. */
+static int
+valid_mac(const char *s)
+{
+	size_t i;
+
+	if (!s || strlen(s) != 17)
+		return 0;
+	for (i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !strchr("0123456789abcdef", s[i]))
+			return 0;
+	return 1;
+}
+
 static void
 json_dest(FILE *out, const struct dest *d)
 {
@@ -812,7 +972,17 @@ json_dest(FILE *out, const struct dest *d)
 	    "\"persistconns\":%u,\"u_threshold\":%u,\"l_threshold\":%u,",
 	    inet_ntoa(a), d->port, d->fwd->name, d->weight, d->active,
 	    d->inactive, d->persist, d->uthr, d->lthr);
+	if (d->a.arp)
+		fprintf(out, "\"arp\":{\"answered\":%s,\"mac\":%s%s%s,"
+		    "\"seconds\":%u,\"requests\":%llu,\"nomac_drops\":%llu},",
+		    strcmp(d->a.arp, "answered") == 0 ? "true" : "false",
+		    valid_mac(d->a.hw) ? "\"" : "", valid_mac(d->a.hw) ?
+		    d->a.hw : "null", valid_mac(d->a.hw) ? "\"" : "",
+		    d->a.since, (unsigned long long)d->a.requests,
+		    (unsigned long long)d->a.nomac_drops);
 	json_stats(out, &d->st);
+	fputc(',', out);
+	json_dest_health(out, d);
 	fputc('}', out);
 }
 
@@ -837,9 +1007,11 @@ json_svc(FILE *out, const struct svc *s)
 	fprintf(out, "\"ops\":%s,", s->flags & UVSADM_SVC_F_ONEPACKET ?
 	    "true" : "false");
 	json_stats(out, &s->st);
+	fputc(',', out);
+	json_svc_health(out, s);
 	fputs(",\"dests\":[", out);
 	for (i = 0, k = 0; i < s->ndests; i++) {
-		if (dest_hidden(&s->dests[i], 0))
+		if (dest_hidden(&s->dests[i], UVSADM_FMT_JSON))
 			continue;
 		fputs(k++ ? "," : "", out);
 		json_dest(out, &s->dests[i]);

@@ -1,8 +1,9 @@
 /*
  * uvsd: the director of a user-space LVS-DR cluster. One thread, one
- * loop: wait on the packet socket, the control socket and rtnetlink;
- * drain up to a batch of frames per wake-up, each decided by forward.c
- * and sent back out of the same link; once a second, expire flows.
+ * loop: wait on the packet socket, the control socket, rtnetlink, the
+ * health probes and the --metrics scrapers; drain up to a batch of
+ * frames per wake-up, each decided by forward.c and sent back out of
+ * the same link; once a second, expire flows.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,9 +23,12 @@
 #include "fwd/control/ctl.h"
 #include "fwd/lang/ctlmsg.h"
 #include "fwd/control/diagnose.h"
+#include "fwd/control/ifclaim.h"
 #include "fwd/control/director.h"
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
+#include "fwd/control/metrics.h"
+#include "fwd/control/metrics_http.h"
 #include "fwd/data/pktloop.h"
 #include "fwd/data/ring.h"
 #include "fwd/lang/rules.h"
@@ -59,6 +63,13 @@ struct uvsd_opts {
 	uint32_t	 check_src;	/* --check-source ADDR */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
 	int		 sloppy_tcp;	/* --sloppy-tcp: IPVS's sloppy_tcp */
+	const char	*metrics;	/* --metrics ADDR:PORT */
+};
+
+/* What --metrics renders from: the director, and a snapshot to reuse. */
+struct metrics_src {
+	struct uvs_director	*d;
+	struct uvs_metrics_snap	 snap;
 };
 
 static void
@@ -86,6 +97,10 @@ usage(FILE *f)
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
 	    "  --keepalived-conf FILE load keepalived.conf's virtual_server "
 	    "blocks at start\n"
+	    "  --metrics ADDR:PORT    serve Prometheus metrics on "
+	    "http://ADDR:PORT/metrics\n"
+	    "                         (ADDR empty: every address; off by "
+	    "default)\n"
 	    "  --check-source ADDR    send health checks from ADDR (default: "
 	    "IFACE's first\n"
 	    "                         address that is no VIP)\n"
@@ -146,9 +161,11 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "fanout", required_argument, NULL, 'F' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "sloppy-tcp", no_argument, NULL, 'T' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sockaddr_in sin;
 	char *end;
 	unsigned long n;
 	int ch;
@@ -238,6 +255,15 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		case 'T':
 			o->sloppy_tcp = 1;
 			break;
+		case 'M':
+			if (uvs_metrics_parse_addr(optarg, &sin) < 0) {
+				logmsg("--metrics: '%s' is not ADDR:PORT (an "
+				    "IPv4 address, or none for all, and a port "
+				    "1-65535)", optarg);
+				return -1;
+			}
+			o->metrics = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -326,7 +352,7 @@ load_rules(struct uvs_director *d, const char *path)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Health checks' log lines (dirhealth.h). */
+/* Health checks' and the director's log lines (dirhealth.h, director.h). */
 static void
 log_line(void *arg, const char *line)
 {
@@ -419,14 +445,28 @@ capture_error(struct uvs_director *d)
 	return 0;
 }
 
+/* --metrics: one rendering of the director (metrics_http.h). */
 static int
-run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
+render_metrics(void *arg, struct uvs_metrics_buf *b,
+    const struct uvs_metrics_self *self)
+{
+	struct metrics_src *src = arg;
+
+	if (uvs_metrics_collect(src->d, &src->snap) < 0)
+		return -ENOMEM;
+	return uvs_metrics_write(b, &src->snap, self);
+}
+
+static int
+run(struct uvs_director *d, struct uvs_ctl *ctl,
+    struct uvs_metrics_server *ms, int verbose)
 {
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
-	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX];
+	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX + UVS_METRICS_FDS_MAX];
 	uint32_t now = uvs_clock_seconds();
-	int nh;
+	uint64_t now_ms;
+	int nh, nm, wait;
 
 	/* with workers this socket only sends; poll still reports its errors */
 	pfd[0] = (struct pollfd){ .fd = d->cap.fd,
@@ -435,8 +475,12 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
 	while (!stop_signal) {
 		nh = uvs_health_pollfds(d->health, pfd + 3, UVS_HEALTH_FDS_MAX);
-		if (poll(pfd, 3 + (nfds_t)nh, uvs_health_timeout(d->health,
-		    1000, uvs_health_now_ms())) < 0 && errno != EINTR) {
+		nm = uvs_metrics_pollfds(ms, pfd + 3 + nh, UVS_METRICS_FDS_MAX);
+		now_ms = uvs_health_now_ms();
+		wait = uvs_metrics_timeout(ms, uvs_health_timeout(d->health,
+		    1000, now_ms), now_ms);
+		if (poll(pfd, 3 + (nfds_t)nh + (nfds_t)nm, wait) < 0 &&
+		    errno != EINTR) {
 			logmsg("poll: %s", strerror(errno));
 			break;
 		}
@@ -454,6 +498,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl, int verbose)
 		if (pfd[1].revents & POLLIN)
 			uvs_ctl_serve(ctl, d);
 		uvs_health_run(d->health, pfd + 3, nh, uvs_health_now_ms());
+		uvs_metrics_run(ms, pfd + 3 + nh, nm, uvs_health_now_ms());
 	}
 	return stop_signal ? 0 : -1;
 }
@@ -464,15 +509,23 @@ main(int argc, char **argv)
 	struct uvsd_opts o = { 0 };
 	struct uvs_director d;
 	struct uvs_ctl ctl;
+	struct metrics_src msrc = { .d = &d };
+	struct uvs_metrics_server *ms = NULL;
 	char err[256];
-	int rc;
+	unsigned ifindex;
+	int rc, claim = -1;
 
 	if (parse_opts(argc, argv, &o) < 0)
 		return 2;
 	/* read-only: asks the running uvsd, opens nothing of its own */
 	if (o.check)
 		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
-	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	/* one uvsd per interface: a second would forward every frame again */
+	if ((ifindex = if_nametoindex(o.ifname)) != 0 &&
+	    (claim = uvs_ifclaim(ifindex, o.ifname, err, sizeof(err))) < 0) {
+		logmsg("%s", err);
+		return 1;
+	}
 	/* with workers the flows live in their tables, not the master's */
 	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
 	    uvs_clock_seconds(),
@@ -485,6 +538,7 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	d.log = log_line;
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
@@ -537,6 +591,12 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	if (o.metrics && !(ms = uvs_metrics_open(o.metrics, render_metrics,
+	    &msrc, err, sizeof(err)))) {
+		logmsg("%s", err);
+		rc = 1;
+		goto out;
+	}
 	if (install_signals() < 0) {
 		logmsg("signals: %s", strerror(errno));
 		rc = 1;
@@ -553,10 +613,16 @@ main(int argc, char **argv)
 		    "flows max", d.ifname, !d.cap.ring ? "socket" :
 		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
 		    ctl.path, o.conn_max);
-	rc = run(&d, &ctl, o.verbose) < 0 ? 1 : 0;
+	if (ms)
+		logmsg("metrics on http://%s/metrics", o.metrics);
+	rc = run(&d, &ctl, ms, o.verbose) < 0 ? 1 : 0;
 	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
 out:
+	uvs_metrics_close(ms);
+	uvs_metrics_snap_free(&msrc.snap);
 	uvs_ctl_close(&ctl);
 	uvs_dir_free(&d);
+	if (claim >= 0)
+		close(claim);
 	return rc;
 }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The seed's director: the VIP also on the director's own eth0 (eth0:1)
 # and ip_forward=1. uvsd's kernel guard (nftables netdev ingress table
-# uvsd-<ifindex>, owned by uvsd) drops VIP service traffic and ARP
-# requests for the VIP before the kernel sees them; uvsd's packet socket
+# uvsd-<ifindex>, owned by uvsd: three rules and a set "services") drops
+# VIP service traffic and ARP requests for the VIP before the kernel sees
+# them; uvsd's packet socket
 # still sees everything. With the guard: 30 curls spread 10/10/10, one ARP
 # answer per request, all of them uvsd's, no reset from the kernel. The
 # negative control, uvsd --no-guard in the same lab, shows what the guard
@@ -101,21 +102,23 @@ done
 t_check "no reset from the VIP reached the client (got $(rsts))" [ "$(rsts)" = 0 ]
 lab_exec d nft list table netdev "$guard" >"$LAB_DIR/guard.txt"
 sed 's/^/# /' "$LAB_DIR/guard.txt"
-t_check "the guard's TCP rule counted the frames it kept from the kernel" \
-	grep -qE "ip daddr $VIP tcp dport 80 counter packets [1-9]" "$LAB_DIR/guard.txt"
+t_check "the guard's set holds the service $VIP . tcp . 80" \
+	grep -qE "$VIP \. tcp \. (80|http)" "$LAB_DIR/guard.txt"
+t_check "the guard's service rule counted the frames it kept from the kernel" \
+	grep -qE "ip daddr \. meta l4proto \. th dport @services counter packets [1-9]" "$LAB_DIR/guard.txt"
 t_check "the guard's ARP rule counted the requests it kept from the kernel" \
-	grep -qE "arp daddr ip $VIP counter packets [1-9]" "$LAB_DIR/guard.txt"
+	grep -qE "arp daddr ip .*@services counter packets [1-9]" "$LAB_DIR/guard.txt"
 
 # the guard follows the service table
 uvsadm -A -u "$VIP:53" -s rr
-t_check "a new service gets its rule" \
-	sh -c "ip netns exec $(lab_ns d) nft list table netdev $guard | grep -q 'ip daddr $VIP udp dport 53 '"
+t_check "a new service gets its element in the set" \
+	sh -c "ip netns exec $(lab_ns d) nft list set netdev $guard services | grep -qE '$VIP \. udp \. (53|domain)'"
 uvsadm -D -u "$VIP:53"
 t_check "a deleted service loses it" \
-	out_lacks 'udp dport 53' lab_exec d nft list table netdev "$guard"
+	out_lacks 'udp \. (53|domain)' lab_exec d nft list table netdev "$guard"
 uvsadm -A -t "$VIP:0" -s rr -p 60 2>/dev/null
 t_check "a port-0 service drops every port of its protocol" \
-	sh -c "ip netns exec $(lab_ns d) nft list table netdev $guard | grep -qE 'ip daddr $VIP (meta l4proto tcp|ip protocol tcp) counter'"
+	sh -c "ip netns exec $(lab_ns d) nft list set netdev $guard services | grep -qE '$VIP \. tcp \. 0'"
 uvsadm -D -t "$VIP:0" 2>/dev/null
 
 stop_uvsd TERM

@@ -12,7 +12,7 @@
 # run.sh: once per suite
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-10}
-names="parse forward ipvsargs rules keepalived ctl"
+names="parse forward ipvsargs rules keepalived ctl metrics"
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "SKIP: fuzz_smoke needs clang (make deps installs it, or apt-get install clang)"

@@ -23,27 +23,10 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 within() { awk -v e="$1" -v m="$2" 'BEGIN { exit !(e <= m) }'; }
 
-# Waits (bounded, 15 s) until -L --checks shows server $1 in state $2.
-wait_state() {
-	local n
-	for n in $(seq 75); do
-		uvsadm -L -n --checks | grep -E "^  -> $1:80 +[a-z]+ +$2 " -q &&
-			return 0
-		sleep 0.2
-	done
-	return 1
-}
-stop_httpd() { kill "$(lab_httpd_pid "$1")"; }
 # -L (or -L --checks, -S) has a line matching an extended regex
 listed() { uvsadm -L -n | grep -qE "$1"; }
 checks_say() { uvsadm -L -n --checks | grep -qE "$1"; }
 saved() { uvsadm -S -n | grep -qE -- "$1"; }
-start_httpd() {
-	lab_bg "rs$1" "$LAB_DIR/rs$1.httpd.err" python3 \
-		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$1" --port 80 \
-		--log "$LAB_DIR/rs$1.access.log"
-	lab_wait_port "rs$1" 80
-}
 
 # (6, set up first) the classic recipe's VIP on the director's eth0:1: the
 # checks must still leave from 198.18.0.2 (only with uvsd's kernel guard)
@@ -58,7 +41,7 @@ for r in "$R1" "$R2" "$R3"; do
 	uvsadm -a -t "$VIP:80" -r "$r:80" -g $CHK
 done
 lab_wait_resolved || exit 1
-wait_state "$R1" UP && wait_state "$R2" UP && wait_state "$R3" UP
+lab_wait_check "$R1" UP && lab_wait_check "$R2" UP && lab_wait_check "$R3" UP
 curls 9 >"$LAB_DIR/a0"
 t_check "all three serve with checks on (3 each)" \
 	[ "$(count rs1 "$LAB_DIR/a0")$(count rs2 "$LAB_DIR/a0")$(count rs3 "$LAB_DIR/a0")" = 333 ]
@@ -69,7 +52,7 @@ c0_changes=$(lab_counter state_changes)
 
 # (1) rs2's HTTP server stops
 t0=$(now)
-stop_httpd 2
+lab_stop_httpd 2
 sleep 3			# interval 1 x fall 2, +1 s
 curls 30 >"$LAB_DIR/a1"
 t_check "after interval x fall + 1 s: 30 retrying curls all answered" \
@@ -90,9 +73,9 @@ t_check "counters: dests_down 1, checks failed, state changed" \
 	-a "$(lab_counter checks_ok)" -gt "$c0_ok" ]
 
 # (2) it comes back after rise checks, with its weight
-start_httpd 2
+lab_start_httpd 2
 t0=$(now)
-wait_state "$R2" UP; e=$(elapsed "$t0")
+lab_wait_check "$R2" UP; e=$(elapsed "$t0")
 t_check "rs2 UP again after rise 2 checks (${e}s, at most 3)" within "$e" 3.5
 curls 30 >"$LAB_DIR/a2"
 t_check "rs2 takes its share again (10/10/10)" \
@@ -119,7 +102,7 @@ t_check "-S still saves it, with its check" \
 	saved "^-a -t $VIP:80 -r $R3:80 -g -w 1 --check http .*--on-fail remove$"
 lab_exec rs3 ip link set eth0 up
 t0=$(now)
-wait_state "$R3" UP; e=$(elapsed "$t0")
+lab_wait_check "$R3" UP; e=$(elapsed "$t0")
 t_check "link up: rs3 back after rise checks (${e}s)" within "$e" 8
 lab_wait_resolved
 curls 30 >"$LAB_DIR/a3b"
@@ -127,8 +110,8 @@ t_check "rs3 takes its share again" [ "$(count rs3 "$LAB_DIR/a3b")" = 10 ]
 
 # (4) every real server down: the sorry server answers
 uvsadm -E -t "$VIP:80" -s rr --sorry-server "$R4"
-stop_httpd 1; stop_httpd 2; stop_httpd 3
-wait_state "$R1" INHIBITED && wait_state "$R2" INHIBITED && wait_state "$R3" DOWN
+lab_stop_httpd 1; lab_stop_httpd 2; lab_stop_httpd 3
+lab_wait_check "$R1" INHIBITED && lab_wait_check "$R2" INHIBITED && lab_wait_check "$R3" DOWN
 curls 10 >"$LAB_DIR/a4"
 t_check "all down: the sorry server rs4 answers all 10" [ "$(count rs4 "$LAB_DIR/a4")" = 10 ]
 t_check "-L lists the sorry server as a real server, as keepalived adds it" \
@@ -137,41 +120,41 @@ t_check "-L --checks: quorum lost, sorry serving" \
 	checks_say "quorum 1 hysteresis 0 lost \(up weight 0\) sorry $R4:80 serving$"
 t_check "-S writes --sorry-server on -A, never the sorry server as -a" \
 	eval 'saved "^-A -t $VIP:80 -s rr --sorry-server $R4$" && ! saved "-r $R4"'
-start_httpd 1
-wait_state "$R1" UP
+lab_start_httpd 1
+lab_wait_check "$R1" UP
 sleep 0.5
 curls 6 >"$LAB_DIR/a4b"
 t_check "rs1 back: quorum regained, rs1 serves alone, the sorry server stands by" \
 	[ "$(count rs1 "$LAB_DIR/a4b")" = 6 ]
 t_check "and -L no longer lists the sorry server" out_lacks " $R4:80 " uvsadm -L -n
-start_httpd 2; start_httpd 3
-wait_state "$R2" UP && wait_state "$R3" UP
+lab_start_httpd 2; lab_start_httpd 3
+lab_wait_check "$R2" UP && lab_wait_check "$R3" UP
 
 # (5) quorum 4 with hysteresis 1 over weights 3, 1, 1: held while the up
 # weight is >= 3, lost below, regained only at >= 5
 uvsadm -E -t "$VIP:80" -s wrr --sorry-server "$R4" --quorum 4 --hysteresis 1
 # shellcheck disable=SC2086
 uvsadm -e -t "$VIP:80" -r "$R1:80" -g -w 3 $CHK
-stop_httpd 2
-wait_state "$R2" INHIBITED
+lab_stop_httpd 2
+lab_wait_check "$R2" INHIBITED
 curls 5 >"$LAB_DIR/a5"
 t_check "up weight 4 of quorum 4: real servers still serve" \
 	[ "$(count rs4 "$LAB_DIR/a5")" = 0 -a "$(grep -c . "$LAB_DIR/a5")" = 5 ]
-stop_httpd 1
-wait_state "$R1" INHIBITED
+lab_stop_httpd 1
+lab_wait_check "$R1" INHIBITED
 sleep 0.5
 curls 6 >"$LAB_DIR/a5b"
 t_check "up weight 1 < 3: quorum lost, the sorry server answers all 6" \
 	[ "$(count rs4 "$LAB_DIR/a5b")" = 6 ]
 t_check "the log says so" grep -q "check: TCP $VIP:80 lost quorum: up weight 1 < 3 (quorum 4 - hysteresis 1); sorry server in" "$LAB_DIR/uvsd.log"
-start_httpd 1
-wait_state "$R1" STANDBY
+lab_start_httpd 1
+lab_wait_check "$R1" STANDBY
 sleep 0.5
 curls 6 >"$LAB_DIR/a5c"
 t_check "rs1 back, up weight 4 < 5: hysteresis keeps the sorry server on" \
 	[ "$(count rs4 "$LAB_DIR/a5c")" = 6 ]
-start_httpd 2
-wait_state "$R2" UP
+lab_start_httpd 2
+lab_wait_check "$R2" UP
 sleep 0.5
 curls 10 >"$LAB_DIR/a5d"
 t_check "rs2 back, up weight 5: quorum regained, wrr 3:1:1 and no sorry" \

@@ -219,11 +219,7 @@ health(struct uvs_svc *svc, struct run *r, struct uvs_dest *d, int out,
 {
 	if (flush)
 		uvs_conn_flush_dest(&r->fw.conns, d);
-	if (out)
-		d->flags |= UVS_DEST_F_OUT;
-	else
-		d->flags &= ~UVS_DEST_F_OUT;
-	uvs_svc_changed(svc);
+	uvs_dest_set_out(svc, d, out);
 }
 
 static void

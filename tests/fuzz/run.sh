@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 FUZZ_B=${FUZZ_B:-build-fuzz}
 secs=${1:-60}
 shift
-names=${*:-parse forward ipvsargs rules keepalived ctl}
+names=${*:-parse forward ipvsargs rules keepalived ctl metrics}
 failed=0
 
 # unshare -n needs root (or user namespaces); the harnesses that look

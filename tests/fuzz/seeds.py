@@ -3,9 +3,9 @@
 tests/lab/badframes.c and the unit tests build them), scripts for the
 forward stage, uvsadm command lines from tests/e2e/uvsadm_args.sh and the
 README, rules files as `uvsadm -S` and /etc/sysconfig/ipvsadm hold them,
-control-socket requests, and keepalived.conf virtual_server blocks. Run
-it again after changing a harness's input format; it only rewrites the
-files it names."""
+control-socket requests, keepalived.conf virtual_server blocks and
+requests to uvsd --metrics. Run it again after changing a harness's
+input format; it only rewrites the files it names."""
 
 import os
 import socket
@@ -578,6 +578,20 @@ virtual_server 198.18.0.10 443 {
 """,
 }
 
+# What scrapers, browsers and hostile clients send to uvsd --metrics.
+METRICS = {
+    "prometheus": b"GET /metrics HTTP/1.1\r\nHost: 198.18.0.2:9100\r\n"
+    b"User-Agent: Prometheus/2.42.0\r\nAccept: application/openmetrics-"
+    b"text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1\r\n"
+    b"Accept-Encoding: gzip\r\nX-Prometheus-Scrape-Timeout-Seconds: 10"
+    b"\r\n\r\n",
+    "head_lf": b"HEAD /metrics HTTP/1.0\n\n",
+    "query": b"GET /metrics?x=1 HTTP/1.1\r\n\r\n",
+    "post": b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+    "partial": b"GET /metr",
+    "tls": b"\x16\x03\x01\x02\x01\xfc\x03\n",
+}
+
 
 def main():
     for k, v in frames().items():
@@ -594,6 +608,8 @@ def main():
         put("ctl", k, v)
     for k, v in KEEPALIVED.items():
         put("keepalived", k + ".conf", v)
+    for k, v in METRICS.items():
+        put("metrics", k, v)
 
 
 if __name__ == "__main__":

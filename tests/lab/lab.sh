@@ -77,13 +77,21 @@ lab_start_rs() {
 # (the lesson's broken real servers hold it their own way).
 lab_start_servers() {
 	local i=$1
-	lab_bg "rs$i" "$LAB_DIR/rs$i.httpd.err" python3 \
-		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$i" --port 80 \
-		--log "$LAB_DIR/rs$i.access.log"
+	lab_start_httpd_bg "$i"
 	lab_bg "rs$i" "$LAB_DIR/rs$i.udp.err" python3 \
 		"$LAB_ROOT/tests/lab/udp_echo.py" --name "rs$i" --bind "$VIP" \
 		--port 9000
 }
+
+lab_start_httpd_bg() {
+	lab_bg "rs$1" "$LAB_DIR/rs$1.httpd.err" python3 \
+		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$1" --port 80 \
+		--log "$LAB_DIR/rs$1.access.log"
+}
+# Real server i's HTTP server stops, or starts again and listens (a
+# health check test's failure and recovery).
+lab_stop_httpd() { kill "$(lab_httpd_pid "$1")"; }
+lab_start_httpd() { lab_start_httpd_bg "$1" && lab_wait_port "rs$1" 80; }
 
 # The PID of real server i's HTTP server, as lab_start_servers started it.
 lab_httpd_pid() {
@@ -173,6 +181,19 @@ lab_service() {
 		uvsadm -a -t "$VIP:80" -r "$(rs_ip "$i"):80" -g
 	done
 	lab_wait_resolved
+}
+
+# Waits (bounded, 15 s) until uvsadm -L -n --checks shows real server
+# $1 (an address; port 80) in health state $2: UP, DOWN, INHIBITED, ...
+lab_wait_check() {
+	local n
+	for n in $(seq 75); do
+		uvsadm -L -n --checks | grep -E "^  -> $1:80 +[a-z]+ +$2 " -q &&
+			return 0
+		sleep 0.2
+	done
+	echo "lab: $1 never reached $2" >&2
+	return 1
 }
 
 lab_mac() { lab_exec "$1" cat /sys/class/net/eth0/address; }

@@ -146,6 +146,9 @@ class LabHandler(BaseHTTPRequestHandler):
 
 class LabServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver listens with a backlog of 5: a test's burst of clients
+    # would lose SYNs to a full accept queue and wait out a retransmit
+    request_queue_size = 128
 
     def __init__(self, addr, name, log):
         super().__init__(addr, LabHandler)

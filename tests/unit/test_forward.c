@@ -227,6 +227,9 @@ test_drop_reasons(void **state)
 	l.svc->dests[0]->flags |= UVS_DEST_F_NOHWADDR;
 	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), -1);
 	assert_int_equal(l.fw.stats.drops[UVS_DROP_DEST_NOHW], 1);
+	/* counted against that dest, and no other */
+	assert_int_equal(l.svc->dests[0]->nomac_drops, 1);
+	assert_int_equal(l.svc->dests[1]->nomac_drops, 0);
 	/* and new flows skip it */
 	uvs_svc_changed(l.svc);
 	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
@@ -303,8 +306,7 @@ test_persistence_out(void **state)
 	lab_init(&l, UVS_SVC_F_PERSISTENT, 300);
 	first = through(&l, "198.18.0.100", 1001, TH_SYN);
 	d = l.svc->dests[first];
-	d->flags |= UVS_DEST_F_OUT;
-	uvs_svc_changed(l.svc);
+	uvs_dest_set_out(l.svc, d, 1);
 	next = through(&l, "198.18.0.100", 1002, TH_SYN);
 	assert_int_not_equal(next, first);
 	/* the template moved with the client */

@@ -6,6 +6,7 @@
  * keepalived's quorum with hysteresis and a sorry server.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -307,6 +308,68 @@ quorum_hysteresis_sorry(void **state)
 	uvs_health_free(h);
 }
 
+/*
+ * What monitoring reads (uvs_health_dest_info, uvs_health_svc_info, and
+ * the list line's transitions= and result=): each UP->DOWN and
+ * DOWN->UP counts once, a result that changes nothing counts none.
+ */
+static void
+info_counts_transitions(void **state)
+{
+	struct uvs_vs_health v = { .quorum = 1 };
+	struct uvs_check_conf c = tcp_check(1, 2, UVS_ONFAIL_INHIBIT);
+	struct uvs_health_dest_info di;
+	struct uvs_health_svc_info si;
+	struct uvs_health_key k = key(1), k2 = key(2), sorry;
+	struct uvs_health *h;
+
+	(void)state;
+	inet_pton(AF_INET, "198.18.0.14", &v.sorry);
+	h = engine(&v);
+	assert_int_equal(uvs_health_dest_set(h, &k, 1, &c), 0);
+	assert_int_equal(uvs_health_dest_set(h, &k2, 1, NULL), 0);
+	uvs_health_settle(h);
+	assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
+	assert_string_equal(di.state, "UP");
+	assert_int_equal(di.result, UVS_HEALTH_RESULT_NONE);
+	assert_non_null(strstr(line_of(h, 1), " transitions=0 result=none "));
+	/* a server without a check has nothing to report */
+	assert_int_equal(uvs_health_dest_info(h, &k2, 0, &di), -ENOENT);
+	result(h, 1, 0, 1000);			/* 1 of 2: no change */
+	assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
+	assert_int_equal(di.transitions, 0);
+	assert_int_equal(di.result, UVS_HEALTH_RESULT_FAILED);
+	result(h, 1, 0, 2000);			/* DOWN */
+	result(h, 1, 0, 3000);			/* still DOWN */
+	assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
+	assert_string_equal(di.state, "INHIBITED");
+	assert_int_equal(di.down, 1);
+	assert_int_equal(di.transitions, 1);
+	assert_int_equal(di.failed, 3);
+	result(h, 1, 1, 4000);			/* UP again (rise 1) */
+	assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
+	assert_string_equal(di.state, "UP");
+	assert_int_equal(di.transitions, 2);
+	assert_int_equal(di.ok, 1);
+	assert_int_equal(di.result, UVS_HEALTH_RESULT_OK);
+	assert_non_null(strstr(line_of(h, 1), " ok=1 failed=3 transitions=2 "
+	    "result=ok last=fine"));
+	/* the sorry server reports itself, standing by while out */
+	sorry = key(4);
+	assert_int_equal(uvs_health_dest_info(h, &sorry, 1, &di), 0);
+	assert_int_equal(di.sorry, 1);
+	assert_string_equal(di.state, "STANDBY");
+	assert_int_equal(uvs_health_svc_info(h, 6, k.vip, k.vport, &si), 0);
+	assert_int_equal(si.quorum_up, 1);
+	assert_int_equal(si.has_sorry, 1);
+	assert_int_equal(si.sorry_serving, 0);
+	assert_int_equal(si.up_weight, 2);
+	assert_int_equal(uvs_health_svc_info(h, 6, k.vip, htons(81), &si),
+	    -ENOENT);
+	assert_int_equal(uvs_health_dest_info(NULL, &k, 0, &di), -ENOENT);
+	uvs_health_free(h);
+}
+
 /* Without a sorry server a lost quorum changes nothing (keepalived). */
 static void
 quorum_without_sorry(void **state)
@@ -383,6 +446,7 @@ main(void)
 		cmocka_unit_test(quorum_without_sorry),
 		cmocka_unit_test(starts_without_quorum),
 		cmocka_unit_test(null_engine_does_nothing),
+		cmocka_unit_test(info_counts_transitions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

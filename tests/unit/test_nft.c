@@ -357,6 +357,80 @@ test_parse_rejects_short(void **state)
 	assert_int_equal(uvs_nft_rule_parse(nlh, &r), -EPROTO);
 }
 
+/* A set's key type and length, and its elements in messages of 256. */
+static void
+test_set_and_elements(void **state)
+{
+	static char buf[65536];
+	static uint8_t keys[600][12];
+	const struct nlmsghdr *nlh;
+	const struct nlattr *list, *a;
+	struct uvs_nft_batch b;
+	uint32_t type = UVS_NFT_CONCAT(UVS_NFT_CONCAT(UVS_NFT_TYPE_IPADDR,
+	    UVS_NFT_TYPE_INET_PROTO), UVS_NFT_TYPE_INET_SERVICE);
+	int i, n, total = 0;
+
+	(void)state;
+	for (i = 0; i < 600; i++)
+		memcpy(keys[i], &i, sizeof(i));
+	uvs_nft_batch_init(&b, buf, sizeof(buf));
+	uvs_nft_set_add(&b, NFPROTO_NETDEV, "t", "services", 1, type, 12);
+	uvs_nft_set_elems(&b, 0, NFPROTO_NETDEV, "t", "services", keys, 600,
+	    12);
+	uvs_nft_set_elems(&b, 1, NFPROTO_NETDEV, "t", "services", keys, 1, 12);
+	assert_int_equal(uvs_nft_batch_end(&b), 0);
+	/* begin, set, 3 adds (256 + 256 + 88), 1 delete, end */
+	assert_int_equal(count_msgs(&b), 7);
+	nlh = nth_msg(&b, 1);
+	assert_int_equal(nlh->nlmsg_type, MSG(NFT_MSG_NEWSET));
+	assert_string_equal(mnl_attr_get_str(find_attr(nlh, NULL,
+	    NFTA_SET_NAME)), "services");
+	/* ipv4_addr . inet_proto . inet_service, as nft encodes it */
+	assert_int_equal(be32_of(find_attr(nlh, NULL, NFTA_SET_KEY_TYPE)),
+	    (7u << 12) | (12u << 6) | 13u);
+	assert_int_equal(be32_of(find_attr(nlh, NULL, NFTA_SET_KEY_LEN)), 12);
+	for (i = 2; i <= 5; i++) {
+		nlh = nth_msg(&b, i);
+		assert_int_equal(nlh->nlmsg_type, MSG(i < 5 ?
+		    NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM));
+		list = find_attr(nlh, NULL, NFTA_SET_ELEM_LIST_ELEMENTS);
+		assert_non_null(list);
+		n = 0;
+		mnl_attr_for_each_nested(a, list)
+			n++;
+		assert_int_equal(n, i == 2 || i == 3 ? 256 : i == 4 ? 88 : 1);
+		total += i < 5 ? n : 0;
+	}
+	assert_int_equal(total, 600);
+	/* a key too long for nf_tables fails the batch */
+	uvs_nft_batch_init(&b, buf, sizeof(buf));
+	uvs_nft_set_elems(&b, 0, NFPROTO_NETDEV, "t", "s", keys, 1, 65);
+	assert_int_equal(uvs_nft_batch_end(&b), -EINVAL);
+}
+
+/* A lookup reads its source register back. */
+static void
+test_lookup_round_trip(void **state)
+{
+	char buf[2048];
+	struct uvs_nft_batch b;
+	struct uvs_nft_rule r;
+
+	(void)state;
+	uvs_nft_batch_init(&b, buf, sizeof(buf));
+	uvs_nft_rule_begin(&b, NFPROTO_NETDEV, "t", "ingress");
+	uvs_nft_payload(&b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG32_00);
+	uvs_nft_lookup(&b, NFT_REG32_00, "services", 1);
+	uvs_nft_verdict(&b, NF_DROP);
+	uvs_nft_rule_end(&b);
+	assert_int_equal(uvs_nft_batch_end(&b), 0);
+	assert_int_equal(uvs_nft_rule_parse(nth_msg(&b, 1), &r), 0);
+	assert_int_equal(r.nexpr, 3);
+	assert_string_equal(r.expr[1].name, "lookup");
+	assert_int_equal(r.expr[1].sreg, NFT_REG32_00);
+	assert_int_equal(r.expr[0].dreg, NFT_REG32_00);
+}
+
 int
 main(void)
 {
@@ -369,6 +443,8 @@ main(void)
 		cmocka_unit_test(test_no_room_sticks),
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_parse_rejects_short),
+		cmocka_unit_test(test_set_and_elements),
+		cmocka_unit_test(test_lookup_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,6 +134,27 @@ test_rr_last_pick_and_predecessor_deleted(void **state)
 	teardown(&f);
 }
 
+/*
+ * rr, last pick taken out by health checks: to IPVS a removal, so the
+ * mark moves to the entry before it, and when the dest comes back it is
+ * re-added at the head. A B C: picks A B; B out and back at once (list
+ * B A C, mark on A) -> C B A C. (A mark left on B would give A C B A.)
+ */
+static void
+test_rr_last_pick_out_and_back(void **state)
+{
+	static const int w[] = { 1, 1, 1 };
+	struct fixture f;
+
+	(void)state;
+	setup(&f, "rr", 3, w);
+	expect_picks(&f, "AB");
+	uvs_dest_set_out(f.svc, f.d[1], 1);
+	uvs_dest_set_out(f.svc, f.d[1], 0);
+	expect_picks(&f, "CBAC");
+	teardown(&f);
+}
+
 /* rr with no usable dest (or no dest at all) returns NULL, then recovers. */
 static void
 test_rr_none_usable(void **state)
@@ -396,6 +417,31 @@ test_wrr_gcd_change(void **state)
 	expect_picks(&f, "AABA");
 	assert_int_equal(uvs_dest_edit(f.svc, f.d[1], &dc), 0);
 	expect_picks(&f, "AAB" "AAB" "AAB");
+	teardown(&f);
+}
+
+/*
+ * wrr with a dest health checks took out: IPVS, once keepalived deleted
+ * it, no longer counts its weight in di and mw. Fresh A=4 B=2 C=3 (di 1,
+ * mw 4, cw 4), C out: di 2, mw 3, cw 4 > 3 -> 3, cl to head.
+ *   cw=3: A; cw=1: A B; cw=3: A; cw=1: A B -> A A B A A B A A B
+ * (with C's 3 still counted, di 1: cw=4 A, 3 A, 2 A B, 1 A B: AAABAB).
+ * C back heads the list C A B (3,4,2): di 1, mw 4, cw 1 (the last B's)
+ * kept, cl to head.
+ *   cw=1: C A B; cw=4: A; cw=3: C A; cw=2: C A B -> C A B A C A C A B
+ */
+static void
+test_wrr_out_as_deleted(void **state)
+{
+	static const int w[] = { 4, 2, 3 };
+	struct fixture f;
+
+	(void)state;
+	setup_wrr_fresh(&f, 3, w);
+	uvs_dest_set_out(f.svc, f.d[2], 1);
+	expect_picks(&f, "AAB" "AAB" "AAB");
+	uvs_dest_set_out(f.svc, f.d[2], 0);
+	expect_picks(&f, "CAB" "A" "CA" "CAB");
 	teardown(&f);
 }
 
@@ -709,6 +755,45 @@ test_svc_edit_scheduler(void **state)
 	teardown(&f);
 }
 
+/*
+ * uvs_dest_set_out: out, a dest keeps its place in the array (flows and
+ * listings still find it) but is not listed; back, it moves to the head
+ * with last_weight = weight, as ip_vs_add_dest leaves a re-added dest.
+ * Putting back a dest that is not out moves nothing.
+ */
+static void
+test_dest_out_and_back(void **state)
+{
+	static const int w[] = { 1, 2, 3 };
+	struct fixture f;
+
+	(void)state;
+	setup(&f, "rr", 3, w);
+	uvs_dest_set_out(f.svc, f.d[1], 1);
+	assert_false(uvs_dest_listed(f.d[1]));
+	assert_false(uvs_dest_usable(f.d[1]));
+	assert_ptr_equal(f.svc->dests[1], f.d[1]);
+	expect_picks(&f, "ACAC");
+	set_weight(&f, 1, 0);
+	set_weight(&f, 1, 5);
+	assert_int_equal(f.d[1]->last_weight, 5);
+	uvs_dest_set_out(f.svc, f.d[2], 0);
+	assert_ptr_equal(f.svc->dests[2], f.d[2]);
+	uvs_dest_set_out(f.svc, f.d[1], 0);
+	assert_true(uvs_dest_listed(f.d[1]));
+	assert_ptr_equal(f.svc->dests[0], f.d[1]);
+	assert_ptr_equal(f.svc->dests[1], f.d[0]);
+	assert_ptr_equal(f.svc->dests[2], f.d[2]);
+	assert_int_equal(f.d[1]->last_weight, 5);
+	/* out with weight 0, back: last weight 0, as a re-add with -w 0 */
+	uvs_dest_set_out(f.svc, f.d[0], 1);
+	set_weight(&f, 0, 0);
+	assert_int_equal(f.d[0]->last_weight, 1);
+	uvs_dest_set_out(f.svc, f.d[0], 0);
+	assert_int_equal(f.d[0]->last_weight, 0);
+	teardown(&f);
+}
+
 static void
 test_svc_del(void **state)
 {
@@ -801,6 +886,7 @@ main(void)
 		cmocka_unit_test(test_rr_last_pick_deleted),
 		cmocka_unit_test(test_rr_other_dest_deleted),
 		cmocka_unit_test(test_rr_last_pick_and_predecessor_deleted),
+		cmocka_unit_test(test_rr_last_pick_out_and_back),
 		cmocka_unit_test(test_rr_none_usable),
 		cmocka_unit_test(test_wrr_432),
 		cmocka_unit_test(test_wrr_gcd),
@@ -809,6 +895,7 @@ main(void)
 		cmocka_unit_test(test_wrr_all_overloaded_terminates),
 		cmocka_unit_test(test_wrr_weight_edit),
 		cmocka_unit_test(test_wrr_gcd_change),
+		cmocka_unit_test(test_wrr_out_as_deleted),
 		cmocka_unit_test(test_lc_picks),
 		cmocka_unit_test(test_lc_ignores_weight),
 		cmocka_unit_test(test_wlc_picks),
@@ -817,6 +904,7 @@ main(void)
 		cmocka_unit_test(test_svc_add_find),
 		cmocka_unit_test(test_dest_add_errors),
 		cmocka_unit_test(test_svc_edit_scheduler),
+		cmocka_unit_test(test_dest_out_and_back),
 		cmocka_unit_test(test_svc_del),
 		cmocka_unit_test(test_svc_table_free_all),
 	};

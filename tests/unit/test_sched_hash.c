@@ -236,6 +236,49 @@ test_sh_dest_removed(void **state)
 	teardown(&f);
 }
 
+/*
+ * Health checks take B out (on-fail remove): sh fills its table from the
+ * list without B, as IPVS does once keepalived deleted it, so B's
+ * clients are served; back, B is first in the list, where a re-add puts
+ * it. A B C D of weight 1, picks for .100 ... .119 by the independent
+ * model tests/lab/ipvs_hash.py:
+ *   A B C D   BDACACABDBDACACABDBD
+ *   A C D     ADDCDCAADCDACADACDCA   B out: the buckets are dealt anew
+ *   B A C D   ADBCBCBADADBCBCBADAD   B back, at the head
+ * Weight 0 (on-fail inhibit) keeps B's buckets instead: its clients get
+ * nothing, -DACACA-D-DACACA-D-D, or with sh-fallback the walk,
+ * CDACACACDCDACACACDCD. With every dest out the table is empty.
+ */
+static void
+test_sh_out_as_deleted(void **state)
+{
+	static const int w[] = { 1, 1, 1, 1 };
+	struct fixture f;
+	unsigned i;
+
+	(void)state;
+	setup_flags(&f, "sh", 0, 4, w);
+	expect_clients(&f, "BDACACABDBDACACABDBD");
+	uvs_dest_set_out(f.svc, f.d[1], 1);
+	expect_clients(&f, "ADDCDCAADCDACADACDCA");
+	uvs_dest_set_out(f.svc, f.d[1], 0);
+	assert_ptr_equal(f.svc->dests[0], f.d[1]);
+	expect_clients(&f, "ADBCBCBADADBCBCBADAD");
+	for (i = 0; i < 4; i++)
+		uvs_dest_set_out(f.svc, f.d[i], 1);
+	expect_clients(&f, "----");
+	teardown(&f);
+
+	setup_flags(&f, "sh", 0, 4, w);
+	set_weight(&f, 1, 0);
+	expect_clients(&f, "-DACACA-D-DACACA-D-D");
+	teardown(&f);
+	setup_flags(&f, "sh", UVS_SVC_F_SH_FALLBACK, 4, w);
+	set_weight(&f, 1, 0);
+	expect_clients(&f, "CDACACACDCDACACACDCD");
+	teardown(&f);
+}
+
 /* uvs_svc_edit() to another scheduler, as `uvsadm -E -s name' does. */
 static void
 switch_sched(struct fixture *f, const char *sched)
@@ -331,6 +374,27 @@ test_dh_unusable_and_removed(void **state)
 	del_dest(&f, 0);
 	del_dest(&f, 1);
 	expect_clients(&f, "--");
+	teardown(&f);
+}
+
+/*
+ * dh with C taken out: the list is A B, and the VIP's bucket 44 goes to
+ * 44 mod 2 = 0, A, as after keepalived deleted C. Back, C heads the
+ * list C A B, and bucket 44 (44 mod 3 = 2) goes to B, as after a re-add.
+ */
+static void
+test_dh_out_as_deleted(void **state)
+{
+	static const int w[] = { 1, 1, 1 };
+	struct fixture f;
+
+	(void)state;
+	setup_flags(&f, "dh", 0, 3, w);
+	expect_clients(&f, "CC");
+	uvs_dest_set_out(f.svc, f.d[2], 1);
+	expect_clients(&f, "AA");
+	uvs_dest_set_out(f.svc, f.d[2], 0);
+	expect_clients(&f, "BB");
 	teardown(&f);
 }
 
@@ -754,6 +818,111 @@ test_mh_quiesce_keeps_table(void **state)
 	teardown(&f);
 }
 
+/*
+ * Health checks take B out (on-fail remove): mh builds its table from the
+ * list without B, as IPVS after keepalived deleted it: B's slots go to
+ * the others, which keep nearly all of theirs (< 5% of all clients move
+ * besides B's). Back, B heads the list, as a re-add puts it. A B C D of
+ * weight 1, by the independent model tests/lab/ipvs_hash.py: slots
+ * A 1024, B C D 1023 each; without B, A 1365, C D 1364; for B A C D,
+ * B 1024 and A C D 1023. Picks for .100 ... .119:
+ *   A B C D and B A C D   DDDCBBBCAABDAAAADDDB
+ *   A C D                 DDDCACDCAAADAAAADDDC
+ * Weight 0 (on-fail inhibit) keeps B's slots: DDDC---CAA-DAAAADDD-, or
+ * with mh-fallback DDDCCADCAAADAAAADDDC.
+ */
+static void
+test_mh_out_as_deleted(void **state)
+{
+	static const int w[] = { 1, 1, 1, 1 };
+	struct fixture f;
+	unsigned i, others = 0;
+
+	(void)state;
+	random_clients();
+	setup_flags(&f, "mh", 0, 4, w);
+	assert_int_equal(mh_count(&f, f.d[0]), 1024);
+	expect_clients(&f, "DDDCBBBCAABDAAAADDDB");
+	pick_all(&f, before);
+	uvs_dest_set_out(f.svc, f.d[1], 1);
+	assert_int_equal(mh_count(&f, f.d[1]), 0);
+	assert_int_equal(mh_count(&f, f.d[0]), 1365);
+	assert_int_equal(mh_count(&f, f.d[2]), 1364);
+	assert_int_equal(mh_count(&f, f.d[3]), 1364);
+	expect_clients(&f, "DDDCACDCAAADAAAADDDC");
+	for (i = 0; i < NCLIENTS; i++) {
+		char now = letter(&f, pick(&f, clients[i]));
+
+		assert_true(now == 'A' || now == 'C' || now == 'D');
+		others += before[i] != 'B' && now != before[i];
+	}
+	assert_true(others < NCLIENTS / 20);
+	uvs_dest_set_out(f.svc, f.d[1], 0);
+	assert_ptr_equal(f.svc->dests[0], f.d[1]);
+	assert_int_equal(mh_count(&f, f.d[0]), 1023);
+	assert_int_equal(mh_count(&f, f.d[1]), 1024);
+	expect_clients(&f, "DDDCBBBCAABDAAAADDDB");
+	teardown(&f);
+
+	setup_flags(&f, "mh", 0, 4, w);
+	set_weight(&f, 1, 0);
+	expect_clients(&f, "DDDC---CAA-DAAAADDD-");
+	teardown(&f);
+	setup_flags(&f, "mh", UVS_SVC_F_MH_FALLBACK, 4, w);
+	set_weight(&f, 1, 0);
+	expect_clients(&f, "DDDCCADCAAADAAAADDDC");
+	teardown(&f);
+}
+
+/* -E: the service's scheduler becomes sched, with these flags. */
+static void
+switch_sched_flags(struct fixture *f, const char *sched, uint32_t flags)
+{
+	struct uvs_svc_conf sc = svc_conf(IPPROTO_TCP, VIP, 80, sched);
+
+	sc.flags = flags;
+	assert_int_equal(uvs_svc_edit(&f->t, &sc), 0);
+	assert_string_equal(f->svc->sched->name, sched);
+}
+
+/*
+ * IPVS keeps last_weight on the dest, not in mh's state, and
+ * ip_vs_mh_init_svc builds the table from it: under rr A=1 B=2 C=3, then
+ * -e B -w 0, then -E -s mh gives IPVS the table of 1,2,3 (A 683, B 1364,
+ * C 2046 slots, as in the known answers), B's slots answering nothing.
+ * Picks for .100 ... .119 by the independent model tests/lab/ipvs_hash.py:
+ * 1,2,3 gives CCCCBBBCAABBACAABCCC, so with B quiesced CCCC---CAA--ACAA-CCC,
+ * and with mh-fallback B's clients go on to CCCCCCCCAAACACAACCCC. A table
+ * dealt from B's weight 0 (a forgotten last weight) would read
+ * CCCCACCCAACCACAAACCC. A dest added with weight 0 (D) has last weight 0
+ * and takes no slot, there or after a trip through sh.
+ */
+static void
+test_mh_quiesced_then_mh(void **state)
+{
+	static const int w[] = { 1, 2, 3 };
+	struct fixture f;
+
+	(void)state;
+	setup_flags(&f, "rr", 0, 3, w);
+	set_weight(&f, 1, 0);
+	add_dest(&f, 3, 0);
+	switch_sched(&f, "mh");
+	assert_int_equal(mh_count(&f, f.d[0]), 683);
+	assert_int_equal(mh_count(&f, f.d[1]), 1364);
+	assert_int_equal(mh_count(&f, f.d[2]), 2046);
+	assert_int_equal(mh_count(&f, f.d[3]), 0);
+	expect_clients(&f, "CCCC---CAA--ACAA-CCC");
+	switch_sched(&f, "sh");
+	switch_sched_flags(&f, "mh", UVS_SVC_F_MH_FALLBACK);
+	assert_int_equal(mh_count(&f, f.d[1]), 1364);
+	assert_int_equal(mh_count(&f, f.d[3]), 0);
+	expect_clients(&f, "CCCCCCCCAAACACAACCCC");
+	set_weight(&f, 1, 2);
+	expect_clients(&f, "CCCCBBBCAABBACAABCCC");
+	teardown(&f);
+}
+
 /* mh-port: one client's ports spread; without it, one dest. */
 static void
 test_mh_port(void **state)
@@ -820,9 +989,11 @@ main(void)
 		cmocka_unit_test(test_sh_fallback),
 		cmocka_unit_test(test_sh_port),
 		cmocka_unit_test(test_sh_dest_removed),
+		cmocka_unit_test(test_sh_out_as_deleted),
 		cmocka_unit_test(test_hash_sched_switch),
 		cmocka_unit_test(test_dh_picks_by_destination),
 		cmocka_unit_test(test_dh_unusable_and_removed),
+		cmocka_unit_test(test_dh_out_as_deleted),
 		cmocka_unit_test(test_mh_table_size),
 		cmocka_unit_test(test_mh_known_answers),
 		cmocka_unit_test(test_mh_shares_by_weight),
@@ -833,6 +1004,8 @@ main(void)
 		cmocka_unit_test(test_mh_add_moves_share),
 		cmocka_unit_test(test_mh_unusable_fallback),
 		cmocka_unit_test(test_mh_quiesce_keeps_table),
+		cmocka_unit_test(test_mh_out_as_deleted),
+		cmocka_unit_test(test_mh_quiesced_then_mh),
 		cmocka_unit_test(test_mh_port),
 		cmocka_unit_test(test_mh_empty),
 	};

@@ -307,33 +307,114 @@ json_table(void **state)
 	    "\"stats\":{\"conns\":5,\"inpkts\":60,\"outpkts\":0,"
 	    "\"inbytes\":7000,\"outbytes\":0},"
 	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
-	    "\"outbps\":0},\"dests\":["
+	    "\"outbps\":0},\"health\":null,\"dests\":["
 	    "{\"address\":\"198.18.0.11\",\"port\":80,\"forward\":\"Route\","
 	    "\"weight\":3,\"activeconns\":0,\"inactconns\":0,"
 	    "\"persistconns\":0,\"u_threshold\":0,\"l_threshold\":0,"
 	    "\"stats\":{\"conns\":2,\"inpkts\":56,\"outpkts\":0,"
 	    "\"inbytes\":6995,\"outbytes\":0},"
 	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
-	    "\"outbps\":0}},"
+	    "\"outbps\":0},\"health\":null},"
 	    "{\"address\":\"198.18.0.12\",\"port\":80,\"forward\":\"Route\","
 	    "\"weight\":0,\"activeconns\":1,\"inactconns\":2,"
 	    "\"persistconns\":0,\"u_threshold\":9,\"l_threshold\":8,"
 	    "\"stats\":{\"conns\":3,\"inpkts\":4,\"outpkts\":0,"
 	    "\"inbytes\":5,\"outbytes\":0},"
 	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
-	    "\"outbps\":0}}]},"
+	    "\"outbps\":0},\"health\":null}]},"
 	    "{\"protocol\":\"UDP\",\"address\":\"198.18.0.10\",\"port\":53,"
 	    "\"scheduler\":\"sh\",\"sched_flags\":\"sh-fallback\","
 	    "\"persistent\":300,\"netmask\":\"255.255.255.0\",\"ops\":true,"
 	    "\"stats\":{\"conns\":2,\"inpkts\":3,\"outpkts\":0,"
 	    "\"inbytes\":4,\"outbytes\":0},"
 	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
-	    "\"outbps\":0},\"dests\":[]}]}\n");
+	    "\"outbps\":0},\"health\":null,\"dests\":[]}]}\n");
 	/* one service, and a table without rates is refused, not faked */
 	expect(list(INFO SVC("udp", "198.18.0.10", "53", "rr", "0", "0",
 	    "255.255.255.255") "ok\n", UVSADM_FMT_JSON, &k), -ENODATA, "");
 	k.port = 54;
 	expect(list(INFO "ok\n", UVSADM_FMT_JSON, &k), -ESRCH, "");
+}
+
+/*
+ * --json carries the health fields: a service's quorum and sorry server,
+ * each checked server's state, counts, transitions and last result
+ * (escaped as JSON), the sorry server's state, null where nothing is
+ * checked; a server the checks took out is listed, unlike in -L.
+ */
+static void
+json_health(void **state)
+{
+	const char *reply = INFO
+	    "svc proto=tcp vip=198.18.0.10 vport=80 sched=rr flags=0 timeout=0 "
+	    "netmask=255.255.255.255 conns=0 inpkts=0 inbytes=0" RATES "\n"
+	    "svchealth sorry=198.18.0.14 quorum=2 hysteresis=0 up=1 "
+	    "upweight=2 sorry_on=0\n"
+	    "dest rip=198.18.0.11 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "check check=http check_path=/ check_interval=1000 "
+	    "check_timeout=0 check_retry=0 check_rise=2 check_fall=3 "
+	    "check_on_fail=inhibit weight=1 state=UP out=0 streak=0 ok=7 "
+	    "failed=4 transitions=2 result=ok last=HTTP%20200\n"
+	    "dest rip=198.18.0.12 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "check check=tcp check_interval=1000 check_timeout=0 "
+	    "check_retry=0 check_rise=1 check_fall=1 check_on_fail=remove "
+	    "weight=1 state=DOWN out=1 streak=0 ok=0 failed=1 transitions=1 "
+	    "result=failed last=say%20%22no%22%5C\n"
+	    "dest rip=198.18.0.13 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "dest rip=198.18.0.14 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "check check=sorry out=1\n"
+	    "ok\n";
+	struct out o = list(reply, UVSADM_FMT_JSON, NULL);
+
+	(void)state;
+	assert_int_equal(o.rc, 0);
+	assert_non_null(strstr(o.text, "\"health\":{\"quorum\":2,"
+	    "\"hysteresis\":0,\"quorum_up\":true,\"up_weight\":2,"
+	    "\"sorry_server\":\"198.18.0.14\",\"sorry_serving\":false},"
+	    "\"dests\":["));
+	assert_non_null(strstr(o.text, "\"health\":{\"check\":\"http\","
+	    "\"state\":\"UP\",\"out\":false,\"weight\":1,\"rise\":2,"
+	    "\"fall\":3,\"streak\":0,\"ok\":7,\"failed\":4,"
+	    "\"transitions\":2,\"last_result\":\"ok\","
+	    "\"last\":\"HTTP 200\"}"));
+	/* out of scheduling, hidden by -L, listed here; quotes escaped */
+	assert_non_null(strstr(o.text, "\"address\":\"198.18.0.12\""));
+	assert_non_null(strstr(o.text, "\"state\":\"DOWN\",\"out\":true,"));
+	assert_non_null(strstr(o.text, "\"transitions\":1,"
+	    "\"last_result\":\"failed\",\"last\":\"say \\\"no\\\"\\\\\"}"));
+	assert_non_null(strstr(o.text, "\"l_threshold\":0,\"stats\":{\"conns\":0,"
+	    "\"inpkts\":0,\"outpkts\":0,\"inbytes\":0,\"outbytes\":0},"
+	    "\"rate\":{\"cps\":1,\"inpps\":20,\"outpps\":0,\"inbps\":1300,"
+	    "\"outbps\":0},\"health\":null}"));
+	assert_non_null(strstr(o.text, "\"health\":{\"check\":\"sorry\","
+	    "\"state\":\"STANDBY\",\"out\":true}"));
+	free(o.text);
+	/* -L still hides the removed server (and the standing-by sorry) */
+	o = list(reply, UVSADM_FMT_NUMERIC, NULL);
+	assert_int_equal(o.rc, 0);
+	assert_null(strstr(o.text, "198.18.0.12"));
+	free(o.text);
+	/* a result word uvsd never sends is a malformed reply */
+	o = list(INFO
+	    "svc proto=tcp vip=198.18.0.10 vport=80 sched=rr flags=0 timeout=0 "
+	    "netmask=255.255.255.255 conns=0 inpkts=0 inbytes=0" RATES "\n"
+	    "dest rip=198.18.0.11 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "check check=tcp check_interval=1000 check_timeout=0 "
+	    "check_retry=0 check_rise=1 check_fall=1 check_on_fail=remove "
+	    "weight=1 state=UP out=0 streak=0 ok=0 failed=0 transitions=0 "
+	    "result=maybe last=-\n" "ok\n", UVSADM_FMT_JSON, NULL);
+	assert_int_equal(o.rc, -EPROTO);
+	free(o.text);
 }
 
 /* ipvsadm's name[28] = '\0' and svc_name[33] = '\0'. */
@@ -555,6 +636,7 @@ main(void)
 		cmocka_unit_test(thresholds_persistent_tuninfo),
 		cmocka_unit_test(rate_without_figures),
 		cmocka_unit_test(json_table),
+		cmocka_unit_test(json_health),
 		cmocka_unit_test(truncation_edges),
 		cmocka_unit_test(names_resolve),
 		cmocka_unit_test(malformed_replies),
