@@ -265,6 +265,27 @@ lab_arp_replies() {
 	return "${PIPESTATUS[1]}"
 }
 
+# lab_arp_announce NS ADDR [COUNT]: COUNT (2) unsolicited ARP requests
+# from NS's eth0 saying ADDR is at its MAC, so the segment's caches learn
+# it (iputils: -U -s ADDR -I eth0; Habets: -U -S ADDR -i eth0). Fails,
+# saying why on stderr, when arping did not send them.
+lab_arp_announce() {
+	local ns=$1 addr=$2 count=${3:-2} flavour out
+	if ! flavour=$(arping_flavour); then
+		echo "arping failed: no arping on PATH" >&2
+		return 1
+	fi
+	case $flavour in
+	iputils) set -- arping -U -c "$count" -I eth0 -s "$addr" "$addr" ;;
+	habets) set -- arping -U -c "$count" -i eth0 -S "$addr" "$addr" ;;
+	esac
+	out=$(timeout $((count + 5)) ip netns exec "$ns" "$@" 2>&1 |
+		arping_parse "$flavour" "$count") || {
+		echo "$out" >&2
+		return 1
+	}
+}
+
 # lab_arping_from NS TARGET [COUNT]: the MACs that answered, sorted, each
 # once. On failure, lab_arp_replies's line and 1.
 lab_arping_from() {
