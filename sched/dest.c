@@ -10,7 +10,21 @@
 static uint32_t
 total_conns(const struct uvs_dest *d)
 {
+	if (d->total_shared)
+		return __atomic_load_n(d->total_shared, __ATOMIC_RELAXED);
 	return d->activeconns + d->inactconns;
+}
+
+/* A flow bound (+1) or released (0) moves the shared total too. */
+static void
+count_shared(struct uvs_dest *d, int bound)
+{
+	if (!d->total_shared || bound < 0)
+		return;
+	if (bound > 0)
+		__atomic_add_fetch(d->total_shared, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_sub_fetch(d->total_shared, 1, __ATOMIC_RELAXED);
 }
 
 static void
@@ -39,7 +53,24 @@ uvs_dest_conns_changed(struct uvs_dest *d, int bound)
 {
 	struct uvs_svc *svc = d->svc;
 
+	count_shared(d, bound);
 	apply_thresholds(d, bound);
 	if (svc->sched && svc->sched->dest_changed)
 		svc->sched->dest_changed(svc, d);
+}
+
+int
+uvs_dest_thresholds_recheck(struct uvs_dest *d)
+{
+	uint32_t was = d->flags & UVS_DEST_F_OVERLOAD;
+	struct uvs_svc *svc = d->svc;
+
+	apply_thresholds(d, 1);
+	if (d->flags & UVS_DEST_F_OVERLOAD)	/* may it be lifted? */
+		apply_thresholds(d, 0);
+	if ((d->flags & UVS_DEST_F_OVERLOAD) == was)
+		return 0;
+	if (svc->sched && svc->sched->dest_changed)
+		svc->sched->dest_changed(svc, d);
+	return 1;
 }

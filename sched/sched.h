@@ -61,6 +61,13 @@ struct uvs_dest {
 	struct uvs_svc	*svc;
 	unsigned	 sched_pos;	/* scheduler's own: index in svc->dests
 					   at its last update */
+	/*
+	 * uvsd -j: the flows to this dest in every worker's table, one
+	 * counter shared by the workers' copies of the dest (atomic), so
+	 * -x/-y act on the total as in IPVS. NULL: the dest's own counts
+	 * are the total.
+	 */
+	uint32_t	*total_shared;
 };
 
 /*
@@ -162,6 +169,12 @@ struct uvs_dest *const *uvs_sched_mh_table(const struct uvs_svc *svc,
  * tells the scheduler. Called by the connection table.
  */
 void		 uvs_dest_conns_changed(struct uvs_dest *d, int bound);
+/*
+ * Re-applies d's thresholds to its total now, both ways (a shared total
+ * moves with other workers' flows too); tells the scheduler when d's
+ * OVERLOAD mark changed. Returns 1 if it did.
+ */
+int		 uvs_dest_thresholds_recheck(struct uvs_dest *d);
 
 /*
  * Service table (svc.c): the set of virtual services and their dests.

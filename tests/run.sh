@@ -8,8 +8,11 @@
 #   tests/run.sh [BUILD_DIR...]   (default: $B, else build)
 # With several build directories (build build-asan: the same suite on the
 # sanitizer build) each gets its own line of counts and the last line
-# adds them up. A script whose header says "# run.sh: once per suite"
-# does not depend on the build and runs with the first one only.
+# adds them up. DIR:GLOB,GLOB... runs on DIR only the unit tests and
+# scripts whose names (without test_ or .sh) match a glob, e.g.
+# build-tsan:workers*,thresholds_workers (the ThreadSanitizer run). A
+# script whose header says "# run.sh: once per suite" does not depend on
+# the build and runs with the first one only.
 #
 # Nothing passes without testing: a unit source without its binary, a
 # binary or script that exits 0 without a single check, or one that
@@ -43,7 +46,19 @@ if [ $# -gt 1 ]; then
 	exit
 fi
 B=${1:-${B:-build}}
+SELECT=
+case $B in *:*) SELECT=${B#*:}; B=${B%%:*} ;; esac
 export B
+# selected NAME: is NAME in the run (every name when no globs were given)?
+selected() {
+	local g
+	[ -z "$SELECT" ] && return 0
+	for g in ${SELECT//,/ }; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
 pass=0 fail=0 skip=0
 skipped_e2e=() skipped_checks=0 skip_why=
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
@@ -52,6 +67,7 @@ E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 for src in "$TESTS"/unit/test_*.c; do
 	[ -e "$src" ] || continue
 	t=$B/$(basename "$src" .c)
+	selected "$(basename "$src" .c | sed 's/^test_//')" || continue
 	if [ ! -x "$t" ]; then
 		echo "== unit: $(basename "$t"): not built (make unit): counted as a failure"
 		fail=$((fail + 1))
@@ -60,7 +76,8 @@ done
 
 for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
-	echo "== unit: $(basename "$t")"
+	n=$(basename "$t"); selected "${n#test_}" || continue
+	echo "== unit: $n"
 	out=$("$t" 2>&1); rc=$?
 	echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED|SKIPPED|  ERROR) +\]' | grep -v '^\[ *OK' || true
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
@@ -79,6 +96,7 @@ done
 
 for t in "$TESTS"/e2e/*.sh; do
 	[ -e "$t" ] || continue
+	selected "$(basename "$t" .sh)" || continue
 	if [ -n "${UVS_SUITE_REPEAT:-}" ] &&
 		grep -q '^# run.sh: once per suite' "$t"; then
 		echo "== e2e: $(basename "$t"): once per suite, run with $UVS_SUITE_REPEAT"

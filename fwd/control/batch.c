@@ -1,13 +1,23 @@
 /*
- * Batch checker. The shadow table holds the same services and dests as
- * the live one (keys, schedulers, weights, thresholds) but no flows and
- * no MACs; it is built, replayed on and freed within one call. Error
- * words match the director's, so a refused line reads the same whether
- * it came alone or inside a rules file. Health words (checkconf.h) are
- * decoded and checked here too; what they do needs no shadow.
+ * The one apply (batch.h). Each request is decoded with ctlreq's words
+ * and made with sched/'s calls, in order; the first refusal stops the
+ * run and names the request. Error words match ipvsadm's, so a line
+ * refused inside a rules file reads as it would alone. Health words
+ * (checkconf.h) are decoded and checked here too; what they do is the
+ * health engine's, outside the table.
+ *
+ * Besides uvsadm's requests, the director feeds in its own: "neigh"
+ * (the kernel told a MAC, or lost one) and "dest-out" (health checks take
+ * a dest out of scheduling or put it back). They go the same way so that
+ * every table, master and workers', changes only here.
+ *
+ * The function is pure apart from the table it is given and the ops: it
+ * reads no clock and no global, so the same requests on the same table
+ * give the same table, which is what lets workers replay them.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fwd/control/batch.h"
@@ -35,11 +45,12 @@ dest_conf_of(const struct uvs_dest *x, struct uvs_dest_conf *c)
 	c->weight = x->weight;
 	c->u_threshold = x->u_threshold;
 	c->l_threshold = x->l_threshold;
+	/* overload is the flows' doing, not configuration */
+	c->flags = x->flags & ~UVS_DEST_F_OVERLOAD;
 }
 
-/* Fills shadow with t's services and dests; 0 or -ENOMEM. */
-static int
-shadow_copy(struct uvs_svc_table *shadow, const struct uvs_svc_table *t)
+int
+uvs_batch_copy(struct uvs_svc_table *dst, const struct uvs_svc_table *src)
 {
 	struct uvs_svc_conf sc;
 	struct uvs_dest_conf dc;
@@ -47,24 +58,59 @@ shadow_copy(struct uvs_svc_table *shadow, const struct uvs_svc_table *t)
 	unsigned i, k;
 	int rc;
 
-	for (i = 0; i < t->nsvcs; i++) {
-		svc_conf_of(t->svcs[i], &sc);
-		if ((rc = uvs_svc_add(shadow, &sc)) < 0)
+	for (i = 0; i < src->nsvcs; i++) {
+		svc_conf_of(src->svcs[i], &sc);
+		if ((rc = uvs_svc_add(dst, &sc)) < 0)
 			return rc;
-		s = uvs_svc_find(shadow, sc.proto, sc.addr, sc.port);
+		s = dst->svcs[dst->nsvcs - 1];
 		/* dests go in at the head: add oldest first to keep order */
-		for (k = t->svcs[i]->ndests; k-- > 0;) {
-			dest_conf_of(t->svcs[i]->dests[k], &dc);
+		for (k = src->svcs[i]->ndests; k-- > 0;) {
+			dest_conf_of(src->svcs[i]->dests[k], &dc);
 			if ((rc = uvs_dest_add(s, &dc)) < 0)
 				return rc;
+			memcpy(s->dests[0]->hwaddr,
+			    src->svcs[i]->dests[k]->hwaddr, 6);
 		}
 	}
 	return 0;
 }
 
+static void
+flush_dest(const struct uvs_batch_ops *ops, const struct uvs_dest *x)
+{
+	if (ops && ops->dest_flush)
+		ops->dest_flush(ops->arg, x);
+}
+
+/* x's flows end and x goes. */
+static void
+del_dest(struct uvs_svc *s, struct uvs_dest *x,
+    const struct uvs_batch_ops *ops)
+{
+	flush_dest(ops, x);
+	if (ops && ops->dest_deleted)
+		ops->dest_deleted(ops->arg, x);
+	uvs_dest_del(s, x);
+}
+
+/* A service goes with its flows. */
+static void
+del_service(struct uvs_svc_table *t, struct uvs_svc *s,
+    const struct uvs_batch_ops *ops)
+{
+	unsigned k;
+
+	for (k = 0; k < s->ndests; k++) {
+		flush_dest(ops, s->dests[k]);
+		if (ops && ops->dest_deleted)
+			ops->dest_deleted(ops->arg, s->dests[k]);
+	}
+	uvs_svc_del(t, s);
+}
+
 static int
-replay_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
-    char *err, size_t errlen)
+do_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
+    const struct uvs_batch_ops *ops, char *err, size_t errlen)
 {
 	struct uvs_svc_conf c;
 	struct uvs_vs_health vh;
@@ -78,7 +124,7 @@ replay_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
 			snprintf(err, errlen, "No such service");
 			return -ESRCH;
 		}
-		uvs_svc_del(t, s);
+		del_service(t, s, ops);
 		return 0;
 	}
 	if (uvs_ctlreq_svc_conf(m, &c) < 0 || uvs_ctlreq_vs_health(m, &vh) < 0)
@@ -95,8 +141,163 @@ bad:
 	return -EINVAL;
 }
 
+/*
+ * Which addresses the table knows a MAC for, so that adding 10 000 dests
+ * does not scan the table 10 000 times: an open-addressing set of
+ * addresses with their MAC, built on first use in one apply and dropped
+ * whenever a request could make an entry wrong (a dest deleted, the
+ * table cleared, a neighbour's news), to be built again if needed.
+ */
+struct macs {
+	uint32_t	*addr;		/* 0: empty slot */
+	uint8_t		(*mac)[6];
+	unsigned	 size;		/* power of two; 0: not built */
+	unsigned	 used;
+};
+
+static void
+macs_drop(struct macs *c)
+{
+	free(c->addr);
+	free(c->mac);
+	memset(c, 0, sizeof(*c));
+}
+
+static unsigned
+macs_slot(const struct macs *c, uint32_t addr)
+{
+	unsigned i = (addr * 2654435761u) & (c->size - 1);
+
+	while (c->addr[i] && c->addr[i] != addr)
+		i = (i + 1) & (c->size - 1);
+	return i;
+}
+
+static void
+macs_put(struct macs *c, uint32_t addr, const uint8_t *mac)
+{
+	unsigned i;
+
+	if (!c->size || !addr || (c->used + 1) * 2 > c->size)
+		return;
+	i = macs_slot(c, addr);
+	if (c->addr[i])
+		return;		/* the first one found stays, as in a scan */
+	c->addr[i] = addr;
+	memcpy(c->mac[i], mac, 6);
+	c->used++;
+}
+
+/* Builds the set from t; 0 or -ENOMEM (then it stays unbuilt). */
 static int
-replay_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
+macs_build(struct macs *c, const struct uvs_svc_table *t)
+{
+	unsigned i, k, n = 16;
+
+	for (i = 0; i < t->nsvcs; i++)
+		n += t->svcs[i]->ndests;
+	for (c->size = 16; c->size < n * 4; c->size *= 2)
+		;
+	c->used = 0;
+	c->addr = calloc(c->size, sizeof(*c->addr));
+	c->mac = calloc(c->size, sizeof(*c->mac));
+	if (!c->addr || !c->mac) {
+		macs_drop(c);
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+
+			if (!(x->flags & UVS_DEST_F_NOHWADDR))
+				macs_put(c, x->addr, x->hwaddr);
+		}
+	return 0;
+}
+
+/*
+ * A MAC the table already knows for addr, from another service's dest:
+ * 1 with mac filled, or 0. Without memory for the set, a plain scan.
+ */
+static int
+known_mac(struct macs *c, const struct uvs_svc_table *t, uint32_t addr,
+    uint8_t *mac)
+{
+	unsigned i, k;
+
+	if (!c->size && macs_build(c, t) == 0 && (c->used + 1) * 2 > c->size)
+		macs_drop(c);
+	if (c->size) {
+		i = macs_slot(c, addr);
+		if (!c->addr[i])
+			return 0;
+		memcpy(mac, c->mac[i], 6);
+		return 1;
+	}
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+
+			if (x->addr == addr &&
+			    !(x->flags & UVS_DEST_F_NOHWADDR)) {
+				memcpy(mac, x->hwaddr, 6);
+				return 1;
+			}
+		}
+	return 0;
+}
+
+static int
+add_dest(struct uvs_svc_table *t, struct macs *macs, struct uvs_svc *s,
+    const struct uvs_ctl_msg *m, struct uvs_dest_conf *c,
+    const struct uvs_batch_ops *ops, char *err, size_t errlen)
+{
+	uint8_t mac[6];
+	int known = known_mac(macs, t, c->addr, mac), rc;
+	uint32_t out = 0;
+
+	/* a sorry server's stand-by starts out of scheduling */
+	if (uvs_ctl_get_u32(m, "out", 1, &out) == -EINVAL) {
+		snprintf(err, errlen, "malformed %s request", m->verb);
+		return -EINVAL;
+	}
+	c->flags = out ? UVS_DEST_F_OUT : 0;
+	/* unusable until the kernel tells us its MAC */
+	if (!known)
+		c->flags |= UVS_DEST_F_NOHWADDR;
+	if ((rc = uvs_dest_add(s, c)) < 0) {
+		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
+		return rc;
+	}
+	if (known)
+		memcpy(s->dests[0]->hwaddr, mac, 6);
+	if (ops && ops->dest_added)
+		ops->dest_added(ops->arg, s->dests[0]);
+	return 0;
+}
+
+/* dest-out ... out=0|1 flush=0|1: health checks' switch. */
+static int
+dest_out(struct uvs_svc *s, struct uvs_dest *x, const struct uvs_ctl_msg *m,
+    const struct uvs_batch_ops *ops, char *err, size_t errlen)
+{
+	uint32_t out, flush = 0;
+
+	if (uvs_ctl_get_u32(m, "out", 1, &out) < 0 ||
+	    uvs_ctl_get_u32(m, "flush", 1, &flush) == -EINVAL) {
+		snprintf(err, errlen, "malformed dest-out request");
+		return -EINVAL;
+	}
+	if (flush)
+		flush_dest(ops, x);
+	/* as keepalived's delete and re-add: sh, dh, mh re-deal buckets */
+	uvs_dest_set_out(s, x, !!out);
+	return 0;
+}
+
+static int
+do_dest(struct uvs_svc_table *t, struct macs *macs,
+    const struct uvs_ctl_msg *m, const struct uvs_batch_ops *ops, char *err,
     size_t errlen)
 {
 	struct uvs_dest_conf c;
@@ -118,18 +319,17 @@ replay_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 		snprintf(err, errlen, "Service not defined");
 		return -ESRCH;
 	}
-	x = uvs_dest_find(s, c.addr, c.port);
-	if (strcmp(m->verb, "add-dest") == 0) {
-		if ((rc = uvs_dest_add(s, &c)) < 0)
-			snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
-		return rc;
-	}
-	if (!x) {
+	if (strcmp(m->verb, "add-dest") == 0)
+		return add_dest(t, macs, s, m, &c, ops, err, errlen);
+	if (!(x = uvs_dest_find(s, c.addr, c.port))) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
 	}
+	if (strcmp(m->verb, "dest-out") == 0)
+		return dest_out(s, x, m, ops, err, errlen);
 	if (strcmp(m->verb, "del-dest") == 0) {
-		uvs_dest_del(s, x);
+		macs_drop(macs);
+		del_dest(s, x, ops);
 		return 0;
 	}
 	if ((rc = uvs_dest_edit(s, x, &c)) < 0)
@@ -137,57 +337,196 @@ replay_dest(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 	return rc;
 }
 
+/* "aa:bb:cc:dd:ee:ff" into mac; 0 or -EINVAL. */
 static int
-replay_zero(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6], i;
+	char end;
+
+	if (!s || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2],
+	    &v[3], &v[4], &v[5], &end) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
+/* neigh rip=A valid=1 hw=MAC | valid=0: the kernel's news of a MAC. */
+static int
+do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
-	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
+	uint32_t addr, valid;
+	uint8_t mac[6] = { 0 };
+	unsigned i, k;
 
-	if (!uvs_ctl_get(m, "proto"))
-		return 0;
-	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
-		snprintf(err, errlen, "malformed zero request");
+	if (uvs_ctl_get_addr(m, "rip", &addr) < 0 ||
+	    uvs_ctl_get_u32(m, "valid", 1, &valid) < 0 ||
+	    (valid && parse_mac(uvs_ctl_get(m, "hw"), mac) < 0)) {
+		snprintf(err, errlen, "malformed neigh request");
 		return -EINVAL;
 	}
-	if (!uvs_svc_find(t, proto, addr, port)) {
-		snprintf(err, errlen, "No such service");
-		return -ESRCH;
+	for (i = 0; i < t->nsvcs; i++) {
+		struct uvs_svc *s = t->svcs[i];
+		int changed = 0;
+
+		for (k = 0; k < s->ndests; k++) {
+			struct uvs_dest *x = s->dests[k];
+
+			if (x->addr != addr)
+				continue;
+			if (valid) {
+				memcpy(x->hwaddr, mac, 6);
+				changed |= x->flags & UVS_DEST_F_NOHWADDR;
+				x->flags &= ~UVS_DEST_F_NOHWADDR;
+			} else {
+				changed |= !(x->flags & UVS_DEST_F_NOHWADDR);
+				x->flags |= UVS_DEST_F_NOHWADDR;
+			}
+		}
+		if (changed)
+			uvs_svc_changed(s);
 	}
 	return 0;
 }
 
-/* One request on the shadow table: 0 or -errno with err set. */
+/* -Z: counters and rates from zero (ip_vs_zero_stats). */
+static void
+zero_svc(struct uvs_svc *s)
+{
+	unsigned k;
+
+	s->conns = s->inpkts = s->inbytes = 0;
+	uvs_est_zero(&s->est, 0, 0, 0);
+	for (k = 0; k < s->ndests; k++) {
+		struct uvs_dest *x = s->dests[k];
+
+		x->conns = x->inpkts = x->inbytes = 0;
+		uvs_est_zero(&x->est, 0, 0, 0);
+	}
+}
+
 static int
-replay(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
+do_zero(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
+{
+	struct uvs_svc *s;
+	uint8_t proto;
+	uint32_t addr;
+	uint16_t port;
+	unsigned i;
+
+	if (!uvs_ctl_get(m, "proto")) {
+		for (i = 0; i < t->nsvcs; i++)
+			zero_svc(t->svcs[i]);
+		return 0;
+	}
+	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
+		snprintf(err, errlen, "malformed zero request");
+		return -EINVAL;
+	}
+	if (!(s = uvs_svc_find(t, proto, addr, port))) {
+		snprintf(err, errlen, "No such service");
+		return -ESRCH;
+	}
+	zero_svc(s);
+	return 0;
+}
+
+static int
+do_clear(struct uvs_svc_table *t, const struct uvs_batch_ops *ops)
+{
+	if (ops && ops->flush_all)
+		ops->flush_all(ops->arg);
+	uvs_svc_table_free(t);
+	uvs_svc_table_init(t);
+	return 0;
+}
+
+static int
+do_timeouts(const struct uvs_ctl_msg *m, const struct uvs_batch_ops *ops,
+    char *err, size_t errlen)
 {
 	uint32_t to[3];
 
-	if (strcmp(m->verb, "add-service") == 0 ||
-	    strcmp(m->verb, "edit-service") == 0 ||
-	    strcmp(m->verb, "del-service") == 0)
-		return replay_service(t, m, err, errlen);
-	if (strcmp(m->verb, "add-dest") == 0 ||
-	    strcmp(m->verb, "edit-dest") == 0 ||
-	    strcmp(m->verb, "del-dest") == 0)
-		return replay_dest(t, m, err, errlen);
-	if (strcmp(m->verb, "clear") == 0) {
-		uvs_svc_table_free(t);
-		uvs_svc_table_init(t);
-		return 0;
-	}
-	if (strcmp(m->verb, "zero") == 0)
-		return replay_zero(t, m, err, errlen);
-	if (strcmp(m->verb, "set-timeout") == 0) {
-		if (uvs_ctlreq_timeouts(m, to) == 0)
-			return 0;
+	if (uvs_ctlreq_timeouts(m, to) < 0) {
 		snprintf(err, errlen, "malformed set-timeout request");
 		return -EINVAL;
 	}
+	if (ops && ops->timeouts)
+		ops->timeouts(ops->arg, to);
+	return 0;
+}
+
+static int
+is_verb(const char *verb, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(verb, *set) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const svc_verbs[] = { "add-service", "edit-service",
+	"del-service", NULL };
+static const char *const dest_verbs[] = { "add-dest", "edit-dest",
+	"del-dest", "dest-out", NULL };
+
+int
+uvs_batch_is_change(const char *verb)
+{
+	static const char *const public[] = { "add-service", "edit-service",
+		"del-service", "add-dest", "edit-dest", "del-dest", "clear",
+		"set-timeout", "zero", NULL };
+
+	return is_verb(verb, public);
+}
+
+/* One request: 0 or -errno with err set. */
+static int
+apply_one(struct uvs_svc_table *t, struct macs *macs,
+    const struct uvs_ctl_msg *m, const struct uvs_batch_ops *ops, char *err,
+    size_t errlen)
+{
+	/* these can take the last known MAC of an address away */
+	if (strcmp(m->verb, "del-service") == 0 ||
+	    strcmp(m->verb, "neigh") == 0 || strcmp(m->verb, "clear") == 0)
+		macs_drop(macs);
+	if (is_verb(m->verb, svc_verbs))
+		return do_service(t, m, ops, err, errlen);
+	if (is_verb(m->verb, dest_verbs))
+		return do_dest(t, macs, m, ops, err, errlen);
+	if (strcmp(m->verb, "neigh") == 0)
+		return do_neigh(t, m, err, errlen);
+	if (strcmp(m->verb, "clear") == 0)
+		return do_clear(t, ops);
+	if (strcmp(m->verb, "zero") == 0)
+		return do_zero(t, m, err, errlen);
+	if (strcmp(m->verb, "set-timeout") == 0)
+		return do_timeouts(m, ops, err, errlen);
 	snprintf(err, errlen, "'%s' cannot be part of a batch", m->verb);
 	return -EINVAL;
+}
+
+int
+uvs_batch_apply(struct uvs_svc_table *t, const struct uvs_ctl_msg *msgs,
+    unsigned n, const struct uvs_batch_ops *ops, unsigned *at, char *err,
+    size_t errlen)
+{
+	struct macs macs = { 0 };
+	unsigned i;
+	int rc = 0;
+
+	*at = 0;
+	for (i = 0; i < n; i++)
+		if ((rc = apply_one(t, &macs, &msgs[i], ops, err,
+		    errlen)) < 0) {
+			*at = i;
+			break;
+		}
+	macs_drop(&macs);
+	return rc;
 }
 
 int
@@ -196,22 +535,15 @@ uvs_batch_check(const struct uvs_svc_table *t,
     size_t errlen)
 {
 	struct uvs_svc_table shadow;
-	unsigned i;
 	int rc;
 
 	*at = 0;
 	uvs_svc_table_init(&shadow);
-	if ((rc = shadow_copy(&shadow, t)) < 0) {
+	if ((rc = uvs_batch_copy(&shadow, t)) < 0)
 		snprintf(err, errlen, "cannot copy the table: %s",
 		    strerror(-rc));
-		uvs_svc_table_free(&shadow);
-		return rc;
-	}
-	for (i = 0; i < n; i++)
-		if ((rc = replay(&shadow, &msgs[i], err, errlen)) < 0) {
-			*at = i;
-			break;
-		}
+	else
+		rc = uvs_batch_apply(&shadow, msgs, n, NULL, at, err, errlen);
 	uvs_svc_table_free(&shadow);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /*
- * The control socket. Requests are handled one at a time in the packet
- * loop's thread, so a request never races the forwarding path; a slow
- * or silent client is cut off after a short timeout so forwarding does
- * not stall behind it. Every request is validated whole before anything
- * changes, so a bad request changes nothing.
+ * The control socket. Requests are handled one at a time in uvsd's main
+ * thread; a slow or silent client is cut off after a short timeout.
+ * Every change, one request or a whole batch, is one transaction
+ * (director.h, uvs_dir_apply): accepted whole, side effects and all, or
+ * refused with nothing changed. The health engine's words are checked
+ * before it and handed over after it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -81,99 +82,6 @@ static void
 reply_error(FILE *out, int rc, const char *msg)
 {
 	fprintf(out, "error %d %s\n", -rc, msg);
-}
-
-/* Health words are refused where no engine runs (tests, fuzzers). */
-static int
-no_health(const struct uvs_director *d, int has, char *err, size_t errlen)
-{
-	if (!has || d->health)
-		return 0;
-	snprintf(err, errlen, "health checks are not running in this uvsd");
-	return -EOPNOTSUPP;
-}
-
-static int
-do_service(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
-    size_t errlen)
-{
-	struct uvs_svc_conf c;
-	struct uvs_vs_health vh;
-	int rc, hv;
-
-	if (strcmp(m->verb, "del-service") == 0) {
-		if (uvs_ctlreq_svc_key(m, &c.proto, &c.addr, &c.port) < 0)
-			goto bad;
-		rc = uvs_dir_del_service(d, c.proto, c.addr, c.port, err,
-		    errlen);
-		if (rc != -ESRCH)	/* gone, even if refiltering failed */
-			uvs_health_svc_del(d->health, c.proto, c.addr, c.port);
-		return rc;
-	}
-	if (uvs_ctlreq_svc_conf(m, &c) < 0 ||
-	    (hv = uvs_ctlreq_vs_health(m, &vh)) < 0)
-		goto bad;
-	if ((rc = no_health(d, hv, err, errlen)) < 0)
-		return rc;
-	if (strcmp(m->verb, "add-service") == 0)
-		rc = uvs_dir_add_service(d, &c, err, errlen);
-	else
-		rc = uvs_dir_edit_service(d, &c, err, errlen);
-	if (rc == 0 && uvs_health_svc_set(d->health, c.proto, c.addr, c.port,
-	    hv ? &vh : NULL) < 0) {
-		snprintf(err, errlen, "health checks: out of memory");
-		return -ENOMEM;
-	}
-	return rc;
-bad:
-	snprintf(err, errlen, "malformed %s request", m->verb);
-	return -EINVAL;
-}
-
-static int
-do_dest(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
-    size_t errlen)
-{
-	struct uvs_dest_conf c;
-	struct uvs_check_conf chk;
-	struct uvs_health_key k;
-	struct uvs_svc *svc;
-	int rc, hc, weight;
-
-	if (uvs_ctlreq_svc_key(m, &k.proto, &k.vip, &k.vport) < 0 ||
-	    uvs_ctlreq_dest_conf(m, &c) < 0 ||
-	    (hc = uvs_ctlreq_check_conf(m, &chk)) < 0) {
-		snprintf(err, errlen, "malformed %s request", m->verb);
-		return -EINVAL;
-	}
-	if ((rc = no_health(d, hc, err, errlen)) < 0)
-		return rc;
-	if (!(svc = uvs_svc_find(&d->fw.svcs, k.proto, k.vip, k.vport))) {
-		snprintf(err, errlen, "Service not defined");
-		return -ESRCH;
-	}
-	k.rip = c.addr;
-	k.rport = c.port;
-	if (strcmp(m->verb, "del-dest") == 0) {
-		if ((rc = uvs_dir_del_dest(d, svc, c.addr, c.port, err,
-		    errlen)) == 0)
-			uvs_health_dest_del(d->health, &k);
-		return rc;
-	}
-	/* the director gets the weight the checks allow, health the asked */
-	weight = c.weight;
-	if (strcmp(m->verb, "add-dest") == 0)
-		rc = uvs_dir_add_dest(d, svc, &c, err, errlen);
-	else {
-		c.weight = uvs_health_weight_now(d->health, &k, weight);
-		rc = uvs_dir_edit_dest(d, svc, &c, err, errlen);
-	}
-	if (rc == 0 && uvs_health_dest_set(d->health, &k, weight,
-	    hc ? &chk : NULL) < 0) {
-		snprintf(err, errlen, "health checks: out of memory");
-		return -ENOMEM;
-	}
-	return rc;
 }
 
 static void
@@ -260,39 +168,34 @@ do_list(struct uvs_director *d, FILE *out)
 	}
 }
 
-/* -L -c: flows and templates, seconds left by the table's clock. */
-static void
-list_conns(const struct uvs_conn_table *t, void *arg)
+/* -L -c: flows and templates, as copied out of their tables. */
+static int
+list_conns(const struct uvs_wconn *c, unsigned n, void *arg)
 {
 	FILE *out = arg;
 	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
-	uint32_t i;
+	unsigned i;
 
-	for (i = 0; i < t->capacity; i++) {
-		const struct uvs_conn *c = &t->conns[i];
-		int32_t left;
-
-		if (!uvs_conn_live(t, i))
-			continue;
-		left = (int32_t)(c->expires - t->clock);
+	for (i = 0; i < n; i++, c++) {
 		inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
 		inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
-		inet_ntop(AF_INET, &c->dest->addr, ra, sizeof(ra));
-		fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s vport=%u "
-		    "rip=%s rport=%u state=%s expires=%d\n",
+		inet_ntop(AF_INET, &c->raddr, ra, sizeof(ra));
+		if (fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s "
+		    "vport=%u rip=%s rport=%u state=%s expires=%d\n",
 		    c->proto == IPPROTO_TCP ? "tcp" : "udp", ca,
 		    ntohs(c->cport), va, ntohs(c->vport), ra,
-		    (c->flags & UVS_CONN_F_TEMPLATE) ? 0 :
-		    ntohs(c->dest->port),
+		    (c->flags & UVS_CONN_F_TEMPLATE) ? 0 : ntohs(c->rport),
 		    uvs_conn_state_name(c->proto, c->state),
-		    left > 0 ? left : 0);
+		    c->left > 0 ? c->left : 0) < 0)
+			return -EPIPE;
 	}
+	return 0;
 }
 
 static void
 do_conns(struct uvs_director *d, FILE *out)
 {
-	uvs_dir_each_table(d, list_conns, out);
+	(void)uvs_dir_conns(d, list_conns, out);
 }
 
 /* The three timeouts ipvsadm shows and sets: tcp, tcpfin, udp. */
@@ -304,48 +207,6 @@ do_timeout(struct uvs_director *d, FILE *out)
 	fprintf(out, "timeout tcp=%u tcpfin=%u udp=%u\n",
 	    to->t[UVS_TCP_ESTABLISHED], to->t[UVS_TCP_FIN_WAIT],
 	    to->t[UVS_UDP_NORMAL]);
-}
-
-/* --set tcp tcpfin udp; 0 keeps a value (ip_vs_set_timeout). */
-static int
-do_set_timeout(struct uvs_director *d, const struct uvs_ctl_msg *m,
-    char *err, size_t errlen)
-{
-	uint32_t t[3];
-
-	if (uvs_ctlreq_timeouts(m, t) < 0) {
-		snprintf(err, errlen, "malformed set-timeout request");
-		return -EINVAL;
-	}
-	uvs_dir_set_timeouts(d, t);
-	return 0;
-}
-
-/* -Z [service]: zero the packet and connection counters. */
-static int
-do_zero(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
-    size_t errlen)
-{
-	struct uvs_svc_table *t = &d->fw.svcs;
-	struct uvs_svc *svc;
-	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
-
-	if (!uvs_ctl_get(m, "proto")) {
-		uvs_dir_zero(d, NULL);
-		return 0;
-	}
-	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
-		snprintf(err, errlen, "malformed zero request");
-		return -EINVAL;
-	}
-	if (!(svc = uvs_svc_find(t, proto, addr, port))) {
-		snprintf(err, errlen, "No such service");
-		return -ESRCH;
-	}
-	uvs_dir_zero(d, svc);
-	return 0;
 }
 
 static void
@@ -365,6 +226,10 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
+		{ "ops_sched", st->ops_sched },
+		{ "icmp_fwd", st->icmp_fwd },
+		{ "frags_fwd", st->frags_fwd },
+		{ "frags_held", st->frags_held },
 		{ "conns_reclaimed", d->sum.reclaimed },
 		{ "conns", d->sum.conns },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },
@@ -372,6 +237,9 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "checks_failed", hc.checks_failed },
 		{ "dests_down", hc.dests_down },
 		{ "state_changes", hc.state_changes },
+		{ "transactions", d->counts.transactions },
+		{ "filter_builds", d->counts.filter_builds },
+		{ "guard_builds", d->counts.guard_builds },
 	};
 	size_t i;
 
@@ -388,30 +256,132 @@ do_counters(struct uvs_director *d, FILE *out)
 		    (unsigned long long)d->sum.worker_rx[i]);
 }
 
-/* A change request; 0 or -errno with err set. */
+/*
+ * What the health engine makes of a request's words. Checked before the
+ * transaction (words for an engine that does not run are refused), done
+ * after it, in request order.
+ */
+struct health_words {
+	int			 has;	/* 1: words given, 0: none */
+	struct uvs_check_conf	 chk;	/* a dest's */
+	struct uvs_vs_health	 vh;	/* a service's */
+	struct uvs_health_key	 k;
+	int			 weight;	/* the weight asked for */
+	char			 wbuf[12];	/* the weight the table gets */
+};
+
 static int
-apply_change(struct uvs_director *d, const struct uvs_ctl_msg *m, char *err,
-    size_t errlen)
+is_dest_verb(const char *verb)
 {
-	if (strcmp(m->verb, "add-service") == 0 ||
-	    strcmp(m->verb, "edit-service") == 0 ||
-	    strcmp(m->verb, "del-service") == 0)
-		return do_service(d, m, err, errlen);
-	if (strcmp(m->verb, "add-dest") == 0 ||
-	    strcmp(m->verb, "edit-dest") == 0 ||
-	    strcmp(m->verb, "del-dest") == 0)
-		return do_dest(d, m, err, errlen);
+	return strcmp(verb, "add-dest") == 0 ||
+	    strcmp(verb, "edit-dest") == 0 || strcmp(verb, "del-dest") == 0;
+}
+
+/*
+ * Reads m's health words into h; an edit-dest's weight becomes the one
+ * the checks allow now (an inhibited server stays at 0), the asked one
+ * kept for the engine. 0 or -errno with err set.
+ */
+static int
+health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
+    struct health_words *h, char *err, size_t errlen)
+{
+	struct uvs_dest_conf c;
+	int i;
+
+	memset(h, 0, sizeof(*h));
+	if (is_dest_verb(m->verb)) {
+		if (uvs_ctlreq_svc_key(m, &h->k.proto, &h->k.vip,
+		    &h->k.vport) < 0 || uvs_ctlreq_dest_conf(m, &c) < 0 ||
+		    (h->has = uvs_ctlreq_check_conf(m, &h->chk)) < 0)
+			goto bad;
+		h->k.rip = c.addr;
+		h->k.rport = c.port;
+		h->weight = c.weight;
+		if (strcmp(m->verb, "edit-dest") == 0) {
+			snprintf(h->wbuf, sizeof(h->wbuf), "%d",
+			    uvs_health_weight_now(d->health, &h->k, c.weight));
+			for (i = 0; i < m->nkv; i++)
+				if (strcmp(m->kv[i].key, "weight") == 0)
+					m->kv[i].val = h->wbuf;
+		}
+	} else if (strcmp(m->verb, "add-service") == 0 ||
+	    strcmp(m->verb, "edit-service") == 0) {
+		if ((h->has = uvs_ctlreq_vs_health(m, &h->vh)) < 0)
+			goto bad;
+	}
+	if (!h->has || d->health)
+		return 0;
+	snprintf(err, errlen, "health checks are not running in this uvsd");
+	return -EOPNOTSUPP;
+bad:
+	snprintf(err, errlen, "malformed %s request", m->verb);
+	return -EINVAL;
+}
+
+/* After the commit: the engine learns what changed. 0 or -ENOMEM. */
+static int
+health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
+    const struct health_words *h)
+{
+	uint8_t proto;
+	uint32_t addr;
+	uint16_t port;
+
 	if (strcmp(m->verb, "clear") == 0) {
-		uvs_dir_clear(d);
 		uvs_health_clear(d->health);
 		return 0;
 	}
-	if (strcmp(m->verb, "set-timeout") == 0)
-		return do_set_timeout(d, m, err, errlen);
-	if (strcmp(m->verb, "zero") == 0)
-		return do_zero(d, m, err, errlen);
-	snprintf(err, errlen, "unknown request '%s'", m->verb);
-	return -EOPNOTSUPP;
+	if (strcmp(m->verb, "del-dest") == 0) {
+		uvs_health_dest_del(d->health, &h->k);
+		return 0;
+	}
+	if (is_dest_verb(m->verb))
+		return uvs_health_dest_set(d->health, &h->k, h->weight,
+		    h->has ? &h->chk : NULL) < 0 ? -ENOMEM : 0;
+	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0)
+		return 0;
+	if (strcmp(m->verb, "del-service") == 0)
+		uvs_health_svc_del(d->health, proto, addr, port);
+	else if (strcmp(m->verb, "add-service") == 0 ||
+	    strcmp(m->verb, "edit-service") == 0)
+		return uvs_health_svc_set(d->health, proto, addr, port,
+		    h->has ? &h->vh : NULL) < 0 ? -ENOMEM : 0;
+	return 0;
+}
+
+/* msgs as one transaction, with the health engine's share. */
+static int
+apply_msgs(struct uvs_director *d, struct uvs_ctl_msg *msgs, unsigned n,
+    unsigned *at, char *err, size_t errlen)
+{
+	struct health_words *h;
+	unsigned i;
+	int rc = 0;
+
+	if (!(h = calloc(n ? n : 1, sizeof(*h)))) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		*at = i;
+		if (!uvs_batch_is_change(msgs[i].verb)) {
+			snprintf(err, errlen, "'%s' cannot be part of a batch",
+			    msgs[i].verb);
+			rc = -EINVAL;
+		} else
+			rc = health_before(d, &msgs[i], &h[i], err, errlen);
+	}
+	if (rc == 0)
+		rc = uvs_dir_apply(d, msgs, n, at, err, errlen);
+	for (i = 0; i < n && rc == 0; i++)
+		if ((rc = health_after(d, &msgs[i], &h[i])) < 0) {
+			*at = i;
+			snprintf(err, errlen, "health checks: out of memory "
+			    "(the table was changed)");
+		}
+	free(h);
+	return rc;
 }
 
 void
@@ -419,6 +389,7 @@ uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 {
 	struct uvs_ctl_msg m;
 	char err[256] = "";
+	unsigned at;
 	int rc = 0;
 
 	if (uvs_ctl_parse(line, &m) < 0) {
@@ -433,8 +404,11 @@ uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 		do_conns(d, out);
 	else if (strcmp(m.verb, "timeout") == 0)
 		do_timeout(d, out);
-	else
-		rc = apply_change(d, &m, err, sizeof(err));
+	else if (!uvs_batch_is_change(m.verb)) {
+		snprintf(err, sizeof(err), "unknown request '%s'", m.verb);
+		rc = -EOPNOTSUPP;
+	} else
+		rc = apply_msgs(d, &m, 1, &at, err, sizeof(err));
 	if (rc < 0)
 		reply_error(out, rc, err);
 	else
@@ -464,11 +438,7 @@ uvs_ctl_batch(struct uvs_director *d, char **lines, unsigned n, unsigned *at,
 			rc = -EINVAL;
 		}
 	if (rc == 0)
-		rc = uvs_batch_check(&d->fw.svcs, msgs, n, at, err, errlen);
-	/* checked whole: from here only memory could still fail a step */
-	for (i = 0; i < n && rc == 0; i++)
-		if ((rc = apply_change(d, &msgs[i], err, errlen)) < 0)
-			*at = i;
+		rc = apply_msgs(d, msgs, n, at, err, errlen);
 	free(msgs);
 	return rc;
 }

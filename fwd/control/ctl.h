@@ -32,9 +32,9 @@ void	uvs_ctl_serve(struct uvs_ctl *c, struct uvs_director *d);
 void	uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out);
 
 /*
- * Applies n change requests as one: all are checked first on a shadow
- * table (batch.h), then applied. 0, or -errno with *at the index of the
- * refused request and err the reason; on refusal nothing was changed.
+ * Applies n change requests as one transaction (uvs_dir_apply, with the
+ * health engine's words). 0, or -errno with *at the index of the refused
+ * request and err the reason; on refusal nothing was changed.
  */
 int	uvs_ctl_batch(struct uvs_director *d, char **lines, unsigned n,
 	    unsigned *at, char *err, size_t errlen);

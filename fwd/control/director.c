@@ -1,11 +1,11 @@
 /*
- * Control-path operations of the director. Each keeps the forwarding
- * state, the capture filter, the kernel guard and the neighbour knowledge
- * consistent: the filter always passes exactly the current VIPs, the guard
- * hides exactly the current services from the kernel, a dest is usable only
- * once the kernel has told us its MAC, and removing a dest removes its
- * flows at once (IPVS's expire_nodest_conn), so no flow ever points at
- * freed memory.
+ * The director: its sockets, its master table and what keeps them in
+ * step. Every change to the table is one transaction (reconcile.c); this
+ * file opens and closes things, turns the kernel's neighbour news and
+ * the health checks' verdicts into such transactions, keeps time, and
+ * reads the workers' figures and flows back (copied out, never shared).
+ * Removing a dest removes its flows at once (IPVS's expire_nodest_conn),
+ * so no flow ever points at freed memory.
  */
 #include <errno.h>
 #include <arpa/inet.h>
@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "arp/kernel/addr.h"
-#include "fwd/control/ctlreq.h"
 #include "fwd/control/director.h"
 #include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
@@ -25,36 +24,6 @@
 
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
-
-/*
- * With -j N the master table here only keeps the configuration; each
- * change made to it is then made, the same way, to every worker's copy.
- */
-static void
-mirror(struct uvs_director *d, uvs_worker_fn fn, void *arg)
-{
-	if (d->workers.n)
-		(void)uvs_workers_call(&d->workers, fn, arg);
-}
-
-/* A service named in a call to the workers. */
-struct svc_key {
-	uint8_t		 proto;
-	uint32_t	 addr;
-	uint16_t	 port;
-};
-
-static struct svc_key
-key_of(const struct uvs_svc *svc)
-{
-	return (struct svc_key){ svc->proto, svc->addr, svc->port };
-}
-
-static struct uvs_svc *
-find_key(struct uvs_fwd *fw, const struct svc_key *k)
-{
-	return uvs_svc_find(&fw->svcs, k->proto, k->addr, k->port);
-}
 
 int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
@@ -110,6 +79,7 @@ uvs_dir_free(struct uvs_director *d)
 	if (d->workers.n)
 		uvs_workers_stop(&d->workers);
 	uvs_conn_free(&d->fw.conns);
+	uvs_frag_free(&d->fw.frags);
 	uvs_svc_table_free(&d->fw.svcs);
 	uvs_capture_close(&d->cap);
 	uvs_nl_close(d->nl);
@@ -120,348 +90,87 @@ uvs_dir_free(struct uvs_director *d)
 	uvs_rsmac_free(&d->rsmac);
 }
 
-/*
- * Opens the capture filter when the first service comes and shuts it when
- * the last goes; in between it is the same program (filter.c), the
- * service table tells VIPs apart.
- */
+/* Health checks' operations, as the requests an operator would type. */
 static int
-refilter(struct uvs_director *d, char *err, size_t errlen)
+svc_words(const struct uvs_svc *svc, char *buf, size_t size)
 {
-	struct sock_fprog prog;
-	int rc;
+	char a[INET_ADDRSTRLEN];
 
-	if (uvs_filter_build(d->fw.svcs.nsvcs > 0, d->fw.mac, &prog) < 0) {
-		snprintf(err, errlen, "capture filter: out of memory");
-		return -ENOMEM;
-	}
-	/* with workers the control thread's socket only sends */
-	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
-	    uvs_capture_set_filter(&d->cap, &prog);
-	if (rc < 0)
-		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
-	free(prog.filter);
-	return rc;
-}
-
-/* Hides exactly the current services from the kernel (guard.c). */
-static int
-reguard(struct uvs_director *d, char *err, size_t errlen)
-{
-	const struct uvs_svc_table *t = &d->fw.svcs;
-	struct uvs_guard_rule *r;
-	unsigned i;
-	int rc;
-
-	if (!d->guard.on)
-		return 0;
-	if (!(r = calloc(t->nsvcs + 1, sizeof(*r)))) {
-		snprintf(err, errlen, "guard: out of memory");
-		return -ENOMEM;
-	}
-	for (i = 0; i < t->nsvcs; i++)
-		r[i] = (struct uvs_guard_rule){ .vip = t->svcs[i]->addr,
-		    .port = t->svcs[i]->port, .proto = t->svcs[i]->proto };
-	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
-	free(r);
-	return rc;
-}
-
-/* Tells the segment the VIP now lives at our MAC (gratuitous ARP). */
-static void
-announce_vip(struct uvs_director *d, uint32_t vip)
-{
-	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
-	char err[128];
-
-	if (uvs_arp_build(d->ifname, ARPOP_REQUEST, bcast, d->fw.mac, vip,
-	    zero_mac, vip, buf + UVS_VNET_HLEN, err, sizeof(err)) == 0)
-		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
-}
-
-static void
-fw_add_service(struct uvs_fwd *fw, void *arg)
-{
-	(void)uvs_svc_add(&fw->svcs, arg);
-}
-
-int
-uvs_dir_add_service(struct uvs_director *d, const struct uvs_svc_conf *c,
-    char *err, size_t errlen)
-{
-	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE] = "?";
-	int new_vip = !uvs_svc_is_vip(&d->fw.svcs, c->addr);
-	int rc;
-
-	inet_ntop(AF_INET, &c->addr, a, sizeof(a));
-	/* the guard keeps the kernel quiet; without it, refuse such a VIP */
-	if (!d->guard.on && !d->no_guard &&
-	    (rc = uvs_addr_lookup(c->addr, NULL)) > 0) {
-		if_indextoname((unsigned)rc, ifn);
-		snprintf(err, errlen, "VIP %s is on kernel interface %s: the "
-		    "kernel would answer for it; remove it (ip addr del "
-		    "%s/32 dev %s)", a, ifn, a, ifn);
-		return -EADDRINUSE;
-	}
-	if ((rc = uvs_svc_add(&d->fw.svcs, c)) < 0) {
-		snprintf(err, errlen, "%s", uvs_ctlreq_svc_error(rc));
-		return rc;
-	}
-	/* the kernel is kept off the service before uvsd answers for it */
-	rc = reguard(d, err, errlen);
-	if (rc == 0 && new_vip)
-		rc = refilter(d, err, errlen);
-	if (rc < 0) {
-		char scratch[128];
-
-		uvs_svc_del(&d->fw.svcs, uvs_svc_find(&d->fw.svcs,
-		    c->proto, c->addr, c->port));
-		(void)reguard(d, scratch, sizeof(scratch));
-		return rc;
-	}
-	mirror(d, fw_add_service, (void *)c);
-	if (new_vip)
-		announce_vip(d, c->addr);
-	return 0;
-}
-
-static void
-fw_edit_service(struct uvs_fwd *fw, void *arg)
-{
-	(void)uvs_svc_edit(&fw->svcs, arg);
-}
-
-int
-uvs_dir_edit_service(struct uvs_director *d, const struct uvs_svc_conf *c,
-    char *err, size_t errlen)
-{
-	int rc = uvs_svc_edit(&d->fw.svcs, c);
-
-	if (rc < 0)
-		snprintf(err, errlen, "%s", uvs_ctlreq_svc_error(rc));
-	else
-		mirror(d, fw_edit_service, (void *)c);
-	return rc;
-}
-
-/* A service goes with its flows: the capture filter may drop its VIP. */
-static void
-fw_del_service(struct uvs_fwd *fw, void *arg)
-{
-	struct uvs_svc *svc = find_key(fw, arg);
-	unsigned i;
-
-	if (!svc)
-		return;
-	for (i = 0; i < svc->ndests; i++)
-		uvs_conn_flush_dest(&fw->conns, svc->dests[i]);
-	uvs_svc_del(&fw->svcs, svc);
-}
-
-int
-uvs_dir_del_service(struct uvs_director *d, uint8_t proto, uint32_t addr,
-    uint16_t port, char *err, size_t errlen)
-{
-	struct svc_key key = { proto, addr, port };
-	struct uvs_svc *svc;
-	unsigned i;
-	int rc, k;
-
-	if (!(svc = uvs_svc_find(&d->fw.svcs, proto, addr, port))) {
-		snprintf(err, errlen, "No such service");
-		return -ESRCH;
-	}
-	for (i = 0; i < svc->ndests; i++)
-		uvs_rsmac_unref(&d->rsmac, svc->dests[i]->addr);
-	fw_del_service(&d->fw, &key);
-	mirror(d, fw_del_service, &key);
-	rc = reguard(d, err, errlen);
-	if (!uvs_svc_is_vip(&d->fw.svcs, addr) &&
-	    (k = refilter(d, err, errlen)) < 0)
-		rc = k;
-	return rc;
-}
-
-/* A dest change for the workers: which service, the dest, its MAC. */
-struct dest_call {
-	struct svc_key		 key;
-	struct uvs_dest_conf	 conf;
-	uint8_t			 hw[6];
-};
-
-static void
-fw_add_dest(struct uvs_fwd *fw, void *arg)
-{
-	struct dest_call *a = arg;
-	struct uvs_svc *svc = find_key(fw, &a->key);
-	struct uvs_dest *dest;
-
-	if (!svc || uvs_dest_add(svc, &a->conf) < 0)
-		return;
-	dest = uvs_dest_find(svc, a->conf.addr, a->conf.port);
-	memcpy(dest->hwaddr, a->hw, 6);
-}
-
-int
-uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
-    const struct uvs_dest_conf *c, char *err, size_t errlen)
-{
-	struct uvs_dest_conf conf = *c;
-	struct uvs_rsmac_entry *mac;
-	int rc, created, known;
-
-	if (uvs_dest_find(svc, c->addr, c->port)) {
-		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(-EEXIST));
-		return -EEXIST;
-	}
-	if (!(mac = uvs_rsmac_ref(&d->rsmac, c->addr, uvs_clock_seconds(),
-	    &created))) {
-		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(-ENOMEM));
-		return -ENOMEM;
-	}
-	/* unusable until the kernel tells us its MAC */
-	if (!(known = mac->resolved))
-		conf.flags |= UVS_DEST_F_NOHWADDR;
-	if ((rc = uvs_dest_add(svc, &conf)) < 0) {
-		uvs_rsmac_unref(&d->rsmac, c->addr);
-		snprintf(err, errlen, "%s", uvs_ctlreq_dest_error(rc));
-		return rc;
-	}
-	if (known)
-		memcpy(uvs_dest_find(svc, c->addr, c->port)->hwaddr, mac->mac,
-		    6);
-	if (d->workers.n) {
-		struct dest_call a = { key_of(svc), conf, { 0 } };
-
-		if (known)
-			memcpy(a.hw, mac->mac, 6);
-		mirror(d, fw_add_dest, &a);
-	}
-	/* a new address: what the kernel knows answers at once (dump) */
-	if (created) {
-		(void)uvs_nl_resolve(d->nl, c->addr);
-		(void)uvs_nl_dump(d->nl);
-	}
-	return 0;
-}
-
-static void
-fw_edit_dest(struct uvs_fwd *fw, void *arg)
-{
-	struct dest_call *a = arg;
-	struct uvs_svc *svc = find_key(fw, &a->key);
-	struct uvs_dest *dest;
-
-	if (svc && (dest = uvs_dest_find(svc, a->conf.addr, a->conf.port)))
-		(void)uvs_dest_edit(svc, dest, &a->conf);
+	inet_ntop(AF_INET, &svc->addr, a, sizeof(a));
+	return snprintf(buf, size, "proto=%s vip=%s vport=%u",
+	    svc->proto == IPPROTO_TCP ? "tcp" : "udp", a, ntohs(svc->port));
 }
 
 int
 uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	struct uvs_dest *dest = uvs_dest_find(svc, c->addr, c->port);
-	int rc;
+	char k[96], r[INET_ADDRSTRLEN];
 
-	if (!dest) {
-		snprintf(err, errlen, "No such destination");
-		return -ENOENT;
-	}
-	if ((rc = uvs_dest_edit(svc, dest, c)) < 0) {
-		snprintf(err, errlen, "%s", strerror(-rc));
-		return rc;
-	}
-	if (d->workers.n) {
-		struct dest_call a = { key_of(svc), *c, { 0 } };
-
-		mirror(d, fw_edit_dest, &a);
-	}
-	return 0;
+	svc_words(svc, k, sizeof(k));
+	inet_ntop(AF_INET, &c->addr, r, sizeof(r));
+	return uvs_dir_applyf(d, err, errlen, "edit-dest %s rip=%s rport=%u "
+	    "weight=%d uthr=%u lthr=%u", k, r, ntohs(c->port), c->weight,
+	    c->u_threshold, c->l_threshold);
 }
 
-/* Deleting a dest, or health checks taking it out or putting it back. */
-enum { OUT_BACK, OUT_OUT, OUT_DELETE };
-
-struct out_call {
-	struct svc_key	 key;
-	uint32_t	 addr;
-	uint16_t	 port;
-	int		 what;	/* OUT_* */
-	int		 flush;	/* its flows end too */
-};
-
-static void
-fw_dest_switch(struct uvs_fwd *fw, void *arg)
+int
+uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
+    const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	struct out_call *a = arg;
-	struct uvs_svc *svc = find_key(fw, &a->key);
-	struct uvs_dest *dest;
+	char k[96], r[INET_ADDRSTRLEN];
 
-	if (!svc || !(dest = uvs_dest_find(svc, a->addr, a->port)))
-		return;
-	if (a->flush)
-		uvs_conn_flush_dest(&fw->conns, dest);
-	if (a->what == OUT_DELETE) {
-		uvs_dest_del(svc, dest);
-		return;
-	}
-	/* as keepalived's delete and re-add: sh, dh, mh re-deal buckets */
-	uvs_dest_set_out(svc, dest, a->what == OUT_OUT);
+	svc_words(svc, k, sizeof(k));
+	inet_ntop(AF_INET, &c->addr, r, sizeof(r));
+	return uvs_dir_applyf(d, err, errlen, "add-dest %s rip=%s rport=%u "
+	    "weight=%d uthr=%u lthr=%u out=%d", k, r, ntohs(c->port),
+	    c->weight, c->u_threshold, c->l_threshold,
+	    !!(c->flags & UVS_DEST_F_OUT));
 }
 
 int
 uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
     uint16_t port, char *err, size_t errlen)
 {
-	struct out_call a;
+	char k[96], r[INET_ADDRSTRLEN];
 
-	if (!uvs_dest_find(svc, addr, port)) {
-		snprintf(err, errlen, "No such destination");
-		return -ENOENT;
-	}
-	a = (struct out_call){ key_of(svc), addr, port, OUT_DELETE, 1 };
-	fw_dest_switch(&d->fw, &a);
-	mirror(d, fw_dest_switch, &a);
-	uvs_rsmac_unref(&d->rsmac, addr);
-	return 0;
+	svc_words(svc, k, sizeof(k));
+	inet_ntop(AF_INET, &addr, r, sizeof(r));
+	return uvs_dir_applyf(d, err, errlen, "del-dest %s rip=%s rport=%u",
+	    k, r, ntohs(port));
 }
 
 int
 uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
     uint16_t port, int out, int flush, char *err, size_t errlen)
 {
-	struct out_call a;
+	char k[96], r[INET_ADDRSTRLEN];
 
-	if (!uvs_dest_find(svc, addr, port)) {
-		snprintf(err, errlen, "No such destination");
-		return -ENOENT;
-	}
-	a = (struct out_call){ key_of(svc), addr, port,
-	    out ? OUT_OUT : OUT_BACK, flush };
-	fw_dest_switch(&d->fw, &a);
-	mirror(d, fw_dest_switch, &a);
+	svc_words(svc, k, sizeof(k));
+	inet_ntop(AF_INET, &addr, r, sizeof(r));
+	return uvs_dir_applyf(d, err, errlen, "dest-out %s rip=%s rport=%u "
+	    "out=%d flush=%d", k, r, ntohs(port), !!out, !!flush);
+}
+
+/* A dest at addr, any service; with mac, whether any would change. */
+static int
+neigh_matters(const struct uvs_director *d, uint32_t addr, int valid,
+    const uint8_t *mac)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	unsigned i, k;
+
+	for (i = 0; i < t->nsvcs; i++)
+		for (k = 0; k < t->svcs[i]->ndests; k++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[k];
+			int none = !!(x->flags & UVS_DEST_F_NOHWADDR);
+
+			if (x->addr != addr)
+				continue;
+			if (valid ? none || memcmp(x->hwaddr, mac, 6) : !none)
+				return 1;
+		}
 	return 0;
-}
-
-static void
-fw_clear(struct uvs_fwd *fw, void *arg)
-{
-	(void)arg;
-	uvs_conn_flush_dest(&fw->conns, NULL);
-	uvs_svc_table_free(&fw->svcs);
-	uvs_svc_table_init(&fw->svcs);
-}
-
-void
-uvs_dir_clear(struct uvs_director *d)
-{
-	char err[128];
-
-	fw_clear(&d->fw, NULL);
-	mirror(d, fw_clear, NULL);
-	uvs_rsmac_free(&d->rsmac);
-	(void)refilter(d, err, sizeof(err));
-	(void)reguard(d, err, sizeof(err));
 }
 
 /* One line about a real server's address, through uvsd's logger. */
@@ -479,58 +188,27 @@ dir_log_rs(struct uvs_director *d, const struct uvs_rsmac_entry *e,
 	d->log(d->log_arg, line);
 }
 
-struct neigh_call {
-	uint32_t		 addr;
-	enum uvs_neigh_event	 ev;
-	const uint8_t		*mac;
-};
-
-/* The kernel's news about one neighbour, applied to every dest there. */
-static void
-fw_neigh(struct uvs_fwd *fw, void *arg)
-{
-	const struct neigh_call *a = arg;
-	struct uvs_svc_table *t = &fw->svcs;
-	uint32_t addr = a->addr;
-	enum uvs_neigh_event ev = a->ev;
-	const uint8_t *mac = a->mac;
-	unsigned i, k;
-
-	for (i = 0; i < t->nsvcs; i++) {
-		struct uvs_svc *svc = t->svcs[i];
-		int changed = 0;
-
-		for (k = 0; k < svc->ndests; k++) {
-			struct uvs_dest *dest = svc->dests[k];
-
-			if (dest->addr != addr)
-				continue;
-			if (ev == UVS_NEIGH_VALID) {
-				memcpy(dest->hwaddr, mac, 6);
-				changed |= dest->flags & UVS_DEST_F_NOHWADDR;
-				dest->flags &= ~UVS_DEST_F_NOHWADDR;
-			} else if (ev == UVS_NEIGH_FAILED) {
-				changed |= !(dest->flags & UVS_DEST_F_NOHWADDR);
-				dest->flags |= UVS_DEST_F_NOHWADDR;
-			}
-		}
-		if (changed)
-			uvs_svc_changed(svc);
-	}
-}
-
+/* The kernel's news about one neighbour: a transaction when it matters. */
 static void
 neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
     const uint8_t *mac)
 {
 	struct uvs_director *d = arg;
-	struct neigh_call a = { addr, ev, mac };
 	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, addr);
+	char a[INET_ADDRSTRLEN], err[128];
 
 	if (!e)		/* a neighbour no dest uses: the client, a router */
 		return;
-	fw_neigh(&d->fw, &a);
-	mirror(d, fw_neigh, &a);
+	inet_ntop(AF_INET, &addr, a, sizeof(a));
+	if (ev == UVS_NEIGH_VALID && neigh_matters(d, addr, 1, mac))
+		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s "
+		    "valid=1 hw=%02x:%02x:%02x:%02x:%02x:%02x", a, mac[0],
+		    mac[1], mac[2], mac[3], mac[4], mac[5]);
+	else if (ev == UVS_NEIGH_FAILED && neigh_matters(d, addr, 0, NULL))
+		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s "
+		    "valid=0", a);
+	if (!(e = uvs_rsmac_find(&d->rsmac, addr)))
+		return;
 	if (ev == UVS_NEIGH_VALID &&
 	    uvs_rsmac_news(&d->rsmac, addr, mac, uvs_clock_seconds()))
 		dir_log_rs(d, e, "answers ARP now: in use again");
@@ -589,6 +267,8 @@ uvs_dir_tick(struct uvs_director *d, uint32_t now)
 	uvs_conn_expire(&d->fw.conns, now);
 	if (!d->workers.n)
 		d->fw.stats.rx_kernel_drops += uvs_capture_drops(&d->cap);
+	else	/* log entries the workers applied since the last change */
+		uvs_workers_reclaim(&d->workers);
 	if (now - d->last_est >= UVS_EST_INTERVAL_S) {
 		uvs_dir_sync(d);
 		estimate_rates(&d->fw.svcs);
@@ -624,8 +304,10 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 		.ring_block = ring_block,
 		.ring_blocks = ring_blocks, .on_new_conn = on_new_conn,
 		.on_arp_reply = on_arp_reply, .sloppy_tcp = d->fw.sloppy_tcp,
+		.frag_max = d->fw.frag_max, .frag_hold = d->fw.frag_hold,
+		.links = &d->fw,
 	};
-	char scratch[128];
+	struct sock_fprog prog;
 	int rc;
 
 	if (d->fw.svcs.nsvcs) {
@@ -634,22 +316,31 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 	}
 	if ((rc = uvs_workers_start(&d->workers, &c, now, err, errlen)) < 0)
 		return rc;
-	/* the workers read from now on; ours keeps its drop-all filter */
-	(void)refilter(d, scratch, sizeof(scratch));
+	/* no VIP yet: the workers' sockets pass nothing until one comes */
+	if (uvs_filter_build(0, d->fw.mac, &prog) == 0) {
+		(void)uvs_workers_set_filter(&d->workers, &prog);
+		free(prog.filter);
+	}
 	return 0;
 }
 
 /* Adds what one worker counted to the master table's figures. */
 static void
-fold_dest(struct uvs_dest *m, const struct uvs_dest *w)
+fold_count(struct uvs_svc *s, struct uvs_dest *x, const struct uvs_wcount *w)
 {
-	m->activeconns += w->activeconns;
-	m->inactconns += w->inactconns;
-	m->persistconns += w->persistconns;
-	m->conns += w->conns;
-	m->inpkts += w->inpkts;
-	m->inbytes += w->inbytes;
-	m->nomac_drops += w->nomac_drops;
+	if (!x) {
+		s->conns += w->conns;
+		s->inpkts += w->inpkts;
+		s->inbytes += w->inbytes;
+		return;
+	}
+	x->activeconns += w->active;
+	x->inactconns += w->inactive;
+	x->persistconns += w->persist;
+	x->conns += w->conns;
+	x->inpkts += w->inpkts;
+	x->inbytes += w->inbytes;
+	x->nomac_drops += w->nomac_drops;
 }
 
 static void
@@ -665,39 +356,42 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->ops_sched += w->ops_sched;
+	m->icmp_fwd += w->icmp_fwd;
+	m->frags_fwd += w->frags_fwd;
+	m->frags_held += w->frags_held;
 	for (i = 0; i < UVS_DROP_MAX; i++)
 		m->drops[i] += w->drops[i];
 }
 
+/*
+ * One worker's copy. The worker applied the whole log before it copied,
+ * so its table has the master's order; each entry is still checked by
+ * key, so a worker that could not follow (memory) only misses its own.
+ */
 static void
-fw_fold(struct uvs_fwd *fw, void *arg)
+fold_pub(struct uvs_director *d, const struct uvs_wpub *p)
 {
-	struct uvs_director *d = arg;
-	unsigned i, k;
+	struct uvs_svc *s = NULL;
+	struct uvs_dest *x;
+	unsigned i;
 
-	fold_stats(&d->fw.stats, &fw->stats);
-	d->sum.worker_rx[d->sum.nworkers++] = fw->stats.rx_frames;
-	d->sum.conns += fw->conns.count;
-	d->sum.buckets += fw->conns.nbuckets;
-	d->sum.capacity += fw->conns.capacity;
-	d->sum.reclaimed += fw->conns.reclaimed;
-	for (i = 0; i < fw->svcs.nsvcs; i++) {
-		const struct uvs_svc *w = fw->svcs.svcs[i];
-		struct svc_key key = key_of(w);
-		struct uvs_svc *m = find_key(&d->fw, &key);
+	fold_stats(&d->fw.stats, &p->stats);
+	d->sum.worker_rx[d->sum.nworkers++] = p->stats.rx_frames;
+	d->sum.conns += p->nconns;
+	d->sum.buckets += p->nbuckets;
+	d->sum.capacity += p->capacity;
+	d->sum.reclaimed += p->reclaimed;
+	for (i = 0; i < p->ncount; i++) {
+		const struct uvs_wcount *c = &p->count[i];
 
-		if (!m)
-			continue;
-		m->conns += w->conns;
-		m->inpkts += w->inpkts;
-		m->inbytes += w->inbytes;
-		for (k = 0; k < w->ndests; k++) {
-			const struct uvs_dest *x = w->dests[k];
-			struct uvs_dest *y = uvs_dest_find(m, x->addr, x->port);
-
-			if (y)
-				fold_dest(y, x);
-		}
+		if (!c->is_dest) {
+			s = uvs_svc_find(&d->fw.svcs, c->proto, c->vip,
+			    c->vport);
+			if (s)
+				fold_count(s, NULL, c);
+		} else if (s && (x = uvs_dest_find(s, c->rip, c->rport)))
+			fold_count(s, x, c);
 	}
 }
 
@@ -728,90 +422,43 @@ uvs_dir_sync(struct uvs_director *d)
 			x->nomac_drops = 0;
 		}
 	}
-	(void)uvs_workers_call(&d->workers, fw_fold, d);
+	if (uvs_workers_read_counters(&d->workers) < 0)
+		return;
+	for (i = 0; i < d->workers.n; i++)
+		fold_pub(d, &d->workers.w[i].pub);
 }
 
-static void
-fw_timeouts(struct uvs_fwd *fw, void *arg)
+int
+uvs_dir_conns(struct uvs_director *d, uvs_dir_conn_fn fn, void *arg)
 {
-	const uint32_t *t = arg;
+	struct uvs_wconn *buf;
+	uint32_t cursor = 0;
+	unsigned i, n;
+	int rc = 0;
 
-	if (t[0])
-		fw->conns.timeouts.t[UVS_TCP_ESTABLISHED] = t[0];
-	if (t[1])
-		fw->conns.timeouts.t[UVS_TCP_FIN_WAIT] = t[1];
-	if (t[2])
-		fw->conns.timeouts.t[UVS_UDP_NORMAL] = t[2];
-}
+	if (d->workers.n) {
+		for (i = 0; i < d->workers.n && rc >= 0; i++) {
+			const struct uvs_wpub *p = &d->workers.w[i].pub;
 
-void
-uvs_dir_set_timeouts(struct uvs_director *d, const uint32_t t[3])
-{
-	fw_timeouts(&d->fw, (void *)t);
-	mirror(d, fw_timeouts, (void *)t);
-}
-
-/* -Z: counters and rates from zero (ip_vs_zero_stats). */
-static void
-zero_svc(struct uvs_svc *s)
-{
-	unsigned k;
-
-	s->conns = s->inpkts = s->inbytes = 0;
-	uvs_est_zero(&s->est, 0, 0, 0);
-	for (k = 0; k < s->ndests; k++) {
-		struct uvs_dest *x = s->dests[k];
-
-		x->conns = x->inpkts = x->inbytes = 0;
-		uvs_est_zero(&x->est, 0, 0, 0);
+			/* the capacity was set before the thread started */
+			for (cursor = 0; rc >= 0 && cursor <
+			    d->workers.w[i].fw.conns.capacity;
+			    cursor = p->cursor) {
+				if ((rc = uvs_workers_read_conns(&d->workers,
+				    i, cursor)) < 0)
+					break;
+				if (p->nflows)
+					rc = fn(p->conns, p->nflows, arg);
+			}
+		}
+		return rc < 0 ? rc : 0;
 	}
-}
-
-static void
-fw_zero(struct uvs_fwd *fw, void *arg)
-{
-	const struct svc_key *k = arg;
-	struct uvs_svc *s;
-	unsigned i;
-
-	if (!k) {
-		for (i = 0; i < fw->svcs.nsvcs; i++)
-			zero_svc(fw->svcs.svcs[i]);
-	} else if ((s = find_key(fw, k)))
-		zero_svc(s);
-}
-
-void
-uvs_dir_zero(struct uvs_director *d, const struct uvs_svc *svc)
-{
-	struct svc_key key;
-
-	if (svc)
-		key = key_of(svc);
-	fw_zero(&d->fw, svc ? &key : NULL);
-	mirror(d, fw_zero, svc ? &key : NULL);
-}
-
-struct conns_call {
-	uvs_dir_conn_fn	 fn;
-	void		*arg;
-};
-
-static void
-fw_conns(struct uvs_fwd *fw, void *arg)
-{
-	struct conns_call *a = arg;
-
-	a->fn(&fw->conns, a->arg);
-}
-
-void
-uvs_dir_each_table(struct uvs_director *d, uvs_dir_conn_fn fn, void *arg)
-{
-	struct conns_call a = { fn, arg };
-
-	if (!d->workers.n)
-		fn(&d->fw.conns, arg);
-	else
-		mirror(d, fw_conns, &a);
+	if (!(buf = calloc(UVS_WORKERS_CHUNK, sizeof(*buf))))
+		return -ENOMEM;
+	while (rc >= 0 && cursor < d->fw.conns.capacity)
+		if ((n = uvs_workers_copy_conns(&d->fw.conns, &cursor, buf,
+		    UVS_WORKERS_CHUNK)))
+			rc = fn(buf, n, arg);
+	free(buf);
+	return rc < 0 ? rc : 0;
 }

@@ -1,8 +1,9 @@
 /*
- * The director: the forwarding state plus the sockets that feed it, and
- * the control operations that must touch several of them at once (a new
- * VIP changes the capture filter and is announced by ARP; a new dest's MAC
- * is asked of the kernel's neighbour table).
+ * The director: the forwarding state plus the sockets that feed it. Its
+ * table changes only by one transaction (uvs_dir_apply, reconcile.c),
+ * which also makes what a change needs beside the table, once: the
+ * capture filter and kernel guard, a new VIP announced by ARP, a new
+ * dest's MAC asked of the kernel's neighbour table, the workers' log.
  */
 #ifndef UVS_DIRECTOR_H
 #define UVS_DIRECTOR_H
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #include "fwd/data/capture.h"
+#include "fwd/lang/ctlmsg.h"
 #include "fwd/data/forward.h"
 #include "fwd/control/guard.h"
 #include "fwd/control/rsmac.h"
@@ -46,9 +48,15 @@ struct uvs_director {
 		unsigned	 nworkers;	/* folded so far */
 		uint64_t	 worker_rx[UVS_WORKERS_MAX];
 	} sum;
+	struct {				/* what transactions did */
+		uint64_t	 transactions;	/* committed */
+		uint64_t	 filter_builds;	/* capture filter set */
+		uint64_t	 guard_builds;	/* kernel guard set */
+	} counts;
 };
 
-typedef void	(*uvs_dir_conn_fn)(const struct uvs_conn_table *t, void *arg);
+typedef int	(*uvs_dir_conn_fn)(const struct uvs_wconn *c, unsigned n,
+		    void *arg);
 
 /*
  * Opens everything on ifname with a table of conn_max flows. Returns 0,
@@ -63,27 +71,41 @@ int	uvs_dir_init(struct uvs_director *d, const char *ifname,
 void	uvs_dir_free(struct uvs_director *d);
 
 /*
- * Control operations. Each returns 0 or -errno, and on error leaves the
- * table as it was and writes a one-line reason into err.
+ * The one way to change the table: applies msgs[0..n) (batch.h words)
+ * as one transaction. They are applied to a copy first; then the side
+ * effects the new table needs (kernel guard, capture filter, the VIP
+ * check when unguarded) are made once; only if all of that worked is the
+ * live table changed, the workers' log fed, new VIPs announced and new
+ * dests' MACs asked for. 0, or -errno with *at the index of the request
+ * at fault and err the reason; then nothing was changed (except when
+ * memory runs out in the live step: err then says the requests before
+ * *at were applied).
  */
-int	uvs_dir_add_service(struct uvs_director *d,
-	    const struct uvs_svc_conf *c, char *err, size_t errlen);
-int	uvs_dir_edit_service(struct uvs_director *d,
-	    const struct uvs_svc_conf *c, char *err, size_t errlen);
-int	uvs_dir_del_service(struct uvs_director *d, uint8_t proto,
-	    uint32_t addr, uint16_t port, char *err, size_t errlen);
-int	uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
-	    const struct uvs_dest_conf *c, char *err, size_t errlen);
+int	uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
+	    unsigned n, unsigned *at, char *err, size_t errlen);
+/* uvs_dir_apply of the one request fmt makes. */
+int	uvs_dir_applyf(struct uvs_director *d, char *err, size_t errlen,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Applies msgs to one forwarding state (its table, flows, timeouts): the
+ * step every copy of the table takes, master and workers alike.
+ */
+int	uvs_dir_apply_fw(struct uvs_fwd *fw, const struct uvs_ctl_msg *msgs,
+	    unsigned n, unsigned *at, char *err, size_t errlen);
+
+/*
+ * Health checks' operations (dirhealth.c), each one uvs_dir_apply of the
+ * request an operator would type: a dest's weight (-e), a new dest (-a,
+ * out = 1 for a sorry server's stand-by), -d, and taking a dest out of
+ * scheduling (out = 1) or back, keeping its weight; with flush its flows
+ * end too, as when it is deleted. 0 or -errno with err set.
+ */
 int	uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
+	    const struct uvs_dest_conf *c, char *err, size_t errlen);
+int	uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 	    const struct uvs_dest_conf *c, char *err, size_t errlen);
 int	uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc,
 	    uint32_t addr, uint16_t port, char *err, size_t errlen);
-void	uvs_dir_clear(struct uvs_director *d);
-/*
- * Health checks' switch: takes a dest out of scheduling (out = 1) or puts
- * it back, keeping its weight; with flush its flows end too, as when it
- * is deleted. 0, or -ENOENT with err set.
- */
 int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
 	    uint32_t addr, uint16_t port, int out, int flush, char *err,
 	    size_t errlen);
@@ -105,13 +127,13 @@ int	uvs_dir_start_workers(struct uvs_director *d, unsigned n,
  * case d->sum gets the flow count. Call before reading any of them.
  */
 void	uvs_dir_sync(struct uvs_director *d);
-/* --set tcp tcpfin udp, 0 keeping a value, for every table. */
-void	uvs_dir_set_timeouts(struct uvs_director *d, const uint32_t t[3]);
-/* -Z: one service's counters and rates, or all (svc NULL). */
-void	uvs_dir_zero(struct uvs_director *d, const struct uvs_svc *svc);
-/* Calls fn on each connection table in turn (one, or one per worker). */
-void	uvs_dir_each_table(struct uvs_director *d, uvs_dir_conn_fn fn,
-	    void *arg);
+/*
+ * -L -c: hands every flow and template, copied out of the table that
+ * holds it (the director's, or each worker's in turn), to fn in chunks
+ * of at most UVS_WORKERS_CHUNK. fn returning < 0 stops the walk and is
+ * returned; otherwise 0.
+ */
+int	uvs_dir_conns(struct uvs_director *d, uvs_dir_conn_fn fn, void *arg);
 
 /* Reads neighbour news from the kernel; 0 or -errno. */
 int	uvs_dir_neigh_input(struct uvs_director *d);

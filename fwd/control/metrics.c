@@ -448,6 +448,15 @@ write_datapath(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s)
 	    "Connection table entries made for new flows.", st->conns_new);
 	one(b, "uvs_conns_reused_total", "counter",
 	    "Closing flows whose entry a new SYN took over.", st->conns_reused);
+	one(b, "uvs_one_packet_scheduled_total", "counter", "Datagrams of -o "
+	    "services scheduled alone, with no flow kept.", st->ops_sched);
+	one(b, "uvs_icmp_errors_forwarded_total", "counter", "ICMP errors "
+	    "sent to the real server owning the flow they quote.",
+	    st->icmp_fwd);
+	one(b, "uvs_fragments_forwarded_total", "counter", "IP fragments sent "
+	    "where their datagram's first fragment went.", st->frags_fwd);
+	one(b, "uvs_fragments_held_total", "counter", "Fragments that came "
+	    "before their first and waited for it.", st->frags_held);
 	one(b, "uvs_conns_reclaimed_total", "counter", "Entries a full table "
 	    "took from half-open or closing flows.", s->reclaimed);
 	one(b, "uvs_conn_table_entries", "gauge",

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <endian.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -59,6 +60,9 @@ uvs_capture_open(struct uvs_capture *c, int ifindex)
 	if (setsockopt(c->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
 	    sizeof(one)) < 0 ||
 	    setsockopt(c->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
+	    sizeof(one)) < 0 ||
+	    /* a tag the kernel took off comes with each frame read */
+	    setsockopt(c->fd, SOL_PACKET, PACKET_AUXDATA, &one,
 	    sizeof(one)) < 0 ||
 	    setsockopt(c->fd, SOL_SOCKET, SO_ATTACH_FILTER, &none,
 	    sizeof(none)) < 0)
@@ -162,28 +166,58 @@ uvs_capture_use_ring(struct uvs_capture *c, int version, size_t block_size,
 	return 0;
 }
 
+/*
+ * One frame from the socket's queue. The tag the kernel took off comes
+ * as PACKET_AUXDATA (the ring backends read it from the ring instead).
+ */
 static ssize_t
 sock_recv(struct uvs_capture *c, uint8_t *buf, size_t size,
-    int *pkttype)
+    struct uvs_frame *f)
 {
 	struct sockaddr_ll sll;
-	socklen_t slen = sizeof(sll);
 	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN;
+	union {
+		struct cmsghdr	 h;
+		uint8_t		 b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} ctl;
+	struct iovec iov;
+	struct msghdr mh = { .msg_name = &sll, .msg_namelen = sizeof(sll),
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
+	    .msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *cm;
 	ssize_t n;
 
 	if (size < UVS_VNET_HLEN)
 		return -EINVAL;
 	/* without the socket's header, the caller still gets an empty one */
-	n = recvfrom(c->fd, buf + skip, size - skip, MSG_DONTWAIT | MSG_TRUNC,
-	    (struct sockaddr *)&sll, &slen);
+	iov = (struct iovec){ buf + skip, size - skip };
+	n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	f->pkttype = sll.sll_pkttype;
+	f->vlan_valid = 0;
+	f->vlan_tci = 0;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		struct tpacket_auxdata aux;
+
+		if (cm->cmsg_level != SOL_PACKET ||
+		    cm->cmsg_type != PACKET_AUXDATA ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(aux)))
+			continue;
+		memcpy(&aux, CMSG_DATA(cm), sizeof(aux));
+		f->vlan_valid = !!(aux.tp_status & TP_STATUS_VLAN_VALID);
+		f->vlan_tci = f->vlan_valid ? aux.tp_vlan_tci : 0;
+		/* 802.1ad: VID 4095, reserved, never served */
+		if (f->vlan_valid &&
+		    (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) &&
+		    aux.tp_vlan_tpid != 0x8100)
+			f->vlan_tci |= 0x0fff;
+	}
 	if ((size_t)n > size - skip)
 		return -EMSGSIZE;
 	if (skip)
 		memset(buf, 0, skip);
 	n += (ssize_t)skip;
-	*pkttype = sll.sll_pkttype;
 	return n;
 }
 
@@ -191,7 +225,7 @@ sock_recv(struct uvs_capture *c, uint8_t *buf, size_t size,
 static int
 pool_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 {
-	int n = 0, pkttype = 0;
+	int n = 0;
 	ssize_t len;
 
 	if (!c->pool && !(c->pool = malloc(POOL_FRAMES * POOL_FRAME_SIZE)))
@@ -201,14 +235,13 @@ pool_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 	while (n < max) {
 		uint8_t *buf = c->pool + (size_t)n * POOL_FRAME_SIZE;
 
-		len = sock_recv(c, buf, POOL_FRAME_SIZE, &pkttype);
+		len = sock_recv(c, buf, POOL_FRAME_SIZE, &f[n]);
 		if (len == 0)
 			break;
 		if (len < 0 && len != -EMSGSIZE)
 			return n ? n : (int)len;
 		f[n].buf = buf;
 		f[n].len = len < 0 ? 0 : (uint32_t)len;
-		f[n].pkttype = (uint8_t)pkttype;
 		f[n].truncated = len < 0;
 		f[n].copied = 0;
 		n++;
@@ -224,8 +257,7 @@ static void
 fetch_copied(struct uvs_capture *c, struct uvs_frame *f, unsigned k)
 {
 	uint8_t *buf = c->pool + (size_t)k * POOL_FRAME_SIZE;
-	int pkttype = f->pkttype;
-	ssize_t len = sock_recv(c, buf, POOL_FRAME_SIZE, &pkttype);
+	ssize_t len = sock_recv(c, buf, POOL_FRAME_SIZE, f);
 
 	f->buf = buf;
 	f->len = len > 0 ? (uint32_t)len : 0;
@@ -265,24 +297,66 @@ uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f)
 void
 uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len)
 {
+	uvs_capture_queue_vlan(c, buf, len, 0, 0);
+}
+
+/*
+ * A tagged frame's first piece: its vnet header, whose checksum start
+ * moves with the 4 bytes put in front of it, the MACs and the tag.
+ */
+static size_t
+tag_head(uint8_t *h, const uint8_t *buf, uint16_t tci)
+{
+	struct virtio_net_hdr vh;
+
+	memcpy(&vh, buf, sizeof(vh));
+	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		vh.csum_start = htole16((uint16_t)(le16toh(vh.csum_start) +
+		    UVS_VLAN_HLEN));
+	memcpy(h, &vh, sizeof(vh));
+	memcpy(h + UVS_VNET_HLEN, buf + UVS_VNET_HLEN, 12);
+	h[UVS_VNET_HLEN + 12] = 0x81;
+	h[UVS_VNET_HLEN + 13] = 0x00;
+	h[UVS_VNET_HLEN + 14] = (uint8_t)(tci >> 8);
+	h[UVS_VNET_HLEN + 15] = (uint8_t)tci;
+	return UVS_VNET_HLEN + 12 + UVS_VLAN_HLEN;
+}
+
+void
+uvs_capture_queue_vlan(struct uvs_capture *c, uint8_t *buf, size_t len,
+    int tagged, uint16_t tci)
+{
 	struct uvs_txq *q = &c->txq;
 	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)buf;
-	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN;
+	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN, cut;
+	struct iovec *iov;
 	struct sockaddr_ll *to;
 
 	if (q->n == UVS_BURST)
 		(void)uvs_capture_flush(c);
 	to = &q->to[q->n];
+	iov = &q->iov[2 * q->n];
 	/* DATA_VALID describes what the receive side checked, not a request */
 	vh->flags &= ~VIRTIO_NET_HDR_F_DATA_VALID;
 	to->sll_family = AF_PACKET;
 	to->sll_ifindex = c->ifindex;
 	memcpy(&to->sll_protocol, buf + UVS_VNET_HLEN + 12, 2);
-	q->iov[q->n] = (struct iovec){ buf + skip, len - skip };
+	if (tagged && len >= UVS_VNET_HLEN + ETH_HLEN) {
+		/* the kernel reads the frame's type from here */
+		to->sll_protocol = htons(0x8100);
+		cut = tag_head(q->head[q->n], buf, tci);
+		iov[0] = (struct iovec){ q->head[q->n] + skip, cut - skip };
+		iov[1] = (struct iovec){ buf + UVS_VNET_HLEN + 12,
+		    len - UVS_VNET_HLEN - 12 };
+	} else {
+		iov[0] = (struct iovec){ buf + skip, len - skip };
+		tagged = 0;
+	}
 	q->msg[q->n].msg_hdr = (struct msghdr){ .msg_name = to,
-	    .msg_namelen = sizeof(*to), .msg_iov = &q->iov[q->n],
-	    .msg_iovlen = 1 };
+	    .msg_namelen = sizeof(*to), .msg_iov = iov,
+	    .msg_iovlen = tagged ? 2 : 1 };
 	q->n++;
+	/* traced as received: without the tag, which --trace never shows */
 	if (c->trace)
 		uvs_trace_frame(c->trace, buf + UVS_VNET_HLEN,
 		    len - UVS_VNET_HLEN);

@@ -32,12 +32,21 @@ struct uvs_frame {
 	uint8_t		 truncated;	/* did not fit: drop it */
 	uint8_t		 copied;	/* ring stub of a frame queued whole
 					   (read by uvs_capture_burst) */
+	uint8_t		 vlan_valid;	/* the kernel took an 802.1Q tag off */
+	uint16_t	 vlan_tci;	/* ... this one (TP_STATUS_VLAN_VALID,
+					   PACKET_AUXDATA) */
 };
+
+/* An 802.1Q tag in a frame: TPID and TCI. */
+#define UVS_VLAN_HLEN	4
 
 /* Frames queued for one sendmmsg. */
 struct uvs_txq {
 	struct mmsghdr		 msg[UVS_BURST];
-	struct iovec		 iov[UVS_BURST];
+	struct iovec		 iov[2 * UVS_BURST];
+	/* a tagged frame's first part: vnet header, MACs, the tag */
+	uint8_t			 head[UVS_BURST][UVS_VNET_HLEN + 12 +
+				    UVS_VLAN_HLEN];
 	struct sockaddr_ll	 to[UVS_BURST];
 	unsigned		 n;
 };
@@ -95,6 +104,13 @@ int	uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max);
 void	uvs_capture_seen(struct uvs_capture *c, const struct uvs_frame *f);
 /* Queues a frame of the current burst to be sent by the next flush. */
 void	uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len);
+/*
+ * The same, putting back an 802.1Q tag (tci) after the MAC addresses when
+ * tagged: the frame is sent from two pieces, nothing is copied but its
+ * first bytes.
+ */
+void	uvs_capture_queue_vlan(struct uvs_capture *c, uint8_t *buf,
+	    size_t len, int tagged, uint16_t tci);
 /* Sends what is queued in one sendmmsg; how many could not be sent. */
 unsigned uvs_capture_flush(struct uvs_capture *c);
 /*

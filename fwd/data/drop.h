@@ -14,14 +14,19 @@ enum uvs_drop {
 	UVS_DROP_IP_SHORT,	/* less than a minimal IPv4 header */
 	UVS_DROP_IP_VERSION,	/* version is not 4 */
 	UVS_DROP_IP_IHL,	/* header length below 20 bytes */
-	UVS_DROP_IP_OPTIONS,	/* IP options present */
+	UVS_DROP_IP_OPTIONS,	/* IP options cut short, or a source route */
 	UVS_DROP_IP_LEN,	/* total length outside header..frame */
 	UVS_DROP_IP_CSUM,	/* header checksum wrong */
-	UVS_DROP_IP_FRAG,	/* a fragment */
-	UVS_DROP_IP_PROTO,	/* neither TCP nor UDP */
+	UVS_DROP_IP_FRAG,	/* a fragment no datagram can have: tiny
+				   first, past 64 KiB, TCP at offset 8 */
+	UVS_DROP_IP_PROTO,	/* neither TCP, UDP nor ICMP */
 	UVS_DROP_L4_SHORT,	/* TCP/UDP header cut short */
 	UVS_DROP_TCP_DOFF,	/* TCP data offset impossible */
 	UVS_DROP_UDP_LEN,	/* UDP length impossible */
+	UVS_DROP_ICMP_TYPE,	/* ICMP that is no error IPVS forwards */
+	UVS_DROP_ICMP_QUOTE,	/* ICMP error quoting no TCP/UDP header */
+	UVS_DROP_ICMP_CSUM,	/* ICMP checksum wrong */
+	UVS_DROP_VLAN,		/* 802.1Q VLAN uvsd does not serve (--vlan) */
 	/* forward.c: a good frame we cannot place */
 	UVS_DROP_NOT_VIP,	/* IPv4 to an address that is no VIP */
 	UVS_DROP_NO_SVC,	/* VIP, but no service on that proto:port */
@@ -29,6 +34,10 @@ enum uvs_drop {
 	UVS_DROP_NO_DEST,	/* scheduler found no usable dest */
 	UVS_DROP_CONN_FULL,	/* connection table full */
 	UVS_DROP_DEST_NOHW,	/* dest's MAC is not known */
+	UVS_DROP_ICMP_NO_CONN,	/* ICMP error about no flow we hold */
+	UVS_DROP_FRAG_NOROOM,	/* fragment ahead of its first: no room to
+				   hold it (uvsd --frag-max) */
+	UVS_DROP_FRAG_EXPIRED,	/* held fragment whose first never came */
 	/* capture.c / uvsd.c */
 	UVS_DROP_TRUNC,		/* larger than the receive buffer */
 	UVS_DROP_NOT_HOST,	/* not addressed to our MAC */

@@ -20,6 +20,13 @@ drop(struct uvs_fwd *fw, enum uvs_drop why)
 	return UVS_DROP;
 }
 
+/* Held fragments the tracker gave up (expired, or their entry taken). */
+static void
+count_frag_expired(struct uvs_fwd *fw)
+{
+	fw->stats.drops[UVS_DROP_FRAG_EXPIRED] = fw->frags.expired_frames;
+}
+
 /* Stage 2a: "who has VIP?" gets "VIP is-at <director MAC>". */
 static enum uvs_verdict
 answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
@@ -106,8 +113,39 @@ persistent_dest(struct uvs_fwd *fw, struct uvs_svc *svc,
 	return d;
 }
 
+/*
+ * Stage 3b, one-packet scheduling (-o, UDP only, as IPVS's
+ * IP_VS_CONN_F_ONE_PACKET): the datagram is scheduled alone and leaves
+ * no flow behind. IPVS binds and at once unbinds a connection, so only
+ * the Conns counters move. A persistent service still pins its client
+ * through the template, but these datagrams do not re-arm it (IPVS's
+ * do): it lives its timeout from when it was made or last bound a flow.
+ */
+static int
+one_packet(const struct uvs_svc *svc, const struct uvs_flow *f)
+{
+	return (svc->flags & UVS_SVC_F_ONEPACKET) && f->proto == IPPROTO_UDP;
+}
+
+static struct uvs_dest *
+one_packet_dest(struct uvs_fwd *fw, struct uvs_dest *dest,
+    const uint8_t *frame, const struct uvs_flow *f)
+{
+	struct uvs_conn c = { .caddr = f->caddr, .vaddr = f->vaddr,
+	    .cport = f->cport, .vport = f->vport, .proto = f->proto,
+	    .state = UVS_UDP_NORMAL, .flags = UVS_CONN_F_INACTIVE,
+	    .dest = dest };
+
+	dest->conns++;
+	dest->svc->conns++;
+	fw->stats.ops_sched++;
+	if (fw->on_new_conn)
+		fw->on_new_conn(fw->hook_arg, &c, frame);
+	return dest;
+}
+
 /* Stage 3b: a flow we have not seen: pick a dest and remember it. */
-static struct uvs_conn *
+static struct uvs_dest *
 new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
     uint32_t now, enum uvs_drop *why)
 {
@@ -134,6 +172,8 @@ new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 		*why = UVS_DROP_NO_DEST;
 		return NULL;
 	}
+	if (one_packet(svc, f))
+		return one_packet_dest(fw, dest, frame, f);
 	if (!(c = uvs_conn_insert(&fw->conns, f, dest, now))) {
 		*why = UVS_DROP_CONN_FULL;
 		return NULL;
@@ -143,15 +183,17 @@ new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 	fw->stats.conns_new++;
 	if (fw->on_new_conn)
 		fw->on_new_conn(fw->hook_arg, c, frame);
-	return c;
+	uvs_conn_update(&fw->conns, c, pkt->tcp_flags, now);
+	return dest;
 }
 
 /*
- * Stage 3: find the flow, or create it; advance its state. A SYN on a
- * flow that is closing is a client reusing its port: the old entry goes
- * and the SYN is scheduled at once, where IPVS users meet a 1 s stall.
+ * Stage 3: find the flow, or create it; advance its state; return its
+ * dest. A SYN on a flow that is closing is a client reusing its port:
+ * the old entry goes and the SYN is scheduled at once, where IPVS users
+ * meet a 1 s stall.
  */
-static struct uvs_conn *
+static struct uvs_dest *
 find_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
     uint32_t now, enum uvs_drop *why)
 {
@@ -163,10 +205,10 @@ find_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 		fw->stats.conns_reused++;
 		c = NULL;
 	}
-	if (!c && !(c = new_flow(fw, frame, pkt, now, why)))
-		return NULL;
+	if (!c)
+		return new_flow(fw, frame, pkt, now, why);
 	uvs_conn_update(&fw->conns, c, pkt->tcp_flags, now);
-	return c;
+	return c->dest;
 }
 
 /* Stage 4: Ethernet destination = the real server, source = us. */
@@ -178,40 +220,235 @@ rewrite(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_dest *d)
 }
 
 static void
+count_bytes(struct uvs_fwd *fw, struct uvs_dest *d, uint64_t bytes)
+{
+	d->inbytes += bytes;
+	d->svc->inbytes += bytes;
+	fw->stats.fwd_bytes += bytes;
+}
+
+static void
 count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
 {
 	d->inpkts++;
-	d->inbytes += ip_len;
 	d->svc->inpkts++;
-	d->svc->inbytes += ip_len;
 	fw->stats.fwd_frames++;
-	fw->stats.fwd_bytes += ip_len;
+	count_bytes(fw, d, ip_len);
+}
+
+/*
+ * Stage 3c, an ICMP error (ip_vs_in_icmp): unreachable, source quench or
+ * time exceeded about a reply of one of our flows goes to the real
+ * server that owns the flow, so that its path-MTU discovery learns what
+ * the client's path carries. An error about no flow we hold is not ours
+ * (IPVS leaves it to the director's own stack; uvsd drops it).
+ */
+static enum uvs_verdict
+icmp_error(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt)
+{
+	struct uvs_conn *c = uvs_conn_lookup(&fw->conns, &pkt->flow);
+
+	if (!c || (c->flags & UVS_CONN_F_TEMPLATE))
+		return drop(fw, UVS_DROP_ICMP_NO_CONN);
+	if (c->dest->flags & UVS_DEST_F_NOHWADDR) {
+		c->dest->nomac_drops++;
+		return drop(fw, UVS_DROP_DEST_NOHW);
+	}
+	rewrite(fw, frame, c->dest);
+	count_forward(fw, c->dest, pkt->ip_len);
+	fw->stats.icmp_fwd++;
+	return UVS_FORWARD;
+}
+
+/*
+ * Stage 3d, a later fragment (no ports): it goes where its datagram's
+ * first fragment went. One that comes first is held until then; if the
+ * first was dropped, so is the rest, for the same reason.
+ */
+static enum uvs_verdict
+later_fragment(struct uvs_fwd *fw, uint8_t *frame, size_t len,
+    const struct uvs_pkt *pkt, uint16_t tci, uint32_t now)
+{
+	struct uvs_frag *e = uvs_frag_lookup(&fw->frags, pkt);
+	struct uvs_dest *d;
+	enum uvs_drop why;
+
+	if (!e && !(e = uvs_frag_add(&fw->frags, pkt, now,
+	    UVS_FRAG_TIMEOUT)))
+		return drop(fw, UVS_DROP_FRAG_NOROOM);
+	count_frag_expired(fw);
+	switch (e->state) {
+	case UVS_FRAG_FWD:
+		d = e->dest;
+		if (d->flags & UVS_DEST_F_NOHWADDR) {
+			d->nomac_drops++;
+			return drop(fw, UVS_DROP_DEST_NOHW);
+		}
+		(void)uvs_frag_account(&fw->frags, e, pkt);
+		rewrite(fw, frame, d);
+		fw->stats.fwd_frames++;
+		fw->stats.frags_fwd++;
+		count_bytes(fw, d, pkt->frag_len);
+		return UVS_FORWARD;
+	case UVS_FRAG_DROP:
+		why = (enum uvs_drop)e->why;
+		(void)uvs_frag_account(&fw->frags, e, pkt);
+		return drop(fw, why);
+	default:
+		if (uvs_frag_hold(&fw->frags, e, frame, len, tci) < 0)
+			return drop(fw, UVS_DROP_FRAG_NOROOM);
+		(void)uvs_frag_account(&fw->frags, e, pkt);
+		fw->stats.frags_held++;
+		return UVS_HOLD;
+	}
+}
+
+/*
+ * A first fragment was placed (d) or dropped (d NULL, for why): its
+ * datagram's entry says so to the fragments still to come, and the
+ * fragments that came before it follow it now.
+ */
+static void
+first_fragment(struct uvs_fwd *fw, const struct uvs_pkt *pkt,
+    struct uvs_dest *d, enum uvs_drop why, uint32_t now)
+{
+	struct uvs_frag *e = uvs_frag_lookup(&fw->frags, pkt);
+	uint64_t bytes = 0;
+	unsigned n;
+
+	if (!e && !(e = uvs_frag_add(&fw->frags, pkt, now,
+	    UVS_FRAG_TIMEOUT)))
+		return;		/* no table: later fragments are dropped */
+	count_frag_expired(fw);
+	if (e->state == UVS_FRAG_WAIT) {
+		if (d) {
+			e->state = UVS_FRAG_FWD;
+			e->dest = d;
+			n = uvs_frag_release(&fw->frags, e, d->hwaddr,
+			    fw->mac, &bytes);
+			fw->stats.fwd_frames += n;
+			fw->stats.frags_fwd += n;
+			count_bytes(fw, d, bytes);
+		} else {
+			e->state = UVS_FRAG_DROP;
+			e->why = (uint8_t)why;
+			fw->stats.drops[why] += uvs_frag_drop_held(&fw->frags,
+			    e);
+		}
+	}
+	(void)uvs_frag_account(&fw->frags, e, pkt);
+}
+
+/* An unserved VLAN's frames are not ours to answer or forward. */
+static int
+vlan_served(const struct uvs_fwd *fw, uint32_t vlan,
+    const struct uvs_pkt *pkt)
+{
+	unsigned vid = 0;
+
+	if (vlan & UVS_FWD_TAGGED)
+		vid = vlan & UVS_VLAN_VID;
+	else if (pkt->vlan_inline)
+		vid = pkt->vlan_tci & UVS_VLAN_VID;
+	if (!fw->vlan_list)
+		return vid == 0;
+	return fw->vlan_ok[vid / 8] >> (vid % 8) & 1;
+}
+
+/* Stages 3 to 5 for a TCP/UDP packet or a datagram's first fragment. */
+static enum uvs_verdict
+flow_packet(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt,
+    uint32_t now)
+{
+	struct uvs_dest *d;
+	enum uvs_drop why = UVS_DROP_NONE;
+
+	/* Stage 3: flow */
+	d = find_flow(fw, frame, pkt, now, &why);
+	/* Stage 4: is the dest reachable on the link? */
+	if (d && (d->flags & UVS_DEST_F_NOHWADDR)) {
+		d->nomac_drops++;
+		d = NULL;
+		why = UVS_DROP_DEST_NOHW;
+	}
+	if (pkt->frag)
+		first_fragment(fw, pkt, d, why, now);
+	if (!d)
+		return drop(fw, why);
+	/* Stage 5: rewrite; the caller sends */
+	rewrite(fw, frame, d);
+	count_forward(fw, d, pkt->ip_len);
+	if (pkt->frag)
+		fw->stats.frags_fwd++;
+	return UVS_FORWARD;
+}
+
+enum uvs_verdict
+uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame, size_t len,
+    uint32_t vlan, uint32_t now)
+{
+	struct uvs_pkt pkt = { .flow.now = now };
+	enum uvs_drop why;
+
+	fw->stats.rx_frames++;
+	if (fw->frag_clock != now) {
+		fw->frag_clock = now;
+		(void)uvs_frag_expire(&fw->frags, now);
+		count_frag_expired(fw);
+	}
+	/* Stage 1: parse */
+	if ((why = uvs_parse_frame(frame, len, &pkt)) != UVS_DROP_NONE)
+		return drop(fw, why);
+	if (!vlan_served(fw, vlan, &pkt))
+		return drop(fw, UVS_DROP_VLAN);
+	/* Stage 2: ARP */
+	if (pkt.kind == UVS_PKT_ARP)
+		return answer_arp(fw, &pkt);
+	if (pkt.kind == UVS_PKT_ICMP_ERR)
+		return icmp_error(fw, frame, &pkt);
+	if (pkt.kind == UVS_PKT_FRAG)
+		return later_fragment(fw, frame, len, &pkt,
+		    (uint16_t)(vlan & 0xffff), now);
+	return flow_packet(fw, frame, &pkt, now);
 }
 
 enum uvs_verdict
 uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame, size_t len, uint32_t now)
 {
-	struct uvs_pkt pkt = { .flow.now = now };
-	struct uvs_conn *c;
-	enum uvs_drop why;
+	return uvs_fwd_frame_vlan(fw, frame, len, 0, now);
+}
 
-	fw->stats.rx_frames++;
-	/* Stage 1: parse */
-	if ((why = uvs_parse_frame(frame, len, &pkt)) != UVS_DROP_NONE)
-		return drop(fw, why);
-	/* Stage 2: ARP */
-	if (pkt.kind == UVS_PKT_ARP)
-		return answer_arp(fw, &pkt);
-	/* Stage 3: flow */
-	if (!(c = find_flow(fw, frame, &pkt, now, &why)))
-		return drop(fw, why);
-	/* Stage 4: is the dest reachable on the link? */
-	if (c->dest->flags & UVS_DEST_F_NOHWADDR) {
-		c->dest->nomac_drops++;
-		return drop(fw, UVS_DROP_DEST_NOHW);
-	}
-	/* Stage 5: rewrite; the caller sends */
-	rewrite(fw, frame, c->dest);
-	count_forward(fw, c->dest, pkt.ip_len);
-	return UVS_FORWARD;
+uint8_t *
+uvs_fwd_next_held(struct uvs_fwd *fw, size_t *len, uint16_t *tci)
+{
+	return uvs_frag_next_ready(&fw->frags, len, tci);
+}
+
+void
+uvs_fwd_burst_done(struct uvs_fwd *fw)
+{
+	uvs_frag_sent(&fw->frags);
+}
+
+int
+uvs_fwd_frag_init(struct uvs_fwd *fw, uint32_t max, uint32_t hold,
+    uint32_t headroom, uint32_t seed)
+{
+	return uvs_frag_init(&fw->frags, max, hold, headroom, seed);
+}
+
+void
+uvs_fwd_flush_dest(struct uvs_fwd *fw, const struct uvs_dest *dest)
+{
+	uvs_conn_flush_dest(&fw->conns, dest);
+	uvs_frag_flush_dest(&fw->frags, dest);
+}
+
+void
+uvs_fwd_serve_vlan(struct uvs_fwd *fw, unsigned vid)
+{
+	if (vid > UVS_VLAN_VID)
+		return;
+	fw->vlan_list = 1;
+	fw->vlan_ok[vid / 8] |= (uint8_t)(1u << (vid % 8));
 }

@@ -11,6 +11,7 @@
 
 #include "arp/arp.h"
 #include "fwd/data/drop.h"
+#include "fwd/data/frag.h"
 #include "fwd/data/parse.h"
 #include "sched/conn.h"
 #include "sched/sched.h"
@@ -24,6 +25,10 @@ struct uvs_fwd_stats {
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
+	uint64_t	 ops_sched;	/* -o: datagrams scheduled alone */
+	uint64_t	 icmp_fwd;	/* ICMP errors sent to a flow's owner */
+	uint64_t	 frags_fwd;	/* fragments forwarded (first ones too) */
+	uint64_t	 frags_held;	/* early fragments held for their first */
 	uint64_t	 drops[UVS_DROP_MAX];
 };
 
@@ -51,6 +56,20 @@ struct uvs_fwd {
 	 * again; mh and sh send it back to the server that holds it.
 	 */
 	int			 sloppy_tcp;
+	/* IP fragments: which real server each datagram in flight went to */
+	struct uvs_frag_table	 frags;
+	uint32_t		 frag_clock;	/* last expiry sweep */
+	uint32_t		 frag_max;	/* --frag-max: what frags is, or
+						   (-j) each worker's share */
+	uint32_t		 frag_hold;
+	/*
+	 * --vlan: the links uvsd serves on its interface. Without a list,
+	 * untagged frames only: a tagged frame answered or forwarded
+	 * untagged would leak from its VLAN onto the native LAN. With one,
+	 * bit VID of vlan_ok says (bit 0: untagged, or priority-tagged).
+	 */
+	int			 vlan_list;
+	uint8_t			 vlan_ok[4096 / 8];
 };
 
 enum uvs_verdict {
@@ -58,7 +77,11 @@ enum uvs_verdict {
 	UVS_FORWARD,	/* frame rewritten in place: send it */
 	UVS_REPLY,	/* fw->arp_reply holds an answer: send that */
 	UVS_IGNORE,	/* nothing to do (e.g. ARP not for us) */
+	UVS_HOLD,	/* an early fragment, kept aside (frag.h) */
 };
+
+/* uvs_fwd_frame_vlan's vlan: a tag that came out of band, and its TCI */
+#define UVS_FWD_TAGGED	0x10000u
 
 /*
  * Decides one received frame. frame/len exclude the vnet header. now is
@@ -66,5 +89,32 @@ enum uvs_verdict {
  */
 enum uvs_verdict uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame,
 		    size_t len, uint32_t now);
+/*
+ * The same for a frame whose 802.1Q tag the kernel took off: vlan is
+ * UVS_FWD_TAGGED | its TCI (0 for none). A frame forwarded or answered
+ * must leave with that tag put back.
+ */
+enum uvs_verdict uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame,
+		    size_t len, uint32_t vlan, uint32_t now);
+
+/*
+ * After a frame was decided: the early fragments its arrival released,
+ * one by one (buffer with the caller's headroom, its length and tag), to
+ * be sent with the burst; NULL when none is left. uvs_fwd_burst_done
+ * after the burst was sent gives their room back.
+ */
+uint8_t	*uvs_fwd_next_held(struct uvs_fwd *fw, size_t *len, uint16_t *tci);
+void	 uvs_fwd_burst_done(struct uvs_fwd *fw);
+
+/* Sets up fragment tracking (frag.h); 0 or -errno. */
+int	 uvs_fwd_frag_init(struct uvs_fwd *fw, uint32_t max, uint32_t hold,
+	    uint32_t headroom, uint32_t seed);
+/*
+ * Forgets every flow and fragment bound to dest (all if NULL), as the
+ * control plane must before a dest or service goes.
+ */
+void	 uvs_fwd_flush_dest(struct uvs_fwd *fw, const struct uvs_dest *dest);
+/* Serves VLAN vid (0: untagged) from now on. */
+void	 uvs_fwd_serve_vlan(struct uvs_fwd *fw, unsigned vid);
 
 #endif

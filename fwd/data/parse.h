@@ -1,6 +1,8 @@
 /*
- * Frame parser: Ethernet + ARP, or Ethernet + IPv4 + TCP/UDP. Reads only,
- * never writes; checks every length before it reads a field.
+ * Frame parser: Ethernet (optionally with one 802.1Q tag in the frame) +
+ * ARP, or + IPv4 (options allowed) + TCP/UDP, a fragment of such a
+ * datagram, or an ICMP error about a TCP/UDP flow. Reads only, never
+ * writes; checks every length before it reads a field.
  */
 #ifndef UVS_PARSE_H
 #define UVS_PARSE_H
@@ -12,16 +14,36 @@
 #include "sched/sched.h"
 
 enum uvs_pkt_kind {
-	UVS_PKT_IP,
+	UVS_PKT_IP,		/* TCP/UDP with its ports: a whole datagram
+				   or the first fragment of one */
+	UVS_PKT_FRAG,		/* a later fragment: no ports, see ip_id */
+	UVS_PKT_ICMP_ERR,	/* ICMP error whose quoted packet is a reply
+				   VIP:vport -> client:cport; flow is that
+				   flow's key, seen from the client */
 	UVS_PKT_ARP,
 };
 
+/* The 802.1Q tag in a frame (TPID 0x8100) and its VLAN ID mask. */
+#define UVS_ETH_P_8021Q	0x8100
+#define UVS_VLAN_VID	0x0fff
+
 struct uvs_pkt {
 	enum uvs_pkt_kind kind;
+	uint16_t	 l3_off;	/* IP or ARP header's offset in the frame:
+					   14, or 18 after a tag in the frame */
+	uint16_t	 vlan_tci;	/* tag in the frame, host order */
+	uint8_t		 vlan_inline;	/* the frame carries that tag */
 	/* IP */
 	struct uvs_flow	 flow;		/* addresses/ports network order */
 	uint8_t		 tcp_flags;
 	uint16_t	 ip_len;	/* IPv4 total length */
+	uint16_t	 ip_id;		/* network order */
+	uint8_t		 frag;		/* a fragment (first or later) */
+	uint8_t		 frag_more;	/* MF: more fragments follow */
+	uint32_t	 frag_off;	/* payload offset in the datagram, bytes */
+	uint16_t	 frag_len;	/* payload bytes in this fragment */
+	uint8_t		 icmp_type;	/* UVS_PKT_ICMP_ERR */
+	uint8_t		 icmp_code;
 	/* ARP */
 	uint16_t	 arp_op;	/* host order */
 	uint8_t		 arp_sha[6];

@@ -1,24 +1,54 @@
 /*
- * One burst through the director. Every frame taken is counted, whatever
- * its fate; frames that did not fit the buffer, and frames the link
- * delivered for another host, are dropped before parsing. Frames that
- * could not be sent (device queue full) are counted as send drops.
+ * One burst through the director. Every frame taken is counted once:
+ * in rx_frames when it gets as far as the buffer check or parsing
+ * (forward.c counts those), or only in its drop reason when it is a runt
+ * without a vnet header or a frame the link delivered for another host,
+ * both dropped before parsing. Frames that could not be sent (device
+ * queue full) are counted as send drops.
  */
 #include <linux/if_packet.h>
 #include <string.h>
 
 #include "fwd/data/pktloop.h"
 
+/*
+ * The answer leaves on the link the question came from: with the tag the
+ * kernel took off the request put back after the MAC addresses.
+ */
 static void
-send_arp_reply(struct uvs_pktloop *l)
+send_arp_reply(struct uvs_pktloop *l, const struct uvs_frame *f)
 {
-	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+	uint8_t buf[UVS_VNET_HLEN + UVS_VLAN_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+	uint8_t *a = buf + UVS_VNET_HLEN;
+	size_t len = UVS_VNET_HLEN + UVS_ARP_FRAME_LEN;
 
-	memcpy(buf + UVS_VNET_HLEN, l->fw->arp_reply, UVS_ARP_FRAME_LEN);
-	if (uvs_capture_send(l->cap, buf, sizeof(buf)) < 0)
+	if (f->vlan_valid) {
+		memcpy(a, l->fw->arp_reply, 12);
+		a[12] = UVS_ETH_P_8021Q >> 8;
+		a[13] = UVS_ETH_P_8021Q & 0xff;
+		a[14] = (uint8_t)(f->vlan_tci >> 8);
+		a[15] = (uint8_t)f->vlan_tci;
+		memcpy(a + 16, l->fw->arp_reply + 12, UVS_ARP_FRAME_LEN - 12);
+		len += UVS_VLAN_HLEN;
+	} else {
+		memcpy(a, l->fw->arp_reply, UVS_ARP_FRAME_LEN);
+	}
+	if (uvs_capture_send(l->cap, buf, len) < 0)
 		l->fw->stats.drops[UVS_DROP_SEND]++;
 	else if (l->on_arp_reply)
 		l->on_arp_reply(l->arg, l->fw);
+}
+
+/* Early fragments the frame just forwarded released follow it. */
+static void
+queue_held(struct uvs_pktloop *l, const struct uvs_frame *f)
+{
+	uint8_t *buf;
+	size_t len;
+	uint16_t tci;
+
+	while ((buf = uvs_fwd_next_held(l->fw, &len, &tci)))
+		uvs_capture_queue_vlan(l->cap, buf, len, f->vlan_valid, tci);
 }
 
 static void
@@ -41,13 +71,16 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 		fw->stats.drops[UVS_DROP_NOT_HOST]++;
 		return;
 	}
-	switch (uvs_fwd_frame(fw, f->buf + UVS_VNET_HLEN,
-	    f->len - UVS_VNET_HLEN, now)) {
+	switch (uvs_fwd_frame_vlan(fw, f->buf + UVS_VNET_HLEN,
+	    f->len - UVS_VNET_HLEN, f->vlan_valid ? UVS_FWD_TAGGED |
+	    f->vlan_tci : 0, now)) {
 	case UVS_FORWARD:
-		uvs_capture_queue(l->cap, f->buf, f->len);
+		uvs_capture_queue_vlan(l->cap, f->buf, f->len, f->vlan_valid,
+		    f->vlan_tci);
+		queue_held(l, f);
 		break;
 	case UVS_REPLY:
-		send_arp_reply(l);
+		send_arp_reply(l, f);
 		break;
 	default:
 		break;
@@ -65,6 +98,7 @@ uvs_pktloop_burst(struct uvs_pktloop *l, uint32_t now)
 	for (i = 0; i < n; i++)
 		handle_frame(l, &f[i], now);
 	l->fw->stats.drops[UVS_DROP_SEND] += uvs_capture_flush(l->cap);
+	uvs_fwd_burst_done(l->fw);
 	uvs_capture_release(l->cap);
 	return n;
 }

@@ -3,7 +3,9 @@
  * every worker: take a burst, decide each frame (forward.c), queue the
  * forwarded ones where they lie, send them in one call, give the burst
  * back. ARP answers go out at once, since the next ARP frame would
- * overwrite the reply template.
+ * overwrite the reply template. A frame whose 802.1Q tag the kernel
+ * took off leaves with it put back; early fragments a first fragment
+ * released leave right behind it.
  */
 #ifndef UVS_PKTLOOP_H
 #define UVS_PKTLOOP_H

@@ -107,6 +107,20 @@ ring_finish_block(struct uvs_ring *r)
 	r->next = NULL;
 }
 
+/*
+ * The tag the kernel took off, if any. An outer tag other than 802.1Q's
+ * (802.1ad) gets VID 4095, which 802.1Q reserves and uvsd never serves.
+ */
+static void
+frame_vlan(struct uvs_frame *f, uint32_t status, uint16_t tci, uint16_t tpid)
+{
+	f->vlan_valid = !!(status & TP_STATUS_VLAN_VALID);
+	f->vlan_tci = f->vlan_valid ? tci : 0;
+	if (f->vlan_valid && (status & TP_STATUS_VLAN_TPID_VALID) &&
+	    tpid != 0x8100)
+		f->vlan_tci |= 0x0fff;
+}
+
 static void
 take_frame(struct uvs_ring *r, struct uvs_frame *f)
 {
@@ -120,6 +134,7 @@ take_frame(struct uvs_ring *r, struct uvs_frame *f)
 	f->pkttype = sll->sll_pkttype;
 	f->truncated = h->tp_snaplen < h->tp_len;
 	f->copied = 0;
+	frame_vlan(f, h->tp_status, h->hv1.tp_vlan_tci, h->hv1.tp_vlan_tpid);
 	r->next = h->tp_next_offset ? (uint8_t *)h + h->tp_next_offset : NULL;
 	r->left--;
 }
@@ -157,6 +172,8 @@ burst_v2(struct uvs_ring *r, struct uvs_frame *f, int max, int max_copied)
 		f[n].pkttype = sll->sll_pkttype;
 		f[n].copied = (uint8_t)copy;
 		f[n].truncated = !copy && h->tp_snaplen < h->tp_len;
+		frame_vlan(&f[n], h->tp_status, h->tp_vlan_tci,
+		    h->tp_vlan_tpid);
 		n++;
 		r->taken++;
 		r->cur = (r->cur + 1) % r->nframes;

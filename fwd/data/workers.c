@@ -1,11 +1,11 @@
 /*
  * Worker threads. Each runs the same loop as the single-threaded uvsd:
  * poll its ring, drain bursts through pktloop, expire its flows once a
- * second. A call from the control thread arrives through an eventfd;
- * the worker runs it at the top of its loop, so never in the middle of a
- * burst, and answers on its own eventfd. Calls go to one worker at a
- * time, so a call may write into memory the caller owns (a FILE, a sum)
- * without a lock.
+ * second. At the top of each round, so never in the middle of a burst,
+ * it applies what the change log (workers.h) holds past its last entry
+ * and answers an ask if one is waiting. Its wake eventfd only rouses it
+ * from poll; the log and the ask carry their own order (release/acquire
+ * atomics), so a wake-up lost or doubled changes nothing.
  *
  * Fanout by client address is a classic BPF program run by the kernel on
  * each frame: IPv4 source address modulo N (ARP goes to worker 0).
@@ -14,6 +14,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,23 +27,137 @@
 #include "fwd/data/seed.h"
 #include "fwd/data/workers.h"
 
-#define WORKER_BURSTS	8	/* bursts between two looks at the mailbox */
-#define CALL_TIMEOUT_MS	1000
+#define WORKER_BURSTS	8	/* bursts between two looks at the log */
+#define WORKER_POLL_MS	250	/* longest a worker stays away from it */
+
+/* Applies every log entry past the last one this worker applied. */
+static void
+follow_log(struct uvs_worker *w)
+{
+	const struct uvs_wlog *e;
+
+	while ((e = __atomic_load_n(&w->last->next, __ATOMIC_ACQUIRE))) {
+		e->apply(&w->fw, e);
+		w->last = e;
+		__atomic_store_n(&w->seen, e->gen, __ATOMIC_RELEASE);
+	}
+}
 
 static void
-run_call(struct uvs_worker *w)
+count_of(struct uvs_wcount *c, const struct uvs_svc *s,
+    const struct uvs_dest *x)
 {
-	uint64_t v = 1;
-	uvs_worker_fn fn;
-
-	if (read(w->wake, &v, sizeof(v)) != sizeof(v))
+	memset(c, 0, sizeof(*c));
+	c->proto = s->proto;
+	c->vip = s->addr;
+	c->vport = s->port;
+	if (!x) {
+		c->conns = s->conns;
+		c->inpkts = s->inpkts;
+		c->inbytes = s->inbytes;
 		return;
-	fn = __atomic_load_n(&w->fn, __ATOMIC_ACQUIRE);
-	if (fn)
-		fn(&w->fw, w->arg);
-	__atomic_store_n(&w->fn, NULL, __ATOMIC_RELEASE);
-	v = 1;
+	}
+	c->is_dest = 1;
+	c->rip = x->addr;
+	c->rport = x->port;
+	c->active = x->activeconns;
+	c->inactive = x->inactconns;
+	c->persist = x->persistconns;
+	c->conns = x->conns;
+	c->inpkts = x->inpkts;
+	c->inbytes = x->inbytes;
+	c->nomac_drops = x->nomac_drops;
+}
+
+/* The worker's figures into its pub, table order: svc, its dests, ... */
+static void
+copy_counters(struct uvs_worker *w)
+{
+	const struct uvs_svc_table *t = &w->fw.svcs;
+	struct uvs_wpub *p = &w->pub;
+	unsigned i, k, need = t->nsvcs;
+	struct uvs_wcount *nc;
+
+	for (i = 0; i < t->nsvcs; i++)
+		need += t->svcs[i]->ndests;
+	p->ncount = 0;
+	if (need > p->count_cap) {
+		if (!(nc = realloc(p->count, need * sizeof(*nc))))
+			need = 0;	/* the sums will miss this worker's */
+		else {
+			p->count = nc;
+			p->count_cap = need;
+		}
+	}
+	for (i = 0; i < t->nsvcs && p->ncount < need; i++) {
+		const struct uvs_svc *s = t->svcs[i];
+
+		count_of(&p->count[p->ncount++], s, NULL);
+		for (k = 0; k < s->ndests; k++)
+			count_of(&p->count[p->ncount++], s, s->dests[k]);
+	}
+	p->stats = w->fw.stats;
+	p->nconns = w->fw.conns.count;
+	p->nbuckets = w->fw.conns.nbuckets;
+	p->capacity = w->fw.conns.capacity;
+	p->reclaimed = w->fw.conns.reclaimed;
+}
+
+unsigned
+uvs_workers_copy_conns(const struct uvs_conn_table *t, uint32_t *cursor,
+    struct uvs_wconn *out, unsigned max)
+{
+	uint32_t i = *cursor;
+	unsigned n = 0;
+
+	for (; i < t->capacity && n < max; i++) {
+		const struct uvs_conn *c = &t->conns[i];
+
+		if (!uvs_conn_live(t, i))
+			continue;
+		out[n++] = (struct uvs_wconn){ .proto = c->proto,
+		    .state = c->state, .flags = c->flags,
+		    .cport = c->cport, .vport = c->vport,
+		    .rport = c->dest->port, .caddr = c->caddr,
+		    .vaddr = c->vaddr, .raddr = c->dest->addr,
+		    .left = (int32_t)(c->expires - t->clock) };
+	}
+	*cursor = i;
+	return n;
+}
+
+/* Answers the control thread's ask, if a new one waits. */
+static void
+answer_ask(struct uvs_worker *w)
+{
+	uint64_t g = __atomic_load_n(&w->ask_gen, __ATOMIC_ACQUIRE), v = 1;
+
+	if (g == __atomic_load_n(&w->answered, __ATOMIC_RELAXED))
+		return;
+	if (w->ask == UVS_WASK_COUNTERS)
+		copy_counters(w);
+	else {
+		w->pub.cursor = w->ask_cursor;
+		w->pub.nflows = uvs_workers_copy_conns(&w->fw.conns,
+		    &w->pub.cursor, w->pub.conns, UVS_WORKERS_CHUNK);
+	}
+	__atomic_store_n(&w->answered, g, __ATOMIC_RELEASE);
 	(void)!write(w->done, &v, sizeof(v));
+}
+
+/* Other workers' flows move shared totals: look at the marks again. */
+static void
+recheck_thresholds(struct uvs_fwd *fw)
+{
+	unsigned i, k;
+
+	for (i = 0; i < fw->svcs.nsvcs; i++)
+		for (k = 0; k < fw->svcs.svcs[i]->ndests; k++) {
+			struct uvs_dest *x = fw->svcs.svcs[i]->dests[k];
+
+			if (x->total_shared && x->u_threshold)
+				(void)uvs_dest_thresholds_recheck(x);
+		}
 }
 
 static void *
@@ -54,17 +169,22 @@ worker_main(void *arg)
 		{ .fd = w->wake, .events = POLLIN },
 	};
 	uint32_t now = uvs_clock_seconds(), t;
+	uint64_t v;
 	int i;
 
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
-		if (poll(pfd, 2, 250) < 0 && errno != EINTR)
-			break;
+		/* an error is retried: the control thread counts on us */
+		if (poll(pfd, 2, WORKER_POLL_MS) < 0)
+			continue;
 		if (pfd[1].revents & POLLIN)
-			run_call(w);
+			(void)!read(w->wake, &v, sizeof(v));
+		follow_log(w);
+		answer_ask(w);
 		if ((t = uvs_clock_seconds()) != now) {
 			now = t;
 			uvs_conn_expire(&w->fw.conns, now);
 			w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap);
+			recheck_thresholds(&w->fw);
 		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
@@ -75,14 +195,26 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* IPv4 source address modulo n; everything else to worker 0. */
+/*
+ * IPv4 source address modulo n; everything else to worker 0. An ICMP
+ * message goes by the destination of the packet it quotes instead: an
+ * error about a flow comes from a router, and quotes the real server's
+ * reply to the client, so this finds the worker holding the flow.
+ */
 static int
 fanout_by_client(int fd, unsigned n)
 {
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS,
 		    (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 3),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 8),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (uint32_t)SKF_NET_OFF + 9),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 3),
+		/* X = the IP header's length; the quoted header follows the
+		   8-byte ICMP header, its destination 16 bytes in */
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, (uint32_t)SKF_NET_OFF),
+		BPF_STMT(BPF_LD | BPF_W | BPF_IND, (uint32_t)SKF_NET_OFF + 24),
+		BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)SKF_NET_OFF + 12),
 		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, n),
 		BPF_STMT(BPF_RET | BPF_A, 0),
@@ -127,6 +259,17 @@ worker_open(struct uvs_worker *w, unsigned group,
 	memcpy(w->fw.arp_reply, c->arp_reply, sizeof(w->fw.arp_reply));
 	w->fw.on_new_conn = c->on_new_conn;
 	w->fw.sloppy_tcp = c->sloppy_tcp;
+	if (c->links) {
+		w->fw.vlan_list = c->links->vlan_list;
+		memcpy(w->fw.vlan_ok, c->links->vlan_ok, sizeof(w->fw.vlan_ok));
+	}
+	if (c->frag_max && (rc = uvs_fwd_frag_init(&w->fw,
+	    c->frag_max / c->n + 1, c->frag_hold / c->n + 1, UVS_VNET_HLEN,
+	    (uint32_t)random())) < 0) {
+		snprintf(err, errlen, "worker %u: fragment table: %s", w->id,
+		    strerror(-rc));
+		return rc;
+	}
 	/* the slices add up to conn_max */
 	if ((rc = uvs_seed(&seed)) < 0 ||
 	    (rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
@@ -150,6 +293,11 @@ worker_open(struct uvs_worker *w, unsigned group,
 		    strerror(errno));
 		return rc;
 	}
+	if (!(w->pub.conns = calloc(UVS_WORKERS_CHUNK,
+	    sizeof(*w->pub.conns)))) {
+		snprintf(err, errlen, "worker %u: out of memory", w->id);
+		return -ENOMEM;
+	}
 	w->loop = (struct uvs_pktloop){ .cap = &w->cap, .fw = &w->fw,
 	    .on_arp_reply = c->on_arp_reply };
 	return 0;
@@ -160,12 +308,16 @@ worker_free(struct uvs_worker *w)
 {
 	uvs_capture_close(&w->cap);
 	uvs_conn_free(&w->fw.conns);
+	uvs_frag_free(&w->fw.frags);
 	uvs_svc_table_free(&w->fw.svcs);
 	if (w->wake >= 0)
 		close(w->wake);
 	if (w->done >= 0)
 		close(w->done);
 	w->wake = w->done = -1;
+	free(w->pub.conns);
+	free(w->pub.count);
+	memset(&w->pub, 0, sizeof(w->pub));
 }
 
 int
@@ -181,13 +333,27 @@ uvs_workers_start(struct uvs_workers *ws, const struct uvs_workers_conf *c,
 		snprintf(err, errlen, "-j: 1 to %d workers", UVS_WORKERS_MAX);
 		return -EINVAL;
 	}
-	if (!(ws->w = calloc(c->n, sizeof(*ws->w)))) {
+	ws->share_key = calloc(UVS_WSHARES, sizeof(*ws->share_key));
+	ws->share_used = calloc(UVS_WSHARES, sizeof(*ws->share_used));
+	ws->share_total = calloc(UVS_WSHARES, sizeof(*ws->share_total));
+	if (!ws->share_key || !ws->share_used || !ws->share_total ||
+	    !(ws->w = calloc(c->n, sizeof(*ws->w)))) {
+		free(ws->share_key);
+		free(ws->share_used);
+		free(ws->share_total);
 		snprintf(err, errlen, "workers: out of memory");
 		return -ENOMEM;
 	}
 	ws->n = c->n;
+	ws->oldest = ws->newest = &ws->origin;
+	/* a failure part way closes only what was opened */
+	for (i = 0; i < c->n; i++) {
+		ws->w[i].cap.fd = -1;
+		ws->w[i].wake = ws->w[i].done = -1;
+	}
 	for (i = 0; i < c->n; i++) {
 		ws->w[i].id = i;
+		ws->w[i].last = &ws->origin;
 		if ((rc = worker_open(&ws->w[i], group, c, now, err,
 		    errlen)) < 0)
 			goto fail;
@@ -207,6 +373,20 @@ fail:
 	return rc;
 }
 
+/* Frees the whole log; the workers are stopped. */
+static void
+free_log(struct uvs_workers *ws)
+{
+	struct uvs_wlog *e, *next;
+
+	for (e = ws->oldest; e; e = next) {
+		next = e->next;
+		if (e != &ws->origin)
+			e->free_fn(e);
+	}
+	ws->oldest = ws->newest = NULL;
+}
+
 void
 uvs_workers_stop(struct uvs_workers *ws)
 {
@@ -222,39 +402,133 @@ uvs_workers_stop(struct uvs_workers *ws)
 	}
 	for (i = 0; i < ws->n; i++)
 		worker_free(&ws->w[i]);
+	if (ws->oldest)
+		free_log(ws);
+	free(ws->share_key);
+	free(ws->share_used);
+	free(ws->share_total);
+	ws->share_key = NULL;
+	ws->share_used = NULL;
+	ws->share_total = NULL;
 	free(ws->w);
 	ws->w = NULL;
 	ws->n = 0;
 }
 
-int
-uvs_workers_call(struct uvs_workers *ws, uvs_worker_fn fn, void *arg)
+void
+uvs_workers_publish(struct uvs_workers *ws, struct uvs_wlog *e)
 {
-	uint64_t v = 1;
+	uint64_t one = 1;
 	unsigned i;
-	int rc = 0;
 
-	for (i = 0; i < ws->n; i++) {
-		struct uvs_worker *w = &ws->w[i];
-		struct pollfd pfd = { .fd = w->done, .events = POLLIN };
+	e->gen = ++ws->gen;
+	e->next = NULL;
+	/* the entry is whole before a worker can reach it */
+	__atomic_store_n(&ws->newest->next, e, __ATOMIC_RELEASE);
+	ws->newest = e;
+	for (i = 0; i < ws->n; i++)
+		(void)!write(ws->w[i].wake, &one, sizeof(one));
+	uvs_workers_reclaim(ws);
+}
 
-		/* a call that timed out before still owns the mailbox */
-		if (__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE)) {
-			rc = -ETIMEDOUT;
-			continue;
-		}
-		w->arg = arg;
-		__atomic_store_n(&w->fn, fn, __ATOMIC_RELEASE);
-		v = 1;
-		if (write(w->wake, &v, sizeof(v)) != sizeof(v))
-			return -errno;
-		if (poll(&pfd, 1, CALL_TIMEOUT_MS) <= 0) {
-			rc = -ETIMEDOUT;
-			continue;
-		}
-		(void)!read(w->done, &v, sizeof(v));
+/*
+ * A worker that has seen gen g holds entry g as its last and will read
+ * its next pointer, so only entries older than every worker's last go.
+ */
+void
+uvs_workers_reclaim(struct uvs_workers *ws)
+{
+	uint64_t min = UINT64_MAX, g;
+	struct uvs_wlog *e;
+	unsigned i;
+
+	for (i = 0; i < ws->n; i++)
+		if ((g = __atomic_load_n(&ws->w[i].seen, __ATOMIC_ACQUIRE)) <
+		    min)
+			min = g;
+	while (ws->oldest != ws->newest && ws->oldest->gen < min) {
+		e = ws->oldest;
+		ws->oldest = e->next;
+		if (e != &ws->origin)
+			e->free_fn(e);
 	}
-	return rc;
+}
+
+static void
+ask(struct uvs_worker *w, enum uvs_wask what, uint32_t cursor)
+{
+	uint64_t one = 1;
+
+	w->ask = what;
+	w->ask_cursor = cursor;
+	__atomic_store_n(&w->ask_gen, w->ask_gen + 1, __ATOMIC_RELEASE);
+	(void)!write(w->wake, &one, sizeof(one));
+}
+
+/* Waits, as long as it takes, for w to answer its latest ask. */
+static int
+wait_answer(struct uvs_worker *w)
+{
+	struct pollfd pfd = { .fd = w->done, .events = POLLIN };
+	uint64_t v;
+
+	while (__atomic_load_n(&w->answered, __ATOMIC_ACQUIRE) !=
+	    w->ask_gen) {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (pfd.revents & POLLIN)
+			(void)!read(w->done, &v, sizeof(v));
+	}
+	return 0;
+}
+
+int
+uvs_workers_read_counters(struct uvs_workers *ws)
+{
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < ws->n; i++)
+		ask(&ws->w[i], UVS_WASK_COUNTERS, 0);
+	for (i = 0; i < ws->n; i++)
+		if ((rc = wait_answer(&ws->w[i])) < 0)
+			return rc;
+	return 0;
+}
+
+int
+uvs_workers_read_conns(struct uvs_workers *ws, unsigned i, uint32_t cursor)
+{
+	if (i >= ws->n)
+		return -EINVAL;
+	ask(&ws->w[i], UVS_WASK_CONNS, cursor);
+	return wait_answer(&ws->w[i]);
+}
+
+uint32_t *
+uvs_workers_share(struct uvs_workers *ws, const struct uvs_wshare_key *k,
+    int add)
+{
+	uint32_t h = (k->vip * 2654435761u) ^ (k->rip * 40503u) ^
+	    ((uint32_t)k->vport << 16 | k->rport) ^ k->proto;
+	unsigned i, n;
+
+	if (!ws->share_key)
+		return NULL;
+	for (n = 0, i = h & (UVS_WSHARES - 1); n < UVS_WSHARES;
+	    n++, i = (i + 1) & (UVS_WSHARES - 1)) {
+		if (!__atomic_load_n(&ws->share_used[i], __ATOMIC_ACQUIRE)) {
+			if (!add)
+				return NULL;
+			ws->share_key[i] = *k;
+			__atomic_store_n(&ws->share_used[i], 1,
+			    __ATOMIC_RELEASE);
+			return &ws->share_total[i];
+		}
+		if (memcmp(&ws->share_key[i], k, sizeof(*k)) == 0)
+			return &ws->share_total[i];
+	}
+	return NULL;
 }
 
 int

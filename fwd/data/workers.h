@@ -1,12 +1,24 @@
 /*
  * uvsd -j N: N worker threads, one per core, each with its own packet
- * socket (a TPACKET_V3 ring) joined to one PACKET_FANOUT group, and its
- * own forwarding state: services, dests and a slice of the connection
- * table. Nothing is shared on the per-packet path: no lock, no common
- * counter. The control thread keeps the master copy of the table; a
- * change is made there first, then handed to each worker in turn as a
- * call it runs between two bursts, so traffic never stops for more than
- * that call. Reading the table (counters, flows) is such a call too.
+ * socket (a ring, TPACKET_V2 by default or V3 with --backend ring-v3)
+ * joined to one PACKET_FANOUT group, and its own forwarding state:
+ * services, dests and a slice of the connection table. Nothing is shared
+ * on the per-packet path: no lock, no common counter.
+ *
+ * Changes reach the workers as a log, not as calls. The control thread
+ * publishes each committed change as an immutable entry appended to a
+ * singly linked list; every worker, between two bursts, applies the
+ * entries after the last one it applied, in order, and then says how far
+ * it got. An entry is freed once every worker is past it. The control
+ * thread never waits for a change, never skips a worker, and nothing it
+ * owns is ever touched by a worker.
+ *
+ * Reading goes the other way: the control thread asks (a generation
+ * number and what to copy), each worker copies its figures or a chunk of
+ * its flows into a buffer it owns, between two bursts, and says it did;
+ * the control thread waits for that answer (no timeout: a worker always
+ * comes back to the top of its loop within one poll period) and reads the
+ * copy. No FILE, stack pointer or caller memory crosses threads.
  */
 #ifndef UVS_WORKERS_H
 #define UVS_WORKERS_H
@@ -18,7 +30,11 @@
 #include "fwd/data/forward.h"
 #include "fwd/data/pktloop.h"
 
-#define UVS_WORKERS_MAX	64
+#define UVS_WORKERS_MAX		64
+#define UVS_WORKERS_CHUNK	4096	/* flows copied out per request */
+
+/* What the control thread asks a worker to copy out. */
+enum uvs_wask { UVS_WASK_COUNTERS, UVS_WASK_CONNS };
 
 /* Which worker a frame goes to. */
 enum uvs_fanout {
@@ -30,7 +46,50 @@ enum uvs_fanout {
 	UVS_FANOUT_FLOW,
 };
 
-typedef void	(*uvs_worker_fn)(struct uvs_fwd *fw, void *arg);
+/*
+ * One published change. The publisher fills gen-less fields and apply;
+ * after uvs_workers_publish nobody writes it again until free_fn.
+ */
+struct uvs_wlog {
+	uint64_t		 gen;		/* set by publish */
+	struct uvs_wlog		*next;		/* atomic */
+	/* makes the change on a worker's table, in that worker's thread */
+	void			(*apply)(struct uvs_fwd *fw,
+				    const struct uvs_wlog *e);
+	void			(*free_fn)(struct uvs_wlog *e);
+};
+
+/* A service's or dest's counters as one worker has them. */
+struct uvs_wcount {
+	uint8_t		 proto;
+	uint8_t		 is_dest;
+	uint16_t	 vport, rport;	/* network order */
+	uint32_t	 vip, rip;	/* network order */
+	uint32_t	 active, inactive, persist;
+	uint64_t	 conns, inpkts, inbytes;
+	uint64_t	 nomac_drops;
+};
+
+/* A flow or template, copied out (all addresses in network order). */
+struct uvs_wconn {
+	uint8_t		 proto, state;
+	uint16_t	 flags;			/* UVS_CONN_F_* */
+	uint16_t	 cport, vport, rport;
+	uint32_t	 caddr, vaddr, raddr;
+	int32_t		 left;			/* seconds to expiry */
+};
+
+/* What a worker copied for the control thread (uvs_workers_read). */
+struct uvs_wpub {
+	struct uvs_fwd_stats	 stats;
+	uint32_t		 nconns, nbuckets, capacity;
+	uint64_t		 reclaimed;
+	struct uvs_wcount	*count;		/* svcs and dests, table order */
+	unsigned		 ncount, count_cap;
+	struct uvs_wconn	*conns;		/* UVS_WORKERS_CHUNK */
+	unsigned		 nflows;	/* filled in conns */
+	uint32_t		 cursor;	/* next slot; capacity: done */
+};
 
 struct uvs_worker {
 	pthread_t		 thread;
@@ -38,17 +97,44 @@ struct uvs_worker {
 	struct uvs_capture	 cap;
 	struct uvs_fwd		 fw;
 	struct uvs_pktloop	 loop;
-	int			 wake;		/* eventfd: a call is posted */
-	int			 done;		/* eventfd: the call ran */
-	uvs_worker_fn		 fn;		/* the posted call */
-	void			*arg;
+	int			 wake;		/* eventfd: log or ask */
+	int			 done;		/* eventfd: an ask answered */
+	const struct uvs_wlog	*last;		/* worker's: last applied */
+	uint64_t		 seen;		/* atomic: last->gen */
+	/* an ask: kind and cursor set before ask_gen is bumped */
+	uint64_t		 ask_gen;	/* atomic */
+	int			 ask;		/* enum uvs_wask */
+	uint32_t		 ask_cursor;
+	uint64_t		 answered;	/* atomic: last ask done */
+	struct uvs_wpub		 pub;		/* worker writes, on asks */
 	int			 stop;		/* atomic */
 	int			 started;
 };
 
+/*
+ * Shared flow totals, one per (service, dest) key, so -x/-y count every
+ * worker's flows (sched.h, total_shared). Keys are only ever added, by
+ * the control thread, before the change that needs them is published;
+ * workers only look them up. A key's counter returns to 0 when its
+ * flows are gone, so a dest deleted and added again starts from 0.
+ */
+#define UVS_WSHARES	65536		/* keys; past it, per-worker totals */
+
+struct uvs_wshare_key {
+	uint8_t		 proto;
+	uint16_t	 vport, rport;	/* network order */
+	uint32_t	 vip, rip;	/* network order */
+};
+
 struct uvs_workers {
 	struct uvs_worker	*w;
+	struct uvs_wshare_key	*share_key;
+	uint8_t			*share_used;	/* atomic: key is set */
+	uint32_t		*share_total;	/* atomic */
 	unsigned		 n;		/* 0: uvsd runs single-threaded */
+	struct uvs_wlog		 origin;	/* gen 0, never freed */
+	struct uvs_wlog		*oldest, *newest;
+	uint64_t		 gen;
 };
 
 /* What each worker starts with; the hooks run in the worker's thread. */
@@ -65,6 +151,10 @@ struct uvs_workers_conf {
 	uvs_fwd_conn_hook	 on_new_conn;
 	void			(*on_arp_reply)(void *, const struct uvs_fwd *);
 	int			 sloppy_tcp;	/* --sloppy-tcp */
+	uint32_t		 frag_max;	/* --frag-max, split between
+						   workers */
+	uint32_t		 frag_hold;	/* early fragments, split too */
+	const struct uvs_fwd	*links;		/* --vlan: vlan_list, vlan_ok */
 };
 
 /*
@@ -74,18 +164,48 @@ struct uvs_workers_conf {
 int	uvs_workers_start(struct uvs_workers *ws,
 	    const struct uvs_workers_conf *c, uint32_t now, char *err,
 	    size_t errlen);
-/* Stops and joins the threads and frees every worker's state. */
+/* Stops and joins the threads and frees every worker's state and log. */
 void	uvs_workers_stop(struct uvs_workers *ws);
 
 /*
- * Runs fn(worker's fw, arg) in each worker's thread, one worker after the
- * other, between bursts; returns when all have. 0, or -ETIMEDOUT if a
- * worker did not answer within a second (fn may still run later).
+ * Appends e to the log (ws takes ownership: e->free_fn frees it once
+ * every worker applied it) and wakes the workers. Never waits.
  */
-int	uvs_workers_call(struct uvs_workers *ws, uvs_worker_fn fn, void *arg);
+void	uvs_workers_publish(struct uvs_workers *ws, struct uvs_wlog *e);
+/* Frees the entries every worker is past; publish and tick call it. */
+void	uvs_workers_reclaim(struct uvs_workers *ws);
+
+/*
+ * Has every worker copy its counters into its pub and waits until all
+ * did; then ws->w[i].pub may be read until the next ask. 0 or -errno.
+ */
+int	uvs_workers_read_counters(struct uvs_workers *ws);
+/*
+ * Has worker i copy up to UVS_WORKERS_CHUNK flows from slot cursor on
+ * into its pub.conns and waits for it; pub.nflows and pub.cursor say
+ * what came. 0 or -errno.
+ */
+int	uvs_workers_read_conns(struct uvs_workers *ws, unsigned i,
+	    uint32_t cursor);
+
+/*
+ * The shared total for k, or NULL when the table is full. With add = 1
+ * (control thread only) a missing key is added; with 0 (any thread) it
+ * is only looked up.
+ */
+uint32_t *uvs_workers_share(struct uvs_workers *ws,
+	    const struct uvs_wshare_key *k, int add);
 
 /* Sets every worker socket's filter. 0 or the first -errno. */
 int	uvs_workers_set_filter(struct uvs_workers *ws,
 	    const struct sock_fprog *prog);
+
+/*
+ * Copies up to max flows of t from slot *cursor on into out; *cursor is
+ * left at the next slot to look at (t->capacity: all seen). The count.
+ * The same copy the workers make, for the single-threaded uvsd.
+ */
+unsigned uvs_workers_copy_conns(const struct uvs_conn_table *t,
+	    uint32_t *cursor, struct uvs_wconn *out, unsigned max);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Health check configuration: what to check on one real server (a TCP
- * connect, an HTTP GET, a command), how often, and what a failure does;
- * and per service, the sorry server and the quorum. The same words travel
+ * connect, an HTTP or HTTPS GET of one or more urls, an SMTP HELO, a UDP
+ * datagram, an ICMP echo, a command), how often, and what a failure
+ * does; and per service, the sorry server, the quorum and its scripts. The same words travel
  * three ways: uvsadm's options (--check http ...), the control protocol's
  * key=value pairs (check=http ...), and back out of `uvsadm -S`. This
  * file holds the one definition of each, so a value means the same on
@@ -20,6 +21,10 @@ enum uvs_check_type {
 	UVS_CHECK_TCP,		/* a TCP connect succeeds */
 	UVS_CHECK_HTTP,		/* GET path: status, and body if asked */
 	UVS_CHECK_CMD,		/* a command exits 0 (keepalived's MISC_CHECK) */
+	UVS_CHECK_SSL,		/* http over TLS (keepalived's SSL_GET) */
+	UVS_CHECK_SMTP,		/* 220 greeting, 250 to HELO (SMTP_CHECK) */
+	UVS_CHECK_UDP,		/* a datagram draws no ICMP error (UDP_CHECK) */
+	UVS_CHECK_PING,		/* an ICMP echo is answered (PING_CHECK) */
 };
 
 enum uvs_check_onfail {
@@ -32,6 +37,17 @@ enum uvs_check_onfail {
 #define UVS_CHECK_EXPECT_MAX	128
 #define UVS_CHECK_CMD_MAX	256
 #define UVS_CHECK_DIGEST_LEN	32	/* MD5, hex (keepalived's genhash) */
+#define UVS_CHECK_HELO_MAX	64
+#define UVS_CHECK_STATUS_MAX	48	/* "200-299,400-499,503" */
+#define UVS_CHECK_HOST_MAX	128	/* Host header (keepalived's
+					   virtualhost) */
+#define UVS_CHECK_URL_PATH_MAX	128
+#define UVS_CHECK_MORE_URLS	3	/* urls after the first (path ...) */
+#define UVS_CHECK_PAYLOAD_MAX	129	/* 64 bytes in hex */
+/* keepalived's SMTP_CHECK helo_name default */
+#define UVS_CHECK_HELO_DEFAULT	"smtpchecker.keepalived.org"
+/* keepalived's UDP_CHECK sends this many bytes without a payload */
+#define UVS_CHECK_UDP_DEFAULT_LEN 32
 
 /*
  * Defaults. HAProxy's rise 2 / fall 3 are the best known; the interval
@@ -49,14 +65,35 @@ enum uvs_check_onfail {
 #define UVS_QUORUM_DEFAULT	1		/* keepalived's */
 #define UVS_QUORUM_MAX		(1u << 30)
 
+/*
+ * Another url an http or ssl check GETs after the first: keepalived's
+ * HTTP_GET with several url blocks passes when every one does.
+ */
+struct uvs_check_url {
+	char		 path[UVS_CHECK_URL_PATH_MAX];
+	char		 digest[UVS_CHECK_DIGEST_LEN + 1];	/* "": none */
+	char		 status[UVS_CHECK_STATUS_MAX];	/* "": any 2xx */
+};
+
 struct uvs_check_conf {
 	int		 type;		/* enum uvs_check_type */
 	uint16_t	 port;		/* host order; 0: the real server's */
-	uint16_t	 status;	/* http: 0 accepts any 2xx (keepalived) */
+	/* http: codes and ranges, "200-299,503"; "": any 2xx (keepalived) */
+	char		 status[UVS_CHECK_STATUS_MAX];
 	char		 path[UVS_CHECK_PATH_MAX];	/* http, "/" */
 	char		 expect[UVS_CHECK_EXPECT_MAX];	/* http: body has it */
 	char		 digest[UVS_CHECK_DIGEST_LEN + 1];	/* http: body's MD5 */
 	char		 cmd[UVS_CHECK_CMD_MAX];	/* cmd: run by /bin/sh -c */
+	char		 helo[UVS_CHECK_HELO_MAX];	/* smtp: HELO's name */
+	char		 payload[UVS_CHECK_PAYLOAD_MAX];	/* udp: hex; "": 32
+							   bytes of 0 */
+	int		 reply;		/* udp: an answer is required */
+	char		 host[UVS_CHECK_HOST_MAX];	/* http: Host; "": the
+							   server's address */
+	struct uvs_check_url more[UVS_CHECK_MORE_URLS];	/* http: then these */
+	unsigned	 nmore;
+	int		 alpha;		/* starts DOWN until a success
+					   (keepalived's alpha) */
 	uint32_t	 interval_ms;
 	uint32_t	 timeout_ms;	/* 0: the default (see above) */
 	uint32_t	 retry_ms;	/* after a failure while up; 0: interval */
@@ -69,13 +106,39 @@ struct uvs_vs_health {
 	uint32_t	 sorry;		/* network order; 0: none */
 	uint32_t	 quorum;
 	uint32_t	 hysteresis;
+	/* keepalived's quorum_up / quorum_down: run by /bin/sh -c when the
+	   service gains or loses quorum; "": none */
+	char		 quorum_up[UVS_CHECK_CMD_MAX];
+	char		 quorum_down[UVS_CHECK_CMD_MAX];
+	int		 omega;		/* quorum_down also when uvsd stops */
 };
 
-/* Names: "tcp" "http" "cmd" "none"; "inhibit" "remove". */
+/* Names: "tcp" "http" "ssl" "smtp" "udp" "ping" "cmd" "none";
+   "inhibit" "remove". */
 const char	*uvs_check_type_name(int type);
 int		 uvs_check_type_parse(const char *s);	/* type or -1 */
 const char	*uvs_check_onfail_name(int on_fail);
 int		 uvs_check_onfail_parse(const char *s);	/* value or -1 */
+
+/* Does the check send a GET (http, or http over TLS)? */
+int		 uvs_check_is_get(int type);
+
+/*
+ * Status lists: "200", "200-299,400-499,503". valid: 1 when s is one
+ * (codes 100..599, ranges low to high); match: is code in the list
+ * ("" holds 200..299)?
+ */
+int		 uvs_check_status_valid(const char *s);
+int		 uvs_check_status_match(const char *s, int code);
+
+/*
+ * One more url as text: "PATH[ DIGEST][ STATUS]" (the digest is 32 hex
+ * digits, the status a list as above). parse: 0, or -EINVAL; fmt
+ * returns buf.
+ */
+int		 uvs_check_url_parse(const char *s, struct uvs_check_url *u);
+char		*uvs_check_url_fmt(const struct uvs_check_url *u, char *buf,
+		    size_t size);
 
 /* Fills the fields left 0 (or "") with their defaults for c->type. */
 void		 uvs_check_finish(struct uvs_check_conf *c);
@@ -83,6 +146,9 @@ void		 uvs_check_finish(struct uvs_check_conf *c);
 uint32_t	 uvs_check_timeout(const struct uvs_check_conf *c);
 /* The wait before the next probe after a failure while up. */
 uint32_t	 uvs_check_retry(const struct uvs_check_conf *c);
+
+/* Is a service's health coherent? NULL when it is, else why not. */
+const char	*uvs_vs_health_invalid(const struct uvs_vs_health *v);
 
 /*
  * Is a finished conf coherent? NULL when it is, else why not (an http
@@ -129,7 +195,8 @@ int		 uvs_check_from_msg(const struct uvs_ctl_msg *m,
 int		 uvs_vs_health_from_msg(const struct uvs_ctl_msg *m,
 		    struct uvs_vs_health *v);
 
-/* True when v is keepalived's default (no sorry, quorum 1, hysteresis 0). */
+/* True when v is keepalived's default (no sorry, quorum 1, hysteresis 0,
+   no scripts). */
 int		 uvs_vs_health_is_default(const struct uvs_vs_health *v);
 
 /*

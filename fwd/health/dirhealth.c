@@ -11,8 +11,6 @@
 #include "fwd/control/ctl.h"
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
-#include "fwd/health/keepalived.h"
-#include "fwd/lang/rules.h"
 
 static struct uvs_svc *
 svc_of(struct uvs_director *d, const struct uvs_health_key *k)
@@ -95,31 +93,4 @@ uvs_dirhealth_open(struct uvs_director *d, uint32_t src,
 		return -ENOMEM;
 	}
 	return 0;
-}
-
-int
-uvs_dirhealth_keepalived(struct uvs_director *d, const char *path,
-    uvs_dirhealth_log log, void *log_arg)
-{
-	struct uvs_keepalived_info info;
-	struct uvs_rules r;
-	char why[512], line[640];
-	unsigned at;
-	int rc;
-
-	if (uvs_keepalived_read_file(path, &r, &info, why, sizeof(why), log,
-	    log_arg) != 0) {
-		log(log_arg, why);
-		return -1;
-	}
-	if ((rc = uvs_ctl_batch(d, r.req, r.n, &at, why, sizeof(why))) < 0)
-		snprintf(line, sizeof(line), "%s:%u: %s", path,
-		    r.n ? r.lineno[at] : 0, why);
-	else
-		snprintf(line, sizeof(line), "--keepalived-conf %s: %u virtual "
-		    "servers, %u real servers, %u checks loaded", path,
-		    info.services, info.servers, info.checks);
-	log(log_arg, line);
-	uvs_rules_free(&r);
-	return rc < 0 ? -1 : 0;
 }

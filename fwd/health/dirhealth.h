@@ -2,8 +2,8 @@
  * The director's side of health checks: the engine (health.h) asks, and
  * each of its ops here is one director function (a weight through
  * uvs_dir_edit_dest, in or out through uvs_dir_dest_out, the sorry
- * server through uvs_dir_add_dest and uvs_dir_del_dest). Also uvsd's
- * two entry points: start the engine, load a keepalived.conf.
+ * server through uvs_dir_add_dest and uvs_dir_del_dest), and the
+ * start of the engine. keepalived.conf is loaded by confload.h.
  */
 #ifndef UVS_DIRHEALTH_H
 #define UVS_DIRHEALTH_H
@@ -22,12 +22,5 @@ typedef void	(*uvs_dirhealth_log)(void *arg, const char *line);
  */
 int	uvs_dirhealth_open(struct uvs_director *d, uint32_t src,
 	    uvs_dirhealth_log log, void *log_arg, char *err, size_t errlen);
-
-/*
- * Reads path as keepalived.conf (keepalived.h) and applies its virtual
- * servers as one batch. 0, or -1 after logging "PATH:LINE: why".
- */
-int	uvs_dirhealth_keepalived(struct uvs_director *d, const char *path,
-	    uvs_dirhealth_log log, void *log_arg);
 
 #endif

@@ -2,10 +2,15 @@
  * The health check engine (health.h), keepalived's rules:
  *
  * - A checked server starts UP (keepalived without `alpha`) and is probed
- *   at once, then every interval. While UP, `fall` failures in a row take
- *   it DOWN (between them it is probed again after the retry wait, as
+ *   at once, then every interval. Until its check has succeeded once, the
+ *   first failure takes it DOWN (keepalived sets retry_it to retry before
+ *   a checker's first success, so a server that was never seen alive gets
+ *   no retries). After that, while UP, `fall` failures in a row take it
+ *   DOWN (between them it is probed again after the retry wait, as
  *   keepalived's delay_before_retry); while DOWN, `rise` successes in a
- *   row bring it back. A server without a check is always UP.
+ *   row bring it back. A server without a check is always UP. With
+ *   alpha (keepalived's), a new check starts DOWN instead, and its
+ *   server serves only once it succeeded.
  * - DOWN with on-fail inhibit: weight 0, still listed, its flows go on
  *   (inhibit_on_failure). DOWN with on-fail remove: out of scheduling,
  *   hidden from -L, its flows end (keepalived deletes it from IPVS).
@@ -61,6 +66,7 @@ struct hdest {
 	int			 weight;	/* configured */
 	struct uvs_check_conf	 chk;
 	int			 down;
+	int			 seen_ok;	/* its check succeeded once */
 	uint32_t		 streak;	/* fails while up, oks down */
 	uint64_t		 n_ok, n_fail;
 	uint64_t		 transitions;	/* UP<->DOWN since added */
@@ -211,6 +217,12 @@ is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
 	    k->rport == s->vport;
 }
 
+int
+uvs_health_is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
+{
+	return h && is_sorry(h, k);
+}
+
 static struct hsvc *
 svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
 {
@@ -329,6 +341,10 @@ set_check(struct uvs_health *h, struct hdest *d, const struct uvs_check_conf *c)
 	stop_probe(h, d);
 	d->chk = *c;
 	d->streak = 0;
+	d->seen_ok = 0;		/* a new checker, as keepalived's */
+	/* alpha: DOWN until it succeeds (rise applies) */
+	if (c->alpha && c->type != UVS_CHECK_NONE)
+		d->down = 1;
 	d->next_ms = 0;
 	if (c->type == UVS_CHECK_NONE) {
 		d->down = 0;
@@ -413,6 +429,13 @@ log_transition(struct uvs_health *h, const struct hdest *d, uint32_t count)
 	    (count == 1 ? "success" : "successes"), d->last, then);
 }
 
+/* Failures in a row that take d down: one until it was seen alive. */
+static uint32_t
+fall_of(const struct hdest *d)
+{
+	return d->seen_ok ? d->chk.fall : 1;
+}
+
 /* One result for d: counts, streaks, maybe a transition. */
 static void
 record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
@@ -430,7 +453,7 @@ record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
 	/* a result that agrees with the state breaks the streak */
 	if (ok == !d->down)
 		d->streak = 0;
-	else if (++d->streak >= (d->down ? d->chk.rise : d->chk.fall)) {
+	else if (++d->streak >= (d->down ? d->chk.rise : fall_of(d))) {
 		d->down = !d->down;
 		log_transition(h, d, d->streak);
 		d->streak = 0;
@@ -438,6 +461,7 @@ record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
 		h->c.state_changes++;
 		h->dirty = 1;
 	}
+	d->seen_ok |= ok;
 	d->next_ms = now_ms + (!ok && !d->down ? uvs_check_retry(&d->chk) :
 	    d->chk.interval_ms);
 }
@@ -483,6 +507,29 @@ up_weight(const struct uvs_health *h, const struct hsvc *s)
 	return sum;
 }
 
+/* Runs the service's quorum_up or quorum_down; its pid is collected later. */
+static void
+quorum_script(struct uvs_health *h, const struct hsvc *s, int up)
+{
+	const char *cmd = up ? s->conf.quorum_up : s->conf.quorum_down;
+	char svc[64];
+	pid_t pid;
+
+	if (!cmd[0])
+		return;
+	svc_str(s->proto, s->vip, s->vport, svc, sizeof(svc));
+	if ((pid = uvs_probe_script(cmd)) < 0) {
+		logf_(h, "check: %s %s: cannot run '%s': %s", svc, up ?
+		    "quorum_up" : "quorum_down", cmd, strerror((int)-pid));
+		return;
+	}
+	logf_(h, "check: %s %s: running '%s' (pid %d)", svc, up ? "quorum_up" :
+	    "quorum_down", cmd, (int)pid);
+	if (grow((void ***)&h->orphans, h->norphans, &h->corphans,
+	    sizeof(*h->orphans)) == 0)
+		h->orphans[h->norphans++] = pid;
+}
+
 /* keepalived's update_quorum_state(): the new verdict, logged. */
 static int
 judge_quorum(struct uvs_health *h, struct hsvc *s)
@@ -526,6 +573,7 @@ judge_quorum(struct uvs_health *h, struct hsvc *s)
 	if (s->quorum >= 0)
 		h->c.state_changes++;
 	s->quorum = up;
+	quorum_script(h, s, up);
 	return up;
 }
 
@@ -813,7 +861,7 @@ uvs_health_list_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
     uint16_t vport, FILE *out)
 {
 	const struct hsvc *s = find_svc(h, proto, vip, vport);
-	char words[128];
+	char words[2048];
 
 	if (!s || !watched(h, s))
 		return;
@@ -918,8 +966,14 @@ uvs_health_counters(const struct uvs_health *h)
 void
 uvs_health_free(struct uvs_health *h)
 {
+	unsigned i;
+
 	if (!h)
 		return;
+	/* omega: a service that held quorum loses it with uvsd */
+	for (i = 0; i < h->nsvcs; i++)
+		if (h->svcs[i]->conf.omega && h->svcs[i]->quorum == 1)
+			quorum_script(h, h->svcs[i], 0);
 	uvs_health_clear(h);
 	free(h->dests);
 	free(h->svcs);

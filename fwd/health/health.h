@@ -123,6 +123,10 @@ void		 uvs_health_dest_del(struct uvs_health *h,
 		    const struct uvs_health_key *k);
 void		 uvs_health_clear(struct uvs_health *h);
 
+/* Is k the sorry server the engine added to its service? */
+int		 uvs_health_is_sorry(const struct uvs_health *h,
+		    const struct uvs_health_key *k);
+
 /*
  * The weight an edit of k to `weight` must give the director now: 0
  * while checks hold k inhibited, else weight itself.

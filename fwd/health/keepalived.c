@@ -10,16 +10,21 @@
  * real servers, say), then turned into uvsadm argv words, -A for the
  * service and -a for each real server, and run through uvsadm's own
  * parser, so every value is checked with uvsadm's words and the request
- * lines are those a rules file gives.
+ * lines are those a rules file gives. A virtual_server group is kept
+ * until the whole file is read (its group may come later), then made
+ * once per member of the group.
  *
  * Mapping (keepalived's defaults where it has them):
  *   delay_loop (checker, else real_server, else virtual_server; 60 s)
  *                             --check-interval
  *   connect_timeout (5 s)     --check-timeout; misc_timeout for MISC_CHECK
- *                             (default: the interval)
+ *                             (default: the virtual server's delay_loop)
  *   retry / nb_get_retry      --fall retry+1 (retry 1; MISC_CHECK 0): a
- *                             server fails after its retries
- *   delay_before_retry (1 s)  --check-retry
+ *                             server fails after its retries (before its
+ *                             first success, at the first: health.c)
+ *   delay_before_retry        --check-retry (1 s; HTTP_GET 3 s)
+ *   lb_kind DR                required: without it keepalived does NAT
+ *   lvs_timeouts (global_defs) --set tcp tcpfin udp
  *   inhibit_on_failure        --on-fail inhibit; without it keepalived
  *                             removes a failed server: --on-fail remove
  *   one success brings a server back (keepalived has no rise): --rise 1
@@ -39,6 +44,12 @@
 #define DEF_DELAY_LOOP	60000	/* ms, keepalived's */
 #define DEF_CONNECT_TO	5000	/* ms, keepalived's connect_timeout */
 #define DEF_RETRY_DELAY	1000	/* ms, keepalived's delay_before_retry */
+#define DEF_HTTP_RETRY_DELAY 3000 /* ms, HTTP_GET's and SSL_GET's */
+
+/* virtual_server_group: sizes. */
+#define VSG_MAX		256	/* groups in one file */
+#define VSG_ENTS_MAX	256	/* lines in one group */
+#define VSG_NAME_MAX	64
 
 enum { T_WORD, T_LBRACE, T_RBRACE, T_EOL };
 
@@ -77,10 +88,12 @@ struct rs {
 	struct uvs_check_conf	 chk;
 	uint32_t		 misc_timeout;
 	int			 urls;
+	int			 has_method;	/* its own lb_kind DR */
 };
 
 struct vs {
 	unsigned	 line;
+	char		 group[VSG_NAME_MAX];	/* virtual_server group NAME */
 	uint32_t	 addr;
 	uint16_t	 port;
 	int		 udp;
@@ -93,9 +106,31 @@ struct vs {
 	uint32_t	 sorry;
 	uint16_t	 sorry_port;
 	int		 quorum, hysteresis;	/* -1: not given */
+	int		 has_method;	/* lb_kind DR given */
+	char		 vhost[UVS_CHECK_HOST_MAX];	/* virtualhost */
+	int		 alpha;		/* its checks start DOWN */
+	char		 quorum_up[UVS_CHECK_CMD_MAX];
+	char		 quorum_down[UVS_CHECK_CMD_MAX];
+	int		 omega;
 	struct timing	 tm;
 	struct rs	*rs;
 	unsigned	 nrs, crs;
+};
+
+
+/* virtual_server_group: addresses (a last-octet range) and a port. */
+struct vsg_ent {
+	uint32_t	 first;		/* host order */
+	unsigned	 count;		/* addresses from first */
+	uint16_t	 port;
+	unsigned	 line;
+};
+
+struct vsg {
+	char		 name[VSG_NAME_MAX];
+	unsigned	 line;
+	struct vsg_ent	*e;
+	unsigned	 n;
 };
 
 struct kp {
@@ -110,6 +145,11 @@ struct kp {
 	uvs_keepalived_log	 log;
 	void			*log_arg;
 	struct vs		*cur;		/* freed on a failure */
+	struct vsg		*groups;	/* virtual_server_group blocks */
+	unsigned		 ngroups;
+	struct vs		**later;	/* virtual_server group NAME: made
+						   once every group is read */
+	unsigned		 nlater;
 };
 
 static void __attribute__((noreturn, format(printf, 3, 4)))
@@ -423,28 +463,17 @@ static const struct {
 	const char	*kw;
 	const char	*why;
 } refused[] = {
-	{ "alpha", "checks start UP in uvs; a server goes DOWN after its "
-	    "retries fail" },
-	{ "omega", "uvs runs no notify scripts" },
 	{ "warmup", "the first check runs at once" },
 	{ "ha_suspend", "checks run whether or not the VIP is up" },
-	{ "virtualhost", "HTTP_GET sends the real server's address as Host" },
 	{ "persistence_engine", "uvs has no persistence engines" },
 	{ "hashed", "an old IPVS flag uvs does not have" },
-	{ "quorum_up", "uvs runs no notify scripts; it logs quorum changes" },
-	{ "quorum_down", "uvs runs no notify scripts; it logs quorum changes" },
 	{ "notify_up", "uvs runs no notify scripts; it logs each state "
 	    "change" },
 	{ "notify_down", "uvs runs no notify scripts; it logs each state "
 	    "change" },
 	{ "smtp_alert", "uvs sends no mail; it logs each state change" },
 	{ "ip_family", "uvs does IPv4 only" },
-	{ "SSL_GET", "uvs's checks speak no TLS: use TCP_CHECK, or MISC_CHECK "
-	    "with curl" },
-	{ "SMTP_CHECK", "use TCP_CHECK, or MISC_CHECK with a client" },
 	{ "DNS_CHECK", "use MISC_CHECK with dig" },
-	{ "UDP_CHECK", "use MISC_CHECK with a client" },
-	{ "PING_CHECK", "use TCP_CHECK, or MISC_CHECK with ping" },
 	{ "FILE_CHECK", "use MISC_CHECK with test -e" },
 	{ "BFD_CHECK", "uvs does no BFD" },
 	{ "connect_ip", "checks go to the real server's own address" },
@@ -474,36 +503,202 @@ refuse(struct kp *kp, const struct stmt *st, const char *where)
 
 /* ---- checkers ---- */
 
+/* status_code's words (200-299 400-499 503), as one list "200-299,...". */
+static void
+status_list(struct kp *kp, const struct stmt *st, char *out, size_t size)
+{
+	size_t len = 0;
+	int k;
+
+	if (st->n < 2 || st->block)
+		fail(kp, st->line, "'status_code' takes statuses or ranges");
+	out[0] = '\0';
+	for (k = 1; k < st->n; k++) {
+		len += strlen(st->w[k]) + 1;
+		if (len > size)
+			fail(kp, st->line, "status_code longer than %zu bytes",
+			    size - 1);
+		strcat(out, k > 1 ? "," : "");
+		strcat(out, st->w[k]);
+	}
+	if (!uvs_check_status_valid(out))
+		fail(kp, st->line, "'status_code %s': statuses 100..599 or "
+		    "ranges of them (200-299)", st->w[1]);
+}
+
+/* virtualhost on a checker or a url: the check's Host. */
+static void
+virtualhost(struct kp *kp, const struct stmt *st, char *host, size_t size)
+{
+	need_words(kp, st, 2, "a host name");
+	if (strlen(st->w[1]) >= size)
+		fail(kp, st->line, "virtualhost longer than %zu bytes",
+		    size - 1);
+	if (host[0] && strcmp(host, st->w[1]) != 0)
+		unsupported(kp, st->line, "virtualhost", "one virtualhost per "
+		    "checker in uvs");
+	strcpy(host, st->w[1]);
+}
+
+/*
+ * A url block: the first fills the check's path, digest and status;
+ * the next ones are the check's further urls, all of which must pass,
+ * as keepalived's HTTP_GET requires.
+ */
 static void
 url_block(struct kp *kp, struct rs *rs, unsigned line)
 {
+	struct uvs_check_url u = { 0 };
 	struct stmt st;
+	int has_path = 0;
 
-	if (++rs->urls > 1)
-		unsupported(kp, line, "url", "one url per HTTP_GET in uvs");
+	if (++rs->urls > 1 + UVS_CHECK_MORE_URLS)
+		unsupported(kp, line, "url", "at most 4 urls per checker in "
+		    "uvs");
 	while (block_stmt(kp, &st, line)) {
 		if (is(&st, "path")) {
+			size_t max = rs->urls == 1 ? sizeof(rs->chk.path) :
+			    sizeof(u.path);
+
 			need_words(kp, &st, 2, "one path");
-			if (strlen(st.w[1]) >= sizeof(rs->chk.path))
+			if (strlen(st.w[1]) >= max)
 				fail(kp, st.line, "path longer than %zu bytes",
-				    sizeof(rs->chk.path) - 1);
-			strcpy(rs->chk.path, st.w[1]);
+				    max - 1);
+			if (rs->urls == 1)
+				strcpy(rs->chk.path, st.w[1]);
+			else
+				strcpy(u.path, st.w[1]);
+			has_path = 1;
 		} else if (is(&st, "digest")) {
 			need_words(kp, &st, 2, "an MD5 sum");
 			if (strlen(st.w[1]) != UVS_CHECK_DIGEST_LEN)
 				fail(kp, st.line, "digest is not an MD5 sum (32 "
 				    "hex digits)");
-			strcpy(rs->chk.digest, st.w[1]);
-		} else if (is(&st, "status_code")) {
-			if (st.n != 2 || strchr(st.w[1], '-'))
-				unsupported(kp, st.line, "status_code",
-				    "one status per url in uvs");
-			rs->chk.status = (uint16_t)num(kp, &st, 100, 599);
-		} else
+			strcpy(u.digest, st.w[1]);
+		} else if (is(&st, "status_code"))
+			status_list(kp, &st, u.status, sizeof(u.status));
+		else if (is(&st, "virtualhost"))
+			virtualhost(kp, &st, rs->chk.host, sizeof(rs->chk.host));
+		else
 			refuse(kp, &st, "url");
 	}
-	if (!rs->chk.path[0])
+	if (!has_path)
 		fail(kp, line, "url without a path");
+	if (rs->urls == 1) {
+		strcpy(rs->chk.digest, u.digest);
+		strcpy(rs->chk.status, u.status);
+	} else
+		rs->chk.more[rs->chk.nmore++] = u;
+}
+
+/* keepalived's checkers and the uvs check each becomes. */
+static const struct {
+	const char	*kw;
+	int		 type;
+} checkers[] = {
+	{ "TCP_CHECK", UVS_CHECK_TCP }, { "HTTP_GET", UVS_CHECK_HTTP },
+	{ "SSL_GET", UVS_CHECK_SSL }, { "SMTP_CHECK", UVS_CHECK_SMTP },
+	{ "UDP_CHECK", UVS_CHECK_UDP }, { "PING_CHECK", UVS_CHECK_PING },
+	{ "MISC_CHECK", UVS_CHECK_CMD },
+};
+
+/* The uvs check type of a checker keyword, or -1. */
+static int
+checker_type(const struct stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(checkers) / sizeof(checkers[0]); i++)
+		if (is(st, checkers[i].kw))
+			return checkers[i].type;
+	return -1;
+}
+
+/* A command's words (misc_path, quorum_up ...), joined by blanks. */
+static void
+command(struct kp *kp, const struct stmt *st, char *out, size_t size)
+{
+	size_t len = 0;
+	int k;
+
+	if (st->n < 2 || st->block)
+		fail(kp, st->line, "'%s' takes a command", st->w[0]);
+	out[0] = '\0';
+	for (k = 1; k < st->n; k++) {
+		len += strlen(st->w[k]) + 1;
+		if (len > size)
+			fail(kp, st->line, "command longer than %zu bytes",
+			    size - 1);
+		strcat(out, k > 1 ? " " : "");
+		strcat(out, st->w[k]);
+	}
+}
+
+/* UDP_CHECK's payload: hex digits, maybe split by blanks. */
+static void
+udp_payload(struct kp *kp, struct rs *rs, const struct stmt *st)
+{
+	size_t len = 0;
+	int k;
+
+	if (st->n < 2 || st->block)
+		fail(kp, st->line, "'payload' takes hex digits");
+	for (k = 1; k < st->n; k++) {
+		len += strlen(st->w[k]);
+		if (len >= sizeof(rs->chk.payload))
+			fail(kp, st->line, "payload over %d bytes",
+			    (UVS_CHECK_PAYLOAD_MAX - 1) / 2);
+		strcat(rs->chk.payload, st->w[k]);
+	}
+	if (len % 2 || strspn(rs->chk.payload, "0123456789abcdefABCDEF") != len)
+		fail(kp, st->line, "'payload': not hex digits, two per byte");
+}
+
+/* A keyword of one kind of checker; 1 when st was one. */
+static int
+checker_kw(struct kp *kp, struct rs *rs, const struct stmt *st)
+{
+	int type = rs->chk.type;
+
+	if (is(st, "connect_port") && type != UVS_CHECK_CMD &&
+	    type != UVS_CHECK_PING) {
+		need_words(kp, st, 2, "a port");
+		rs->chk.port = port(kp, st, st->w[1]);
+	} else if (is(st, "url") && uvs_check_is_get(type)) {
+		if (!st->block)
+			fail(kp, st->line, "'url' needs a '{' block");
+		url_block(kp, rs, st->line);
+	} else if (is(st, "misc_path") && type == UVS_CHECK_CMD)
+		command(kp, st, rs->chk.cmd, sizeof(rs->chk.cmd));
+	else if (is(st, "misc_timeout") && type == UVS_CHECK_CMD)
+		rs->misc_timeout = secs(kp, st);
+	else if (is(st, "alpha"))
+		rs->chk.alpha = boolean(kp, st);
+	else if (is(st, "virtualhost") && uvs_check_is_get(type))
+		virtualhost(kp, st, rs->chk.host, sizeof(rs->chk.host));
+	else if (is(st, "helo_name") && type == UVS_CHECK_SMTP) {
+		need_words(kp, st, 2, "a name");
+		if (strlen(st->w[1]) >= sizeof(rs->chk.helo))
+			fail(kp, st->line, "helo_name longer than %zu bytes",
+			    sizeof(rs->chk.helo) - 1);
+		strcpy(rs->chk.helo, st->w[1]);
+	} else if (is(st, "host") && type == UVS_CHECK_SMTP)
+		unsupported(kp, st->line, "host", "SMTP_CHECK checks the real "
+		    "server itself, not other hosts");
+	else if (is(st, "payload") && type == UVS_CHECK_UDP)
+		udp_payload(kp, rs, st);
+	else if (is(st, "require_reply") && type == UVS_CHECK_UDP) {
+		if (st->n > 1 || st->block)
+			unsupported(kp, st->line, "require_reply DATA", "uvs "
+			    "requires an answer but does not compare it");
+		rs->chk.reply = 1;
+	} else if ((is(st, "min_reply_length") || is(st, "max_reply_length"))
+	    && type == UVS_CHECK_UDP)
+		unsupported(kp, st->line, st->w[0], "uvs does not measure "
+		    "the answer");
+	else
+		return 0;
+	return 1;
 }
 
 static void
@@ -519,42 +714,15 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 	rs->has_check = 1;
 	rs->check_line = open->line;
 	rs->ctm.retry = rs->ctm.inhibit = -1;
-	rs->chk.type = is(open, "TCP_CHECK") ? UVS_CHECK_TCP :
-	    is(open, "HTTP_GET") ? UVS_CHECK_HTTP : UVS_CHECK_CMD;
+	rs->chk.type = checker_type(open);
 	kp->info->checks++;
 	while (block_stmt(kp, &st, open->line)) {
-		if (timing_kw(kp, &st, &rs->ctm))
-			continue;
-		if (is(&st, "connect_port") && rs->chk.type != UVS_CHECK_CMD) {
-			need_words(kp, &st, 2, "a port");
-			rs->chk.port = port(kp, &st, st.w[1]);
-		} else if (is(&st, "url") && rs->chk.type == UVS_CHECK_HTTP) {
-			if (!st.block)
-				fail(kp, st.line, "'url' needs a '{' block");
-			url_block(kp, rs, st.line);
-		} else if (is(&st, "misc_path") &&
-		    rs->chk.type == UVS_CHECK_CMD) {
-			int k;
-			size_t len = 0;
-
-			if (st.n < 2 || st.block)
-				fail(kp, st.line, "'misc_path' takes a command");
-			for (k = 1; k < st.n; k++) {
-				len += strlen(st.w[k]) + 1;
-				if (len > sizeof(rs->chk.cmd))
-					fail(kp, st.line, "command longer than "
-					    "%zu bytes", sizeof(rs->chk.cmd) - 1);
-				strcat(rs->chk.cmd, k > 1 ? " " : "");
-				strcat(rs->chk.cmd, st.w[k]);
-			}
-		} else if (is(&st, "misc_timeout") &&
-		    rs->chk.type == UVS_CHECK_CMD)
-			rs->misc_timeout = secs(kp, &st);
-		else
+		if (!timing_kw(kp, &st, &rs->ctm) && !checker_kw(kp, rs, &st))
 			refuse(kp, &st, open->w[0]);
 	}
-	if (rs->chk.type == UVS_CHECK_HTTP && !rs->urls)
-		fail(kp, open->line, "HTTP_GET needs a url block with a path");
+	if (uvs_check_is_get(rs->chk.type) && !rs->urls)
+		fail(kp, open->line, "%s needs a url block with a path",
+		    open->w[0]);
 	if (rs->chk.type == UVS_CHECK_CMD && !rs->chk.cmd[0])
 		fail(kp, open->line, "MISC_CHECK needs a misc_path");
 }
@@ -564,8 +732,7 @@ checker(struct kp *kp, struct rs *rs, const struct stmt *open)
 static int
 is_checker(const struct stmt *st)
 {
-	return is(st, "TCP_CHECK") || is(st, "HTTP_GET") ||
-	    is(st, "MISC_CHECK");
+	return checker_type(st) >= 0;
 }
 
 static void
@@ -574,7 +741,8 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 	struct stmt st;
 	struct rs *rs, *nrs;
 
-	need_args(kp, open, 3, "an address and a port");
+	if (open->n != 2 && open->n != 3)
+		fail(kp, open->line, "'real_server' takes an address and a port");
 	if (vs->nrs == RS_MAX)
 		fail(kp, open->line, "more than %d real servers", RS_MAX);
 	if (vs->nrs == vs->crs) {
@@ -590,7 +758,8 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 	rs->uthr = rs->lthr = -1;
 	rs->tm.retry = rs->tm.inhibit = -1;
 	ipv4(kp, open, open->w[1], &rs->addr);
-	rs->port = port(kp, open, open->w[2]);
+	/* keepalived: a real server without a port has the service's */
+	rs->port = open->n == 3 ? port(kp, open, open->w[2]) : 0;
 	kp->info->servers++;
 	/* keepalived takes a real_server without a block too */
 	if (!open->block)
@@ -600,9 +769,10 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 			continue;
 		if (is(&st, "weight"))
 			rs->weight = num(kp, &st, 0, 65535);
-		else if (is(&st, "lvs_method") || is(&st, "lb_kind"))
+		else if (is(&st, "lvs_method") || is(&st, "lb_kind")) {
 			method(kp, &st);
-		else if (is(&st, "inhibit_on_failure"))
+			rs->has_method = 1;
+		} else if (is(&st, "inhibit_on_failure"))
 			rs->tm.inhibit = boolean(kp, &st);
 		else if (is(&st, "uthreshold"))
 			rs->uthr = num(kp, &st, 0, INT32_MAX);
@@ -621,7 +791,7 @@ sorry_server(struct kp *kp, struct vs *vs, const struct stmt *st)
 	if (st->n != 2 && st->n != 3)
 		fail(kp, st->line, "'sorry_server' takes an address and a port");
 	ipv4(kp, st, st->w[1], &vs->sorry);
-	vs->sorry_port = st->n == 3 ? port(kp, st, st->w[2]) : vs->port;
+	vs->sorry_port = st->n == 3 ? port(kp, st, st->w[2]) : 0;
 }
 
 /* Scheduler flags keepalived spells as keywords: uvsadm's -b words. */
@@ -654,8 +824,10 @@ vs_keyword(struct kp *kp, struct vs *vs, const struct stmt *st)
 	if (is(st, "lb_algo") || is(st, "lvs_sched")) {
 		need_words(kp, st, 2, "a scheduler");
 		snprintf(vs->sched, sizeof(vs->sched), "%s", st->w[1]);
-	} else if (is(st, "lb_kind") || is(st, "lvs_method") ||
-	    is(st, "sorry_server_lvs_method"))
+	} else if (is(st, "lb_kind") || is(st, "lvs_method")) {
+		method(kp, st);
+		vs->has_method = 1;
+	} else if (is(st, "sorry_server_lvs_method"))
 		method(kp, st);
 	else if (is(st, "protocol")) {
 		need_words(kp, st, 2, "TCP or UDP");
@@ -676,6 +848,16 @@ vs_keyword(struct kp *kp, struct vs *vs, const struct stmt *st)
 		vs->hysteresis = num(kp, st, 0, (int)UVS_QUORUM_MAX);
 	else if (is(st, "sorry_server"))
 		sorry_server(kp, vs, st);
+	else if (is(st, "virtualhost"))
+		virtualhost(kp, st, vs->vhost, sizeof(vs->vhost));
+	else if (is(st, "alpha"))
+		vs->alpha = boolean(kp, st);
+	else if (is(st, "omega"))
+		vs->omega = boolean(kp, st);
+	else if (is(st, "quorum_up"))
+		command(kp, st, vs->quorum_up, sizeof(vs->quorum_up));
+	else if (is(st, "quorum_down"))
+		command(kp, st, vs->quorum_down, sizeof(vs->quorum_down));
 	else if (is(st, "sorry_server_inhibit"))
 		note(kp, st->line, "'sorry_server_inhibit': uvs keeps every "
 		    "sorry server ready, out of scheduling, until it is needed");
@@ -771,7 +953,7 @@ vs_request(struct kp *kp, const struct vs *vs)
 	if (vs->sorry) {
 		inet_ntop(AF_INET, &vs->sorry, s, sizeof(s));
 		arg(kp, &a, "--sorry-server");
-		arg(kp, &a, "%s:%u", s, vs->sorry_port);
+		arg(kp, &a, "%s:%u", s, vs->port);
 	}
 	if (vs->quorum >= 0) {
 		arg(kp, &a, "--quorum");
@@ -781,6 +963,19 @@ vs_request(struct kp *kp, const struct vs *vs)
 		arg(kp, &a, "--hysteresis");
 		arg(kp, &a, "%d", vs->hysteresis);
 	}
+	if (vs->quorum_up[0]) {
+		arg(kp, &a, "--quorum-up");
+		arg(kp, &a, "%s", vs->quorum_up);
+	}
+	if (vs->quorum_down[0]) {
+		arg(kp, &a, "--quorum-down");
+		arg(kp, &a, "%s", vs->quorum_down);
+	}
+	if (vs->omega && vs->quorum_down[0])
+		arg(kp, &a, "--omega");
+	else if (vs->omega)
+		note(kp, vs->line, "'omega' without quorum_down: uvs runs no "
+		    "other script when it stops");
 	request(kp, &a, vs->line);
 }
 
@@ -804,12 +999,18 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 	const struct uvs_check_conf *c = &rs->chk;
 	uint32_t interval = pick_ms(rs->ctm.delay_loop, rs->tm.delay_loop,
 	    vs->tm.delay_loop, DEF_DELAY_LOOP);
+	/* keepalived's misc_timeout defaults to the virtual server's loop */
 	uint32_t timeout = c->type == UVS_CHECK_CMD ? (rs->misc_timeout ?
-	    rs->misc_timeout : interval) : pick_ms(rs->ctm.connect_to,
-	    rs->tm.connect_to, vs->tm.connect_to, DEF_CONNECT_TO);
+	    rs->misc_timeout : vs->tm.delay_loop ? vs->tm.delay_loop :
+	    DEF_DELAY_LOOP) : pick_ms(rs->ctm.connect_to, rs->tm.connect_to,
+	    vs->tm.connect_to, DEF_CONNECT_TO);
+	uint32_t retry_delay = pick_ms(rs->ctm.retry_delay, rs->tm.retry_delay,
+	    vs->tm.retry_delay, uvs_check_is_get(c->type) ? DEF_HTTP_RETRY_DELAY :
+	    DEF_RETRY_DELAY);
 	int retry = pick_int(rs->ctm.retry, rs->tm.retry, vs->tm.retry,
 	    c->type == UVS_CHECK_CMD ? 0 : 1);
-	char t[24];
+	char t[24], url[UVS_CHECK_URL_PATH_MAX + UVS_CHECK_STATUS_MAX + 40];
+	unsigned i;
 
 	arg(kp, a, "--check");
 	arg(kp, a, "%s", uvs_check_type_name(c->type));
@@ -817,13 +1018,13 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 		arg(kp, a, "--check-port");
 		arg(kp, a, "%u", c->port);
 	}
-	if (c->type == UVS_CHECK_HTTP) {
+	if (uvs_check_is_get(c->type)) {
 		arg(kp, a, "--check-path");
 		arg(kp, a, "%s", c->path);
 	}
-	if (c->status) {
+	if (c->status[0]) {
 		arg(kp, a, "--check-status");
-		arg(kp, a, "%u", c->status);
+		arg(kp, a, "%s", c->status);
 	}
 	if (c->digest[0]) {
 		arg(kp, a, "--check-digest");
@@ -833,14 +1034,33 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 		arg(kp, a, "--check-cmd");
 		arg(kp, a, "%s", c->cmd);
 	}
+	if (c->helo[0]) {
+		arg(kp, a, "--check-helo");
+		arg(kp, a, "%s", c->helo);
+	}
+	if (c->payload[0]) {
+		arg(kp, a, "--check-payload");
+		arg(kp, a, "%s", c->payload);
+	}
+	if (c->reply)
+		arg(kp, a, "--check-reply");
+	if (c->host[0] || (vs->vhost[0] && uvs_check_is_get(c->type))) {
+		arg(kp, a, "--check-host");
+		arg(kp, a, "%s", c->host[0] ? c->host : vs->vhost);
+	}
+	if (c->alpha || vs->alpha)
+		arg(kp, a, "--check-alpha");
+	for (i = 0; i < c->nmore; i++) {
+		arg(kp, a, "--check-url");
+		arg(kp, a, "%s", uvs_check_url_fmt(&c->more[i], url,
+		    sizeof(url)));
+	}
 	arg(kp, a, "--check-interval");
 	arg(kp, a, "%s", uvs_check_secs_fmt(interval, t, sizeof(t)));
 	arg(kp, a, "--check-timeout");
 	arg(kp, a, "%s", uvs_check_secs_fmt(timeout, t, sizeof(t)));
 	arg(kp, a, "--check-retry");
-	arg(kp, a, "%s", uvs_check_secs_fmt(pick_ms(rs->ctm.retry_delay,
-	    rs->tm.retry_delay, vs->tm.retry_delay, DEF_RETRY_DELAY), t,
-	    sizeof(t)));
+	arg(kp, a, "%s", uvs_check_secs_fmt(retry_delay, t, sizeof(t)));
 	arg(kp, a, "--rise");
 	arg(kp, a, "1");
 	arg(kp, a, "--fall");
@@ -856,14 +1076,16 @@ rs_request(struct kp *kp, const struct vs *vs, const struct rs *rs)
 	char r[INET_ADDRSTRLEN];
 	struct args a;
 
-	if (rs->port != vs->port)
+	uint16_t rport = rs->port ? rs->port : vs->port;
+
+	if (rport != vs->port)
 		fail(kp, rs->line, "real_server port %u is not the "
 		    "virtual_server's %u: direct routing keeps the port (check "
-		    "another one with connect_port)", rs->port, vs->port);
+		    "another one with connect_port)", rport, vs->port);
 	start_args(kp, &a, vs, 'a');
 	inet_ntop(AF_INET, &rs->addr, r, sizeof(r));
 	arg(kp, &a, "-r");
-	arg(kp, &a, "%s:%u", r, rs->port);
+	arg(kp, &a, "%s:%u", r, rport);
 	arg(kp, &a, "-g");
 	arg(kp, &a, "-w");
 	arg(kp, &a, "%d", rs->weight);
@@ -880,20 +1102,76 @@ rs_request(struct kp *kp, const struct vs *vs, const struct rs *rs)
 	request(kp, &a, rs->line);
 }
 
+/*
+ * keepalived's forwarding method defaults to NAT (check_data.c's
+ * alloc_vs), so a virtual_server that names none is a NAT service
+ * there: loading it as DR would change what the file means.
+ */
+static void
+need_method(struct kp *kp, const struct vs *vs)
+{
+	unsigned i;
+
+	if (vs->has_method)
+		return;
+	for (i = 0; i < vs->nrs; i++)
+		if (!vs->rs[i].has_method)
+			break;
+	if (vs->nrs && i == vs->nrs)
+		return;
+	fail(kp, vs->line, "virtual_server without 'lb_kind' is NAT in "
+	    "keepalived, which uvs does not do (uvs does Direct Routing only: "
+	    "add 'lb_kind DR')");
+}
+
+/* The requests of one service: -A, then -a for each real server. */
+static void
+vs_emit(struct kp *kp, const struct vs *vs)
+{
+	unsigned i;
+
+	if (vs->sorry && vs->sorry_port && vs->sorry_port != vs->port)
+		fail(kp, vs->line, "the sorry_server's port %u is not the "
+		    "virtual_server's %u: direct routing keeps the port",
+		    vs->sorry_port, vs->port);
+	vs_request(kp, vs);
+	for (i = 0; i < vs->nrs; i++)
+		rs_request(kp, vs, &vs->rs[i]);
+}
+
+static void
+vs_free(struct vs *vs)
+{
+	if (vs) {
+		free(vs->rs);
+		free(vs);
+	}
+}
+
+/* virtual_server group NAME: kept until every group has been read. */
+static void
+defer_group_vs(struct kp *kp, struct vs *vs)
+{
+	struct vs **nl;
+
+	if (!(nl = realloc(kp->later, (kp->nlater + 1) * sizeof(*nl))))
+		fail(kp, vs->line, "out of memory");
+	kp->later = nl;
+	kp->later[kp->nlater++] = vs;
+}
+
 static void
 virtual_server(struct kp *kp, const struct stmt *open)
 {
 	struct vs *vs;
 	struct stmt st;
-	unsigned i;
+	int group = open->n >= 2 && strcmp(open->w[1], "group") == 0;
 
-	if (open->n >= 2 && (strcmp(open->w[1], "fwmark") == 0 ||
-	    strcmp(open->w[1], "group") == 0))
-		fail(kp, open->line, "'virtual_server %s' is not supported by "
-		    "uvs (%s)", open->w[1], strcmp(open->w[1], "fwmark") == 0 ?
-		    "uvs matches services by address and port" :
-		    "no virtual_server_group in uvs");
-	need_args(kp, open, 3, "an address and a port");
+	if (open->n >= 2 && strcmp(open->w[1], "fwmark") == 0)
+		unsupported(kp, open->line, "virtual_server fwmark", "uvs "
+		    "matches services by address and port");
+	need_args(kp, open, 3, group ? "a group name" : "an address and a "
+	    "port");
 	if (!open->block)
 		fail(kp, open->line, "virtual_server needs a '{' block");
 	if (!(vs = kp->cur = calloc(1, sizeof(*vs))))
@@ -901,9 +1179,16 @@ virtual_server(struct kp *kp, const struct stmt *open)
 	vs->line = open->line;
 	vs->quorum = vs->hysteresis = -1;
 	vs->tm.retry = vs->tm.inhibit = -1;
-	ipv4(kp, open, open->w[1], &vs->addr);
-	vs->port = port(kp, open, open->w[2]);
-	kp->info->services++;
+	if (group) {
+		if (strlen(open->w[2]) >= sizeof(vs->group))
+			fail(kp, open->line, "group name longer than %zu bytes",
+			    sizeof(vs->group) - 1);
+		strcpy(vs->group, open->w[2]);
+	} else {
+		ipv4(kp, open, open->w[1], &vs->addr);
+		vs->port = port(kp, open, open->w[2]);
+		kp->info->services++;
+	}
 	while (block_stmt(kp, &st, open->line)) {
 		if (is(&st, "real_server"))
 			real_server(kp, vs, &st);
@@ -912,16 +1197,111 @@ virtual_server(struct kp *kp, const struct stmt *open)
 		else if (st.block)
 			fail(kp, st.line, "'%s' takes no block", st.w[0]);
 	}
-	if (vs->sorry && vs->sorry_port != vs->port)
-		fail(kp, vs->line, "the sorry_server's port %u is not the "
-		    "virtual_server's %u: direct routing keeps the port",
-		    vs->sorry_port, vs->port);
-	vs_request(kp, vs);
-	for (i = 0; i < vs->nrs; i++)
-		rs_request(kp, vs, &vs->rs[i]);
-	free(vs->rs);
-	free(vs);
+	need_method(kp, vs);
+	if (group)
+		defer_group_vs(kp, vs);
+	else {
+		vs_emit(kp, vs);
+		vs_free(vs);
+	}
 	kp->cur = NULL;
+}
+
+/* One line of a virtual_server_group: "IP PORT" or "IP-LAST PORT". */
+static void
+vsg_line(struct kp *kp, struct vsg *g, const struct stmt *st)
+{
+	struct vsg_ent *e, *ne;
+	char addr[INET_ADDRSTRLEN + 8], *dash, *end;
+	uint32_t a;
+	long last;
+
+	if (is(st, "fwmark"))
+		unsupported(kp, st->line, "fwmark", "uvs matches services by "
+		    "address and port");
+	if (st->n != 2 || st->block)
+		fail(kp, st->line, "a virtual_server_group line is an address "
+		    "(or a range a.b.c.d-e) and a port");
+	if (g->n == VSG_ENTS_MAX)
+		fail(kp, st->line, "more than %d lines in one group",
+		    VSG_ENTS_MAX);
+	if (!(ne = realloc(g->e, (g->n + 1) * sizeof(*ne))))
+		fail(kp, st->line, "out of memory");
+	g->e = ne;
+	e = &g->e[g->n++];
+	snprintf(addr, sizeof(addr), "%s", st->w[0]);
+	if ((dash = strchr(addr, '-')))
+		*dash = '\0';
+	ipv4(kp, st, addr, &a);
+	e->first = ntohl(a);
+	e->count = 1;
+	e->line = st->line;
+	if (dash) {
+		last = strtol(dash + 1, &end, 10);
+		if (*end || end == dash + 1 || last < (long)(e->first & 0xff) ||
+		    last > 255)
+			fail(kp, st->line, "'%s': a range ends in a last byte "
+			    "from %u to 255", st->w[0], e->first & 0xff);
+		e->count = (unsigned)(last - (long)(e->first & 0xff)) + 1;
+	}
+	e->port = port(kp, st, st->w[1]);
+}
+
+static void
+vs_group(struct kp *kp, const struct stmt *open)
+{
+	struct vsg *g, *ng;
+	struct stmt st;
+	unsigned i;
+
+	need_args(kp, open, 2, "a name");
+	if (!open->block)
+		fail(kp, open->line, "virtual_server_group needs a '{' block");
+	for (i = 0; i < kp->ngroups; i++)
+		if (strcmp(kp->groups[i].name, open->w[1]) == 0)
+			fail(kp, open->line, "virtual_server_group %s is defined "
+			    "twice (first on line %u)", open->w[1],
+			    kp->groups[i].line);
+	if (kp->ngroups == VSG_MAX || strlen(open->w[1]) >= VSG_NAME_MAX)
+		fail(kp, open->line, "more than %d groups, or a name longer "
+		    "than %d bytes", VSG_MAX, VSG_NAME_MAX - 1);
+	if (!(ng = realloc(kp->groups, (kp->ngroups + 1) * sizeof(*ng))))
+		fail(kp, open->line, "out of memory");
+	kp->groups = ng;
+	g = &kp->groups[kp->ngroups++];
+	memset(g, 0, sizeof(*g));
+	strcpy(g->name, open->w[1]);
+	g->line = open->line;
+	while (block_stmt(kp, &st, open->line))
+		vsg_line(kp, g, &st);
+}
+
+/*
+ * A virtual_server group becomes one service per address and port of
+ * its group, each with the same real servers and checks, as keepalived
+ * puts every member of the group in IPVS.
+ */
+static void
+vs_expand(struct kp *kp, struct vs *vs)
+{
+	const struct vsg *g = NULL;
+	unsigned i, k;
+
+	for (i = 0; i < kp->ngroups && !g; i++)
+		if (strcmp(kp->groups[i].name, vs->group) == 0)
+			g = &kp->groups[i];
+	if (!g)
+		fail(kp, vs->line, "virtual_server group %s: no "
+		    "virtual_server_group of that name", vs->group);
+	if (!g->n)
+		fail(kp, g->line, "virtual_server_group %s is empty", g->name);
+	for (i = 0; i < g->n; i++)
+		for (k = 0; k < g->e[i].count; k++) {
+			vs->addr = htonl(g->e[i].first + k);
+			vs->port = g->e[i].port;
+			kp->info->services++;
+			vs_emit(kp, vs);
+		}
 }
 
 /* Why a top-level block or line is none of uvs's business. */
@@ -931,18 +1311,66 @@ skip_reason(const char *kw)
 	if (strncmp(kw, "vrrp_", 5) == 0)
 		return "uvs does no VRRP";
 	if (strcmp(kw, "global_defs") == 0)
-		return "keepalived's own settings";
+		return "keepalived's own settings; only lvs_timeouts is read";
 	if (strncmp(kw, "static_", 7) == 0)
 		return "addresses, routes and rules are the system's";
 	if (strcmp(kw, "SSL") == 0)
-		return "for SSL_GET, which uvs does not do";
+		return "a client certificate for SSL_GET: uvs's SSL_GET "
+		    "presents none";
 	return "not part of LVS";
+}
+
+/*
+ * lvs_timeouts [tcp T] [tcpfin T] [udp T]: IPVS's timeouts, what
+ * `uvsadm --set` sets; one not named stays as it is (--set's 0).
+ */
+static void
+lvs_timeouts(struct kp *kp, const struct stmt *st)
+{
+	static const char *const names[] = { "tcp", "tcpfin", "udp" };
+	const char *val[3] = { "0", "0", "0" };
+	struct args a;
+	int k, i;
+
+	if (st->block || st->n < 3 || st->n % 2 == 0)
+		fail(kp, st->line, "'lvs_timeouts' takes tcp, tcpfin or udp "
+		    "each followed by seconds");
+	for (k = 1; k < st->n; k += 2) {
+		for (i = 0; i < 3 && strcmp(st->w[k], names[i]); i++)
+			;
+		if (i == 3)
+			fail(kp, st->line, "'lvs_timeouts %s': tcp, tcpfin or "
+			    "udp?", st->w[k]);
+		val[i] = st->w[k + 1];
+	}
+	a.argc = 0;
+	a.used = 0;
+	arg(kp, &a, "uvsadm");
+	arg(kp, &a, "--set");
+	for (i = 0; i < 3; i++)
+		arg(kp, &a, "%s", val[i]);
+	request(kp, &a, st->line);
+}
+
+/* global_defs: keepalived's own settings, but for lvs_timeouts. */
+static void
+global_defs(struct kp *kp, const struct stmt *open)
+{
+	struct stmt st;
+
+	while (block_stmt(kp, &st, open->line)) {
+		if (is(&st, "lvs_timeouts"))
+			lvs_timeouts(kp, &st);
+		else if (st.block)
+			skip_block(kp, st.line);
+	}
 }
 
 static void
 top_level(struct kp *kp)
 {
 	struct stmt st;
+	unsigned i;
 
 	while (next_stmt(kp, &st)) {
 		if (st.n == 0)
@@ -957,26 +1385,40 @@ top_level(struct kp *kp)
 		if (st.w[0][0] == '$' || st.w[0][0] == '@')
 			unsupported(kp, st.line, st.w[0], "no parameters or "
 			    "conditional lines in uvs");
-		if (is(&st, "virtual_server_group"))
-			unsupported(kp, st.line, "virtual_server_group",
-			    "one virtual_server per address and port in uvs");
+		if (is(&st, "virtual_server_group")) {
+			vs_group(kp, &st);
+			continue;
+		}
 		note(kp, st.line, "skipping '%s%s%s'%s (%s)", st.w[0],
 		    st.n > 1 ? " " : "", st.n > 1 ? st.w[1] : "",
 		    st.block ? " block" : "", skip_reason(st.w[0]));
 		kp->info->skipped++;
-		if (st.block)
+		if (st.block && is(&st, "global_defs"))
+			global_defs(kp, &st);
+		else if (st.block)
 			skip_block(kp, st.line);
 	}
+	for (i = 0; i < kp->nlater; i++)
+		vs_expand(kp, kp->later[i]);
 }
 
 static void
 kp_free(struct kp *kp)
 {
-	if (kp->cur) {
-		free(kp->cur->rs);
-		free(kp->cur);
-		kp->cur = NULL;
-	}
+	unsigned i;
+
+	vs_free(kp->cur);
+	kp->cur = NULL;
+	for (i = 0; i < kp->nlater; i++)
+		vs_free(kp->later[i]);
+	free(kp->later);
+	kp->later = NULL;
+	kp->nlater = 0;
+	for (i = 0; i < kp->ngroups; i++)
+		free(kp->groups[i].e);
+	free(kp->groups);
+	kp->groups = NULL;
+	kp->ngroups = 0;
 	free(kp->t);
 	kp->t = NULL;
 }

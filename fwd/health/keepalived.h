@@ -1,11 +1,13 @@
 /*
- * keepalived.conf's LVS half: the virtual_server blocks (scheduler, DR,
- * persistence, real servers with weights and TCP_CHECK / HTTP_GET /
- * MISC_CHECK, sorry server, quorum, inhibit_on_failure) become the same
- * requests a rules file gives (rules.h), each made by uvsadm's own
- * parser from the options it maps to, so uvsd applies the whole file as
- * one batch. What uvs cannot do is refused by name and line; blocks
- * outside the LVS half (global_defs, vrrp_instance, ...) are skipped
+ * keepalived.conf's LVS half, as keepalived 2.2.7 reads it: the
+ * virtual_server blocks and groups (scheduler, DR, persistence, real
+ * servers with weights and TCP_CHECK / HTTP_GET / SSL_GET / SMTP_CHECK /
+ * UDP_CHECK / PING_CHECK / MISC_CHECK, sorry server, quorum and its
+ * scripts, alpha, inhibit_on_failure) and global_defs' lvs_timeouts
+ * become the same requests a rules file gives (rules.h), each made by
+ * uvsadm's own parser from the options it maps to, so uvsd applies the
+ * whole file as one batch. What uvs cannot do is refused by name and
+ * line; blocks outside the LVS half (vrrp_instance, ...) are skipped
  * with one log line each, since uvs does no VRRP.
  */
 #ifndef UVS_KEEPALIVED_H

@@ -1,7 +1,16 @@
 /*
  * Health probes (probe.h). Each kind is a small state machine driven by
  * poll: tcp is CONNECTING until the socket is writable; http then sends
- * its GET (SENDING) and reads the answer (READING): the status line
+ * its GET (SENDING) and reads the answer (READING); ssl does the same
+ * after a TLS handshake (HANDSHAKE), every read and write going through
+ * OpenSSL, which says which of POLLIN or POLLOUT it waits for. The
+ * server's certificate is not verified: keepalived's SSL_GET checks that
+ * the service answers, not who it is. smtp reads the greeting (220),
+ * sends HELO, reads its 250 and sends QUIT (SENDING and READING in
+ * turn). udp sends its datagram at once and passes unless an ICMP error
+ * comes back before the timeout (or, with reply, unless an answer
+ * does); ping sends one ICMP echo on a raw socket and waits for its
+ * reply. For http, the status line
  * first, then, only if a digest or a text is expected, the body, fed to
  * MD5 and searched as it comes (the last bytes of each read are kept so
  * the text is found across reads); cmd watches the child's output pipe
@@ -12,6 +21,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -24,6 +35,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "fwd/health/probe.h"
 
 extern char **environ;
@@ -33,10 +47,23 @@ extern char **environ;
 static void
 finish(struct uvs_probe *p, int ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static void	tls_start(struct uvs_probe *p);
+static void	handshake(struct uvs_probe *p);
+
+/* Frees the TLS session and the digest, if any. */
+static void
+tls_free(struct uvs_probe *p)
+{
+	SSL_free(p->tls);
+	SSL_CTX_free(p->tls_ctx);
+	p->tls = p->tls_ctx = NULL;
+	uvs_digest_free(&p->md5);
+}
 
 static void
 close_fd(struct uvs_probe *p)
 {
+	tls_free(p);
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
@@ -63,9 +90,14 @@ uvs_probe_init(struct uvs_probe *p)
 	p->fd = -1;
 }
 
-/* A non-blocking TCP socket from t->src on t->ifname, connecting. */
+/*
+ * A non-blocking socket of type (SOCK_STREAM, SOCK_DGRAM, SOCK_RAW) and
+ * protocol from t->src on t->ifname, connecting to t. 0, or 1 when the
+ * probe is done (a local error).
+ */
 static int
-tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
+sock_open(struct uvs_probe *p, const struct uvs_probe_target *t, int type,
+    int proto)
 {
 	struct sockaddr_in src = { .sin_family = AF_INET,
 	    .sin_addr.s_addr = t->src };
@@ -74,11 +106,15 @@ tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
 	char a[INET_ADDRSTRLEN];
 	int one = 1;
 
-	if ((p->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) < 0) {
+	if ((p->fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    proto)) < 0) {
 		finish(p, 0, "socket: %s", strerror(errno));
 		return 1;
 	}
+	/* udp: an ICMP error comes back as the socket's error */
+	if (type == SOCK_DGRAM)
+		(void)setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &one,
+		    sizeof(one));
 	if (t->ifname && setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE,
 	    t->ifname, (socklen_t)strlen(t->ifname) + 1) < 0) {
 		finish(p, 0, "bind to %s: %s", t->ifname, strerror(errno));
@@ -100,20 +136,137 @@ tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
 	return 1;
 }
 
-static void
+static int
+tcp_open(struct uvs_probe *p, const struct uvs_probe_target *t)
+{
+	return sock_open(p, t, SOCK_STREAM, 0);
+}
+
+/* Hex digits (checked by checkconf) into bytes; their count. */
+static size_t
+unhex(const char *hex, uint8_t *out, size_t size)
+{
+	size_t n = 0;
+	unsigned v;
+
+	for (; hex[0] && hex[1] && n < size; hex += 2) {
+		if (sscanf(hex, "%2x", &v) != 1)
+			break;
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+/* udp: the datagram goes at once; then an answer or an error is awaited. */
+static int
+udp_start(struct uvs_probe *p, const struct uvs_check_conf *c,
+    const struct uvs_probe_target *t)
+{
+	uint8_t buf[UVS_CHECK_PAYLOAD_MAX / 2] = { 0 };
+	size_t len = c->payload[0] ? unhex(c->payload, buf, sizeof(buf)) :
+	    UVS_CHECK_UDP_DEFAULT_LEN;
+
+	if (sock_open(p, t, SOCK_DGRAM, IPPROTO_UDP))
+		return 1;
+	if (send(p->fd, buf, len, 0) < 0) {
+		finish(p, 0, "send: %s", strerror(errno));
+		return 1;
+	}
+	p->state = UVS_PROBE_READING;
+	return 0;
+}
+
+/* The Internet checksum (RFC 1071) of an ICMP message. */
+static uint16_t
+inet_csum(const void *data, size_t len)
+{
+	const uint8_t *b = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(b[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* ping: one echo request on a raw socket bound like every probe. */
+static int
+ping_start(struct uvs_probe *p, const struct uvs_probe_target *t)
+{
+	struct icmphdr echo = { .type = ICMP_ECHO };
+	struct uvs_probe_target raw = *t;
+
+	raw.port = 0;
+	if (sock_open(p, &raw, SOCK_RAW, IPPROTO_ICMP))
+		return 1;
+	/* the probe's address tells concurrent pings apart */
+	p->echo_id = (uint16_t)(getpid() ^ ((uintptr_t)p >> 4));
+	p->echo_seq = (uint16_t)(p->deadline_ms & 0xffff);
+	echo.un.echo.id = htons(p->echo_id);
+	echo.un.echo.sequence = htons(p->echo_seq);
+	echo.checksum = inet_csum(&echo, sizeof(echo));
+	if (send(p->fd, &echo, sizeof(echo), 0) < 0) {
+		finish(p, 0, "send: %s", strerror(errno));
+		return 1;
+	}
+	p->state = UVS_PROBE_READING;
+	return 0;
+}
+
+/* The current url's path, digest and status list. */
+static const char *
+url_path(const struct uvs_probe *p)
+{
+	return p->url ? p->conf->more[p->url - 1].path : p->conf->path;
+}
+
+static const char *
+url_digest(const struct uvs_probe *p)
+{
+	return p->url ? p->conf->more[p->url - 1].digest : p->conf->digest;
+}
+
+static const char *
+url_status(const struct uvs_probe *p)
+{
+	return p->url ? p->conf->more[p->url - 1].status : p->conf->status;
+}
+
+/* The expected text is the first url's only. */
+static const char *
+url_expect(const struct uvs_probe *p)
+{
+	return p->url ? "" : p->conf->expect;
+}
+
+static int
 http_request(struct uvs_probe *p, const struct uvs_probe_target *t)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN + 8];
 
 	inet_ntop(AF_INET, &t->rip, a, sizeof(a));
+	snprintf(a + strlen(a), sizeof(a) - strlen(a), ":%u", t->port);
 	/* HTTP/1.0 as keepalived sends it: the server closes when done */
 	p->req_len = (size_t)snprintf(p->req, sizeof(p->req),
-	    "GET %s HTTP/1.0\r\nHost: %s:%u\r\nUser-Agent: "
-	    HTTP_USER_AGENT "\r\nConnection: close\r\n\r\n", p->conf->path, a,
-	    t->port);
+	    "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: "
+	    HTTP_USER_AGENT "\r\nConnection: close\r\n\r\n", url_path(p),
+	    p->conf->host[0] ? p->conf->host : a);
 	p->req_off = 0;
 	p->content_length = -1;
-	uvs_md5_init(&p->md5);
+	p->status = 0;
+	p->head_len = 0;
+	p->body_len = 0;
+	p->found = 0;
+	p->tail_len = 0;
+	if (url_digest(p)[0] && uvs_digest_start(&p->md5) < 0) {
+		finish(p, 0, "cannot start the digest: out of memory");
+		return 1;
+	}
+	return 0;
 }
 
 /* Environment of a command: uvsd's, and which server it checks. */
@@ -143,7 +296,8 @@ cmd_env(const struct uvs_probe_target *t, char vars[5][48])
 	return env;
 }
 
-/* The spawn's settings: own process group, default signals, fds. */
+/* The spawn's settings: own process group, default signals, fds (wfd:
+   where its output goes; -1: uvsd's own). */
 static int
 cmd_attrs(posix_spawnattr_t *at, posix_spawn_file_actions_t *fa, int wfd)
 {
@@ -165,8 +319,10 @@ cmd_attrs(posix_spawnattr_t *at, posix_spawn_file_actions_t *fa, int wfd)
 	posix_spawnattr_setsigmask(at, &none);
 	posix_spawnattr_setsigdefault(at, &dfl);
 	posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(fa, wfd, 1);
-	posix_spawn_file_actions_adddup2(fa, wfd, 2);
+	if (wfd >= 0) {
+		posix_spawn_file_actions_adddup2(fa, wfd, 1);
+		posix_spawn_file_actions_adddup2(fa, wfd, 2);
+	}
 #if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
 	posix_spawn_file_actions_addclosefrom_np(fa, 3);
 #endif
@@ -210,6 +366,23 @@ cmd_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	return 0;
 }
 
+pid_t
+uvs_probe_script(const char *cmd)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid;
+	int rc;
+
+	if (cmd_attrs(&at, &fa, -1) < 0)
+		return -ENOMEM;
+	rc = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return rc ? -rc : pid;
+}
+
 int
 uvs_probe_start(struct uvs_probe *p, const struct uvs_check_conf *c,
     const struct uvs_probe_target *t, uint64_t now_ms)
@@ -218,13 +391,22 @@ uvs_probe_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	p->type = c->type;
 	p->conf = c;
 	p->timeout_ms = uvs_check_timeout(c);
+	p->now_ms = now_ms;
 	p->deadline_ms = now_ms + p->timeout_ms;
 	switch (c->type) {
 	case UVS_CHECK_TCP:
 		return tcp_open(p, t);
 	case UVS_CHECK_HTTP:
-		http_request(p, t);
+	case UVS_CHECK_SSL:
+		p->target = *t;
+		return http_request(p, t) || tcp_open(p, t);
+	case UVS_CHECK_SMTP:
+		p->head_len = 0;
 		return tcp_open(p, t);
+	case UVS_CHECK_UDP:
+		return udp_start(p, c, t);
+	case UVS_CHECK_PING:
+		return ping_start(p, t);
 	case UVS_CHECK_CMD:
 		return cmd_start(p, c, t);
 	}
@@ -236,11 +418,14 @@ short
 uvs_probe_events(const struct uvs_probe *p)
 {
 	switch (p->state) {
+	case UVS_PROBE_HANDSHAKE:
+		return p->tls_want;
 	case UVS_PROBE_CONNECTING:
-	case UVS_PROBE_SENDING:
 		return POLLOUT;
+	case UVS_PROBE_SENDING:
+		return p->tls ? p->tls_want : POLLOUT;
 	case UVS_PROBE_READING:
-		return POLLIN;
+		return p->tls ? p->tls_want : POLLIN;
 	case UVS_PROBE_RUNNING:
 		return p->fd >= 0 ? POLLIN : 0;
 	}
@@ -266,45 +451,196 @@ connected(struct uvs_probe *p)
 		finish(p, 0, "connect: %s", strerror(err));
 	else if (p->type == UVS_CHECK_TCP)
 		finish(p, 1, "connected");
+	else if (p->type == UVS_CHECK_SSL)
+		tls_start(p);
+	else if (p->type == UVS_CHECK_SMTP)
+		p->state = UVS_PROBE_READING;	/* the greeting first */
 	else
 		p->state = UVS_PROBE_SENDING;
+}
+
+/*
+ * What an OpenSSL call that returned rc left to do: -1 with errno
+ * EAGAIN (tls_want set) when it waits for the socket, 0 at the end of
+ * the stream, else -1 with p->why's text in buf.
+ */
+static ssize_t
+tls_result(struct uvs_probe *p, int rc, char *buf, size_t size)
+{
+	int e = SSL_get_error(p->tls, rc);
+	unsigned long q;
+
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		p->tls_want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		errno = EAGAIN;
+		return -1;
+	}
+	if (e == SSL_ERROR_ZERO_RETURN)
+		return 0;
+	if (e == SSL_ERROR_SYSCALL && errno)
+		snprintf(buf, size, "%s", strerror(errno));
+	else if ((q = ERR_get_error()))
+		snprintf(buf, size, "TLS: %s", ERR_reason_error_string(q) ?
+		    ERR_reason_error_string(q) : "error");
+	else
+		snprintf(buf, size, "TLS: connection closed");
+	ERR_clear_error();
+	errno = EPROTO;
+	return -1;
+}
+
+/* Connected: a TLS client on the socket, its handshake begun. */
+static void
+tls_start(struct uvs_probe *p)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	p->tls_ctx = ctx;
+	if (!ctx || !(p->tls = SSL_new(ctx)) || SSL_set_fd(p->tls, p->fd) != 1) {
+		ERR_clear_error();
+		finish(p, 0, "TLS: cannot set up a session");
+		return;
+	}
+	/* a server that closes without close_notify still ends the body */
+	SSL_set_options(p->tls, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_set_verify(p->tls, SSL_VERIFY_NONE, NULL);
+	/* a virtualhost is the name the server is asked for (SNI) too */
+	if (p->conf->host[0])
+		(void)SSL_set_tlsext_host_name(p->tls, p->conf->host);
+	p->state = UVS_PROBE_HANDSHAKE;
+	p->tls_want = POLLOUT;
+	handshake(p);
+}
+
+static void
+handshake(struct uvs_probe *p)
+{
+	char why[UVS_PROBE_WHY_MAX];
+	int rc = SSL_connect(p->tls);
+
+	if (rc == 1) {
+		p->state = UVS_PROBE_SENDING;
+		p->tls_want = POLLOUT;
+		return;
+	}
+	if (tls_result(p, rc, why, sizeof(why)) < 0 && errno == EAGAIN)
+		return;
+	finish(p, 0, "TLS handshake: %s", errno == EPROTO ? why :
+	    "closed by the server");
+}
+
+/* send() or SSL_write(): bytes sent, or -1 with errno (EAGAIN: wait). */
+static ssize_t
+xsend(struct uvs_probe *p, const char *buf, size_t len, char *why,
+    size_t whylen)
+{
+	int rc;
+
+	if (!p->tls)
+		return send(p->fd, buf, len, MSG_NOSIGNAL);
+	if ((rc = SSL_write(p->tls, buf, (int)len)) > 0)
+		return rc;
+	if (tls_result(p, rc, why, whylen) == 0)
+		errno = EPIPE;
+	return -1;
+}
+
+/* recv() or SSL_read(): bytes, 0 at the end, -1 with errno. */
+static ssize_t
+xrecv(struct uvs_probe *p, char *buf, size_t len, char *why, size_t whylen)
+{
+	int rc;
+
+	if (!p->tls)
+		return recv(p->fd, buf, len, 0);
+	if ((rc = SSL_read(p->tls, buf, (int)len)) > 0)
+		return rc;
+	return tls_result(p, rc, why, whylen);
 }
 
 static void
 send_request(struct uvs_probe *p)
 {
-	ssize_t n = send(p->fd, p->req + p->req_off, p->req_len - p->req_off,
-	    MSG_NOSIGNAL);
+	char why[UVS_PROBE_WHY_MAX] = "";
+	ssize_t n = xsend(p, p->req + p->req_off, p->req_len - p->req_off,
+	    why, sizeof(why));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n < 0) {
-		finish(p, 0, "send: %s", strerror(errno));
+		finish(p, 0, "send: %s", why[0] ? why : strerror(errno));
 		return;
 	}
 	p->req_off += (size_t)n;
-	if (p->req_off == p->req_len)
+	if (p->req_off < p->req_len)
+		return;
+	if (p->type == UVS_CHECK_SMTP && p->smtp_replies == 2)
+		finish(p, 1, "SMTP 250 to HELO");	/* QUIT is sent */
+	else {
 		p->state = UVS_PROBE_READING;
+		p->tls_want = POLLIN;
+	}
+}
+
+/* A url failed: the check did. With several, the result names it. */
+static void __attribute__((format(printf, 2, 3)))
+url_fail(struct uvs_probe *p, const char *fmt, ...)
+{
+	char why[UVS_PROBE_WHY_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (p->conf->nmore)
+		finish(p, 0, "%.40s: %s", url_path(p), why);
+	else
+		finish(p, 0, "%s", why);
+}
+
+/*
+ * A url passed: the next one gets its own connection, with a full
+ * timeout of its own as keepalived gives each; after the last, the
+ * check passed.
+ */
+static void
+url_passed(struct uvs_probe *p)
+{
+	int status = p->status;
+
+	if (p->url >= p->conf->nmore) {
+		if (p->conf->nmore)
+			finish(p, 1, "HTTP %d on %u urls", status,
+			    p->conf->nmore + 1);
+		else
+			finish(p, 1, "HTTP %d", status);
+		return;
+	}
+	close_fd(p);
+	p->url++;
+	p->deadline_ms = p->now_ms + p->timeout_ms;
+	if (http_request(p, &p->target) == 0)
+		(void)tcp_open(p, &p->target);
 }
 
 /* Does the body need reading at all? */
 static int
 wants_body(const struct uvs_probe *p)
 {
-	return p->conf->digest[0] || p->conf->expect[0];
+	return url_digest(p)[0] || url_expect(p)[0];
 }
 
 /* Feeds body bytes to the digest and the text search. */
 static void
 body_bytes(struct uvs_probe *p, const char *data, size_t len)
 {
-	const char *want = p->conf->expect;
+	const char *want = url_expect(p);
 	size_t wlen = strlen(want), keep;
 	char win[sizeof(p->tail) + 4096];
 
 	p->body_len += len;
-	if (p->conf->digest[0])
-		uvs_md5_update(&p->md5, data, len);
+	if (url_digest(p)[0])
+		uvs_digest_update(&p->md5, data, len);
 	if (!wlen || p->found)
 		return;
 	while (len) {		/* the window: the kept tail, then new bytes */
@@ -329,30 +665,28 @@ body_bytes(struct uvs_probe *p, const char *data, size_t len)
 static void
 body_done(struct uvs_probe *p)
 {
-	char got[33];
+	char got[UVS_DIGEST_HEX];
 
-	if (p->conf->digest[0]) {
-		uvs_md5_hex(&p->md5, got);
-		if (strcasecmp(got, p->conf->digest) != 0) {
-			finish(p, 0, "HTTP %d, body MD5 %.8s... is not %.8s...",
-			    p->status, got, p->conf->digest);
+	if (url_digest(p)[0]) {
+		uvs_digest_hex(&p->md5, got);
+		if (strcasecmp(got, url_digest(p)) != 0) {
+			url_fail(p, "HTTP %d, body MD5 %.8s... is not %.8s...",
+			    p->status, got, url_digest(p));
 			return;
 		}
 	}
-	if (p->conf->expect[0] && !p->found) {
+	if (url_expect(p)[0] && !p->found) {
 		finish(p, 0, "HTTP %d, body lacks '%.40s'", p->status,
-		    p->conf->expect);
+		    url_expect(p));
 		return;
 	}
-	finish(p, 1, "HTTP %d", p->status);
+	url_passed(p);
 }
 
 static int
 status_ok(const struct uvs_probe *p)
 {
-	if (p->conf->status)
-		return p->status == p->conf->status;
-	return p->status >= 200 && p->status <= 299;
+	return uvs_check_status_match(url_status(p), p->status);
 }
 
 /* The header is complete in head[0..end): status, length, then body. */
@@ -368,15 +702,15 @@ head_done(struct uvs_probe *p, size_t end)
 		return;
 	}
 	if (!status_ok(p)) {
-		if (p->conf->status)
-			finish(p, 0, "HTTP %d, not %u", p->status,
-			    p->conf->status);
+		if (url_status(p)[0])
+			url_fail(p, "HTTP %d, not %.24s", p->status,
+			    url_status(p));
 		else
-			finish(p, 0, "HTTP %d, not 2xx", p->status);
+			url_fail(p, "HTTP %d, not 2xx", p->status);
 		return;
 	}
 	if (!wants_body(p)) {
-		finish(p, 1, "HTTP %d", p->status);
+		url_passed(p);
 		return;
 	}
 	for (line = strchr(p->head, '\n'); line; line = strchr(line, '\n')) {
@@ -412,20 +746,20 @@ body_complete(const struct uvs_probe *p)
 static void
 read_response(struct uvs_probe *p)
 {
-	char buf[4096];
+	char buf[4096], why[UVS_PROBE_WHY_MAX] = "";
 	int in_body = p->status != 0;
 	size_t end;
 	ssize_t n;
 
 	if (in_body)
-		n = recv(p->fd, buf, sizeof(buf), 0);
+		n = xrecv(p, buf, sizeof(buf), why, sizeof(why));
 	else
-		n = recv(p->fd, p->head + p->head_len,
-		    sizeof(p->head) - p->head_len, 0);
+		n = xrecv(p, p->head + p->head_len,
+		    sizeof(p->head) - p->head_len, why, sizeof(why));
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n < 0) {
-		finish(p, 0, "read: %s", strerror(errno));
+		finish(p, 0, "read: %s", why[0] ? why : strerror(errno));
 		return;
 	}
 	if (n == 0) {
@@ -452,6 +786,117 @@ read_response(struct uvs_probe *p)
 		    sizeof(p->head));
 	if (p->state == UVS_PROBE_READING && body_complete(p))
 		body_done(p);
+}
+
+/*
+ * smtp: a whole reply is in head[] once a line has a space after its
+ * code ("250 ok"; "250-..." lines continue it). Its code, or 0.
+ */
+static int
+smtp_reply_code(const struct uvs_probe *p)
+{
+	const char *line = p->head, *end = p->head + p->head_len, *nl;
+
+	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
+		if (nl - line >= 4 && line[3] == ' ')
+			return atoi(line);
+		if (nl - line < 4 || line[3] != '-')
+			return -1;
+		line = nl + 1;
+	}
+	return 0;
+}
+
+/* The next command after a good reply: HELO, then QUIT. */
+static void
+smtp_send(struct uvs_probe *p, const char *fmt, const char *arg)
+{
+	p->req_len = (size_t)snprintf(p->req, sizeof(p->req), fmt, arg);
+	p->req_off = 0;
+	p->head_len = 0;
+	p->state = UVS_PROBE_SENDING;
+}
+
+static void
+smtp_read(struct uvs_probe *p)
+{
+	ssize_t n = recv(p->fd, p->head + p->head_len,
+	    sizeof(p->head) - 1 - p->head_len, 0);
+	int code, want;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		finish(p, 0, "SMTP: %s", n < 0 ? strerror(errno) :
+		    "closed before a whole reply");
+		return;
+	}
+	p->head_len += (size_t)n;
+	p->head[p->head_len] = '\0';
+	if (!(code = smtp_reply_code(p))) {
+		if (p->head_len == sizeof(p->head) - 1)
+			finish(p, 0, "SMTP: reply over %zu bytes",
+			    sizeof(p->head) - 1);
+		return;
+	}
+	want = p->smtp_replies == 0 ? 220 : 250;
+	if (code != want) {
+		finish(p, 0, "SMTP %d to %s, not %d", code, p->smtp_replies ?
+		    "HELO" : "the connection", want);
+		return;
+	}
+	if (++p->smtp_replies == 1)
+		smtp_send(p, "HELO %s\r\n", p->conf->helo[0] ? p->conf->helo :
+		    UVS_CHECK_HELO_DEFAULT);
+	else
+		smtp_send(p, "QUIT\r\n%s", "");
+}
+
+/* udp: an answer, or the ICMP error the kernel queued as the socket's. */
+static void
+udp_read(struct uvs_probe *p)
+{
+	char buf[512];
+	ssize_t n = recv(p->fd, buf, sizeof(buf), 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n >= 0)
+		finish(p, 1, "UDP answer of %zd bytes", n);
+	else if (errno == ECONNREFUSED)
+		finish(p, 0, "ICMP port unreachable");
+	else
+		finish(p, 0, "ICMP error: %s", strerror(errno));
+}
+
+/* ping: raw ICMP, its IP header first; only our echo's reply counts. */
+static void
+ping_read(struct uvs_probe *p)
+{
+	uint8_t buf[1500];
+	const struct icmphdr *ic;
+	ssize_t n;
+	size_t ihl;
+
+	while ((n = recv(p->fd, buf, sizeof(buf), 0)) > 0) {
+		ihl = (size_t)(buf[0] & 0x0f) * 4;
+		if ((size_t)n < sizeof(struct iphdr) || ihl < sizeof(struct iphdr)
+		    || (size_t)n < ihl + sizeof(*ic))
+			continue;
+		ic = (const struct icmphdr *)(buf + ihl);
+		if (ic->type == ICMP_ECHOREPLY &&
+		    ntohs(ic->un.echo.id) == p->echo_id &&
+		    ntohs(ic->un.echo.sequence) == p->echo_seq) {
+			finish(p, 1, "echo reply");
+			return;
+		}
+		if (ic->type == ICMP_DEST_UNREACH) {
+			finish(p, 0, "ICMP destination unreachable");
+			return;
+		}
+	}
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		finish(p, 0, "recv: %s", strerror(errno));
 }
 
 /* Keeps the first line the command printed, for the result. */
@@ -512,6 +957,8 @@ phase(const struct uvs_probe *p)
 	switch (p->state) {
 	case UVS_PROBE_CONNECTING:
 		return "connecting";
+	case UVS_PROBE_HANDSHAKE:
+		return "in the TLS handshake";
 	case UVS_PROBE_SENDING:
 		return "sending the request";
 	case UVS_PROBE_READING:
@@ -527,6 +974,16 @@ timed_out(struct uvs_probe *p)
 
 	uvs_check_secs_fmt(p->timeout_ms, t, sizeof(t));
 	snprintf(what, sizeof(what), "%s", phase(p));
+	/* keepalived's UDP_CHECK: silence is a pass unless a reply is due */
+	if (p->type == UVS_CHECK_UDP && !p->conf->reply) {
+		finish(p, 1, "no ICMP error in %s s", t);
+		return;
+	}
+	if (p->type == UVS_CHECK_PING || p->type == UVS_CHECK_UDP) {
+		finish(p, 0, "no %s in %s s", p->type == UVS_CHECK_PING ?
+		    "echo reply" : "UDP answer", t);
+		return;
+	}
 	if (p->state == UVS_PROBE_RUNNING) {
 		(void)kill(-p->pid, SIGKILL);
 		finish(p, 0, "timeout after %s s (killed)", t);
@@ -539,6 +996,7 @@ timed_out(struct uvs_probe *p)
 int
 uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms)
 {
+	p->now_ms = now_ms;
 	switch (p->state) {
 	case UVS_PROBE_IDLE:
 		return 0;
@@ -552,12 +1010,26 @@ uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms)
 		if (revents)
 			connected(p);
 		break;
+	case UVS_PROBE_HANDSHAKE:
+		if (revents)
+			handshake(p);
+		break;
 	case UVS_PROBE_SENDING:
 		if (revents)
 			send_request(p);
 		break;
 	case UVS_PROBE_READING:
-		if (revents)
+		if (revents && p->type == UVS_CHECK_SMTP)
+			smtp_read(p);
+		else if (revents && p->type == UVS_CHECK_UDP)
+			udp_read(p);
+		else if (revents && p->type == UVS_CHECK_PING)
+			ping_read(p);
+		else if (revents)
+			read_response(p);
+		/* bytes OpenSSL holds already decrypted wake no poll */
+		while (p->state == UVS_PROBE_READING && p->tls &&
+		    SSL_pending(p->tls) > 0)
 			read_response(p);
 		break;
 	case UVS_PROBE_RUNNING:

@@ -1,6 +1,7 @@
 /*
- * One health probe in flight: a TCP connect, an HTTP GET, or a command,
- * never blocking. The caller (health.c) polls the probe's fd for the
+ * One health probe in flight: a TCP connect, an HTTP GET (in the clear
+ * or over TLS, one url after the other), an SMTP greeting and HELO, a
+ * UDP datagram, an ICMP echo, or a command, never blocking. The caller (health.c) polls the probe's fd for the
  * events it asks and calls uvs_probe_step() on every turn of its loop;
  * a step says when the probe is done and with what result. Sockets are
  * bound to the director's own address and interface, so a check never
@@ -14,7 +15,7 @@
 #include <sys/types.h>
 
 #include "fwd/health/checkconf.h"
-#include "fwd/health/md5.h"
+#include "fwd/health/digest.h"
 
 #define UVS_PROBE_WHY_MAX	96
 /* More body than this fails an HTTP check: a health page is small. */
@@ -23,8 +24,10 @@
 enum uvs_probe_state {
 	UVS_PROBE_IDLE,		/* nothing in flight */
 	UVS_PROBE_CONNECTING,
+	UVS_PROBE_HANDSHAKE,	/* ssl: the TLS handshake */
 	UVS_PROBE_SENDING,	/* http: the request */
-	UVS_PROBE_READING,	/* http: the response */
+	UVS_PROBE_READING,	/* http: the response; smtp: a reply; udp,
+				   ping: the answer */
 	UVS_PROBE_RUNNING,	/* cmd: the child runs */
 	UVS_PROBE_REAPING,	/* cmd: result given, the killed child not
 				   yet collected */
@@ -58,7 +61,19 @@ struct uvs_probe {
 	int		 status;
 	long long	 content_length;	/* -1: until EOF */
 	uint64_t	 body_len;
-	struct uvs_md5	 md5;
+	struct uvs_digest md5;
+	/* ssl: OpenSSL's SSL_CTX and SSL, and the events it waits for */
+	void		*tls_ctx, *tls;
+	short		 tls_want;
+	/* smtp: replies read so far (the greeting, HELO's) */
+	int		 smtp_replies;
+	/* http: which url (0: the conf's path, i: more[i - 1]), and where
+	   the next one's connection goes */
+	unsigned	 url;
+	struct uvs_probe_target target;
+	uint64_t	 now_ms;	/* the clock at the last start or step */
+	/* ping: the echo's identifier and sequence number */
+	uint16_t	 echo_id, echo_seq;
 	char		 tail[UVS_CHECK_EXPECT_MAX];	/* expect across reads */
 	size_t		 tail_len;
 	int		 found;
@@ -91,6 +106,14 @@ short	uvs_probe_events(const struct uvs_probe *p);
  * its child is collected.
  */
 int	uvs_probe_step(struct uvs_probe *p, short revents, uint64_t now_ms);
+
+/*
+ * Starts cmd as `/bin/sh -c cmd` in its own process group, stdin from
+ * /dev/null, output where uvsd's goes, and does not wait: a script
+ * keepalived would run (quorum_up, quorum_down). Returns its pid, which
+ * the caller collects, or -errno.
+ */
+pid_t	uvs_probe_script(const char *cmd);
 
 /* Busy: in flight, or a child still to collect. */
 int	uvs_probe_busy(const struct uvs_probe *p);

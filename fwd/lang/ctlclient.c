@@ -152,6 +152,80 @@ transact(int fd, int sent, char **reply)
 	return rc;
 }
 
+/*
+ * The streaming reader's state: buf holds what came and is not handed
+ * out yet; held is the last whole line, kept back until the next one
+ * shows it was not the status line.
+ */
+struct lines {
+	char	 buf[2 * UVS_CTL_LINE_MAX];
+	size_t	 len;
+	char	 held[UVS_CTL_LINE_MAX];
+	int	 has_held;
+};
+
+/* Hands out the whole lines in l->buf; 0, fn's < 0 or -EMSGSIZE. */
+static int
+take_lines(struct lines *l, int (*fn)(void *, char *), void *arg)
+{
+	char *p = l->buf, *nl;
+	size_t n;
+	int rc = 0;
+
+	while (rc == 0 && (nl = memchr(p, '\n', l->len - (size_t)(p - l->buf)))) {
+		n = (size_t)(nl - p);
+		if (n >= sizeof(l->held))
+			return -EMSGSIZE;
+		if (l->has_held)
+			rc = fn(arg, l->held);
+		memcpy(l->held, p, n);
+		l->held[n] = '\0';
+		l->has_held = 1;
+		p = nl + 1;
+	}
+	l->len -= (size_t)(p - l->buf);
+	memmove(l->buf, p, l->len);
+	return rc < 0 ? rc : l->len >= sizeof(l->buf) ? -EMSGSIZE : 0;
+}
+
+int
+uvs_ctl_transact_lines(int fd, const char *req, int (*fn)(void *, char *),
+    void *arg, int *err, char *msg, size_t msgsize)
+{
+	struct lines *l = calloc(1, sizeof(*l));
+	int rc = send_line(fd, req);
+	ssize_t n;
+
+	/* a peer that refuses us may close before our line is out */
+	if (rc == -EPIPE || rc == -ECONNRESET)
+		rc = 0;
+	if (!l)
+		rc = -ENOMEM;
+	while (rc == 0) {
+		n = read(fd, l->buf + l->len, sizeof(l->buf) - l->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* what came before a reset still counts (read_all) */
+		if (n < 0 && errno == ECONNRESET && (l->has_held || l->len))
+			break;
+		if (n < 0) {
+			rc = errno == EAGAIN ? -ETIMEDOUT : -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		l->len += (size_t)n;
+		rc = take_lines(l, fn, arg);
+	}
+	if (rc == 0 && (l->len || !l->has_held))
+		rc = -EPROTO;	/* cut short: no status line */
+	if (rc == 0)
+		rc = uvs_ctl_reply_status(l->held, err, msg, msgsize);
+	free(l);
+	close(fd);
+	return rc;
+}
+
 int
 uvs_ctl_transact(int fd, const char *req, char **reply)
 {

@@ -44,6 +44,19 @@ int	uvs_ctl_transact_batch(int fd, const char *const *reqs, size_t n,
  */
 int	uvs_ctl_batch_error(char *msg, unsigned *at);
 
+/*
+ * Sends req on fd and reads the reply as it comes: each line before the
+ * status line goes to fn (NUL-terminated, without its newline), so a
+ * reply of any length (uvsadm -L -c of a million flows) passes through a
+ * buffer of two lines. Always closes fd. 0 with *err and msg as
+ * uvs_ctl_reply_status() sets them; fn's own < 0, which stops the read;
+ * -EPROTO when the reply does not end with a status line, -EMSGSIZE for
+ * a line longer than UVS_CTL_LINE_MAX; or -errno.
+ */
+int	uvs_ctl_transact_lines(int fd, const char *req,
+	    int (*fn)(void *arg, char *line), void *arg, int *err, char *msg,
+	    size_t msgsize);
+
 /* uvs_ctl_connect() then uvs_ctl_transact(). 0 or -errno. */
 int	uvs_ctl_request(const char *path, const char *req, char **reply);
 

@@ -78,7 +78,9 @@ static const char *const opt_names[NOPT] = {
 	"check", "check-port", "check-path", "check-status", "check-expect",
 	"check-digest", "check-cmd", "check-interval", "check-timeout",
 	"check-retry", "rise", "fall", "on-fail", "sorry-server", "quorum",
-	"hysteresis", "checks",
+	"hysteresis", "checks", "check-helo", "check-payload", "check-reply",
+	"check-host", "check-url", "check-alpha", "quorum-up", "quorum-down",
+	"omega",
 };
 
 _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
@@ -91,22 +93,22 @@ _Static_assert(NOPT <= 64, "options are bits of a uint64_t");
  * the check's on -a/-e, sorry server and quorum on -A/-E, --checks on -L.
  */
 static const char legal[NCMD][NOPT] = {
-	/*                 0123456789012345678901234567890123456789012345678901 */
-	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   x",
-	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   x",
-	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx ",
-	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx",
-	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx",
-	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	/*                 0123456789012345678901234567890123456789012345678901234567890 */
+	[CMD_ADD] =       "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxx   ",
+	[CMD_EDIT] =      "xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxxxxxxxxxxxxxxx   xxxxxxx   ",
+	[CMD_DEL] =       "xx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =      " 11xxxxxxxxx11       xxxxxxx xxxxx xxxxxxxxxxxxxxxx xxxxxxxxx",
+	[CMD_ADDDEST] =   "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx      xxx",
+	[CMD_DELDEST] =   "xx+xxx+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] =  "xx+xxx+    xxxxxxxxxxxxxxxxxx     x             xxxx      xxx",
+	[CMD_TIMEOUT] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STARTDAEMON] = "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STOPDAEMON] = "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =      " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =      "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_COUNTERS] =  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 /* Option tags: the short letter where there is one, else from 128. */
@@ -120,7 +122,9 @@ enum {
 	TAG_CHECK, TAG_CHECK_PORT, TAG_CHECK_PATH, TAG_CHECK_STATUS,
 	TAG_CHECK_EXPECT, TAG_CHECK_DIGEST, TAG_CHECK_CMD, TAG_CHECK_INTERVAL,
 	TAG_CHECK_TIMEOUT, TAG_CHECK_RETRY, TAG_RISE, TAG_FALL, TAG_ON_FAIL,
-	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS,
+	TAG_SORRY, TAG_QUORUM, TAG_HYSTERESIS, TAG_CHECKS, TAG_CHECK_HELO,
+	TAG_CHECK_PAYLOAD, TAG_CHECK_REPLY, TAG_CHECK_HOST, TAG_CHECK_URL,
+	TAG_CHECK_ALPHA, TAG_QUORUM_UP, TAG_QUORUM_DOWN, TAG_OMEGA,
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
@@ -212,6 +216,15 @@ static const struct opt opts[] = {
 	{ "quorum", 0, ARG_REQUIRED, TAG_QUORUM },
 	{ "hysteresis", 0, ARG_REQUIRED, TAG_HYSTERESIS },
 	{ "checks", 0, ARG_NONE, TAG_CHECKS },
+	{ "check-helo", 0, ARG_REQUIRED, TAG_CHECK_HELO },
+	{ "check-payload", 0, ARG_REQUIRED, TAG_CHECK_PAYLOAD },
+	{ "check-reply", 0, ARG_NONE, TAG_CHECK_REPLY },
+	{ "check-host", 0, ARG_REQUIRED, TAG_CHECK_HOST },
+	{ "check-url", 0, ARG_REQUIRED, TAG_CHECK_URL },
+	{ "check-alpha", 0, ARG_NONE, TAG_CHECK_ALPHA },
+	{ "quorum-up", 0, ARG_REQUIRED, TAG_QUORUM_UP },
+	{ "quorum-down", 0, ARG_REQUIRED, TAG_QUORUM_DOWN },
+	{ "omega", 0, ARG_NONE, TAG_OMEGA },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -790,7 +803,7 @@ opt_health(struct parse *p, int tag, const char *arg)
 		set_option(p, O_CHECK);
 		if ((c->type = uvs_check_type_parse(arg)) < 0)
 			fail(p, EXIT_USAGE, "illegal check type `%s' specified "
-			    "(tcp, http, cmd or none)", arg);
+			    "(tcp, http, ssl, smtp, udp, ping, cmd or none)", arg);
 		return 1;
 	case TAG_CHECK_PORT:
 		set_option(p, O_CHECK_PORT);
@@ -803,8 +816,28 @@ opt_health(struct parse *p, int tag, const char *arg)
 		return 1;
 	case TAG_CHECK_STATUS:
 		set_option(p, O_CHECK_STATUS);
-		parse_number(p, arg, 100, 599, "check status", &n);
-		c->status = (uint16_t)n;
+		copy_text(p, arg, c->status, sizeof(c->status), "check status");
+		if (!uvs_check_status_valid(c->status))
+			fail(p, EXIT_USAGE, "illegal check status specified "
+			    "(100..599, or ranges split by commas: 200-299,503)");
+		return 1;
+	case TAG_CHECK_ALPHA:
+		set_option(p, O_CHECK_ALPHA);
+		c->alpha = 1;
+		return 1;
+	case TAG_CHECK_HOST:
+		set_option(p, O_CHECK_HOST);
+		copy_text(p, arg, c->host, sizeof(c->host), "check host");
+		return 1;
+	case TAG_CHECK_URL:
+		/* repeatable: one more url each time */
+		p->ce->options |= 1ULL << O_CHECK_URL;
+		if (c->nmore == UVS_CHECK_MORE_URLS)
+			fail(p, EXIT_USAGE, "at most %d --check-url",
+			    UVS_CHECK_MORE_URLS);
+		if (uvs_check_url_parse(arg, &c->more[c->nmore++]) < 0)
+			fail(p, EXIT_USAGE, "illegal check url `%s' specified "
+			    "('PATH [MD5] [STATUS]')", arg);
 		return 1;
 	case TAG_CHECK_EXPECT:
 		set_option(p, O_CHECK_EXPECT);
@@ -817,6 +850,18 @@ opt_health(struct parse *p, int tag, const char *arg)
 			fail(p, EXIT_USAGE, "illegal check digest specified (an "
 			    "MD5 sum: 32 hex digits)");
 		copy_text(p, arg, c->digest, sizeof(c->digest), "check digest");
+		return 1;
+	case TAG_CHECK_HELO:
+		set_option(p, O_CHECK_HELO);
+		copy_text(p, arg, c->helo, sizeof(c->helo), "check HELO name");
+		return 1;
+	case TAG_CHECK_PAYLOAD:
+		set_option(p, O_CHECK_PAYLOAD);
+		copy_text(p, arg, c->payload, sizeof(c->payload), "check payload");
+		return 1;
+	case TAG_CHECK_REPLY:
+		set_option(p, O_CHECK_REPLY);
+		c->reply = 1;
 		return 1;
 	case TAG_CHECK_CMD:
 		set_option(p, O_CHECK_CMD);
@@ -849,6 +894,20 @@ opt_health(struct parse *p, int tag, const char *arg)
 		return 1;
 	case TAG_SORRY:
 		opt_sorry(p, arg);
+		return 1;
+	case TAG_QUORUM_UP:
+	case TAG_QUORUM_DOWN:
+		set_option(p, tag == TAG_QUORUM_UP ? O_QUORUM_UP : O_QUORUM_DOWN);
+		if (tag == TAG_QUORUM_UP)
+			copy_text(p, arg, p->ce->vsh.quorum_up,
+			    sizeof(p->ce->vsh.quorum_up), "quorum-up command");
+		else
+			copy_text(p, arg, p->ce->vsh.quorum_down,
+			    sizeof(p->ce->vsh.quorum_down), "quorum-down command");
+		return 1;
+	case TAG_OMEGA:
+		set_option(p, O_OMEGA);
+		p->ce->vsh.omega = 1;
 		return 1;
 	case TAG_QUORUM:
 	case TAG_HYSTERESIS:
@@ -975,8 +1034,11 @@ parse_command(struct parse *p, struct argscan *s)
 #define CHECK_SUBOPTS	(OPT(O_CHECK_PORT) | OPT(O_CHECK_PATH) | \
 	OPT(O_CHECK_STATUS) | OPT(O_CHECK_EXPECT) | OPT(O_CHECK_DIGEST) | \
 	OPT(O_CHECK_CMD) | OPT(O_CHECK_INTERVAL) | OPT(O_CHECK_TIMEOUT) | \
-	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL))
-#define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS))
+	OPT(O_CHECK_RETRY) | OPT(O_RISE) | OPT(O_FALL) | OPT(O_ON_FAIL) | \
+	OPT(O_CHECK_HELO) | OPT(O_CHECK_PAYLOAD) | OPT(O_CHECK_REPLY) | \
+	OPT(O_CHECK_HOST) | OPT(O_CHECK_URL) | OPT(O_CHECK_ALPHA))
+#define VS_HEALTH_OPTS	(OPT(O_SORRY) | OPT(O_QUORUM) | OPT(O_HYSTERESIS) | \
+	OPT(O_QUORUM_UP) | OPT(O_QUORUM_DOWN) | OPT(O_OMEGA))
 
 /*
  * -a/-e: a check's options need --check, and must fit its type. -e
@@ -1010,6 +1072,7 @@ static void
 check_vs_health(struct parse *p)
 {
 	struct ipvs_cmd *ce = p->ce;
+	const char *why;
 
 	if (!(ce->options & VS_HEALTH_OPTS))
 		return;
@@ -1018,6 +1081,8 @@ check_vs_health(struct parse *p)
 	if (ce->vsh.sorry && ce->vsh.sorry == ce->svc.addr)
 		fail(p, EXIT_USAGE, "the sorry server cannot be the virtual "
 		    "service's own address");
+	if ((why = uvs_vs_health_invalid(&ce->vsh)))
+		fail(p, EXIT_USAGE, "%s", why);
 	if (ce->sorry_port && ce->sorry_port != ce->svc.port)
 		fail(p, EXIT_USAGE, "the sorry server must listen on the "
 		    "service's port %u (direct routing keeps the port)",

@@ -143,19 +143,39 @@ usage_exit(void)
 	    "  --checks                            uvs extension: -L the health "
 	    "checks\n\n", DEF_SCHED);
 	printf("Health checks (uvs extension), on -a|e:\n"
-	    "  --check tcp|http|cmd|none           how to check the real server\n"
+	    "  --check TYPE                        how to check the real server:"
+	    " tcp, http,\n"
+	    "                                      ssl (https), smtp, udp, ping, "
+	    "cmd or none\n"
 	    "  --check-port port                   port to check (default: the "
 	    "server's)\n"
-	    "  --check-path path                   http: what to GET (default "
-	    "/)\n"
-	    "  --check-status code                 http: the status wanted "
-	    "(default: any 2xx)\n"
-	    "  --check-expect text                 http: text the body must "
+	    "  --check-path path                   http, ssl: what to GET "
+	    "(default /)\n"
+	    "  --check-status list                 http, ssl: statuses wanted, "
+	    "200-299,503\n"
+	    "                                      (default: any 2xx)\n"
+	    "  --check-host name                   http, ssl: the Host (and TLS "
+	    "name) asked\n"
+	    "  --check-url 'path [md5] [list]'     http, ssl: one more url that "
+	    "must pass\n"
+	    "                                      too (up to 3)\n"
+	    "  --check-expect text                 http, ssl: text the body must "
 	    "hold\n"
-	    "  --check-digest md5hex               http: the body's MD5 "
-	    "(keepalived's digest)\n"
+	    "  --check-digest md5hex               http, ssl: the body's MD5 "
+	    "(keepalived's\n"
+	    "                                      digest)\n"
+	    "  --check-helo name                   smtp: the HELO name (default "
+	    "keepalived's)\n"
+	    "  --check-payload hex                 udp: the datagram (default "
+	    "32 zero bytes)\n"
+	    "  --check-reply                       udp: an answer is required "
+	    "(default: only\n"
+	    "                                      an ICMP error fails)\n"
 	    "  --check-cmd 'command'               cmd: /bin/sh -c command, "
 	    "healthy on exit 0\n"
+	    "  --check-alpha                       start DOWN until the first "
+	    "success\n"
+	    "                                      (keepalived's alpha)\n"
 	    "  --check-interval secs               time between checks "
 	    "(default 5)\n"
 	    "  --check-timeout secs                time a check may take "
@@ -318,6 +338,48 @@ run_change(const struct ipvs_cmd *ce)
 	return 0;
 }
 
+/* -L -c, line by line as uvsd sends it: a million flows stream through. */
+struct conns_out {
+	unsigned int	 fmt;
+	int		 header;	/* printed */
+};
+
+static int
+conns_line(void *arg, char *line)
+{
+	struct conns_out *o = arg;
+
+	if (!o->header) {
+		uvsadm_conns_header(stdout, o->fmt);
+		o->header = 1;
+	}
+	return uvsadm_conns_line(stdout, line, o->fmt);
+}
+
+static int
+run_conns(unsigned int fmt)
+{
+	const char *path = uvs_ctl_socket_path();
+	struct conns_out o = { fmt, 0 };
+	char msg[256];
+	int rc, err;
+
+	rc = uvs_ctl_transact_lines(connect_uvsd(path), "conns", conns_line,
+	    &o, &err, msg, sizeof(msg));
+	if (rc == -EPROTO)
+		fail(EXIT_LIST, "%s: malformed reply from uvsd", PROG);
+	if (rc < 0)
+		fail(EXIT_LIST, "%s: no reply from uvsd at %s: %s", PROG, path,
+		    strerror(-rc));
+	if (err) {
+		fprintf(stderr, "%s\n", error_text(CMD_LIST, err, msg));
+		exit(err == EPERM ? EXIT_USAGE : EXIT_LIST);
+	}
+	if (!o.header)
+		uvsadm_conns_header(stdout, fmt);
+	return 0;
+}
+
 /* Prints a printer's failure the way ipvsadm reports a failed listing. */
 static int
 printed(int rc, int cmd)
@@ -343,10 +405,9 @@ run_list(const struct ipvs_cmd *ce)
 
 	if (ce->options & (1ULL << O_DAEMON))
 		return 0;	/* no sync daemon runs: ipvsadm prints nothing */
-	if (ce->options & (1ULL << O_CONNECTION)) {
-		reply = call_uvsd("conns", CMD_LIST, EXIT_LIST);
-		rc = uvsadm_conns_print(stdout, reply, fmt);
-	} else if (ce->options & (1ULL << O_TIMEOUT)) {
+	if (ce->options & (1ULL << O_CONNECTION))
+		return run_conns(fmt);
+	if (ce->options & (1ULL << O_TIMEOUT)) {
 		reply = call_uvsd("timeout", CMD_LIST, EXIT_LIST);
 		rc = uvsadm_timeout_print(stdout, reply);
 	} else {

@@ -41,6 +41,12 @@ int	uvsadm_list_print(FILE *out, const char *reply, unsigned int fmt,
  * rport= state= expires=" lines) as ipvsadm -L -c. 0 or -EPROTO/-ENOMEM.
  */
 int	uvsadm_conns_print(FILE *out, const char *reply, unsigned int fmt);
+/*
+ * -L -c streamed: the header, then one reply line at a time (lines that
+ * are not "conn" are skipped). 0, or -EPROTO for a malformed line.
+ */
+void	uvsadm_conns_header(FILE *out, unsigned int fmt);
+int	uvsadm_conns_line(FILE *out, char *line, unsigned int fmt);
 
 /*
  * Prints a "timeout" reply ("timeout tcp= tcpfin= udp=") as ipvsadm

@@ -1166,13 +1166,9 @@ conn_line(FILE *out, const struct uvs_ctl_msg *m, unsigned int fmt,
 	return 0;
 }
 
-int
-uvsadm_conns_print(FILE *out, const char *reply, unsigned int fmt)
+void
+uvsadm_conns_header(FILE *out, unsigned int fmt)
 {
-	int count, rc = each_line(NULL, reply, "conn", conn_line, fmt, &count);
-
-	if (rc < 0)
-		return rc;
 	fputs("IPVS connection entries\n", out);
 	if (fmt & UVSADM_FMT_PERSISTENTCONN)
 		fprintf(out, "pro expire %-11s %-18s %-18s %-18s %-16s %s\n",
@@ -1181,6 +1177,29 @@ uvsadm_conns_print(FILE *out, const char *reply, unsigned int fmt)
 	else
 		fprintf(out, "pro expire %-11s %-18s %-18s %s\n", "state",
 		    "source", "virtual", "destination");
+}
+
+int
+uvsadm_conns_line(FILE *out, char *line, unsigned int fmt)
+{
+	struct uvs_ctl_msg m;
+	int count = 0;
+
+	if (blank(line))
+		return 0;
+	if (uvs_ctl_parse(line, &m) < 0)
+		return -EPROTO;
+	return strcmp(m.verb, "conn") ? 0 : conn_line(out, &m, fmt, &count);
+}
+
+int
+uvsadm_conns_print(FILE *out, const char *reply, unsigned int fmt)
+{
+	int count, rc = each_line(NULL, reply, "conn", conn_line, fmt, &count);
+
+	if (rc < 0)
+		return rc;
+	uvsadm_conns_header(out, fmt);
 	return each_line(out, reply, "conn", conn_line, fmt, &count);
 }
 

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
@@ -25,6 +26,8 @@
 #include "fwd/control/diagnose.h"
 #include "fwd/control/ifclaim.h"
 #include "fwd/control/director.h"
+#include "fwd/control/reload.h"
+#include "fwd/health/confload.h"
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
 #include "fwd/control/metrics.h"
@@ -46,6 +49,7 @@
 #define RING_BLOCKS	128
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reload_signal;
 
 struct uvsd_opts {
 	const char	*ifname;
@@ -63,6 +67,10 @@ struct uvsd_opts {
 	uint32_t	 check_src;	/* --check-source ADDR */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
 	int		 sloppy_tcp;	/* --sloppy-tcp: IPVS's sloppy_tcp */
+	int		 config_test;	/* --config-test: read, check, exit */
+	uint32_t	 frag_max;	/* --frag-max: datagrams in flight */
+	int		 vlan_list;	/* --vlan given */
+	uint8_t		 vlan_ok[4096 / 8];	/* its VIDs; bit 0: untagged */
 	const char	*metrics;	/* --metrics ADDR:PORT */
 };
 
@@ -97,6 +105,11 @@ usage(FILE *f)
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
 	    "  --keepalived-conf FILE load keepalived.conf's virtual_server "
 	    "blocks at start\n"
+	    "                         (kill -HUP reloads both: only what "
+	    "changed changes)\n"
+	    "  --config-test          read and check --rules and "
+	    "--keepalived-conf, then\n"
+	    "                         exit (0: they would load); no -i needed\n"
 	    "  --metrics ADDR:PORT    serve Prometheus metrics on "
 	    "http://ADDR:PORT/metrics\n"
 	    "                         (ADDR empty: every address; off by "
@@ -109,6 +122,16 @@ usage(FILE *f)
 	    "                         only a SYN (IPVS's sloppy_tcp): with mh "
 	    "or sh, open\n"
 	    "                         connections survive a restart\n"
+	    "  --frag-max N           IP datagrams in flight whose fragments "
+	    "are tracked\n"
+	    "                         (default %u; 0: only first fragments "
+	    "pass)\n"
+	    "  --vlan LIST            serve these 802.1Q VLANs on IFACE, "
+	    "answered and\n"
+	    "                         forwarded with their tag: IDs 1-4094 "
+	    "and 'untagged',\n"
+	    "                         comma-separated (default: untagged "
+	    "only)\n"
 	    "  --no-guard             teaching/debug: leave the director's "
 	    "kernel unguarded,\n"
 	    "                         to see what goes wrong\n"
@@ -139,7 +162,41 @@ usage(FILE *f)
 	    "worker (default,\n"
 	    "                         keeps -p and sh exact) or each flow's "
 	    "do\n",
-	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT);
+	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT,
+	    UVS_FRAG_MAX_DEFAULT);
+}
+
+/* --vlan 100,200,untagged: the links to serve. */
+static int
+parse_vlans(const char *arg, struct uvsd_opts *o)
+{
+	char buf[256], *w, *save = NULL, *end;
+	unsigned long id;
+
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf)) {
+		logmsg("--vlan: list too long");
+		return -1;
+	}
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strcmp(w, "untagged") == 0) {
+			id = 0;
+		} else {
+			errno = 0;
+			id = strtoul(w, &end, 10);
+			if (errno || *end || end == w || id < 1 || id > 4094) {
+				logmsg("--vlan: '%s' is neither a VLAN ID in "
+				    "1..4094 nor 'untagged'", w);
+				return -1;
+			}
+		}
+		o->vlan_ok[id / 8] |= (uint8_t)(1u << (id % 8));
+		o->vlan_list = 1;
+	}
+	if (!o->vlan_list) {
+		logmsg("--vlan: empty list");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -161,6 +218,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "fanout", required_argument, NULL, 'F' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "sloppy-tcp", no_argument, NULL, 'T' },
+		{ "config-test", no_argument, NULL, 'X' },
+		{ "frag-max", required_argument, NULL, 'f' },
+		{ "vlan", required_argument, NULL, 'L' },
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -173,6 +233,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	o->socket = uvs_ctl_socket_path();
 	o->conn_max = UVS_CONN_MAX_DEFAULT;
 	o->ring = TPACKET_V2;
+	o->frag_max = UVS_FRAG_MAX_DEFAULT;
 	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -255,6 +316,23 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		case 'T':
 			o->sloppy_tcp = 1;
 			break;
+		case 'X':
+			o->config_test = 1;
+			break;
+		case 'f':
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || n > (1u << 24)) {
+				logmsg("--frag-max: '%s' is not a number in "
+				    "0..%u", optarg, 1u << 24);
+				return -1;
+			}
+			o->frag_max = (uint32_t)n;
+			break;
+		case 'L':
+			if (parse_vlans(optarg, o) < 0)
+				return -1;
+			break;
 		case 'M':
 			if (uvs_metrics_parse_addr(optarg, &sin) < 0) {
 				logmsg("--metrics: '%s' is not ADDR:PORT (an "
@@ -276,7 +354,12 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		logmsg("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	if (!o->ifname) {
+	if (o->config_test && !o->rules && !o->keepalived) {
+		logmsg("--config-test checks --rules FILE or --keepalived-conf "
+		    "FILE: give one");
+		return -1;
+	}
+	if (!o->ifname && !o->config_test) {
 		logmsg("-i IFACE is required");
 		return -1;
 	}
@@ -320,38 +403,6 @@ check_kernel_forwarding(const struct uvs_director *d, int verbose)
 	return 0;
 }
 
-/*
- * --rules FILE: the saved table, read and applied as one batch before
- * the control socket opens, so a bad file stops uvsd with the line named
- * and nobody sees a half-loaded table.
- */
-static int
-load_rules(struct uvs_director *d, const char *path)
-{
-	struct uvs_rules r;
-	char why[512];
-	unsigned at;
-	FILE *f;
-	int rc;
-
-	if (!(f = fopen(path, "r"))) {
-		logmsg("--rules %s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = uvs_rules_read(f, &r, why, sizeof(why));
-	fclose(f);
-	if (rc != 0) {
-		logmsg("--rules %s: %s", path, why);
-		return -1;
-	}
-	if ((rc = uvs_ctl_batch(d, r.req, r.n, &at, why, sizeof(why))) < 0)
-		logmsg("--rules %s: line %u: %s", path, r.lineno[at], why);
-	else
-		logmsg("--rules %s: %u rules loaded", path, r.n);
-	uvs_rules_free(&r);
-	return rc < 0 ? -1 : 0;
-}
-
 /* Health checks' and the director's log lines (dirhealth.h, director.h). */
 static void
 log_line(void *arg, const char *line)
@@ -363,7 +414,10 @@ log_line(void *arg, const char *line)
 static void
 on_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig == SIGHUP)
+		reload_signal = 1;
+	else
+		stop_signal = sig;
 }
 
 static int
@@ -373,7 +427,8 @@ install_signals(void)
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0)
+	    sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGHUP, &sa, NULL) < 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -457,10 +512,94 @@ render_metrics(void *arg, struct uvs_metrics_buf *b,
 	return uvs_metrics_write(b, &src->snap, self);
 }
 
+/* What a loaded configuration holds, one line per file. */
+static void
+log_loaded(const struct uvs_confload *cl)
+{
+	if (cl->rules_path)
+		logmsg("--rules %s: %u rules loaded", cl->rules_path,
+		    cl->nrules);
+	if (cl->kc_path)
+		logmsg("--keepalived-conf %s: %u virtual servers, %u real "
+		    "servers, %u checks loaded", cl->kc_path, cl->info.services,
+		    cl->info.servers, cl->info.checks);
+}
+
+/*
+ * --rules and --keepalived-conf, read and brought into the table as one
+ * reload: at start into the empty table, on SIGHUP into the running
+ * one (only what changed changes). A bad file changes nothing and says
+ * FILE:LINE. 0 or -1.
+ */
+static int
+load_config(struct uvs_director *d, const struct uvsd_opts *o, int reload)
+{
+	struct uvs_reload_stats st;
+	struct uvs_confload cl;
+	char why[512], where[PATH_MAX + 32];
+	unsigned at;
+	int rc;
+
+	if (!o->rules && !o->keepalived)
+		return 0;
+	if (uvs_confload_read(&cl, o->rules, o->keepalived, why, sizeof(why),
+	    log_line, NULL) < 0) {
+		logmsg("%s%s", reload ? "reload refused, nothing changed: " :
+		    "", why);
+		return -1;
+	}
+	rc = uvs_ctl_reload(d, cl.r.req, cl.r.n, &st, &at, why,
+	    sizeof(why));
+	/* before any frame: an alpha server is out from the start */
+	uvs_health_settle(d->health);
+	if (rc < 0) {
+		uvs_confload_where(&cl, at, where, sizeof(where));
+		logmsg("%s%s: %s", reload ? "reload refused, nothing changed: "
+		    : "", where, why);
+	} else {
+		log_loaded(&cl);
+		if (reload)
+			logmsg("reload: services %u added, %u kept, %u deleted; "
+			    "real servers %u added, %u kept, %u deleted",
+			    st.svc_added, st.svc_kept, st.svc_deleted,
+			    st.dest_added, st.dest_kept, st.dest_deleted);
+	}
+	uvs_confload_free(&cl);
+	return rc < 0 ? -1 : 0;
+}
+
+/* --config-test: read and check the files as a start would, then exit. */
+static int
+config_test(const struct uvsd_opts *o)
+{
+	struct uvs_confload cl;
+	char why[512], where[PATH_MAX + 32];
+	unsigned at;
+
+	if (uvs_confload_read(&cl, o->rules, o->keepalived, why, sizeof(why),
+	    log_line, NULL) < 0) {
+		logmsg("%s", why);
+		return 1;
+	}
+	if (uvs_ctl_check_fresh(cl.r.req, cl.r.n, &at, why, sizeof(why)) < 0) {
+		uvs_confload_where(&cl, at, where, sizeof(where));
+		logmsg("%s: %s", where, why);
+		uvs_confload_free(&cl);
+		return 1;
+	}
+	log_loaded(&cl);
+	for (at = 0; o->verbose && at < cl.r.n; at++)
+		logmsg("request %s", cl.r.req[at]);
+	logmsg("configuration OK (%u requests)", cl.r.n);
+	uvs_confload_free(&cl);
+	return 0;
+}
+
 static int
 run(struct uvs_director *d, struct uvs_ctl *ctl,
-    struct uvs_metrics_server *ms, int verbose)
+    struct uvs_metrics_server *ms, const struct uvsd_opts *o)
 {
+	int verbose = o->verbose;
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
 	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX + UVS_METRICS_FDS_MAX];
@@ -499,8 +638,30 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 			uvs_ctl_serve(ctl, d);
 		uvs_health_run(d->health, pfd + 3, nh, uvs_health_now_ms());
 		uvs_metrics_run(ms, pfd + 3 + nh, nm, uvs_health_now_ms());
+		if (reload_signal) {
+			reload_signal = 0;
+			logmsg("SIGHUP: reloading%s%s%s%s", o->rules ? " --rules "
+			    : "", o->rules ? o->rules : "", o->keepalived ?
+			    " --keepalived-conf " : "", o->keepalived ?
+			    o->keepalived : "");
+			(void)load_config(d, o, 1);
+		}
 	}
 	return stop_signal ? 0 : -1;
+}
+
+/*
+ * Early fragments held: one per 16 datagrams tracked, within 16..1024
+ * (9 KiB each: at most 9 MiB).
+ */
+static uint32_t
+frag_hold(uint32_t frag_max)
+{
+	uint32_t n = frag_max / 16;
+
+	if (frag_max == 0)
+		return 0;
+	return n < 16 ? 16 : n > 1024 ? 1024 : n;
 }
 
 int
@@ -520,6 +681,8 @@ main(int argc, char **argv)
 	/* read-only: asks the running uvsd, opens nothing of its own */
 	if (o.check)
 		return uvs_diagnose(o.ifname, o.socket, stdout) == 0 ? 0 : 1;
+	if (o.config_test)
+		return config_test(&o);
 	/* one uvsd per interface: a second would forward every frame again */
 	if ((ifindex = if_nametoindex(o.ifname)) != 0 &&
 	    (claim = uvs_ifclaim(ifindex, o.ifname, err, sizeof(err))) < 0) {
@@ -542,6 +705,18 @@ main(int argc, char **argv)
 	if (o.verbose)
 		d.fw.on_new_conn = log_new_conn;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
+	d.fw.vlan_list = o.vlan_list;
+	memcpy(d.fw.vlan_ok, o.vlan_ok, sizeof(d.fw.vlan_ok));
+	d.fw.frag_max = o.frag_max;
+	d.fw.frag_hold = frag_hold(o.frag_max);
+	/* with workers, each has its own table */
+	if (!o.jobs && o.frag_max && (rc = uvs_fwd_frag_init(&d.fw,
+	    o.frag_max, d.fw.frag_hold, UVS_VNET_HLEN,
+	    (uint32_t)random())) < 0) {
+		logmsg("fragment table of %u: %s", o.frag_max, strerror(-rc));
+		uvs_dir_free(&d);
+		return 1;
+	}
 	if (o.no_vnet && (rc = uvs_capture_no_vnet(&d.cap)) < 0) {
 		logmsg("--no-vnet: %s", strerror(-rc));
 		uvs_dir_free(&d);
@@ -580,9 +755,7 @@ main(int argc, char **argv)
 	if (uvs_dirhealth_open(&d, o.check_src, log_line, NULL, err,
 	    sizeof(err)) < 0)
 		logmsg("%s", err);
-	if (!d.health || (o.rules && load_rules(&d, o.rules) < 0) ||
-	    (o.keepalived && uvs_dirhealth_keepalived(&d, o.keepalived,
-	    log_line, NULL) < 0)) {
+	if (!d.health || load_config(&d, &o, 0) < 0) {
 		uvs_dir_free(&d);
 		return 1;
 	}
@@ -615,7 +788,7 @@ main(int argc, char **argv)
 		    ctl.path, o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);
-	rc = run(&d, &ctl, ms, o.verbose) < 0 ? 1 : 0;
+	rc = run(&d, &ctl, ms, &o) < 0 ? 1 : 0;
 	logmsg("stopping (%s)", stop_signal ? strsignal(stop_signal) : "error");
 out:
 	uvs_metrics_close(ms);

@@ -87,7 +87,7 @@ t_check "global_defs too" grep -q "$KC:2: skipping 'global_defs' block" "$LAB_DI
 cat >"$LAB_DIR/want" <<EOF
 -A -t $VIP:80 -s wlc -p 50 --sorry-server $R4 --quorum 2
 -a -t $VIP:80 -r $R1:80 -g -w 2 --check tcp --check-port 80 --check-interval 1 --check-timeout 1 --check-retry 1 --rise 1 --fall 2 --on-fail inhibit
--a -t $VIP:80 -r $R2:80 -g -w 1 --check http --check-path / --check-status 200 --check-interval 1 --check-timeout 1 --check-retry 1 --rise 1 --fall 2 --on-fail inhibit
+-a -t $VIP:80 -r $R2:80 -g -w 1 --check http --check-path / --check-status 200 --check-interval 1 --check-timeout 1 --check-retry 3 --rise 1 --fall 2 --on-fail inhibit
 -a -t $VIP:80 -r $R3:80 -g -w 1 --check cmd --check-cmd '/usr/bin/curl -sf -o /dev/null http://$R3/' --check-interval 1 --check-timeout 1 --check-retry 1 --rise 1 --fall 1 --on-fail inhibit
 EOF
 uvsadm -S -n >"$LAB_DIR/saved"

@@ -78,4 +78,6 @@ t_check "the changes all took: wlc, rs1 weight 3, rs3 gone, UDP service there" \
 t_check "a new connection after the changes is answered" \
 	lab_exec c curl -s -m 5 -o /dev/null "http://$VIP/"
 t_check "uvsd is still running" kill -0 "$LAB_UVSD_PID"
+# the ASan and TSan builds write their reports to uvsd's log
+t_absent "no sanitizer report in uvsd's log" 'Sanitizer|runtime error' "$LAB_DIR/uvsd.log"
 t_done

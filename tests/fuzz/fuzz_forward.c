@@ -4,7 +4,8 @@
  * script of steps, each one byte of opcode and a few bytes of argument.
  * Steps send a frame (raw bytes, or a well-formed TCP/UDP frame to a VIP
  * built from a few fuzzed fields, so the conn table and the schedulers
- * are reached at once), answer ARP, move the clock, or change the table
+ * are reached at once, maybe with an 802.1Q tag taken off; or a fragment
+ * of a datagram, or an ICMP error quoting a flow), answer ARP, move the clock, or change the table
  * exactly as fwd/control/director.c does (add/edit/delete a dest or a service,
  * a neighbour turning valid or failed, health checks taking a dest out
  * or back, clear, --set).
@@ -13,7 +14,8 @@
  * inactive and persistent counts equal the flows and templates bound to
  * it; every flow's template is a live template that counts it; every
  * flow can be found by its key; a forwarded frame goes to a dest's MAC
- * with its IP bytes untouched. A broken invariant aborts, which libFuzzer
+ * with its IP bytes untouched, and so do held fragments released; the
+ * fragment tracker's ring and hold slots stay within their capacity. A broken invariant aborts, which libFuzzer
  * reports as a crash with the input that led there.
  */
 #include <arpa/inet.h>
@@ -35,6 +37,8 @@
 #define NSVC		3
 #define NSCHED_MAX	32
 #define CONNS_MAX	16		/* conn table capacity, at most */
+#define FRAGS_MAX	8		/* datagrams tracked, at most */
+#define FRAG_HOLD	4		/* early fragments held */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -121,6 +125,9 @@ svc_add(struct run *r, unsigned k, uint8_t sched, uint8_t flags,
 	snprintf(c.sched, sizeof(c.sched), "%s", r->sched[sched % r->nsched]);
 	c.flags = flags & (UVS_SVC_F_PERSISTENT | UVS_SVC_F_SCHED1 |
 	    UVS_SVC_F_SCHED2);
+	/* -o is for UDP services only (ctlreq refuses it elsewhere) */
+	if (svc_keys[k].proto == IPPROTO_UDP)
+		c.flags |= flags & UVS_SVC_F_ONEPACKET;
 	if (svc_keys[k].port == 0)
 		c.flags |= UVS_SVC_F_PERSISTENT;
 	c.timeout = timeout;
@@ -143,7 +150,7 @@ svc_del(struct run *r, unsigned k)
 	if (!svc)
 		return;
 	for (i = 0; i < svc->ndests; i++)
-		uvs_conn_flush_dest(&r->fw.conns, svc->dests[i]);
+		uvs_fwd_flush_dest(&r->fw, svc->dests[i]);
 	uvs_svc_del(&r->fw.svcs, svc);
 }
 
@@ -218,7 +225,7 @@ health(struct uvs_svc *svc, struct run *r, struct uvs_dest *d, int out,
     int flush)
 {
 	if (flush)
-		uvs_conn_flush_dest(&r->fw.conns, d);
+		uvs_fwd_flush_dest(&r->fw, d);
 	uvs_dest_set_out(svc, d, out);
 }
 
@@ -237,7 +244,7 @@ table_build(struct run *r, uint8_t sched, uint8_t flags, uint8_t ndests)
 static void
 table_clear(struct run *r)
 {
-	uvs_conn_flush_dest(&r->fw.conns, NULL);
+	uvs_fwd_flush_dest(&r->fw, NULL);
 	uvs_svc_table_free(&r->fw.svcs);
 	uvs_svc_table_init(&r->fw.svcs);
 }
@@ -274,7 +281,7 @@ step_control(struct run *r, struct script *s)
 			dest_add(r, svc, i, b & 1);
 		} else if (b & 1) {
 			say(r, "svc%u: delete rs%u", (a >> 4) % NSVC, i);
-			uvs_conn_flush_dest(&r->fw.conns, d);
+			uvs_fwd_flush_dest(&r->fw, d);
 			uvs_dest_del(svc, d);
 		} else {
 			memset(&dc, 0, sizeof(dc));
@@ -402,6 +409,75 @@ frame_raw(struct run *r, struct script *s, uint8_t *f, uint8_t op)
 	return len;
 }
 
+/*
+ * A piece of a 48-byte datagram from client (a >> 3):40000 + (c & 7) to
+ * VIP:80/53 (TCP/UDP by a & 1), IP id b & 3, in three fragments of 16
+ * bytes: which one by (b >> 2) & 3 (0 first, 1 middle, 2 last); 3 is an
+ * ICMP error (type 3/11/4/0 by c >> 6) quoting the reply VIP:vport ->
+ * client:cport.
+ */
+static size_t
+frame_frag(struct run *r, uint8_t *f, uint8_t a, uint8_t b, uint8_t c)
+{
+	static const uint8_t icmp_types[4] = { 3, 11, 4, 0 };
+	uint32_t caddr = htonl(0xc6120100u | (uint32_t)(a >> 3)), sum = 0;
+	int udp = a & 1, piece = (b >> 2) & 3, i;
+	uint16_t vport = udp ? 53 : 80, cport = (uint16_t)(40000 + (c & 7));
+	uint8_t *h = f + ETH_HLEN, *l4 = h + 20;
+
+	memset(f, 0, ETH_HLEN + 20 + 36);
+	f[0] = 0x02;
+	f[5] = 0x01;
+	f[6] = 0x02;
+	f[11] = 0x42;
+	put16(f + 12, ETHERTYPE_IP);
+	h[0] = 0x45;
+	h[8] = 64;
+	memcpy(h + 16, &r->vip, 4);
+	if (piece == 3) {
+		put16(h + 2, 20 + 36);
+		h[9] = IPPROTO_ICMP;
+		memcpy(h + 12, &(uint32_t){ htonl(0xc6120001u) }, 4);
+		l4[0] = icmp_types[c >> 6];
+		l4[1] = (c >> 3) & 7;
+		l4[8] = 0x45;
+		l4[8 + 9] = udp ? IPPROTO_UDP : IPPROTO_TCP;
+		memcpy(l4 + 8 + 12, &r->vip, 4);
+		memcpy(l4 + 8 + 16, &caddr, 4);
+		put16(l4 + 28, vport);
+		put16(l4 + 30, cport);
+		for (i = 0; i < 36; i += 2)
+			sum += (uint32_t)(l4[i] << 8 | l4[i + 1]);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		put16(l4 + 2, (uint16_t)~sum);
+		ip_seal(f, ETH_HLEN + 20 + 36);
+		return ETH_HLEN + 20 + 36;
+	}
+	put16(h + 2, 20 + 16);
+	put16(h + 4, (uint16_t)(b & 3));
+	put16(h + 6, (uint16_t)(piece * 2 | (piece < 2 ? 0x2000 : 0)));
+	h[9] = udp ? IPPROTO_UDP : IPPROTO_TCP;
+	memcpy(h + 12, &caddr, 4);
+	if (piece == 0 && udp) {
+		put16(l4, cport);
+		put16(l4 + 2, vport);
+		put16(l4 + 4, 48);
+	} else if (piece == 0) {
+		/* a TCP first fragment holds its whole 20-byte header */
+		put16(h + 2, 20 + 24);
+		put16(l4, cport);
+		put16(l4 + 2, vport);
+		l4[12] = 5 << 4;
+		l4[13] = c & 0x3f;
+		put16(h + 6, 0x2000);
+		ip_seal(f, ETH_HLEN + 20 + 24);
+		return ETH_HLEN + 20 + 24;
+	}
+	ip_seal(f, ETH_HLEN + 20 + 16);
+	return ETH_HLEN + 20 + 16;
+}
+
 static size_t
 frame_arp(struct run *r, uint8_t *f, uint8_t sel)
 {
@@ -424,15 +500,39 @@ frame_arp(struct run *r, uint8_t *f, uint8_t sel)
 	return 42;
 }
 
+static void	check_dest_mac(const uint8_t *f);
+
 /* A forwarded frame goes to some dest's MAC, from ours, IP untouched. */
 static void
 check_forwarded(const uint8_t *f, const uint8_t *orig, size_t len)
 {
-	static const uint8_t dir_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-
 	if (memcmp(f + ETH_HLEN, orig + ETH_HLEN, len - ETH_HLEN) != 0 ||
 	    memcmp(f + 12, orig + 12, 2) != 0)
 		broken("a forwarded frame's IP bytes changed");
+	check_dest_mac(f);
+}
+
+/* Released early fragments: sent to a real server from the director. */
+static void
+check_held(struct run *r)
+{
+	uint8_t *buf;
+	size_t len;
+	uint16_t tci;
+
+	while ((buf = uvs_fwd_next_held(&r->fw, &len, &tci))) {
+		if (len < ETH_HLEN + 20)
+			broken("a held frame shorter than its headers");
+		check_dest_mac(buf);
+	}
+	uvs_fwd_burst_done(&r->fw);
+}
+
+static void
+check_dest_mac(const uint8_t *f)
+{
+	static const uint8_t dir_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+
 	if (memcmp(f + 6, dir_mac, 6) != 0)
 		broken("a forwarded frame's source is not the director");
 	if (f[0] != 0x02 || f[5] < 0x11 || f[5] >= 0x11 + NRS ||
@@ -446,22 +546,34 @@ step_frame(struct run *r, struct script *s, uint8_t op)
 	uint8_t f[FRAME_MAX], orig[FRAME_MAX];
 	enum uvs_verdict verdict;
 	size_t len;
-	uint8_t a;
+	uint8_t a, b;
+
+	uint32_t vlan = 0;
 
 	switch (op & 3) {
 	case 0:
 		a = next(s);
 		len = frame_build(r, f, a, next(s), next(s));
+		/* the kernel took a tag off: VLAN 100, or priority only */
+		if (op & 0x80)
+			vlan = UVS_FWD_TAGGED | (op & 0x40 ? 100 : 0x6000);
 		break;
 	case 1:
 		len = frame_raw(r, s, f, op);
 		break;
-	default:
+	case 2:
 		len = frame_arp(r, f, next(s));
+		if (op & 0x80)
+			vlan = UVS_FWD_TAGGED | (op & 0x40 ? 100 : 200);
+		break;
+	default:
+		a = next(s);
+		b = next(s);
+		len = frame_frag(r, f, a, b, next(s));
 		break;
 	}
 	memcpy(orig, f, len);
-	verdict = uvs_fwd_frame(&r->fw, f, len, r->now);
+	verdict = uvs_fwd_frame_vlan(&r->fw, f, len, vlan, r->now);
 	if (len >= 38)
 		say(r, "frame %zu bytes from .%u:%u flags 0x%02x: verdict "
 		    "%d to %02x", len, orig[29], orig[34] << 8 | orig[35],
@@ -476,12 +588,14 @@ step_frame(struct run *r, struct script *s, uint8_t op)
 		break;
 	case UVS_DROP:
 	case UVS_IGNORE:
+	case UVS_HOLD:
 		if (memcmp(f, orig, len) != 0)
 			broken("a frame not forwarded was written");
 		break;
 	default:
 		broken("unknown verdict");
 	}
+	check_held(r);
 }
 
 /* --- the whole-table check --- */
@@ -503,8 +617,33 @@ counts_of(struct counts *cs, unsigned n, const struct uvs_dest *d)
 }
 
 static void
+check_frags(const struct uvs_frag_table *t)
+{
+	uint32_t i, live = 0;
+
+	if (t->head - t->tail > t->cap)
+		broken("the fragment ring holds more than its capacity");
+	if (t->held_now > t->nslots)
+		broken("more fragments held than slots");
+	for (i = 0; i < t->cap; i++) {
+		const struct uvs_frag *e = &t->e[i];
+
+		if (e->state == UVS_FRAG_FREE)
+			continue;
+		live++;
+		if (e->state == UVS_FRAG_FWD && !e->dest)
+			broken("a tracked datagram without its dest");
+		if (e->state != UVS_FRAG_WAIT && e->held)
+			broken("a placed datagram still holding fragments");
+	}
+	if (live > t->head - t->tail)
+		broken("a live fragment entry outside the ring");
+}
+
+static void
 check_table(struct run *r)
 {
+	check_frags(&r->fw.frags);
 	const struct uvs_conn_table *t = &r->fw.conns;
 	const struct uvs_svc_table *st = &r->fw.svcs;
 	struct counts cs[NSVC * 16];
@@ -581,6 +720,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uvs_svc_table_init(&r->fw.svcs);
 	if (uvs_conn_init(&r->fw.conns, 1u + cap % CONNS_MAX, T0, cap) < 0)
 		abort();
+	if (uvs_fwd_frag_init(&r->fw, cap >> 4 & 1 ? 0 : 1u + (cap >> 5) %
+	    FRAGS_MAX, FRAG_HOLD, 0, cap) < 0)
+		abort();
+	/* header flag 0x40: serve VLAN 100 beside untagged frames */
+	if (flags & 0x40) {
+		uvs_fwd_serve_vlan(&r->fw, 0);
+		uvs_fwd_serve_vlan(&r->fw, 100);
+	}
 	r->fw.mac[0] = 0x02;
 	r->fw.mac[5] = 0x01;
 	memcpy(r->fw.arp_reply + 6, r->fw.mac, 6);
@@ -608,6 +755,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	table_clear(r);
 	uvs_conn_free(&r->fw.conns);
+	uvs_frag_free(&r->fw.frags);
 	free(r);
 	return 0;
 }

@@ -2,7 +2,10 @@
  * libFuzzer harness for the frame parser (fwd/data/parse.c): any bytes as one
  * frame. Besides ASan/UBSan's checks it holds the parser to its promise:
  * a frame it accepts is one the director may forward unchanged, so what it
- * reports must lie inside the bytes it was given.
+ * reports must lie inside the bytes it was given: the IP packet (after one
+ * tag, if the frame holds one) within the frame, a TCP or UDP flow (also
+ * for a fragment and for the flow an ICMP error quotes), a fragment
+ * within the largest datagram, an ICMP error of a type IPVS forwards.
  */
 #include <net/ethernet.h>
 #include <netinet/in.h>
@@ -26,13 +29,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (why != UVS_DROP_NONE)
 		return 0;
-	if (size < ETH_HLEN)
+	if (size < ETH_HLEN || (pkt.l3_off != ETH_HLEN &&
+	    pkt.l3_off != ETH_HLEN + 4) || (pkt.l3_off != ETH_HLEN) !=
+	    pkt.vlan_inline)
 		abort();
-	if (pkt.kind == UVS_PKT_IP &&
-	    (pkt.ip_len > size - ETH_HLEN || pkt.ip_len < 20 ||
+	if (pkt.kind != UVS_PKT_ARP &&
+	    (pkt.ip_len > size - pkt.l3_off || pkt.ip_len < 20 ||
 	    (pkt.flow.proto != IPPROTO_TCP && pkt.flow.proto != IPPROTO_UDP)))
 		abort();
-	if (pkt.kind == UVS_PKT_ARP && size < ETH_HLEN + 28)
+	if (pkt.frag && (pkt.frag_off + pkt.frag_len > 65535 ||
+	    pkt.frag_len > pkt.ip_len - 20 || pkt.kind == UVS_PKT_ICMP_ERR))
+		abort();
+	if (pkt.kind == UVS_PKT_FRAG && (!pkt.frag || pkt.frag_off == 0))
+		abort();
+	if (pkt.kind == UVS_PKT_ICMP_ERR && pkt.icmp_type != 3 &&
+	    pkt.icmp_type != 4 && pkt.icmp_type != 11)
+		abort();
+	if (pkt.kind == UVS_PKT_ARP && size < pkt.l3_off + 28)
 		abort();
 	return 0;
 }

@@ -67,6 +67,20 @@ def arp(op, spa, tpa, sha=CLI_MAC):
         socket.inet_aton(spa) + bytes(6) + socket.inet_aton(tpa)
 
 
+def icmp_error(typ, code, quoted, rest=b"\0\0\x04\xb0", good_csum=True):
+    """An ICMP error quoting `quoted` (an IP header and 8 bytes)."""
+    m = struct.pack("!BBH", typ, code, 0) + rest + quoted
+    c = csum(m) if good_csum else 0xBEEF
+    return m[:2] + struct.pack("!H", c) + m[4:]
+
+
+def reply_quote(proto, vport=80, cport=40000):
+    """The real server's reply VIP:vport -> CLIENT:cport, as a router
+    quotes it (header and the first 8 bytes)."""
+    l4 = struct.pack("!HHI", vport, cport, 1000)
+    return ip4(VIP, CLIENT, proto, l4, tot=1500)
+
+
 SYN, ACK, FIN, RST, PSH = 0x02, 0x10, 0x01, 0x04, 0x08
 MSS_SACK_TS = bytes.fromhex("020405b40402080a0000000100000000")
 
@@ -118,13 +132,50 @@ def frames():
                                               tcp(40000, 80, SYN)), 0x8100)
     f["tcp_syn_padded"] = eth(ip4(CLIENT, VIP, 6, tcp(40002, 80, SYN)) +
                               bytes(6))
+    # IP options, fragments, ICMP errors and tags uvsd serves (or refuses)
+    f["ip_options_rr"] = eth(ip4(CLIENT, VIP, 6, tcp(40003, 80, SYN), ihl=7,
+                                 opts=bytes([7, 7, 4, 0, 0, 0, 0, 0])))
+    f["ip_options_lsrr"] = eth(ip4(CLIENT, VIP, 6, tcp(40003, 80, SYN),
+                                   ihl=6, opts=bytes([131, 3, 4, 0])))
+    f["ip_options_cut"] = eth(ip4(CLIENT, VIP, 6, tcp(40003, 80, SYN),
+                                  ihl=6, opts=bytes([1, 1, 148, 8])))
+    f["frag_first_3000"] = eth(ip4(CLIENT, VIP, 17, udp(40000, 9000,
+                               b"a" * 1472, ulen=3008), frag=0x2000))
+    f["frag_middle"] = eth(ip4(CLIENT, VIP, 17, b"b" * 1480,
+                               frag=0x2000 | 185))
+    f["frag_last"] = eth(ip4(CLIENT, VIP, 17, b"c" * 48, frag=370))
+    f["frag_tiny"] = eth(ip4(CLIENT, VIP, 17, udp(40000, 9000)[:4],
+                             frag=0x2000))
+    f["frag_past_64k"] = eth(ip4(CLIENT, VIP, 17, b"d" * 16, frag=0x1FFF))
+    f["frag_tcp_offset8"] = eth(ip4(CLIENT, VIP, 6, b"e" * 16,
+                                    frag=0x2000 | 1))
+    f["icmp_frag_needed"] = eth(ip4("198.18.0.1", VIP, 1, icmp_error(
+        3, 4, reply_quote(6))))
+    f["icmp_time_exceeded_udp"] = eth(ip4("198.18.0.1", VIP, 1, icmp_error(
+        11, 0, reply_quote(17, 9000), rest=bytes(4))))
+    f["icmp_quench"] = eth(ip4("198.18.0.1", VIP, 1, icmp_error(
+        4, 0, reply_quote(6), rest=bytes(4))))
+    f["icmp_bad_csum"] = eth(ip4("198.18.0.1", VIP, 1, icmp_error(
+        3, 4, reply_quote(6), good_csum=False)))
+    f["icmp_quote_gre"] = eth(ip4("198.18.0.1", VIP, 1, icmp_error(
+        3, 4, reply_quote(47))))
+    f["icmp_echo"] = eth(ip4(CLIENT, VIP, 1, icmp_error(8, 0, b"ping" * 4,
+                                                      rest=bytes(4))))
+    f["vlan_arp"] = eth(b"\x60\x64\x08\x06" + arp(1, CLIENT, VIP), 0x8100,
+                        dst=b"\xff" * 6)
+    f["vlan_frag"] = eth(b"\x00\x64\x08\x00" + ip4(CLIENT, VIP, 17,
+                                                   b"f" * 24, frag=3), 0x8100)
+    f["qinq"] = eth(b"\x00\x64\x81\x00\x00\x05\x08\x00" + ip4(
+        CLIENT, VIP, 6, tcp(40000, 80, SYN)), 0x88A8)
     return f
 
 
 # --- forward: scripts for tests/fuzz/fuzz_forward.c ---
 # header: sched index, svc flags, conn capacity - 1 (low 4 bits), dests - 1
-# ops: (op >> 2) & 7: 0-3 frame (op & 3: 0 built, 1 raw, 2-3 ARP),
-# 4-5 clock, 6-7 control.
+# ops: (op >> 2) & 7: 0-3 frame (op & 3: 0 built, 0x80 with a tag taken
+# off; 1 raw; 2 ARP, 0x80 tagged; 3 a fragment or an ICMP error),
+# 4-5 clock, 6-7 control. Header flags 0x04: -o on the UDP service;
+# 0x40: serve VLAN 100 and untagged. Capacity bit 0x10: no fragment table.
 SCHEDS = ["rr", "wrr", "lc", "wlc", "sed", "nq", "twos", "sh", "dh", "mh",
           "fo", "ovf", "lblc", "lblcr"]
 
@@ -139,8 +190,21 @@ def raw(frame, aim=False, seal=False):
                   len(frame)]) + frame
 
 
-def arp_op(sel):
-    return bytes([0x02, sel])
+def arp_op(sel, tag=0):
+    return bytes([0x02 | tag, sel])
+
+
+def tagged(client, cport, flags, vlan100=True, udp_=False):
+    return bytes([0x80 | (0x40 if vlan100 else 0),
+                  (client << 3) | udp_, cport, flags])
+
+
+def frag(client, ident, piece, cport=0, udp_=True, typ=0):
+    """piece 0 first, 1 middle, 2 last of a 48-byte datagram; 3 an ICMP
+    error (typ 0-3: unreachable, time exceeded, quench, echo) quoting
+    the reply to client:40000+cport."""
+    return bytes([0x03, (client << 3) | udp_, (piece << 2) | ident,
+                  (typ << 6) | cport])
 
 
 def tick(secs):
@@ -195,6 +259,30 @@ def scripts():
     s["udp_flows"] = bytes([0, 0, 7, 3]) + b"".join(
         built(c, c, 0, udp_=True, vport_sel=1) for c in range(6)) + \
         set_op(0, 0, udp_=True) + tick(5)
+    s["frag_in_order"] = bytes([0, 0, 15, 2]) + b"".join(
+        frag(1, i & 3, p) for i in range(3) for p in range(3))
+    s["frag_reversed"] = bytes([0, 0, 15, 2]) + b"".join(
+        frag(2, 1, p) for p in (2, 1, 0)) + b"".join(
+        frag(3, 2, p, udp_=False) for p in (2, 1, 0))
+    s["frag_no_first"] = bytes([0, 0, 15, 2]) + b"".join(
+        frag(c, 3, 1) + frag(c, 3, 2) for c in range(6)) + minutes(1)
+    s["frag_dest_deleted"] = bytes([0, 0, 15, 1]) + frag(1, 0, 0) + \
+        dest_op(0, 1, svc=1) + dest_op(1, 1, svc=1) + frag(1, 0, 1) + \
+        frag(1, 0, 2)
+    s["frag_no_table"] = bytes([0, 0, 0x1F, 2]) + frag(1, 0, 1) + \
+        frag(1, 0, 0) + frag(1, 0, 2)
+    s["icmp_for_flow"] = bytes([0, 0, 15, 2]) + built(1, 1, SYN) + \
+        frag(1, 0, 3, cport=1, udp_=False) + \
+        frag(1, 0, 3, cport=2, udp_=False) + \
+        frag(1, 0, 3, cport=1, udp_=False, typ=3)
+    s["ops_udp"] = bytes([0, 0x04, 15, 2]) + b"".join(
+        built(1, 1, 0, udp_=True, vport_sel=1) for _ in range(9)) + \
+        frag(1, 1, 0) + frag(1, 1, 1) + frag(1, 1, 2)
+    s["vlan_served"] = bytes([0, 0x40, 15, 2]) + tagged(1, 1, SYN) + \
+        tagged(1, 1, ACK) + tagged(2, 2, SYN, vlan100=False) + \
+        arp_op(1, tag=0xC0) + arp_op(1, tag=0x80) + built(3, 3, SYN)
+    s["vlan_unserved"] = bytes([0, 0, 15, 2]) + tagged(1, 1, SYN) + \
+        arp_op(1, tag=0xC0) + tagged(2, 2, SYN, vlan100=False)
     s["table_full"] = bytes([3, 0, 3, 2]) + b"".join(
         built(c, c, SYN) for c in range(12)) + built(1, 1, ACK)
     s["thresholds"] = bytes([1, 0, 15, 2]) + dest_op(0, 0x0A) + \

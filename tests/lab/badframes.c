@@ -14,12 +14,13 @@
  *   ip_short    ip_trunc     type IPv4, first 10 bytes of an IP header
  *   ip_version  ver6         version 6 in an IPv4 frame, rest valid
  *   ip_ihl      ihl4         ihl = 4 (16-byte header)
- *   ip_options  opt_nop      ihl = 6: NOP NOP NOP EOL, then valid UDP
+ *   ip_options  opt_long     ihl = 6: NOP NOP, an option claiming 8 bytes
+ *   ip_options  opt_lsrr     ihl = 6: a loose source route (Linux refuses)
  *   ip_len      totlen_big   tot_len 1000 bytes past the end of the frame
  *   ip_len      totlen_small tot_len 19, shorter than the header
  *   ip_csum     bad_csum     valid UDP, IP header checksum wrong
- *   ip_frag     frag_mf      MF set, offset 0, UDP header inside
- *   ip_frag     frag_off     MF clear, fragment offset 1480
+ *   ip_frag     frag_tiny    MF set, offset 0, 4 bytes: no room for ports
+ *   ip_frag     frag_big     last fragment reaching past 65535 bytes
  *   ip_proto    proto253     protocol 253 (RFC 3692 experiment)
  *   ip_proto    proto_gre    protocol 47 (GRE)
  *   l4_short    tcp_short    TCP segment of 12 bytes (< 20)
@@ -282,20 +283,36 @@ craft_ihl4(const struct target *t, uint16_t seq, uint8_t *buf)
 	return len;
 }
 
+/* A 24-byte IP header whose options are opts (valid ones pass uvsd). */
 static size_t
-craft_opt_nop(const struct target *t, uint16_t seq, uint8_t *buf)
+opt_packet(const struct target *t, uint16_t seq, uint8_t *buf,
+	   const uint8_t opts[4])
 {
-	static const uint8_t opts[4] = { IPOPT_NOP, IPOPT_NOP, IPOPT_NOP,
-					 IPOPT_EOL };
-	size_t hlen = sizeof(struct iphdr) + sizeof(opts);
+	size_t hlen = sizeof(struct iphdr) + 4;
 	size_t l4_len = udp_fill(t, seq, buf + hlen);
 	struct iphdr *ip = ip_fill(t, seq, buf, IPPROTO_UDP, l4_len);
 
 	ip->ihl = hlen / 4;
 	ip->tot_len = htons((uint16_t)(hlen + l4_len));
-	memcpy(buf + sizeof(*ip), opts, sizeof(opts));
+	memcpy(buf + sizeof(*ip), opts, 4);
 	ip_seal(ip);
 	return hlen + l4_len;
+}
+
+static size_t
+craft_opt_long(const struct target *t, uint16_t seq, uint8_t *buf)
+{
+	static const uint8_t opts[4] = { IPOPT_NOP, IPOPT_NOP, 148, 8 };
+
+	return opt_packet(t, seq, buf, opts);
+}
+
+static size_t
+craft_opt_lsrr(const struct target *t, uint16_t seq, uint8_t *buf)
+{
+	static const uint8_t opts[4] = { 131, 3, 4, IPOPT_EOL };
+
+	return opt_packet(t, seq, buf, opts);
 }
 
 static size_t
@@ -332,23 +349,25 @@ craft_bad_csum(const struct target *t, uint16_t seq, uint8_t *buf)
 }
 
 static size_t
-craft_frag_mf(const struct target *t, uint16_t seq, uint8_t *buf)
+craft_frag_tiny(const struct target *t, uint16_t seq, uint8_t *buf)
 {
 	size_t len = udp_packet(t, seq, buf);
 	struct iphdr *ip = (struct iphdr *)buf;
 
+	len = sizeof(*ip) + 4;	/* the UDP ports, not its length */
+	ip->tot_len = htons((uint16_t)len);
 	ip->frag_off = htons(IP_MF);
 	ip_seal(ip);
 	return len;
 }
 
 static size_t
-craft_frag_off(const struct target *t, uint16_t seq, uint8_t *buf)
+craft_frag_big(const struct target *t, uint16_t seq, uint8_t *buf)
 {
 	size_t len = udp_packet(t, seq, buf);
 	struct iphdr *ip = (struct iphdr *)buf;
 
-	ip->frag_off = htons(1480 / 8);	/* a second fragment's offset */
+	ip->frag_off = htons(IP_OFFMASK);	/* 65528 + the payload */
 	ip_seal(ip);
 	return len;
 }
@@ -434,12 +453,13 @@ static const struct kind kinds[] = {
 	{ R_IP_SHORT,	"ip_trunc",	craft_ip_trunc },
 	{ R_IP_VERSION,	"ver6",		craft_ver6 },
 	{ R_IP_IHL,	"ihl4",		craft_ihl4 },
-	{ R_IP_OPTIONS,	"opt_nop",	craft_opt_nop },
+	{ R_IP_OPTIONS,	"opt_long",	craft_opt_long },
+	{ R_IP_OPTIONS,	"opt_lsrr",	craft_opt_lsrr },
 	{ R_IP_LEN,	"totlen_big",	craft_totlen_big },
 	{ R_IP_LEN,	"totlen_small",	craft_totlen_small },
 	{ R_IP_CSUM,	"bad_csum",	craft_bad_csum },
-	{ R_IP_FRAG,	"frag_mf",	craft_frag_mf },
-	{ R_IP_FRAG,	"frag_off",	craft_frag_off },
+	{ R_IP_FRAG,	"frag_tiny",	craft_frag_tiny },
+	{ R_IP_FRAG,	"frag_big",	craft_frag_big },
 	{ R_IP_PROTO,	"proto253",	craft_proto253 },
 	{ R_IP_PROTO,	"proto_gre",	craft_proto_gre },
 	{ R_L4_SHORT,	"tcp_short",	craft_tcp_short },

@@ -1,9 +1,11 @@
 /*
- * The batch checker (fwd/control/batch.c): a batch is replayed on a shadow of the
- * live table, so refusals that depend on the state (a duplicate, a dest
- * of a service deleted earlier in the same batch, an unknown scheduler)
- * are found with the index of the request, and the live table is never
- * touched.
+ * The one apply (fwd/control/batch.c). Checked on a copy, refusals that
+ * depend on the state (a duplicate, a dest of a service deleted earlier
+ * in the same batch, an unknown scheduler) are found with the index of
+ * the request and the live table is never touched. Applied to a live
+ * table, the same function reaches the flows through its ops, learns
+ * MACs from "neigh" and lets health checks switch dests ("dest-out");
+ * a copy keeps the order, MACs and flags that make replays agree.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -142,12 +144,199 @@ refusals_name_the_request(void **state)
 	uvs_svc_table_free(&t);
 }
 
+/* Parses and applies lines to t with ops; the result of apply. */
+static int
+apply(struct uvs_svc_table *t, const char *const *lines, unsigned n,
+    const struct uvs_batch_ops *ops, unsigned *at)
+{
+	char buf[16][256], err[256];
+	struct uvs_ctl_msg m[16];
+	unsigned i;
+
+	assert_true(n <= 16);
+	for (i = 0; i < n; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "%s", lines[i]);
+		assert_int_equal(uvs_ctl_parse(buf[i], &m[i]), 0);
+	}
+	return uvs_batch_apply(t, m, n, ops, at, err, sizeof(err));
+}
+
+struct calls {
+	unsigned	 flushed, flushed_all, timeouts;
+	uint32_t	 last_flushed;
+	uint32_t	 t[3];
+};
+
+static void
+on_flush(void *arg, const struct uvs_dest *x)
+{
+	struct calls *c = arg;
+
+	c->flushed++;
+	c->last_flushed = x->addr;
+}
+
+static void
+on_flush_all(void *arg)
+{
+	((struct calls *)arg)->flushed_all++;
+}
+
+static void
+on_timeouts(void *arg, const uint32_t t[3])
+{
+	struct calls *c = arg;
+
+	c->timeouts++;
+	memcpy(c->t, t, sizeof(c->t));
+}
+
+static uint32_t
+ip(const char *s)
+{
+	uint32_t a;
+
+	inet_pton(AF_INET, s, &a);
+	return a;
+}
+
+/* A live table's hooks are called where flows must end. */
+static void
+live_hooks_see_flows_end(void **state)
+{
+	const char *const lines[] = {
+		"add-dest " SVC80 " rip=198.18.0.12 rport=80",
+		"dest-out " SVC80 " rip=198.18.0.12 rport=80 out=1 flush=1",
+		"dest-out " SVC80 " rip=198.18.0.12 rport=80 out=0",
+		"del-dest " SVC80 " rip=198.18.0.11 rport=80",
+		"set-timeout tcp=10 tcpfin=0 udp=30",
+		"clear",
+	};
+	struct calls c = { 0 };
+	const struct uvs_batch_ops ops = { .arg = &c, .dest_flush = on_flush,
+	    .flush_all = on_flush_all, .timeouts = on_timeouts };
+	struct uvs_svc_table t;
+	unsigned at;
+
+	(void)state;
+	live_table(&t);
+	assert_int_equal(apply(&t, lines, 3, &ops, &at), 0);
+	assert_int_equal(c.flushed, 1);	/* out with flush; back without */
+	assert_int_equal(c.last_flushed, ip("198.18.0.12"));
+	assert_int_equal(t.svcs[0]->ndests, 2);
+	assert_false(t.svcs[0]->dests[0]->flags & UVS_DEST_F_OUT);
+	assert_int_equal(apply(&t, lines + 3, 3, &ops, &at), 0);
+	assert_int_equal(c.flushed, 2);
+	assert_int_equal(c.last_flushed, ip("198.18.0.11"));
+	assert_int_equal(c.timeouts, 1);
+	assert_int_equal(c.t[0], 10);
+	assert_int_equal(c.t[1], 0);
+	assert_int_equal(c.t[2], 30);
+	assert_int_equal(c.flushed_all, 1);
+	assert_int_equal(t.nsvcs, 0);
+	uvs_svc_table_free(&t);
+}
+
+/* A MAC learned once serves every later dest at that address. */
+static void
+neighbours_give_dests_their_mac(void **state)
+{
+	const char *const learn[] = {
+		"neigh rip=198.18.0.11 valid=1 hw=02:00:00:00:00:11",
+		"add-service proto=udp vip=198.18.0.10 vport=53 sched=rr",
+		"add-dest proto=udp vip=198.18.0.10 vport=53 rip=198.18.0.11 "
+		    "rport=53",
+		"add-dest proto=udp vip=198.18.0.10 vport=53 rip=198.18.0.12 "
+		    "rport=53",
+	};
+	const char *const lose[] = {
+		"neigh rip=198.18.0.11 valid=0",
+		"add-dest " SVC80 " rip=198.18.0.11 rport=81",
+	};
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x11 };
+	struct uvs_svc_table t;
+	struct uvs_svc *u;
+	unsigned at;
+
+	(void)state;
+	live_table(&t);
+	assert_int_equal(apply(&t, learn, 4, NULL, &at), 0);
+	assert_false(t.svcs[0]->dests[0]->flags & UVS_DEST_F_NOHWADDR);
+	assert_memory_equal(t.svcs[0]->dests[0]->hwaddr, mac, 6);
+	u = t.svcs[1];
+	/* newest first: .12 (unknown) then .11 (known from the neighbour) */
+	assert_int_equal(u->dests[1]->addr, ip("198.18.0.11"));
+	assert_false(u->dests[1]->flags & UVS_DEST_F_NOHWADDR);
+	assert_memory_equal(u->dests[1]->hwaddr, mac, 6);
+	assert_true(u->dests[0]->flags & UVS_DEST_F_NOHWADDR);
+	assert_int_equal(apply(&t, lose, 2, NULL, &at), 0);
+	assert_true(u->dests[1]->flags & UVS_DEST_F_NOHWADDR);
+	assert_true(t.svcs[0]->dests[0]->flags & UVS_DEST_F_NOHWADDR);
+	uvs_svc_table_free(&t);
+}
+
+/* The copy the transaction starts from: same order, MACs and flags. */
+static void
+a_copy_keeps_order_macs_and_flags(void **state)
+{
+	const char *const lines[] = {
+		"add-dest " SVC80 " rip=198.18.0.12 rport=80 weight=3",
+		"add-dest " SVC80 " rip=198.18.0.13 rport=80 out=1",
+		"neigh rip=198.18.0.12 valid=1 hw=02:00:00:00:00:12",
+	};
+	struct uvs_svc_table t, c;
+	unsigned at, k;
+
+	(void)state;
+	live_table(&t);
+	assert_int_equal(apply(&t, lines, 3, NULL, &at), 0);
+	uvs_svc_table_init(&c);
+	assert_int_equal(uvs_batch_copy(&c, &t), 0);
+	assert_int_equal(c.nsvcs, 1);
+	assert_int_equal(c.svcs[0]->ndests, t.svcs[0]->ndests);
+	for (k = 0; k < t.svcs[0]->ndests; k++) {
+		const struct uvs_dest *a = t.svcs[0]->dests[k];
+		const struct uvs_dest *b = c.svcs[0]->dests[k];
+
+		assert_int_equal(a->addr, b->addr);
+		assert_int_equal(a->weight, b->weight);
+		assert_int_equal(a->flags, b->flags);
+		assert_memory_equal(a->hwaddr, b->hwaddr, 6);
+	}
+	uvs_svc_table_free(&c);
+	uvs_svc_table_free(&t);
+}
+
+/* Applied for real, a refusal leaves the requests before it applied. */
+static void
+apply_stops_at_the_refusal(void **state)
+{
+	const char *const lines[] = {
+		"add-dest " SVC80 " rip=198.18.0.12 rport=80",
+		"add-dest " SVC80 " rip=198.18.0.12 rport=80",
+		"add-dest " SVC80 " rip=198.18.0.13 rport=80",
+	};
+	struct uvs_svc_table t;
+	unsigned at = 99;
+
+	(void)state;
+	live_table(&t);
+	assert_int_equal(apply(&t, lines, 3, NULL, &at), -EEXIST);
+	assert_int_equal(at, 1);
+	assert_int_equal(t.svcs[0]->ndests, 2);
+	uvs_svc_table_free(&t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_batch_passes),
 		cmocka_unit_test(refusals_name_the_request),
+		cmocka_unit_test(live_hooks_see_flows_end),
+		cmocka_unit_test(neighbours_give_dests_their_mac),
+		cmocka_unit_test(a_copy_keeps_order_macs_and_flags),
+		cmocka_unit_test(apply_stops_at_the_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,7 +81,7 @@ static void
 round_trip(void **state)
 {
 	struct uvs_check_conf c = { .type = UVS_CHECK_HTTP, .port = 8080,
-	    .status = 204, .interval_ms = 1500, .rise = 2, .fall = 4,
+	    .status = "204", .interval_ms = 1500, .rise = 2, .fall = 4,
 	    .on_fail = UVS_ONFAIL_REMOVE }, back;
 	char words[1024], cli[1024];
 
@@ -101,10 +101,65 @@ round_trip(void **state)
 	assert_string_equal(cli, " --check http --check-port 8080 --check-path "
 	    "'/health?full=1' --check-status 204 --check-expect 'it'\\''s ok' "
 	    "--check-interval 1.5 --rise 2 --fall 4 --on-fail remove");
+	/* ssl with a Host, a status list and two more urls */
+	memset(&c, 0, sizeof(c));
+	c.type = UVS_CHECK_SSL;
+	strcpy(c.status, "200-299,503");
+	strcpy(c.host, "www.example.org");
+	assert_int_equal(uvs_check_url_parse("/mrtg/ "
+	    "9b3a0c85a887a256d6939da88aabd8cd", &c.more[0]), 0);
+	assert_int_equal(uvs_check_url_parse("/b 301,302", &c.more[1]), 0);
+	c.nmore = 2;
+	uvs_check_finish(&c);
+	assert_null(uvs_check_invalid(&c));
+	uvs_check_words(&c, words, sizeof(words));
+	assert_string_equal(words, " check=ssl check_path=/ check_status="
+	    "200-299,503 check_host=www.example.org check_url1=/mrtg/"
+	    "%209b3a0c85a887a256d6939da88aabd8cd check_url2=/b%20301,302 "
+	    "check_interval=5000 check_timeout=0 check_retry=0 check_rise=2 "
+	    "check_fall=3 check_on_fail=inhibit");
+	assert_int_equal(from_words(words, &back, NULL), 1);
+	assert_memory_equal(&back, &c, sizeof(c));
+	uvs_check_cli(&c, cli, sizeof(cli));
+	assert_string_equal(cli, " --check ssl --check-path / --check-status "
+	    "200-299,503 --check-host www.example.org --check-url '/mrtg/ "
+	    "9b3a0c85a887a256d6939da88aabd8cd' --check-url '/b 301,302' "
+	    "--check-interval 5 --rise 2 --fall 3 --on-fail inhibit");
 	/* no check words: nothing said */
 	assert_int_equal(from_words(" rip=1.2.3.4", &back, NULL), 0);
 	assert_int_equal(from_words(" check=none", &back, NULL), 1);
 	assert_int_equal(back.type, UVS_CHECK_NONE);
+}
+
+static void
+status_lists(void **state)
+{
+	struct uvs_check_url u;
+
+	(void)state;
+	assert_true(uvs_check_status_valid(""));
+	assert_true(uvs_check_status_valid("200"));
+	assert_true(uvs_check_status_valid("200-299,400-499,503,505"));
+	assert_false(uvs_check_status_valid("200-"));
+	assert_false(uvs_check_status_valid("299-200"));
+	assert_false(uvs_check_status_valid("99"));
+	assert_false(uvs_check_status_valid("200,,201"));
+	assert_false(uvs_check_status_valid("200 201"));
+	assert_false(uvs_check_status_valid("600"));
+	assert_true(uvs_check_status_match("", 204));
+	assert_false(uvs_check_status_match("", 301));
+	assert_true(uvs_check_status_match("200-299,400-499,503", 404));
+	assert_true(uvs_check_status_match("200-299,400-499,503", 503));
+	assert_false(uvs_check_status_match("200-299,400-499,503", 504));
+	assert_false(uvs_check_status_match("200-299,400-499,503", 301));
+	/* a url's text: a path, then an MD5 and a status list in any order */
+	assert_int_equal(uvs_check_url_parse("/x 204 "
+	    "9B3A0C85A887A256D6939DA88AABD8CD", &u), 0);
+	assert_string_equal(u.status, "204");
+	assert_int_equal(uvs_check_url_parse("x", &u), -EINVAL);
+	assert_int_equal(uvs_check_url_parse("/x 700", &u), -EINVAL);
+	assert_int_equal(uvs_check_url_parse("/x 200 201", &u), -EINVAL);
+	assert_int_equal(uvs_check_url_parse("", &u), -EINVAL);
 }
 
 static void
@@ -129,7 +184,7 @@ defaults_and_refusals(void **state)
 	assert_non_null(strstr(uvs_check_invalid(&c), "needs --check-cmd"));
 	strcpy(c.cmd, "true");
 	c.port = 80;
-	assert_non_null(strstr(uvs_check_invalid(&c), "--check-port is only"));
+	assert_non_null(strstr(uvs_check_invalid(&c), "--check-port is not for"));
 	c.port = 0;
 	assert_null(uvs_check_invalid(&c));
 	c.type = UVS_CHECK_HTTP;
@@ -140,7 +195,26 @@ defaults_and_refusals(void **state)
 	assert_int_equal(from_words(" check=cmd", &c, NULL), -EINVAL);
 	assert_int_equal(from_words(" check=tcp check_path=/", &c, NULL),
 	    -EINVAL);
-	assert_int_equal(from_words(" check=smtp", &c, NULL), -EINVAL);
+	assert_int_equal(from_words(" check=dns", &c, NULL), -EINVAL);
+	assert_int_equal(from_words(" check=udp check_payload=0", &c, NULL),
+	    -EINVAL);
+	assert_int_equal(from_words(" check=udp check_reply=2", &c, NULL),
+	    -EINVAL);
+	assert_int_equal(from_words(" check=tcp check_helo=x", &c, NULL),
+	    -EINVAL);
+	/* the new kinds' words come back as they went */
+	assert_int_equal(from_words(" check=udp check_payload=00ff check_reply=1",
+	    &c, NULL), 1);
+	assert_int_equal(c.type, UVS_CHECK_UDP);
+	assert_string_equal(c.payload, "00ff");
+	assert_int_equal(c.reply, 1);
+	assert_int_equal(from_words(" check=smtp check_helo=mx.example",
+	    &c, NULL), 1);
+	assert_int_equal(c.type, UVS_CHECK_SMTP);
+	assert_string_equal(c.helo, "mx.example");
+	assert_int_equal(from_words(" check=ping", &c, NULL), 1);
+	assert_int_equal(from_words(" check=ssl check_path=/x", &c, NULL), 1);
+	assert_int_equal(c.type, UVS_CHECK_SSL);
 	assert_int_equal(from_words(" check=tcp check_rise=0", &c, NULL), 1);
 	assert_int_equal(c.rise, UVS_CHECK_RISE);
 	assert_int_equal(from_words(" check=tcp check_fall=101", &c, NULL),
@@ -180,6 +254,7 @@ main(void)
 		cmocka_unit_test(seconds),
 		cmocka_unit_test(escapes),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(status_lists),
 		cmocka_unit_test(defaults_and_refusals),
 		cmocka_unit_test(service_health),
 	};

@@ -11,7 +11,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fwd/health/health.h"
@@ -157,6 +159,7 @@ fall_and_rise_inhibit(void **state)
 	assert_int_equal(uvs_health_dest_set(h, &k, 3, &c), 0);
 	uvs_health_settle(h);
 	assert_string_equal(calls, "");		/* added as it is: UP */
+	result(h, 1, 1, 500);			/* seen alive: retries now */
 	result(h, 1, 0, 1000);
 	result(h, 1, 0, 2000);
 	assert_string_equal(calls, "");		/* 2 of 3 failures */
@@ -184,10 +187,129 @@ fall_and_rise_inhibit(void **state)
 	assert_non_null(strstr(logged, "UP after 2 successes (fine); weight 3 "
 	    "again"));
 	n = uvs_health_counters(h);
-	assert_int_equal(n.checks_ok, 3);
+	assert_int_equal(n.checks_ok, 4);
 	assert_int_equal(n.dests_down, 0);
 	assert_int_equal(n.state_changes, 4);
 	uvs_health_free(h);
+}
+
+/*
+ * keepalived gives a checker no retries before its first success: a
+ * server that was never seen alive goes down at the first failure, not
+ * after fall of them (it would otherwise serve, dead, for the whole
+ * retry time at start). Once seen alive, fall counts again; a new
+ * check on it starts over.
+ */
+static void
+first_failure_before_first_success(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 4, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	uvs_health_dest_set(h, &k, 1, &c);
+	uvs_health_settle(h);
+	result(h, 1, 0, 1000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	assert_non_null(strstr(logged, "DOWN after 1 failure (connect: "
+	    "Connection refused)"));
+	/* back up: now it has been seen alive, 4 failures take it down */
+	result(h, 1, 1, 2000);
+	calls[0] = '\0';
+	result(h, 1, 0, 3000);
+	result(h, 1, 0, 4000);
+	result(h, 1, 0, 5000);
+	assert_string_equal(calls, "");
+	result(h, 1, 0, 6000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	/* a changed check is a new checker: no retries until it succeeds */
+	result(h, 1, 1, 7000);
+	c.interval_ms = 2000;
+	uvs_health_dest_set(h, &k, 1, &c);
+	calls[0] = '\0';
+	result(h, 1, 0, 8000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	uvs_health_free(h);
+}
+
+/* alpha: a new check starts DOWN; its server serves after a success. */
+static void
+alpha_starts_down(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 3, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(1);
+
+	(void)state;
+	c.alpha = 1;
+	uvs_health_dest_set(h, &k, 2, &c);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "out 198.18.0.11 flush;");
+	assert_non_null(strstr(line_of(h, 1), " state=DOWN "));
+	result(h, 1, 1, 1000);
+	assert_string_equal(calls, "out 198.18.0.11 flush;in 198.18.0.11;");
+	/* the same check again (a reload): the state stays UP */
+	uvs_health_dest_set(h, &k, 2, &c);
+	uvs_health_settle(h);
+	assert_string_equal(calls, "out 198.18.0.11 flush;in 198.18.0.11;");
+	uvs_health_free(h);
+}
+
+/* Waits (bounded, 3 s) until path holds want. */
+static int
+file_has(const char *path, const char *want)
+{
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		if (strstr(buf, want))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/*
+ * quorum_up and quorum_down run on each change of quorum (not on the
+ * first verdict that it is held); omega runs quorum_down when the
+ * engine stops while the service holds quorum.
+ */
+static void
+quorum_scripts_run(void **state)
+{
+	struct uvs_vs_health v = { .quorum = 1 };
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key(1);
+	struct uvs_health *h;
+	char path[] = "/tmp/uvs-quorum.XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(v.quorum_up, sizeof(v.quorum_up), "echo up >> %s", path);
+	snprintf(v.quorum_down, sizeof(v.quorum_down), "echo down >> %s", path);
+	v.omega = 1;
+	h = engine(&v);
+	uvs_health_dest_set(h, &k, 1, &c);
+	uvs_health_settle(h);
+	result(h, 1, 1, 500);		/* held from the start: no script */
+	result(h, 1, 0, 1000);
+	assert_true(file_has(path, "down\n"));
+	assert_non_null(strstr(logged, "quorum_down: running 'echo down"));
+	result(h, 1, 1, 2000);
+	assert_true(file_has(path, "down\nup\n"));
+	uvs_health_free(h);		/* omega */
+	assert_true(file_has(path, "down\nup\ndown\n"));
+	unlink(path);
 }
 
 static void
@@ -335,6 +457,7 @@ info_counts_transitions(void **state)
 	assert_non_null(strstr(line_of(h, 1), " transitions=0 result=none "));
 	/* a server without a check has nothing to report */
 	assert_int_equal(uvs_health_dest_info(h, &k2, 0, &di), -ENOENT);
+	result(h, 1, 1, 500);			/* seen alive: fall counts */
 	result(h, 1, 0, 1000);			/* 1 of 2: no change */
 	assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
 	assert_int_equal(di.transitions, 0);
@@ -350,9 +473,9 @@ info_counts_transitions(void **state)
 	assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
 	assert_string_equal(di.state, "UP");
 	assert_int_equal(di.transitions, 2);
-	assert_int_equal(di.ok, 1);
+	assert_int_equal(di.ok, 2);
 	assert_int_equal(di.result, UVS_HEALTH_RESULT_OK);
-	assert_non_null(strstr(line_of(h, 1), " ok=1 failed=3 transitions=2 "
+	assert_non_null(strstr(line_of(h, 1), " ok=2 failed=3 transitions=2 "
 	    "result=ok last=fine"));
 	/* the sorry server reports itself, standing by while out */
 	sorry = key(4);
@@ -439,6 +562,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fall_and_rise_inhibit),
+		cmocka_unit_test(first_failure_before_first_success),
+		cmocka_unit_test(alpha_starts_down),
+		cmocka_unit_test(quorum_scripts_run),
 		cmocka_unit_test(remove_takes_out_and_flushes),
 		cmocka_unit_test(edit_while_inhibited),
 		cmocka_unit_test(retry_wait_and_timeout),

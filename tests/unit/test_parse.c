@@ -18,6 +18,7 @@
 #include <net/if_arp.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <cmocka.h>
 
@@ -386,10 +387,17 @@ test_ip_len(void **state)
 	assert_int_equal(parse_only(f, len), UVS_DROP_IP_LEN);
 }
 
+/*
+ * IP options are served as IPVS serves them (ip_vs_in reads IHL): a SYN
+ * with NOPs, a timestamp or a router alert parses with its ports found
+ * past the options. Options that do not fit, and source routes (which
+ * Linux refuses with accept_source_route=0), do not.
+ */
 static void
 test_ip_options(void **state)
 {
 	uint8_t f[FRAME_BUF];
+	struct uvs_pkt pkt;
 	size_t len;
 	uint8_t *tcp;
 
@@ -401,9 +409,58 @@ test_ip_options(void **state)
 	tcp[12] = 5 << 4;
 	tcp[13] = TH_SYN;
 	assert_int_equal(len, ETH_HLEN + 24 + 20);
-	assert_int_equal(parse_only(f, len), UVS_DROP_IP_OPTIONS);
+	memset(&pkt, 0, sizeof(pkt));
+	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+	assert_int_equal(pkt.kind, UVS_PKT_IP);
+	assert_int_equal(pkt.flow.cport, htons(CPORT));
+	assert_int_equal(pkt.flow.vport, htons(VPORT));
+	assert_int_equal(pkt.tcp_flags, TH_SYN);
+	assert_int_equal(pkt.ip_len, 44);
 
+	/* router alert (RFC 2113): type 148, length 4 */
+	f[IP_OFF + 20] = 148;
+	f[IP_OFF + 21] = 4;
+	f[IP_OFF + 22] = f[IP_OFF + 23] = 0;
+	ip_csum_fix(f);
+	assert_int_equal(parse_only(f, len), UVS_DROP_NONE);
+
+	/* the longest header: 40 bytes of NOPs, then UDP */
 	len = ip_frame(f, IPPROTO_UDP, 15, 8);
+	wr16(f + ETH_HLEN + 60 + 4, 8);
+	assert_int_equal(parse_only(f, len), UVS_DROP_NONE);
+	/* an EOL ends the list: what follows it is padding */
+	f[IP_OFF + 20] = IPOPT_EOL;
+	f[IP_OFF + 21] = 0xff;
+	ip_csum_fix(f);
+	assert_int_equal(parse_only(f, len), UVS_DROP_NONE);
+
+	/* an option longer than the header */
+	len = ip_frame(f, IPPROTO_UDP, 6, 8);
+	wr16(f + ETH_HLEN + 24 + 4, 8);
+	f[IP_OFF + 20] = 148;
+	f[IP_OFF + 21] = 8;
+	ip_csum_fix(f);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_OPTIONS);
+	/* a length below 2 would never end */
+	f[IP_OFF + 21] = 1;
+	ip_csum_fix(f);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_OPTIONS);
+	/* a type byte with no room for its length */
+	f[IP_OFF + 20] = IPOPT_NOP;
+	f[IP_OFF + 21] = IPOPT_NOP;
+	f[IP_OFF + 22] = IPOPT_NOP;
+	f[IP_OFF + 23] = 148;
+	ip_csum_fix(f);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_OPTIONS);
+	/* loose and strict source routes */
+	f[IP_OFF + 20] = 131;
+	f[IP_OFF + 21] = 3;
+	f[IP_OFF + 22] = 4;
+	f[IP_OFF + 23] = IPOPT_EOL;
+	ip_csum_fix(f);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_OPTIONS);
+	f[IP_OFF + 20] = 137;
+	ip_csum_fix(f);
 	assert_int_equal(parse_only(f, len), UVS_DROP_IP_OPTIONS);
 }
 
@@ -427,20 +484,94 @@ test_ip_csum(void **state)
 	assert_int_equal(parse_only(f, len), UVS_DROP_IP_CSUM);
 }
 
+/* Sets the fragment field (flags and offset in 8-byte units). */
+static void
+set_frag(uint8_t *f, uint16_t v)
+{
+	wr16(f + IP_OFF + 6, v);
+	ip_csum_fix(f);
+}
+
+/*
+ * The first fragment carries the ports (a UDP length naming the whole
+ * datagram is fine there); a later one is known by its IP id alone.
+ */
 static void
 test_ip_frag(void **state)
 {
-	static const uint16_t frag[] = { IP_MF, 1, 185, IP_OFFMASK,
-	    IP_MF | 185, IP_DF | 1 };
 	uint8_t f[FRAME_BUF];
-	size_t len = tcp_frame(f, TH_SYN, 0), i;
+	struct uvs_pkt pkt;
+	size_t len;
 
 	(void)state;
-	for (i = 0; i < sizeof(frag) / sizeof(frag[0]); i++) {
-		wr16(f + IP_OFF + 6, frag[i]);
-		ip_csum_fix(f);
-		assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
-	}
+	/* first fragment of a 3000-byte UDP datagram */
+	len = udp_frame(f, 96);
+	wr16(f + L4_OFF + 4, 3000);
+	set_frag(f, IP_MF);
+	memset(&pkt, 0, sizeof(pkt));
+	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+	assert_int_equal(pkt.kind, UVS_PKT_IP);
+	assert_true(pkt.frag);
+	assert_true(pkt.frag_more);
+	assert_int_equal(pkt.frag_off, 0);
+	assert_int_equal(pkt.frag_len, 104);
+	assert_int_equal(pkt.ip_id, htons(0x1234));
+	assert_int_equal(pkt.flow.cport, htons(CPORT));
+	/* a whole datagram still may not claim more than it has */
+	set_frag(f, 0);
+	assert_int_equal(parse_only(f, len), UVS_DROP_UDP_LEN);
+	set_frag(f, IP_DF);
+	assert_int_equal(parse_only(f, len), UVS_DROP_UDP_LEN);
+
+	/* a middle and the last fragment: no ports, offset in bytes */
+	set_frag(f, IP_MF | 185);
+	memset(&pkt, 0xa5, sizeof(pkt));
+	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+	assert_int_equal(pkt.kind, UVS_PKT_FRAG);
+	assert_true(pkt.frag_more);
+	assert_int_equal(pkt.frag_off, 1480);
+	assert_int_equal(pkt.flow.proto, IPPROTO_UDP);
+	assert_int_equal(pkt.flow.caddr, htonl(CADDR));
+	assert_int_equal(pkt.flow.vaddr, htonl(VADDR));
+	set_frag(f, 370);
+	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+	assert_int_equal(pkt.kind, UVS_PKT_FRAG);
+	assert_false(pkt.frag_more);
+	assert_int_equal(pkt.frag_off, 2960);
+
+	/* TCP: the first fragment must hold the whole header */
+	len = tcp_frame(f, TH_SYN, 0);
+	set_frag(f, IP_MF);
+	assert_int_equal(parse_only(f, len), UVS_DROP_NONE);
+	len = ip_frame(f, IPPROTO_TCP, 5, 16);
+	set_frag(f, IP_MF);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
+	/* ... and none may overlap its flags (RFC 1858) */
+	set_frag(f, IP_MF | 1);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
+	set_frag(f, IP_MF | 2);
+	assert_int_equal(parse_only(f, len), UVS_DROP_NONE);
+	/* a tiny UDP first fragment */
+	len = ip_frame(f, IPPROTO_UDP, 5, 4);
+	set_frag(f, IP_MF);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
+	/* past the largest datagram (ping of death) */
+	len = ip_frame(f, IPPROTO_UDP, 5, 16);
+	set_frag(f, IP_OFFMASK);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
+	set_frag(f, (65535 - 20 - 16) / 8);
+	assert_int_equal(parse_only(f, len), UVS_DROP_NONE);
+	/* a fragment with more to come but nothing in it */
+	len = ip_frame(f, IPPROTO_UDP, 5, 0);
+	set_frag(f, IP_MF | 10);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
+	/* fragments of what uvsd does not serve */
+	len = ip_frame(f, IPPROTO_GRE, 5, 24);
+	set_frag(f, IP_MF | 3);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_PROTO);
+	len = ip_frame(f, IPPROTO_ICMP, 5, 48);
+	set_frag(f, IP_MF);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP_FRAG);
 }
 
 static void
@@ -452,10 +583,160 @@ test_ip_proto(void **state)
 	(void)state;
 	len = ip_frame(f, IPPROTO_GRE, 5, 24);
 	assert_int_equal(parse_only(f, len), UVS_DROP_IP_PROTO);
-	len = ip_frame(f, IPPROTO_ICMP, 5, 8);
-	assert_int_equal(parse_only(f, len), UVS_DROP_IP_PROTO);
 	len = ip_frame(f, IPPROTO_SCTP, 5, 12);
 	assert_int_equal(parse_only(f, len), UVS_DROP_IP_PROTO);
+}
+
+/* Sets the ICMP checksum of the message at l4 (len bytes). */
+static void
+icmp_csum_fix(uint8_t *ic, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	wr16(ic + 2, 0);
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(ic[i] << 8 | ic[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)ic[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	wr16(ic + 2, (uint16_t)~sum);
+}
+
+/*
+ * A router's ICMP error to the VIP about the real server's reply: it
+ * quotes VIP:VPORT -> client:CPORT (proto) and qlen bytes of it past
+ * the quoted IP header. Returns the frame length.
+ */
+static size_t
+icmp_error_frame(uint8_t *f, uint8_t type, uint8_t code, uint8_t proto,
+    size_t qlen)
+{
+	size_t len = ip_frame(f, IPPROTO_ICMP, 5, 8 + 20 + qlen);
+	uint8_t *ic = f + L4_OFF, *q = ic + 8;
+
+	ic[0] = type;
+	ic[1] = code;
+	wr16(ic + 6, 1400);	/* next-hop MTU for frag-needed */
+	q[0] = 0x45;
+	wr16(q + 2, 1500);
+	q[6] = 0x40;		/* DF: that is why it did not pass */
+	q[8] = 64;
+	q[9] = proto;
+	wr32(q + 12, VADDR);
+	wr32(q + 16, CADDR);
+	if (qlen >= 4) {
+		wr16(q + 20, VPORT);
+		wr16(q + 22, CPORT);
+	}
+	icmp_csum_fix(ic, 8 + 20 + qlen);
+	return len;
+}
+
+/* ip_vs_in_icmp's errors: the flow is the quoted packet's reverse. */
+static void
+test_icmp_error(void **state)
+{
+	static const uint8_t types[][2] = {
+		{ ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED },
+		{ ICMP_DEST_UNREACH, ICMP_PORT_UNREACH },
+		{ ICMP_SOURCE_QUENCH, 0 },
+		{ ICMP_TIME_EXCEEDED, ICMP_EXC_TTL },
+	};
+	uint8_t f[FRAME_BUF];
+	struct uvs_pkt pkt;
+	size_t len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		len = icmp_error_frame(f, types[i][0], types[i][1],
+		    IPPROTO_TCP, 8);
+		memset(&pkt, 0xa5, sizeof(pkt));
+		assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+		assert_int_equal(pkt.kind, UVS_PKT_ICMP_ERR);
+		assert_int_equal(pkt.icmp_type, types[i][0]);
+		assert_int_equal(pkt.icmp_code, types[i][1]);
+		assert_int_equal(pkt.flow.proto, IPPROTO_TCP);
+		assert_int_equal(pkt.flow.caddr, htonl(CADDR));
+		assert_int_equal(pkt.flow.cport, htons(CPORT));
+		assert_int_equal(pkt.flow.vaddr, htonl(VADDR));
+		assert_int_equal(pkt.flow.vport, htons(VPORT));
+		assert_int_equal(pkt.ip_len, 20 + 8 + 20 + 8);
+	}
+	/* UDP, quoting only its ports */
+	len = icmp_error_frame(f, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+	    IPPROTO_UDP, 4);
+	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+	assert_int_equal(pkt.flow.proto, IPPROTO_UDP);
+	assert_int_equal(pkt.flow.vport, htons(VPORT));
+}
+
+static void
+test_icmp_bad(void **state)
+{
+	uint8_t f[FRAME_BUF];
+	size_t len;
+
+	(void)state;
+	/* echo, redirect: not errors IPVS forwards */
+	len = icmp_error_frame(f, ICMP_ECHO, 0, IPPROTO_TCP, 8);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_TYPE);
+	len = icmp_error_frame(f, ICMP_REDIRECT, 0, IPPROTO_TCP, 8);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_TYPE);
+	/* a bare ICMP header */
+	len = ip_frame(f, IPPROTO_ICMP, 5, 4);
+	assert_int_equal(parse_only(f, len), UVS_DROP_L4_SHORT);
+	/* quoting too little, or no IPv4, or no TCP/UDP, or a later
+	   fragment (no ports in it) */
+	len = icmp_error_frame(f, ICMP_DEST_UNREACH, 4, IPPROTO_TCP, 2);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_QUOTE);
+	len = icmp_error_frame(f, ICMP_DEST_UNREACH, 4, IPPROTO_TCP, 8);
+	f[L4_OFF + 8] = 0x65;
+	icmp_csum_fix(f + L4_OFF, 36);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_QUOTE);
+	f[L4_OFF + 8] = 0x4f;	/* a 60-byte quoted header, 28 there */
+	icmp_csum_fix(f + L4_OFF, 36);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_QUOTE);
+	len = icmp_error_frame(f, ICMP_DEST_UNREACH, 4, IPPROTO_GRE, 8);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_QUOTE);
+	len = icmp_error_frame(f, ICMP_DEST_UNREACH, 4, IPPROTO_UDP, 8);
+	wr16(f + L4_OFF + 8 + 6, 0x2000 | 185);
+	icmp_csum_fix(f + L4_OFF, 36);
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_QUOTE);
+	/* a checksum that does not add up */
+	len = icmp_error_frame(f, ICMP_DEST_UNREACH, 4, IPPROTO_TCP, 8);
+	f[L4_OFF + 3] ^= 0x10;
+	assert_int_equal(parse_only(f, len), UVS_DROP_ICMP_CSUM);
+}
+
+/* A tag the kernel left in the frame is read, and shifts the IP header. */
+static void
+test_vlan_inline(void **state)
+{
+	uint8_t f[FRAME_BUF], g[FRAME_BUF];
+	struct uvs_pkt pkt;
+	size_t len = udp_frame(f, 16);
+
+	(void)state;
+	memcpy(g, f, 12);
+	wr16(g + 12, 0x8100);
+	wr16(g + 14, 0x2000 | 100);	/* priority 1, VLAN 100 */
+	memcpy(g + 16, f + 12, len - 12);
+	memset(&pkt, 0xa5, sizeof(pkt));
+	assert_int_equal(parse(g, len + 4, &pkt), UVS_DROP_NONE);
+	assert_true(pkt.vlan_inline);
+	assert_int_equal(pkt.vlan_tci, 0x2000 | 100);
+	assert_int_equal(pkt.l3_off, 18);
+	assert_int_equal(pkt.flow.vport, htons(VPORT));
+	/* untagged: no tag reported, whatever pkt held */
+	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
+	assert_false(pkt.vlan_inline);
+	assert_int_equal(pkt.l3_off, 14);
+	/* a tag and nothing after it; a second tag (QinQ) */
+	assert_int_equal(parse_only(g, 16), UVS_DROP_RUNT);
+	wr16(g + 16, 0x8100);
+	assert_int_equal(parse_only(g, len + 4), UVS_DROP_ETHERTYPE);
 }
 
 static void
@@ -685,6 +966,9 @@ main(void)
 		cmocka_unit_test(test_ip_csum),
 		cmocka_unit_test(test_ip_frag),
 		cmocka_unit_test(test_ip_proto),
+		cmocka_unit_test(test_icmp_error),
+		cmocka_unit_test(test_icmp_bad),
+		cmocka_unit_test(test_vlan_inline),
 		cmocka_unit_test(test_tcp_short),
 		cmocka_unit_test(test_tcp_doff),
 		cmocka_unit_test(test_udp_short),

@@ -3,7 +3,9 @@
  * test plays itself, one connection at a time: the request a check sends,
  * the statuses, bodies, digests and texts it accepts or refuses, answers
  * cut short, a refused connection, and commands that pass, fail, print
- * and overrun their timeout (then killed and collected).
+ * and overrun their timeout (then killed and collected); an SMTP
+ * dialogue, UDP datagrams answered, ignored and refused, and an ICMP
+ * echo to the loopback (as root).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -50,14 +52,16 @@ static char request[1024];
 
 /*
  * Runs check c against a server that answers `response` (NULL: accepts
- * and says nothing) to the first request. Returns the probe's result.
+ * and says nothing) to the request of each connection; the requests
+ * land in request[] one after the other. Returns the probe's result.
  */
 static int
 run_http(const struct uvs_check_conf *c, const char *response, char *why)
 {
 	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK) };
 	struct uvs_probe p;
-	int lfd = listener(&t.port), cfd = -1, n, done, rounds = 0;
+	int lfd = listener(&t.port), cfd = -1, n, done, rounds = 0, fresh = 0;
+	size_t rlen = 0;
 
 	request[0] = '\0';
 	done = uvs_probe_start(&p, c, &t, now_ms());
@@ -68,12 +72,15 @@ run_http(const struct uvs_check_conf *c, const char *response, char *why)
 		};
 
 		poll(pfd, 2, 10);
-		if (cfd < 0 && (pfd[1].revents & POLLIN))
+		if (cfd < 0 && (pfd[1].revents & POLLIN)) {
 			cfd = accept(lfd, NULL, NULL);
-		else if (cfd >= 0 && (pfd[1].revents & POLLIN) &&
-		    !request[0]) {
-			n = (int)read(cfd, request, sizeof(request) - 1);
-			request[n > 0 ? n : 0] = '\0';
+			fresh = 1;
+		} else if (cfd >= 0 && (pfd[1].revents & POLLIN) && fresh) {
+			fresh = 0;
+			n = (int)read(cfd, request + rlen,
+			    sizeof(request) - 1 - rlen);
+			rlen += n > 0 ? (size_t)n : 0;
+			request[rlen] = '\0';
 			if (response) {
 				assert_int_equal(write(cfd, response,
 				    strlen(response)), (int)strlen(response));
@@ -116,7 +123,7 @@ http_status(void **state)
 	assert_false(run_http(&c, "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n"
 	    "\r\n", why));
 	assert_string_equal(why, "HTTP 503, not 2xx");
-	c.status = 301;
+	strcpy(c.status, "301");
 	assert_true(run_http(&c, "HTTP/1.1 301 Moved\n\n", why));
 	assert_false(run_http(&c, "HTTP/1.1 200 OK\r\n\r\n", why));
 	assert_string_equal(why, "HTTP 200, not 301");
@@ -229,14 +236,219 @@ commands(void **state)
 	assert_string_equal(why, "timeout after 0.2 s (killed)");
 }
 
+/*
+ * An SMTP check against a server that greets with `greeting` and answers
+ * HELO with `helo_reply`; what the server read lands in request[].
+ */
+static int
+run_smtp(const char *greeting, const char *helo_reply, char *why)
+{
+	struct uvs_check_conf c = { .type = UVS_CHECK_SMTP,
+	    .interval_ms = 1000, .timeout_ms = 500 };
+	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK) };
+	struct uvs_probe p;
+	int lfd = listener(&t.port), cfd = -1, done, rounds = 0, n;
+	size_t got = 0;
+
+	uvs_check_finish(&c);
+	request[0] = '\0';
+	done = uvs_probe_start(&p, &c, &t, now_ms());
+	while (!done && rounds++ < 2000) {
+		struct pollfd pfd[2] = {
+			{ .fd = p.fd, .events = uvs_probe_events(&p) },
+			{ .fd = cfd >= 0 ? cfd : lfd, .events = POLLIN },
+		};
+
+		poll(pfd, 2, 10);
+		if (cfd < 0 && (pfd[1].revents & POLLIN)) {
+			cfd = accept(lfd, NULL, NULL);
+			assert_true(write(cfd, greeting, strlen(greeting)) > 0);
+		} else if (cfd >= 0 && (pfd[1].revents & POLLIN)) {
+			n = (int)read(cfd, request + got,
+			    sizeof(request) - 1 - got);
+			got += n > 0 ? (size_t)n : 0;
+			request[got] = '\0';
+			if (n > 0 && strncmp(request + got - (size_t)n, "HELO", 4)
+			    == 0 && helo_reply[0])
+				assert_true(write(cfd, helo_reply,
+				    strlen(helo_reply)) > 0);
+		}
+		done = uvs_probe_step(&p, pfd[0].revents, now_ms());
+	}
+	assert_true(done);
+	if (cfd >= 0)
+		close(cfd);
+	close(lfd);
+	strcpy(why, p.why);
+	return p.ok;
+}
+
+static void
+smtp_dialogue(void **state)
+{
+	char why[UVS_PROBE_WHY_MAX];
+
+	(void)state;
+	assert_true(run_smtp("220-mx ESMTP\r\n220 ready\r\n", "250 mx\r\n",
+	    why));
+	assert_string_equal(why, "SMTP 250 to HELO");
+	assert_non_null(strstr(request, "HELO smtpchecker.keepalived.org\r\n"));
+	assert_false(run_smtp("554 go away\r\n", "250 mx\r\n", why));
+	assert_string_equal(why, "SMTP 554 to the connection, not 220");
+	assert_false(run_smtp("220 mx\r\n", "502 no\r\n", why));
+	assert_string_equal(why, "SMTP 502 to HELO, not 250");
+	assert_false(run_smtp("220 mx\r\n", "", why));
+	assert_string_equal(why, "timeout after 0.5 s (waiting for the "
+	    "response)");
+}
+
+/* A UDP socket on the loopback, its port in *port. */
+static int
+udp_socket(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* A udp (or ping) check; the server on sfd echoes when echo is set. */
+static int
+run_dgram(struct uvs_check_conf *c, uint16_t port, int sfd, int echo,
+    char *why, ssize_t *seen)
+{
+	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK),
+	    .port = port };
+	struct uvs_probe p;
+	int done, rounds = 0;
+	char buf[512];
+
+	uvs_check_finish(c);
+	*seen = -1;
+	done = uvs_probe_start(&p, c, &t, now_ms());
+	while (!done && rounds++ < 2000) {
+		struct pollfd pfd[2] = {
+			{ .fd = p.fd, .events = uvs_probe_events(&p) },
+			{ .fd = sfd, .events = POLLIN },
+		};
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+
+		poll(pfd, sfd >= 0 ? 2 : 1, 10);
+		if (sfd >= 0 && (pfd[1].revents & POLLIN)) {
+			*seen = recvfrom(sfd, buf, sizeof(buf), 0,
+			    (struct sockaddr *)&from, &flen);
+			if (echo && *seen >= 0)
+				sendto(sfd, buf, (size_t)*seen, 0,
+				    (struct sockaddr *)&from, flen);
+		}
+		done = uvs_probe_step(&p, pfd[0].revents, now_ms());
+	}
+	assert_true(done);
+	strcpy(why, p.why);
+	return p.ok;
+}
+
+static void
+udp_datagrams(void **state)
+{
+	struct uvs_check_conf c = { .type = UVS_CHECK_UDP,
+	    .interval_ms = 1000, .timeout_ms = 300 };
+	char why[UVS_PROBE_WHY_MAX];
+	uint16_t port;
+	ssize_t seen;
+	int fd;
+
+	(void)state;
+	/* nobody there: the ICMP port unreachable fails it */
+	close(fd = udp_socket(&port));
+	assert_false(run_dgram(&c, port, -1, 0, why, &seen));
+	assert_string_equal(why, "ICMP port unreachable");
+	/* someone there who says nothing: keepalived's pass */
+	fd = udp_socket(&port);
+	assert_true(run_dgram(&c, port, fd, 0, why, &seen));
+	assert_string_equal(why, "no ICMP error in 0.3 s");
+	assert_int_equal(seen, UVS_CHECK_UDP_DEFAULT_LEN);
+	/* ... but not when an answer is required */
+	c.reply = 1;
+	assert_false(run_dgram(&c, port, fd, 0, why, &seen));
+	assert_string_equal(why, "no UDP answer in 0.3 s");
+	strcpy(c.payload, "0a0b0c");
+	assert_true(run_dgram(&c, port, fd, 1, why, &seen));
+	assert_string_equal(why, "UDP answer of 3 bytes");
+	assert_int_equal(seen, 3);
+	close(fd);
+}
+
+static void
+ping_loopback(void **state)
+{
+	struct uvs_check_conf c = { .type = UVS_CHECK_PING,
+	    .interval_ms = 1000, .timeout_ms = 500 };
+	char why[UVS_PROBE_WHY_MAX];
+	ssize_t seen;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();		/* a raw ICMP socket needs root */
+	assert_true(run_dgram(&c, 0, -1, 0, why, &seen));
+	assert_string_equal(why, "echo reply");
+}
+
+/* Several urls: each on its own connection, all must pass. */
+static void
+http_urls_status_host(void **state)
+{
+	struct uvs_check_conf c = http("/a");
+	char why[UVS_PROBE_WHY_MAX];
+
+	(void)state;
+	strcpy(c.host, "www.example.org");
+	strcpy(c.status, "200-299,404");
+	assert_int_equal(uvs_check_url_parse("/b "
+	    "7a6c0d2ef5a9e6e1776090916c66ba3a", &c.more[0]), 0);
+	assert_int_equal(uvs_check_url_parse("/c 200", &c.more[1]), 0);
+	c.nmore = 2;
+	assert_true(run_http(&c, "HTTP/1.0 200 OK\r\n\r\nrs1\n", why));
+	assert_string_equal(why, "HTTP 200 on 3 urls");
+	assert_non_null(strstr(request, "GET /a HTTP/1.0\r\nHost: "
+	    "www.example.org\r\n"));
+	assert_non_null(strstr(request, "GET /b HTTP/1.0\r\n"));
+	assert_non_null(strstr(request, "GET /c HTTP/1.0\r\n"));
+	/* the second url's digest differs: the check fails, naming it */
+	assert_false(run_http(&c, "HTTP/1.0 200 OK\r\n\r\nrs2\n", why));
+	assert_string_equal(why, "/b: HTTP 200, body MD5 f1743bfe... is not "
+	    "7a6c0d2e...");
+	assert_null(strstr(request, "GET /c "));
+	/* 404 is in the first and second urls' lists, not in the third's */
+	c.more[0].digest[0] = '\0';
+	strcpy(c.more[0].status, "404");
+	assert_false(run_http(&c, "HTTP/1.0 404 Gone\r\n\r\n", why));
+	assert_string_equal(why, "/c: HTTP 404, not 200");
+	c.nmore = 0;
+	assert_true(run_http(&c, "HTTP/1.0 404 Gone\r\n\r\n", why));
+	assert_false(run_http(&c, "HTTP/1.0 500 Oops\r\n\r\n", why));
+	assert_string_equal(why, "HTTP 500, not 200-299,404");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(http_status),
 		cmocka_unit_test(http_body),
+		cmocka_unit_test(http_urls_status_host),
 		cmocka_unit_test(http_silence_and_refusal),
 		cmocka_unit_test(commands),
+		cmocka_unit_test(smtp_dialogue),
+		cmocka_unit_test(udp_datagrams),
+		cmocka_unit_test(ping_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -200,8 +200,21 @@ check_options_refused(void **state)
 	} cases[] = {
 		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --fall 2\n",
 		    "line 1: --fall needs --check TYPE" },
-		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check smtp\n",
-		    "line 1: illegal check type `smtp' specified" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check dns\n",
+		    "line 1: illegal check type `dns' specified" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check tcp "
+		    "--check-helo x\n", "line 1: --check-helo is only for --check "
+		    "smtp" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check smtp "
+		    "--check-reply\n", "line 1: --check-payload and --check-reply "
+		    "are only for --check udp" },
+		{ "-a -u 198.18.0.10:53 -r 198.18.0.11 --check udp "
+		    "--check-payload 0g\n", "line 1: the check payload must be hex" },
+		{ "-a -u 198.18.0.10:53 -r 198.18.0.11 --check udp "
+		    "--check-payload abc\n", "line 1: the check payload must be hex" },
+		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check ping "
+		    "--check-port 7\n", "line 1: --check-port is not for --check "
+		    "cmd or ping" },
 		{ "-a -t 198.18.0.10:80 -r 198.18.0.11 --check tcp "
 		    "--check-path /\n", "line 1: --check-path, --check-status, "
 		    "--check-expect and --check-digest are only for --check http" },

@@ -1,14 +1,16 @@
 /*
- * MD5 (fwd/md5.c) against RFC 1321's test suite, fed whole and in odd
- * pieces, as an HTTP check feeds a body read by read.
+ * The check digest (fwd/health/digest.c, OpenSSL's MD5) against RFC
+ * 1321's test suite, fed whole and in odd pieces, as an HTTP check feeds
+ * a body read by read; and used before it is started.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
 
-#include "fwd/health/md5.h"
+#include "fwd/health/digest.h"
 
 static void
 rfc1321_suite(void **state)
@@ -26,8 +28,8 @@ rfc1321_suite(void **state)
 		{ "1234567890123456789012345678901234567890123456789012345678901234"
 		    "5678901234567890", "57edf4a22be3c955ac49da2e2107b67a" },
 	};
-	struct uvs_md5 m;
-	char hex[33];
+	struct uvs_digest m = { 0 };
+	char hex[UVS_DIGEST_HEX];
 	size_t i, k, step;
 
 	(void)state;
@@ -35,13 +37,28 @@ rfc1321_suite(void **state)
 		for (step = 1; step <= 70; step += 23) {
 			size_t len = strlen(v[i].in);
 
-			uvs_md5_init(&m);
+			assert_int_equal(uvs_digest_start(&m), 0);
 			for (k = 0; k < len; k += step)
-				uvs_md5_update(&m, v[i].in + k,
+				uvs_digest_update(&m, v[i].in + k,
 				    len - k < step ? len - k : step);
-			uvs_md5_hex(&m, hex);
+			assert_int_equal(uvs_digest_hex(&m, hex), 0);
 			assert_string_equal(hex, v[i].md5);
+			uvs_digest_free(&m);
 		}
+}
+
+static void
+not_started(void **state)
+{
+	struct uvs_digest m = { 0 };
+	char hex[UVS_DIGEST_HEX];
+
+	(void)state;
+	uvs_digest_update(&m, "x", 1);
+	assert_int_equal(uvs_digest_hex(&m, hex), -EINVAL);
+	assert_string_equal(hex, "");
+	uvs_digest_free(&m);
+	uvs_digest_free(&m);
 }
 
 int
@@ -49,6 +66,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rfc1321_suite),
+		cmocka_unit_test(not_started),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

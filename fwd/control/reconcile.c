@@ -1,0 +1,570 @@
+/*
+ * The director's one transaction (uvs_dir_apply): apply, reconcile,
+ * commit. The requests are applied (batch.h) to a copy of the table; the
+ * copy says whether all are accepted and what the table becomes. Then
+ * every side effect the new table needs is computed from old and new
+ * once: the kernel guard's rules when the set of services changed, the
+ * capture filter when the set of VIPs changed, the check that no new VIP
+ * sits on a kernel interface when there is no guard. If any of these
+ * fails, what was changed is put back and the error names the request
+ * that caused it: nothing was changed. Only then are the same requests
+ * applied to the live table, published to the workers' log, and the new
+ * VIPs announced and new dests' MACs asked for. A rules file of N lines
+ * thus rebuilds the filter and the guard once, not N times.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arp/kernel/addr.h"
+#include "fwd/control/batch.h"
+#include "fwd/control/ctlreq.h"
+#include "fwd/control/director.h"
+#include "fwd/data/clock.h"
+#include "fwd/data/filter.h"
+
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t zero_mac[6];
+
+/* t's distinct VIPs, in table order; a malloc'd array or NULL. */
+static uint32_t *
+vips_of(const struct uvs_svc_table *t, size_t *n)
+{
+	uint32_t *v = calloc(t->nsvcs + 1, sizeof(*v));
+	unsigned i;
+	size_t k;
+
+	*n = 0;
+	for (i = 0; v && i < t->nsvcs; i++) {
+		for (k = 0; k < *n && v[k] != t->svcs[i]->addr; k++)
+			;
+		if (k == *n)
+			v[(*n)++] = t->svcs[i]->addr;
+	}
+	return v;
+}
+
+static int
+has_vip(const uint32_t *v, size_t n, uint32_t addr)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (v[k] == addr)
+			return 1;
+	return 0;
+}
+
+/* Has every service of a a twin in b (same key)? */
+static int
+svcs_within(const struct uvs_svc_table *a, const struct uvs_svc_table *b)
+{
+	unsigned i;
+
+	for (i = 0; i < a->nsvcs; i++)
+		if (!uvs_svc_find(b, a->svcs[i]->proto, a->svcs[i]->addr,
+		    a->svcs[i]->port))
+			return 0;
+	return 1;
+}
+
+static int
+same_svcs(const struct uvs_svc_table *a, const struct uvs_svc_table *b)
+{
+	return a->nsvcs == b->nsvcs && svcs_within(a, b);
+}
+
+/* Hides exactly t's services from the kernel (guard.c). */
+static int
+set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
+    size_t errlen)
+{
+	struct uvs_guard_rule *r;
+	unsigned i;
+	int rc;
+
+	if (!d->guard.on)
+		return 0;
+	if (!(r = calloc(t->nsvcs + 1, sizeof(*r)))) {
+		snprintf(err, errlen, "guard: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nsvcs; i++)
+		r[i] = (struct uvs_guard_rule){ .vip = t->svcs[i]->addr,
+		    .port = t->svcs[i]->port, .proto = t->svcs[i]->proto };
+	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
+	free(r);
+	d->counts.guard_builds++;
+	return rc;
+}
+
+/*
+ * Opens the capture filter (any_vip) or shuts it: the same program for
+ * one VIP or thousands (filter.c), so only the first service and the
+ * end of the last change it.
+ */
+static int
+set_filter(struct uvs_director *d, int any_vip, char *err, size_t errlen)
+{
+	struct sock_fprog prog;
+	int rc;
+
+	if (uvs_filter_build(any_vip, d->fw.mac, &prog) < 0) {
+		snprintf(err, errlen, "capture filter: out of memory");
+		return -ENOMEM;
+	}
+	/* with workers the control thread's socket only sends */
+	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
+	    uvs_capture_set_filter(&d->cap, &prog);
+	if (rc < 0)
+		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
+	free(prog.filter);
+	d->counts.filter_builds++;
+	return rc;
+}
+
+/* The first add-service request for vip: the one a VIP's trouble is. */
+static unsigned
+request_adding(const struct uvs_ctl_msg *msgs, unsigned n, uint32_t vip)
+{
+	uint32_t a;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(msgs[i].verb, "add-service") == 0 &&
+		    uvs_ctl_get_addr(&msgs[i], "vip", &a) == 0 && a == vip)
+			return i;
+	return 0;
+}
+
+/* The first request that adds or removes a service. */
+static unsigned
+request_changing_svcs(const struct uvs_ctl_msg *msgs, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(msgs[i].verb, "add-service") == 0 ||
+		    strcmp(msgs[i].verb, "del-service") == 0 ||
+		    strcmp(msgs[i].verb, "clear") == 0)
+			return i;
+	return 0;
+}
+
+/* Without a guard, a new VIP on a kernel interface is refused. */
+static int
+check_kernel_vips(struct uvs_director *d, const uint32_t *ov, size_t on,
+    const uint32_t *nv, size_t nn, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE] = "?";
+	size_t k;
+	int rc;
+
+	if (d->guard.on || d->no_guard)
+		return 0;
+	for (k = 0; k < nn; k++) {
+		if (has_vip(ov, on, nv[k]) ||
+		    (rc = uvs_addr_lookup(nv[k], NULL)) <= 0)
+			continue;
+		if_indextoname((unsigned)rc, ifn);
+		inet_ntop(AF_INET, &nv[k], a, sizeof(a));
+		snprintf(err, errlen, "VIP %s is on kernel interface %s: the "
+		    "kernel would answer for it; remove it (ip addr del "
+		    "%s/32 dev %s)", a, ifn, a, ifn);
+		*at = request_adding(msgs, n, nv[k]);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+/*
+ * Makes the side effects new needs where old was in force. 0, or -errno
+ * with *at and err set and the guard and filter as they were.
+ */
+static int
+reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
+    const struct uvs_svc_table *new, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	uint32_t *ov, *nv;
+	size_t on, nn;
+	int rc = -ENOMEM, guard = 0;
+	char scratch[128];
+
+	ov = vips_of(old, &on);
+	nv = vips_of(new, &nn);
+	if (!ov || !nv) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if ((rc = check_kernel_vips(d, ov, on, nv, nn, msgs, n, at, err,
+	    errlen)) < 0)
+		goto out;
+	/* the kernel is kept off a service before uvsd answers for it */
+	if (!same_svcs(old, new)) {
+		guard = 1;
+		if ((rc = set_guard(d, new, err, errlen)) < 0) {
+			*at = request_changing_svcs(msgs, n);
+			(void)set_guard(d, old, scratch, sizeof(scratch));
+			goto out;
+		}
+	}
+	if (!old->nsvcs != !new->nsvcs &&
+	    (rc = set_filter(d, new->nsvcs > 0, err, errlen)) < 0) {
+		*at = request_changing_svcs(msgs, n);
+		if (guard)
+			(void)set_guard(d, old, scratch, sizeof(scratch));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(ov);
+	free(nv);
+	return rc;
+}
+
+/* Tells the segment the VIP now lives at our MAC (gratuitous ARP). */
+static void
+announce_vip(struct uvs_director *d, uint32_t vip)
+{
+	uint8_t buf[UVS_VNET_HLEN + UVS_ARP_FRAME_LEN] = { 0 };
+	char err[128];
+
+	if (uvs_arp_build(d->ifname, ARPOP_REQUEST, bcast, d->fw.mac, vip,
+	    zero_mac, vip, buf + UVS_VNET_HLEN, err, sizeof(err)) == 0)
+		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
+}
+
+/* After the commit: announce new VIPs, ask the kernel for new MACs. */
+static void
+after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
+{
+	const struct uvs_svc_table *t = &d->fw.svcs;
+	uint32_t *nv, *ask;
+	size_t nn, na = 0, k;
+	unsigned i, j;
+
+	if ((nv = vips_of(t, &nn))) {
+		for (k = 0; k < nn; k++)
+			if (!has_vip(ov, on, nv[k]))
+				announce_vip(d, nv[k]);
+		free(nv);
+	}
+	/* each unresolved address once, then one look at the table */
+	if (!(ask = calloc(uvs_dir_unresolved(d) + 1, sizeof(*ask))))
+		return;
+	for (i = 0; i < t->nsvcs; i++)
+		for (j = 0; j < t->svcs[i]->ndests; j++) {
+			const struct uvs_dest *x = t->svcs[i]->dests[j];
+
+			if ((x->flags & UVS_DEST_F_NOHWADDR) &&
+			    !has_vip(ask, na, x->addr))
+				ask[na++] = x->addr;
+		}
+	for (k = 0; k < na; k++)
+		(void)uvs_nl_resolve(d->nl, ask[k]);
+	if (na)
+		(void)uvs_nl_dump(d->nl);
+	free(ask);
+}
+
+/* The live table's hooks: its flows (and the fragments in flight that
+   point at a dest) and timeouts. */
+static void
+fw_dest_flush(void *arg, const struct uvs_dest *x)
+{
+	uvs_fwd_flush_dest(arg, x);
+}
+
+static void
+fw_flush_all(void *arg)
+{
+	uvs_fwd_flush_dest(arg, NULL);
+}
+
+static void
+fw_timeouts(void *arg, const uint32_t t[3])
+{
+	struct uvs_fwd *fw = arg;
+
+	if (t[0])
+		fw->conns.timeouts.t[UVS_TCP_ESTABLISHED] = t[0];
+	if (t[1])
+		fw->conns.timeouts.t[UVS_TCP_FIN_WAIT] = t[1];
+	if (t[2])
+		fw->conns.timeouts.t[UVS_UDP_NORMAL] = t[2];
+}
+
+int
+uvs_dir_apply_fw(struct uvs_fwd *fw, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	const struct uvs_batch_ops ops = { .arg = fw,
+	    .dest_flush = fw_dest_flush, .flush_all = fw_flush_all,
+	    .timeouts = fw_timeouts };
+
+	return uvs_batch_apply(&fw->svcs, msgs, n, &ops, at, err, errlen);
+}
+
+/* The master's hooks: its flows and timeouts, and the MAC book. */
+static void
+dir_dest_flush(void *arg, const struct uvs_dest *x)
+{
+	fw_dest_flush(&((struct uvs_director *)arg)->fw, x);
+}
+
+static void
+dir_flush_all(void *arg)
+{
+	struct uvs_director *d = arg;
+
+	fw_flush_all(&d->fw);
+	uvs_rsmac_free(&d->rsmac);
+}
+
+static void
+dir_timeouts(void *arg, const uint32_t t[3])
+{
+	fw_timeouts(&((struct uvs_director *)arg)->fw, t);
+}
+
+static void
+dir_dest_added(void *arg, const struct uvs_dest *x)
+{
+	struct uvs_director *d = arg;
+	int created;
+
+	/* out of memory only costs the silent-server log line */
+	(void)uvs_rsmac_ref(&d->rsmac, x->addr, uvs_clock_seconds(),
+	    &created);
+}
+
+static void
+dir_dest_deleted(void *arg, const struct uvs_dest *x)
+{
+	uvs_rsmac_unref(&((struct uvs_director *)arg)->rsmac, x->addr);
+}
+
+/* A log entry: the committed requests, in text the entry owns. */
+struct txn_entry {
+	struct uvs_wlog		 e;
+	unsigned		 n;
+	struct uvs_ctl_msg	*msgs;
+	char			*text;
+	struct uvs_workers	*ws;	/* for the shared totals' keys */
+};
+
+/* An add-dest's key for the shared totals; 0 or -EINVAL. */
+static int
+share_key(const struct uvs_ctl_msg *m, struct uvs_wshare_key *k)
+{
+	struct uvs_dest_conf c;
+
+	memset(k, 0, sizeof(*k));
+	if (strcmp(m->verb, "add-dest") ||
+	    uvs_ctlreq_svc_key(m, &k->proto, &k->vip, &k->vport) < 0 ||
+	    uvs_ctlreq_dest_conf(m, &c) < 0)
+		return -EINVAL;
+	k->rip = c.addr;
+	k->rport = c.port;
+	return 0;
+}
+
+static void
+txn_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
+{
+	const struct txn_entry *t = (const struct txn_entry *)e;
+	struct uvs_wshare_key k;
+	struct uvs_svc *s;
+	struct uvs_dest *x;
+	char err[128];
+	unsigned at, i;
+
+	/* the master accepted these on the same table: only memory fails */
+	(void)uvs_dir_apply_fw(fw, t->msgs, t->n, &at, err, sizeof(err));
+	/* new dests count their flows in the totals all workers share */
+	for (i = 0; i < t->n; i++)
+		if (share_key(&t->msgs[i], &k) == 0 &&
+		    (s = uvs_svc_find(&fw->svcs, k.proto, k.vip, k.vport)) &&
+		    (x = uvs_dest_find(s, k.rip, k.rport)) && !x->total_shared)
+			x->total_shared = uvs_workers_share(t->ws, &k, 0);
+}
+
+static void
+txn_free(struct uvs_wlog *e)
+{
+	struct txn_entry *t = (struct txn_entry *)e;
+
+	free(t->msgs);
+	free(t->text);
+	free(t);
+}
+
+/* Length of m written back as "verb k=v ..." plus its NUL. */
+static size_t
+msg_len(const struct uvs_ctl_msg *m)
+{
+	size_t len = strlen(m->verb) + 1;
+	int i;
+
+	for (i = 0; i < m->nkv; i++)
+		len += strlen(m->kv[i].key) + strlen(m->kv[i].val) + 2;
+	return len;
+}
+
+/* The entry for msgs[0..n), or NULL when memory ran out. */
+static struct txn_entry *
+txn_new(const struct uvs_ctl_msg *msgs, unsigned n)
+{
+	struct txn_entry *t = calloc(1, sizeof(*t));
+	size_t len = 1, off = 0;
+	unsigned i;
+	int k;
+
+	for (i = 0; i < n; i++)
+		len += msg_len(&msgs[i]);
+	if (!t || !(t->msgs = calloc(n + 1, sizeof(*t->msgs))) ||
+	    !(t->text = malloc(len))) {
+		if (t)
+			free(t->msgs);
+		free(t);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		char *line = t->text + off;
+
+		off += (size_t)sprintf(line, "%s", msgs[i].verb);
+		for (k = 0; k < msgs[i].nkv; k++)
+			off += (size_t)sprintf(t->text + off, " %s=%s",
+			    msgs[i].kv[k].key, msgs[i].kv[k].val);
+		off++;
+		/* re-read from the entry's own text: it parsed once */
+		(void)uvs_ctl_parse(line, &t->msgs[t->n++]);
+	}
+	t->e.apply = txn_apply;
+	t->e.free_fn = txn_free;
+	return t;
+}
+
+/*
+ * Hands the first n committed requests to the workers (t was made for
+ * at least n): their dests' shared totals get keys first, so a worker
+ * finds them when it adds the dest.
+ */
+static void
+publish(struct uvs_director *d, struct txn_entry *t, unsigned n)
+{
+	struct uvs_wshare_key k;
+	unsigned i;
+
+	if (!t)
+		return;
+	if (!(t->n = n)) {
+		txn_free(&t->e);
+		return;
+	}
+	t->ws = &d->workers;
+	for (i = 0; i < n; i++)
+		if (share_key(&t->msgs[i], &k) == 0)
+			(void)uvs_workers_share(&d->workers, &k, 1);
+	uvs_workers_publish(&d->workers, &t->e);
+}
+
+/*
+ * The live step. The copy proved every request acceptable, so only
+ * memory can fail here (a new service or dest); then the requests before
+ * the failing one stay applied and are published, so the workers hold
+ * the same table, the guard and filter are set to match it, and the
+ * error says so. The workers' entry was made before anything changed,
+ * so handing it over cannot fail.
+ */
+static int
+commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
+    struct txn_entry *t, unsigned *at, char *err, size_t errlen)
+{
+	const struct uvs_batch_ops ops = { .arg = d,
+	    .dest_flush = dir_dest_flush, .flush_all = dir_flush_all,
+	    .timeouts = dir_timeouts, .dest_added = dir_dest_added,
+	    .dest_deleted = dir_dest_deleted };
+	char scratch[128];
+	int rc;
+
+	if ((rc = uvs_batch_apply(&d->fw.svcs, msgs, n, &ops, at, err,
+	    errlen)) == 0) {
+		publish(d, t, n);
+		return 0;
+	}
+	publish(d, t, *at);
+	(void)set_guard(d, &d->fw.svcs, scratch, sizeof(scratch));
+	(void)set_filter(d, d->fw.svcs.nsvcs > 0, scratch, sizeof(scratch));
+	snprintf(err, errlen, "out of memory: the requests before this one "
+	    "were applied");
+	return rc;
+}
+
+int
+uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
+    unsigned n, unsigned *at, char *err, size_t errlen)
+{
+	struct uvs_svc_table next;
+	struct txn_entry *t = NULL;
+	uint32_t *ov;
+	size_t on;
+	int rc;
+
+	*at = 0;
+	ov = vips_of(&d->fw.svcs, &on);
+	if (!ov || (d->workers.n && n && !(t = txn_new(msgs, n)))) {
+		free(ov);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	uvs_svc_table_init(&next);
+	if ((rc = uvs_batch_copy(&next, &d->fw.svcs)) < 0)
+		snprintf(err, errlen, "cannot copy the table: %s",
+		    strerror(-rc));
+	else if ((rc = uvs_batch_apply(&next, msgs, n, NULL, at, err,
+	    errlen)) == 0)
+		rc = reconcile(d, &d->fw.svcs, &next, msgs, n, at, err,
+		    errlen);
+	uvs_svc_table_free(&next);
+	if (rc < 0) {		/* refused: nothing changed, nothing published */
+		if (t)
+			txn_free(&t->e);
+		free(ov);
+		return rc;
+	}
+	/* from here the log owns t, or commit freed it */
+	if ((rc = commit(d, msgs, n, t, at, err, errlen)) == 0)
+		d->counts.transactions++;
+	after_commit(d, ov, on);
+	free(ov);
+	return rc;
+}
+
+int
+uvs_dir_applyf(struct uvs_director *d, char *err, size_t errlen,
+    const char *fmt, ...)
+{
+	char line[UVS_CTL_LINE_MAX];
+	struct uvs_ctl_msg m;
+	unsigned at;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(line) ||
+	    uvs_ctl_parse(line, &m) < 0) {
+		snprintf(err, errlen, "malformed request");
+		return -EINVAL;
+	}
+	return uvs_dir_apply(d, &m, 1, &at, err, errlen);
+}

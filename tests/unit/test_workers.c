@@ -1,0 +1,230 @@
+/*
+ * The workers' change log and copy-out (fwd/data/workers.c), with real
+ * threads: every published entry is applied by every worker, in order,
+ * none skipped, however fast they come; entries are freed only once all
+ * workers are past them; counters and flows come back as copies. The
+ * workers need packet sockets, so the test makes its own network
+ * namespace (root only; skipped otherwise) and binds them to its lo.
+ * Built with -fsanitize=thread, this is the race check of the log.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fwd/data/workers.h"
+
+#define NWORKERS	2
+#define NENTRIES	5000
+
+static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+static const uint8_t arp_reply[UVS_ARP_FRAME_LEN];
+static unsigned freed;	/* control thread only: free_fn runs there */
+
+struct add_entry {
+	struct uvs_wlog	 e;
+	uint64_t	 add;
+};
+
+/* In the worker: order matters, so each entry checks it follows. */
+static void
+add_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
+{
+	const struct add_entry *a = (const struct add_entry *)e;
+
+	/* conns_new counts entries, fwd_bytes sums them: gen k adds k */
+	if (fw->stats.conns_new + 1 == e->gen)
+		fw->stats.conns_new++;
+	fw->stats.fwd_bytes += a->add;
+}
+
+static void
+add_free(struct uvs_wlog *e)
+{
+	freed++;
+	free(e);
+}
+
+static void
+publish_add(struct uvs_workers *ws, uint64_t add)
+{
+	struct add_entry *a = calloc(1, sizeof(*a));
+
+	assert_non_null(a);
+	a->add = add;
+	a->e.apply = add_apply;
+	a->e.free_fn = add_free;
+	uvs_workers_publish(ws, &a->e);
+}
+
+static int
+start(void **state)
+{
+	static struct uvs_workers ws;
+	struct uvs_workers_conf c = { .n = NWORKERS, .ifindex = 1,
+	    .mac = mac, .arp_reply = arp_reply, .conn_max = 1024,
+	    .ring_version = 1 /* TPACKET_V2 */, .ring_block = 1 << 16,
+	    .ring_blocks = 4 };
+	char err[256];
+
+	*state = NULL;
+	if (geteuid() != 0 || unshare(CLONE_NEWNET) < 0)
+		return 0;	/* not root: the threaded tests skip */
+	freed = 0;
+	if (uvs_workers_start(&ws, &c, 1000, err, sizeof(err)) < 0) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	*state = &ws;
+	return 0;
+}
+
+static int
+stop(void **state)
+{
+	if (*state)
+		uvs_workers_stop(*state);
+	return 0;
+}
+
+/* The threaded tests' start: skipped without a namespace of our own. */
+static struct uvs_workers *
+running(void **state)
+{
+	if (!*state)
+		skip();
+	return *state;
+}
+
+static void
+every_entry_reaches_every_worker_in_order(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	uint64_t sum = 0, k;
+	unsigned i;
+
+	for (k = 1; k <= NENTRIES; k++) {
+		publish_add(ws, k);
+		sum += k;
+	}
+	assert_int_equal(uvs_workers_read_counters(ws), 0);
+	for (i = 0; i < ws->n; i++) {
+		assert_int_equal(ws->w[i].pub.stats.conns_new, NENTRIES);
+		assert_int_equal(ws->w[i].pub.stats.fwd_bytes, sum);
+	}
+	/* every worker is past all but the newest: those may go */
+	uvs_workers_reclaim(ws);
+	assert_int_equal(freed, NENTRIES - 1);
+}
+
+static void
+reads_come_back_fresh_each_time(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	uint64_t base;
+	unsigned round, i;
+
+	assert_int_equal(uvs_workers_read_counters(ws), 0);
+	base = ws->w[0].pub.stats.conns_new;
+	for (round = 1; round <= 200; round++) {
+		publish_add(ws, 1);
+		assert_int_equal(uvs_workers_read_counters(ws), 0);
+		for (i = 0; i < ws->n; i++)
+			assert_int_equal(ws->w[i].pub.stats.conns_new,
+			    base + round);
+	}
+}
+
+static void
+an_empty_table_lists_no_flow(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	unsigned i;
+
+	for (i = 0; i < ws->n; i++) {
+		assert_int_equal(uvs_workers_read_conns(ws, i, 0), 0);
+		assert_int_equal(ws->w[i].pub.nflows, 0);
+		assert_int_equal(ws->w[i].pub.cursor,
+		    ws->w[i].fw.conns.capacity);
+	}
+	assert_int_equal(uvs_workers_read_conns(ws, ws->n, 0), -EINVAL);
+}
+
+static void
+shared_totals_are_one_per_key(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	struct uvs_wshare_key a = { .proto = 6, .vip = 1, .vport = 80,
+	    .rip = 2, .rport = 80 }, b = a;
+	uint32_t *pa, *pb;
+
+	b.rip = 3;
+	assert_null(uvs_workers_share(ws, &a, 0));	/* lookups never add */
+	pa = uvs_workers_share(ws, &a, 1);
+	pb = uvs_workers_share(ws, &b, 1);
+	assert_non_null(pa);
+	assert_non_null(pb);
+	assert_ptr_not_equal(pa, pb);
+	assert_ptr_equal(uvs_workers_share(ws, &a, 0), pa);
+	assert_ptr_equal(uvs_workers_share(ws, &a, 1), pa);
+}
+
+/* A flow table's copy-out, without threads: chunks and the cursor. */
+static void
+copy_conns_walks_in_chunks(void **state)
+{
+	struct uvs_svc_conf sc = { .proto = 17, .sched = "rr",
+	    .netmask = 0xffffffff, .addr = 10, .port = 9 };
+	struct uvs_dest_conf dc = { .addr = 11, .port = 9, .weight = 1 };
+	struct uvs_svc_table t;
+	struct uvs_conn_table ct;
+	struct uvs_wconn out[7];
+	uint32_t cursor = 0, i, total = 0;
+	unsigned n;
+
+	(void)state;
+	uvs_svc_table_init(&t);
+	assert_int_equal(uvs_svc_add(&t, &sc), 0);
+	assert_int_equal(uvs_dest_add(t.svcs[0], &dc), 0);
+	assert_int_equal(uvs_conn_init(&ct, 64, 1000, 1), 0);
+	for (i = 0; i < 20; i++) {
+		struct uvs_flow f = { .proto = 17, .caddr = 100 + i,
+		    .vaddr = 10, .cport = 5, .vport = 9, .now = 1000 };
+
+		assert_non_null(uvs_conn_insert(&ct, &f, t.svcs[0]->dests[0],
+		    1000));
+	}
+	while (cursor < ct.capacity) {
+		n = uvs_workers_copy_conns(&ct, &cursor, out, 7);
+		assert_true(n <= 7);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(out[i].raddr, 11);
+			assert_int_equal(out[i].vaddr, 10);
+		}
+		total += n;
+	}
+	assert_int_equal(total, 20);
+	uvs_conn_flush_dest(&ct, NULL);
+	uvs_conn_free(&ct);
+	uvs_svc_table_free(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(copy_conns_walks_in_chunks),
+		cmocka_unit_test(every_entry_reaches_every_worker_in_order),
+		cmocka_unit_test(reads_come_back_fresh_each_time),
+		cmocka_unit_test(an_empty_table_lists_no_flow),
+		cmocka_unit_test(shared_totals_are_one_per_key),
+	};
+
+	return cmocka_run_group_tests(tests, start, stop);
+}
