@@ -46,12 +46,14 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 # libraries it links (docs/design.md, "Layout"):
 #   sched         services, dests, schedulers, the connection table (no I/O)
 #   arp           ARP replies;  arp/kernel  rtnetlink, addresses, nftables, sysctl
+#   arp/rs        uvs-rs's verbs, state file and tunnel decapsulation (its
+#                 main is arp/rs/rs.c)
 #   fwd/data      the packet path: capture, ring, parse, forward, workers
 #   fwd/control   uvsd's table and its side effects, the control socket
 #   fwd/health    health checks, probes, keepalived.conf
 #   fwd/lang      ipvsadm's language: arguments, rules files, control messages
 #   fwd/uvsadm    uvsadm's printers (its main is fwd/uvsadm/uvsadm.c)
-LIBDIRS  = sched arp arp/kernel fwd/data fwd/control fwd/health fwd/lang fwd/uvsadm
+LIBDIRS  = sched arp arp/kernel arp/rs fwd/data fwd/control fwd/health fwd/lang fwd/uvsadm
 MAINS    = fwd/uvsd/uvsd.c fwd/uvsadm/uvsadm.c arp/rs/rs.c
 lib      = $(B)/lib/lib$(subst /,_,$(1)).a
 libsrc   = $(filter-out $(MAINS),$(sort $(wildcard $(1)/*.c)))
@@ -109,6 +111,9 @@ $(B)/bench_frag: $(call obj,bench/frag.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
 $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
+$(B)/bench_health: $(call obj,bench/health.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
 $(B)/bench_sim: $(call obj,bench/sim.c) $(call lib,sched)
@@ -223,9 +228,10 @@ plotdeps:
 		else echo "not root, no gnuplot: no plots"; fi; }
 
 bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
-    $(B)/bench_vips
+    $(B)/bench_vips $(B)/bench_health
 	$(B)/bench_sched
 	$(B)/bench_frag
+	$(B)/bench_health
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd

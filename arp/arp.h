@@ -41,24 +41,38 @@ enum uvs_neigh_event {
 	UVS_NEIGH_VALID,	/* mac is usable */
 	UVS_NEIGH_FAILED,	/* resolution failed: do not send there */
 	UVS_NEIGH_GONE,		/* entry removed: mac may still be right */
+	UVS_NEIGH_ROUTES,	/* the IPv4 routing table changed (addr 0,
+				   ifindex 0): look routes up again */
 };
 
-typedef void (*uvs_neigh_cb)(void *arg, uint32_t addr,
+/* News about neighbour addr on link ifindex. */
+typedef void (*uvs_neigh_cb)(void *arg, int ifindex, uint32_t addr,
     enum uvs_neigh_event ev, const uint8_t *mac);
 
 struct uvs_nl;
 
-/* A non-blocking rtnetlink socket subscribed to neighbour events. */
-struct uvs_nl	*uvs_nl_open(int ifindex);
+/*
+ * A non-blocking rtnetlink socket subscribed to neighbour and IPv4 route
+ * events. Neighbours are reported for the links added with
+ * uvs_nl_watch only (at most UVS_NL_LINKS_MAX).
+ */
+#define UVS_NL_LINKS_MAX	8
+struct uvs_nl	*uvs_nl_open(void);
 void		 uvs_nl_close(struct uvs_nl *nl);
 int		 uvs_nl_fd(const struct uvs_nl *nl);
-/* Asks the kernel to resolve addr (NTF_USE), or re-probe a stale entry. */
-int		 uvs_nl_resolve(struct uvs_nl *nl, uint32_t addr);
+/* Reports neighbours on ifindex from now on. 0 or -ENOSPC. */
+int		 uvs_nl_watch(struct uvs_nl *nl, int ifindex);
+/*
+ * Asks the kernel to resolve addr on ifindex (NTF_USE), or re-probe a
+ * stale entry.
+ */
+int		 uvs_nl_resolve(struct uvs_nl *nl, int ifindex, uint32_t addr);
 /* Asks for the whole IPv4 neighbour table; answers come via uvs_nl_read. */
 int		 uvs_nl_dump(struct uvs_nl *nl);
 /*
- * Reads every waiting message and calls cb for each neighbour on our
- * interface. Returns 0, or -errno (-ENOBUFS: events were lost, dump again).
+ * Reads every waiting message and calls cb for each neighbour on a
+ * watched link, and once per batch of route changes. Returns 0, or
+ * -errno (-ENOBUFS: events were lost, dump again).
  */
 int		 uvs_nl_read(struct uvs_nl *nl, uvs_neigh_cb cb, void *arg);
 

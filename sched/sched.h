@@ -36,12 +36,39 @@
 					   as if keepalived deleted it, see
 					   uvs_dest_set_out() */
 
+/* dest->fwd: how frames reach it (IPVS's IP_VS_CONN_F_FWD_MASK) */
+#define UVS_FWD_ROUTE		0	/* -g: the frame, new MACs (DR) */
+#define UVS_FWD_TUNNEL		1	/* -i: the packet in a new IPv4 one */
+/* dest->tun_type, IPVS's IP_VS_CONN_F_TUNNEL_TYPE_* values */
+#define UVS_TUN_IPIP		0
+#define UVS_TUN_GUE		1
+#define UVS_TUN_GRE		2
+/* dest->tun_flags, IPVS's IP_VS_TUNNEL_ENCAP_FLAG_* values */
+#define UVS_TUN_F_CSUM		0x1	/* --tun-csum: outer checksum */
+#define UVS_TUN_F_REMCSUM	0x2	/* --tun-remcsum (GUE) */
+
 struct uvs_svc;
 
 struct uvs_dest {
 	uint32_t	 addr;		/* network order */
 	uint16_t	 port;		/* network order */
-	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer */
+	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer:
+					   the next hop's MAC */
+	/*
+	 * Egress, filled in by the forwarding layer from the kernel's route
+	 * to addr: the link the frame leaves by (0: the one it came in by),
+	 * that link's MAC as source, and the address hwaddr belongs to.
+	 */
+	int		 oif;
+	uint8_t		 srcmac[6];
+	uint32_t	 nexthop;	/* network order */
+	uint8_t		 fwd;		/* UVS_FWD_* */
+	uint8_t		 tun_type;	/* UVS_TUN_*, when tunnelled */
+	uint8_t		 tun_flags;	/* UVS_TUN_F_* */
+	uint16_t	 tun_port;	/* GUE's UDP port, network order */
+	uint32_t	 tun_src;	/* outer source: the route's, network order */
+	uint32_t	 mtu;		/* of the route to it (tunnel: the outer
+					   packet's limit) */
 	int		 weight;	/* 0..65535, 0 = quiescent */
 	int		 last_weight;	/* the weight it was added with, then
 					   its latest non-zero one (IPVS's
@@ -214,6 +241,10 @@ struct uvs_dest_conf {
 	uint32_t	 u_threshold;
 	uint32_t	 l_threshold;
 	uint32_t	 flags;		/* UVS_DEST_F_* a new dest starts with */
+	uint8_t		 fwd;		/* UVS_FWD_* */
+	uint8_t		 tun_type;	/* UVS_TUN_* */
+	uint8_t		 tun_flags;	/* UVS_TUN_F_* */
+	uint16_t	 tun_port;	/* network order */
 };
 
 void		 uvs_svc_table_init(struct uvs_svc_table *t);

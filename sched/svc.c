@@ -184,6 +184,10 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
 	d->flags = c->flags;
+	d->fwd = c->fwd;
+	d->tun_type = c->tun_type;
+	d->tun_flags = c->tun_flags;
+	d->tun_port = c->tun_port;
 	d->svc = svc;
 	memmove(&svc->dests[1], &svc->dests[0],
 	    svc->ndests * sizeof(*svc->dests));
@@ -205,6 +209,10 @@ uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 	d->weight = c->weight;
 	d->u_threshold = c->u_threshold;
 	d->l_threshold = c->l_threshold;
+	d->fwd = c->fwd;
+	d->tun_type = c->tun_type;
+	d->tun_flags = c->tun_flags;
+	d->tun_port = c->tun_port;
 	uvs_svc_changed(svc);
 	return 0;
 }

@@ -26,7 +26,8 @@
 
 struct uvs_nl {
 	struct mnl_socket	*sock;
-	int			 ifindex;
+	int			 links[UVS_NL_LINKS_MAX];	/* watched */
+	unsigned		 nlinks;
 	unsigned		 seq;
 };
 
@@ -86,16 +87,17 @@ uvs_link_get(const char *ifname, int *ifindex, uint8_t mac[6])
 }
 
 struct uvs_nl *
-uvs_nl_open(int ifindex)
+uvs_nl_open(void)
 {
 	struct uvs_nl *nl = calloc(1, sizeof(*nl));
 
 	if (!nl)
 		return NULL;
-	nl->ifindex = ifindex;
 	nl->seq = (unsigned)time(NULL);
+	/* routes too: a dest's egress link follows the kernel's route to it */
 	if (!(nl->sock = mnl_socket_open(NETLINK_ROUTE)) ||
-	    mnl_socket_bind(nl->sock, RTMGRP_NEIGH, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_bind(nl->sock, RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE,
+	    MNL_SOCKET_AUTOPID) < 0 ||
 	    fcntl(mnl_socket_get_fd(nl->sock), F_SETFL, O_NONBLOCK) < 0) {
 		int e = errno;
 
@@ -122,6 +124,26 @@ uvs_nl_fd(const struct uvs_nl *nl)
 	return mnl_socket_get_fd(nl->sock);
 }
 
+int
+uvs_nl_watch(struct uvs_nl *nl, int ifindex)
+{
+	if (nl->nlinks == UVS_NL_LINKS_MAX)
+		return -ENOSPC;
+	nl->links[nl->nlinks++] = ifindex;
+	return 0;
+}
+
+static int
+watched(const struct uvs_nl *nl, int ifindex)
+{
+	unsigned i;
+
+	for (i = 0; i < nl->nlinks; i++)
+		if (nl->links[i] == ifindex)
+			return 1;
+	return 0;
+}
+
 static int
 nl_send(struct uvs_nl *nl, struct nlmsghdr *nlh)
 {
@@ -132,7 +154,7 @@ nl_send(struct uvs_nl *nl, struct nlmsghdr *nlh)
 }
 
 int
-uvs_nl_resolve(struct uvs_nl *nl, uint32_t addr)
+uvs_nl_resolve(struct uvs_nl *nl, int ifindex, uint32_t addr)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -142,7 +164,7 @@ uvs_nl_resolve(struct uvs_nl *nl, uint32_t addr)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = AF_INET;
-	ndm->ndm_ifindex = nl->ifindex;
+	ndm->ndm_ifindex = ifindex;
 	ndm->ndm_state = NUD_NONE;
 	/* NTF_USE: "use" the entry as the kernel would, which starts ARP */
 	ndm->ndm_flags = NTF_USE;
@@ -168,6 +190,7 @@ struct neigh_ctx {
 	struct uvs_nl	*nl;
 	uvs_neigh_cb	 cb;
 	void		*arg;
+	int		 routes;	/* a route message came */
 };
 
 static int
@@ -180,9 +203,13 @@ neigh_cb(const struct nlmsghdr *nlh, void *data)
 	uint32_t addr = 0;
 	int have_dst = 0;
 
+	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
+		ctx->routes = 1;
+		return MNL_CB_OK;
+	}
 	if (nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH)
 		return MNL_CB_OK;
-	if (ndm->ndm_family != AF_INET || ndm->ndm_ifindex != ctx->nl->ifindex)
+	if (ndm->ndm_family != AF_INET || !watched(ctx->nl, ndm->ndm_ifindex))
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
 		if (mnl_attr_get_type(a) == NDA_DST &&
@@ -197,11 +224,13 @@ neigh_cb(const struct nlmsghdr *nlh, void *data)
 	if (!have_dst)
 		return MNL_CB_OK;
 	if (nlh->nlmsg_type == RTM_DELNEIGH)
-		ctx->cb(ctx->arg, addr, UVS_NEIGH_GONE, NULL);
+		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr, UVS_NEIGH_GONE, NULL);
 	else if (ndm->ndm_state & NUD_FAILED)
-		ctx->cb(ctx->arg, addr, UVS_NEIGH_FAILED, NULL);
+		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr, UVS_NEIGH_FAILED,
+		    NULL);
 	else if (mac && (ndm->ndm_state & NUD_USABLE))
-		ctx->cb(ctx->arg, addr, UVS_NEIGH_VALID, mac);
+		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr, UVS_NEIGH_VALID,
+		    mac);
 	return MNL_CB_OK;
 }
 
@@ -209,11 +238,13 @@ int
 uvs_nl_read(struct uvs_nl *nl, uvs_neigh_cb cb, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct neigh_ctx ctx = { nl, cb, arg };
+	struct neigh_ctx ctx = { nl, cb, arg, 0 };
 	ssize_t n;
 
 	for (;;) {
 		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (n < 0 && errno == EAGAIN && ctx.routes)
+			cb(arg, 0, 0, UVS_NEIGH_ROUTES, NULL);
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		/* seq 0 / portid 0: accept events and our dumps alike */

@@ -7,8 +7,9 @@
  * health engine's, outside the table.
  *
  * Besides uvsadm's requests, the director feeds in its own: "neigh"
- * (the kernel told a MAC, or lost one) and "dest-out" (health checks take
- * a dest out of scheduling or put it back). They go the same way so that
+ * (the kernel told a MAC, or lost one), "dest-out" (health checks take
+ * a dest out of scheduling or put it back) and "egress" (the kernel's
+ * route to a dest: its link and next hop). They go the same way so that
  * every table, master and workers', changes only here.
  *
  * The function is pure apart from the table it is given and the ops: it
@@ -47,6 +48,21 @@ dest_conf_of(const struct uvs_dest *x, struct uvs_dest_conf *c)
 	c->l_threshold = x->l_threshold;
 	/* overload is the flows' doing, not configuration */
 	c->flags = x->flags & ~UVS_DEST_F_OVERLOAD;
+	c->fwd = x->fwd;
+	c->tun_type = x->tun_type;
+	c->tun_flags = x->tun_flags;
+	c->tun_port = x->tun_port;
+}
+
+/* Where x's frames leave (an "egress" request's data), copied to y. */
+static void
+egress_copy(struct uvs_dest *y, const struct uvs_dest *x)
+{
+	y->oif = x->oif;
+	y->nexthop = x->nexthop;
+	memcpy(y->srcmac, x->srcmac, 6);
+	y->tun_src = x->tun_src;
+	y->mtu = x->mtu;
 }
 
 int
@@ -70,6 +86,7 @@ uvs_batch_copy(struct uvs_svc_table *dst, const struct uvs_svc_table *src)
 				return rc;
 			memcpy(s->dests[0]->hwaddr,
 			    src->svcs[i]->dests[k]->hwaddr, 6);
+			egress_copy(s->dests[0], src->svcs[i]->dests[k]);
 		}
 	}
 	return 0;
@@ -307,7 +324,7 @@ do_dest(struct uvs_svc_table *t, struct macs *macs,
 	uint8_t proto;
 	uint32_t addr;
 	uint16_t port;
-	int rc;
+	int rc, refwd;
 
 	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0 ||
 	    uvs_ctlreq_dest_conf(m, &c) < 0 ||
@@ -332,8 +349,13 @@ do_dest(struct uvs_svc_table *t, struct macs *macs,
 		del_dest(s, x, ops);
 		return 0;
 	}
+	refwd = x->fwd != c.fwd;
 	if ((rc = uvs_dest_edit(s, x, &c)) < 0)
 		snprintf(err, errlen, "%s", strerror(-rc));
+	/* -g to -i or back: a tunnel may take a gateway where DR may not,
+	   so it is routed again (the director's "egress" follows) */
+	else if (refwd)
+		x->oif = 0;
 	return rc;
 }
 
@@ -352,16 +374,21 @@ parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* neigh rip=A valid=1 hw=MAC | valid=0: the kernel's news of a MAC. */
+/*
+ * neigh rip=A [oif=N] valid=1 hw=MAC | valid=0: the kernel's news of a
+ * MAC. With oif, A is a next hop on link N: every dest whose route goes
+ * through it there (a tunnel's gateway too); without, every dest at A.
+ */
 static int
 do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
-	uint32_t addr, valid;
+	uint32_t addr, valid, oif = 0;
 	uint8_t mac[6] = { 0 };
 	unsigned i, k;
 
 	if (uvs_ctl_get_addr(m, "rip", &addr) < 0 ||
+	    uvs_ctl_get_u32(m, "oif", INT32_MAX, &oif) == -EINVAL ||
 	    uvs_ctl_get_u32(m, "valid", 1, &valid) < 0 ||
 	    (valid && parse_mac(uvs_ctl_get(m, "hw"), mac) < 0)) {
 		snprintf(err, errlen, "malformed neigh request");
@@ -374,7 +401,8 @@ do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 		for (k = 0; k < s->ndests; k++) {
 			struct uvs_dest *x = s->dests[k];
 
-			if (x->addr != addr)
+			if (oif ? x->nexthop != addr || x->oif != (int)oif :
+			    x->addr != addr)
 				continue;
 			if (valid) {
 				memcpy(x->hwaddr, mac, 6);
@@ -383,6 +411,65 @@ do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 			} else {
 				changed |= !(x->flags & UVS_DEST_F_NOHWADDR);
 				x->flags |= UVS_DEST_F_NOHWADDR;
+			}
+		}
+		if (changed)
+			uvs_svc_changed(s);
+	}
+	return 0;
+}
+
+/*
+ * egress rip=A tun=0|1 oif=N nh=B src=MAC tsrc=C mtu=M [hw=MAC]: where
+ * the kernel's route sends A's frames (the director's egress.c asks it),
+ * for every DR dest (tun=0) or tunnelled one (tun=1) at A. A dest whose
+ * link or next hop moves waits for the new next hop's MAC unless hw
+ * brings it; nh=0 leaves it unreachable (the route is by no link of
+ * ours).
+ */
+static int
+do_egress(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	uint32_t addr, tun, oif, nh, tsrc, mtu;
+	uint8_t src[6], hw[6];
+	int have_hw = uvs_ctl_get(m, "hw") != NULL;
+	unsigned i, k;
+
+	if (uvs_ctl_get_addr(m, "rip", &addr) < 0 ||
+	    uvs_ctl_get_u32(m, "tun", 1, &tun) < 0 ||
+	    uvs_ctl_get_u32(m, "oif", INT32_MAX, &oif) < 0 ||
+	    uvs_ctl_get_addr(m, "nh", &nh) < 0 ||
+	    parse_mac(uvs_ctl_get(m, "src"), src) < 0 ||
+	    uvs_ctl_get_addr(m, "tsrc", &tsrc) < 0 ||
+	    uvs_ctl_get_u32(m, "mtu", UINT32_MAX, &mtu) < 0 ||
+	    (have_hw && parse_mac(uvs_ctl_get(m, "hw"), hw) < 0)) {
+		snprintf(err, errlen, "malformed egress request");
+		return -EINVAL;
+	}
+	for (i = 0; i < t->nsvcs; i++) {
+		struct uvs_svc *s = t->svcs[i];
+		int changed = 0;
+
+		for (k = 0; k < s->ndests; k++) {
+			struct uvs_dest *x = s->dests[k];
+
+			if (x->addr != addr ||
+			    (x->fwd == UVS_FWD_TUNNEL) != !!tun)
+				continue;
+			x->tun_src = tsrc;
+			x->mtu = mtu;
+			if (x->oif != (int)oif || x->nexthop != nh) {
+				x->oif = (int)oif;
+				x->nexthop = nh;
+				memcpy(x->srcmac, src, 6);
+				changed |= !(x->flags & UVS_DEST_F_NOHWADDR);
+				x->flags |= UVS_DEST_F_NOHWADDR;
+			}
+			if (have_hw && nh && (x->flags & UVS_DEST_F_NOHWADDR)) {
+				memcpy(x->hwaddr, hw, 6);
+				x->flags &= ~UVS_DEST_F_NOHWADDR;
+				changed = 1;
 			}
 		}
 		if (changed)
@@ -491,7 +578,8 @@ apply_one(struct uvs_svc_table *t, struct macs *macs,
 {
 	/* these can take the last known MAC of an address away */
 	if (strcmp(m->verb, "del-service") == 0 ||
-	    strcmp(m->verb, "neigh") == 0 || strcmp(m->verb, "clear") == 0)
+	    strcmp(m->verb, "neigh") == 0 || strcmp(m->verb, "clear") == 0 ||
+	    strcmp(m->verb, "egress") == 0)
 		macs_drop(macs);
 	if (is_verb(m->verb, svc_verbs))
 		return do_service(t, m, ops, err, errlen);
@@ -499,6 +587,8 @@ apply_one(struct uvs_svc_table *t, struct macs *macs,
 		return do_dest(t, macs, m, ops, err, errlen);
 	if (strcmp(m->verb, "neigh") == 0)
 		return do_neigh(t, m, err, errlen);
+	if (strcmp(m->verb, "egress") == 0)
+		return do_egress(t, m, err, errlen);
 	if (strcmp(m->verb, "clear") == 0)
 		return do_clear(t, ops);
 	if (strcmp(m->verb, "zero") == 0)

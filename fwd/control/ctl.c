@@ -123,10 +123,11 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 		snprintf(hw, sizeof(hw), "none");
 	else
 		mac_str(x->hwaddr, hw, sizeof(hw));
-	fprintf(out, "dest rip=%s rport=%u fwd=route weight=%d active=%u "
+	fprintf(out, "dest rip=%s rport=%u fwd=%s weight=%d active=%u "
 	    "inactive=%u persist=%u uthr=%u lthr=%u hw=%s", a, ntohs(x->port),
-	    x->weight, x->activeconns, x->inactconns, x->persistconns,
-	    x->u_threshold, x->l_threshold, hw);
+	    x->fwd == UVS_FWD_TUNNEL ? "tunnel" : "route", x->weight,
+	    x->activeconns, x->inactconns, x->persistconns, x->u_threshold,
+	    x->l_threshold, hw);
 	/* the address's ARP story (rsmac.h) and frames lost to it */
 	if (e)
 		fprintf(out, " arp=%s arp_since=%u arp_requests=%llu",
@@ -135,6 +136,9 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 		    (unsigned long long)e->requests);
 	fprintf(out, " nomac_drops=%llu", (unsigned long long)x->nomac_drops);
 	list_stats(out, x->conns, x->inpkts, x->inbytes, &x->est);
+	if (x->fwd == UVS_FWD_TUNNEL)
+		fprintf(out, " tun_type=%u tun_port=%u tun_flags=%u",
+		    x->tun_type, ntohs(x->tun_port), x->tun_flags);
 	fputc('\n', out);
 	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),
 	    out);
@@ -226,6 +230,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
+		{ "tun_gso_frames", st->tun_gso_frames },
+		{ "tun_packets", st->tun_packets },
 		{ "ops_sched", st->ops_sched },
 		{ "icmp_fwd", st->icmp_fwd },
 		{ "frags_fwd", st->frags_fwd },

@@ -65,7 +65,8 @@ uvs_ctlreq_svc_conf(const struct uvs_ctl_msg *m, struct uvs_svc_conf *c)
 int
 uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m, struct uvs_dest_conf *c)
 {
-	uint32_t port, weight = 1;
+	uint32_t port, weight = 1, type = 0, tport = 0, tflags = 0;
+	const char *fwd = uvs_ctl_get(m, "fwd");
 
 	memset(c, 0, sizeof(*c));
 	if (uvs_ctl_get_addr(m, "rip", &c->addr) < 0 ||
@@ -76,6 +77,18 @@ uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m, struct uvs_dest_conf *c)
 		return -EINVAL;
 	c->port = htons((uint16_t)port);
 	c->weight = (int)weight;
+	if (!fwd || !strcmp(fwd, "route"))
+		return 0;
+	if (strcmp(fwd, "tunnel") ||
+	    get_opt_u32(m, "tun_type", UVS_TUN_GRE, &type) < 0 ||
+	    get_opt_u32(m, "tun_port", 65535, &tport) < 0 ||
+	    get_opt_u32(m, "tun_flags", UVS_TUN_F_CSUM | UVS_TUN_F_REMCSUM,
+	    &tflags) < 0 || (type == UVS_TUN_GUE && !tport))
+		return -EINVAL;
+	c->fwd = UVS_FWD_TUNNEL;
+	c->tun_type = (uint8_t)type;
+	c->tun_port = htons((uint16_t)tport);
+	c->tun_flags = (uint8_t)tflags;
 	return 0;
 }
 

@@ -58,11 +58,12 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		    strerror(-rc));
 		return rc;
 	}
-	if (!(d->nl = uvs_nl_open(d->ifindex))) {
+	if (!(d->nl = uvs_nl_open())) {
 		rc = -errno;
 		snprintf(err, errlen, "rtnetlink: %s", strerror(errno));
 		return rc;
 	}
+	(void)uvs_nl_watch(d->nl, d->ifindex);
 	uvs_rsmac_init(&d->rsmac);
 	d->last_est = now;
 	/* without a guard uvsd still runs, but refuses VIPs the kernel holds */
@@ -76,8 +77,13 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 void
 uvs_dir_free(struct uvs_director *d)
 {
+	unsigned i;
+
 	if (d->workers.n)
 		uvs_workers_stop(&d->workers);
+	for (i = 0; i < d->nlinks; i++)
+		uvs_capture_close(&d->links[i].cap);
+	d->nlinks = 0;
 	uvs_conn_free(&d->fw.conns);
 	uvs_frag_free(&d->fw.frags);
 	uvs_svc_table_free(&d->fw.svcs);
@@ -101,31 +107,45 @@ svc_words(const struct uvs_svc *svc, char *buf, size_t size)
 	    svc->proto == IPPROTO_TCP ? "tcp" : "udp", a, ntohs(svc->port));
 }
 
+/* How c's frames go, as ctlreq's words: a tunnel keeps its kind. */
+static void
+fwd_words(const struct uvs_dest_conf *c, char *buf, size_t size)
+{
+	if (c->fwd != UVS_FWD_TUNNEL) {
+		snprintf(buf, size, "fwd=route");
+		return;
+	}
+	snprintf(buf, size, "fwd=tunnel tun_type=%u tun_port=%u tun_flags=%u",
+	    c->tun_type, ntohs(c->tun_port), c->tun_flags);
+}
+
 int
 uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	char k[96], r[INET_ADDRSTRLEN];
+	char k[96], r[INET_ADDRSTRLEN], f[64];
 
 	svc_words(svc, k, sizeof(k));
 	inet_ntop(AF_INET, &c->addr, r, sizeof(r));
+	fwd_words(c, f, sizeof(f));
 	return uvs_dir_applyf(d, err, errlen, "edit-dest %s rip=%s rport=%u "
-	    "weight=%d uthr=%u lthr=%u", k, r, ntohs(c->port), c->weight,
-	    c->u_threshold, c->l_threshold);
+	    "weight=%d uthr=%u lthr=%u %s", k, r, ntohs(c->port), c->weight,
+	    c->u_threshold, c->l_threshold, f);
 }
 
 int
 uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	char k[96], r[INET_ADDRSTRLEN];
+	char k[96], r[INET_ADDRSTRLEN], f[64];
 
 	svc_words(svc, k, sizeof(k));
 	inet_ntop(AF_INET, &c->addr, r, sizeof(r));
+	fwd_words(c, f, sizeof(f));
 	return uvs_dir_applyf(d, err, errlen, "add-dest %s rip=%s rport=%u "
-	    "weight=%d uthr=%u lthr=%u out=%d", k, r, ntohs(c->port),
+	    "weight=%d uthr=%u lthr=%u out=%d %s", k, r, ntohs(c->port),
 	    c->weight, c->u_threshold, c->l_threshold,
-	    !!(c->flags & UVS_DEST_F_OUT));
+	    !!(c->flags & UVS_DEST_F_OUT), f);
 }
 
 int
@@ -152,10 +172,13 @@ uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
 	    "out=%d flush=%d", k, r, ntohs(port), !!out, !!flush);
 }
 
-/* A dest at addr, any service; with mac, whether any would change. */
+/*
+ * A dest reached through next hop addr on link ifindex, any service;
+ * with mac, whether any would change.
+ */
 static int
-neigh_matters(const struct uvs_director *d, uint32_t addr, int valid,
-    const uint8_t *mac)
+neigh_matters(const struct uvs_director *d, int ifindex, uint32_t addr,
+    int valid, const uint8_t *mac)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
 	unsigned i, k;
@@ -165,7 +188,7 @@ neigh_matters(const struct uvs_director *d, uint32_t addr, int valid,
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 			int none = !!(x->flags & UVS_DEST_F_NOHWADDR);
 
-			if (x->addr != addr)
+			if (x->nexthop != addr || x->oif != ifindex)
 				continue;
 			if (valid ? none || memcmp(x->hwaddr, mac, 6) : !none)
 				return 1;
@@ -188,25 +211,36 @@ dir_log_rs(struct uvs_director *d, const struct uvs_rsmac_entry *e,
 	d->log(d->log_arg, line);
 }
 
-/* The kernel's news about one neighbour: a transaction when it matters. */
+/*
+ * The kernel's news about one neighbour on link ifindex: a transaction
+ * when it matters to a dest, as the real server itself or as the gateway
+ * a tunnel goes through. News that the routes changed only marks them:
+ * uvs_dir_neigh_input looks them up again once per read.
+ */
 static void
-neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
+neigh_news(void *arg, int ifindex, uint32_t addr, enum uvs_neigh_event ev,
     const uint8_t *mac)
 {
 	struct uvs_director *d = arg;
 	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, addr);
 	char a[INET_ADDRSTRLEN], err[128];
 
-	if (!e)		/* a neighbour no dest uses: the client, a router */
+	if (ev == UVS_NEIGH_ROUTES) {
+		d->routes_stale = 1;
+		return;
+	}
+	/* a neighbour no dest uses: the client, a router */
+	if (!e && !uvs_dir_is_gateway(d, ifindex, addr))
 		return;
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
-	if (ev == UVS_NEIGH_VALID && neigh_matters(d, addr, 1, mac))
-		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s "
-		    "valid=1 hw=%02x:%02x:%02x:%02x:%02x:%02x", a, mac[0],
-		    mac[1], mac[2], mac[3], mac[4], mac[5]);
-	else if (ev == UVS_NEIGH_FAILED && neigh_matters(d, addr, 0, NULL))
-		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s "
-		    "valid=0", a);
+	if (ev == UVS_NEIGH_VALID && neigh_matters(d, ifindex, addr, 1, mac))
+		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s oif=%d "
+		    "valid=1 hw=%02x:%02x:%02x:%02x:%02x:%02x", a, ifindex,
+		    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	else if (ev == UVS_NEIGH_FAILED &&
+	    neigh_matters(d, ifindex, addr, 0, NULL))
+		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s oif=%d "
+		    "valid=0", a, ifindex);
 	if (!(e = uvs_rsmac_find(&d->rsmac, addr)))
 		return;
 	if (ev == UVS_NEIGH_VALID &&
@@ -216,7 +250,7 @@ neigh_news(void *arg, uint32_t addr, enum uvs_neigh_event ev,
 		(void)uvs_rsmac_news(&d->rsmac, addr, NULL, uvs_clock_seconds());
 	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
 	if (ev == UVS_NEIGH_GONE && e->resolved)
-		(void)uvs_nl_resolve(d->nl, addr);
+		(void)uvs_nl_resolve(d->nl, ifindex, addr);
 }
 
 int
@@ -224,8 +258,12 @@ uvs_dir_neigh_input(struct uvs_director *d)
 {
 	int rc = uvs_nl_read(d->nl, neigh_news, d);
 
-	if (rc == -ENOBUFS)	/* events lost: ask for the whole table */
+	if (rc == -ENOBUFS) {	/* events lost: ask for the whole table */
+		d->routes_stale = 1;
 		rc = uvs_nl_dump(d->nl);
+	}
+	if (d->routes_stale)
+		uvs_dir_reroute(d);
 	return rc;
 }
 
@@ -236,8 +274,8 @@ rsmac_due(void *arg, const struct uvs_rsmac_entry *e,
 {
 	struct uvs_director *d = arg;
 
-	if (ev == UVS_RSMAC_ASK)
-		(void)uvs_nl_resolve(d->nl, e->addr);
+	if (ev == UVS_RSMAC_ASK)	/* on the link its route names */
+		uvs_dir_resolve_addr(d, e->addr);
 	else
 		dir_log_rs(d, e, "does not answer ARP: not used until it does");
 }
@@ -314,6 +352,10 @@ uvs_dir_start_workers(struct uvs_director *d, unsigned n,
 		snprintf(err, errlen, "workers start before any service");
 		return -EBUSY;
 	}
+	if (d->nlinks) {
+		snprintf(err, errlen, "-j serves one -i interface only");
+		return -EOPNOTSUPP;
+	}
 	if ((rc = uvs_workers_start(&d->workers, &c, now, err, errlen)) < 0)
 		return rc;
 	/* no VIP yet: the workers' sockets pass nothing until one comes */
@@ -356,6 +398,8 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->tun_gso_frames += w->tun_gso_frames;
+	m->tun_packets += w->tun_packets;
 	m->ops_sched += w->ops_sched;
 	m->icmp_fwd += w->icmp_fwd;
 	m->frags_fwd += w->frags_fwd;

@@ -18,11 +18,23 @@
 #include "fwd/control/guard.h"
 #include "fwd/control/rsmac.h"
 #include "fwd/data/workers.h"
+#include "arp/arp.h"
 
 #define UVS_CONN_MAX_DEFAULT	1048576u
 #define UVS_DIR_NO_GUARD	0x1	/* uvs_dir_init: leave the kernel unguarded */
 
 struct uvs_health;
+
+/* uvsd -i given more than once: as many links, the first one d->ifname */
+#define UVS_DIR_LINKS_MAX	UVS_NL_LINKS_MAX
+
+/* A link after the first: where frames are taken, and may leave by. */
+struct uvs_dir_link {
+	char			 name[IFNAMSIZ];
+	int			 ifindex;
+	uint8_t			 mac[6];
+	struct uvs_capture	 cap;
+};
 
 struct uvs_director {
 	char			 ifname[IFNAMSIZ];
@@ -40,6 +52,9 @@ struct uvs_director {
 	uint32_t		 last_est;	/* last rate estimation */
 	struct uvs_health	*health;	/* checks (health.h); NULL: none */
 	struct uvs_workers	 workers;	/* -j N; n == 0: none */
+	struct uvs_dir_link	 links[UVS_DIR_LINKS_MAX - 1];	/* egress.c */
+	unsigned		 nlinks;	/* in links[] */
+	int			 routes_stale;	/* look dests' routes up again */
 	struct {				/* uvs_dir_sync's sums */
 		uint32_t	 conns;		/* flows and templates */
 		uint32_t	 buckets;	/* hash size, as -L says */
@@ -144,5 +159,39 @@ int	uvs_dir_neigh_input(struct uvs_director *d);
 void	uvs_dir_tick(struct uvs_director *d, uint32_t now);
 /* How many dests still wait for their MAC. */
 unsigned uvs_dir_unresolved(const struct uvs_director *d);
+
+/*
+ * egress.c. Adds link ifname to the director's (a second or further -i):
+ * frames to the VIPs are taken there too, and dests whose route names it
+ * are sent out of it. Call before any service exists, without workers.
+ * 0 or -errno with err set.
+ */
+int	uvs_dir_add_link(struct uvs_director *d, const char *ifname, char *err,
+	    size_t errlen);
+/* The director's MAC on link ifindex, or NULL when it is not one of ours. */
+const uint8_t *uvs_dir_link_mac(const struct uvs_director *d, int ifindex);
+/*
+ * The "egress" requests (batch.c) that point t's dests where the kernel's
+ * routes now send them: for the dests not routed yet (oif 0: new, or
+ * switched between -g and -i), or for all (the routing table changed);
+ * one per address and kind, none for a dest whose route did not move. A
+ * dest whose route leaves by a link that is not ours gets no next hop and
+ * stays unresolved. 0 or -ENOMEM; out owns its text and messages.
+ */
+struct uvs_dir_egress {
+	char			*text;
+	struct uvs_ctl_msg	*msgs;
+	unsigned		 n;
+};
+int	uvs_dir_egress_reqs(const struct uvs_director *d,
+	    const struct uvs_svc_table *t, int all, struct uvs_dir_egress *out);
+void	uvs_dir_egress_free(struct uvs_dir_egress *e);
+/* Routes every dest again, as one transaction of "egress" requests. */
+void	uvs_dir_reroute(struct uvs_director *d);
+/* Asks the kernel to resolve addr's next hop on the link of its route. */
+void	uvs_dir_resolve_addr(struct uvs_director *d, uint32_t addr);
+/* Is addr, on link ifindex, the gateway some dest is reached through? */
+int	uvs_dir_is_gateway(const struct uvs_director *d, int ifindex,
+	    uint32_t addr);
 
 #endif

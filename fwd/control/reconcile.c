@@ -5,7 +5,9 @@
  * every side effect the new table needs is computed from old and new
  * once: the kernel guard's rules when the set of services changed, the
  * capture filter when the set of VIPs changed, the check that no new VIP
- * sits on a kernel interface when there is no guard. If any of these
+ * sits on a kernel interface when there is no guard, the kernel's route
+ * to each new dest (egress.c, added to the requests as "egress" ones so
+ * the live table and the workers take it with the dest). If any of these
  * fails, what was changed is put back and the error names the request
  * that caused it: nothing was changed. Only then are the same requests
  * applied to the live table, published to the workers' log, and the new
@@ -103,6 +105,27 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 	return rc;
 }
 
+/* Each further link's filter: the same program, for that link's MAC. */
+static int
+refilter_links(struct uvs_director *d, int any_vip, char *err, size_t errlen)
+{
+	struct sock_fprog prog;
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < d->nlinks && rc == 0; i++) {
+		if (uvs_filter_build(any_vip, d->links[i].mac, &prog) < 0) {
+			snprintf(err, errlen, "capture filter: out of memory");
+			return -ENOMEM;
+		}
+		if ((rc = uvs_capture_set_filter(&d->links[i].cap, &prog)) < 0)
+			snprintf(err, errlen, "capture filter on %s: %s",
+			    d->links[i].name, strerror(-rc));
+		free(prog.filter);
+	}
+	return rc;
+}
+
 /*
  * Opens the capture filter (any_vip) or shuts it: the same program for
  * one VIP or thousands (filter.c), so only the first service and the
@@ -117,6 +140,10 @@ set_filter(struct uvs_director *d, int any_vip, char *err, size_t errlen)
 	if (uvs_filter_build(any_vip, d->fw.mac, &prog) < 0) {
 		snprintf(err, errlen, "capture filter: out of memory");
 		return -ENOMEM;
+	}
+	if ((rc = refilter_links(d, any_vip, err, errlen)) < 0) {
+		free(prog.filter);
+		return rc;
 	}
 	/* with workers the control thread's socket only sends */
 	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
@@ -241,12 +268,24 @@ announce_vip(struct uvs_director *d, uint32_t vip)
 		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
 }
 
+static int
+has_hop(const uint32_t *hop, const int *oif, size_t n, int o, uint32_t h)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (hop[k] == h && oif[k] == o)
+			return 1;
+	return 0;
+}
+
 /* After the commit: announce new VIPs, ask the kernel for new MACs. */
 static void
 after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
 	uint32_t *nv, *ask;
+	int *oif;
 	size_t nn, na = 0, k;
 	unsigned i, j;
 
@@ -256,22 +295,29 @@ after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 				announce_vip(d, nv[k]);
 		free(nv);
 	}
-	/* each unresolved address once, then one look at the table */
-	if (!(ask = calloc(uvs_dir_unresolved(d) + 1, sizeof(*ask))))
+	/* each unresolved next hop once, on its route's link, then one look
+	   at the table; a dest by no link of ours (nexthop 0) waits */
+	if (!(ask = calloc(uvs_dir_unresolved(d) + 1, sizeof(*ask))) ||
+	    !(oif = calloc(uvs_dir_unresolved(d) + 1, sizeof(*oif)))) {
+		free(ask);
 		return;
+	}
 	for (i = 0; i < t->nsvcs; i++)
 		for (j = 0; j < t->svcs[i]->ndests; j++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[j];
 
-			if ((x->flags & UVS_DEST_F_NOHWADDR) &&
-			    !has_vip(ask, na, x->addr))
-				ask[na++] = x->addr;
+			if ((x->flags & UVS_DEST_F_NOHWADDR) && x->nexthop &&
+			    !has_hop(ask, oif, na, x->oif, x->nexthop)) {
+				oif[na] = x->oif;
+				ask[na++] = x->nexthop;
+			}
 		}
 	for (k = 0; k < na; k++)
-		(void)uvs_nl_resolve(d->nl, ask[k]);
+		(void)uvs_nl_resolve(d->nl, oif[k], ask[k]);
 	if (na)
 		(void)uvs_nl_dump(d->nl);
 	free(ask);
+	free(oif);
 }
 
 /* The live table's hooks: its flows (and the fragments in flight that
@@ -508,20 +554,45 @@ commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
 	return rc;
 }
 
+/*
+ * The kernel's routes to next's new dests, as "egress" requests after
+ * msgs (one transaction: a worker never sees a dest without its egress).
+ * *all is msgs itself when none is needed, else a malloc'd list. 0 or
+ * -ENOMEM.
+ */
+static int
+with_egress(struct uvs_director *d, const struct uvs_svc_table *next,
+    const struct uvs_ctl_msg *msgs, unsigned n,
+    const struct uvs_ctl_msg **all, struct uvs_dir_egress *eg)
+{
+	struct uvs_ctl_msg *m;
+	int rc;
+
+	*all = msgs;
+	if ((rc = uvs_dir_egress_reqs(d, next, 0, eg)) < 0 || !eg->n)
+		return rc;
+	if (!(m = calloc(n + eg->n, sizeof(*m))))
+		return -ENOMEM;
+	memcpy(m, msgs, n * sizeof(*m));
+	memcpy(m + n, eg->msgs, eg->n * sizeof(*m));
+	*all = m;
+	return 0;
+}
+
 int
 uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
     unsigned n, unsigned *at, char *err, size_t errlen)
 {
 	struct uvs_svc_table next;
 	struct txn_entry *t = NULL;
+	struct uvs_dir_egress eg = { 0 };
+	const struct uvs_ctl_msg *all = msgs;
 	uint32_t *ov;
 	size_t on;
 	int rc;
 
 	*at = 0;
-	ov = vips_of(&d->fw.svcs, &on);
-	if (!ov || (d->workers.n && n && !(t = txn_new(msgs, n)))) {
-		free(ov);
+	if (!(ov = vips_of(&d->fw.svcs, &on))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -530,20 +601,36 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
 		snprintf(err, errlen, "cannot copy the table: %s",
 		    strerror(-rc));
 	else if ((rc = uvs_batch_apply(&next, msgs, n, NULL, at, err,
-	    errlen)) == 0)
-		rc = reconcile(d, &d->fw.svcs, &next, msgs, n, at, err,
-		    errlen);
+	    errlen)) == 0) {
+		/* routes first: reconcile's changes are then the last step */
+		if ((rc = with_egress(d, &next, msgs, n, &all, &eg)) == 0 &&
+		    d->workers.n && n + eg.n && !(t = txn_new(all, n + eg.n)))
+			rc = -ENOMEM;
+		if (rc < 0)
+			snprintf(err, errlen, "out of memory");
+		else
+			rc = reconcile(d, &d->fw.svcs, &next, msgs, n, at, err,
+			    errlen);
+	}
 	uvs_svc_table_free(&next);
 	if (rc < 0) {		/* refused: nothing changed, nothing published */
 		if (t)
 			txn_free(&t->e);
+		if (all != msgs)
+			free((void *)all);
+		uvs_dir_egress_free(&eg);
 		free(ov);
 		return rc;
 	}
 	/* from here the log owns t, or commit freed it */
-	if ((rc = commit(d, msgs, n, t, at, err, errlen)) == 0)
+	if ((rc = commit(d, all, n + eg.n, t, at, err, errlen)) == 0)
 		d->counts.transactions++;
+	if (*at >= n)	/* memory ran out on an egress: name the last one */
+		*at = n ? n - 1 : 0;
 	after_commit(d, ov, on);
+	if (all != msgs)
+		free((void *)all);
+	uvs_dir_egress_free(&eg);
 	free(ov);
 	return rc;
 }

@@ -1,9 +1,10 @@
 /*
- * The director's packet socket: receive and send whole frames on one
- * interface, each preceded by a struct virtio_net_hdr (PACKET_VNET_HDR)
- * that carries pending checksum and segmentation work across user space.
- * The packet loop sees only this interface, so a ring or AF_XDP backend
- * can replace it without touching the loop.
+ * The director's link: receive and send whole frames on one interface,
+ * each preceded by a struct virtio_net_hdr (PACKET_VNET_HDR) that
+ * carries pending checksum and segmentation work across user space.
+ * The packet loop sees only this interface; which backend moves the
+ * frames (a packet socket read frame by frame, a TPACKET_V2 or V3 ring)
+ * is an ops struct behind it (capture_ops.h), chosen by name.
  */
 #ifndef UVS_CAPTURE_H
 #define UVS_CAPTURE_H
@@ -22,7 +23,8 @@
 #define UVS_BURST	64
 
 struct uvs_trace;
-struct uvs_ring;
+struct uvs_capture_ops;
+struct uvs_capture_conf;
 
 /* A received frame: buf starts at its vnet header, len counts it too. */
 struct uvs_frame {
@@ -40,7 +42,10 @@ struct uvs_frame {
 /* An 802.1Q tag in a frame: TPID and TCI. */
 #define UVS_VLAN_HLEN	4
 
-/* Frames queued for one sendmmsg. */
+/*
+ * Frames queued for one send: each one msghdr, of one iovec or two (a
+ * tag put back), for the backend's xmit.
+ */
 struct uvs_txq {
 	struct mmsghdr		 msg[UVS_BURST];
 	struct iovec		 iov[2 * UVS_BURST];
@@ -52,21 +57,23 @@ struct uvs_txq {
 };
 
 struct uvs_capture {
-	int			 fd;
+	int			 fd;	/* the packet socket */
 	int			 ifindex;
 	int			 vnet;	/* the socket has PACKET_VNET_HDR */
 	struct uvs_trace	*trace;	/* --trace: every frame in and out;
 					   uvs_capture_close closes it */
-	struct uvs_ring		*ring;	/* NULL: frames are read() one by one
-					   into pool */
-	uint8_t			*pool;	/* socket backend: burst buffers */
+	const struct uvs_capture_ops *ops;	/* the backend */
+	void			*be;	/* its state, freed by ops->close */
+	uint8_t			*pool;	/* frames read from the socket's
+					   queue (pktsock.h) */
 	struct uvs_txq		 txq;
 };
 
 /*
  * Opens the socket on ifindex, inbound only (PACKET_IGNORE_OUTGOING, so
  * frames we send never come back), matching nothing until a filter is
- * set. Returns 0 or -errno.
+ * set, with the socket backend (frames read one by one). Returns 0 or
+ * -errno.
  */
 int	uvs_capture_open(struct uvs_capture *c, int ifindex);
 void	uvs_capture_close(struct uvs_capture *c);
@@ -87,17 +94,29 @@ int	uvs_capture_set_filter(struct uvs_capture *c,
 int	uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len);
 
 /*
+ * Switches an open capture from the socket backend to the backend called
+ * name ("socket", "ring", "ring-v3"), sized by conf. 0, -ENOENT for an
+ * unknown name, -EBUSY if another backend than "socket" is in use, or
+ * the backend's -errno (the capture then stays as it was).
+ */
+int	uvs_capture_use(struct uvs_capture *c, const char *name,
+	    const struct uvs_capture_conf *conf);
+/*
+ * The same for a ring (ring.h) of version TPACKET_V2 or TPACKET_V3,
+ * nblocks blocks of block_size bytes; -EINVAL for another version.
+ */
+int	uvs_capture_use_ring(struct uvs_capture *c, int version,
+	    size_t block_size, unsigned nblocks);
+/* The backend's name, as uvs_capture_use takes it. */
+const char *uvs_capture_backend(const struct uvs_capture *c);
+/* The descriptor to poll for frames (and the link's errors). */
+int	uvs_capture_pollfd(const struct uvs_capture *c);
+
+/*
  * The burst interface the packet loop uses, the same for every backend:
  * take up to max frames (UVS_BURST at most), rewrite them in place, queue
  * those to send, flush, then release. Frames stay valid until release.
  */
-/*
- * Switches receiving to a ring (ring.h) of version TPACKET_V2 or
- * TPACKET_V3, nblocks blocks of block_size bytes, and sending to bypass
- * the qdisc layer. 0 or -errno (the socket then stays as it was).
- */
-int	uvs_capture_use_ring(struct uvs_capture *c, int version,
-	    size_t block_size, unsigned nblocks);
 /* Frames taken (0 when none wait), or -errno. */
 int	uvs_capture_burst(struct uvs_capture *c, struct uvs_frame *f, int max);
 /* The loop takes up frame f: --trace records it now. */
@@ -111,7 +130,13 @@ void	uvs_capture_queue(struct uvs_capture *c, uint8_t *buf, size_t len);
  */
 void	uvs_capture_queue_vlan(struct uvs_capture *c, uint8_t *buf,
 	    size_t len, int tagged, uint16_t tci);
-/* Sends what is queued in one sendmmsg; how many could not be sent. */
+/*
+ * The same, sent out of link ifindex (0: the socket's own): a packet
+ * socket may send on any link of its namespace.
+ */
+void	uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
+	    int ifindex, int tagged, uint16_t tci);
+/* Sends what is queued in one call; how many could not be sent. */
 unsigned uvs_capture_flush(struct uvs_capture *c);
 /*
  * Frames the kernel dropped for want of room (ring or receive queue

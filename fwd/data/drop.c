@@ -36,6 +36,10 @@ static const char *const names[UVS_DROP_MAX] = {
 	[UVS_DROP_TRUNC] = "truncated",
 	[UVS_DROP_NOT_HOST] = "not_host",
 	[UVS_DROP_SEND] = "send_error",
+	[UVS_DROP_TUN_TOOBIG] = "tun_too_big",
+	[UVS_DROP_TUN_NOFRAG] = "tun_needs_frag",
+	[UVS_DROP_TUN_GSO] = "tun_gso",
+	[UVS_DROP_DR_TOOBIG] = "dr_too_big",
 };
 
 const char *

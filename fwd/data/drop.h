@@ -42,6 +42,14 @@ enum uvs_drop {
 	UVS_DROP_TRUNC,		/* larger than the receive buffer */
 	UVS_DROP_NOT_HOST,	/* not addressed to our MAC */
 	UVS_DROP_SEND,		/* the kernel refused to send it */
+	/* forward.c: tunnel mode (-i) */
+	UVS_DROP_TUN_TOOBIG,	/* DF, too big once wrapped: ICMP frag-needed
+				   went back to the client */
+	UVS_DROP_TUN_NOFRAG,	/* no DF, too big once wrapped, and the
+				   route's MTU too small to fragment it */
+	UVS_DROP_TUN_GSO,	/* a GSO frame not TCPv4: not segmented */
+	UVS_DROP_DR_TOOBIG,	/* DR, DF, larger than the route's MTU:
+				   ICMP frag-needed went back */
 	UVS_DROP_MAX
 };
 

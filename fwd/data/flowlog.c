@@ -191,5 +191,10 @@ uvs_flowlog_line(const struct uvs_conn *c, const uint8_t *old_dst,
 	put_mac(&o, old_dst);
 	put(&o, " -> ");
 	put_mac(&o, c->dest->hwaddr);
+	if (c->dest->oif) {	/* the link the route to it names */
+		put(&o, ", src MAC ");
+		put_mac(&o, c->dest->srcmac);
+		put(&o, " on ifindex %d", c->dest->oif);
+	}
 	return buf;
 }

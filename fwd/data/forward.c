@@ -211,12 +211,64 @@ find_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 	return c->dest;
 }
 
-/* Stage 4: Ethernet destination = the real server, source = us. */
+/*
+ * Stage 4: Ethernet destination = the real server, source = us on the
+ * link the kernel's route to it names (IPVS's DR xmit routes too).
+ */
 static void
 rewrite(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_dest *d)
 {
 	memcpy(frame, d->hwaddr, ETH_ALEN);
-	memcpy(frame + ETH_ALEN, fw->mac, ETH_ALEN);
+	memcpy(frame + ETH_ALEN, d->oif ? d->srcmac : fw->mac, ETH_ALEN);
+	fw->out_ifindex = d->oif;
+}
+
+/*
+ * Stage 4, tunnel mode: the frame stays as it came (the caller wraps
+ * it), if it fits the route to the real server once wrapped. If not,
+ * IPVS's answer: with DF, ICMP frag-needed to the client naming the
+ * inner MTU; without, the outer packet goes in fragments (tunnel.c).
+ */
+static enum uvs_verdict
+tunnel_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
+    const struct uvs_dest *d)
+{
+	static const struct virtio_net_hdr none;
+	const struct virtio_net_hdr *vh = fw->rx_vnet ? fw->rx_vnet : &none;
+	uint16_t mtu;
+
+	switch (uvs_tun_fit(d, vh, frame, len, &mtu)) {
+	case UVS_TUN_FITS:
+		return UVS_FORWARD;
+	case UVS_TUN_TOOBIG:
+		fw->icmp_len = uvs_tun_frag_needed(fw->icmp, frame, len, mtu);
+		fw->stats.drops[UVS_DROP_TUN_TOOBIG]++;
+		return UVS_ICMP;
+	case UVS_TUN_NEEDS_FRAG:
+		return drop(fw, UVS_DROP_TUN_NOFRAG);
+	default:
+		return drop(fw, UVS_DROP_TUN_GSO);
+	}
+}
+
+/*
+ * Stage 4, Direct Routing: on a director with several links the real
+ * server's may have a smaller MTU than the client's; IPVS answers a DF
+ * packet that does not fit with ICMP frag-needed (ip_vs_dr_xmit).
+ */
+static enum uvs_verdict
+dr_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
+    const struct uvs_dest *d)
+{
+	static const struct virtio_net_hdr none;
+	const struct virtio_net_hdr *vh = fw->rx_vnet ? fw->rx_vnet : &none;
+	uint16_t mtu;
+
+	if (uvs_dr_fit(d, vh, frame, len, &mtu) == UVS_TUN_FITS)
+		return UVS_FORWARD;
+	fw->icmp_len = uvs_tun_frag_needed(fw->icmp, frame, len, mtu);
+	fw->stats.drops[UVS_DROP_DR_TOOBIG]++;
+	return UVS_ICMP;
 }
 
 static void
@@ -357,9 +409,10 @@ vlan_served(const struct uvs_fwd *fw, uint32_t vlan,
 
 /* Stages 3 to 5 for a TCP/UDP packet or a datagram's first fragment. */
 static enum uvs_verdict
-flow_packet(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt,
-    uint32_t now)
+flow_packet(struct uvs_fwd *fw, uint8_t *frame, size_t len,
+    const struct uvs_pkt *pkt, uint32_t now)
 {
+	enum uvs_verdict v;
 	struct uvs_dest *d;
 	enum uvs_drop why = UVS_DROP_NONE;
 
@@ -375,8 +428,17 @@ flow_packet(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt,
 		first_fragment(fw, pkt, d, why, now);
 	if (!d)
 		return drop(fw, why);
-	/* Stage 5: rewrite; the caller sends */
-	rewrite(fw, frame, d);
+	/* Stage 5: rewrite, or leave it to be wrapped; the caller sends */
+	fw->out_dest = d;
+	if (d->fwd == UVS_FWD_TUNNEL) {
+		if ((v = tunnel_check(fw, frame, len, d)) != UVS_FORWARD)
+			return v;
+		fw->out_ifindex = d->oif;
+	} else {
+		if ((v = dr_check(fw, frame, len, d)) != UVS_FORWARD)
+			return v;
+		rewrite(fw, frame, d);
+	}
 	count_forward(fw, d, pkt->ip_len);
 	if (pkt->frag)
 		fw->stats.frags_fwd++;
@@ -409,7 +471,7 @@ uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	if (pkt.kind == UVS_PKT_FRAG)
 		return later_fragment(fw, frame, len, &pkt,
 		    (uint16_t)(vlan & 0xffff), now);
-	return flow_packet(fw, frame, &pkt, now);
+	return flow_packet(fw, frame, len, &pkt, now);
 }
 
 enum uvs_verdict

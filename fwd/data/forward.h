@@ -13,6 +13,7 @@
 #include "fwd/data/drop.h"
 #include "fwd/data/frag.h"
 #include "fwd/data/parse.h"
+#include "fwd/data/tunnel.h"
 #include "sched/conn.h"
 #include "sched/sched.h"
 
@@ -25,6 +26,8 @@ struct uvs_fwd_stats {
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
+	uint64_t	 tun_gso_frames;	/* -i: GSO frames cut up ... */
+	uint64_t	 tun_packets;		/* ... and all packets wrapped */
 	uint64_t	 ops_sched;	/* -o: datagrams scheduled alone */
 	uint64_t	 icmp_fwd;	/* ICMP errors sent to a flow's owner */
 	uint64_t	 frags_fwd;	/* fragments forwarded (first ones too) */
@@ -56,6 +59,17 @@ struct uvs_fwd {
 	 * again; mh and sh send it back to the server that holds it.
 	 */
 	int			 sloppy_tcp;
+	/* UVS_FORWARD: the link to send on (dest->oif); 0: the one the
+	   frame came in by */
+	int			 out_ifindex;
+	/* UVS_FORWARD: the dest; a tunnelled one's frame is left as it
+	   came, for the caller to wrap (tunnel.h) */
+	const struct uvs_dest	*out_dest;
+	/* the frame's vnet header, set by the caller; NULL: none */
+	const struct virtio_net_hdr *rx_vnet;
+	/* UVS_ICMP: an ICMP error for the frame's sender */
+	uint8_t			 icmp[UVS_TUN_ICMP_MAX];
+	size_t			 icmp_len;
 	/* IP fragments: which real server each datagram in flight went to */
 	struct uvs_frag_table	 frags;
 	uint32_t		 frag_clock;	/* last expiry sweep */
@@ -77,6 +91,8 @@ enum uvs_verdict {
 	UVS_FORWARD,	/* frame rewritten in place: send it */
 	UVS_REPLY,	/* fw->arp_reply holds an answer: send that */
 	UVS_IGNORE,	/* nothing to do (e.g. ARP not for us) */
+	UVS_ICMP,	/* counted in stats.drops; fw->icmp holds an ICMP
+			   error for the sender: send it back */
 	UVS_HOLD,	/* an early fragment, kept aside (frag.h) */
 };
 

@@ -33,10 +33,41 @@ send_arp_reply(struct uvs_pktloop *l, const struct uvs_frame *f)
 	} else {
 		memcpy(a, l->fw->arp_reply, UVS_ARP_FRAME_LEN);
 	}
+	if (l->mac) {	/* the VIP is-at this link's MAC, from this link */
+		memcpy(a + 6, l->mac, 6);
+		memcpy(a + UVS_ARP_OFF + 8 + (f->vlan_valid ? UVS_VLAN_HLEN :
+		    0), l->mac, 6);
+	}
 	if (uvs_capture_send(l->cap, buf, len) < 0)
 		l->fw->stats.drops[UVS_DROP_SEND]++;
 	else if (l->on_arp_reply)
 		l->on_arp_reply(l->arg, l->fw);
+}
+
+/* An ICMP error for the frame's sender goes back out of this link now. */
+static void
+send_icmp(struct uvs_pktloop *l)
+{
+	uint8_t buf[UVS_VNET_HLEN + UVS_TUN_ICMP_MAX] = { 0 };
+
+	memcpy(buf + UVS_VNET_HLEN, l->fw->icmp, l->fw->icmp_len);
+	if (uvs_capture_send(l->cap, buf, UVS_VNET_HLEN + l->fw->icmp_len) < 0)
+		l->fw->stats.drops[UVS_DROP_SEND]++;
+}
+
+/* Tunnel mode: wrap the frame (each of its segments, if GSO) and queue. */
+static void
+forward_tunnel(struct uvs_pktloop *l, const struct uvs_frame *f)
+{
+	const struct virtio_net_hdr *vh = (const void *)f->buf;
+	struct uvs_fwd_stats *st = &l->fw->stats;
+	unsigned n = uvs_tun_npkts(vh, f->buf + UVS_VNET_HLEN,
+	    f->len - UVS_VNET_HLEN);
+
+	st->tun_gso_frames += vh->gso_type != VIRTIO_NET_HDR_GSO_NONE;
+	st->tun_packets += n;
+	st->drops[UVS_DROP_SEND] += uvs_tunq_frame(&l->tunq, l->cap,
+	    l->fw->out_dest, f->buf, f->len);
 }
 
 /* Early fragments the frame just forwarded released follow it. */
@@ -71,13 +102,20 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 		fw->stats.drops[UVS_DROP_NOT_HOST]++;
 		return;
 	}
+	fw->rx_vnet = (const struct virtio_net_hdr *)f->buf;
 	switch (uvs_fwd_frame_vlan(fw, f->buf + UVS_VNET_HLEN,
 	    f->len - UVS_VNET_HLEN, f->vlan_valid ? UVS_FWD_TAGGED |
 	    f->vlan_tci : 0, now)) {
 	case UVS_FORWARD:
-		uvs_capture_queue_vlan(l->cap, f->buf, f->len, f->vlan_valid,
-		    f->vlan_tci);
+		if (fw->out_dest->fwd == UVS_FWD_TUNNEL)
+			forward_tunnel(l, f);
+		else
+			uvs_capture_queue_on(l->cap, f->buf, f->len,
+			    fw->out_ifindex, f->vlan_valid, f->vlan_tci);
 		queue_held(l, f);
+		break;
+	case UVS_ICMP:
+		send_icmp(l);
 		break;
 	case UVS_REPLY:
 		send_arp_reply(l, f);
@@ -97,7 +135,8 @@ uvs_pktloop_burst(struct uvs_pktloop *l, uint32_t now)
 		return n;
 	for (i = 0; i < n; i++)
 		handle_frame(l, &f[i], now);
-	l->fw->stats.drops[UVS_DROP_SEND] += uvs_capture_flush(l->cap);
+	l->fw->stats.drops[UVS_DROP_SEND] += uvs_capture_flush(l->cap) +
+	    uvs_tunq_flush(&l->tunq, l->cap);
 	uvs_fwd_burst_done(l->fw);
 	uvs_capture_release(l->cap);
 	return n;

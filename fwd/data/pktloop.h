@@ -14,14 +14,19 @@
 
 #include "fwd/data/capture.h"
 #include "fwd/data/forward.h"
+#include "fwd/data/tunq.h"
 
 struct uvs_pktloop {
 	struct uvs_capture	*cap;
 	struct uvs_fwd		*fw;
+	/* this link's MAC when it is not fw->mac (uvsd's second and further
+	   -i): ARP answers given here name it; NULL: fw->mac */
+	const uint8_t		*mac;
 	/* after an ARP answer was sent (uvsd -v logs it); may be NULL */
 	void			(*on_arp_reply)(void *arg,
 				    const struct uvs_fwd *fw);
 	void			*arg;
+	struct uvs_tunq		 tunq;	/* tunnel mode's packets (-i) */
 };
 
 /*

@@ -165,7 +165,7 @@ worker_main(void *arg)
 {
 	struct uvs_worker *w = arg;
 	struct pollfd pfd[2] = {
-		{ .fd = w->cap.fd, .events = POLLIN },
+		{ .fd = uvs_capture_pollfd(&w->cap), .events = POLLIN },
 		{ .fd = w->wake, .events = POLLIN },
 	};
 	uint32_t now = uvs_clock_seconds(), t;

@@ -29,7 +29,13 @@
  * should look like (weight, in or out) is computed from the checks and
  * the quorum and compared with what was last applied, so the director
  * only hears of differences, and a whole batch of control requests is
- * settled once, after it.
+ * settled once, after it. Only the services a change touched are settled
+ * (the dirty list), so a settle costs what changed, not the whole table.
+ *
+ * Every server and service is found through a hash index (hindex.h), and
+ * each service holds its own servers, so a lookup, an add and a delete
+ * take the same time with 10 servers as with 10 000, and a walk over a
+ * service's servers (quorum, settle) touches only those.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,6 +49,7 @@
 #include <time.h>
 
 #include "fwd/health/health.h"
+#include "fwd/health/hindex.h"
 #include "fwd/health/probe.h"
 
 #define SRC_REFRESH_MS	5000	/* look the source address up this often */
@@ -58,6 +65,10 @@ struct hsvc {
 	uint32_t		 sorry_dest;	/* the sorry dest we added */
 	int			 sorry_out;	/* it, as applied */
 	int			 sorry_broken;	/* could not be added */
+	struct hdest		**dests;	/* its servers */
+	unsigned		 ndests, cdests;
+	unsigned		 at;		/* in h->svcs */
+	unsigned		 dirty_at;	/* in h->dirty + 1; 0: clean */
 };
 
 struct hdest {
@@ -77,6 +88,8 @@ struct hdest {
 	struct uvs_probe	 probe;
 	int			 ap_weight;	/* as applied */
 	int			 ap_out;
+	unsigned		 at;		/* in h->dests */
+	unsigned		 svc_at;	/* in svc->dests */
 };
 
 struct uvs_health {
@@ -89,6 +102,11 @@ struct uvs_health {
 	unsigned		 nsvcs, csvcs;
 	struct hdest		**dests;
 	unsigned		 ndests, cdests;
+	struct uvs_hindex	 svc_ix;	/* service key -> hsvc */
+	struct uvs_hindex	 dest_ix;	/* server key -> hdest */
+	struct hsvc		**dirty_svcs;	/* to settle */
+	unsigned		 ndirty, cdirty;
+	int			 dirty_all;	/* the list could not grow */
 	pid_t			*orphans;	/* killed children to collect */
 	unsigned		 norphans, corphans;
 	struct hdest		*polled[UVS_HEALTH_FDS_MAX];
@@ -178,33 +196,66 @@ rs_str(uint32_t rip, uint16_t rport, char *buf, size_t size)
 	return buf;
 }
 
+static struct uvs_hindex_key
+svc_ix_key(uint8_t proto, uint32_t vip, uint16_t vport)
+{
+	return (struct uvs_hindex_key){ .a = (uint64_t)proto << 48 |
+	    (uint64_t)vport << 32 | vip };
+}
+
+static struct uvs_hindex_key
+dest_ix_key(const struct uvs_health_key *k)
+{
+	struct uvs_hindex_key x = svc_ix_key(k->proto, k->vip, k->vport);
+
+	x.b = (uint64_t)k->rport << 32 | k->rip;
+	return x;
+}
+
 static struct hsvc *
 find_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
     uint16_t vport)
 {
-	unsigned i;
+	struct uvs_hindex_key x = svc_ix_key(proto, vip, vport);
 
-	for (i = 0; h && i < h->nsvcs; i++)
-		if (h->svcs[i]->proto == proto && h->svcs[i]->vip == vip &&
-		    h->svcs[i]->vport == vport)
-			return h->svcs[i];
-	return NULL;
+	return h ? uvs_hindex_get(&h->svc_ix, &x) : NULL;
 }
 
 static struct hdest *
 find_dest(const struct uvs_health *h, const struct uvs_health_key *k)
 {
-	unsigned i;
+	struct uvs_hindex_key x = dest_ix_key(k);
 
-	for (i = 0; h && i < h->ndests; i++) {
-		const struct uvs_health_key *x = &h->dests[i]->k;
+	return h ? uvs_hindex_get(&h->dest_ix, &x) : NULL;
+}
 
-		if (x->rip == k->rip && x->rport == k->rport &&
-		    x->proto == k->proto && x->vip == k->vip &&
-		    x->vport == k->vport)
-			return h->dests[i];
+/* s is to be settled on the next settle(). */
+static void
+mark_dirty(struct uvs_health *h, struct hsvc *s)
+{
+	h->dirty = 1;
+	if (s->dirty_at || h->dirty_all)
+		return;
+	if (grow((void ***)&h->dirty_svcs, h->ndirty, &h->cdirty,
+	    sizeof(*h->dirty_svcs)) < 0) {
+		h->dirty_all = 1;	/* settle them all rather than lose it */
+		return;
 	}
-	return NULL;
+	h->dirty_svcs[h->ndirty++] = s;
+	s->dirty_at = h->ndirty;
+}
+
+static void
+unmark_dirty(struct uvs_health *h, struct hsvc *s)
+{
+	struct hsvc *last;
+
+	if (!s->dirty_at)
+		return;
+	last = h->dirty_svcs[--h->ndirty];
+	h->dirty_svcs[s->dirty_at - 1] = last;
+	last->dirty_at = s->dirty_at;
+	s->dirty_at = 0;
 }
 
 /* Is k the sorry dest the engine added to its service? */
@@ -226,6 +277,7 @@ uvs_health_is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
 static struct hsvc *
 svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
 {
+	struct uvs_hindex_key x = svc_ix_key(proto, vip, vport);
 	struct hsvc *s = find_svc(h, proto, vip, vport);
 
 	if (s)
@@ -233,11 +285,16 @@ svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
 	if (grow((void ***)&h->svcs, h->nsvcs, &h->csvcs, sizeof(*h->svcs)) < 0
 	    || !(s = calloc(1, sizeof(*s))))
 		return NULL;
+	if (uvs_hindex_put(&h->svc_ix, &x, s) < 0) {
+		free(s);
+		return NULL;
+	}
 	s->proto = proto;
 	s->vip = vip;
 	s->vport = vport;
 	s->conf.quorum = UVS_QUORUM_DEFAULT;
 	s->quorum = -1;
+	s->at = h->nsvcs;
 	h->svcs[h->nsvcs++] = s;
 	return s;
 }
@@ -256,7 +313,7 @@ uvs_health_svc_set(struct uvs_health *h, uint8_t proto, uint32_t vip,
 		s->conf = *v;
 		s->sorry_broken = 0;
 	}
-	h->dirty = 1;
+	mark_dirty(h, s);
 	return 0;
 }
 
@@ -275,14 +332,36 @@ stop_probe(struct uvs_health *h, struct hdest *d)
 		h->orphans[h->norphans++] = pid;
 }
 
+/* Stops d's probe and frees it; the servers after it move into its place. */
 static void
-dest_free_at(struct uvs_health *h, unsigned i)
+dest_free(struct uvs_health *h, struct hdest *d)
 {
-	struct hdest *d = h->dests[i];
+	struct uvs_hindex_key x = dest_ix_key(&d->k);
+	struct hsvc *s = d->svc;
 
 	stop_probe(h, d);
+	uvs_hindex_del(&h->dest_ix, &x);
+	h->dests[d->at] = h->dests[--h->ndests];
+	h->dests[d->at]->at = d->at;
+	s->dests[d->svc_at] = s->dests[--s->ndests];
+	s->dests[d->svc_at]->svc_at = d->svc_at;
 	free(d);
-	h->dests[i] = h->dests[--h->ndests];
+}
+
+/* Frees s and its servers. */
+static void
+svc_free(struct uvs_health *h, struct hsvc *s)
+{
+	struct uvs_hindex_key x = svc_ix_key(s->proto, s->vip, s->vport);
+
+	while (s->ndests)
+		dest_free(h, s->dests[s->ndests - 1]);
+	unmark_dirty(h, s);
+	uvs_hindex_del(&h->svc_ix, &x);
+	h->svcs[s->at] = h->svcs[--h->nsvcs];
+	h->svcs[s->at]->at = s->at;
+	free(s->dests);
+	free(s);
 }
 
 void
@@ -290,17 +369,10 @@ uvs_health_svc_del(struct uvs_health *h, uint8_t proto, uint32_t vip,
     uint16_t vport)
 {
 	struct hsvc *s = find_svc(h, proto, vip, vport);
-	unsigned i;
 
 	if (!s)
 		return;
-	for (i = h->ndests; i-- > 0;)
-		if (h->dests[i]->svc == s)
-			dest_free_at(h, i);
-	for (i = 0; i < h->nsvcs; i++)
-		if (h->svcs[i] == s)
-			h->svcs[i] = h->svcs[--h->nsvcs];
-	free(s);
+	svc_free(h, s);
 	h->dirty = 1;
 }
 
@@ -309,10 +381,9 @@ uvs_health_clear(struct uvs_health *h)
 {
 	if (!h)
 		return;
-	while (h->ndests)
-		dest_free_at(h, h->ndests - 1);
 	while (h->nsvcs)
-		free(h->svcs[--h->nsvcs]);
+		svc_free(h, h->svcs[h->nsvcs - 1]);
+	h->dirty_all = 0;
 	h->dirty = 1;
 }
 
@@ -353,31 +424,51 @@ set_check(struct uvs_health *h, struct hdest *d, const struct uvs_check_conf *c)
 	}
 }
 
+/* A new server k of its service (made if need be), in both lists. */
+static struct hdest *
+dest_new(struct uvs_health *h, const struct uvs_health_key *k)
+{
+	struct uvs_hindex_key x = dest_ix_key(k);
+	struct hdest *d;
+	struct hsvc *s;
+
+	if (!(s = svc_get(h, k->proto, k->vip, k->vport)) ||
+	    grow((void ***)&h->dests, h->ndests, &h->cdests,
+	    sizeof(*h->dests)) < 0 || grow((void ***)&s->dests, s->ndests,
+	    &s->cdests, sizeof(*s->dests)) < 0 || !(d = calloc(1, sizeof(*d))))
+		return NULL;
+	if (uvs_hindex_put(&h->dest_ix, &x, d) < 0) {
+		free(d);
+		return NULL;
+	}
+	d->k = *k;
+	d->svc = s;
+	uvs_probe_init(&d->probe);
+	d->at = h->ndests;
+	h->dests[h->ndests++] = d;
+	d->svc_at = s->ndests;
+	s->dests[s->ndests++] = d;
+	return d;
+}
+
 int
 uvs_health_dest_set(struct uvs_health *h, const struct uvs_health_key *k,
     int weight, const struct uvs_check_conf *c)
 {
 	struct hdest *d;
-	struct hsvc *s;
 
 	if (!h || is_sorry(h, k))
 		return 0;
 	if (!(d = find_dest(h, k))) {
-		if (!(s = svc_get(h, k->proto, k->vip, k->vport)) ||
-		    grow((void ***)&h->dests, h->ndests, &h->cdests,
-		    sizeof(*h->dests)) < 0 || !(d = calloc(1, sizeof(*d))))
+		if (!(d = dest_new(h, k)))
 			return -ENOMEM;
-		d->k = *k;
-		d->svc = s;
-		uvs_probe_init(&d->probe);
 		d->ap_weight = weight;	/* the director added it so */
-		h->dests[h->ndests++] = d;
 	} else
 		d->ap_weight = weight_for(d, weight);	/* ctl edited it so */
 	d->weight = weight;
 	if (c)
 		set_check(h, d, c);
-	h->dirty = 1;
+	mark_dirty(h, d->svc);
 	return 0;
 }
 
@@ -386,21 +477,20 @@ uvs_health_dest_del(struct uvs_health *h, const struct uvs_health_key *k)
 {
 	struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
 	struct hdest *d = find_dest(h, k);
-	unsigned i;
 
 	if (!h)
 		return;
-	/* the sorry dest deleted by hand: settle adds it again */
-	if (s && s->sorry_dest == k->rip && k->rport == s->vport)
-		s->sorry_dest = 0;
-	if (s && s->conf.sorry == k->rip)
-		s->sorry_broken = 0;
-	for (i = 0; i < h->ndests; i++)
-		if (h->dests[i] == d) {
-			dest_free_at(h, i);
-			break;
-		}
 	h->dirty = 1;
+	if (!s)
+		return;
+	/* the sorry dest deleted by hand: settle adds it again */
+	if (s->sorry_dest == k->rip && k->rport == s->vport)
+		s->sorry_dest = 0;
+	if (s->conf.sorry == k->rip)
+		s->sorry_broken = 0;
+	if (d)
+		dest_free(h, d);
+	mark_dirty(h, s);
 }
 
 /* ---- the state machine ---- */
@@ -459,7 +549,7 @@ record(struct uvs_health *h, struct hdest *d, int ok, const char *why,
 		d->streak = 0;
 		d->transitions++;
 		h->c.state_changes++;
-		h->dirty = 1;
+		mark_dirty(h, d->svc);
 	}
 	d->seen_ok |= ok;
 	d->next_ms = now_ms + (!ok && !d->down ? uvs_check_retry(&d->chk) :
@@ -486,11 +576,11 @@ watched(const struct uvs_health *h, const struct hsvc *s)
 {
 	unsigned i;
 
+	(void)h;
 	if (!uvs_vs_health_is_default(&s->conf))
 		return 1;
-	for (i = 0; i < h->ndests; i++)
-		if (h->dests[i]->svc == s &&
-		    h->dests[i]->chk.type != UVS_CHECK_NONE)
+	for (i = 0; i < s->ndests; i++)
+		if (s->dests[i]->chk.type != UVS_CHECK_NONE)
 			return 1;
 	return 0;
 }
@@ -501,9 +591,10 @@ up_weight(const struct uvs_health *h, const struct hsvc *s)
 	uint64_t sum = 0;
 	unsigned i;
 
-	for (i = 0; i < h->ndests; i++)
-		if (h->dests[i]->svc == s && !h->dests[i]->down)
-			sum += (uint64_t)h->dests[i]->weight;
+	(void)h;
+	for (i = 0; i < s->ndests; i++)
+		if (!s->dests[i]->down)
+			sum += (uint64_t)s->dests[i]->weight;
 	return sum;
 }
 
@@ -646,27 +737,58 @@ settle_dest(struct uvs_health *h, struct hdest *d, int sorry_on)
 	}
 }
 
+/* s's quorum, sorry server and servers as the checks want them. */
+static void
+settle_svc(struct uvs_health *h, struct hsvc *s)
+{
+	int up = 1, sorry_on;
+	unsigned i;
+
+	if (watched(h, s))
+		up = judge_quorum(h, s);
+	else
+		s->quorum = -1;
+	sorry_on = settle_sorry(h, s, !up);
+	for (i = 0; i < s->ndests; i++)
+		settle_dest(h, s->dests[i], sorry_on);
+}
+
+/* Did switching s's sorry server fail (settle_sorry tries it again)? */
+static int
+sorry_pending(const struct hsvc *s)
+{
+	return s->sorry_dest && s->sorry_out != (s->quorum != 0);
+}
+
 void
 uvs_health_settle(struct uvs_health *h)
 {
-	unsigned i, k;
+	unsigned i, kept = 0;
 
 	if (!h)
 		return;
 	h->dirty = 0;
-	for (i = 0; i < h->nsvcs; i++) {
-		struct hsvc *s = h->svcs[i];
-		int up = 1, sorry_on = 0;
-
-		if (watched(h, s))
-			up = judge_quorum(h, s);
-		else
-			s->quorum = -1;
-		sorry_on = settle_sorry(h, s, !up);
-		for (k = 0; k < h->ndests; k++)
-			if (h->dests[k]->svc == s)
-				settle_dest(h, h->dests[k], sorry_on);
+	if (h->dirty_all) {
+		h->dirty_all = 0;
+		for (i = 0; i < h->nsvcs; i++)
+			mark_dirty(h, h->svcs[i]);
+		h->dirty = 0;
 	}
+	/*
+	 * Oldest first. A service whose sorry switch failed stays listed, so
+	 * the next settle tries again, as a settle of every service did.
+	 */
+	for (i = 0; i < h->ndirty; i++) {
+		struct hsvc *s = h->dirty_svcs[i];
+
+		settle_svc(h, s);
+		s->dirty_at = 0;
+		if (sorry_pending(s)) {
+			h->dirty_svcs[kept++] = s;
+			s->dirty_at = kept;
+		}
+	}
+	h->ndirty = kept;
 }
 
 /* ---- probes ---- */
@@ -975,6 +1097,9 @@ uvs_health_free(struct uvs_health *h)
 		if (h->svcs[i]->conf.omega && h->svcs[i]->quorum == 1)
 			quorum_script(h, h->svcs[i], 0);
 	uvs_health_clear(h);
+	uvs_hindex_free(&h->svc_ix);
+	uvs_hindex_free(&h->dest_ix);
+	free(h->dirty_svcs);
 	free(h->dests);
 	free(h->svcs);
 	free(h->orphans);

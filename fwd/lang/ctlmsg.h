@@ -29,7 +29,8 @@
 #include <stdint.h>
 
 #define UVS_CTL_LINE_MAX	1024
-#define UVS_CTL_MAX_KV		24
+/* a tunnelled dest's list line, with its ARP state and rates, has 25 */
+#define UVS_CTL_MAX_KV		32
 /* A batch (rules file): at most this many bytes and request lines. */
 #define UVS_CTL_BATCH_MAX	(16u << 20)
 #define UVS_CTL_BATCH_LINES	65536u

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "fwd/lang/ipvsargs.h"
+#include "sched/sched.h"
 
 #define PROG			"uvsadm"
 
@@ -234,10 +235,8 @@ static const struct {
 	int		 tag;
 	const char	*why;
 } unsupported[] = {
-	{ 'm', "-m (masquerading/NAT) is not supported: "
-	    "uvs does Direct Routing only" },
-	{ 'i', "-i (IP-in-IP tunneling) is not supported: "
-	    "uvs does Direct Routing only" },
+	{ 'm', "-m (masquerading/NAT) is not supported: uvs forwards by "
+	    "direct routing (-g) or tunnelling (-i), never rewriting addresses" },
 	{ 'f', "-f (firewall-mark services) is not supported: "
 	    "uvs matches services by protocol, address and port" },
 	{ TAG_SCTP_SERVICE, "--sctp-service is not supported: "
@@ -740,15 +739,47 @@ opt_ignored(struct parse *p, int tag, const char *arg)
 		if (strcmp(arg, "ipip") && strcmp(arg, "gue") &&
 		    strcmp(arg, "gre"))
 			fail(p, EXIT_USAGE, "illegal tunnel type specified");
+		p->ce->dest.tun_type = !strcmp(arg, "gue") ? UVS_TUN_GUE :
+		    !strcmp(arg, "gre") ? UVS_TUN_GRE : UVS_TUN_IPIP;
 		return 1;
 	case TAG_TUN_PORT:
 		set_option(p, O_TUN_PORT);
 		parse_number(p, arg, 1, 65535, "tunnel port", &dummy);
+		p->ce->dest.tun_port = (uint16_t)dummy;
 		return 1;
 	case TAG_SORT:		/* sorting is the default */
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * -i's options, as IPVS takes them: GUE needs its UDP port, only GUE has
+ * one, only GUE has remote checksum offload, and one checksum word.
+ */
+static void
+check_tunnel(struct parse *p)
+{
+	struct dest_arg *d = &p->ce->dest;
+	uint64_t o = p->ce->options;
+	int words = !!(o & (1ULL << O_TUN_NOCSUM)) +
+	    !!(o & (1ULL << O_TUN_CSUM)) + !!(o & (1ULL << O_TUN_REMCSUM));
+
+	if (words > 1)
+		fail(p, EXIT_USAGE, "only one of --tun-nocsum, --tun-csum and "
+		    "--tun-remcsum");
+	if (d->tun_type == UVS_TUN_GUE && !d->tun_port)
+		fail(p, EXIT_USAGE, "--tun-type gue needs --tun-port");
+	if (d->tun_type != UVS_TUN_GUE && d->tun_port)
+		fail(p, EXIT_USAGE, "--tun-port is for --tun-type gue only");
+	if (d->tun_type != UVS_TUN_GUE && (o & (1ULL << O_TUN_REMCSUM)))
+		fail(p, EXIT_USAGE, "--tun-remcsum is for --tun-type gue only");
+	if (d->tun_type == UVS_TUN_IPIP && (o & (1ULL << O_TUN_CSUM)))
+		fail(p, EXIT_USAGE, "--tun-csum is for --tun-type gue or gre");
+	if (o & (1ULL << O_TUN_CSUM))
+		d->tun_flags = UVS_TUN_F_CSUM;
+	if (o & (1ULL << O_TUN_REMCSUM))
+		d->tun_flags = UVS_TUN_F_REMCSUM;
 }
 
 /* Copies a text option's value, failing when it does not fit. */
@@ -954,6 +985,10 @@ apply_option(struct parse *p, int tag, const char *arg,
 	case 'g':
 		set_option(p, O_FORWARD);
 		break;
+	case 'i':
+		set_option(p, O_FORWARD);
+		ce->dest.tunnel = 1;
+		break;
 	case 'w':
 		set_option(p, O_WEIGHT);
 		parse_number(p, arg, 0, 65535, "weight", &ce->dest.weight);
@@ -1122,11 +1157,13 @@ check_command(struct parse *p)
 	if (ce->cmd == CMD_ADDDEST || ce->cmd == CMD_EDITDEST) {
 		/* direct routing: the real server listens on the VIP's port */
 		ce->dest.port = ce->svc.port;
-		if (ce->options & ((1ULL << O_TUN_TYPE) | (1ULL << O_TUN_PORT) |
-		    (1ULL << O_TUN_NOCSUM) | (1ULL << O_TUN_CSUM) |
-		    (1ULL << O_TUN_REMCSUM)))
+		if (!ce->dest.tunnel && (ce->options & ((1ULL << O_TUN_TYPE) |
+		    (1ULL << O_TUN_PORT) | (1ULL << O_TUN_NOCSUM) |
+		    (1ULL << O_TUN_CSUM) | (1ULL << O_TUN_REMCSUM))))
 			fail(p, EXIT_USAGE, "Tunnel options conflict with forward "
 			    "method");
+		if (ce->dest.tunnel)
+			check_tunnel(p);
 	}
 	if (ce->cmd == CMD_LIST &&
 	    (((ce->options & ((1ULL << O_CONNECTION) | (1ULL << O_TIMEOUT) |
@@ -1218,6 +1255,12 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 			n += snprintf(req + n, size - (size_t)n, " weight=%d "
 			    "uthr=%d lthr=%d", ce->dest.weight, ce->dest.uthr,
 			    ce->dest.lthr);
+		if (ce->cmd != CMD_DELDEST && ce->dest.tunnel &&
+		    (size_t)n < size)
+			n += snprintf(req + n, size - (size_t)n, " fwd=tunnel "
+			    "tun_type=%d tun_port=%u tun_flags=%d",
+			    ce->dest.tun_type, ce->dest.tun_port,
+			    ce->dest.tun_flags);
 		if (ce->cmd != CMD_DELDEST && (ce->options & OPT(O_CHECK)) &&
 		    (size_t)n < size)
 			uvs_check_words(&ce->check, req + n, size - (size_t)n);

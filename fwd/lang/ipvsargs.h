@@ -90,6 +90,10 @@ struct dest_arg {
 	uint32_t	addr;		/* network order */
 	uint16_t	port;		/* host order */
 	int		weight, uthr, lthr;
+	int		tunnel;		/* -i */
+	int		tun_type;	/* UVS_TUN_* (sched.h) */
+	uint16_t	tun_port;	/* host order; 0: none */
+	int		tun_flags;	/* UVS_TUN_F_* */
 };
 
 /* ipvsadm's struct ipvs_command_entry plus its option and format bits. */

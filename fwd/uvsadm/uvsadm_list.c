@@ -39,7 +39,12 @@ static const struct fwd fwds[] = {
 	{ "route", "Route", "-g" },
 	{ "local", "Local", "-g" },	/* ipvsadm saves LOCALNODE as -g */
 	{ "masq", "Masq", "-m" },
+	{ "tunnel", "Tunnel", "-i" },
 };
+
+/* -i's encapsulation, as ipvsadm names it (tunnel_types, tun_flags) */
+static const char *const tun_types[] = { "ipip", "gue", "gre" };
+static const char *const tun_csums[] = { "nocsum", "csum", "remcsum" };
 
 /*
  * A dest's health (uvs extension), from the "check" line after it: its
@@ -79,6 +84,7 @@ struct dest {
 	uint32_t		addr;	/* network order */
 	uint16_t		port;	/* host order */
 	const struct fwd	*fwd;
+	uint32_t		tun_type, tun_port, tun_flags;	/* -i */
 	uint32_t		weight, active, inactive, persist, uthr, lthr;
 	struct stats		st;
 	struct health		h;
@@ -305,6 +311,11 @@ add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 	    (rc = get_stats(m, fmt, &d.st)) < 0)
 		return rc;
 	if (get_arp(m, &d.a) < 0)
+		return -EPROTO;
+	if (!strcmp(d.fwd->wire, "tunnel") && (get_u32(m, "tun_type", 2,
+	    KEY_ALWAYS, &d.tun_type) < 0 || get_u32(m, "tun_port", 65535,
+	    KEY_ALWAYS, &d.tun_port) < 0 || get_u32(m, "tun_flags", 2,
+	    KEY_ALWAYS, &d.tun_flags) < 0))
 		return -EPROTO;
 	if (!(n = grow(s->dests, s->ndests, &s->cap, sizeof(d))))
 		return -ENOMEM;
@@ -665,12 +676,44 @@ print_svc_line(FILE *out, const struct svc *s, const char *name,
 	fputc('\n', out);
 }
 
+/* -S's words for a tunnelled dest's encapsulation; "" for the rest. */
+static const char *
+tun_words(const struct dest *d, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (strcmp(d->fwd->wire, "tunnel") || d->tun_type == 0)
+		return buf;
+	if (d->tun_type == 1)
+		snprintf(buf, size, " --tun-type gue --tun-port %u --tun-%s",
+		    d->tun_port, tun_csums[d->tun_flags]);
+	else
+		snprintf(buf, size, " --tun-type gre --tun-%s",
+		    tun_csums[d->tun_flags]);
+	return buf;
+}
+
+/* --tun-info's column: ipip, gue:PORT:CSUM, gre:CSUM; n/a when not -i. */
+static const char *
+tun_info(const struct dest *d, char *buf, size_t size)
+{
+	if (strcmp(d->fwd->wire, "tunnel"))
+		snprintf(buf, size, "n/a");
+	else if (d->tun_type == 1)
+		snprintf(buf, size, "gue:%u:%s", d->tun_port,
+		    tun_csums[d->tun_flags]);
+	else if (d->tun_type == 2)
+		snprintf(buf, size, "gre:%s", tun_csums[d->tun_flags]);
+	else
+		snprintf(buf, size, "%s", tun_types[0]);
+	return buf;
+}
+
 /* -S: a checked dest is saved with the weight it was given, and its check. */
 static void
 print_dest_rule(FILE *out, const struct dest *d, const char *sname,
     const char *dname)
 {
-	char chk[2048] = "";
+	char chk[2048] = "", tun[96];
 	int w = (int)d->weight;
 
 	if (d->h.has && !d->h.sorry) {
@@ -678,8 +721,8 @@ print_dest_rule(FILE *out, const struct dest *d, const char *sname,
 		if (d->h.chk.type != UVS_CHECK_NONE)
 			uvs_check_cli(&d->h.chk, chk, sizeof(chk));
 	}
-	fprintf(out, "-a %s -r %s %s -w %d%s\n", sname, dname, d->fwd->opt, w,
-	    chk);
+	fprintf(out, "-a %s -r %s %s -w %d%s%s\n", sname, dname, d->fwd->opt,
+	    w, tun_words(d, tun, sizeof(tun)), chk);
 }
 
 /*
@@ -701,6 +744,7 @@ static void
 print_dest_line(FILE *out, const struct dest *d, const char *sname,
     const char *dname, unsigned int fmt)
 {
+	char tun[32];
 	int w = (int)d->weight;
 
 	if (fmt & UVSADM_FMT_RULE)
@@ -724,9 +768,10 @@ print_dest_line(FILE *out, const struct dest *d, const char *sname,
 	else if (fmt & UVSADM_FMT_PERSISTENTCONN)
 		fprintf(out, "  -> %-28s %-9u %-11u %-10u %-10u\n", dname, w,
 		    d->persist, d->active, d->inactive);
-	else if (fmt & UVSADM_FMT_TUN_INFO)	/* tunnel info: n/a in DR */
+	else if (fmt & UVSADM_FMT_TUN_INFO)	/* n/a unless tunnelled */
 		fprintf(out, "  -> %-28s %-7s %-13s %-6d %-10u %-10u\n", dname,
-		    d->fwd->name, "n/a", w, d->active, d->inactive);
+		    d->fwd->name, tun_info(d, tun, sizeof(tun)), w, d->active,
+		    d->inactive);
 	else
 		fprintf(out, "  -> %-28s %-7s %-6d %-10u %-10u\n", dname,
 		    d->fwd->name, w, d->active, d->inactive);

@@ -52,7 +52,10 @@ static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t reload_signal;
 
 struct uvsd_opts {
-	const char	*ifname;
+	const char	*ifname;	/* the first -i */
+	/* every -i, in order (each may be a comma-separated list) */
+	char		 ifnames[UVS_DIR_LINKS_MAX][IF_NAMESIZE];
+	unsigned	 nifnames;
 	const char	*socket;
 	uint32_t	 conn_max;
 	int		 verbose;
@@ -98,8 +101,13 @@ logmsg(const char *fmt, ...)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: uvsd -i IFACE [--socket PATH] [--conn-max N] [-v]\n"
-	    "  -i, --interface IFACE  capture and send on IFACE\n"
+	fprintf(f, "usage: uvsd -i IFACE [-i IFACE2 ...] [--socket PATH] "
+	    "[--conn-max N] [-v]\n"
+	    "  -i, --interface IFACE  capture and send on IFACE; given again "
+	    "(or IF1,IF2),\n"
+	    "                         serve each link, and send to each real "
+	    "server out of\n"
+	    "                         the link the kernel's route to it names\n"
 	    "  --socket PATH          control socket (default $%s or %s)\n"
 	    "  --conn-max N           connection table capacity (default %u)\n"
 	    "  --rules FILE           load a saved table (uvsadm -S) at start\n"
@@ -199,6 +207,39 @@ parse_vlans(const char *arg, struct uvsd_opts *o)
 	return 0;
 }
 
+/* -i IF or -i IF1,IF2: each name once, UVS_DIR_LINKS_MAX in all. */
+static int
+add_ifnames(struct uvsd_opts *o, const char *arg)
+{
+	const char *p = arg, *end;
+	size_t len;
+	unsigned i;
+
+	do {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || len >= IF_NAMESIZE) {
+			logmsg("-i: '%s' is not an interface name", arg);
+			return -1;
+		}
+		if (o->nifnames == UVS_DIR_LINKS_MAX) {
+			logmsg("-i: at most %d interfaces", UVS_DIR_LINKS_MAX);
+			return -1;
+		}
+		memcpy(o->ifnames[o->nifnames], p, len);
+		o->ifnames[o->nifnames][len] = '\0';
+		for (i = 0; i < o->nifnames; i++)
+			if (!strcmp(o->ifnames[i], o->ifnames[o->nifnames])) {
+				logmsg("-i: %s given twice", o->ifnames[i]);
+				return -1;
+			}
+		o->nifnames++;
+		p = end ? end + 1 : NULL;
+	} while (p);
+	o->ifname = o->ifnames[0];
+	return 0;
+}
+
 static int
 parse_opts(int argc, char **argv, struct uvsd_opts *o)
 {
@@ -237,7 +278,8 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
-			o->ifname = optarg;
+			if (add_ifnames(o, optarg) < 0)
+				return -1;
 			break;
 		case 's':
 			o->socket = optarg;
@@ -361,6 +403,11 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	}
 	if (!o->ifname && !o->config_test) {
 		logmsg("-i IFACE is required");
+		return -1;
+	}
+	/* workers share one link's fanout group (workers.c) */
+	if (o->nifnames > 1 && o->jobs) {
+		logmsg("-j serves one -i interface only");
 		return -1;
 	}
 	return 0;
@@ -500,6 +547,39 @@ capture_error(struct uvs_director *d)
 	return 0;
 }
 
+/* A further link's socket reports an error: is the link still there? */
+static int
+link_error(const struct uvs_dir_link *l)
+{
+	char name[IF_NAMESIZE];
+
+	if (!if_indextoname((unsigned)l->ifindex, name)) {
+		logmsg("interface %s is gone", l->name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Frames waiting on the further links (-i given more than once), each
+ * link with its own loop; pfd[i] is links[i]'s socket.
+ */
+static int
+drain_links(struct uvs_director *d, struct uvs_pktloop *loops,
+    const struct pollfd *pfd, uint32_t now)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nlinks; i++) {
+		if ((pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
+		    link_error(&d->links[i]) < 0)
+			return -1;
+		if (pfd[i].revents & POLLIN)
+			drain_frames(&loops[i], now);
+	}
+	return 0;
+}
+
 /* --metrics: one rendering of the director (metrics_http.h). */
 static int
 render_metrics(void *arg, struct uvs_metrics_buf *b,
@@ -602,23 +682,36 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 	int verbose = o->verbose;
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
-	struct pollfd pfd[3 + UVS_HEALTH_FDS_MAX + UVS_METRICS_FDS_MAX];
+	struct uvs_pktloop links[UVS_DIR_LINKS_MAX];
+	struct pollfd pfd[3 + UVS_DIR_LINKS_MAX + UVS_HEALTH_FDS_MAX +
+	    UVS_METRICS_FDS_MAX];
 	uint32_t now = uvs_clock_seconds();
+	nfds_t base = 3 + d->nlinks;
 	uint64_t now_ms;
+	unsigned i;
 	int nh, nm, wait;
 
 	/* with workers this socket only sends; poll still reports its errors */
-	pfd[0] = (struct pollfd){ .fd = d->cap.fd,
+	pfd[0] = (struct pollfd){ .fd = uvs_capture_pollfd(&d->cap),
 	    .events = d->workers.n ? 0 : POLLIN };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
+	for (i = 0; i < d->nlinks; i++) {
+		links[i] = loop;
+		links[i].cap = &d->links[i].cap;
+		links[i].mac = d->links[i].mac;
+		pfd[3 + i] = (struct pollfd){ .fd = d->links[i].cap.fd,
+		    .events = POLLIN };
+	}
 	while (!stop_signal) {
-		nh = uvs_health_pollfds(d->health, pfd + 3, UVS_HEALTH_FDS_MAX);
-		nm = uvs_metrics_pollfds(ms, pfd + 3 + nh, UVS_METRICS_FDS_MAX);
+		nh = uvs_health_pollfds(d->health, pfd + base,
+		    UVS_HEALTH_FDS_MAX);
+		nm = uvs_metrics_pollfds(ms, pfd + base + nh,
+		    UVS_METRICS_FDS_MAX);
 		now_ms = uvs_health_now_ms();
 		wait = uvs_metrics_timeout(ms, uvs_health_timeout(d->health,
 		    1000, now_ms), now_ms);
-		if (poll(pfd, 3 + (nfds_t)nh + (nfds_t)nm, wait) < 0 &&
+		if (poll(pfd, base + (nfds_t)nh + (nfds_t)nm, wait) < 0 &&
 		    errno != EINTR) {
 			logmsg("poll: %s", strerror(errno));
 			break;
@@ -632,12 +725,14 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 			break;
 		if (pfd[0].revents & POLLIN)
 			drain_frames(&loop, now);
+		if (drain_links(d, links, pfd + 3, now) < 0)
+			break;
 		if (pfd[2].revents & POLLIN)
 			(void)uvs_dir_neigh_input(d);
 		if (pfd[1].revents & POLLIN)
 			uvs_ctl_serve(ctl, d);
-		uvs_health_run(d->health, pfd + 3, nh, uvs_health_now_ms());
-		uvs_metrics_run(ms, pfd + 3 + nh, nm, uvs_health_now_ms());
+		uvs_health_run(d->health, pfd + base, nh, uvs_health_now_ms());
+		uvs_metrics_run(ms, pfd + base + nh, nm, uvs_health_now_ms());
 		if (reload_signal) {
 			reload_signal = 0;
 			logmsg("SIGHUP: reloading%s%s%s%s", o->rules ? " --rules "
@@ -648,6 +743,58 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 		}
 	}
 	return stop_signal ? 0 : -1;
+}
+
+/* The second and further -i: each a link of its own (egress.c). */
+static int
+open_links(struct uvs_director *d, const struct uvsd_opts *o)
+{
+	char err[256];
+	unsigned i;
+	int rc;
+
+	for (i = 1; i < o->nifnames; i++) {
+		if (uvs_dir_add_link(d, o->ifnames[i], err, sizeof(err)) < 0) {
+			logmsg("%s", err);
+			return -1;
+		}
+		if (o->no_vnet &&
+		    (rc = uvs_capture_no_vnet(&d->links[i - 1].cap)) < 0) {
+			logmsg("--no-vnet: %s", strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Every link's socket receives from a ring (the socket, if that fails). */
+static void
+use_rings(struct uvs_director *d, int version)
+{
+	struct uvs_capture *c;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i <= d->nlinks; i++) {
+		c = i ? &d->links[i - 1].cap : &d->cap;
+		if ((rc = uvs_capture_use_ring(c, version, RING_BLOCK_SIZE,
+		    RING_BLOCKS)) < 0)
+			logmsg("ring: %s; reading frames one by one instead",
+			    strerror(-rc));
+	}
+}
+
+/* "eth0" or "eth0, eth1" for the start line. */
+static const char *
+link_names(const struct uvs_director *d, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s", d->ifname);
+	unsigned i;
+
+	for (i = 0; i < d->nlinks && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, ", %s",
+		    d->links[i].name);
+	return buf;
 }
 
 /*
@@ -672,7 +819,7 @@ main(int argc, char **argv)
 	struct uvs_ctl ctl;
 	struct metrics_src msrc = { .d = &d };
 	struct uvs_metrics_server *ms = NULL;
-	char err[256];
+	char err[256], names[UVS_DIR_LINKS_MAX * (IF_NAMESIZE + 2)];
 	unsigned ifindex;
 	int rc, claim = -1;
 
@@ -697,7 +844,8 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (check_kernel_forwarding(&d, o.verbose) < 0) {
+	if (open_links(&d, &o) < 0 ||
+	    check_kernel_forwarding(&d, o.verbose) < 0) {
 		uvs_dir_free(&d);
 		return 1;
 	}
@@ -737,11 +885,8 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (!o.jobs && o.ring >= 0 && !o.no_vnet &&
-	    (rc = uvs_capture_use_ring(&d.cap, o.ring, RING_BLOCK_SIZE,
-	    RING_BLOCKS)) < 0)
-		logmsg("ring: %s; reading frames one by one instead",
-		    strerror(-rc));
+	if (!o.jobs && o.ring >= 0 && !o.no_vnet)
+		use_rings(&d, o.ring);
 	if (o.no_vnet)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
 		    "state; a partial checksum reaches the real server unfinished "
@@ -783,8 +928,8 @@ main(int argc, char **argv)
 		    o.conn_max);
 	else
 		logmsg("director on %s (%s backend), control socket %s, %u "
-		    "flows max", d.ifname, !d.cap.ring ? "socket" :
-		    d.cap.ring->version == TPACKET_V3 ? "ring-v3" : "ring",
+		    "flows max", link_names(&d, names, sizeof(names)),
+		    uvs_capture_backend(&d.cap),
 		    ctl.path, o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);

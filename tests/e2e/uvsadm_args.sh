@@ -57,8 +57,8 @@ check 2 "--set option requires 3 timeout values" --set 900 120
 # ipvsadm 1.31 never reaches "multiple commands specified": popt hands a
 # second command to the option loop, which calls it an invalid option.
 check 2 "invalid option \`-E'" -A -t $svc -E
-check 2 "uvsadm: -m (masquerading/NAT) is not supported: uvs does Direct Routing only" -a -t $svc -r 198.18.0.11 -m
-check 2 "uvsadm: -i (IP-in-IP tunneling) is not supported: uvs does Direct Routing only" -a -t $svc -r 198.18.0.11 -i
+check 2 "uvsadm: -m (masquerading/NAT) is not supported: uvs forwards by direct routing (-g) or tunnelling (-i), never rewriting addresses" -a -t $svc -r 198.18.0.11 -m
+check 2 "--tun-type gue needs --tun-port" -a -t $svc -r 198.18.0.11 -i --tun-type gue
 check 2 "uvsadm: --sctp-service is not supported: uvs forwards TCP and UDP only" -A --sctp-service $svc
 check 2 "uvsadm: IPv6 is not supported yet" -A -t '[2001:db8::1]:80'
 check 255 "Try \`uvsadm -h' or 'uvsadm --help' for more information." --no-such-option
@@ -97,7 +97,7 @@ check 2 "--json lists services with every figure; it takes no other list option 
 check 2 "multiple 'weight' options specified" -a -t $svc -r $r -w 1 -w 2
 check 2 "multiple 'service-address' options specified" -A -t $svc -u $svc
 # what uvs cannot do: one line each, nothing sent
-check 2 "uvsadm: -i (IP-in-IP tunneling) is not supported: uvs does Direct Routing only" -a -t $svc -r $r -i
+check 2 "Tunnel options conflict with forward method" -a -t $svc -r $r --tun-type gre
 check 2 "uvsadm: --sctp-service is not supported: uvs forwards TCP and UDP only" -A --sctp-service $svc
 check 2 "uvsadm: --pe is not supported: uvs has no persistence engines" -A -t $svc -p --pe sip
 check 2 "uvsadm: --start-daemon is not supported: uvs has no connection sync daemon" --start-daemon master

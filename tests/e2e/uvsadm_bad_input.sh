@@ -33,6 +33,15 @@ bad "You need to supply the 'real-server' option" -a -t "$VIP:80"
 # ipvsadm 1.31 (popt) reports a second command as an invalid option
 bad "invalid option" -A -D -t "$VIP:80"
 bad "not supported" -a -t "$VIP:80" -r 198.18.0.99 -m
+# tunnel mode (-i) takes ipvsadm 1.31's --tun-* words, consistently
+bad "Tunnel options conflict with forward method" -a -t "$VIP:80" -r 198.18.0.99 -g --tun-type gue
+bad "illegal tunnel type" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-type vxlan
+bad "gue needs --tun-port" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-type gue
+bad "tun-port is for --tun-type gue only" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-port 6080
+bad "tun-remcsum is for --tun-type gue only" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-type gre --tun-remcsum
+bad "tun-csum is for --tun-type gue or gre" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-csum
+bad "only one of" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-type gue --tun-port 1 --tun-csum --tun-nocsum
+bad "illegal tunnel port|tunnel port" -a -t "$VIP:80" -r 198.18.0.99 -i --tun-type gue --tun-port 70000
 
 out=$(LAB_SOCK=$LAB_DIR/nothing.sock uvsadm -L -n 2>&1); rc=$?
 t_check "uvsd not reachable: exit $rc, one line: $out" [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ]

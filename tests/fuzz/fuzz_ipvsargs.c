@@ -75,13 +75,21 @@ check_check(const struct ipvs_cmd *ce, const struct uvs_ctl_msg *m,
 		broken("the check type changed on the way", req);
 	if (a->type == UVS_CHECK_NONE)
 		return;
-	if (a->port != b.port || a->status != b.status ||
+	if (a->port != b.port || strcmp(a->status, b.status) ||
 	    strcmp(a->path, b.path) || strcmp(a->expect, b.expect) ||
 	    strcmp(a->digest, b.digest) || strcmp(a->cmd, b.cmd) ||
+	    strcmp(a->helo, b.helo) || strcmp(a->payload, b.payload) ||
+	    a->reply != b.reply || strcmp(a->host, b.host) ||
+	    a->nmore != b.nmore || a->alpha != b.alpha ||
 	    a->interval_ms != b.interval_ms || a->timeout_ms != b.timeout_ms ||
 	    a->retry_ms != b.retry_ms || a->rise != b.rise ||
 	    a->fall != b.fall || a->on_fail != b.on_fail)
 		broken("the check changed on the way", req);
+	for (unsigned i = 0; i < a->nmore; i++)
+		if (strcmp(a->more[i].path, b.more[i].path) ||
+		    strcmp(a->more[i].digest, b.more[i].digest) ||
+		    strcmp(a->more[i].status, b.more[i].status))
+			broken("a further url changed on the way", req);
 }
 
 static void

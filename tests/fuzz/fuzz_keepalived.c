@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (adds != info.services || adds + dests != r.n)
 		fuzz_broken("fuzz_keepalived", "the counts are not the "
 		    "requests", "");
-	fuzz_check_requests("fuzz_keepalived", &r);
+	fuzz_check_requests("fuzz_keepalived", &r, 0);
 	uvs_rules_free(&r);
 	return 0;
 }

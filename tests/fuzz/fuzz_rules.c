@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    "or with requests", err);
 		return 0;
 	}
-	fuzz_check_requests("fuzz_rules", &r);
+	fuzz_check_requests("fuzz_rules", &r, 1);
 	uvs_rules_free(&r);
 	return 0;
 }

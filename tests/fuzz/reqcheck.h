@@ -55,8 +55,14 @@ fuzz_keys_once(const struct uvs_ctl_msg *m)
 	return 1;
 }
 
+/*
+ * in_order: the requests' file lines must rise. A rules file gives one
+ * request a line, in order; keepalived.conf does not (a virtual_server of
+ * a virtual_server_group makes one service per member, each named by the
+ * member's line, which may sit before or after the servers' lines).
+ */
 static void
-fuzz_check_requests(const char *who, const struct uvs_rules *r)
+fuzz_check_requests(const char *who, const struct uvs_rules *r, int in_order)
 {
 	struct uvs_svc_table t;
 	struct uvs_ctl_msg *m;
@@ -71,7 +77,7 @@ fuzz_check_requests(const char *who, const struct uvs_rules *r)
 		    strpbrk(r->req[i], "\r\n"))
 			fuzz_broken(who, "a request is not one line uvsd reads",
 			    r->req[i]);
-		if (i && r->lineno[i] < r->lineno[i - 1])
+		if (in_order && i && r->lineno[i] < r->lineno[i - 1])
 			fuzz_broken(who, "line numbers out of order",
 			    r->req[i]);
 		if (!(lines[i] = strdup(r->req[i])))

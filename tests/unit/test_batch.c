@@ -307,6 +307,74 @@ a_copy_keeps_order_macs_and_flags(void **state)
 	uvs_svc_table_free(&t);
 }
 
+/*
+ * "egress" gives the route's link and next hop to the dests of its kind
+ * at the address only; neighbour news with oif= then finds a tunnel by
+ * its gateway, and not the DR dest at the same address. An edit between
+ * -g and -i sends the dest to be routed again (oif 0), and a copy keeps
+ * the egress and the tunnel settings.
+ */
+static void
+egress_routes_dests_of_its_kind(void **state)
+{
+	const char *const lines[] = {
+		"add-service proto=udp vip=198.18.0.10 vport=53 sched=rr",
+		"add-dest proto=udp vip=198.18.0.10 vport=53 rip=198.18.0.11 "
+		    "rport=53 fwd=tunnel tun_type=0",
+		"egress rip=198.18.0.11 tun=1 oif=7 nh=198.18.0.1 "
+		    "src=02:00:00:00:00:01 tsrc=198.18.0.2 mtu=1400",
+		"egress rip=198.18.0.11 tun=0 oif=5 nh=198.18.0.11 "
+		    "src=02:00:00:00:00:02 tsrc=0.0.0.0 mtu=1500",
+		"neigh rip=198.18.0.1 oif=7 valid=1 hw=02:00:00:00:00:99",
+	};
+	const char *const bad[] = {
+		"egress rip=198.18.0.11 tun=1 oif=7 nh=198.18.0.1 src=zz "
+		    "tsrc=0.0.0.0 mtu=1",
+		"egress rip=198.18.0.11 tun=2 oif=7 nh=198.18.0.1 "
+		    "src=02:00:00:00:00:01 tsrc=0.0.0.0 mtu=1",
+		"neigh rip=198.18.0.1 oif=x valid=0",
+	};
+	const char *const edit[] = {
+		"edit-dest proto=udp vip=198.18.0.10 vport=53 rip=198.18.0.11 "
+		    "rport=53",
+	};
+	static const uint8_t gw[6] = { 2, 0, 0, 0, 0, 0x99 };
+	struct uvs_svc_table t, c;
+	const struct uvs_dest *dr, *tun;
+	char err[128];
+	unsigned at, i;
+
+	(void)state;
+	live_table(&t);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(check(&t, bad + i, 1, &at, err, sizeof(err)),
+		    -EINVAL);
+	assert_int_equal(apply(&t, lines, 5, NULL, &at), 0);
+	dr = t.svcs[0]->dests[0];
+	tun = t.svcs[1]->dests[0];
+	assert_int_equal(tun->fwd, UVS_FWD_TUNNEL);
+	assert_int_equal(tun->oif, 7);
+	assert_int_equal(tun->nexthop, ip("198.18.0.1"));
+	assert_int_equal(tun->tun_src, ip("198.18.0.2"));
+	assert_int_equal(tun->mtu, 1400);
+	assert_false(tun->flags & UVS_DEST_F_NOHWADDR);
+	assert_memory_equal(tun->hwaddr, gw, 6);
+	assert_int_equal(dr->oif, 5);
+	assert_int_equal(dr->nexthop, ip("198.18.0.11"));
+	assert_true(dr->flags & UVS_DEST_F_NOHWADDR);	/* not the gateway */
+	uvs_svc_table_init(&c);
+	assert_int_equal(uvs_batch_copy(&c, &t), 0);
+	assert_int_equal(c.svcs[1]->dests[0]->fwd, UVS_FWD_TUNNEL);
+	assert_int_equal(c.svcs[1]->dests[0]->oif, 7);
+	assert_int_equal(c.svcs[1]->dests[0]->nexthop, ip("198.18.0.1"));
+	assert_int_equal(c.svcs[1]->dests[0]->mtu, 1400);
+	uvs_svc_table_free(&c);
+	assert_int_equal(apply(&t, edit, 1, NULL, &at), 0);
+	assert_int_equal(tun->fwd, 0);
+	assert_int_equal(tun->oif, 0);		/* to be routed as DR */
+	uvs_svc_table_free(&t);
+}
+
 /* Applied for real, a refusal leaves the requests before it applied. */
 static void
 apply_stops_at_the_refusal(void **state)
@@ -337,6 +405,7 @@ main(void)
 		cmocka_unit_test(neighbours_give_dests_their_mac),
 		cmocka_unit_test(a_copy_keeps_order_macs_and_flags),
 		cmocka_unit_test(apply_stops_at_the_refusal),
+		cmocka_unit_test(egress_routes_dests_of_its_kind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

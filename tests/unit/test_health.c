@@ -557,6 +557,259 @@ null_engine_does_nothing(void **state)
 	assert_int_equal(uvs_health_counters(NULL).checks_ok, 0);
 }
 
+/* ---- at scale: 10 000 servers over 1 000 services ---- */
+
+#define SCALE_SVCS	1000
+#define SCALE_PER_SVC	10
+#define SCALE_DESTS	(SCALE_SVCS * SCALE_PER_SVC)
+#define SCALE_STRIDE	7919	/* a prime: i * it % SCALE_DESTS scatters */
+
+/* What the director was asked, per server (by its number). */
+struct tally {
+	unsigned	 weight[SCALE_DESTS], out[SCALE_DESTS];
+	unsigned	 nweight, nout, nadd, ndel;
+	unsigned	 sorry_out;	/* set_out on a sorry server */
+};
+
+/* Server i: service i / 10 (VIP 198.19.100.1 + that), rip 198.18.x.y. */
+static struct uvs_health_key
+scale_key(unsigned i)
+{
+	return (struct uvs_health_key){ .proto = 6, .vport = htons(80),
+	    .rport = htons(80),
+	    .vip = htonl(0xc6136401u + i / SCALE_PER_SVC),	/* 198.19.100.1 */
+	    .rip = htonl(0xc6120001u + i) };			/* 198.18.0.1 */
+}
+
+static unsigned
+scale_index(const struct uvs_health_key *k)
+{
+	return ntohl(k->rip) - 0xc6120001u;
+}
+
+static int
+tally_weight(void *arg, const struct uvs_health_key *k, int w)
+{
+	struct tally *t = arg;
+
+	(void)w;
+	t->weight[scale_index(k)]++;
+	t->nweight++;
+	return 0;
+}
+
+static int
+tally_out(void *arg, const struct uvs_health_key *k, int out, int flush)
+{
+	struct tally *t = arg;
+
+	(void)out;
+	(void)flush;
+	if (scale_index(k) >= SCALE_DESTS) {
+		t->sorry_out++;
+		return 0;
+	}
+	t->out[scale_index(k)]++;
+	t->nout++;
+	return 0;
+}
+
+static int
+tally_add(void *arg, const struct uvs_health_key *k, int w, int out)
+{
+	(void)k;
+	(void)w;
+	(void)out;
+	((struct tally *)arg)->nadd++;
+	return 0;
+}
+
+static int
+tally_del(void *arg, const struct uvs_health_key *k)
+{
+	(void)k;
+	((struct tally *)arg)->ndel++;
+	return 0;
+}
+
+static int
+scale_weight(unsigned i)
+{
+	return 1 + (int)(i % SCALE_PER_SVC);
+}
+
+/* Every server is found (or not, when gone[i]) and every sum is right. */
+static void
+scale_verify(struct uvs_health *h, const unsigned char *gone,
+    const unsigned char *down)
+{
+	uint64_t want[SCALE_SVCS] = { 0 };
+	struct uvs_health_dest_info di;
+	struct uvs_health_svc_info si;
+	struct uvs_health_key k;
+	unsigned i, ndown = 0;
+
+	for (i = 0; i < SCALE_DESTS; i++) {
+		k = scale_key(i);
+		if (gone[i]) {
+			assert_int_equal(uvs_health_dest_info(h, &k, 0, &di),
+			    -ENOENT);
+			continue;
+		}
+		assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), 0);
+		assert_int_equal(di.down, down[i]);
+		assert_int_equal(uvs_health_weight_now(h, &k, 9),
+		    down[i] ? 0 : 9);
+		ndown += down[i];
+		if (!down[i])
+			want[i / SCALE_PER_SVC] += (uint64_t)scale_weight(i);
+	}
+	for (i = 0; i < SCALE_SVCS; i++) {
+		k = scale_key(i * SCALE_PER_SVC);
+		assert_int_equal(uvs_health_svc_info(h, 6, k.vip, k.vport,
+		    &si), 0);
+		assert_int_equal(si.up_weight, want[i]);
+		assert_int_equal(si.quorum_up, want[i] > 0);
+	}
+	assert_int_equal(uvs_health_counters(h).dests_down, ndown);
+}
+
+static void
+scale_add(struct uvs_health *h, unsigned i)
+{
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_INHIBIT);
+	struct uvs_health_key k = scale_key(i);
+
+	assert_int_equal(uvs_health_dest_set(h, &k, scale_weight(i), &c), 0);
+}
+
+/* Every service: sorry server 198.19.0.1, this quorum. */
+static void
+scale_quorum(struct uvs_health *h, uint32_t quorum)
+{
+	struct uvs_vs_health v = { .sorry = htonl(0xc6130001u),
+	    .quorum = quorum };
+	struct uvs_health_key k;
+	unsigned i;
+
+	for (i = 0; i < SCALE_SVCS; i++) {
+		k = scale_key(i * SCALE_PER_SVC);
+		assert_int_equal(uvs_health_svc_set(h, 6, k.vip, k.vport, &v),
+		    0);
+	}
+}
+
+/*
+ * 10 000 checked servers: added, half deleted in a scattered order, added
+ * again, failed and healed; each is found throughout, the sums follow,
+ * and settle asks the director for each change once and only once.
+ */
+static void
+ten_thousand_servers(void **state)
+{
+	static struct tally t;
+	static unsigned char gone[SCALE_DESTS], down[SCALE_DESTS];
+	struct uvs_health_ops o = { .arg = &t, .set_weight = tally_weight,
+	    .set_out = tally_out, .add_dest = tally_add,
+	    .del_dest = tally_del };
+	struct uvs_health *h = uvs_health_new(&o, NULL, 0);
+	struct uvs_health_svc_info si;
+	struct uvs_health_key k;
+	unsigned i, j;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_non_null(h);
+	for (i = 0; i < SCALE_DESTS; i++)
+		scale_add(h, i);
+	uvs_health_settle(h);
+	/* added as the director added them: nothing to change */
+	assert_int_equal(t.nweight + t.nout + t.nadd + t.ndel, 0);
+	scale_verify(h, gone, down);
+
+	for (j = 0; j < SCALE_DESTS / 2; j++) {
+		i = j * SCALE_STRIDE % SCALE_DESTS;
+		k = scale_key(i);
+		uvs_health_dest_del(h, &k);
+		gone[i] = 1;
+	}
+	uvs_health_dest_del(h, &k);	/* again: nothing there */
+	uvs_health_settle(h);
+	assert_int_equal(t.nweight + t.nout, 0);
+	scale_verify(h, gone, down);
+
+	for (i = 0; i < SCALE_DESTS; i++)
+		if (gone[i]) {
+			scale_add(h, i);
+			gone[i] = 0;
+		}
+	uvs_health_settle(h);
+	scale_verify(h, gone, down);
+
+	/* every third fails once (fall 1): weight 0, asked once each */
+	for (i = 0; i < SCALE_DESTS; i += 3) {
+		k = scale_key(i);
+		assert_int_equal(uvs_health_result(h, &k, 0, "refused", 1), 0);
+		down[i] = 1;
+	}
+	uvs_health_settle(h);
+	for (i = 0; i < SCALE_DESTS; i++)
+		assert_int_equal(t.weight[i], down[i]);
+	assert_int_equal(t.nweight, (SCALE_DESTS + 2) / 3);
+	assert_int_equal(t.nout + t.nadd + t.ndel, 0);
+	scale_verify(h, gone, down);
+
+	/* healed without a settle each: one settle applies them all once */
+	for (i = 0; i < SCALE_DESTS; i += 3) {
+		k = scale_key(i);
+		assert_int_equal(uvs_health_dest_set(h, &k, scale_weight(i),
+		    NULL), 0);
+		assert_int_equal(uvs_health_result(h, &k, 1, "fine", 2), 0);
+		down[i] = 0;
+	}
+	for (i = 0; i < SCALE_DESTS; i++)
+		assert_int_equal(t.weight[i], i % 3 == 0 ? 2 : 0);
+	scale_verify(h, gone, down);
+
+	/*
+	 * A batch: every service gets a sorry server and a quorum its servers
+	 * cannot reach, then one settle. Each sorry server is added serving,
+	 * each live server stood by, once; a second settle asks nothing.
+	 */
+	scale_quorum(h, 1000);
+	uvs_health_settle(h);
+	uvs_health_settle(h);
+	assert_int_equal(t.nadd, SCALE_SVCS);
+	assert_int_equal(t.nout, SCALE_DESTS);
+	for (i = 0; i < SCALE_DESTS; i++)
+		assert_int_equal(t.out[i], 1);
+	scale_quorum(h, 1);
+	uvs_health_settle(h);
+	assert_int_equal(t.sorry_out, SCALE_SVCS);
+	assert_int_equal(t.nout, 2 * SCALE_DESTS);
+	assert_int_equal(t.nadd + t.ndel + t.nweight, SCALE_SVCS +
+	    2 * ((SCALE_DESTS + 2) / 3));
+
+	/* a whole service goes: its servers with it, the others stay */
+	k = scale_key(0);
+	uvs_health_svc_del(h, 6, k.vip, k.vport);
+	assert_int_equal(uvs_health_svc_info(h, 6, k.vip, k.vport, &si),
+	    -ENOENT);
+	for (i = 0; i < SCALE_PER_SVC; i++) {
+		struct uvs_health_dest_info di;
+
+		k = scale_key(i);
+		assert_int_equal(uvs_health_dest_info(h, &k, 0, &di), -ENOENT);
+	}
+	k = scale_key(SCALE_DESTS - 1);
+	assert_int_equal(uvs_health_weight_now(h, &k, 4), 4);
+	j = t.nweight + t.nout + t.nadd + t.ndel + t.sorry_out;
+	uvs_health_settle(h);
+	/* the director dropped the service itself: nothing more to ask */
+	assert_int_equal(t.nweight + t.nout + t.nadd + t.ndel + t.sorry_out, j);
+	uvs_health_free(h);
+}
+
 int
 main(void)
 {
@@ -573,6 +826,7 @@ main(void)
 		cmocka_unit_test(starts_without_quorum),
 		cmocka_unit_test(null_engine_does_nothing),
 		cmocka_unit_test(info_counts_transitions),
+		cmocka_unit_test(ten_thousand_servers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

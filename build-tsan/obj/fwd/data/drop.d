@@ -1,0 +1,2 @@
+build-tsan/obj/fwd/data/drop.o: fwd/data/drop.c fwd/data/drop.h
+fwd/data/drop.h:

@@ -1,0 +1,19 @@
+build-tsan/obj/fwd/data/workers.o: fwd/data/workers.c fwd/data/clock.h \
+ fwd/data/workers.h fwd/data/capture.h fwd/data/forward.h arp/arp.h \
+ fwd/data/drop.h fwd/data/parse.h sched/sched.h sched/est.h \
+ fwd/data/tunnel.h sched/conn.h sched/sched.h fwd/data/pktloop.h \
+ fwd/data/tunq.h
+fwd/data/clock.h:
+fwd/data/workers.h:
+fwd/data/capture.h:
+fwd/data/forward.h:
+arp/arp.h:
+fwd/data/drop.h:
+fwd/data/parse.h:
+sched/sched.h:
+sched/est.h:
+fwd/data/tunnel.h:
+sched/conn.h:
+sched/sched.h:
+fwd/data/pktloop.h:
+fwd/data/tunq.h:
