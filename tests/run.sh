@@ -12,7 +12,9 @@
 # scripts whose names (without test_ or .sh) match a glob, e.g.
 # build-tsan:workers*,thresholds_workers (the ThreadSanitizer run). A
 # script whose header says "# run.sh: once per suite" does not depend on
-# the build and runs with the first one only.
+# the build and runs with the first one only; "# run.sh: timeout N" gives
+# a script that runs many tests (backends.sh) N seconds instead of
+# $E2E_TIMEOUT (300).
 #
 # Nothing passes without testing: a unit source without its binary, a
 # binary or script that exits 0 without a single check, or one that
@@ -103,7 +105,9 @@ for t in "$TESTS"/e2e/*.sh; do
 		continue
 	fi
 	echo "== e2e: $(basename "$t")"
-	out=$(timeout "$E2E_TIMEOUT" bash "$t" 2>&1); rc=$?
+	to=$(sed -n 's/^# run\.sh: timeout \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+	[ "${to:-0}" -gt "$E2E_TIMEOUT" ] || to=$E2E_TIMEOUT
+	out=$(timeout "$to" bash "$t" 2>&1); rc=$?
 	echo "$out" | sed 's/^/   /'
 	if [ "$rc" = 77 ]; then
 		skip=$((skip + 1))

@@ -178,6 +178,14 @@ run unitskip; rc=$?
 t_check "run.sh: a unit binary that runs no test is a failure ($(closing unitskip))" \
 	all [ "$rc" = 1 ] --and grep -q '^0 passed, 1 failed' "$T/unitskip.last"
 
+suite slow
+e2e slow a '# run.sh: timeout 10
+sleep 2; echo "ok - a"'
+e2e slow b 'sleep 2; echo "ok - b"'
+run slow E2E_TIMEOUT=1; rc=$?
+t_check "run.sh: a script's own timeout line outlasts E2E_TIMEOUT, the others are cut ($(closing slow))" \
+	all [ "$rc" = 1 ] --and grep -q '^1 passed, 1 failed' "$T/slow.last"
+
 suite twice
 e2e twice a 'echo "ok - a"'
 e2e twice once '# run.sh: once per suite
