@@ -10,7 +10,8 @@
  * the kernel answers ARP for an address on the receiving interface
  * whatever arp_ignore=1 says. `down` undoes exactly what `up` changed and
  * nothing else: `up` records each change in a state file, one per network
- * namespace because namespaces share /run. `check` finds either method
+ * namespace because namespaces share /run; a dead namespace's leftovers
+ * are taken over or removed without a word. `check` finds either method
  * and says what is missing. Every argument is checked before anything
  * changes; an `up` that fails half way undoes its own changes.
  *
@@ -29,23 +30,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "arp/kernel/netns.h"
 #include "arp/kernel/rtnl.h"
 #include "arp/rs/rs.h"
+
+/* up or down, the state file locked when it is the default one. */
+static int
+rs_change(struct rs *rs, const char *verb)
+{
+	int	rc;
+
+	if (rs_load(rs) < 0)
+		return EXIT_PROBLEM;
+	if (strcmp(verb, "down") == 0) {
+		rs_tun_down(rs);
+		return rs_down(rs);
+	}
+	if ((rc = rs_up(rs)) != 0 || rs->tun < 0)
+		return rc;
+	return rs_tun_up(rs);
+}
 
 /* Everything after the arguments proved good; returns the exit code. */
 static int
 rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 {
-	int	rc;
+	int	rc, lock = -1;
 
 	if (rs->path == NULL) {
-		if ((rc = state_default_path(path, size)) < 0) {
+		if ((rc = uvs_netns_self(&rs->ino)) < 0 ||
+		    (rc = state_default_path(path, size, rs->ino)) < 0) {
 			fprintf(stderr, "uvs-rs: cannot name the state file: "
 			    "%s\n", strerror(-rc));
 			return EXIT_PROBLEM;
 		}
 		rs->path = path;
+		rs->default_path = 1;
 		if (strcmp(verb, "up") == 0 && mkdir(STATE_DIR, 0700) < 0 &&
 		    errno != EEXIST) {
 			fprintf(stderr, "uvs-rs: cannot make %s: %s\n",
@@ -59,15 +81,18 @@ rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 	}
 	if (strcmp(verb, "check") == 0)
 		return rs_tun_check(rs, rs_check(rs));
-	if (rs_load(rs) < 0)
+	/* a --state FILE's namespace is told by its inode too */
+	if (rs->ino == 0 && (rc = uvs_netns_self(&rs->ino)) < 0) {
+		fprintf(stderr, "uvs-rs: cannot tell this network namespace: "
+		    "%s\n", strerror(-rc));
 		return EXIT_PROBLEM;
-	if (strcmp(verb, "down") == 0) {
-		rs_tun_down(rs);
-		return rs_down(rs);
 	}
-	if ((rc = rs_up(rs)) != 0 || rs->tun < 0)
-		return rc;
-	return rs_tun_up(rs);
+	if (rs->default_path && (lock = state_lock()) >= 0)
+		state_sweep(rs);
+	rc = rs_change(rs, verb);
+	if (lock >= 0)
+		close(lock);
+	return rc;
 }
 
 /* --arp, --dev, --rip: checked whole before anything changes. */

@@ -65,6 +65,7 @@ struct rs_knob {
 
 struct rs_state {
 	uint64_t	 netns;		/* SO_NETNS_COOKIE of the writer, 0 unknown */
+	uint64_t	 netns_ino;	/* the writer's netns inode, 0 unknown */
 	struct rs_vip	*vip;
 	size_t		 nvip;
 	struct rs_knob	*knob;
@@ -84,6 +85,8 @@ struct rs_found {
 
 struct rs {
 	const char	*path;		/* the state file */
+	int		 default_path;	/* path is STATE_DIR's, named for ino */
+	uint64_t	 ino;		/* this network namespace's inode */
 	const uint32_t	*vip;		/* from the command line */
 	size_t		 nvip;
 	int		 lo;
@@ -132,8 +135,17 @@ int		 state_parse(struct rs_state *st, const char *line);
 int		 state_load(struct rs_state *st, const char *path,
 		    int *lineno);
 int		 state_save(const struct rs_state *st, const char *path);
-int		 state_default_path(char *buf, size_t size);
+int		 state_default_path(char *buf, size_t size, uint64_t ino);
 int		 rs_load(struct rs *rs);
+/*
+ * state_lock: STATE_DIR's lock, so one uvs-rs at a time reads and writes
+ * the default state files and the sweep never takes one being written;
+ * its fd, or -1 (no directory: then no sweep either). state_sweep: removes
+ * the default state files of namespaces nothing holds any more, when
+ * netns.c can see every namespace; a file it cannot judge stays.
+ */
+int		 state_lock(void);
+void		 state_sweep(const struct rs *rs);
 
 /* nftarp.c, rip.c */
 int		 nft_load(const struct rs_state *st);

@@ -4,14 +4,19 @@
  * One line per change, written whole to a temporary file and renamed;
  * one file per network namespace, because namespaces share /run, and
  * the namespace cookie inside tells a stale file of a dead namespace
- * whose inode was reused from ours.
+ * whose inode was reused from ours. Stale state is not the user's
+ * business: a file whose namespace is surely gone is taken over without
+ * a word, and the default files of namespaces nothing holds any more are
+ * removed (arp/kernel/netns.c tells which namespaces live).
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <net/if.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -21,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arp/kernel/netns.h"
 #include "arp/kernel/rtnl.h"
 #include "arp/rs/rs.h"
 
@@ -144,14 +150,17 @@ state_parse(struct rs_state *st, const char *line)
 	char			 c[LINE_MAX_LEN] = "lo";
 	const struct rs_rule	*rule;
 	struct in_addr		 in, in2;
-	uint64_t		 cookie;
+	uint64_t		 cookie, ino = 0;
 	int			 v, n = -1, m = -1;
 
 	if (line[0] == '#' || line[0] == '\n')
 		return 0;
-	if (sscanf(line, "netns %" SCNu64 " %n", &cookie, &n) == 1 &&
-	    n > 0 && line[n] == '\0') {
+	/* "netns COOKIE INODE"; files before the inode have the cookie alone */
+	if (sscanf(line, "netns %" SCNu64 " %n", &cookie, &n) == 1 && n > 0 &&
+	    (line[n] == '\0' || (sscanf(line + n, "%" SCNu64 " %n", &ino,
+	    &m) == 1 && m > 0 && line[n + m] == '\0'))) {
 		st->netns = cookie;
+		st->netns_ino = ino;
 		return 0;
 	}
 	n = -1;
@@ -236,7 +245,8 @@ state_save(const struct rs_state *st, const char *path)
 	}
 	fprintf(f, "# uvs-rs: what `up` changed, for `down` to undo\n");
 	if (st->netns != 0)
-		fprintf(f, "netns %" PRIu64 "\n", st->netns);
+		fprintf(f, "netns %" PRIu64 " %" PRIu64 "\n", st->netns,
+		    st->netns_ino);
 	for (i = 0; i < st->nvip; i++)
 		fprintf(f, "vip %s %s%s%s\n", ip_str(st->vip[i].addr, ip),
 		    st->vip[i].added ? "added" : "present",
@@ -261,8 +271,33 @@ state_save(const struct rs_state *st, const char *path)
 }
 
 /*
+ * Whether the namespace that wrote rs->st (under another cookie) is gone
+ * for sure: it had our inode (a live namespace's inode is its own, so that
+ * one died and ours took the number), or nothing on this host holds its
+ * inode. A file of the default path has our inode in its name.
+ */
+static int
+state_stale(const struct rs *rs)
+{
+	struct uvs_netns_set	live = { 0 };
+	int			stale;
+
+	if (rs->st.netns_ino == 0)
+		return rs->default_path;
+	if (rs->st.netns_ino == rs->ino)
+		return 1;
+	stale = uvs_netns_live(&live) == 0 &&
+	    !uvs_netns_has(&live, rs->st.netns_ino);
+	uvs_netns_free(&live);
+	return stale;
+}
+
+/*
  * Reads what earlier runs changed. Inodes of dead namespaces are reused,
- * so a file written under another cookie is not ours to undo.
+ * so a file written under another cookie is not ours to undo: dropped
+ * quietly when its namespace is gone (up then writes ours over it, down
+ * removes it), with a word when that namespace may still live (a --state
+ * FILE shared by two).
  */
 int
 rs_load(struct rs *rs)
@@ -281,24 +316,67 @@ rs_load(struct rs *rs)
 		return rc;
 	}
 	if (rs->st.netns != 0 && cookie != 0 && rs->st.netns != cookie) {
-		fprintf(stderr, "uvs-rs: %s was written in another network "
-		    "namespace; ignoring it\n", rs->path);
+		if (!state_stale(rs))
+			fprintf(stderr, "uvs-rs: %s was written in another "
+			    "network namespace; ignoring it\n", rs->path);
 		state_free(&rs->st);
 	}
 	if (rs->st.netns == 0)
 		rs->st.netns = cookie;
+	rs->st.netns_ino = rs->ino;
 	return 0;
 }
-int
-state_default_path(char *buf, size_t size)
-{
-	struct stat	sb;
-	int		n;
 
-	if (stat("/proc/self/ns/net", &sb) < 0)
-		return -errno;
-	n = snprintf(buf, size, STATE_DIR "/rs-%ju.state",
-	    (uintmax_t)sb.st_ino);
+int
+state_lock(void)
+{
+	int	fd;
+
+	if ((fd = open(STATE_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	if (flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+state_sweep(const struct rs *rs)
+{
+	struct uvs_netns_set	 live = { 0 };
+	char			 path[PATH_MAX];
+	struct dirent		*de;
+	uint64_t		 ino;
+	int			 n, known = 0;
+	DIR			*d;
+
+	if ((d = opendir(STATE_DIR)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = -1;
+		if (sscanf(de->d_name, "rs-%" SCNu64 ".state%n", &ino,
+		    &n) != 1 || n < 0 || de->d_name[n] != '\0' ||
+		    ino == rs->ino)
+			continue;
+		if (!known && uvs_netns_live(&live) < 0)
+			break;
+		known = 1;
+		if (uvs_netns_has(&live, ino))
+			continue;
+		snprintf(path, sizeof(path), STATE_DIR "/%s", de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	uvs_netns_free(&live);
+}
+
+int
+state_default_path(char *buf, size_t size, uint64_t ino)
+{
+	int	n;
+
+	n = snprintf(buf, size, STATE_DIR "/rs-%" PRIu64 ".state", ino);
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	return 0;

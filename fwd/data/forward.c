@@ -1,6 +1,6 @@
 /*
  * The director's decision for each frame, stage by stage in the order of
- * DESIGN.md's picture. Only the Ethernet header is ever written: DR
+ * docs/design.md's packet path. Only the Ethernet header is ever written: DR
  * leaves the IP packet exactly as the client sent it, so the real server
  * sees the client's address and answers it directly. Nothing here
  * allocates or makes a system call.

@@ -5,7 +5,9 @@
 # backend, the TPACKET_V3 block ring, and two ring workers joined by
 # PACKET_FANOUT (a flow, and a
 # client's persistence, must stay on one real server whichever worker
-# sees it). Each run's checks are reported under its name.
+# sees it). Each run's checks are reported under its name. Each run is
+# bounded by 300 s; the whole, some 26 runs, by this:
+# run.sh: timeout 1500
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lab.sh
 t_need_root

@@ -13,13 +13,14 @@
 lab_cluster 3
 lab_service rr || exit 1
 uvsadm -S -n >"$LAB_DIR/ref"
+grep -q "^-A -t $VIP:80 " "$LAB_DIR/ref" || { t_fail "uvsadm -S -n saves the service"; exit 1; }
 
-unchanged() { uvsadm -S -n | cmp -s - "$LAB_DIR/ref"; }
+unchanged() { same <(uvsadm -S -n) "$LAB_DIR/ref"; }
 
 # --- (a) non-root callers ---
 nobody_group=$(id -gn nobody 2>/dev/null)
 if [ -z "$nobody_group" ] || ! command -v setpriv >/dev/null; then
-	echo "# no user nobody or no setpriv: non-root checks skipped"
+	t_skip "a non-root uvsadm is refused" "no user nobody or no setpriv here"
 else
 	# nobody needs to reach uvsadm and the socket's directory; the socket
 	# itself keeps uvsd's mode 0600
@@ -76,7 +77,7 @@ EOF
 		t_check "nobody: a raw batch gets EPERM: $out" \
 			[ "$out" = "error 1 Permission denied (you must be root)" ]
 	else
-		echo "# no python3 that nobody may run: raw batch as nobody skipped"
+		t_skip "nobody: a raw batch gets EPERM" "no python3 that nobody may run"
 	fi
 	t_check "nobody changed nothing (peer check)" unchanged
 	chmod 0600 "$LAB_SOCK"
@@ -183,7 +184,8 @@ ms=$((($(date +%s%N) - start) / 1000000))
 wait "$silent"
 t_check "curl through the VIP works while a silent client holds the socket ($answer in $ms ms)" \
 	grep -qx 'rs[123]' <<<"$answer"
-t_check "the silent client held uvsd at most ~1 s (curl took $ms ms)" [ "$ms" -lt 1500 ]
+t_check "the silent client held uvsd at most ~1 s (curl took $ms ms)" \
+	all grep -qx 'rs[123]' <<<"$answer" --and [ "$ms" -lt 1500 ]
 read -r secs reply <"$LAB_DIR/silent"
 ok=; awk -v s="$secs" 'BEGIN { exit !(s < 1.5) }' && [ "${reply%% *}" = error ] &&
 	ok=1

@@ -22,13 +22,9 @@ lab_exec d sysctl -qw net.ipv4.ip_forward=1
 dmac=$(lab_mac d)
 guard=uvsd-$(lab_exec d cat /sys/class/net/eth0/ifindex)
 
-# Every ARP answer the client gets for the VIP, one MAC per line.
-arp_answers() {
-	local iface=-i
-	arping -V 2>&1 | grep -qi iputils && iface=-I
-	lab_exec c timeout 6 arping "$iface" eth0 -c 3 "$VIP" 2>/dev/null |
-		grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' | tr 'A-F' 'a-f'
-}
+# Every ARP answer the client gets for the VIP to 3 requests, one MAC per
+# line ("arping failed: ..." when arping did not run).
+arp_answers() { lab_arp_replies "$(lab_ns c)" "$VIP" 3; }
 # Resets from the VIP reaching the client: the kernel's answer, if any.
 rst_counter() {
 	lab_exec c nft delete table ip guardrst 2>/dev/null
@@ -55,7 +51,9 @@ curls() {
 	sed -i '/^$/d' "$LAB_DIR/answers"
 }
 has_guard() { lab_exec d nft list tables | grep -qx "table netdev $guard"; }
-not() { ! "$@"; }
+# nft answered, and without the guard table (not has_guard would pass when
+# nft itself failed)
+no_guard() { out_lacks "^table netdev $guard\$" lab_exec d nft list tables; }
 stop_uvsd() {
 	kill "-$1" "$LAB_UVSD_PID"
 	wait "$LAB_UVSD_PID" 2>/dev/null
@@ -65,7 +63,7 @@ stop_uvsd() {
 lab_start_uvsd --no-guard || exit 1
 lab_service rr || exit 1
 t_check "--no-guard: uvsd starts with the VIP on eth0 and ip_forward=1" kill -0 "$LAB_UVSD_PID"
-t_check "--no-guard: no guard table" not has_guard
+t_check "--no-guard: no guard table" no_guard
 arp_answers >"$LAB_DIR/arp.control"
 t_check "--no-guard: the kernel answers ARP too: $(wc -l <"$LAB_DIR/arp.control") answers to 3 requests" \
 	[ "$(wc -l <"$LAB_DIR/arp.control")" -gt 3 ]
@@ -117,19 +115,19 @@ t_check "a new service gets its element in the set" \
 	sh -c "ip netns exec $(lab_ns d) nft list set netdev $guard services | grep -qE '$VIP \. udp \. (53|domain)'"
 uvsadm -D -u "$VIP:53"
 t_check "a deleted service loses it" \
-	sh -c "! ip netns exec $(lab_ns d) nft list table netdev $guard | grep -qE 'udp \. (53|domain)'"
+	out_lacks 'udp \. (53|domain)' lab_exec d nft list table netdev "$guard"
 uvsadm -A -t "$VIP:0" -s rr -p 60 2>/dev/null
 t_check "a port-0 service drops every port of its protocol" \
 	sh -c "ip netns exec $(lab_ns d) nft list set netdev $guard services | grep -qE '$VIP \. tcp \. 0'"
 uvsadm -D -t "$VIP:0" 2>/dev/null
 
 stop_uvsd TERM
-t_check "after SIGTERM the guard table is gone" not has_guard
+t_check "after SIGTERM the guard table is gone" no_guard
 
 lab_start_uvsd || exit 1
 t_check "a new uvsd makes it again" has_guard
 stop_uvsd KILL
-t_check "after SIGKILL the kernel removed it with uvsd's socket" not has_guard
+t_check "after SIGKILL the kernel removed it with uvsd's socket" no_guard
 rm -f "$LAB_SOCK"	# a killed uvsd leaves its control socket behind
 
 # --- no nf_tables guard: the old refusals come back ------------------------

@@ -37,12 +37,17 @@ counter_delta() {
 	a=$(awk -v k="$1" '$1 == k { print $2 }' "$LAB_DIR/after")
 	echo $(( ${a:-0} - ${b:-0} ))
 }
-# Real servers whose route cache holds "mtu N" towards the far client.
+# Real servers whose route cache holds "mtu N" towards the far client; a
+# real server whose route cannot be read says so (then "none learned" is
+# no answer).
 learned() {
-	local i
+	local i out
 	for i in 1 2 3; do
-		lab_exec "rs$i" ip route get "$FAR_IP" | grep -q "mtu $1" &&
-			echo "rs$i"
+		if ! out=$(lab_exec "rs$i" ip route get "$FAR_IP"); then
+			echo "rs$i:unreadable"
+			continue
+		fi
+		grep -q "mtu $1" <<<"$out" && echo "rs$i"
 	done
 	return 0
 }

@@ -107,7 +107,7 @@ wait_log "reload refused, nothing changed"
 t_check "a bad file is refused with FILE:LINE ($(grep 'reload refused' "$LAB_DIR/uvsd.log" | tail -1))" \
 	grep -q "reload refused, nothing changed: $KC:12: 'lb_kind NAT' is not supported" "$LAB_DIR/uvsd.log"
 uvsadm -S -n >"$LAB_DIR/saved.after"
-t_check "and the table is unchanged" cmp -s "$LAB_DIR/saved.before" "$LAB_DIR/saved.after"
+t_check "and the table is unchanged" same "$LAB_DIR/saved.before" "$LAB_DIR/saved.after"
 # a file uvsd's own checks refuse (a scheduler it lacks) changes nothing either
 { kc "$R2" | sed 's/lb_algo rr/lb_algo nosuch/'; } >"$KC"
 reload
@@ -115,5 +115,5 @@ wait_log "Scheduler not found"
 uvsadm -S -n >"$LAB_DIR/saved.after2"
 t_check "a scheduler uvsd lacks: refused at the virtual_server's line, table unchanged" \
 	all grep -q "reload refused, nothing changed: $KC:1: Scheduler not found" "$LAB_DIR/uvsd.log" --and \
-	cmp -s "$LAB_DIR/saved.before" "$LAB_DIR/saved.after2"
+	same "$LAB_DIR/saved.before" "$LAB_DIR/saved.after2"
 t_done

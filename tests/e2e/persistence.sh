@@ -13,7 +13,9 @@ for n in $(seq 6); do lab_exec c curl -s -m 5 "http://$VIP/"; done >"$LAB_DIR/a"
 t_check "6 connections from $CLIENT_IP all went to one server" [ "$(sort -u "$LAB_DIR/a" | wc -l)" = 1 -a "$(wc -l <"$LAB_DIR/a")" = 6 ]
 for n in $(seq 3); do lab_exec c curl -s -m 5 --interface 198.18.0.101 "http://$VIP/"; done >"$LAB_DIR/b"
 t_check "another client sticks to its own server" [ "$(sort -u "$LAB_DIR/b" | wc -l)" = 1 ]
-t_check "which rr chose differently" [ "$(head -1 "$LAB_DIR/a")" != "$(head -1 "$LAB_DIR/b")" ]
+first_a=$(head -1 "$LAB_DIR/a") first_b=$(head -1 "$LAB_DIR/b")
+t_check "which rr chose differently ($first_a, $first_b)" \
+	[ -n "$first_a" -a -n "$first_b" -a "$first_a" != "$first_b" ]
 uvsadm -L -c -n >"$LAB_DIR/conns"
 t_check "-L -c shows the client's template (port 0, state NONE)" \
 	grep -qE "^TCP 0[01]:[0-9]{2}  NONE +$CLIENT_IP:0 +$VIP:80 +198\.18\.0\.1[1-3]:0$" "$LAB_DIR/conns"

@@ -30,13 +30,13 @@ t_check "-R refused when line 3 asks for a VIP the kernel holds (rc $rc)" [ "$rc
 t_check "the error names line 3 ($(cat "$LAB_DIR/err1"))" \
 	grep -q "line 3: VIP $KVIP is on kernel interface" "$LAB_DIR/err1"
 t_check "and nothing was changed: lines 1-2 are not in -S" \
-	cmp -s "$LAB_DIR/before" <(uvsadm -S -n)
+	same "$LAB_DIR/before" <(uvsadm -S -n)
 t_check "uvsd still takes a request after the refusal" \
 	uvsadm -a -t "$VIP:8080" -r "$(rs_ip 1):8080" -g
 uvsadm -S -n >"$LAB_DIR/before2"
 uvsadm -A -t "$KVIP:80" -s rr 2>"$LAB_DIR/err2"; rc=$?
 t_check "one -A for that VIP is refused too (rc $rc: $(cat "$LAB_DIR/err2"))" [ "$rc" != 0 ]
-t_check "and leaves the table as it was" cmp -s "$LAB_DIR/before2" <(uvsadm -S -n)
+t_check "and leaves the table as it was" same "$LAB_DIR/before2" <(uvsadm -S -n)
 
 # back to a guarded uvsd
 kill "$LAB_UVSD_PID"; wait "$LAB_UVSD_PID" 2>/dev/null

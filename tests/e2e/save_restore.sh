@@ -31,16 +31,16 @@ t_check "-S (names) writes the same lines with port names" \
 	grep -qx -- "-A -t $VIP:http -s wlc" "$LAB_DIR/s1names"
 
 uvsadm -C
-t_check "-C empties the table" [ -z "$(uvsadm -S -n)" ]
+t_check "-C empties the table" prints_nothing uvsadm -S -n
 uvsadm -R <"$LAB_DIR/s1"
 t_check "-R exits 0 on what -S wrote" [ $? = 0 ]
 uvsadm -S -n >"$LAB_DIR/s2"
-t_check "-S | -R | -S gives the same rules" cmp -s "$LAB_DIR/s1" "$LAB_DIR/s2"
+t_check "-S | -R | -S gives the same rules" same "$LAB_DIR/s1" "$LAB_DIR/s2"
 
 uvsadm -C
 uvsadm -R <"$LAB_DIR/s1names"
 uvsadm -S -n >"$LAB_DIR/s3"
-t_check "-S (names) | -R restores the same table" cmp -s "$LAB_DIR/s1" "$LAB_DIR/s3"
+t_check "-S (names) | -R restores the same table" same "$LAB_DIR/s1" "$LAB_DIR/s3"
 
 # one bad line in the middle: a bad weight, caught by the parser
 { sed -n 1,5p "$LAB_DIR/s1"; echo "-a -t $VIP:80 -r 198.18.0.14:80 -g -w 70000"; sed -n '6,$p' "$LAB_DIR/s1"; } >"$LAB_DIR/bad1"
@@ -52,7 +52,7 @@ t_check "-R with a bad weight on line 6 exits 2 (got $rc)" [ "$rc" = 2 ]
 t_check "the error names line 6 and ipvsadm's words ($(cat "$LAB_DIR/err1"))" \
 	grep -q 'line 6: illegal weight specified' "$LAB_DIR/err1"
 t_check "the table is unchanged after the bad file" \
-	cmp -s "$LAB_DIR/before" <(uvsadm -S -n)
+	same "$LAB_DIR/before" <(uvsadm -S -n)
 
 # a refusal only the table can tell: the service exists already (line 4)
 printf '%s\n' "-A -t $VIP:81 -s rr" "-a -t $VIP:81 -r $R1:81 -g" "" \
@@ -62,7 +62,7 @@ t_check "-R adding an existing service exits 255 (got $rc)" [ "$rc" = 255 ]
 t_check "the error names line 4: Service already exists ($(cat "$LAB_DIR/err2"))" \
 	grep -q 'line 4: Service already exists' "$LAB_DIR/err2"
 t_check "lines 1-2 of the refused file were not applied either" \
-	cmp -s "$LAB_DIR/before" <(uvsadm -S -n)
+	same "$LAB_DIR/before" <(uvsadm -S -n)
 
 # a dest for a service the file deletes first
 printf '%s\n' "-D -t $VIP:8080" "-a -t $VIP:8080 -r $R1 -g" >"$LAB_DIR/bad3"
@@ -70,7 +70,7 @@ uvsadm -R <"$LAB_DIR/bad3" 2>"$LAB_DIR/err3"
 t_check "a dest after its service's -D is refused on line 2 ($(cat "$LAB_DIR/err3"))" \
 	grep -q 'line 2: Service not defined' "$LAB_DIR/err3"
 t_check "and the -D on line 1 did not happen" \
-	cmp -s "$LAB_DIR/before" <(uvsadm -S -n)
+	same "$LAB_DIR/before" <(uvsadm -S -n)
 
 printf '%s\n' "-L -n" >"$LAB_DIR/bad4"
 uvsadm -R <"$LAB_DIR/bad4" 2>"$LAB_DIR/err4"; rc=$?
@@ -108,7 +108,7 @@ uvsadm -S -n >"$LAB_DIR/saved"
 kill "$LAB_UVSD_PID"; wait "$LAB_UVSD_PID" 2>/dev/null
 lab_start_uvsd --rules "$LAB_DIR/saved" || exit 1
 t_check "uvsd --rules starts with the saved table" \
-	cmp -s "$LAB_DIR/saved" <(uvsadm -S -n)
+	same "$LAB_DIR/saved" <(uvsadm -S -n)
 t_check "uvsd logs how many rules it loaded" \
 	grep -q 'rules loaded' "$LAB_DIR/uvsd.log"
 lab_wait_resolved
@@ -122,5 +122,6 @@ t_check "and names the line ($(tail -1 "$LAB_DIR/badstart"))" \
 	grep -q 'line 6: illegal weight specified' "$LAB_DIR/badstart"
 lab_exec d timeout 5 "$B/uvsd" -i eth0 --socket "$LAB_DIR/bad.sock" \
 	--rules "$LAB_DIR/nonexistent" >"$LAB_DIR/nofile" 2>&1; rc=$?
-t_check "uvsd --rules with a missing file exits 1 (got $rc)" [ "$rc" = 1 ]
+t_check "uvsd --rules with a missing file exits 1 and names it (got $rc: $(tail -1 "$LAB_DIR/nofile"))" \
+	all [ "$rc" = 1 ] --and grep -q "$LAB_DIR/nonexistent" "$LAB_DIR/nofile"
 t_done

@@ -66,10 +66,8 @@ check 255 "Try \`uvsadm -h' or 'uvsadm --help' for more information." -nL
 check 255 "-s: missing argument" -A -t $svc -s
 check 255 "--bogus: unknown option" -L --bogus
 check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -L -n
-# port names come from /etc/services (netbase), where there is one
-if getent services http/tcp >/dev/null; then
-	check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -A -t 198.18.0.10:http -s rr
-fi
+# port names come from /etc/services (netbase: make deps installs it)
+check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -A -t 198.18.0.10:http -s rr
 
 # ipvsadm's commands_v_options: one illegal pair per command, with the
 # required options given so the illegal one is what stops it

@@ -22,7 +22,8 @@ lab_exec d sysctl -qw net.ipv4.ip_forward=0
 lab_exec d nft delete table netdev "$guard"
 
 out=$(lab_exec d "$B/uvsd" -i nosuch0 --socket "$LAB_SOCK" 2>&1); rc=$?
-t_check "an unknown interface is refused in one line (exit $rc)" [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ]
+t_check "an unknown interface is refused in one line (exit $rc: $out)" \
+	all [ "$rc" != 0 -a "$(wc -l <<<"$out")" = 1 ] --and grep -q "nosuch0" <<<"$out"
 out=$(lab_exec d "$B/uvsd" --socket "$LAB_SOCK" 2>&1); rc=$?
 t_check "a missing -i is refused (exit $rc)" [ "$rc" = 2 ]
 out=$(lab_exec d "$B/uvsd" -i eth0 --conn-max 0 2>&1); rc=$?

@@ -56,9 +56,15 @@ fuzz() {
 		-artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1
 	rc=$?
 	n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	if [ "$rc" = 0 ]; then
-		echo "ok - fuzz_$name: ${n:-0} execs in ${secs}s, no crash"
+	# a harness that ran no input found nothing because it tried nothing
+	if [ "$rc" = 0 ] && [ "${n:-0}" -gt 0 ]; then
+		echo "ok - fuzz_$name: $n execs in ${secs}s, no crash"
 		return 0
+	fi
+	if [ "$rc" = 0 ]; then
+		echo "not ok - fuzz_$name: ran no input in ${secs}s"
+		tail -3 "$log" | sed 's/^/    /'
+		return 1
 	fi
 	art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
 	echo "not ok - fuzz_$name: crashed after ${n:-?} execs (exit $rc); input: ${art:-none saved}"

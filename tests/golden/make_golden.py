@@ -24,9 +24,11 @@ Usage: make_golden.py          write the cases below, then every NAME.out
 A case may also be added by hand: drop NAME.reply and NAME.args here and
 run the script; it writes NAME.out for every .reply it finds.
 
-Name-resolving cases (no -n) use 127.0.0.1 only: /etc/hosts names it
-"localhost" on Debian, so no DNS is asked and the bytes are the same on
-every such host; the C test skips them where the resolver says otherwise.
+Name-resolving cases (no -n) take their names from the fixtures here,
+services and hosts (/etc/services and /etc/hosts formats), never from this
+host's resolver: the C test answers the printers' getservbyport() and
+gethostbyaddr() from the same two files, so the bytes are the same on
+every host and no case is skipped.
 """
 import functools
 import os
@@ -210,24 +212,33 @@ def inet_ntoa(addr):
     return socket.inet_ntoa(struct.pack('!I', addr))
 
 
+def fixture(name, name_first):
+    """A services or hosts file here as {key: official name}; the key is
+    the first word ("127.0.0.1"), or the second for services ("80/tcp")."""
+    table = {}
+    with open(os.path.join(HERE, name)) as f:
+        for line in f:
+            words = line.split('#', 1)[0].split()
+            if len(words) >= 2:
+                key, val = (words[1], words[0]) if name_first else words[:2]
+                table.setdefault(key, val)
+    return table
+
+
+SERVICES = fixture('services', True)
+HOSTS = fixture('hosts', False)
+
+
 def addr_to_anyname(addr):
+    # gethostbyaddr() as the fixture answers it: numbers when unnamed
     dotted = inet_ntoa(addr)
-    if dotted != '127.0.0.1':
-        # anything else would ask DNS: the file would depend on the net
-        raise ValueError('name-resolving case with ' + dotted)
-    try:
-        return socket.gethostbyaddr(dotted)[0]
-    except OSError:
-        return dotted
+    return HOSTS.get(dotted, dotted)
 
 
 def port_to_anyname(port, proto):
     name = {IPPROTO_TCP: 'tcp', IPPROTO_UDP: 'udp'}.get(proto)
-    if name:
-        try:
-            return socket.getservbyport(port, name)
-        except OSError:
-            pass
+    if name and '%u/%s' % (port, name) in SERVICES:
+        return SERVICES['%u/%s' % (port, name)]
     return '%u' % port
 
 
@@ -635,6 +646,17 @@ NAMES_TABLE = (info()
                + dest('127.0.0.1', 40000, weight=0)
                + OK)
 
+# Names only the fixtures know (vip.lab, rs1.lab, uvs-echo 9000/udp): a
+# printer that asked this host's resolver instead would print numbers.
+# 198.18.0.12 has no name there, so it prints as numbers.
+FIXTURE_TABLE = (info()
+                 + svc('udp', '198.18.0.10', 9000, sched='rr')
+                 + dest('198.18.0.12', 9000)
+                 + dest('198.18.0.11', 9000, weight=2)
+                 + svc('tcp', '198.18.0.10', 80, sched='rr')
+                 + dest('198.18.0.11', 80)
+                 + OK)
+
 # print_largenum's edges: the last plain number, then the first and last
 # of K, M, G and T, and 2^64-1 (18446744T, still 8 digits).
 STATS_TABLE = (info()
@@ -726,6 +748,8 @@ CASES = {
     'list_names': (NAMES_TABLE, 'list'),
     'list_names_stats': (NAMES_TABLE, 'list --stats'),
     'list_names_one_service': (NAMES_TABLE, 'list -t 127.0.0.1:80'),
+    'list_names_fixture': (FIXTURE_TABLE, 'list'),
+    'save_names_fixture': (FIXTURE_TABLE, 'save'),
     'stats': (STATS_TABLE, 'list -n --stats'),
     'stats_exact': (STATS_TABLE, 'list -n --stats --exact'),
     # not exclusive in ipvsadm: print_title and print_service_entry test

@@ -69,11 +69,15 @@ brk_show_vip_neigh() {
 	[ -z "$mac" ] || echo "      -> the client sends VIP traffic to $(lab_host_of_mac "$mac")"
 }
 
-# The client asks who has the VIP; prints each MAC that answered.
+# The client asks who has the VIP; prints each MAC that answered. Fails
+# (BRK_MACS then says why) when arping did not run.
 brk_arping() {
 	local mac
-	BRK_MACS=$(lab_arping "$VIP" 3)
 	echo "  client# arping -c 3 $VIP"
+	if ! BRK_MACS=$(lab_arping "$VIP" 3); then
+		echo "      $BRK_MACS"
+		return 1
+	fi
 	for mac in $BRK_MACS; do
 		echo "      reply from $mac ($(lab_host_of_mac "$mac"))"
 	done

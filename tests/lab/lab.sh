@@ -143,7 +143,11 @@ lab_start_uvsd() {
 	return 1
 }
 
-uvsadm() { lab_exec d env UVS_SOCKET="$LAB_SOCK" "$B/uvsadm" "$@"; }
+# uvsadm against the lab's uvsd. $LAB_UVSADM replaces the program:
+# tests/e2e/checks_fail.sh runs tests with a broken one.
+uvsadm() {
+	lab_exec d env UVS_SOCKET="$LAB_SOCK" "${LAB_UVSADM:-$B/uvsadm}" "$@"
+}
 
 # The value of one uvsd counter (uvsadm --counters prints "name value").
 lab_counter() { uvsadm --counters | awk -v k="$1" '$1 == k { print $2 }'; }
@@ -194,16 +198,107 @@ lab_wait_check() {
 
 lab_mac() { lab_exec "$1" cat /sys/class/net/eth0/address; }
 
-# arping from the client to an address; prints the MACs that answered.
-lab_arping() {
-	local target=$1 count=${2:-3}
-	if arping -V 2>&1 | grep -qi iputils; then
-		lab_exec c arping -I eth0 -c "$count" -w "$((count + 1))" "$target"
+# --- arping, either flavour ----------------------------------------------
+# Debian has two arpings: iputils' (package iputils-arping, what `make deps`
+# installs when there is none) and Thomas Habets' (package arping). They
+# take different options (iputils: -I IFACE, -b to keep broadcasting after
+# the first reply, -w makes -c count replies, -f stops at the first one;
+# Habets: -i IFACE, always broadcasts, -w is a plain timeout, no -f) and
+# print replies differently (iputils: "Unicast reply from IP [AA:BB:..]",
+# MACs in upper case; Habets: "42 bytes from aa:bb:.. (IP): index=0 ...").
+# No test runs arping itself: lab_arp_replies runs either one the same way
+# and prints the same lines.
+
+# The flavour of the arping on PATH: "iputils" or "habets"; fails for none.
+arping_flavour() {
+	if arping -V 2>&1 | grep -q iputils; then
+		echo iputils
+	elif arping --help 2>&1 | grep -q Habets; then
+		echo habets
 	else
-		lab_exec c arping -i eth0 -c "$count" -w "$((count + 1))" "$target"
-	fi 2>/dev/null | grep -oiE '([0-9a-f]{2}:){5}[0-9a-f]{2}' |
-		tr 'A-F' 'a-f' | sort -u
+		return 1
+	fi
 }
+
+# arping_parse FLAVOUR COUNT: arping's output (stdout and stderr) on stdin
+# in, each reply's sender MAC out, lower case, one a line, in the order
+# they came. Unless the output ends with the flavour's summary of COUNT
+# requests sent, it prints "arping failed: ..." instead and returns 1: a
+# run that never happened must not read as "nobody answered".
+arping_parse() {
+	local flavour=$1 count=$2 out sent macs
+	out=$(cat)
+	case $flavour in
+	iputils)
+		sent=$(sed -n 's/^Sent \([0-9]*\) probes.*/\1/p' <<<"$out")
+		macs=$(sed -nE 's/^(Unicast|Broadcast) reply from [0-9.]+ \[([0-9A-Fa-f:]{17})\].*/\2/p' <<<"$out")
+		;;
+	habets)
+		sent=$(sed -n 's/^\([0-9]*\) packets transmitted,.*/\1/p' <<<"$out")
+		macs=$(sed -nE 's/^[0-9]+ bytes from ([0-9A-Fa-f:]{17}) \(.*/\1/p' <<<"$out")
+		;;
+	esac
+	if [ -z "$sent" ] || [ "$sent" != "$count" ]; then
+		echo "arping failed: $flavour arping sent ${sent:-no} requests of $count: $(head -3 <<<"$out" | tr '\n' ' ')"
+		return 1
+	fi
+	[ -z "$macs" ] || tr 'A-F' 'a-f' <<<"$macs"
+}
+
+# lab_arp_replies NS TARGET [COUNT]: COUNT (3) ARP requests for TARGET,
+# broadcast from NS's eth0 one a second, then a second for late replies;
+# prints the MAC of every reply, one a line (a host answering each
+# request shows COUNT times). On failure, a line that is no MAC and 1.
+lab_arp_replies() {
+	local ns=$1 target=$2 count=${3:-3} flavour
+	if ! flavour=$(arping_flavour); then
+		echo "arping failed: no arping on PATH (iputils-arping or arping; make deps installs one)"
+		return 1
+	fi
+	case $flavour in
+	iputils) set -- arping -b -I eth0 -c "$count" "$target" ;;
+	habets) set -- arping -i eth0 -c "$count" "$target" ;;
+	esac
+	timeout $((count + 5)) ip netns exec "$ns" "$@" 2>&1 |
+		arping_parse "$flavour" "$count"
+	# the parser's status, not the pipe's (arping exits 1 on no reply)
+	return "${PIPESTATUS[1]}"
+}
+
+# lab_arp_announce NS ADDR [COUNT]: COUNT (2) unsolicited ARP requests
+# from NS's eth0 saying ADDR is at its MAC, so the segment's caches learn
+# it (iputils: -U -s ADDR -I eth0; Habets: -U -S ADDR -i eth0). Fails,
+# saying why on stderr, when arping did not send them.
+lab_arp_announce() {
+	local ns=$1 addr=$2 count=${3:-2} flavour out
+	if ! flavour=$(arping_flavour); then
+		echo "arping failed: no arping on PATH" >&2
+		return 1
+	fi
+	case $flavour in
+	iputils) set -- arping -U -c "$count" -I eth0 -s "$addr" "$addr" ;;
+	habets) set -- arping -U -c "$count" -i eth0 -S "$addr" "$addr" ;;
+	esac
+	out=$(timeout $((count + 5)) ip netns exec "$ns" "$@" 2>&1 |
+		arping_parse "$flavour" "$count") || {
+		echo "$out" >&2
+		return 1
+	}
+}
+
+# lab_arping_from NS TARGET [COUNT]: the MACs that answered, sorted, each
+# once. On failure, lab_arp_replies's line and 1.
+lab_arping_from() {
+	local out
+	out=$(lab_arp_replies "$@") || {
+		echo "$out"
+		return 1
+	}
+	[ -z "$out" ] || sort -u <<<"$out"
+}
+
+# lab_arping TARGET [COUNT]: the same, from the client.
+lab_arping() { lab_arping_from "$(lab_ns c)" "$@"; }
 
 lab_down() {
 	local pid ns
@@ -221,31 +316,73 @@ lab_down() {
 }
 
 # Test reporting: "ok - x" / "not ok - x"; t_done exits non-zero on failure.
+# A check must be able to fail: a missing or empty input, no command, or a
+# command that did not run is a failure, never a pass.
 T_FAILED=0
 t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $*"; T_FAILED=$((T_FAILED + 1)); }
-t_check() { local desc=$1; shift; if "$@"; then t_ok "$desc"; else t_fail "$desc"; fi; }
+# t_check DESC CMD...: passes when CMD succeeds.
+t_check() {
+	local desc=$1
+	shift
+	if [ $# -gt 0 ] && "$@"; then t_ok "$desc"; else t_fail "$desc"; fi
+}
+# t_skip DESC WHY: a check this host cannot run; tests/run.sh counts it as
+# skipped (TAP's "# SKIP"), not passed.
+t_skip() { echo "ok - $1 # SKIP $2"; }
 # all CMD... --and CMD...: true when every command is. t_check runs one
 # command, so a shell "&&" after it would run outside the check, uncounted.
+# An empty command (a doubled or trailing --and) is false.
 all() {
 	local cmd=()
 	while [ $# -gt 0 ]; do
 		if [ "$1" = --and ]; then
-			"${cmd[@]}" || return 1
+			[ ${#cmd[@]} -gt 0 ] && "${cmd[@]}" || return 1
 			cmd=()
 		else
 			cmd+=("$1")
 		fi
 		shift
 	done
-	"${cmd[@]}"
+	[ ${#cmd[@]} -gt 0 ] && "${cmd[@]}"
 }
-# not CMD...: true when CMD fails (for all; "!" is shell syntax).
-not() { ! "$@"; }
-# t_absent DESC REGEX FILE...: passes when no line matches.
+# not CMD...: true when CMD fails (for all; "!" is shell syntax). Only for
+# a CMD whose failure means one thing: to say a listing lacks a line, use
+# out_lacks, which fails when the listing itself does.
+not() { [ $# -gt 0 ] && ! "$@"; }
+# t_absent DESC REGEX FILE...: passes when every FILE is there and not
+# empty, and no line of them matches.
 t_absent() {
-	local desc=$1 re=$2; shift 2
-	if grep -qE "$re" "$@"; then t_fail "$desc"; else t_ok "$desc"; fi
+	local desc=$1 re=$2 f rc
+	shift 2
+	[ $# -gt 0 ] || { t_fail "$desc (no file given)"; return; }
+	for f in "$@"; do
+		[ -s "$f" ] || { t_fail "$desc ($f is missing or empty)"; return; }
+	done
+	grep -qE -- "$re" "$@"
+	rc=$?
+	if [ "$rc" = 1 ]; then t_ok "$desc"; else t_fail "$desc"; fi
+}
+# out_lacks REGEX CMD...: true when CMD succeeds and no line it prints
+# matches (an empty output is fine: the command said so).
+out_lacks() {
+	local re=$1 out
+	shift
+	out=$("$@") || return 1
+	! grep -qE -- "$re" <<<"$out"
+}
+# prints_nothing CMD...: true when CMD succeeds and prints nothing.
+prints_nothing() {
+	local out
+	out=$("$@") || return 1
+	[ -z "$out" ]
+}
+# same FILE1 FILE2: true when both can be read, are not empty and hold the
+# same bytes (either may be a <(command)).
+same() {
+	local a b
+	a=$(cat -- "$1" && echo .) && b=$(cat -- "$2" && echo .) || return 1
+	[ "$a" != . ] && [ "$a" = "$b" ]
 }
 t_need_root() {
 	if [ "$(id -u)" != 0 ]; then

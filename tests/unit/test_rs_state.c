@@ -68,6 +68,7 @@ test_state_round_trip(void **state)
 	(void)state;
 	dir_make(&d);
 	st.netns = 4026531993ULL;
+	st.netns_ino = 4026532001ULL;
 	assert_non_null(state_add_vip(&st, ip("198.18.0.10"), 1, "lo"));
 	assert_non_null(state_add_vip(&st, ip("198.18.0.11"), 0, "eth0"));
 	assert_int_equal(state_set_nft(&st, ip("198.18.0.11"),
@@ -77,6 +78,7 @@ test_state_round_trip(void **state)
 	assert_int_equal(state_save(&st, d.file), 0);
 	assert_int_equal(state_load(&back, d.file, &lineno), 0);
 	assert_int_equal(back.netns, st.netns);
+	assert_int_equal(back.netns_ino, st.netns_ino);
 	assert_int_equal(back.nvip, 2);
 	assert_int_equal(back.vip[0].addr, ip("198.18.0.10"));
 	assert_int_equal(back.vip[0].added, 1);
@@ -96,7 +98,10 @@ test_state_round_trip(void **state)
 	dir_remove(&d);
 }
 
-/* Comments, blank lines, and a vip line without a device (lo). */
+/*
+ * Comments, blank lines, a vip line without a device (lo), and netns
+ * lines with and without the inode.
+ */
 static void
 test_state_reads_older_lines(void **state)
 {
@@ -109,6 +114,12 @@ test_state_reads_older_lines(void **state)
 	assert_int_equal(st.nvip, 1);
 	assert_string_equal(st.vip[0].dev, "lo");
 	assert_int_equal(st.netns, 0);
+	/* a netns line before the inode was recorded: the cookie alone */
+	assert_int_equal(state_parse(&st, "netns 12\n"), 0);
+	assert_int_equal(st.netns, 12);
+	assert_int_equal(st.netns_ino, 0);
+	assert_int_equal(state_parse(&st, "netns 12 13\n"), 0);
+	assert_int_equal(st.netns_ino, 13);
 	state_free(&st);
 }
 
@@ -125,7 +136,8 @@ test_state_refuses_bad_lines(void **state)
 		"nft 198.18.0.10 198.18.1.2 x\n",
 		"sysctl lo arp_filter 1\n",		/* not one of ours */
 		"sysctl lo arp_ignore one\n",
-		"netns 12 13\n",
+		"netns 12 13 14\n",
+		"netns 12 x\n",
 		"vips 198.18.0.10 added\n",
 		"",
 	};

@@ -6,6 +6,13 @@
  * make_golden.py, a separate implementation of ipvsadm's printf formats,
  * never from uvsadm; a mismatch is printed as the first differing line.
  *
+ * Names come from fixtures, never from the host: the test is linked with
+ * -Wl,--wrap=getservbyport,--wrap=gethostbyaddr (Makefile), so the
+ * printers' look-ups land in __wrap_getservbyport() and
+ * __wrap_gethostbyaddr() below, which answer from tests/golden/services
+ * and tests/golden/hosts (/etc/services and /etc/hosts formats). The
+ * name-resolving cases print the same bytes on every host and never skip.
+ *
  * Runs from the repository root (as tests/run.sh does); $UVS_GOLDEN_DIR
  * names another directory.
  */
@@ -169,28 +176,111 @@ run_printer(FILE *f, const char *reply, const struct call *c)
 	return -EINVAL;
 }
 
-/* getservbyport() names port/proto so (its result is static: use now). */
-static int
-port_named(int port, const char *proto, const char *name)
-{
-	struct servent *se = getservbyport(htons(port), proto);
+/*
+ * The fixtures: one entry per name, as the files list them. The wrappers
+ * return a static struct, as the real functions do (use before the next
+ * call). NULL aliases: the printers only read the official name.
+ */
+#define FIXTURE_MAX	64
+#define FIXTURE_NAME	64
 
-	return name ? se && strcmp(se->s_name, name) == 0 : !se;
-}
+struct fixture {
+	char		name[FIXTURE_MAX][FIXTURE_NAME];
+	char		key[FIXTURE_MAX][FIXTURE_NAME];	/* "80/tcp", "127.0.0.1" */
+	size_t		n;
+};
+
+/* file-scope: the wrappers have libc's signatures, with no state to pass */
+static struct fixture services, hosts;
 
 /*
- * Name-resolving cases were written for a resolver that calls 127.0.0.1
- * "localhost" (Debian's /etc/hosts) and knows netbase's port names.
+ * Reads a file of "A B ..." lines ('#' starts a comment) into f: key is
+ * the first word and name the second (services: "http 80/tcp" swapped).
+ * 0, or -1 when the file cannot be read or holds too much.
  */
 static int
-resolver_as_written(void)
+fixture_load(struct fixture *f, const char *file, int name_first)
 {
-	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
-	struct hostent *he = gethostbyaddr(&lo, sizeof(lo), AF_INET);
+	char path[600], line[256], a[FIXTURE_NAME], b[FIXTURE_NAME];
+	FILE *fp;
 
-	return he && strcmp(he->h_name, "localhost") == 0 &&
-	    port_named(80, "tcp", "http") && port_named(443, "tcp", "https") &&
-	    port_named(53, "udp", "domain") && port_named(40000, "tcp", NULL);
+	snprintf(path, sizeof(path), "%s/%s", golden_dir(), file);
+	if (!(fp = fopen(path, "r")))
+		return -1;
+	f->n = 0;
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "#")] = '\0';
+		if (sscanf(line, "%63s %63s", a, b) != 2)
+			continue;
+		if (f->n == FIXTURE_MAX) {
+			fclose(fp);
+			return -1;
+		}
+		snprintf(f->name[f->n], FIXTURE_NAME, "%s", name_first ? a : b);
+		snprintf(f->key[f->n], FIXTURE_NAME, "%s", name_first ? b : a);
+		f->n++;
+	}
+	fclose(fp);
+	return f->n ? 0 : -1;
+}
+
+static const char *
+fixture_find(const struct fixture *f, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->key[i], key) == 0)
+			return f->name[i];
+	return NULL;
+}
+
+struct servent *__wrap_getservbyport(int port, const char *proto);
+struct hostent *__wrap_gethostbyaddr(const void *addr, socklen_t len,
+    int type);
+
+/* getservbyport() from tests/golden/services; port in network order. */
+struct servent *
+__wrap_getservbyport(int port, const char *proto)
+{
+	static struct servent se;
+	static char name[FIXTURE_NAME], *aliases[] = { NULL };
+	char key[FIXTURE_NAME];
+	const char *found;
+
+	snprintf(key, sizeof(key), "%u/%s", ntohs((uint16_t)port),
+	    proto ? proto : "");
+	if (!proto || !(found = fixture_find(&services, key)))
+		return NULL;
+	snprintf(name, sizeof(name), "%s", found);
+	se = (struct servent){ .s_name = name, .s_aliases = aliases,
+	    .s_port = port, .s_proto = (char *)proto };
+	return &se;
+}
+
+/* gethostbyaddr() from tests/golden/hosts, IPv4 only. */
+struct hostent *
+__wrap_gethostbyaddr(const void *addr, socklen_t len, int type)
+{
+	static struct hostent he;
+	static char name[FIXTURE_NAME], *aliases[] = { NULL };
+	static char *addrs[2];
+	static struct in_addr in;
+	char key[INET_ADDRSTRLEN];
+	const char *found;
+
+	if (type != AF_INET || len != sizeof(in))
+		return NULL;
+	memcpy(&in, addr, sizeof(in));
+	inet_ntop(AF_INET, &in, key, sizeof(key));
+	if (!(found = fixture_find(&hosts, key)))
+		return NULL;
+	snprintf(name, sizeof(name), "%s", found);
+	addrs[0] = (char *)&in;
+	he = (struct hostent){ .h_name = name, .h_aliases = aliases,
+	    .h_addrtype = AF_INET, .h_length = sizeof(in),
+	    .h_addr_list = addrs };
+	return &he;
 }
 
 /* Line n (1-based) of s: its start and length without the newline. */
@@ -253,13 +343,6 @@ golden_case(void **state)
 		fail_msg("%s: cannot read its .reply, .args and .out", g->name);
 	if (parse_args(args.buf, &c) < 0)
 		fail_msg("%s: bad .args line", g->name);
-	if (c.which != P_TIMEOUT && !(c.fmt & UVSADM_FMT_NUMERIC) &&
-	    !resolver_as_written()) {
-		print_message("%s: this host's resolver names 127.0.0.1 or "
-		    "the ports differently; skipped\n", g->name);
-		free(reply.buf), free(args.buf), free(want.buf);
-		skip();
-	}
 	assert_non_null(f = open_memstream(&got, &glen));
 	rc = run_printer(f, reply.buf, &c);
 	fclose(f);
@@ -324,6 +407,12 @@ main(void)
 	struct golden *cases = NULL;
 	int i, n, rc;
 
+	if (fixture_load(&services, "services", 1) < 0 ||
+	    fixture_load(&hosts, "hosts", 0) < 0) {
+		fprintf(stderr, "test_uvsadm_golden: cannot read %s/services "
+		    "and %s/hosts (run from the repository root)\n", dir, dir);
+		return 1;
+	}
 	if ((n = find_cases(dir, &cases)) <= 0) {
 		fprintf(stderr, "test_uvsadm_golden: no cases in %s (run from "
 		    "the repository root)\n", dir);
