@@ -113,9 +113,12 @@ EOF
 }
 
 mkdir -p "$LAB_DIR/bad"
-python3 - "$LAB_DIR/bad" <<'EOF'
+# one key more than a request may hold, read from the header that sets it
+maxkv=$(awk '/#define UVS_CTL_MAX_KV/ { print $3 }' "$LAB_ROOT/fwd/lang/ctlmsg.h")
+python3 - "$LAB_DIR/bad" "${maxkv:?}" <<'EOF'
 import os, sys
 d = sys.argv[1]
+maxkv = int(sys.argv[2])
 cases = {
     "no-newline": b"list",
     "overlong-line": b"zero " + b"k=v " * 300 + b"\n",
@@ -131,7 +134,7 @@ cases = {
     "unknown-verb": b"frobnicate\n",
     "key-without-eq": b"add-service proto=tcp vip 198.18.0.10\n",
     "empty-key": b"add-service =tcp\n",
-    "too-many-keys": b"zero " + b" ".join(b"k%d=%d" % (i, i) for i in range(30)) + b"\n",
+    "too-many-keys": b"zero " + b" ".join(b"k%d=%d" % (i, i) for i in range(maxkv + 1)) + b"\n",
     "empty-line": b"\n",
     "blanks-only": b"   \t  \n",
     "crlf": b"add-service proto\r\n",
