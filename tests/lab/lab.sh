@@ -124,13 +124,23 @@ lab_wait_port() {
 # uvsd on the director's eth0, logging to $LAB_DIR/uvsd.log. $UVSD_ARGS
 # (a backend, a worker count) applies to every test that starts uvsd.
 lab_start_uvsd() {
-	local n v=-v
+	local v=-v
 	# a load test sets LAB_UVSD_QUIET: a log line per new flow would be
 	# most of what uvsd does
 	[ -n "${LAB_UVSD_QUIET:-}" ] && v=
+	: >"$LAB_DIR/uvsd.log"
 	# shellcheck disable=SC2086
-	ip netns exec "$(lab_ns d)" "$B/uvsd" -i eth0 --socket "$LAB_SOCK" $v \
-		${UVSD_ARGS:-} "$@" >"$LAB_DIR/uvsd.log" 2>&1 &
+	lab_run_uvsd -i eth0 $v ${UVSD_ARGS:-} "$@"
+}
+
+# lab_run_uvsd ARGS...: uvsd in the director with the lab's socket and
+# exactly these arguments (its links among them), its log appended to
+# uvsd.log; waits until the control socket is there. 0, or 1 with the
+# log on stderr.
+lab_run_uvsd() {
+	local n
+	ip netns exec "$(lab_ns d)" "$B/uvsd" --socket "$LAB_SOCK" "$@" \
+		>>"$LAB_DIR/uvsd.log" 2>&1 &
 	LAB_UVSD_PID=$!
 	LAB_PIDS+=("$LAB_UVSD_PID")
 	for n in $(seq 50); do

@@ -80,21 +80,10 @@ topo_rs_serve() {
 	lab_wait_port rs "$TOPO_PORT"
 }
 
-# uvsd in the director on the links given (e.g. -i veth10 -i veth12).
+# uvsd in the director on the links given (e.g. -i veth10 -i veth12),
+# with -v; its log goes on in uvsd.log across restarts.
 topo_start_uvsd() {
-	local n
-	ip netns exec "$(lab_ns d)" "$B/uvsd" --socket "$LAB_SOCK" -v "$@" \
-		>>"$LAB_DIR/uvsd.log" 2>&1 &
-	LAB_UVSD_PID=$!
-	LAB_PIDS+=("$LAB_UVSD_PID")
-	for n in $(seq 50); do
-		[ -S "$LAB_SOCK" ] && return 0
-		kill -0 "$LAB_UVSD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "topo: uvsd did not start:" >&2
-	cat "$LAB_DIR/uvsd.log" >&2
-	return 1
+	lab_run_uvsd -v "$@"
 }
 
 # Stops the uvsd topo_start_uvsd started (its PID only).
