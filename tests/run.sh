@@ -72,6 +72,14 @@ selected() {
 	set +f
 	[ "$pos" = 0 ] || [ "$hit" = 1 ]
 }
+# took NAME SECONDS: the time a test took, so a slow suite shows where
+# its minutes go; the slowest are listed again at the end.
+times=$(mktemp)
+trap 'rm -f "$times"' EXIT
+took() {
+	echo "   ($1: $2 s)"
+	echo "$2 $1" >>"$times"
+}
 pass=0 fail=0 skip=0
 skipped_e2e=() skipped_checks=0 skip_why=
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
@@ -91,7 +99,9 @@ for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t"); selected "${n#test_}" || continue
 	echo "== unit: $n"
+	t0=$SECONDS
 	out=$("$t" 2>&1); rc=$?
+	took "$n" $((SECONDS - t0))
 	echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED|SKIPPED|  ERROR) +\]' | grep -v '^\[ *OK' || true
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
@@ -118,8 +128,10 @@ for t in "$TESTS"/e2e/*.sh; do
 	echo "== e2e: $(basename "$t")"
 	to=$(sed -n 's/^# run\.sh: timeout \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
 	[ "${to:-0}" -gt "$E2E_TIMEOUT" ] || to=$E2E_TIMEOUT
+	t0=$SECONDS
 	out=$(timeout "$to" bash "$t" 2>&1); rc=$?
 	echo "$out" | sed 's/^/   /'
+	took "$(basename "$t" .sh)" $((SECONDS - t0))
 	if [ "$rc" = 77 ]; then
 		skip=$((skip + 1))
 		skipped_e2e+=("$(basename "$t" .sh)")
@@ -139,6 +151,8 @@ for t in "$TESTS"/e2e/*.sh; do
 		fail=$((fail + 1))
 	fi
 done
+
+echo "slowest: $(sort -rn "$times" | head -8 | awk '{printf "%s %ds, ", $2, $1}')total ${SECONDS}s"
 
 # The closing line: counts first (the multi-build loop above reads them),
 # then, loudly, what was not tested.
