@@ -43,6 +43,8 @@ enum uvs_neigh_event {
 	UVS_NEIGH_GONE,		/* entry removed: mac may still be right */
 	UVS_NEIGH_ROUTES,	/* the IPv4 routing table changed (addr 0,
 				   ifindex 0): look routes up again */
+	UVS_NEIGH_ADDRS,	/* an IPv4 address came or went on some
+				   interface (addr 0, ifindex 0) */
 };
 
 /* News about neighbour addr on link ifindex. */
@@ -52,8 +54,8 @@ typedef void (*uvs_neigh_cb)(void *arg, int ifindex, uint32_t addr,
 struct uvs_nl;
 
 /*
- * A non-blocking rtnetlink socket subscribed to neighbour and IPv4 route
- * events. Neighbours are reported for the links added with
+ * A non-blocking rtnetlink socket subscribed to neighbour, IPv4 route
+ * and IPv4 address events. Neighbours are reported for the links added with
  * uvs_nl_watch only (at most UVS_NL_LINKS_MAX).
  */
 #define UVS_NL_LINKS_MAX	8
@@ -71,7 +73,8 @@ int		 uvs_nl_resolve(struct uvs_nl *nl, int ifindex, uint32_t addr);
 int		 uvs_nl_dump(struct uvs_nl *nl);
 /*
  * Reads every waiting message and calls cb for each neighbour on a
- * watched link, and once per batch of route changes. Returns 0, or
+ * watched link, and once per batch of route changes and of address
+ * changes. Returns 0, or
  * -errno (-ENOBUFS: events were lost, dump again).
  */
 int		 uvs_nl_read(struct uvs_nl *nl, uvs_neigh_cb cb, void *arg);

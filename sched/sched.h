@@ -209,6 +209,13 @@ int		 uvs_dest_thresholds_recheck(struct uvs_dest *d);
  * -EEXIST duplicate, -ESRCH no such service, -ENOENT no such dest or
  * scheduler, -ENOMEM, -EINVAL bad argument.
  */
+/*
+ * uvsd --follow-vip (VRRP): the host addresses a director may hold at
+ * once. A pair shares a handful of VIPs; beyond this, addresses past
+ * the cap are not held, so those VIPs stay silent (the director logs it).
+ */
+#define UVS_SVC_HELD_MAX	256
+
 struct uvs_vip_slot {
 	uint32_t	 addr;		/* network order */
 	uint32_t	 count;		/* services on it; 0: a free slot */
@@ -222,6 +229,10 @@ struct uvs_svc_table {
 	struct uvs_svc	**isvc;		/* 1 << ibits slots */
 	struct uvs_vip_slot *ivip;	/* 1 << ibits slots */
 	unsigned	  ibits;
+	/* vipheld.c: uvsd --follow-vip, the addresses the kernel holds */
+	int		  follow;
+	unsigned	  nheld;
+	uint32_t	  held[UVS_SVC_HELD_MAX];	/* sorted as numbers */
 };
 
 struct uvs_svc_conf {
@@ -255,6 +266,19 @@ struct uvs_svc	*uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto,
 		    uint32_t addr, uint16_t port);
 /* Is addr the VIP of any service? A hash lookup (svcindex.c). */
 int		 uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr);
+/*
+ * vipheld.c. With follow on, a VIP is served (ARP answered, frames
+ * forwarded) only while it is held: while the director's kernel has it
+ * on an interface, which keepalived's VRRP master does. Follow off (the
+ * default) serves every VIP. uvs_svc_hold: 0, or -ENOSPC when
+ * UVS_SVC_HELD_MAX addresses are held already.
+ */
+void		 uvs_svc_follow(struct uvs_svc_table *t, int on);
+int		 uvs_svc_hold(struct uvs_svc_table *t, uint32_t addr, int held);
+int		 uvs_svc_is_held(const struct uvs_svc_table *t, uint32_t addr);
+/* Is addr a VIP uvsd must not serve now (follow on, not held)? */
+int		 uvs_svc_vip_silent(const struct uvs_svc_table *t,
+		    uint32_t addr);
 /*
  * svcindex.c, for svc.c: makes room in the index for nsvcs services (0 or
  * -ENOMEM, the table unchanged), refills it from t->svcs after a change

@@ -146,3 +146,58 @@ uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen)
 		*prefixlen = find.prefixlen;
 	return find.ifindex;
 }
+
+struct addr_all {
+	uint32_t	*out;
+	unsigned	 max;
+	unsigned	 n;	/* every address, also past max */
+};
+
+static int
+addr_all_msg(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr	*tb[IFA_MAX + 1] = { NULL };
+	const struct nlattr	*local;
+	struct addr_all		*all = data;
+	struct ifaddrmsg	*ifa;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR)
+		return MNL_CB_OK;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifa))) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	ifa = mnl_nlmsg_get_payload(nlh);
+	if (ifa->ifa_family != AF_INET)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_find_attr, tb) < 0)
+		return MNL_CB_ERROR;
+	if ((local = tb[IFA_LOCAL]) == NULL)
+		local = tb[IFA_ADDRESS];
+	if (local == NULL)
+		return MNL_CB_OK;
+	if (all->n < all->max)
+		all->out[all->n] = mnl_attr_get_u32(local);
+	all->n++;
+	return MNL_CB_OK;
+}
+
+int
+uvs_addr_list(uint32_t *out, unsigned max)
+{
+	char			 buf[REQ_SIZE];
+	struct nlmsghdr		*nlh;
+	struct ifaddrmsg	*ifa;
+	struct addr_all		 all = { .out = out, .max = max };
+	int			 rc;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	if ((rc = uvs_rtnl_talk(nlh, addr_all_msg, &all)) < 0)
+		return rc;
+	return (int)all.n;
+}

@@ -94,9 +94,11 @@ uvs_nl_open(void)
 	if (!nl)
 		return NULL;
 	nl->seq = (unsigned)time(NULL);
-	/* routes too: a dest's egress link follows the kernel's route to it */
+	/* routes too: a dest's egress link follows the kernel's route to it;
+	   addresses: --follow-vip serves a VIP while the kernel holds it */
 	if (!(nl->sock = mnl_socket_open(NETLINK_ROUTE)) ||
-	    mnl_socket_bind(nl->sock, RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE,
+	    mnl_socket_bind(nl->sock, RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
+	    RTMGRP_IPV4_IFADDR,
 	    MNL_SOCKET_AUTOPID) < 0 ||
 	    fcntl(mnl_socket_get_fd(nl->sock), F_SETFL, O_NONBLOCK) < 0) {
 		int e = errno;
@@ -191,6 +193,7 @@ struct neigh_ctx {
 	uvs_neigh_cb	 cb;
 	void		*arg;
 	int		 routes;	/* a route message came */
+	int		 addrs;		/* an address message came */
 };
 
 static int
@@ -205,6 +208,10 @@ neigh_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
 		ctx->routes = 1;
+		return MNL_CB_OK;
+	}
+	if (nlh->nlmsg_type == RTM_NEWADDR || nlh->nlmsg_type == RTM_DELADDR) {
+		ctx->addrs = 1;
 		return MNL_CB_OK;
 	}
 	if (nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH)
@@ -238,13 +245,15 @@ int
 uvs_nl_read(struct uvs_nl *nl, uvs_neigh_cb cb, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct neigh_ctx ctx = { nl, cb, arg, 0 };
+	struct neigh_ctx ctx = { nl, cb, arg, 0, 0 };
 	ssize_t n;
 
 	for (;;) {
 		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (n < 0 && errno == EAGAIN && ctx.routes)
 			cb(arg, 0, 0, UVS_NEIGH_ROUTES, NULL);
+		if (n < 0 && errno == EAGAIN && ctx.addrs)
+			cb(arg, 0, 0, UVS_NEIGH_ADDRS, NULL);
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		/* seq 0 / portid 0: accept events and our dumps alike */

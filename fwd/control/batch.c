@@ -9,7 +9,9 @@
  * Besides uvsadm's requests, the director feeds in its own: "neigh"
  * (the kernel told a MAC, or lost one), "dest-out" (health checks take
  * a dest out of scheduling or put it back) and "egress" (the kernel's
- * route to a dest: its link and next hop). They go the same way so that
+ * route to a dest: its link and next hop), "vip-follow" and "vip-held"
+ * (uvsd --follow-vip: which addresses the kernel holds now, so which VIPs
+ * are served). They go the same way so that
  * every table, master and workers', changes only here.
  *
  * The function is pure apart from the table it is given and the ops: it
@@ -74,6 +76,9 @@ uvs_batch_copy(struct uvs_svc_table *dst, const struct uvs_svc_table *src)
 	unsigned i, k;
 	int rc;
 
+	dst->follow = src->follow;
+	dst->nheld = src->nheld;
+	memcpy(dst->held, src->held, src->nheld * sizeof(src->held[0]));
 	for (i = 0; i < src->nsvcs; i++) {
 		svc_conf_of(src->svcs[i], &sc);
 		if ((rc = uvs_svc_add(dst, &sc)) < 0)
@@ -521,13 +526,53 @@ do_zero(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 	return 0;
 }
 
+/* -C: services and dests go; what the kernel holds is no configuration */
 static int
 do_clear(struct uvs_svc_table *t, const struct uvs_batch_ops *ops)
 {
+	uint32_t held[UVS_SVC_HELD_MAX];
+	unsigned nheld = t->nheld;
+	int follow = t->follow;
+
+	memcpy(held, t->held, nheld * sizeof(held[0]));
 	if (ops && ops->flush_all)
 		ops->flush_all(ops->arg);
 	uvs_svc_table_free(t);
 	uvs_svc_table_init(t);
+	t->follow = follow;
+	t->nheld = nheld;
+	memcpy(t->held, held, nheld * sizeof(held[0]));
+	return 0;
+}
+
+/*
+ * vip-follow on=0|1: serve only held VIPs, or all. vip-held addr=A
+ * held=0|1: the kernel took A on an interface, or lost it.
+ */
+static int
+do_follow(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
+    size_t errlen)
+{
+	uint32_t on, addr, held;
+
+	if (strcmp(m->verb, "vip-follow") == 0) {
+		if (uvs_ctl_get_u32(m, "on", 1, &on) < 0) {
+			snprintf(err, errlen, "malformed vip-follow request");
+			return -EINVAL;
+		}
+		uvs_svc_follow(t, (int)on);
+		return 0;
+	}
+	if (uvs_ctl_get_addr(m, "addr", &addr) < 0 ||
+	    uvs_ctl_get_u32(m, "held", 1, &held) < 0) {
+		snprintf(err, errlen, "malformed vip-held request");
+		return -EINVAL;
+	}
+	if (uvs_svc_hold(t, addr, (int)held) < 0) {
+		snprintf(err, errlen, "more than %d addresses held",
+		    UVS_SVC_HELD_MAX);
+		return -ENOSPC;
+	}
 	return 0;
 }
 
@@ -591,6 +636,9 @@ apply_one(struct uvs_svc_table *t, struct macs *macs,
 		return do_egress(t, m, err, errlen);
 	if (strcmp(m->verb, "clear") == 0)
 		return do_clear(t, ops);
+	if (strcmp(m->verb, "vip-follow") == 0 ||
+	    strcmp(m->verb, "vip-held") == 0)
+		return do_follow(t, m, err, errlen);
 	if (strcmp(m->verb, "zero") == 0)
 		return do_zero(t, m, err, errlen);
 	if (strcmp(m->verb, "set-timeout") == 0)

@@ -227,6 +227,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "fwd_bytes", st->fwd_bytes },
 		{ "arp_replies", st->arp_replies },
 		{ "arp_ignored", st->arp_ignored },
+		{ "arp_standby", st->arp_standby },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },

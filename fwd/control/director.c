@@ -16,6 +16,7 @@
 
 #include "arp/kernel/addr.h"
 #include "fwd/control/director.h"
+#include "fwd/control/follow.h"
 #include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
 #include "fwd/data/seed.h"
@@ -229,6 +230,10 @@ neigh_news(void *arg, int ifindex, uint32_t addr, enum uvs_neigh_event ev,
 		d->routes_stale = 1;
 		return;
 	}
+	if (ev == UVS_NEIGH_ADDRS) {
+		d->addrs_stale = 1;
+		return;
+	}
 	/* a neighbour no dest uses: the client, a router */
 	if (!e && !uvs_dir_is_gateway(d, ifindex, addr))
 		return;
@@ -260,10 +265,14 @@ uvs_dir_neigh_input(struct uvs_director *d)
 
 	if (rc == -ENOBUFS) {	/* events lost: ask for the whole table */
 		d->routes_stale = 1;
+		d->addrs_stale = 1;
 		rc = uvs_nl_dump(d->nl);
 	}
 	if (d->routes_stale)
 		uvs_dir_reroute(d);
+	/* a failed read stays stale: uvs_dir_tick tries again */
+	if (d->addrs_stale && uvs_dir_follow_update(d) == 0)
+		d->addrs_stale = 0;
 	return rc;
 }
 
@@ -313,6 +322,8 @@ uvs_dir_tick(struct uvs_director *d, uint32_t now)
 		d->last_est = now;
 	}
 	uvs_rsmac_due(&d->rsmac, now, rsmac_due, d);
+	if (d->addrs_stale && uvs_dir_follow_update(d) == 0)
+		d->addrs_stale = 0;
 }
 
 unsigned
@@ -395,6 +406,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->fwd_bytes += w->fwd_bytes;
 	m->arp_replies += w->arp_replies;
 	m->arp_ignored += w->arp_ignored;
+	m->arp_standby += w->arp_standby;
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;

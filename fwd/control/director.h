@@ -55,6 +55,8 @@ struct uvs_director {
 	struct uvs_dir_link	 links[UVS_DIR_LINKS_MAX - 1];	/* egress.c */
 	unsigned		 nlinks;	/* in links[] */
 	int			 routes_stale;	/* look dests' routes up again */
+	int			 addrs_stale;	/* --follow-vip: read the
+						   kernel's addresses again */
 	struct {				/* uvs_dir_sync's sums */
 		uint32_t	 conns;		/* flows and templates */
 		uint32_t	 buckets;	/* hash size, as -L says */

@@ -427,6 +427,9 @@ write_datapath(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s)
 	    "ARP requests for a VIP uvsd answered.", st->arp_replies);
 	one(b, "uvs_arp_ignored_total", "counter",
 	    "ARP frames not asking for a VIP.", st->arp_ignored);
+	one(b, "uvs_arp_standby_total", "counter",
+	    "ARP requests for a VIP left unanswered: --follow-vip, not held.",
+	    st->arp_standby);
 	family(b, "uvs_frames_dropped_total", "counter",
 	    "Frames not forwarded, by reason (uvsadm --counters drop_*).");
 	for (i = 1; i < UVS_DROP_MAX; i++)

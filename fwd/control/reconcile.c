@@ -51,6 +51,23 @@ vips_of(const struct uvs_svc_table *t, size_t *n)
 	return v;
 }
 
+/*
+ * The VIPs t serves: all of them, or with --follow-vip those the kernel
+ * holds (a VRRP backup announces nothing). A malloc'd array or NULL.
+ */
+static uint32_t *
+served_vips_of(const struct uvs_svc_table *t, size_t *n)
+{
+	uint32_t *v = vips_of(t, n);
+	size_t i, k = 0;
+
+	for (i = 0; v && i < *n; i++)
+		if (!uvs_svc_vip_silent(t, v[i]))
+			v[k++] = v[i];
+	*n = k;
+	return v;
+}
+
 static int
 has_vip(const uint32_t *v, size_t n, uint32_t addr)
 {
@@ -279,7 +296,10 @@ has_hop(const uint32_t *hop, const int *oif, size_t n, int o, uint32_t h)
 	return 0;
 }
 
-/* After the commit: announce new VIPs, ask the kernel for new MACs. */
+/*
+ * After the commit: announce VIPs served now and not before (new, or
+ * taken over from a VRRP peer), ask the kernel for new MACs.
+ */
 static void
 after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 {
@@ -289,7 +309,7 @@ after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 	size_t nn, na = 0, k;
 	unsigned i, j;
 
-	if ((nv = vips_of(t, &nn))) {
+	if ((nv = served_vips_of(t, &nn))) {
 		for (k = 0; k < nn; k++)
 			if (!has_vip(ov, on, nv[k]))
 				announce_vip(d, nv[k]);
@@ -592,7 +612,7 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
 	int rc;
 
 	*at = 0;
-	if (!(ov = vips_of(&d->fw.svcs, &on))) {
+	if (!(ov = served_vips_of(&d->fw.svcs, &on))) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}

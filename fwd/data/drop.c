@@ -26,6 +26,7 @@ static const char *const names[UVS_DROP_MAX] = {
 	[UVS_DROP_VLAN] = "vlan",
 	[UVS_DROP_NOT_VIP] = "not_vip",
 	[UVS_DROP_NO_SVC] = "no_service",
+	[UVS_DROP_VIP_STANDBY] = "vip_standby",
 	[UVS_DROP_TCP_NOSYN] = "tcp_nosyn",
 	[UVS_DROP_NO_DEST] = "no_dest",
 	[UVS_DROP_CONN_FULL] = "conn_full",

@@ -30,6 +30,8 @@ enum uvs_drop {
 	/* forward.c: a good frame we cannot place */
 	UVS_DROP_NOT_VIP,	/* IPv4 to an address that is no VIP */
 	UVS_DROP_NO_SVC,	/* VIP, but no service on that proto:port */
+	UVS_DROP_VIP_STANDBY,	/* --follow-vip: a VIP the kernel does not
+				   hold (the VRRP backup's) */
 	UVS_DROP_TCP_NOSYN,	/* unknown TCP flow that does not start */
 	UVS_DROP_NO_DEST,	/* scheduler found no usable dest */
 	UVS_DROP_CONN_FULL,	/* connection table full */

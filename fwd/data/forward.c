@@ -36,6 +36,11 @@ answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
 		fw->stats.arp_ignored++;
 		return UVS_IGNORE;
 	}
+	/* --follow-vip: the VRRP backup keeps quiet about a VIP it lacks */
+	if (uvs_svc_vip_silent(&fw->svcs, pkt->arp_tpa)) {
+		fw->stats.arp_standby++;
+		return UVS_IGNORE;
+	}
 	uvs_arp_reply_fill(fw->arp_reply, pkt->arp_tpa, pkt->arp_sha,
 	    pkt->arp_spa);
 	fw->stats.arp_replies++;
@@ -142,6 +147,25 @@ one_packet_dest(struct uvs_fwd *fw, struct uvs_dest *dest,
 	if (fw->on_new_conn)
 		fw->on_new_conn(fw->hook_arg, &c, frame);
 	return dest;
+}
+
+/*
+ * --follow-vip: a frame to a VIP this director does not hold (VRRP
+ * backup) is not forwarded, not even on a flow it knows: the master
+ * serves it, and a stray copy (a flooding switch) must not reach the
+ * real server twice.
+ */
+static int
+vip_standby(const struct uvs_fwd *fw, const uint8_t *frame,
+    const struct uvs_pkt *pkt)
+{
+	uint32_t dst;
+
+	if (!fw->svcs.follow)
+		return 0;
+	memcpy(&dst, frame + pkt->l3_off + 16, 4);	/* IPv4 daddr */
+	return uvs_svc_is_vip(&fw->svcs, dst) &&
+	    !uvs_svc_is_held(&fw->svcs, dst);
 }
 
 /* Stage 3b: a flow we have not seen: pick a dest and remember it. */
@@ -466,6 +490,8 @@ uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	/* Stage 2: ARP */
 	if (pkt.kind == UVS_PKT_ARP)
 		return answer_arp(fw, &pkt);
+	if (vip_standby(fw, frame, &pkt))
+		return drop(fw, UVS_DROP_VIP_STANDBY);
 	if (pkt.kind == UVS_PKT_ICMP_ERR)
 		return icmp_error(fw, frame, &pkt);
 	if (pkt.kind == UVS_PKT_FRAG)

@@ -23,6 +23,7 @@ struct uvs_fwd_stats {
 	uint64_t	 fwd_bytes;
 	uint64_t	 arp_replies;
 	uint64_t	 arp_ignored;	/* ARP not asking for a VIP */
+	uint64_t	 arp_standby;	/* --follow-vip: for a VIP not held */
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */

@@ -26,6 +26,7 @@
 #include "fwd/control/diagnose.h"
 #include "fwd/control/ifclaim.h"
 #include "fwd/control/director.h"
+#include "fwd/control/follow.h"
 #include "fwd/control/reload.h"
 #include "fwd/health/confload.h"
 #include "fwd/health/dirhealth.h"
@@ -75,6 +76,7 @@ struct uvsd_opts {
 	int		 vlan_list;	/* --vlan given */
 	uint8_t		 vlan_ok[4096 / 8];	/* its VIDs; bit 0: untagged */
 	const char	*metrics;	/* --metrics ADDR:PORT */
+	int		 follow_vip;	/* --follow-vip: serve held VIPs only */
 };
 
 /* What --metrics renders from: the director, and a snapshot to reuse. */
@@ -122,6 +124,11 @@ usage(FILE *f)
 	    "http://ADDR:PORT/metrics\n"
 	    "                         (ADDR empty: every address; off by "
 	    "default)\n"
+	    "  --follow-vip           serve a VIP (answer ARP, forward) "
+	    "only while it is on\n"
+	    "                         one of this host's interfaces: "
+	    "keepalived's VRRP\n"
+	    "                         master adds it, the backup removes it\n"
 	    "  --check-source ADDR    send health checks from ADDR (default: "
 	    "IFACE's first\n"
 	    "                         address that is no VIP)\n"
@@ -263,6 +270,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		{ "frag-max", required_argument, NULL, 'f' },
 		{ "vlan", required_argument, NULL, 'L' },
 		{ "metrics", required_argument, NULL, 'M' },
+		{ "follow-vip", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -383,6 +391,9 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 				return -1;
 			}
 			o->metrics = optarg;
+			break;
+		case 'W':
+			o->follow_vip = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -900,6 +911,12 @@ main(int argc, char **argv)
 	if (uvs_dirhealth_open(&d, o.check_src, log_line, NULL, err,
 	    sizeof(err)) < 0)
 		logmsg("%s", err);
+	/* before the table: a backup never announces what it does not hold */
+	if (o.follow_vip && uvs_dir_follow_start(&d, err, sizeof(err)) < 0) {
+		logmsg("%s", err);
+		uvs_dir_free(&d);
+		return 1;
+	}
 	if (!d.health || load_config(&d, &o, 0) < 0) {
 		uvs_dir_free(&d);
 		return 1;

@@ -677,6 +677,52 @@ test_vlan(void **state)
 	lab_free(&l);
 }
 
+/*
+ * --follow-vip: a VIP the kernel does not hold is neither answered nor
+ * forwarded, not even on a flow already known; held, it is both.
+ */
+static void
+test_follow_vip(void **state)
+{
+	struct lab l;
+	uint8_t f[FRAME];
+	size_t n;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_SYN), 0);
+	uvs_svc_follow(&l.fw.svcs, 1);
+	n = arp_request(f, "198.18.0.100", VIP);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_IGNORE);
+	assert_int_equal(l.fw.stats.arp_standby, 1);
+	n = tcp_frame(f, "198.18.0.100", 1001, VIP, 80, TH_ACK);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_DROP);
+	n = tcp_frame(f, "198.18.0.100", 1002, VIP, 80, TH_SYN);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_DROP);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_VIP_STANDBY], 2);
+	/* an address that is no VIP is counted as before */
+	n = tcp_frame(f, "198.18.0.100", 1003, "198.18.0.50", 80, TH_SYN);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_DROP);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_NOT_VIP], 1);
+	/* another address held changes nothing for the VIP */
+	assert_int_equal(uvs_svc_hold(&l.fw.svcs, ip("198.18.0.2"), 1), 0);
+	n = arp_request(f, "198.18.0.100", VIP);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_IGNORE);
+	/* keepalived adds the VIP: served, the known flow carries on */
+	assert_int_equal(uvs_svc_hold(&l.fw.svcs, ip(VIP), 1), 0);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_REPLY);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
+	/* and removes it: silent again */
+	assert_int_equal(uvs_svc_hold(&l.fw.svcs, ip(VIP), 0), 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), -1);
+	assert_int_equal(l.fw.stats.drops[UVS_DROP_VIP_STANDBY], 3);
+	/* follow off: every VIP is served, held or not */
+	uvs_svc_follow(&l.fw.svcs, 0);
+	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), 0);
+	lab_free(&l);
+}
+
 int
 main(void)
 {
@@ -694,6 +740,7 @@ main(void)
 		cmocka_unit_test(test_icmp_error_to_owner),
 		cmocka_unit_test(test_one_packet),
 		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_follow_vip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,72 @@
+/*
+ * Which VIPs a director serves when it follows VRRP (uvsd --follow-vip):
+ * a sorted array of the addresses the director's kernel holds, kept in
+ * the service table so that every copy of the table (master, workers,
+ * a transaction's shadow) carries the same answer. The packet path asks
+ * for every ARP request and every frame to a VIP, so the test is a
+ * binary search over at most UVS_SVC_HELD_MAX entries, and nothing when
+ * follow is off. Changed only on the control path (an address event).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sched.h"
+
+void
+uvs_svc_follow(struct uvs_svc_table *t, int on)
+{
+	t->follow = on != 0;
+}
+
+/* Index of addr in held[], or of where it would go. */
+static unsigned
+held_pos(const struct uvs_svc_table *t, uint32_t addr)
+{
+	unsigned lo = 0, hi = t->nheld, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->held[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int
+uvs_svc_is_held(const struct uvs_svc_table *t, uint32_t addr)
+{
+	unsigned i = held_pos(t, addr);
+
+	return i < t->nheld && t->held[i] == addr;
+}
+
+int
+uvs_svc_hold(struct uvs_svc_table *t, uint32_t addr, int held)
+{
+	unsigned i = held_pos(t, addr);
+	int there = i < t->nheld && t->held[i] == addr;
+
+	if (held == there)
+		return 0;
+	if (!held) {
+		memmove(&t->held[i], &t->held[i + 1],
+		    (t->nheld - i - 1) * sizeof(t->held[0]));
+		t->nheld--;
+		return 0;
+	}
+	if (t->nheld == UVS_SVC_HELD_MAX)
+		return -ENOSPC;
+	memmove(&t->held[i + 1], &t->held[i],
+	    (t->nheld - i) * sizeof(t->held[0]));
+	t->held[i] = addr;
+	t->nheld++;
+	return 0;
+}
+
+int
+uvs_svc_vip_silent(const struct uvs_svc_table *t, uint32_t addr)
+{
+	return t->follow && !uvs_svc_is_held(t, addr);
+}
