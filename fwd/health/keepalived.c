@@ -1309,7 +1309,7 @@ static const char *
 skip_reason(const char *kw)
 {
 	if (strncmp(kw, "vrrp_", 5) == 0)
-		return "uvs does no VRRP";
+		return "VRRP is keepalived's; uvsd --follow-vip follows it";
 	if (strcmp(kw, "global_defs") == 0)
 		return "keepalived's own settings; only lvs_timeouts is read";
 	if (strncmp(kw, "static_", 7) == 0)

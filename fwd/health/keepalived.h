@@ -8,7 +8,8 @@
  * uvsadm's own parser from the options it maps to, so uvsd applies the
  * whole file as one batch. What uvs cannot do is refused by name and
  * line; blocks outside the LVS half (vrrp_instance, ...) are skipped
- * with one log line each, since uvs does no VRRP.
+ * with one log line each: VRRP is keepalived's own (uvsd --follow-vip
+ * follows it).
  */
 #ifndef UVS_KEEPALIVED_H
 #define UVS_KEEPALIVED_H

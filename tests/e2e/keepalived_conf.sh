@@ -81,7 +81,7 @@ lab_start_uvsd --keepalived-conf "$KC" || exit 1
 t_check "uvsd logs what it loaded" \
 	grep -q -- "--keepalived-conf $KC: 1 virtual servers, 3 real servers, 3 checks loaded" "$LAB_DIR/uvsd.log"
 t_check "the vrrp_instance is skipped with one line" \
-	grep -q "$KC:9: skipping 'vrrp_instance VI_1' block (uvs does no VRRP)" "$LAB_DIR/uvsd.log"
+	grep -q "$KC:9: skipping 'vrrp_instance VI_1' block (VRRP is keepalived's; uvsd --follow-vip follows it)" "$LAB_DIR/uvsd.log"
 t_check "global_defs too" grep -q "$KC:2: skipping 'global_defs' block" "$LAB_DIR/uvsd.log"
 
 cat >"$LAB_DIR/want" <<EOF

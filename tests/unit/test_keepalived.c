@@ -152,7 +152,8 @@ good_file_becomes_requests(void **state)
 	    "vport=53 rip=198.18.0.11 rport=53 weight=1 uthr=0 lthr=0");
 	assert_non_null(strstr(logged, "kc:2: skipping 'global_defs' block"));
 	assert_non_null(strstr(logged, "kc:8: skipping 'vrrp_instance VI_1' "
-	    "block (uvs does no VRRP)"));
+	    "block (VRRP is keepalived's; uvsd --follow-vip "
+	    "follows it)"));
 	uvs_rules_free(&r);
 }
 
