@@ -14,6 +14,8 @@
 t_need_root
 trap lab_down EXIT
 command -v keepalived >/dev/null || { t_fail "keepalived is installed (make deps)"; exit 1; }
+t_check "keepalived accepts the shipped example (keepalived -t)" \
+	keepalived -t -P -f "$LAB_ROOT/packaging/examples/keepalived-vrrp.conf"
 ha_up 2 || exit 1
 ha_pair rr || { t_fail "the pair came up"; cat "$LAB_DIR"/*.log >&2; exit 1; }
 dmac=$(lab_mac d)

@@ -22,6 +22,7 @@
 
 #define EX_RULES	"packaging/examples/rules"
 #define EX_KEEPALIVED	"packaging/examples/keepalived.conf"
+#define EX_VRRP		"packaging/examples/keepalived-vrrp.conf"
 #define EX_MAX		32
 
 /* Runs uvsd's batch check on r against an empty table. */
@@ -98,6 +99,22 @@ keepalived_example_loads(void **state)
 	uvs_rules_free(&r);
 }
 
+/* keepalived's half of an HA pair: nothing in it is uvsd's table */
+static void
+vrrp_example_holds_no_table(void **state)
+{
+	struct uvs_keepalived_info info = { 0 };
+	struct uvs_rules r = { 0 };
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(uvs_keepalived_read_file(EX_VRRP, &r, &info,
+	    err, sizeof(err), NULL, NULL), 0);
+	assert_int_equal(info.services, 0);
+	assert_int_equal(r.n, 0);
+	uvs_rules_free(&r);
+}
+
 int
 main(void)
 {
@@ -105,6 +122,7 @@ main(void)
 		cmocka_unit_test(rules_example_loads),
 		cmocka_unit_test(rules_example_doubled_is_refused),
 		cmocka_unit_test(keepalived_example_loads),
+		cmocka_unit_test(vrrp_example_holds_no_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
