@@ -1,0 +1,270 @@
+/*
+ * Unit tests for fwd/control/syncmsg.c, IPVS's sync message version 1:
+ * what uvs writes reads back the same, byte for byte where the kernel's
+ * layout fixes it (a hand-made frame laid out as ip_vs_sync.c's structs
+ * are); and bad input (short, wrong size, foreign syncid, version 0,
+ * entries past the end, unknown mandatory options, random bytes) is
+ * refused whole, handing nothing out.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <cmocka.h>
+
+#include "fwd/control/syncmsg.h"
+
+struct got {
+	struct uvs_sync_conn	 c[UVS_SYNC_CONNS_MAX];
+	unsigned		 n;
+};
+
+static void
+collect(void *arg, const struct uvs_sync_conn *c)
+{
+	struct got *g = arg;
+
+	g->c[g->n++] = *c;
+}
+
+/* Field by field: the struct has padding. */
+static void
+assert_same_conn(const struct uvs_sync_conn *a, const struct uvs_sync_conn *b)
+{
+	assert_int_equal(a->proto, b->proto);
+	assert_int_equal(a->state, b->state);
+	assert_int_equal(a->flags, b->flags);
+	assert_int_equal(a->cport, b->cport);
+	assert_int_equal(a->vport, b->vport);
+	assert_int_equal(a->dport, b->dport);
+	assert_int_equal(a->fwmark, b->fwmark);
+	assert_int_equal(a->timeout, b->timeout);
+	assert_int_equal(a->caddr, b->caddr);
+	assert_int_equal(a->vaddr, b->vaddr);
+	assert_int_equal(a->daddr, b->daddr);
+}
+
+static struct uvs_sync_conn
+conn(unsigned i)
+{
+	struct uvs_sync_conn c;
+
+	memset(&c, 0, sizeof(c));
+	c.proto = IPPROTO_TCP;
+	c.state = 1;
+	c.flags = UVS_SYNC_F_DROUTE;
+	c.timeout = 900;
+
+	c.cport = htons((uint16_t)(40000 + i));
+	c.vport = htons(80);
+	c.dport = htons(80);
+	c.caddr = htonl(0xc6120064u + i);	/* 198.18.0.100 + i */
+	c.vaddr = htonl(0xc612000au);		/* 198.18.0.10 */
+	c.daddr = htonl(0xc612000bu);		/* 198.18.0.11 */
+	return c;
+}
+
+static void
+test_round_trip(void **state)
+{
+	uint8_t buf[UVS_SYNC_MAXLEN_DEFAULT];
+	struct got g = { .n = 0 };
+	struct uvs_sync_conn c;
+	unsigned i, n, fit = 0;
+
+	(void)state;
+	uvs_sync_begin(buf, 7);
+	for (i = 0; i < 100; i++) {
+		c = conn(i);
+		if (uvs_sync_add(buf, sizeof(buf), &c) < 0)
+			break;
+		fit++;
+	}
+	/* (1472 - 8) / 36 entries fit a 1472-byte message */
+	assert_int_equal(fit, (UVS_SYNC_MAXLEN_DEFAULT - 8) / 36);
+	assert_int_equal(uvs_sync_count(buf), fit);
+	assert_int_equal(uvs_sync_end(buf), 8 + 36 * fit);
+	assert_int_equal(uvs_sync_parse(buf, uvs_sync_end(buf), 7, collect, &g,
+	    &n), UVS_SYNC_OK);
+	assert_int_equal(n, fit);
+	for (i = 0; i < fit; i++) {
+		c = conn(i);
+		assert_same_conn(&g.c[i], &c);
+	}
+}
+
+/* One entry laid out by hand from ip_vs_sync.c's structs. */
+static void
+test_kernel_layout(void **state)
+{
+	static const uint8_t want[] = {
+		0, 5, 0, 44, 1, 1, 0, 0,	/* reserved syncid size nr ver spare */
+		0, 6, 0, 36,			/* type proto ver_size */
+		0, 0, 0x10, 0x03,		/* flags TEMPLATE|DROUTE */
+		0, 0,				/* state */
+		0, 0, 0, 80, 0, 80,		/* cport vport dport */
+		0, 0, 0, 0,			/* fwmark */
+		0, 0, 0x01, 0x2c,		/* timeout 300 */
+		198, 18, 0, 0, 198, 18, 0, 10, 198, 18, 0, 12,
+	};
+	struct uvs_sync_conn c = { .proto = IPPROTO_TCP, .timeout = 300,
+	    .flags = UVS_SYNC_F_TEMPLATE | UVS_SYNC_F_DROUTE };
+	uint8_t buf[64];
+
+	(void)state;
+	c.vport = c.dport = htons(80);
+	inet_pton(AF_INET, "198.18.0.0", &c.caddr);
+	inet_pton(AF_INET, "198.18.0.10", &c.vaddr);
+	inet_pton(AF_INET, "198.18.0.12", &c.daddr);
+	uvs_sync_begin(buf, 5);
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
+	assert_int_equal(uvs_sync_end(buf), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), -ENOSPC);
+}
+
+/* An IPv6 entry and skippable options between IPv4 entries. */
+static void
+test_skips_what_it_does_not_use(void **state)
+{
+	uint8_t buf[256] = { 0 };
+	struct uvs_sync_conn c = conn(0);
+	struct got g = { .n = 0 };
+	unsigned n;
+	size_t at;
+
+	(void)state;
+	uvs_sync_begin(buf, 1);
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
+	at = uvs_sync_end(buf);
+	/* IPv6 entry: type 1, 60 bytes */
+	buf[at] = 1;
+	buf[at + 1] = IPPROTO_TCP;
+	buf[at + 3] = 60;
+	at += 60;
+	/* IPv4 entry with a PE name option "sip" (5 bytes: 41 + pad 3) */
+	memcpy(buf + at, buf + 8, 36);
+	buf[at + 3] = 41;
+	buf[at + 36] = 3;
+	buf[at + 37] = 3;
+	memcpy(buf + at + 38, "sip", 3);
+	at += 44;
+	buf[4] = 3;
+	buf[2] = (uint8_t)(at >> 8);
+	buf[3] = (uint8_t)at;
+	assert_int_equal(uvs_sync_parse(buf, at, 1, collect, &g, &n),
+	    UVS_SYNC_OK);
+	assert_int_equal(n, 2);
+	assert_same_conn(&g.c[1], &c);
+	/* an unknown mandatory option refuses the message */
+	buf[at - 8] = 9;
+	g.n = 0;
+	assert_int_equal(uvs_sync_parse(buf, at, 1, collect, &g, &n),
+	    UVS_SYNC_E_ENTRY);
+	assert_int_equal(g.n, 0);
+	/* the same with the "may skip" bit is read */
+	buf[at - 8] = 9 | 0x40;
+	assert_int_equal(uvs_sync_parse(buf, at, 1, collect, &g, &n),
+	    UVS_SYNC_OK);
+}
+
+static void
+test_bad_messages(void **state)
+{
+	uint8_t buf[UVS_SYNC_MAXLEN_DEFAULT], bad[UVS_SYNC_MAXLEN_DEFAULT];
+	struct uvs_sync_conn c;
+	struct got g = { .n = 0 };
+	size_t len;
+	unsigned i, n;
+
+	(void)state;
+	uvs_sync_begin(buf, 3);
+	for (i = 0; i < 4; i++) {
+		c = conn(i);
+		assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
+	}
+	len = uvs_sync_end(buf);
+	assert_int_equal(uvs_sync_parse(buf, 7, 3, collect, &g, &n),
+	    UVS_SYNC_E_SHORT);
+	/* truncated: the datagram is shorter than its header says */
+	assert_int_equal(uvs_sync_parse(buf, len - 1, 3, collect, &g, &n),
+	    UVS_SYNC_E_SIZE);
+	assert_int_equal(uvs_sync_parse(buf, len, 4, collect, &g, &n),
+	    UVS_SYNC_E_SYNCID);
+	/* syncid 0 takes any, as the kernel's backup does */
+	assert_int_equal(uvs_sync_parse(buf, len, 0, collect, &g, &n),
+	    UVS_SYNC_OK);
+	g.n = 0;
+	memcpy(bad, buf, len);
+	bad[5] = 0;				/* version 0 */
+	assert_int_equal(uvs_sync_parse(bad, len, 3, collect, &g, &n),
+	    UVS_SYNC_E_VERSION);
+	memcpy(bad, buf, len);
+	bad[4] = 5;				/* one entry more than there is */
+	assert_int_equal(uvs_sync_parse(bad, len, 3, collect, &g, &n),
+	    UVS_SYNC_E_ENTRY);
+	memcpy(bad, buf, len);
+	bad[8 + 36 * 3 + 3] = 200;		/* last entry past the end */
+	assert_int_equal(uvs_sync_parse(bad, len, 3, collect, &g, &n),
+	    UVS_SYNC_E_ENTRY);
+	memcpy(bad, buf, len);
+	bad[8 + 2] = 0x10;			/* entry version 1 */
+	assert_int_equal(uvs_sync_parse(bad, len, 3, collect, &g, &n),
+	    UVS_SYNC_E_ENTRY);
+	memcpy(bad, buf, len);
+	bad[8 + 3] = 20;			/* entry shorter than its fields */
+	assert_int_equal(uvs_sync_parse(bad, len, 3, collect, &g, &n),
+	    UVS_SYNC_E_ENTRY);
+	assert_int_equal(g.n, 0);		/* nothing was handed out */
+}
+
+/* Random datagrams: never a crash, and a valid one only by the rules. */
+static void
+test_random_bytes(void **state)
+{
+	uint8_t buf[512];
+	struct got *g = malloc(sizeof(*g));
+	unsigned i, k, n, ok = 0;
+	size_t len;
+
+	(void)state;
+	srandom(15);
+	for (i = 0; i < 100000; i++) {
+		len = (size_t)random() % sizeof(buf);
+		for (k = 0; k < len; k++)
+			buf[k] = (uint8_t)random();
+		if (len >= 8 && i % 2) {	/* headers that pass, often */
+			buf[0] = 0;
+			buf[5] = 1;
+			buf[6] = buf[7] = 0;
+			buf[2] = (uint8_t)(len >> 8);
+			buf[3] = (uint8_t)len;
+			buf[4] %= 8;
+		}
+		g->n = 0;
+		if (uvs_sync_parse(buf, len, 0, collect, g, &n) == UVS_SYNC_OK)
+			ok++;
+		assert_true(g->n <= UVS_SYNC_CONNS_MAX);
+	}
+	assert_true(ok > 0);
+	free(g);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_kernel_layout),
+		cmocka_unit_test(test_skips_what_it_does_not_use),
+		cmocka_unit_test(test_bad_messages),
+		cmocka_unit_test(test_random_bytes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
