@@ -342,6 +342,8 @@ uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
 {
 	uint32_t expires;
 
+	/* a packet seen here: the flow is this director's to sync now */
+	c->flags &= ~UVS_CONN_F_SYNCED;
 	if (c->proto == IPPROTO_TCP) {
 		uint8_t old = c->state;
 
@@ -353,6 +355,28 @@ uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
 	expires = now + t->timeouts.t[c->state];
 	if ((int32_t)(expires - c->expires) < 0) {
 		/* shortened: the entry must be found earlier than planned */
+		wheel_unlink(t, c);
+		c->expires = expires;
+		wheel_link(t, c);
+	} else {
+		c->expires = expires;
+	}
+}
+
+void
+uvs_conn_sync_set(struct uvs_conn_table *t, struct uvs_conn *c,
+    uint8_t state, uint32_t timeout, uint32_t now)
+{
+	uint32_t expires = now + timeout;
+
+	c->flags |= UVS_CONN_F_SYNCED;
+	if (!(c->flags & UVS_CONN_F_TEMPLATE) && c->proto == IPPROTO_TCP &&
+	    state < UVS_TCP_NSTATES && state != c->state) {
+		c->state = state;
+		conn_set_active(c, uvs_tcp_state_active(state));
+		reclaim_sync(t, c);
+	}
+	if ((int32_t)(expires - c->expires) < 0) {
 		wheel_unlink(t, c);
 		c->expires = expires;
 		wheel_link(t, c);

@@ -30,6 +30,9 @@ enum uvs_tcp_state {
 /* conn->flags */
 #define UVS_CONN_F_INACTIVE	0x0001	/* counted in dest->inactconns */
 #define UVS_CONN_F_TEMPLATE	0x0002	/* persistence template (-p) */
+#define UVS_CONN_F_SYNCED	0x0004	/* made or refreshed by the sync
+					   daemon, no packet seen since: not
+					   synced back (IPVS's F_SYNC) */
 
 /*
  * One flow, or one persistence template: (masked client, port 0, VIP,
@@ -120,6 +123,15 @@ void		 uvs_conn_template_bind(struct uvs_conn_table *t,
  */
 void		 uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
 		    uint8_t tcp_flags, uint32_t now);
+
+/*
+ * The sync daemon's backup: c (just inserted, or found) takes the state
+ * the master had (TCP; ignored for UDP and templates) and expires
+ * timeout seconds from now, IPVS's timeout for it; marked SYNCED until a
+ * packet of its own is seen.
+ */
+void		 uvs_conn_sync_set(struct uvs_conn_table *t, struct uvs_conn *c,
+		    uint8_t state, uint32_t timeout, uint32_t now);
 
 /* Removes c now, fixing its dest's counters. */
 void		 uvs_conn_remove(struct uvs_conn_table *t, struct uvs_conn *c);

@@ -257,6 +257,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		fprintf(out, "counter drop_%s=%llu\n",
 		    uvs_drop_name((enum uvs_drop)i),
 		    (unsigned long long)st->drops[i]);
+	uvs_syncd_counters(&d->syncd, out);
 	/* -j: how the fanout shares the frames */
 	for (i = 0; i < d->sum.nworkers; i++)
 		fprintf(out, "counter worker%zu_rx_frames=%llu\n", i,
@@ -411,6 +412,11 @@ uvs_ctl_handle(struct uvs_director *d, char *line, FILE *out)
 		do_conns(d, out);
 	else if (strcmp(m.verb, "timeout") == 0)
 		do_timeout(d, out);
+	else if (strcmp(m.verb, "daemon") == 0)
+		uvs_syncd_list(&d->syncd, out);
+	else if (strcmp(m.verb, "start-daemon") == 0 ||
+	    strcmp(m.verb, "stop-daemon") == 0)
+		rc = uvs_syncd_request(d, &m, err, sizeof(err));
 	else if (!uvs_batch_is_change(m.verb)) {
 		snprintf(err, sizeof(err), "unknown request '%s'", m.verb);
 		rc = -EOPNOTSUPP;

@@ -35,6 +35,7 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 
 	memset(d, 0, sizeof(*d));
 	d->cap.fd = -1;
+	uvs_syncd_init(&d->syncd);
 	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
 	uvs_svc_table_init(&d->fw.svcs);
 	if ((rc = uvs_link_get(ifname, &d->ifindex, d->fw.mac)) < 0) {
@@ -82,6 +83,7 @@ uvs_dir_free(struct uvs_director *d)
 
 	if (d->workers.n)
 		uvs_workers_stop(&d->workers);
+	uvs_syncd_free(&d->syncd);
 	for (i = 0; i < d->nlinks; i++)
 		uvs_capture_close(&d->links[i].cap);
 	d->nlinks = 0;
@@ -322,6 +324,7 @@ uvs_dir_tick(struct uvs_director *d, uint32_t now)
 		d->last_est = now;
 	}
 	uvs_rsmac_due(&d->rsmac, now, rsmac_due, d);
+	uvs_syncd_master_tick(d, now);
 	if (d->addrs_stale && uvs_dir_follow_update(d) == 0)
 		d->addrs_stale = 0;
 }

@@ -17,6 +17,7 @@
 #include "fwd/data/forward.h"
 #include "fwd/control/guard.h"
 #include "fwd/control/rsmac.h"
+#include "fwd/control/syncd.h"
 #include "fwd/data/workers.h"
 #include "arp/arp.h"
 
@@ -52,6 +53,7 @@ struct uvs_director {
 	uint32_t		 last_est;	/* last rate estimation */
 	struct uvs_health	*health;	/* checks (health.h); NULL: none */
 	struct uvs_workers	 workers;	/* -j N; n == 0: none */
+	struct uvs_syncd	 syncd;		/* --start-daemon (syncd.h) */
 	struct uvs_dir_link	 links[UVS_DIR_LINKS_MAX - 1];	/* egress.c */
 	unsigned		 nlinks;	/* in links[] */
 	int			 routes_stale;	/* look dests' routes up again */

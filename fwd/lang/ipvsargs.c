@@ -241,10 +241,6 @@ static const struct {
 	    "uvs matches services by protocol, address and port" },
 	{ TAG_SCTP_SERVICE, "--sctp-service is not supported: "
 	    "uvs forwards TCP and UDP only" },
-	{ TAG_START_DAEMON, "--start-daemon is not supported: "
-	    "uvs has no connection sync daemon" },
-	{ TAG_STOP_DAEMON, "--stop-daemon is not supported: "
-	    "uvs has no connection sync daemon" },
 	{ TAG_PERSISTENCE_ENGINE, "--pe is not supported: "
 	    "uvs has no persistence engines" },
 	{ '6', "IPv6 is not supported yet" },
@@ -597,6 +593,10 @@ command_of(int tag)
 		return CMD_SAVE;
 	case TAG_COUNTERS:
 		return CMD_COUNTERS;
+	case TAG_START_DAEMON:
+		return CMD_STARTDAEMON;
+	case TAG_STOP_DAEMON:
+		return CMD_STOPDAEMON;
 	}
 	return CMD_NONE;
 }
@@ -708,31 +708,36 @@ opt_format(struct parse *p, int tag)
 static int
 opt_ignored(struct parse *p, int tag, const char *arg)
 {
+	struct daemon_arg *dm = &p->ce->daemon;
 	int dummy;
 
 	switch (tag) {
 	case TAG_MCAST_INTERFACE:
 		set_option(p, O_MCAST);
+		/* ipvsadm keeps IP_VS_IFNAME_MAXLEN - 1 characters */
+		snprintf(dm->mcast_ifn, sizeof(dm->mcast_ifn), "%s", arg);
 		return 1;
 	case 'I':
 		set_option(p, O_SYNCID);
-		parse_number(p, arg, 0, 255, "syncid", &dummy);
+		parse_number(p, arg, 0, 255, "syncid", &dm->syncid);
 		return 1;
 	case TAG_MCAST_GROUP:
 		set_option(p, O_MCAST_GROUP);
 		parse_mcast_group(p, arg);
+		snprintf(dm->mcast_group, sizeof(dm->mcast_group), "%s", arg);
 		return 1;
 	case TAG_MCAST_PORT:
 		set_option(p, O_MCAST_PORT);
-		parse_number(p, arg, 1, 65535, "mcast-port", &dummy);
+		parse_number(p, arg, 1, 65535, "mcast-port", &dm->mcast_port);
 		return 1;
 	case TAG_MCAST_TTL:
 		set_option(p, O_MCAST_TTL);
-		parse_number(p, arg, 1, 255, "mcast-ttl", &dummy);
+		parse_number(p, arg, 1, 255, "mcast-ttl", &dm->mcast_ttl);
 		return 1;
 	case TAG_SYNC_MAXLEN:
 		set_option(p, O_SYNC_MAXLEN);
-		parse_number(p, arg, 1, 65535 - 20 - 8, "sync-maxlen", &dummy);
+		parse_number(p, arg, 1, 65535 - 20 - 8, "sync-maxlen",
+		    &dm->sync_maxlen);
 		return 1;
 	case TAG_TUN_TYPE:
 		set_option(p, O_TUN_TYPE);
@@ -1051,6 +1056,17 @@ parse_command(struct parse *p, struct argscan *s)
 	}
 	if ((ce->cmd = command_of(c)) == CMD_NONE)
 		tryhelp(p);
+	/* ipvsadm's words, "stop_daemon" as it spells it */
+	if (ce->cmd == CMD_STARTDAEMON || ce->cmd == CMD_STOPDAEMON) {
+		if (strcmp(arg, "master") == 0)
+			ce->daemon.state = DAEMON_MASTER;
+		else if (strcmp(arg, "backup") == 0)
+			ce->daemon.state = DAEMON_BACKUP;
+		else
+			fail(p, EXIT_USAGE, "illegal %s parameter specified",
+			    ce->cmd == CMD_STARTDAEMON ? "start-daemon" :
+			    "stop_daemon");
+	}
 
 	while ((c = argscan_next(s, &arg)) >= 0) {
 		check_supported(p, c);
@@ -1221,8 +1237,10 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 		[CMD_DEL] = "del-service", [CMD_ADDDEST] = "add-dest",
 		[CMD_EDITDEST] = "edit-dest", [CMD_DELDEST] = "del-dest",
 		[CMD_FLUSH] = "clear", [CMD_ZERO] = "zero",
-		[CMD_TIMEOUT] = "set-timeout",
+		[CMD_TIMEOUT] = "set-timeout", [CMD_STARTDAEMON] =
+		"start-daemon", [CMD_STOPDAEMON] = "stop-daemon",
 	};
+	const struct daemon_arg *dm = &ce->daemon;
 	char key[96], a[INET_ADDRSTRLEN];
 	int n;
 
@@ -1268,6 +1286,29 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 	case CMD_TIMEOUT:
 		snprintf(req + n, size - (size_t)n, " tcp=%d tcpfin=%d udp=%d",
 		    ce->timeouts[0], ce->timeouts[1], ce->timeouts[2]);
+		break;
+	case CMD_STOPDAEMON:
+		snprintf(req + n, size - (size_t)n, " state=%s",
+		    dm->state == DAEMON_MASTER ? "master" : "backup");
+		break;
+	case CMD_STARTDAEMON:
+		/* ipvsadm's DEF_MCAST_IFN when none is given */
+		n += snprintf(req + n, size - (size_t)n, " state=%s ifn=%s "
+		    "syncid=%d", dm->state == DAEMON_MASTER ? "master" :
+		    "backup", dm->mcast_ifn[0] ? dm->mcast_ifn : "eth0",
+		    dm->syncid);
+		if (dm->sync_maxlen && (size_t)n < size)
+			n += snprintf(req + n, size - (size_t)n, " maxlen=%d",
+			    dm->sync_maxlen);
+		if (dm->mcast_group[0] && (size_t)n < size)
+			n += snprintf(req + n, size - (size_t)n, " group=%s",
+			    dm->mcast_group);
+		if (dm->mcast_port && (size_t)n < size)
+			n += snprintf(req + n, size - (size_t)n, " port=%d",
+			    dm->mcast_port);
+		if (dm->mcast_ttl && (size_t)n < size)
+			snprintf(req + n, size - (size_t)n, " ttl=%d",
+			    dm->mcast_ttl);
 		break;
 	}
 }

@@ -96,6 +96,21 @@ struct dest_arg {
 	int		tun_flags;	/* UVS_TUN_F_* */
 };
 
+/* --start-daemon / --stop-daemon and their options (ipvsadm's
+   ipvs_daemon_t); a field left 0 takes IPVS's default in uvsd. */
+#define DAEMON_MASTER		1	/* IP_VS_STATE_MASTER */
+#define DAEMON_BACKUP		2	/* IP_VS_STATE_BACKUP */
+#define DAEMON_IFNAME_MAX	16	/* IP_VS_IFNAME_MAXLEN */
+struct daemon_arg {
+	int		state;
+	char		mcast_ifn[DAEMON_IFNAME_MAX];
+	int		syncid;
+	int		sync_maxlen;
+	char		mcast_group[48];	/* as given */
+	int		mcast_port;
+	int		mcast_ttl;
+};
+
 /* ipvsadm's struct ipvs_command_entry plus its option and format bits. */
 struct ipvs_cmd {
 	int		cmd;
@@ -108,6 +123,7 @@ struct ipvs_cmd {
 	struct uvs_check_conf check;	/* -a/-e --check ... */
 	struct uvs_vs_health vsh;	/* -A/-E --sorry-server ... */
 	uint16_t	sorry_port;	/* as given, host order; 0: none */
+	struct daemon_arg daemon;	/* --start-daemon, --stop-daemon */
 };
 
 /*
@@ -120,7 +136,8 @@ int	uvs_ipvsargs_parse(struct ipvs_cmd *ce, int argc, char **argv,
 /* True for the commands that change uvsd's table (-A -E -D -C -a -e -d -Z --set). */
 int	uvs_ipvsargs_is_change(int cmd);
 
-/* The control-socket request line for a change command. */
+/* The control-socket request line for a change command, or for
+   --start-daemon / --stop-daemon. */
 void	uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req,
 	    size_t size);
 

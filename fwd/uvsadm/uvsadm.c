@@ -394,6 +394,33 @@ printed(int rc, int cmd)
 	return 0;
 }
 
+/*
+ * -L --daemon, as ipvsadm 1.31's print_daemon: one line per daemon that
+ * runs, nothing when none does. uvsd reports every setting, defaults
+ * included, as the kernel does.
+ */
+static int
+run_daemons(void)
+{
+	char *reply = call_uvsd("daemon", CMD_LIST, EXIT_LIST), *line, *save;
+	struct uvs_ctl_msg m;
+	int rc = 0;
+
+	for (line = strtok_r(reply, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (uvs_ctl_parse(line, &m) < 0 || strcmp(m.verb, "daemon"))
+			continue;
+		if (printf("%s sync daemon (mcast=%s, syncid=%s, maxlen=%s, "
+		    "group=%s, port=%s, ttl=%s)\n", uvs_ctl_get(&m, "state"),
+		    uvs_ctl_get(&m, "ifn"), uvs_ctl_get(&m, "syncid"),
+		    uvs_ctl_get(&m, "maxlen"), uvs_ctl_get(&m, "group"),
+		    uvs_ctl_get(&m, "port"), uvs_ctl_get(&m, "ttl")) < 0)
+			rc = -1;
+	}
+	free(reply);
+	return printed(rc, CMD_LIST);
+}
+
 static int
 run_list(const struct ipvs_cmd *ce)
 {
@@ -404,7 +431,7 @@ run_list(const struct ipvs_cmd *ce)
 	int rc;
 
 	if (ce->options & (1ULL << O_DAEMON))
-		return 0;	/* no sync daemon runs: ipvsadm prints nothing */
+		return run_daemons();
 	if (ce->options & (1ULL << O_CONNECTION))
 		return run_conns(fmt);
 	if (ce->options & (1ULL << O_TIMEOUT)) {

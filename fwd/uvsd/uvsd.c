@@ -694,10 +694,10 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
 	    .on_arp_reply = verbose ? log_arp_reply : NULL };
 	struct uvs_pktloop links[UVS_DIR_LINKS_MAX];
-	struct pollfd pfd[3 + UVS_DIR_LINKS_MAX + UVS_HEALTH_FDS_MAX +
+	struct pollfd pfd[4 + UVS_DIR_LINKS_MAX + UVS_HEALTH_FDS_MAX +
 	    UVS_METRICS_FDS_MAX];
 	uint32_t now = uvs_clock_seconds();
-	nfds_t base = 3 + d->nlinks;
+	nfds_t sync = 3 + d->nlinks, base = 4 + d->nlinks;
 	uint64_t now_ms;
 	unsigned i;
 	int nh, nm, wait;
@@ -715,6 +715,9 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 		    .events = POLLIN };
 	}
 	while (!stop_signal) {
+		/* the backup sync daemon comes and goes (--start-daemon) */
+		pfd[sync] = (struct pollfd){ .fd =
+		    uvs_syncd_backup_fd(&d->syncd), .events = POLLIN };
 		nh = uvs_health_pollfds(d->health, pfd + base,
 		    UVS_HEALTH_FDS_MAX);
 		nm = uvs_metrics_pollfds(ms, pfd + base + nh,
@@ -740,6 +743,8 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 			break;
 		if (pfd[2].revents & POLLIN)
 			(void)uvs_dir_neigh_input(d);
+		if (pfd[sync].revents & POLLIN)
+			uvs_syncd_backup_input(d, now);
 		if (pfd[1].revents & POLLIN)
 			uvs_ctl_serve(ctl, d);
 		uvs_health_run(d->health, pfd + base, nh, uvs_health_now_ms());

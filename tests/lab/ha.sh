@@ -207,3 +207,31 @@ ha_garps() {
 	ha_cap_read "$1" | grep -i "^[0-9:.]* $2 > ff:ff:ff:ff:ff:ff" |
 		grep -E "who-has $VIP (\(ff:ff:ff:ff:ff:ff\) )?tell $VIP|Reply $VIP is-at"
 }
+
+# ha_held_clients N WAIT: N keep-alive clients from the client host, each
+# a GET now and another on the same connection WAIT seconds later; their
+# output ("before rsN" / "after rsN" or "error ...") in
+# $LAB_DIR/ka.N.out. PIDs in HA_KA_CLIENTS.
+ha_held_clients() {
+	local i
+	HA_KA_CLIENTS=()
+	for i in $(seq "$1"); do
+		ip netns exec "$(lab_ns c)" timeout $(($2 + 20)) python3 \
+			"$LAB_ROOT/tests/lab/ka_client.py" "$VIP" "$2" \
+			>"$LAB_DIR/ka.$i.out" 2>&1 &
+		HA_KA_CLIENTS+=($!)
+		LAB_PIDS+=($!)
+	done
+}
+
+# How many held clients answered their second request from the real
+# server that answered their first.
+ha_held_kept() {
+	local f n=0 b a
+	for f in "$LAB_DIR"/ka.*.out; do
+		b=$(awk '$1 == "before" { print $2 }' "$f")
+		a=$(awk '$1 == "after" { print $2 }' "$f")
+		[ -n "$b" ] && [ "$a" = "$b" ] && n=$((n + 1))
+	done
+	echo "$n"
+}

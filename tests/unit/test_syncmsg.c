@@ -1,5 +1,5 @@
 /*
- * Unit tests for fwd/control/syncmsg.c, IPVS's sync message version 1:
+ * Unit tests for fwd/data/syncmsg.c, IPVS's sync message version 1:
  * what uvs writes reads back the same, byte for byte where the kernel's
  * layout fixes it (a hand-made frame laid out as ip_vs_sync.c's structs
  * are); and bad input (short, wrong size, foreign syncid, version 0,
@@ -17,7 +17,7 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "fwd/control/syncmsg.h"
+#include "fwd/data/syncmsg.h"
 
 struct got {
 	struct uvs_sync_conn	 c[UVS_SYNC_CONNS_MAX];

@@ -1,5 +1,5 @@
 /*
- * IPVS's connection sync messages, version 1 (fwd/control/syncmsg.c), as
+ * IPVS's connection sync messages, version 1 (fwd/data/syncmsg.c), as
  * the kernel's net/netfilter/ipvs/ip_vs_sync.c writes and reads them: an
  * 8-byte header (0, syncid, size, count, version 1, 0) and count entries,
  * each a 36-byte IPv4 connection (type 0) plus options, padded to 4

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "fwd/control/syncmsg.h"
+#include "fwd/data/syncmsg.h"
 
 #define SVER_SHIFT	12
 #define SVER_MASK	0x0fff
