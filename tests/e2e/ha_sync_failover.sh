@@ -51,6 +51,7 @@ scenario() {
 		sleep 0.1
 	done
 	sleep 2	# two walks of the master's sync daemon
+	t_check "$mode: d is still the VRRP master before the failover" ha_holds_vip d
 	echo "# $mode, failover with $(cat "$LAB_DIR"/ka.*.out | grep -c '^before') held clients up and $(stat -c %s "$LAB_DIR/dl" 2>/dev/null) bytes downloaded"
 	[ "$mode" = sync ] && echo "# before failover: master sent $(ha_counter d sync_tx_conns) conns in $(ha_counter d sync_tx_msgs) messages; backup made $(ha_counter d2 sync_rx_new), updated $(ha_counter d2 sync_rx_updated)"
 	ip -n "$(lab_ns d)" link set eth0 down

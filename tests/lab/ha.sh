@@ -76,9 +76,12 @@ global_defs {
     script_user root
 }
 
+# a dead uvsd fails at once (connection refused); the generous timeout
+# only keeps a loaded test machine's slow answer from counting as death
 vrrp_script chk_uvsd {
     script "/usr/bin/env UVS_SOCKET=$(ha_sock "$n") $B/uvsadm --counters"
     interval 1
+    timeout 10
     fall 2
     rise 1
 }
@@ -208,7 +211,8 @@ ha_garps() {
 		grep -E "who-has $VIP (\(ff:ff:ff:ff:ff:ff\) )?tell $VIP|Reply $VIP is-at"
 }
 
-# ha_held_clients N WAIT: N keep-alive clients from the client host, each
+# ha_held_clients N WAIT: N keep-alive clients from the client host (each
+# bounded to WAIT + 120 s: a loaded machine starts python slowly), each
 # a GET now and another on the same connection WAIT seconds later; their
 # output ("before rsN" / "after rsN" or "error ...") in
 # $LAB_DIR/ka.N.out. PIDs in HA_KA_CLIENTS.
@@ -216,7 +220,7 @@ ha_held_clients() {
 	local i
 	HA_KA_CLIENTS=()
 	for i in $(seq "$1"); do
-		ip netns exec "$(lab_ns c)" timeout $(($2 + 20)) python3 \
+		ip netns exec "$(lab_ns c)" timeout $(($2 + 120)) python3 \
 			"$LAB_ROOT/tests/lab/ka_client.py" "$VIP" "$2" \
 			>"$LAB_DIR/ka.$i.out" 2>&1 &
 		HA_KA_CLIENTS+=($!)
