@@ -4,8 +4,8 @@
  * each failing at once with ipvsadm's message; then the command x option
  * table decides what is required or illegal. The same words, the same
  * order of checks and the same exit statuses, so scripts written for
- * ipvsadm keep working. What uvs cannot do (NAT, tunnels, fwmarks, SCTP,
- * IPv6, sync daemons) is refused in one line.
+ * ipvsadm keep working. What uvs cannot do (NAT, fwmarks, SCTP, IPv6,
+ * persistence engines) is refused in one line.
  *
  * A failure anywhere in the walk longjmps back to uvs_ipvsargs_parse()
  * with the message, as ipvsadm's fail() exits: the checks stay one line
@@ -724,6 +724,9 @@ opt_ignored(struct parse *p, int tag, const char *arg)
 	case TAG_MCAST_GROUP:
 		set_option(p, O_MCAST_GROUP);
 		parse_mcast_group(p, arg);
+		if (strchr(arg, ':'))
+			fail(p, EXIT_USAGE, "%s: --mcast-group: IPv6 groups are "
+			    "not supported", PROG);
 		snprintf(dm->mcast_group, sizeof(dm->mcast_group), "%s", arg);
 		return 1;
 	case TAG_MCAST_PORT:

@@ -125,8 +125,12 @@ t_check "no flow came from a bad datagram" \
 t_check "the backup, now master, still serves" \
 	all lab_exec c curl -s -m 3 -o /dev/null "http://$VIP/"
 echo "# bad input: $(($(ha_counter d2 sync_rx_msgs) - before)) datagrams read, $bad refused"
+t_check "a second backup daemon is refused" \
+	not ha_uvsadm d2 --start-daemon backup --mcast-interface eth0
 t_check "uvsadm --stop-daemon backup, then -L --daemon prints nothing" \
 	all ha_uvsadm d2 --stop-daemon backup --and prints_nothing ha_uvsadm d2 -L --daemon
+t_check "stopping a daemon that does not run is an error" \
+	not ha_uvsadm d2 --stop-daemon backup
 lab_down
 
 # control: no sync daemons

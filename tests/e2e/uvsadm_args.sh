@@ -100,7 +100,16 @@ check 2 "multiple 'service-address' options specified" -A -t $svc -u $svc
 check 2 "Tunnel options conflict with forward method" -a -t $svc -r $r --tun-type gre
 check 2 "uvsadm: --sctp-service is not supported: uvs forwards TCP and UDP only" -A --sctp-service $svc
 check 2 "uvsadm: --pe is not supported: uvs has no persistence engines" -A -t $svc -p --pe sip
-check 2 "uvsadm: --start-daemon is not supported: uvs has no connection sync daemon" --start-daemon master
+# the sync daemon's words, as ipvsadm checks them
+check 2 "illegal start-daemon parameter specified" --start-daemon primary
+check 2 "illegal stop_daemon parameter specified" --stop-daemon both
+check 2 "illegal syncid specified" --start-daemon master --syncid 256
+check 2 "illegal mcast-port specified" --start-daemon backup --mcast-port 0
+check 2 "illegal mcast-ttl specified" --start-daemon master --mcast-ttl 256
+check 2 "illegal sync-maxlen specified" --start-daemon master --sync-maxlen 65508
+check 2 "invalid IPv4 mcast-group \`224.0.0.256'" --start-daemon master --mcast-group 224.0.0.256
+check 2 "invalid IPv4 mcast-group \`10.0.0.1'" --start-daemon master --mcast-group 10.0.0.1
+check 2 "uvsadm: --mcast-group: IPv6 groups are not supported" --start-daemon master --mcast-group ff02::1
 
 if [ "$failed" -ne 0 ]; then
 	echo "# $failed failed"
