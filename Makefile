@@ -3,6 +3,8 @@
 #   make test     install what is missing, build, run unit + end-to-end tests;
 #                 skipped end-to-end tests (not root) fail it unless ALLOW_SKIP=1
 #   make demo     install what is missing, build, walk through a DR lab
+#   make demo-ha  two directors under keepalived VRRP with connection sync:
+#                 a failover, and the counters that show nothing was lost
 #   make lesson   DR hop by hop from real captures (docs/how-dr-works.md);
 #                 BREAK=arp|novip|announce|offload|kernelvip breaks it on purpose
 #   make asan     the same tests under AddressSanitizer + UBSan
@@ -224,6 +226,11 @@ demo: demo-deps
 	$(MAKE) all
 	B=$(B) tests/lab/demo.sh
 
+demo-ha: demo-deps
+	$(call install_missing,keepalived)
+	$(MAKE) all
+	B=$(B) tests/lab/demo_ha.sh
+
 # tests/lab/lesson.sh installs what it needs beyond deps (tcpdump, gnuplot)
 lesson: deps
 	$(MAKE) all
@@ -342,6 +349,6 @@ deb: deb-deps
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
-.PHONY: all deps demo-deps deb-deps deb tools unit test asan tsan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps deb-deps deb tools unit test asan tsan demo demo-ha lesson clean plotdeps bench bench-fwd sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
