@@ -114,6 +114,29 @@ enum uvs_verdict uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame,
 		    size_t len, uint32_t vlan, uint32_t now);
 
 /*
+ * A burst decided in stages, so that the table's cache misses of its
+ * frames overlap: uvs_fwd_prepare for every frame (parse, hash, prefetch
+ * the bucket), then uvs_fwd_prefetch for every frame (the entry), then
+ * uvs_fwd_decide for each in order, which does what uvs_fwd_frame_vlan
+ * does with the parse already made. Decisions stay exact when frames
+ * of one burst create or end each other's flows: the prefetches are
+ * only hints, the lookup itself happens at decision time.
+ */
+struct uvs_fwd_pre {
+	struct uvs_pkt	 pkt;
+	enum uvs_drop	 why;	/* the parser's verdict */
+	uint32_t	 hash;	/* pkt.flow's conn bucket (IP, ICMP error) */
+};
+
+void	uvs_fwd_prepare(const struct uvs_fwd *fw, const uint8_t *frame,
+	    size_t len, uint32_t now, struct uvs_fwd_pre *p);
+void	uvs_fwd_prefetch(const struct uvs_fwd *fw,
+	    const struct uvs_fwd_pre *p);
+enum uvs_verdict uvs_fwd_decide(struct uvs_fwd *fw, uint8_t *frame,
+	    size_t len, uint32_t vlan, const struct uvs_fwd_pre *p,
+	    uint32_t now);
+
+/*
  * After a frame was decided: the early fragments its arrival released,
  * one by one (buffer with the caller's headroom, its length and tag), to
  * be sent with the burst; NULL when none is left. uvs_fwd_burst_done
