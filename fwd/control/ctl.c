@@ -237,6 +237,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "frags_fwd", st->frags_fwd },
 		{ "frags_held", st->frags_held },
 		{ "conns_reclaimed", d->sum.reclaimed },
+		{ "conns_reclaimed_udp", d->sum.reclaimed_udp },
 		{ "conns", d->sum.conns },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },
 		{ "checks_ok", hc.checks_ok },

@@ -426,6 +426,7 @@ fold_pub(struct uvs_director *d, const struct uvs_wpub *p)
 	d->sum.buckets += p->nbuckets;
 	d->sum.capacity += p->capacity;
 	d->sum.reclaimed += p->reclaimed;
+	d->sum.reclaimed_udp += p->reclaimed_udp;
 	for (i = 0; i < p->ncount; i++) {
 		const struct uvs_wcount *c = &p->count[i];
 
@@ -450,6 +451,7 @@ uvs_dir_sync(struct uvs_director *d)
 		d->sum.buckets = d->fw.conns.nbuckets;
 		d->sum.capacity = d->fw.conns.capacity;
 		d->sum.reclaimed = d->fw.conns.reclaimed;
+		d->sum.reclaimed_udp = d->fw.conns.reclaimed_udp;
 		return;
 	}
 	memset(&d->fw.stats, 0, sizeof(d->fw.stats));
