@@ -230,6 +230,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
+		{ "rx_copied", st->rx_copied },
 		{ "tun_gso_frames", st->tun_gso_frames },
 		{ "tun_packets", st->tun_packets },
 		{ "ops_sched", st->ops_sched },

@@ -398,6 +398,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->rx_copied += w->rx_copied;
 	m->tun_gso_frames += w->tun_gso_frames;
 	m->tun_packets += w->tun_packets;
 	m->ops_sched += w->ops_sched;

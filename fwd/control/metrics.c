@@ -436,6 +436,9 @@ write_datapath(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s)
 	one(b, "uvs_kernel_drops_total", "counter", "Frames the kernel dropped "
 	    "before uvsd could read them (ring or socket full).",
 	    st->rx_kernel_drops);
+	one(b, "uvs_frames_copied_total", "counter", "Frames too big for a "
+	    "ring slot, read from the socket's queue by copy.",
+	    st->rx_copied);
 	if (s->nworkers) {
 		family(b, "uvs_worker_frames_received_total", "counter",
 		    "Frames each -j worker read (how the fanout shares them).");

@@ -26,6 +26,8 @@ struct uvs_fwd_stats {
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
+	uint64_t	 rx_copied;	/* too big for a ring slot: read
+					   from the socket's queue by copy */
 	uint64_t	 tun_gso_frames;	/* -i: GSO frames cut up ... */
 	uint64_t	 tun_packets;		/* ... and all packets wrapped */
 	uint64_t	 ops_sched;	/* -o: datagrams scheduled alone */

@@ -101,6 +101,7 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f,
 	struct uvs_fwd *fw = l->fw;
 
 	uvs_capture_seen(l->cap, f);
+	fw->stats.rx_copied += f->copied;
 	if (f->truncated) {
 		fw->stats.rx_frames++;
 		fw->stats.drops[UVS_DROP_TRUNC]++;
