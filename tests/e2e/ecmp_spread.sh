@@ -1,0 +1,72 @@
+#!/bin/bash
+# Scale-out on ECMP (issue 15, part 3a): three directors, each running
+# uvsd and a bird2 BGP speaker that announces the VIP/32 with itself as
+# next hop; the router (bird2 too) installs one multipath route and
+# hashes on L4. 300 connections from one client are spread over the
+# three directors, each gets a share, and every flow is created on
+# exactly one of them. The router never ARPs for the VIP (it ARPs for
+# its next hops), so uvsd serves traffic addressed to its own MAC and
+# answers no ARP at all. Control: with the router hashing on L3 only
+# (fib_multipath_hash_policy=0) one client's flows all go to one director.
+. "$(dirname "$0")/../lab/lab.sh"
+. "$(dirname "$0")/../lab/ecmp.sh"
+t_need_root
+command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps installs it)"; exit 0; }
+trap lab_down EXIT
+
+N=300
+ecmp_up 3 3 || exit 1
+for i in 1 2 3; do ecmp_director "$i" mh -v || exit 1; done
+ecmp_wait_nexthops 3 || exit 1
+
+echo "# the router's route to the VIP, learnt by BGP:"
+lab_exec r ip -4 route show "$ECMP_VIP/32" | sed 's/^/#   /'
+t_check "the router's route to the VIP is bird's, over the three directors" \
+	all lab_exec r sh -c "ip -4 route show $ECMP_VIP/32 | grep -q 'proto bird'" \
+	--and [ "$(ecmp_nexthops | tr '\n' ' ')" = "$(for i in 1 2 3; do ecmp_dir_ip "$i"; done | tr '\n' ' ')" ]
+
+ecmp_once spread "$N" 10000 || exit 1
+echo "# $N connections, new flows per director (conns_new):"
+ecmp_per_director spread conns_new | tee "$LAB_DIR/spread.share" | sed 's/^/#   /'
+echo "# answered per real server:"
+awk '$1 == "conn" { print $4 }' "$LAB_DIR/spread.conns" | sort | uniq -c |
+	sed 's/^/#   /'
+
+t_check "all $N connections were answered ($(ecmp_answered spread conn))" \
+	[ "$(ecmp_answered spread conn)" = "$N" ]
+total=$(awk '{ s += $2 } END { print s + 0 }' "$LAB_DIR/spread.share")
+t_check "each flow was created on exactly one director ($total flows in all)" \
+	[ "$total" = "$N" ]
+# a fair share is 100; 50 is more than five standard deviations below
+min=$(awk 'NR == 1 || $2 < m { m = $2 } END { print m + 0 }' "$LAB_DIR/spread.share")
+t_check "every director got a share of them (the least: $min)" \
+	[ "$(grep -c . "$LAB_DIR/spread.share")" = 3 -a "$min" -ge $((N / 6)) ]
+t_check "every real server answered some (mh with mh-port)" \
+	[ "$(awk '$1 == "conn" && $4 ~ /^rs/ { print $4 }' "$LAB_DIR/spread.conns" | sort -u | wc -l)" = 3 ]
+
+# uvsd answers every ARP request for a VIP, and each uvsd announces the
+# VIP by a gratuitous request when it loads it, which the directors
+# started before it answer: those (sender = VIP) are the only ones
+# allowed; any other would be the router or a real server asking
+cat "$LAB_DIR"/d?.uvsd.log >"$LAB_DIR/arp.log"
+grep -h 'ARP who-has' "$LAB_DIR/arp.log" | sed 's/: answered.*//' | sort | uniq -c | sed 's/^/#   /'
+others() { grep 'ARP who-has' "$LAB_DIR/arp.log" | grep -v "from $ECMP_VIP:"; }
+t_check "no host asked ARP for the VIP: the router asked for its next hops only" \
+	all [ -s "$LAB_DIR/arp.log" ] --and not others
+t_check "the router has no neighbour entry for the VIP" \
+	out_lacks "^$ECMP_VIP " lab_exec r ip -4 neigh show
+# control: L3 hashing puts one client's flows on one director
+lab_exec r sysctl -qw net.ipv4.fib_multipath_hash_policy=0
+ecmp_per_director l3 conns_new >"$LAB_DIR/l3.before"
+ecmp_once l3 60 12000 || exit 1
+ecmp_per_director l3 conns_new >"$LAB_DIR/l3.after"
+used=$(join "$LAB_DIR/l3.before" "$LAB_DIR/l3.after" |
+	awk '$3 > $2 { k++ } END { print k + 0 }')
+echo "# control, L3 hash: 60 connections reached $used director(s)"
+t_check "control: hashing on L3 only, one client's 60 flows all go to one director" \
+	[ "$used" = 1 -a "$(ecmp_answered l3 conn)" = 60 ]
+
+for i in 1 2 3; do
+	t_check "uvsd on d$i is still running" kill -0 "$(ecmp_uvsd_pid "$i")"
+done
+t_done
