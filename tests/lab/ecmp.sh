@@ -369,3 +369,28 @@ ecmp_stop_all() {
 	for i in $(seq 1 "$ECMP_NDIR_MAX"); do ecmp_stop_director "$i"; done
 	ecmp_wait_nexthops 0
 }
+
+# ecmp_churn NAME SCHED N BASE NHOPS ACTION...: directors d1..d3 serve
+# with SCHED; the client holds N keep-alive connections (one request
+# each); ACTION runs (a director withdrawn, one added) and the router's
+# route is waited for until it has NHOPS next hops; then each connection
+# makes its second request. Leaves NAME.conns, NAME.before, NAME.after,
+# and prints a summary: moves per director pair, and broken connections.
+ecmp_churn() {
+	local name=$1 sched=$2 n=$3 base=$4 nhops=$5 i
+	shift 5
+	for i in 1 2 3; do ecmp_director "$i" "$sched" || return 1; done
+	ecmp_wait_nexthops 3 || return 1
+	ecmp_hold "$name" "$n" "$base" || return 1
+	ecmp_snapshot "$name" before
+	"$@" || return 1
+	ecmp_wait_nexthops "$nhops" || return 1
+	ecmp_hold_go "$name"
+	ecmp_snapshot "$name" after
+	echo "# $name ($sched): $(ecmp_answered "$name" before)/$n held" \
+		"connections answered before; moved by the router:" \
+		"$(ecmp_moves "$name" | tr '\n' ' ')(total $(ecmp_moved "$name"));" \
+		"broken $(ecmp_broken "$name")"
+	awk '$1 == "after" && $4 !~ /^rs/ { print $4 }' "$LAB_DIR/$name.conns" |
+		sort | uniq -c | sed "s/^/#   $name broken: /"
+}

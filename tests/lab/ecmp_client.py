@@ -12,13 +12,17 @@ port and open the same flow (5-tuple) again later.
   ecmp_client.py hold VIP N BASE GOFILE [WAIT]
       N keep-alive connections, a GET on each ("before I PORT SERVER"),
       then "ready"; once GOFILE exists (at most WAIT s, default 60) a
-      second GET on each connection, every request sent before any answer
-      is read, and all answers read within 3 s ("after I PORT SERVER",
+      second GET on each connection, in an order shuffled with BASE as
+      seed (clients come back in no order: a scheduler that saw the
+      flows start in one order must not meet them again in the same),
+      every request sent before any answer is read, all answers read
+      within 3 s ("after I PORT SERVER",
       or timeout, reset, closed, ...).
 
 Every connect and read has a timeout, and every loop is bounded by N.
 """
 import os
+import random
 import socket
 import struct
 import sys
@@ -97,7 +101,10 @@ def hold(vip, n, base, go, wait):
     end = time.monotonic() + wait
     while not os.path.exists(go) and time.monotonic() < end:
         time.sleep(0.05)
-    for s in socks:
+    order = list(range(n))
+    random.Random(base).shuffle(order)
+    for i in order:
+        s = socks[i]
         if s is None:
             continue
         try:
