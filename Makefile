@@ -136,8 +136,10 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   sample configurations, which tests/e2e/keepalived_samples.sh loads; its
 #   service does not start, as its unit needs an
 #   /etc/keepalived/keepalived.conf Debian does not ship), openssl (the
-#   certificate of the SSL_GET test's server), and what make deb needs
-#   (tests/e2e/deb_package.sh builds one).
+#   certificate of the SSL_GET test's server), bird2 (the BGP speakers of
+#   the ECMP tests, tests/e2e/ecmp_*.sh, and make demo-ecmp; its service
+#   does not start under the lab, which runs its own in namespaces), and
+#   what make deb needs (tests/e2e/deb_package.sh builds one).
 #   deb (make deb): build-essential (dpkg-buildpackage checks for it),
 #   debian/control's Build-Depends (debhelper among them) and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
@@ -146,7 +148,7 @@ DEB_PKGS   = build-essential pkg-config libpcap-dev libnet1-dev libmnl-dev \
              libssl-dev dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
              clang libclang-rt-dev netsniff-ng prometheus keepalived openssl \
-             build-essential dpkg-dev debhelper lintian
+             bird2 build-essential dpkg-dev debhelper lintian
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
@@ -219,6 +221,12 @@ demo: demo-deps
 	$(MAKE) all
 	B=$(B) tests/lab/demo.sh
 
+# three directors behind a bird2 router, one withdrawn, nothing lost
+demo-ecmp:
+	$(call install_missing,$(BUILD_PKGS) bird2)
+	$(MAKE) all
+	B=$(B) tests/lab/demo_ecmp.sh
+
 # tests/lab/lesson.sh installs what it needs beyond deps (tcpdump, gnuplot)
 lesson: deps
 	$(MAKE) all
@@ -241,12 +249,18 @@ bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd
+	$(MAKE) bench-ecmp
 
 # a namespace lab, so root only (it says SKIP otherwise); installs its own
 # tools (bench/fwd/packages); about 3 minutes
 bench-fwd: deps
 	$(MAKE) all $(B)/naive_fwd
 	B=$(B) bench/fwd/run.sh
+
+# new connections/s through 1, 2 and 3 directors on ECMP; root, about 30 s
+bench-ecmp: deps
+	$(MAKE) all
+	B=$(B) bench/ecmp/run.sh
 
 sim: deps plotdeps $(B)/bench_sim
 	$(B)/bench_sim
@@ -337,6 +351,6 @@ deb: deb-deps
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
-.PHONY: all deps demo-deps deb-deps deb tools unit test asan tsan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps deb-deps deb tools unit test asan tsan demo demo-ecmp lesson clean plotdeps bench bench-fwd bench-ecmp sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

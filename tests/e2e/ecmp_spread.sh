@@ -15,6 +15,10 @@ command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps inst
 trap lab_down EXIT
 
 N=300
+for f in bird-director.conf bird-router.conf; do
+	t_check "the shipped example $f is one bird2 takes (bird -p)" \
+		bird -p -c "$LAB_ROOT/packaging/examples/$f"
+done
 ecmp_up 3 3 || exit 1
 for i in 1 2 3; do ecmp_director "$i" mh -v || exit 1; done
 ecmp_wait_nexthops 3 || exit 1

@@ -1,0 +1,131 @@
+#!/bin/bash
+# The ECMP scale-out bench (issue 15, part 3): new TCP connections/s
+# through 1, 2 and 3 directors behind one router, in one run, on the lab
+# of tests/lab/ecmp.sh (bird2 router, directors with uvsd and bird2, three
+# real servers running nginx). For each count the first K directors
+# announce the VIP (all three uvsd run throughout), and wrk, one thread,
+# 32 connections, "Connection: close", runs for BENCH_TIME s from a new
+# client address (the real servers' TIME_WAITs from the run before must
+# not meet the same ports).
+#
+# Printed, and written to bench/out/ecmp.csv: connections/s, its ratio to
+# one director, each director's share of the new flows, and the CPU that
+# all uvsd together spent per connection (user + system, microseconds).
+# On two cores the client, the router, nginx and the directors share the
+# same two CPUs, so the ratio cannot go far above 1: the point is that
+# adding directors costs nothing per connection and spreads the work.
+#
+# env: BENCH_TIME=S (5), BENCH_OUT=DIR (bench/out). Needs root and bird2;
+# without them it says SKIP and exits 0. Never fails because something
+# is slow: the numbers are for reading.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+B=${B:-build}
+T=${BENCH_TIME:-5}
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: the ECMP bench needs root (network namespaces)" >&2
+	exit 0
+fi
+for c in bird wrk nginx; do
+	command -v "$c" >/dev/null || {
+		echo "SKIP: the ECMP bench needs $c (make deps, bench/fwd/packages)" >&2
+		exit 0
+	}
+done
+
+. tests/lab/lab.sh
+. tests/lab/ecmp.sh
+. bench/fwd/load.sh
+trap lab_down EXIT
+mkdir -p "$OUT"
+
+# Real server i: nginx on :80 in place of the lab's Python server.
+rs_nginx() {
+	local i=$1 dir=$LAB_DIR/nginx-rs$1
+	lab_stop_httpd "$i"
+	mkdir -p "$dir"
+	cat >"$dir/nginx.conf" <<-EOT
+	daemon off;
+	master_process off;
+	worker_processes 1;
+	user root;
+	pid $dir/nginx.pid;
+	error_log $dir/error.log warn;
+	events { worker_connections 8192; }
+	http {
+		access_log off;
+		client_body_temp_path $dir/body;
+		proxy_temp_path $dir/proxy;
+		fastcgi_temp_path $dir/fastcgi;
+		uwsgi_temp_path $dir/uwsgi;
+		scgi_temp_path $dir/scgi;
+		server {
+			listen 80 backlog=4096;
+			location / { return 200 "rs$i\n"; }
+		}
+	}
+	EOT
+	lab_exec "rs$i" sysctl -qw net.core.somaxconn=4096 \
+		net.ipv4.tcp_max_syn_backlog=4096
+	lab_bg "rs$i" "$dir/stderr" nginx -p "$dir" -e "$dir/error.log" \
+		-c "$dir/nginx.conf"
+}
+
+# uvsd's CPU seconds, all three directors together.
+uvsd_cpu() {
+	local i s=0 c
+	for i in 1 2 3; do
+		c=$(cpu_of "$(ecmp_uvsd_pid "$i")")
+		s=$(awk -v a="$s" -v b="${c:-0}" 'BEGIN { print a + b }')
+	done
+	echo "$s"
+}
+
+echo "ecmp bench: building the lab" >&2
+ecmp_up 3 3 || exit 1
+for i in 1 2 3; do
+	sleep 0.3 # the Python server's port is free once it is gone
+	rs_nginx "$i"
+done
+for i in 1 2 3; do lab_wait_port "rs$i" 80 || exit 1; done
+lab_exec c sysctl -qw net.ipv4.tcp_tw_reuse=1
+LAB_UVSD_QUIET=1
+for i in 1 2 3; do
+	ecmp_rules mh >"$LAB_DIR/rules.mh"
+	ecmp_uvsd "$i" --sloppy-tcp --rules "$LAB_DIR/rules.mh" || exit 1
+done
+
+csv=$OUT/ecmp.csv
+echo "directors,conn_per_s,ratio_to_1,uvsd_cpu_us_per_conn,shares" >"$csv"
+printf '%-9s %9s %8s %16s  %s\n' directors conn/s "vs 1" "uvsd CPU us/conn" \
+	"new flows per director" 
+base=
+for k in 1 2 3; do
+	ecmp_announce "$k"
+	ecmp_wait_nexthops "$k" || exit 1
+	# a new source address per run (see above)
+	a=198.19.1.$((100 + k))
+	lab_exec c ip addr add "$a/24" dev eth0
+	lab_exec c ip route replace default via "$ECMP_RTR_CLI" src "$a"
+	lab_exec c curl -s -m 2 -o /dev/null "http://$ECMP_VIP/"
+	before=$(for i in 1 2 3; do ecmp_counter "$i" conns_new; done)
+	c0=$(uvsd_cpu)
+	echo "ecmp bench: $k director(s), ${T} s of new connections" >&2
+	tcp_load "$T" "http://$ECMP_VIP/" close || { echo "wrk failed" >&2; cat "$LAB_DIR/wrk.close" >&2; exit 1; }
+	c1=$(uvsd_cpu)
+	after=$(for i in 1 2 3; do ecmp_counter "$i" conns_new; done)
+	shares=$(paste <(echo "$before") <(echo "$after") |
+		awk '{ d = $2 - $1; t += d; v[NR] = d }
+		    END { for (i = 1; i <= NR; i++) printf "d%d %.0f%% ", i, t ? 100 * v[i] / t : 0 }')
+	conns=$(paste <(echo "$before") <(echo "$after") | awk '{ t += $2 - $1 } END { print t }')
+	[ -n "$base" ] || base=$W_RPS
+	ratio=$(awk -v a="$W_RPS" -v b="$base" 'BEGIN { printf "%.2f", b ? a / b : 0 }')
+	us=$(awk -v a="$c0" -v b="$c1" -v n="$conns" 'BEGIN { printf "%.1f", n ? 1e6 * (b - a) / n : 0 }')
+	printf '%-9s %9s %8s %16s  %s%s\n' "$k" "$W_RPS" "${ratio}x" "$us" \
+		"$shares" "$( [ "$W_ERR" = 0 ] || echo " ($W_ERR wrk errors)")"
+	echo "$k,$W_RPS,$ratio,$us,$shares" >>"$csv"
+done
+echo "(written to $csv)" >&2
