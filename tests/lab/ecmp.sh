@@ -288,15 +288,16 @@ ecmp_once() {
 		once "$ECMP_VIP" "$2" "$3" >"$LAB_DIR/$1.conns"
 }
 
-# ecmp_hold NAME N BASE: N keep-alive connections opened from ports
-# BASE.., one request made on each; returns once the client says ready
-# (bounded, 60 s). ecmp_hold_go then has it make its second request.
+# ecmp_hold NAME N BASE [ANSWER]: N keep-alive connections opened from
+# ports BASE.., one request made on each; returns once the client says
+# ready (bounded, 60 s). ecmp_hold_go then has it make its second
+# request, answered within ANSWER s (3).
 ecmp_hold() {
 	local name=$1 n
 	rm -f "$LAB_DIR/$name.go"
 	lab_bg c "$LAB_DIR/$name.conns" timeout 150 python3 \
 		"$LAB_ROOT/tests/lab/ecmp_client.py" hold "$ECMP_VIP" "$2" "$3" \
-		"$LAB_DIR/$name.go" 60
+		"$LAB_DIR/$name.go" 60 "${4:-3}"
 	ECMP_HOLD_PID=${LAB_PIDS[-1]}
 	for n in $(seq 600); do
 		grep -q '^ready' "$LAB_DIR/$name.conns" 2>/dev/null && return 0
@@ -309,7 +310,7 @@ ecmp_hold() {
 ecmp_hold_go() {
 	local n
 	touch "$LAB_DIR/$1.go"
-	for n in $(seq 100); do
+	for n in $(seq 300); do
 		kill -0 "$ECMP_HOLD_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -352,6 +353,14 @@ ecmp_moves() {
 		"$LAB_DIR/$1.before" "$LAB_DIR/$1.after" | sort
 }
 ecmp_moved() { ecmp_moves "$1" | awk '{ s += $2 } END { print s + 0 }'; }
+
+# ecmp_went_on NAME dI: how many of the flows dI held before reached some
+# other director afterwards (each counted once, however many it reached).
+ecmp_went_on() {
+	awk -v d="$2" 'FILENAME ~ /\.before$/ { if ($1 == d) mine[$2] = 1; next }
+	    $1 != d && ($2 in mine) && !seen[$2]++ { k++ } END { print k + 0 }' \
+		"$LAB_DIR/$1.before" "$LAB_DIR/$1.after"
+}
 
 # ecmp_per_director NAME COUNTER: "dI VALUE" for each running director.
 ecmp_per_director() {

@@ -9,14 +9,14 @@ port and open the same flow (5-tuple) again later.
       either side keeps the port from being used again at once. Prints
       "conn I PORT SERVER" (SERVER: the real server's name, or the error).
 
-  ecmp_client.py hold VIP N BASE GOFILE [WAIT]
+  ecmp_client.py hold VIP N BASE GOFILE [WAIT [ANSWER]]
       N keep-alive connections, a GET on each ("before I PORT SERVER"),
       then "ready"; once GOFILE exists (at most WAIT s, default 60) a
       second GET on each connection, in an order shuffled with BASE as
       seed (clients come back in no order: a scheduler that saw the
       flows start in one order must not meet them again in the same),
       every request sent before any answer is read, all answers read
-      within 3 s ("after I PORT SERVER",
+      within ANSWER s (default 3) ("after I PORT SERVER",
       or timeout, reset, closed, ...).
 
 Every connect and read has a timeout, and every loop is bounded by N.
@@ -86,7 +86,7 @@ def once(vip, n, base):
         print("conn", i, base + i, got, flush=True)
 
 
-def hold(vip, n, base, go, wait):
+def hold(vip, n, base, go, wait, within):
     socks = []
     for i in range(n):
         try:
@@ -111,7 +111,7 @@ def hold(vip, n, base, go, wait):
             s.sendall(REQ)
         except OSError:
             pass
-    end = time.monotonic() + 3
+    end = time.monotonic() + within
     for i, s in enumerate(socks):
         if s is None:
             got = "unopened"
@@ -136,7 +136,10 @@ def main():
         once(vip, n, base)
     elif mode == "hold":
         wait = float(sys.argv[6]) if len(sys.argv) > 6 else 60
-        hold(vip, n, base, sys.argv[5], wait)
+        within = float(sys.argv[7]) if len(sys.argv) > 7 else 3
+        if not (0 < wait <= 600 and 0 < within <= 60):
+            sys.exit("ecmp_client.py: WAIT or ANSWER out of range")
+        hold(vip, n, base, sys.argv[5], wait, within)
     else:
         sys.exit("ecmp_client.py: mode is once or hold")
 
