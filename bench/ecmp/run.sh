@@ -41,39 +41,14 @@ done
 . tests/lab/lab.sh
 . tests/lab/ecmp.sh
 . bench/fwd/load.sh
+. bench/fwd/paths.sh
 trap lab_down EXIT
 mkdir -p "$OUT"
 
 # Real server i: nginx on :80 in place of the lab's Python server.
 rs_nginx() {
-	local i=$1 dir=$LAB_DIR/nginx-rs$1
-	lab_stop_httpd "$i"
-	mkdir -p "$dir"
-	cat >"$dir/nginx.conf" <<-EOT
-	daemon off;
-	master_process off;
-	worker_processes 1;
-	user root;
-	pid $dir/nginx.pid;
-	error_log $dir/error.log warn;
-	events { worker_connections 8192; }
-	http {
-		access_log off;
-		client_body_temp_path $dir/body;
-		proxy_temp_path $dir/proxy;
-		fastcgi_temp_path $dir/fastcgi;
-		uwsgi_temp_path $dir/uwsgi;
-		scgi_temp_path $dir/scgi;
-		server {
-			listen 80 backlog=4096;
-			location / { return 200 "rs$i\n"; }
-		}
-	}
-	EOT
-	lab_exec "rs$i" sysctl -qw net.core.somaxconn=4096 \
-		net.ipv4.tcp_max_syn_backlog=4096
-	lab_bg "rs$i" "$dir/stderr" nginx -p "$dir" -e "$dir/error.log" \
-		-c "$dir/nginx.conf"
+	lab_stop_httpd "$1"
+	fwd_nginx_up "$1"
 }
 
 # uvsd's CPU seconds, all three directors together.

@@ -9,9 +9,7 @@
 # Control, side by side: with wlc a large share of the moved ones break.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
-t_need_root
-command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps installs it)"; exit 0; }
-trap lab_down EXIT
+ecmp_test_start
 
 N=300
 ecmp_up 3 3 || exit 1
@@ -28,7 +26,6 @@ t_check "mh: no held connection broke ($(ecmp_broken mh) of $(ecmp_moved mh) mov
 	[ "$(ecmp_broken mh)" = 0 -a "$(ecmp_answered mh after)" = "$N" ]
 t_check "mh: d4 dropped nothing it was handed mid-stream ($(ecmp_counter 4 drop_tcp_nosyn) tcp_nosyn)" \
 	[ "$(ecmp_counter 4 drop_tcp_nosyn)" = 0 ]
-mh_moved=$(ecmp_moved mh) mh_broken=$(ecmp_broken mh)
 ecmp_stop_all || exit 1
 
 ecmp_churn wlc wlc "$N" 11000 4 ecmp_director 4 wlc || exit 1
@@ -38,7 +35,5 @@ t_check "wlc: all $N connections were open and answered before ($(ecmp_answered 
 t_check "control, wlc: a large share of the moved connections broke ($wlc_broken of $wlc_moved)" \
 	[ "$wlc_moved" -gt 0 -a "$((wlc_broken * 3))" -ge "$wlc_moved" ]
 
-echo "# side by side, a fourth director added, $N held connections:"
-printf '#   %-5s %6s %7s\n' sched moved broken mh "$mh_moved" "$mh_broken" \
-	wlc "$wlc_moved" "$wlc_broken"
+ecmp_side_by_side "a fourth director added" "$N" mh wlc
 t_done

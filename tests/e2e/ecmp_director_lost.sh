@@ -20,9 +20,7 @@
 # the headers (or a NIC's RSS hash) does not.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
-t_need_root
-command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps installs it)"; exit 0; }
-trap lab_down EXIT
+ecmp_test_start
 
 N=150
 now_ms() { date +%s%3N; }

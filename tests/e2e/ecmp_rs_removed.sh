@@ -11,9 +11,7 @@
 # three quarters.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
-t_need_root
-command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps installs it)"; exit 0; }
-trap lab_down EXIT
+ecmp_test_start
 
 N=300
 ecmp_up 3 4 || exit 1

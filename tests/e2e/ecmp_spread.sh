@@ -10,9 +10,7 @@
 # (fib_multipath_hash_policy=0) one client's flows all go to one director.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
-t_need_root
-command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps installs it)"; exit 0; }
-trap lab_down EXIT
+ecmp_test_start
 
 N=300
 for f in bird-director.conf bird-router.conf; do

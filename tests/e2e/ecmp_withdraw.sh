@@ -10,9 +10,7 @@
 # by load, most land on another real server, which resets them.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
-t_need_root
-command -v bird >/dev/null || { t_skip "ECMP over BGP" "no bird2 (make deps installs it)"; exit 0; }
-trap lab_down EXIT
+ecmp_test_start
 
 N=300
 ecmp_up 3 3 || exit 1
@@ -28,7 +26,6 @@ t_check "d3's uvsd still runs: only its BGP speaker stopped" \
 	kill -0 "$(ecmp_uvsd_pid 3)"
 t_check "mh: no held connection broke ($(ecmp_broken mh) of $(ecmp_moved mh) moved)" \
 	[ "$(ecmp_broken mh)" = 0 -a "$(ecmp_answered mh after)" = "$N" ]
-mh_moved=$(ecmp_moved mh) mh_broken=$(ecmp_broken mh)
 ecmp_stop_all || exit 1
 
 ecmp_churn wlc wlc "$N" 11000 2 ecmp_withdraw 3 || exit 1
@@ -40,7 +37,5 @@ t_check "wlc: all $N connections were open and answered before ($(ecmp_answered 
 t_check "control, wlc: a large share of the moved connections broke ($wlc_broken of $wlc_moved)" \
 	[ "$wlc_moved" -gt 0 -a "$((wlc_broken * 3))" -ge "$wlc_moved" ]
 
-echo "# side by side, one director of three withdrawn, $N held connections:"
-printf '#   %-5s %6s %7s\n' sched moved broken mh "$mh_moved" "$mh_broken" \
-	wlc "$wlc_moved" "$wlc_broken"
+ecmp_side_by_side "one director of three withdrawn" "$N" mh wlc
 t_done

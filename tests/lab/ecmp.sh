@@ -403,3 +403,27 @@ ecmp_churn() {
 	awk '$1 == "after" && $4 !~ /^rs/ { print $4 }' "$LAB_DIR/$name.conns" |
 		sort | uniq -c | sed "s/^/#   $name broken: /"
 }
+
+# The start of every ECMP test: root, bird2 (else the test is skipped
+# whole, with its reason), and the lab removed however the test ends.
+ecmp_test_start() {
+	t_need_root
+	if ! command -v bird >/dev/null; then
+		t_skip "ECMP over BGP" "no bird2 (make deps installs it)"
+		exit 0
+	fi
+	trap lab_down EXIT
+}
+
+# ecmp_side_by_side WHAT N NAME...: the moved and broken held connections
+# of each run NAME (ecmp_churn), one row each.
+ecmp_side_by_side() {
+	local what=$1 n=$2 name
+	shift 2
+	echo "# side by side, $what, $n held connections:"
+	printf '#   %-5s %6s %7s\n' sched moved broken
+	for name in "$@"; do
+		printf '#   %-5s %6s %7s\n' "$name" "$(ecmp_moved "$name")" \
+			"$(ecmp_broken "$name")"
+	done
+}
