@@ -1,9 +1,9 @@
 /*
  * Worker threads, uvsd's only packet path (-j 1 without -j). Each polls
  * its socket on every link, drains bursts through pktloop, expires its
- * flows once a second. At the top of each round, so never in the middle of a burst,
- * it applies what the change log (workers.h) holds past its last entry
- * and answers an ask if one is waiting. Its wake eventfd only rouses it
+ * flows once a second. At the top of each round, so never in the middle
+ * of a burst, it applies what the change log (workers.h) holds past its
+ * last entry and answers an ask if one is waiting. Its wake eventfd only rouses it
  * from poll; the log and the ask carry their own order (release/acquire
  * atomics), so a wake-up lost or doubled changes nothing.
  *
@@ -320,9 +320,10 @@ link_open(struct uvs_worker *w, unsigned k, unsigned group,
 		    c->ring_block, c->ring_blocks);
 	if (rc < 0 || (rc = join_fanout(w, cap, group, c)) < 0)
 		return rc;
+	/* the conf is the caller's: the worker keeps its own copy */
+	memcpy(w->mac[k], c->link[k].mac, 6);
 	w->loop[k] = (struct uvs_pktloop){ .cap = cap, .fw = &w->fw,
-	    .on_arp_reply = c->on_arp_reply,
-	    .mac = k ? c->link[k].mac : NULL };
+	    .on_arp_reply = c->on_arp_reply, .mac = k ? w->mac[k] : NULL };
 	return 0;
 }
 
@@ -636,8 +637,7 @@ uvs_workers_set_filter(struct uvs_workers *ws, int any_vip)
 
 	/* every worker has the same links: worker 0's say which MACs */
 	for (k = 0; ws->n && k < ws->w[0].nlinks && rc == 0; k++) {
-		if (uvs_filter_build(any_vip, k ? ws->w[0].loop[k].mac :
-		    ws->w[0].fw.mac, &prog) < 0)
+		if (uvs_filter_build(any_vip, ws->w[0].mac[k], &prog) < 0)
 			return -ENOMEM;
 		for (i = 0; i < ws->n && rc == 0; i++)
 			rc = uvs_capture_set_filter(&ws->w[i].cap[k], &prog);

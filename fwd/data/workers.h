@@ -105,6 +105,7 @@ struct uvs_worker {
 	/* one socket and loop per link, [0] the first -i */
 	struct uvs_capture	 cap[UVS_WORKERS_LINKS];
 	struct uvs_pktloop	 loop[UVS_WORKERS_LINKS];
+	uint8_t			 mac[UVS_WORKERS_LINKS][6];	/* each link's */
 	unsigned		 nlinks;
 	struct uvs_fwd		 fw;
 	int			 wake;		/* eventfd: log or ask */

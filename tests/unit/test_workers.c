@@ -249,6 +249,21 @@ conn_max_slices_add_up(void **state)
 	assert_int_equal(ws->w[0].fw.conns.capacity, CONN_MAX / NWORKERS + 1);
 }
 
+/* The conf was start()'s, gone now: each worker holds the links' MACs. */
+static void
+workers_keep_their_own_link_macs(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	unsigned i;
+
+	for (i = 0; i < ws->n; i++) {
+		assert_int_equal(ws->w[i].nlinks, 1);
+		assert_memory_equal(ws->w[i].mac[0], mac, 6);
+		assert_memory_equal(ws->w[i].fw.mac, mac, 6);
+		assert_null(ws->w[i].loop[0].mac);	/* the first: fw.mac */
+	}
+}
+
 /* A flow table's copy-out, without threads: chunks and the cursor. */
 static void
 copy_conns_walks_in_chunks(void **state)
@@ -300,6 +315,7 @@ main(void)
 		cmocka_unit_test(shared_totals_are_one_per_key),
 		cmocka_unit_test(a_failed_apply_is_counted_and_named),
 		cmocka_unit_test(conn_max_slices_add_up),
+		cmocka_unit_test(workers_keep_their_own_link_macs),
 	};
 
 	return cmocka_run_group_tests(tests, start, stop);
