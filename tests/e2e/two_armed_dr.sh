@@ -161,4 +161,6 @@ topo_rs_arm
 topo_rs_serve || exit 1
 t_check "real server set up after -a: the dest resolves" topo_wait_resolved 10
 t_check "real server set up after -a: the transfer passes" topo_transfer 32
+t_absent "no sanitizer report in uvsd's log" 'Sanitizer|runtime error' \
+	"$LAB_DIR/uvsd.log"
 t_done
