@@ -413,6 +413,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->rx_copied += w->rx_copied;
 	m->tun_gso_frames += w->tun_gso_frames;
 	m->tun_packets += w->tun_packets;
 	m->ops_sched += w->ops_sched;
@@ -441,6 +442,7 @@ fold_pub(struct uvs_director *d, const struct uvs_wpub *p)
 	d->sum.buckets += p->nbuckets;
 	d->sum.capacity += p->capacity;
 	d->sum.reclaimed += p->reclaimed;
+	d->sum.reclaimed_udp += p->reclaimed_udp;
 	for (i = 0; i < p->ncount; i++) {
 		const struct uvs_wcount *c = &p->count[i];
 
