@@ -411,7 +411,7 @@ struct sync_entry {
 	struct uvs_sync_conn	 c[UVS_SYNC_CONNS_MAX];
 };
 
-static void
+static int
 sync_entry_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 {
 	const struct sync_entry *s = (const struct sync_entry *)e;
@@ -419,6 +419,7 @@ sync_entry_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 
 	for (i = 0; i < s->n; i++)
 		(void)uvs_syncin_apply(fw, &s->c[i], s->now);
+	return 0;
 }
 
 static void

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The end-to-end tests that exercise the packet path, run again with the
 # other ways of running uvsd (every other test uses the default: the
-# TPACKET_V2 ring, one thread): the first, read-one-frame-at-a-time socket
+# TPACKET_V2 ring, one worker): the first, read-one-frame-at-a-time socket
 # backend, the TPACKET_V3 block ring, and two ring workers joined by
 # PACKET_FANOUT (a flow, and a
 # client's persistence, must stay on one real server whichever worker
