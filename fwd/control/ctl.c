@@ -262,7 +262,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		fprintf(out, "counter drop_%s=%llu\n",
 		    uvs_drop_name((enum uvs_drop)i),
 		    (unsigned long long)st->drops[i]);
-	uvs_syncd_counters(&d->syncd, out);
+	uvs_syncd_counters(&d->syncd, st, out);
 	/* how the fanout shares the frames between the workers */
 	for (i = 0; i < d->sum.nworkers; i++)
 		fprintf(out, "counter worker%zu_rx_frames=%llu\n", i,

@@ -9,10 +9,9 @@
  * daemons do not echo each other. IPVS syncs on packet counts and
  * flushes within 2 s; a 1 s walk gives the same bound without a hook on
  * the packet path. The backup validates each datagram whole
- * (syncmsg.c) and makes each entry a flow of its table; with -j workers
- * the entries go to every worker through the workers' log, since the
- * kernel's fanout, not uvsd, decides which worker a client's frames
- * reach.
+ * (syncmsg.c) and hands the entries to every worker through the workers'
+ * log, each making them flows of its own table, since the kernel's
+ * fanout, not uvsd, decides which worker a client's frames reach.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -260,7 +259,8 @@ uvs_syncd_list(const struct uvs_syncd *s, FILE *out)
 }
 
 void
-uvs_syncd_counters(const struct uvs_syncd *s, FILE *out)
+uvs_syncd_counters(const struct uvs_syncd *s,
+    const struct uvs_fwd_stats *fs, FILE *out)
 {
 	const struct uvs_sync_stats *st = &s->st;
 	const struct {
@@ -272,10 +272,12 @@ uvs_syncd_counters(const struct uvs_syncd *s, FILE *out)
 		{ "sync_tx_errors", st->tx_errors },
 		{ "sync_rx_msgs", st->rx_msgs },
 		{ "sync_rx_conns", st->rx_conns },
-		{ "sync_rx_new", st->rx_new },
-		{ "sync_rx_updated", st->rx_updated },
 		{ "sync_rx_no_dest", st->rx_no_dest },
-		{ "sync_rx_refused", st->rx_refused },
+		{ "sync_rx_queued", st->rx_queued },
+		/* summed over the workers: each holds its own copy */
+		{ "sync_rx_new", fs->sync_new },
+		{ "sync_rx_updated", fs->sync_updated },
+		{ "sync_rx_refused", fs->sync_refused },
 	};
 	size_t i;
 
@@ -411,15 +413,26 @@ struct sync_entry {
 	struct uvs_sync_conn	 c[UVS_SYNC_CONNS_MAX];
 };
 
+/*
+ * In a worker, on its own table; what became of each entry is counted
+ * in its stats, which --counters sums. Always 0: a flow refused is no
+ * table diverging from the master's (uvs_workers_diverged).
+ */
 static int
 sync_entry_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 {
 	const struct sync_entry *s = (const struct sync_entry *)e;
 	unsigned i;
 
-	for (i = 0; i < s->n; i++)
-		(void)uvs_syncin_apply(fw, &s->c[i], s->now);
-	return 0;
+	for (i = 0; i < s->n; i++) {
+		switch (uvs_syncin_apply(fw, &s->c[i], s->now)) {
+		case UVS_SYNCIN_NEW: fw->stats.sync_new++; break;
+		case UVS_SYNCIN_UPDATED: fw->stats.sync_updated++; break;
+		/* the master's table placed it: only a full slice refuses */
+		case UVS_SYNCIN_NO_DEST:
+		case UVS_SYNCIN_REFUSED: fw->stats.sync_refused++; break;
+		}
+	}	return 0;
 }
 
 static void
@@ -430,7 +443,7 @@ sync_entry_free(struct uvs_wlog *e)
 
 struct rx {
 	struct uvs_director	*d;
-	struct sync_entry	*batch;		/* -j: what workers get */
+	struct sync_entry	*batch;		/* what the workers get */
 	uint32_t		 now;
 };
 
@@ -441,16 +454,7 @@ rx_conn(void *arg, const struct uvs_sync_conn *c)
 	struct uvs_sync_stats *st = &rx->d->syncd.st;
 
 	st->rx_conns++;
-	if (!rx->batch) {
-		switch (uvs_syncin_apply(&rx->d->fw, c, rx->now)) {
-		case UVS_SYNCIN_NEW: st->rx_new++; break;
-		case UVS_SYNCIN_UPDATED: st->rx_updated++; break;
-		case UVS_SYNCIN_NO_DEST: st->rx_no_dest++; break;
-		case UVS_SYNCIN_REFUSED: st->rx_refused++; break;
-		}
-		return;
-	}
-	/* workers: what the master's table cannot place, none can */
+	/* what the control thread's table cannot place, no worker can */
 	if (!uvs_syncin_dest(&rx->d->fw.svcs, c)) {
 		st->rx_no_dest++;
 		return;
@@ -469,20 +473,19 @@ uvs_syncd_backup_input(struct uvs_director *d, uint32_t now)
 	ssize_t len;
 	int k;
 
-	/* bounded: a flood cannot keep the loop from its frames */
+	/* bounded: a flood cannot keep the control thread from its socket,
+	   rtnetlink and health checks */
 	for (k = 0; k < 64 && s->d[UVS_SYNC_BACKUP].fd >= 0; k++) {
 		len = recv(s->d[UVS_SYNC_BACKUP].fd, s->buf,
 		    UVS_SYNC_MAXLEN_MAX, MSG_DONTWAIT);
 		if (len < 0)
 			return;
 		s->st.rx_msgs++;
-		if (d->workers.n && !(rx.batch = calloc(1, sizeof(*rx.batch))))
+		if (!(rx.batch = calloc(1, sizeof(*rx.batch))))
 			return;
 		if ((e = uvs_sync_parse(s->buf, (size_t)len, cfg->syncid,
 		    rx_conn, &rx, &n)) != UVS_SYNC_OK)
 			s->st.rx_bad[e]++;
-		if (!rx.batch)
-			continue;
 		if (!rx.batch->n) {
 			free(rx.batch);
 		} else {
@@ -490,7 +493,7 @@ uvs_syncd_backup_input(struct uvs_director *d, uint32_t now)
 			rx.batch->e.apply = sync_entry_apply;
 			rx.batch->e.free_fn = sync_entry_free;
 			uvs_workers_publish(&d->workers, &rx.batch->e);
-			s->st.rx_new += rx.batch->n;
+			s->st.rx_queued += rx.batch->n;
 		}
 		rx.batch = NULL;
 	}

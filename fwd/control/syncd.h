@@ -35,7 +35,8 @@ struct uvs_sync_daemon {
 struct uvs_sync_stats {
 	uint64_t	 tx_msgs, tx_conns, tx_errors;
 	uint64_t	 rx_msgs, rx_conns;
-	uint64_t	 rx_new, rx_updated, rx_no_dest, rx_refused;
+	uint64_t	 rx_no_dest;	/* named no service or dest here */
+	uint64_t	 rx_queued;	/* handed to the workers' log */
 	uint64_t	 rx_bad[UVS_SYNC_E_MAX];	/* messages refused */
 };
 
@@ -46,6 +47,7 @@ struct uvs_syncd {
 };
 
 struct uvs_director;
+struct uvs_fwd_stats;
 
 void	uvs_syncd_init(struct uvs_syncd *s);
 void	uvs_syncd_free(struct uvs_syncd *s);
@@ -59,8 +61,12 @@ int	uvs_syncd_request(struct uvs_director *d, const struct uvs_ctl_msg *m,
 /* "daemon state=... ifn=... syncid=... maxlen=... group=... port=...
    ttl=..." for each daemon running. */
 void	uvs_syncd_list(const struct uvs_syncd *s, FILE *out);
-/* Counter lines ("counter sync_...=N"). */
-void	uvs_syncd_counters(const struct uvs_syncd *s, FILE *out);
+/*
+ * Counter lines ("counter sync_...=N"); fs: the workers' summed stats
+ * (uvs_dir_sync), for what their tables made of the entries.
+ */
+void	uvs_syncd_counters(const struct uvs_syncd *s,
+	    const struct uvs_fwd_stats *fs, FILE *out);
 /* The backup's socket (-1 when none runs), for poll. */
 int	uvs_syncd_backup_fd(const struct uvs_syncd *s);
 /*

@@ -70,7 +70,9 @@ scenario sync
 t_check "with sync the 50 MB download completed byte-exact across the failover" [ "$DL_OK" = 1 ]
 t_check "with sync all $NHELD held connections answered their next request from the same real server ($KEPT)" \
 	[ "$KEPT" = "$NHELD" ]
-t_check "the backup made the synced flows ($(ha_counter d2 sync_rx_new) new)" \
+t_check "the backup's control thread handed the entries to its worker ($(ha_counter d2 sync_rx_queued))" \
+	[ "$(ha_counter d2 sync_rx_queued)" -ge "$NHELD" ]
+t_check "the worker's table made the synced flows ($(ha_counter d2 sync_rx_new) new)" \
 	[ "$(ha_counter d2 sync_rx_new)" -ge "$NHELD" ]
 t_check "and forwarded them after the failover ($(ha_counter d2 fwd_frames) frames)" \
 	[ "$(ha_counter d2 fwd_frames)" -gt 0 ]

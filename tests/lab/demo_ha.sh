@@ -70,7 +70,7 @@ for pid in "${HA_KA_CLIENTS[@]}"; do wait "$pid"; done
 say "6. What the counters say."
 echo "  download: $(stat -c %s "$LAB_DIR/dl") of $SIZE bytes, $([ "$got" = "$want" ] && echo "byte-exact" || echo "DIFFERENT")"
 echo "  held connections that answered their next request from the same real server: $(ha_held_kept) of $NHELD"
-echo "  d2: sync_rx_new $(ha_counter d2 sync_rx_new), sync_rx_updated $(ha_counter d2 sync_rx_updated), sync_rx_bad_* $(ha_uvsadm d2 --counters | awk '/^sync_rx_bad_/ { n += $2 } END { print n + 0 }'), fwd_frames $(ha_counter d2 fwd_frames), drop_tcp_nosyn $(ha_counter d2 drop_tcp_nosyn)"
+echo "  d2: sync_rx_queued $(ha_counter d2 sync_rx_queued), sync_rx_new $(ha_counter d2 sync_rx_new), sync_rx_updated $(ha_counter d2 sync_rx_updated), sync_rx_bad_* $(ha_uvsadm d2 --counters | awk '/^sync_rx_bad_/ { n += $2 } END { print n + 0 }'), fwd_frames $(ha_counter d2 fwd_frames), drop_tcp_nosyn $(ha_counter d2 drop_tcp_nosyn)"
 
 # Hook for issue 15 part 3: the ECMP scale-out demo (bird2/FRR, -s mh)
 # runs here when its script is present.
