@@ -236,6 +236,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "icmp_fwd", st->icmp_fwd },
 		{ "frags_fwd", st->frags_fwd },
 		{ "frags_held", st->frags_held },
+		{ "tx_sw_csum", st->tx_sw_csum },
 		{ "conns_reclaimed", d->sum.reclaimed },
 		{ "conns", d->sum.conns },
 		{ "dests_unresolved", uvs_dir_unresolved(d) },

@@ -303,9 +303,10 @@ void
 uvs_dir_tick(struct uvs_director *d, uint32_t now)
 {
 	uvs_conn_expire(&d->fw.conns, now);
-	if (!d->workers.n)
+	if (!d->workers.n) {
 		d->fw.stats.rx_kernel_drops += uvs_capture_drops(&d->cap);
-	else	/* log entries the workers applied since the last change */
+		d->fw.stats.tx_sw_csum += uvs_capture_sw_csum(&d->cap);
+	} else	/* log entries the workers applied since the last change */
 		uvs_workers_reclaim(&d->workers);
 	if (now - d->last_est >= UVS_EST_INTERVAL_S) {
 		uvs_dir_sync(d);
@@ -404,6 +405,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->icmp_fwd += w->icmp_fwd;
 	m->frags_fwd += w->frags_fwd;
 	m->frags_held += w->frags_held;
+	m->tx_sw_csum += w->tx_sw_csum;
 	for (i = 0; i < UVS_DROP_MAX; i++)
 		m->drops[i] += w->drops[i];
 }

@@ -62,6 +62,7 @@ struct uvsd_opts {
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
 	int		 ring;		/* TPACKET_V2/V3; -1: --backend socket */
+	int		 xdp;		/* --backend xdp (the ring if it fails) */
 	unsigned	 jobs;		/* -j N workers; 0: this thread */
 	enum uvs_fanout	 fanout;	/* --fanout client|flow */
 	int		 check;		/* --check: diagnose, do not run */
@@ -153,7 +154,7 @@ usage(FILE *f)
 	    "  --no-vnet              debug: drop the frames' checksum "
 	    "offload state\n"
 	    "                         (shows what a naive forwarder breaks)\n"
-	    "  --backend ring|ring-v3|socket\n"
+	    "  --backend ring|ring-v3|socket|xdp\n"
 	    "                         receive from a TPACKET_V2 ring, each "
 	    "frame handed\n"
 	    "                         over as it lands (default); from a V3 "
@@ -161,7 +162,11 @@ usage(FILE *f)
 	    "                         blocks (fewer wake-ups, up to 1 ms "
 	    "more wait);\n"
 	    "                         or read frames one by one (the first "
-	    "backend)\n"
+	    "backend);\n"
+	    "                         or an XDP program and AF_XDP sockets "
+	    "(one -i, no -j;\n"
+	    "                         the ring if the kernel or driver "
+	    "cannot)\n"
 	    "  -j, --jobs N           N worker threads, one per core, each "
 	    "with its own\n"
 	    "                         ring and slice of the flow table "
@@ -340,9 +345,11 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 				o->ring = TPACKET_V3;
 			else if (strcmp(optarg, "socket") == 0)
 				o->ring = -1;
+			else if (strcmp(optarg, "xdp") == 0)
+				o->xdp = 1;
 			else {
-				logmsg("--backend: ring, ring-v3 or socket, not "
-				    "'%s'", optarg);
+				logmsg("--backend: ring, ring-v3, socket or xdp, "
+				    "not '%s'", optarg);
 				return -1;
 			}
 			break;
@@ -410,6 +417,10 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		logmsg("-j serves one -i interface only");
 		return -1;
 	}
+	if (o->xdp && (o->nifnames > 1 || o->jobs)) {
+		logmsg("--backend xdp serves one -i interface, without -j");
+		return -1;
+	}
 	return 0;
 }
 
@@ -428,6 +439,13 @@ check_kernel_forwarding(const struct uvs_director *d, int verbose)
 		v = 0;
 	if (f)
 		fclose(f);
+	if (d->xdp_guard) {
+		if (verbose)
+			logmsg("the XDP program keeps VIP traffic and ARP for "
+			    "VIPs from the kernel; no nftables guard%s",
+			    v ? "; ip_forward=1 is fine" : "");
+		return 0;
+	}
 	if (d->guard.on) {
 		if (verbose)
 			logmsg("kernel guard: table netdev %s drops VIP traffic "
@@ -784,6 +802,29 @@ use_rings(struct uvs_director *d, int version)
 	}
 }
 
+/*
+ * --backend xdp: the XDP program keeps the kernel off VIP traffic, so
+ * the nftables guard is closed; if the kernel or the driver cannot, one
+ * line says why and the ring (with the guard) serves instead.
+ */
+static void
+use_xdp(struct uvs_director *d, int rings)
+{
+	int rc;
+
+	if ((rc = uvs_capture_use(&d->cap, "xdp", NULL)) == 0) {
+		uvs_guard_close(&d->guard);
+		d->xdp_guard = 1;
+		return;
+	}
+	logmsg("--backend xdp on %s: %s (%d)%s; using the ring backend",
+	    d->ifname, strerror(-rc), rc, rc == -EBUSY ? ": another XDP "
+	    "program is attached" : rc == -EPERM ? ": needs CAP_BPF, "
+	    "CAP_NET_ADMIN and locked memory" : "");
+	if (rings)	/* --no-vnet reads frames one by one */
+		use_rings(d, TPACKET_V2);
+}
+
 /* "eth0" or "eth0, eth1" for the start line. */
 static const char *
 link_names(const struct uvs_director *d, char *buf, size_t size)
@@ -844,6 +885,8 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
+	if (o.xdp)
+		use_xdp(&d, !o.no_vnet);
 	if (open_links(&d, &o) < 0 ||
 	    check_kernel_forwarding(&d, o.verbose) < 0) {
 		uvs_dir_free(&d);
@@ -885,7 +928,7 @@ main(int argc, char **argv)
 		uvs_dir_free(&d);
 		return 1;
 	}
-	if (!o.jobs && o.ring >= 0 && !o.no_vnet)
+	if (!o.jobs && !o.xdp && o.ring >= 0 && !o.no_vnet)
 		use_rings(&d, o.ring);
 	if (o.no_vnet)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
@@ -927,10 +970,12 @@ main(int argc, char **argv)
 		    o.fanout == UVS_FANOUT_FLOW ? "flow" : "client", ctl.path,
 		    o.conn_max);
 	else
-		logmsg("director on %s (%s backend), control socket %s, %u "
-		    "flows max", link_names(&d, names, sizeof(names)),
+		logmsg("director on %s (%s backend%s%s), control socket %s, "
+		    "%u flows max", link_names(&d, names, sizeof(names)),
 		    uvs_capture_backend(&d.cap),
-		    ctl.path, o.conn_max);
+		    uvs_capture_detail(&d.cap) ? ": " : "",
+		    uvs_capture_detail(&d.cap) ? uvs_capture_detail(&d.cap) :
+		    "", ctl.path, o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);
 	rc = run(&d, &ctl, ms, &o) < 0 ? 1 : 0;

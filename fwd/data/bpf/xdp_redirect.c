@@ -1,0 +1,74 @@
+/*
+ * uvsd's XDP program (--backend xdp), built by clang for the BPF target
+ * and carried inside uvsd (fwd/data/xdp_obj.c). It runs on the
+ * director's link before the kernel builds an skb: IPv4 frames to a VIP
+ * and ARP requests for a VIP go to the AF_XDP socket of the queue they
+ * came in on; everything else (the director's own traffic) passes. So
+ * the kernel never sees VIP traffic, which is the nftables guard's job
+ * with the other backends. A queue without a socket drops VIP traffic
+ * rather than let the kernel answer it. uvsd keeps uvs_vips equal to its
+ * services' VIPs (capture_xdp.c).
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+/* AF_XDP sockets by receive queue; 64: uvsd's UVS_XDP_QUEUES_MAX */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} uvs_xsks SEC(".maps");
+
+/* the VIPs (network order); the value is unused */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} uvs_vips SEC(".maps");
+
+/* RFC 826 for Ethernet and IPv4 */
+struct arp_ipv4 {
+	__be16	hrd, pro;
+	__u8	hln, pln;
+	__be16	op;
+	__u8	sha[6], spa[4], tha[6], tpa[4];
+} __attribute__((packed));
+
+SEC("xdp")
+int
+uvs_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	__u32 dst;
+
+	if ((void *)(eth + 1) > end)
+		return XDP_PASS;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) > end)
+			return XDP_PASS;
+		dst = ip->daddr;
+	} else if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
+		struct arp_ipv4 *a = (void *)(eth + 1);
+
+		if ((void *)(a + 1) > end || a->op != bpf_htons(1))
+			return XDP_PASS;
+		__builtin_memcpy(&dst, a->tpa, 4);
+	} else {
+		return XDP_PASS;
+	}
+	if (!bpf_map_lookup_elem(&uvs_vips, &dst))
+		return XDP_PASS;
+	/* the low bits of flags: the action when the queue has no socket */
+	return bpf_redirect_map(&uvs_xsks, ctx->rx_queue_index, XDP_DROP);
+}
+
+char LICENSE[] SEC("license") = "GPL";
