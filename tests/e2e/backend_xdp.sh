@@ -1,0 +1,126 @@
+#!/bin/bash
+# uvsd --backend xdp: an XDP program on the director's veth sends VIP
+# traffic and ARP for the VIP to AF_XDP sockets, and uvsd forwards from
+# there. What it must do: attach natively on veth, answer ARP, spread
+# curl over the real servers and count it in -L --stats, carry 20 MB
+# byte-exact each way with the lab's offloads on (partial checksums
+# finished in software: tx_sw_csum), keep every VIP frame from the
+# director's kernel (an nftables ingress counter, which runs after XDP,
+# stays at 0; after uvsd stops the same traffic reaches it), accept a
+# VIP on the director's own interface without the nft guard, and fall
+# back to the ring with one line when it cannot attach. Negative
+# control: with --no-vnet the partial checksums go out unfinished and
+# the upload does not arrive.
+. "$(dirname "$0")/../lab/lab.sh"
+UVSD_ARGS="--backend xdp"
+lab_cluster 3
+lab_service rr || exit 1
+
+dmac=$(lab_mac d)
+t_check "start line names the xdp backend in native mode" \
+	grep -q "xdp backend: native mode" "$LAB_DIR/uvsd.log"
+t_check "the program is on the director's eth0" \
+	sh -c "ip -n '$(lab_ns d)' link show eth0 | grep -q 'prog/xdp.*uvs_xdp'"
+t_check "no nftables guard table" out_lacks "uvsd-" lab_exec d nft list tables
+
+# an ingress counter for VIP traffic: netdev ingress runs after XDP
+lab_exec d nft -f - <<EOF
+table netdev xdpseen {
+	chain in {
+		type filter hook ingress device eth0 priority 0;
+		ip daddr $VIP counter
+	}
+}
+EOF
+seen() {
+	lab_exec d nft list chain netdev xdpseen in |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+
+arp=$(lab_arping "$VIP" 2)
+t_check "ARP for the VIP is answered by the director ($arp)" \
+	[ "$arp" = "$dmac" ]
+
+names=""
+for i in $(seq 1 6); do
+	names="$names $(lab_exec c curl -s -m 3 "http://$VIP/")"
+done
+per=$(tr ' ' '\n' <<<"$names" | grep . | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+t_check "curl through the VIP: each real server answered twice ($per)" \
+	[ "$per" = "rs1=2 rs2=2 rs3=2 " ]
+stats=$(uvsadm -L -n --stats)
+conns=$(awk '$1 == "TCP" { print $3 }' <<<"$stats")
+inpkts=$(awk '$1 == "TCP" { print $4 }' <<<"$stats")
+t_check "-L --stats counts 6 connections ($conns) and their packets ($inpkts)" \
+	all [ "$conns" = 6 ] --and [ "${inpkts:-0}" -ge 30 ]
+
+size=20000000
+python3 "$LAB_ROOT/tests/lab/rs_httpd.py" --gen-blob "$size" >"$LAB_DIR/blob"
+want=$(sha256sum <"$LAB_DIR/blob" | awk '{print $1}')
+got=$(lab_exec c curl -s -m 30 --data-binary @"$LAB_DIR/blob" "http://$VIP/upload")
+t_check "20 MB upload arrives byte-exact" [ "$got" = "$want $size" ]
+got=$(lab_exec c curl -s -m 30 "http://$VIP/blob?size=$size" | sha256sum | awk '{print $1}')
+t_check "20 MB download arrives byte-exact" [ "$got" = "$want" ]
+csum=$(lab_counter tx_sw_csum)
+t_check "partial checksums were finished in software ($csum)" \
+	[ "${csum:-0}" -ge 5000 ]
+t_check "no frame was refused on send" [ "$(lab_counter drop_send_error)" = 0 ]
+t_check "no frame was lost by the sockets" [ "$(lab_counter rx_kernel_drops)" = 0 ]
+s=$(seen)
+t_check "the director's kernel saw no VIP frame (${s:-none})" [ "$s" = 0 ]
+
+# a VIP on the director's own interface: no guard needed, none refused
+lab_exec d ip addr add 198.18.0.20/32 dev eth0
+out=$(uvsadm -A -t 198.18.0.20:80 -s rr 2>&1 &&
+	uvsadm -a -t 198.18.0.20:80 -r "$(rs_ip 1)":80 -g 2>&1)
+t_check "a VIP on the director's eth0 is accepted ($out)" [ -z "$out" ]
+lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1b.state" up 198.18.0.20 >/dev/null
+got=$(lab_exec c curl -s -m 3 "http://198.18.0.20/")
+t_check "and served by the real server, not the director ($got)" \
+	[ "$got" = rs1 ]
+
+kill "$LAB_UVSD_PID"
+wait "$LAB_UVSD_PID" 2>/dev/null
+t_check "the program is gone when uvsd stops" \
+	not sh -c "ip -n '$(lab_ns d)' link show eth0 | grep -q prog/xdp"
+lab_exec c curl -s -m 2 "http://$VIP/" >/dev/null
+s=$(seen)
+t_check "control: without uvsd the kernel sees VIP frames (${s:-none})" \
+	[ "${s:-0}" -gt 0 ]
+lab_exec d nft delete table netdev xdpseen
+
+# --no-vnet: the frames' partial checksums leave unfinished
+lab_start_uvsd --no-vnet || exit 1
+lab_service rr || exit 1
+got=$(lab_exec c curl -s -m 5 --data-binary @"$LAB_DIR/blob" "http://$VIP/upload")
+t_check "control: with --no-vnet the upload does not arrive" \
+	[ "$got" != "$want $size" ]
+kill "$LAB_UVSD_PID"
+wait "$LAB_UVSD_PID" 2>/dev/null
+
+# someone else's XDP program on the link: one line, then the ring
+clang -O2 -target bpf -I"/usr/include/$(gcc -print-multiarch)" -c -o "$LAB_DIR/pass.o" -x c - <<'EOF'
+#include <linux/bpf.h>
+__attribute__((section("xdp"), used)) int other(struct xdp_md *c) { return XDP_PASS; }
+char l[] __attribute__((section("license"), used)) = "GPL";
+EOF
+lab_exec d ip link set dev eth0 xdpgeneric obj "$LAB_DIR/pass.o" sec xdp
+lab_start_uvsd || exit 1
+lab_service rr || exit 1
+t_check "a foreign XDP program: one line says why" \
+	grep -q "backend xdp on eth0: .*another XDP program is attached; using the ring backend" "$LAB_DIR/uvsd.log"
+t_check "and the ring serves, guarded" \
+	all grep -q "director on eth0 (ring backend)" "$LAB_DIR/uvsd.log" --and \
+	sh -c "ip netns exec '$(lab_ns d)' nft list tables | grep -q uvsd-"
+got=$(lab_exec c curl -s -m 3 "http://$VIP/")
+t_check "and curl still works ($got)" [ -n "$(grep -x 'rs[123]' <<<"$got")" ]
+kill "$LAB_UVSD_PID"
+wait "$LAB_UVSD_PID" 2>/dev/null
+lab_exec d ip link set dev eth0 xdpgeneric off
+
+out=$(lab_exec d "$B/uvsd" -i eth0 --backend xdp -j 2 --socket "$LAB_DIR/x.sock" 2>&1)
+rc=$?
+why=$(grep -c "backend xdp serves one -i interface, without -j" <<<"$out")
+t_check "--backend xdp with -j is refused with one line ($rc: $out)" \
+	all [ "$rc" = 2 ] --and [ "$(wc -l <<<"$out")" = 1 ] --and [ "$why" = 1 ]
+t_done
