@@ -123,6 +123,11 @@ const char *uvs_capture_detail(const struct uvs_capture *c);
 int	uvs_capture_set_vips(struct uvs_capture *c, const uint32_t *vip,
 	    size_t n);
 /*
+ * 1 when c runs the xdp backend in native mode: its XDP program alone
+ * keeps the kernel off VIP traffic (capture_xdp.c); 0 otherwise.
+ */
+int	uvs_capture_xdp_native(const struct uvs_capture *c);
+/*
  * Frames whose TCP/UDP checksum the backend finished in software (xdp:
  * the partial ones) since the last call.
  */

@@ -19,12 +19,18 @@
  * holds one MTU), and a frame that must leave by another link or as GSO
  * goes out through the packet socket, which carries vnet headers.
  *
- * The packet socket stays open, with a drop-all filter: it sends what
- * the AF_XDP socket cannot, and reports the link's errors. The program
- * is attached in native (driver) mode where the driver has it, in
- * generic (skb) mode otherwise; the sockets bind zero-copy where the
- * driver allows it, copying otherwise. On close the program is detached,
- * so the kernel sees VIP traffic again once uvsd is gone.
+ * The packet socket stays open: it sends what the AF_XDP socket cannot,
+ * and reports the link's errors. The program is attached in native
+ * (driver) mode where the driver has it; there every frame fits a UMEM
+ * frame, the program alone keeps the kernel off VIP traffic, and the
+ * packet socket's filter drops everything. Otherwise it runs in generic
+ * (skb) mode, after GRO, where a VIP frame can be larger than a UMEM
+ * frame (GRO, GSO from a local sender, jumbo frames): the program passes
+ * those, the packet socket reads them with its usual filter and vnet
+ * header, the burst takes from both, and uvsd keeps the nft guard
+ * (uvs_capture_xdp_native). The sockets bind zero-copy where the
+ * driver allows it, copying otherwise. On close the program is
+ * detached, so the kernel sees VIP traffic again once uvsd is gone.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -303,15 +309,24 @@ prog_attach(struct xdp_be *be, int ifindex)
 	    XDP_FLAGS_UPDATE_IF_NOEXIST | be->mode, NULL);
 }
 
-/* One descriptor to poll when there are several queues. */
 static int
-poll_set(struct xdp_be *be)
+generic(const struct xdp_be *be)
+{
+	return be->mode == XDP_FLAGS_SKB_MODE;
+}
+
+/*
+ * One descriptor to poll when there are several: the queues' sockets,
+ * and in generic mode the packet socket.
+ */
+static int
+poll_set(const struct uvs_capture *c, struct xdp_be *be)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 	unsigned i;
 
 	be->epfd = -1;
-	if (be->nq == 1)
+	if (be->nq == 1 && !generic(be))
 		return 0;
 	if ((be->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		return -errno;
@@ -320,6 +335,10 @@ poll_set(struct xdp_be *be)
 		if (epoll_ctl(be->epfd, EPOLL_CTL_ADD, be->q[i].fd, &ev) < 0)
 			return -errno;
 	}
+	ev.data.u32 = be->nq;
+	if (generic(be) &&
+	    epoll_ctl(be->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -370,11 +389,11 @@ xdp_open_be(struct uvs_capture *c, struct xdp_be *be)
 	for (i = 0; i < be->nq; i++)
 		if ((rc = queue_open(be, &be->q[i], i)) < 0)
 			return rc;
-	if ((rc = poll_set(be)) < 0)
+	if ((rc = poll_set(c, be)) < 0)
 		return rc;
-	/* the packet socket only sends from now on */
-	if (setsockopt(c->fd, SOL_SOCKET, SO_ATTACH_FILTER, &none,
-	    sizeof(none)) < 0)
+	/* natively, the packet socket only sends from now on */
+	if (!generic(be) && setsockopt(c->fd, SOL_SOCKET, SO_ATTACH_FILTER,
+	    &none, sizeof(none)) < 0)
 		return -errno;
 	snprintf(be->detail, sizeof(be->detail), "%s mode, %s, %u queue%s",
 	    be->mode == XDP_FLAGS_DRV_MODE ? "native" : "generic",
@@ -463,6 +482,10 @@ xdp_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 	}
 	/* the next burst starts at the next queue: none starves */
 	be->next = (be->next + 1) % be->nq;
+	/* generic mode: the frames too long for a UMEM frame */
+	for (k = 0; generic(be) && n < max && k < UVS_PKTSOCK_POOL_FRAMES &&
+	    uvs_pktsock_recv(c, k, &f[n]) == 1; k++)
+		n++;
 	return n;
 }
 
@@ -705,13 +728,25 @@ xdp_set_vips(struct uvs_capture *c, const uint32_t *vip, size_t n)
 	return uvs_xdp_vips_sync(&ops, vip, n);
 }
 
-/* The VIP map decides what reaches us: the packet socket stays shut. */
+/*
+ * Natively the VIP map decides what reaches us and the packet socket
+ * stays shut; in generic mode it reads the frames the program passes.
+ */
 static int
 xdp_set_filter(struct uvs_capture *c, const struct sock_fprog *prog)
 {
-	(void)c;
-	(void)prog;
+	if (!generic(c->be))
+		return 0;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_ATTACH_FILTER, prog,
+	    sizeof(*prog)) < 0)
+		return -errno;
 	return 0;
+}
+
+int
+uvs_capture_xdp_native(const struct uvs_capture *c)
+{
+	return c->ops == &uvs_capture_xdp_ops && !generic(c->be);
 }
 
 static const char *

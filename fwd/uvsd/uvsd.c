@@ -803,9 +803,11 @@ use_rings(struct uvs_director *d, int version)
 }
 
 /*
- * --backend xdp: the XDP program keeps the kernel off VIP traffic, so
- * the nftables guard is closed; if the kernel or the driver cannot, one
- * line says why and the ring (with the guard) serves instead.
+ * --backend xdp: natively the XDP program keeps the kernel off VIP
+ * traffic, so the nftables guard is closed; in generic mode frames too
+ * long for the AF_XDP sockets pass to the packet socket, and the guard
+ * stays. If the kernel or the driver cannot, one line says why and the
+ * ring (with the guard) serves instead.
  */
 static void
 use_xdp(struct uvs_director *d, int rings)
@@ -813,8 +815,10 @@ use_xdp(struct uvs_director *d, int rings)
 	int rc;
 
 	if ((rc = uvs_capture_use(&d->cap, "xdp", NULL)) == 0) {
-		uvs_guard_close(&d->guard);
-		d->xdp_guard = 1;
+		if (uvs_capture_xdp_native(&d->cap)) {
+			uvs_guard_close(&d->guard);
+			d->xdp_guard = 1;
+		}
 		return;
 	}
 	logmsg("--backend xdp on %s: %s (%d)%s; using the ring backend",

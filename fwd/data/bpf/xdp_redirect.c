@@ -7,7 +7,9 @@
  * the kernel never sees VIP traffic, which is the nftables guard's job
  * with the other backends. A queue without a socket drops VIP traffic
  * rather than let the kernel answer it. uvsd keeps uvs_vips equal to its
- * services' VIPs (capture_xdp.c).
+ * services' VIPs (capture_xdp.c). A frame too long for a UMEM frame (in
+ * generic mode: a GRO or GSO frame, a jumbo frame) passes, to be read
+ * by uvsd's packet socket and kept from the kernel by the nft guard.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -30,6 +32,9 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } uvs_vips SEC(".maps");
+
+/* a UMEM frame's room for a frame: 4 KiB less XDP_PACKET_HEADROOM */
+#define UVS_XSK_ROOM	(4096 - 256)
 
 /* RFC 826 for Ethernet and IPv4 */
 struct arp_ipv4 {
@@ -65,7 +70,8 @@ uvs_xdp(struct xdp_md *ctx)
 	} else {
 		return XDP_PASS;
 	}
-	if (!bpf_map_lookup_elem(&uvs_vips, &dst))
+	if (!bpf_map_lookup_elem(&uvs_vips, &dst) ||
+	    end - data > UVS_XSK_ROOM)
 		return XDP_PASS;
 	/* the low bits of flags: the action when the queue has no socket */
 	return bpf_redirect_map(&uvs_xsks, ctx->rx_queue_index, XDP_DROP);
