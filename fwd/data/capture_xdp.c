@@ -71,7 +71,11 @@
 #define XDP_TX_OFF	256
 /* a kick sends at most 32 frames in copy mode (xsk.c's TX_BATCH_SIZE) */
 #define XDP_KICK_BATCH	32
-#define XDP_PROG_NAME	"uvs_xdp"
+#define XDP_PROG_NAME	"uvs_xdp"	/* native: bound to the device */
+#define XDP_PROG_SKB	"uvs_xdp_skb"	/* generic mode */
+#ifndef BPF_F_XDP_DEV_BOUND_ONLY
+#define BPF_F_XDP_DEV_BOUND_ONLY	(1U << 6)	/* Linux 6.3 */
+#endif
 
 /* One receive queue: its socket and UMEM. */
 struct xq {
@@ -245,21 +249,36 @@ queue_close(struct xq *q)
 	memset(q, 0, sizeof(*q));
 }
 
-/* The program, from the object carried in uvsd (xdp_obj.c). */
+/*
+ * The program for mode, from the object carried in uvsd (xdp_obj.c):
+ * natively uvs_xdp, bound to the device (so it can see a tag the link
+ * keeps beside the frame), else uvs_xdp_skb, which generic mode takes.
+ */
 static int
-prog_load(struct xdp_be *be)
+prog_load(struct xdp_be *be, int ifindex, uint32_t mode)
 {
-	struct bpf_program *p;
+	const char *name = mode == XDP_FLAGS_DRV_MODE ? XDP_PROG_NAME :
+	    XDP_PROG_SKB;
+	struct bpf_program *p, *bound;
 	int rc;
 
+	bpf_object__close(be->obj);
 	be->obj = bpf_object__open_mem(uvs_xdp_obj, uvs_xdp_obj_size(),
 	    NULL);
 	if (!be->obj)
 		return -errno ? -errno : -EINVAL;
+	if (!(p = bpf_object__find_program_by_name(be->obj, name)) ||
+	    !(bound = bpf_object__find_program_by_name(be->obj,
+	    XDP_PROG_NAME)))
+		return -ENOENT;
+	if (mode == XDP_FLAGS_DRV_MODE) {
+		bpf_program__set_ifindex(p, (uint32_t)ifindex);
+		(void)bpf_program__set_flags(p, BPF_F_XDP_DEV_BOUND_ONLY);
+	} else {
+		(void)bpf_program__set_autoload(bound, false);
+	}
 	if ((rc = bpf_object__load(be->obj)) < 0)
 		return rc;
-	if (!(p = bpf_object__find_program_by_name(be->obj, XDP_PROG_NAME)))
-		return -ENOENT;
 	be->prog_fd = bpf_program__fd(p);
 	be->xsks_fd = bpf_object__find_map_fd_by_name(be->obj, "uvs_xsks");
 	be->vips_fd = bpf_object__find_map_fd_by_name(be->obj, "uvs_vips");
@@ -282,8 +301,10 @@ clear_leftover(int ifindex)
 		return 0;
 	if ((fd = bpf_prog_get_fd_by_id(id)) < 0)
 		return -EBUSY;
+	/* the kernel keeps 15 characters of a name: both fit */
 	mine = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-	    strcmp(info.name, XDP_PROG_NAME) == 0;
+	    (strcmp(info.name, XDP_PROG_NAME) == 0 ||
+	    strcmp(info.name, XDP_PROG_SKB) == 0);
 	close(fd);
 	if (!mine)
 		return -EBUSY;
@@ -292,7 +313,10 @@ clear_leftover(int ifindex)
 	return 0;
 }
 
-/* Native mode if the driver has it, generic otherwise. 0 or -errno. */
+/*
+ * Loads and attaches the program: native mode if the driver has it,
+ * generic otherwise. 0 or -errno.
+ */
 static int
 prog_attach(struct xdp_be *be, int ifindex)
 {
@@ -301,10 +325,13 @@ prog_attach(struct xdp_be *be, int ifindex)
 	if ((rc = clear_leftover(ifindex)) < 0)
 		return rc;
 	be->mode = XDP_FLAGS_DRV_MODE;
-	if (bpf_xdp_attach(ifindex, be->prog_fd, XDP_FLAGS_UPDATE_IF_NOEXIST |
+	if (prog_load(be, ifindex, be->mode) == 0 &&
+	    bpf_xdp_attach(ifindex, be->prog_fd, XDP_FLAGS_UPDATE_IF_NOEXIST |
 	    be->mode, NULL) == 0)
 		return 0;
 	be->mode = XDP_FLAGS_SKB_MODE;
+	if ((rc = prog_load(be, ifindex, be->mode)) < 0)
+		return rc;
 	return bpf_xdp_attach(ifindex, be->prog_fd,
 	    XDP_FLAGS_UPDATE_IF_NOEXIST | be->mode, NULL);
 }
@@ -374,8 +401,7 @@ xdp_open_be(struct uvs_capture *c, struct xdp_be *be)
 
 	if (!if_indextoname((unsigned)c->ifindex, be->ifname))
 		return -errno;
-	if ((rc = link_mac(c->fd, be->ifname, be->mac)) < 0 ||
-	    (rc = prog_load(be)) < 0)
+	if ((rc = link_mac(c->fd, be->ifname, be->mac)) < 0)
 		return rc;
 	if ((be->nq = rx_queues(be->ifname)) > XDP_QUEUES_MAX)
 		return -E2BIG;

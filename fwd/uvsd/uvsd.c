@@ -421,6 +421,12 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		logmsg("--backend xdp serves one -i interface, without -j");
 		return -1;
 	}
+	/* its program passes tagged frames to the kernel (capture_xdp.c) */
+	if (o->xdp && o->vlan_list) {
+		logmsg("--backend xdp serves untagged frames only: without "
+		    "--vlan");
+		return -1;
+	}
 	return 0;
 }
 
@@ -818,6 +824,12 @@ use_xdp(struct uvs_director *d, int rings)
 		if (uvs_capture_xdp_native(&d->cap)) {
 			uvs_guard_close(&d->guard);
 			d->xdp_guard = 1;
+		} else {
+			logmsg("--backend xdp on %s: no native XDP, generic mode: "
+			    "an 802.1Q tag the link keeps beside the frame is "
+			    "invisible to it, so tagged VIP traffic would be "
+			    "served untagged; use the ring on such a link",
+			    d->ifname);
 		}
 		return;
 	}

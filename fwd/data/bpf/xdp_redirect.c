@@ -44,9 +44,17 @@ struct arp_ipv4 {
 	__u8	sha[6], spa[4], tha[6], tpa[4];
 } __attribute__((packed));
 
-SEC("xdp")
-int
-uvs_xdp(struct xdp_md *ctx)
+/*
+ * An 802.1Q tag the link keeps beside the frame (veth, and NICs that
+ * strip tags) is not in the bytes: only this kfunc (Linux 6.8, for a
+ * program bound to its device) shows it. Such a frame is not ours:
+ * uvsd would serve it untagged.
+ */
+extern int bpf_xdp_metadata_rx_vlan_tag(const struct xdp_md *ctx,
+    __be16 *vlan_proto, __u16 *vlan_tci) __ksym;
+
+static __always_inline int
+pick(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -75,6 +83,31 @@ uvs_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	/* the low bits of flags: the action when the queue has no socket */
 	return bpf_redirect_map(&uvs_xsks, ctx->rx_queue_index, XDP_DROP);
+}
+
+/* native mode: bound to the device, so it can ask for the tag */
+SEC("xdp")
+int
+uvs_xdp(struct xdp_md *ctx)
+{
+	__be16 proto;
+	__u16 tci;
+
+	if (bpf_xdp_metadata_rx_vlan_tag(ctx, &proto, &tci) == 0)
+		return XDP_PASS;
+	return pick(ctx);
+}
+
+/*
+ * generic mode, where a device-bound program cannot run: the kernel
+ * puts a stripped tag back in the bytes before generic XDP (see
+ * capture_xdp.c), so the frame's own type tells.
+ */
+SEC("xdp")
+int
+uvs_xdp_skb(struct xdp_md *ctx)
+{
+	return pick(ctx);
 }
 
 char LICENSE[] SEC("license") = "GPL";
