@@ -9,6 +9,8 @@
 #     sends: "uvsd does not answer for an address that is no VIP" (a
 #     check that expects no reply) must say "not ok".
 # tests/e2e/checks_can_fail.sh does this to the helpers alone, unprivileged.
+# It tests the tests, not the build: once per suite.
+# run.sh: once per suite
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap 'rm -rf "$LAB_DIR"' EXIT
