@@ -260,7 +260,9 @@ prog_load(struct xdp_be *be, int ifindex, uint32_t mode)
 	const char *name = mode == XDP_FLAGS_DRV_MODE ? XDP_PROG_NAME :
 	    XDP_PROG_SKB;
 	struct bpf_program *p, *bound;
-	int rc;
+	uint8_t conf[ETH_ALEN] = { 0 };
+	uint32_t zero = 0;
+	int rc, conf_fd;
 
 	bpf_object__close(be->obj);
 	be->obj = bpf_object__open_mem(uvs_xdp_obj, uvs_xdp_obj_size(),
@@ -282,7 +284,14 @@ prog_load(struct xdp_be *be, int ifindex, uint32_t mode)
 	be->prog_fd = bpf_program__fd(p);
 	be->xsks_fd = bpf_object__find_map_fd_by_name(be->obj, "uvs_xsks");
 	be->vips_fd = bpf_object__find_map_fd_by_name(be->obj, "uvs_vips");
-	return be->xsks_fd < 0 || be->vips_fd < 0 ? -ENOENT : 0;
+	if (be->xsks_fd < 0 || be->vips_fd < 0 ||
+	    (conf_fd = bpf_object__find_map_fd_by_name(be->obj,
+	    "uvs_conf")) < 0)
+		return -ENOENT;
+	/* struct uvs_conf: the 6 bytes of the MAC */
+	memcpy(conf, be->mac, ETH_ALEN);
+	return bpf_map_update_elem(conf_fd, &zero, conf, BPF_ANY) < 0 ?
+	    -errno : 0;
 }
 
 /*

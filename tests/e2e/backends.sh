@@ -2,12 +2,13 @@
 # The end-to-end tests that exercise the packet path, run again with the
 # other ways of running uvsd (every other test uses the default: the
 # TPACKET_V2 ring, one thread): the first, read-one-frame-at-a-time socket
-# backend, the TPACKET_V3 block ring, and two ring workers joined by
-# PACKET_FANOUT (a flow, and a
-# client's persistence, must stay on one real server whichever worker
-# sees it). Each run's checks are reported under its name. Each run is
-# bounded by 300 s; the whole, some 26 runs, by this:
-# run.sh: timeout 1500
+# backend, the TPACKET_V3 block ring, two ring workers joined by
+# PACKET_FANOUT (a flow, and a client's persistence, must stay on one
+# real server whichever worker sees it), and the AF_XDP backend
+# (backend_xdp.sh tests what is its own). Each run's checks are reported
+# under its name. Each run is bounded by 300 s; the whole, some 34 runs,
+# by this:
+# run.sh: timeout 2000
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lab.sh
 t_need_root
@@ -20,7 +21,7 @@ SKELETON="dr_rr_spreads keepalive_sticks arp_only_director direct_return udp_ser
 # three that reach all of its code: frames in and out, offloaded 20 MB
 # each way, and bad frames; the first pass has run the whole skeleton.
 [ -z "${UVS_SUITE_REPEAT:-}" ] || SKELETON="dr_rr_spreads bulk_offload malformed_frames"
-for variant in "--backend socket" "--backend ring-v3" "-j 2"; do
+for variant in "--backend socket" "--backend ring-v3" "-j 2" "--backend xdp"; do
 	tests=$SKELETON
 	[ "$variant" = "--backend socket" ] && [ -z "${UVS_SUITE_REPEAT:-}" ] &&
 		tests="$tests persistence conn_table_rules"

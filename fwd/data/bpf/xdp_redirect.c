@@ -33,6 +33,32 @@ struct {
 	__type(value, __u8);
 } uvs_vips SEC(".maps");
 
+/* the director's MAC (key 0, uvsd sets it before attaching) */
+struct uvs_conf {
+	__u8	mac[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct uvs_conf);
+} uvs_conf SEC(".maps");
+
+/*
+ * An IPv4 frame to our MAC too short for its header: no address to look
+ * up, but the packet socket backends hand it to uvsd, which counts it
+ * (drop_ip_short); so does this program.
+ */
+static __always_inline int
+short_to_us(struct ethhdr *eth)
+{
+	__u32 zero = 0;
+	struct uvs_conf *c = bpf_map_lookup_elem(&uvs_conf, &zero);
+
+	return c && __builtin_memcmp(eth->h_dest, c->mac, 6) == 0;
+}
+
 /* a UMEM frame's room for a frame: 4 KiB less XDP_PACKET_HEADROOM */
 #define UVS_XSK_ROOM	(4096 - 256)
 
@@ -67,7 +93,8 @@ pick(struct xdp_md *ctx)
 		struct iphdr *ip = (void *)(eth + 1);
 
 		if ((void *)(ip + 1) > end)
-			return XDP_PASS;
+			return short_to_us(eth) ? bpf_redirect_map(&uvs_xsks,
+			    ctx->rx_queue_index, XDP_DROP) : XDP_PASS;
 		dst = ip->daddr;
 	} else if (eth->h_proto == bpf_htons(ETH_P_ARP)) {
 		struct arp_ipv4 *a = (void *)(eth + 1);
