@@ -55,8 +55,15 @@ short_to_us(struct ethhdr *eth)
 {
 	__u32 zero = 0;
 	struct uvs_conf *c = bpf_map_lookup_elem(&uvs_conf, &zero);
+	int i, diff = 0;
 
-	return c && __builtin_memcmp(eth->h_dest, c->mac, 6) == 0;
+	if (!c)
+		return 0;
+	/* byte by byte: clang would make memcmp a call the kernel lacks */
+#pragma unroll
+	for (i = 0; i < 6; i++)
+		diff |= eth->h_dest[i] ^ c->mac[i];
+	return diff == 0;
 }
 
 /* a UMEM frame's room for a frame: 4 KiB less XDP_PACKET_HEADROOM */
