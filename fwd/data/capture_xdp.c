@@ -47,17 +47,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 #include <xdp/xsk.h>
 
 #include "fwd/data/capture.h"
 #include "fwd/data/capture_ops.h"
 #include "fwd/data/csum.h"
 #include "fwd/data/pktsock.h"
-#include "fwd/data/xdp_obj.h"
-#include "fwd/data/xdp_vips.h"
+#include "fwd/data/xdp_prog.h"
 #include "fwd/data/xframes.h"
 
 #define XDP_QUEUES_MAX	64	/* the program's uvs_xsks map size */
@@ -71,11 +67,6 @@
 #define XDP_TX_OFF	256
 /* a kick sends at most 32 frames in copy mode (xsk.c's TX_BATCH_SIZE) */
 #define XDP_KICK_BATCH	32
-#define XDP_PROG_NAME	"uvs_xdp"	/* native: bound to the device */
-#define XDP_PROG_SKB	"uvs_xdp_skb"	/* generic mode */
-#ifndef BPF_F_XDP_DEV_BOUND_ONLY
-#define BPF_F_XDP_DEV_BOUND_ONLY	(1U << 6)	/* Linux 6.3 */
-#endif
 
 /* One receive queue: its socket and UMEM. */
 struct xq {
@@ -102,33 +93,13 @@ struct xdp_be {
 	unsigned		 next;		/* queue read first next time */
 	struct held		 held[UVS_BURST];
 	unsigned		 nheld;
-	struct bpf_object	*obj;
-	int			 prog_fd, xsks_fd, vips_fd;
-	uint32_t		 mode;		/* XDP_FLAGS_DRV_MODE or SKB */
+	struct uvs_xdp_prog	 prog;
 	int			 zerocopy;
 	int			 epfd;		/* several queues: one to poll */
 	uint8_t			 mac[ETH_ALEN];
 	char			 ifname[IF_NAMESIZE];
 	char			 detail[64];
 };
-
-static int
-quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
-static int
-quiet_xdp(enum libxdp_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 /* Receive queues of the link, from sysfs (1 if it cannot tell). */
 static unsigned
@@ -201,7 +172,7 @@ queue_open(struct xdp_be *be, struct xq *q, unsigned qid)
 	struct xsk_socket_config sc = { .rx_size = XDP_RING,
 	    .tx_size = XDP_RING,
 	    .libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-	    .xdp_flags = be->mode,
+	    .xdp_flags = be->prog.mode,
 	    .bind_flags = XDP_USE_NEED_WAKEUP | XDP_ZEROCOPY };
 	size_t size = (size_t)XDP_FRAMES * XDP_FRAME_SIZE;
 	int rc;
@@ -230,8 +201,8 @@ queue_open(struct xdp_be *be, struct xq *q, unsigned qid)
 		be->zerocopy = 1;
 	}
 	q->fd = xsk_socket__fd(q->xsk);
-	if (bpf_map_update_elem(be->xsks_fd, &qid, &q->fd, BPF_ANY) < 0)
-		return -errno;
+	if ((rc = uvs_xdp_prog_add_socket(&be->prog, qid, q->fd)) < 0)
+		return rc;
 	refill(q);
 	return 0;
 }
@@ -249,106 +220,10 @@ queue_close(struct xq *q)
 	memset(q, 0, sizeof(*q));
 }
 
-/*
- * The program for mode, from the object carried in uvsd (xdp_obj.c):
- * natively uvs_xdp, bound to the device (so it can see a tag the link
- * keeps beside the frame), else uvs_xdp_skb, which generic mode takes.
- */
-static int
-prog_load(struct xdp_be *be, int ifindex, uint32_t mode)
-{
-	const char *name = mode == XDP_FLAGS_DRV_MODE ? XDP_PROG_NAME :
-	    XDP_PROG_SKB;
-	struct bpf_program *p, *bound;
-	uint8_t conf[ETH_ALEN] = { 0 };
-	uint32_t zero = 0;
-	int rc, conf_fd;
-
-	bpf_object__close(be->obj);
-	be->obj = bpf_object__open_mem(uvs_xdp_obj, uvs_xdp_obj_size(),
-	    NULL);
-	if (!be->obj)
-		return -errno ? -errno : -EINVAL;
-	if (!(p = bpf_object__find_program_by_name(be->obj, name)) ||
-	    !(bound = bpf_object__find_program_by_name(be->obj,
-	    XDP_PROG_NAME)))
-		return -ENOENT;
-	if (mode == XDP_FLAGS_DRV_MODE) {
-		bpf_program__set_ifindex(p, (uint32_t)ifindex);
-		(void)bpf_program__set_flags(p, BPF_F_XDP_DEV_BOUND_ONLY);
-	} else {
-		(void)bpf_program__set_autoload(bound, false);
-	}
-	if ((rc = bpf_object__load(be->obj)) < 0)
-		return rc;
-	be->prog_fd = bpf_program__fd(p);
-	be->xsks_fd = bpf_object__find_map_fd_by_name(be->obj, "uvs_xsks");
-	be->vips_fd = bpf_object__find_map_fd_by_name(be->obj, "uvs_vips");
-	if (be->xsks_fd < 0 || be->vips_fd < 0 ||
-	    (conf_fd = bpf_object__find_map_fd_by_name(be->obj,
-	    "uvs_conf")) < 0)
-		return -ENOENT;
-	/* struct uvs_conf: the 6 bytes of the MAC */
-	memcpy(conf, be->mac, ETH_ALEN);
-	return bpf_map_update_elem(conf_fd, &zero, conf, BPF_ANY) < 0 ?
-	    -errno : 0;
-}
-
-/*
- * A program left on the link by a uvsd that was killed is ours to
- * replace (uvsd claims the link first: no other uvsd runs on it);
- * anyone else's stays, and we refuse. 0 or -EBUSY.
- */
-static int
-clear_leftover(int ifindex)
-{
-	struct bpf_prog_info info = { 0 };
-	uint32_t id = 0, len = sizeof(info);
-	int fd, mine;
-
-	if (bpf_xdp_query_id(ifindex, 0, &id) < 0 || id == 0)
-		return 0;
-	if ((fd = bpf_prog_get_fd_by_id(id)) < 0)
-		return -EBUSY;
-	/* the kernel keeps 15 characters of a name: both fit */
-	mine = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-	    (strcmp(info.name, XDP_PROG_NAME) == 0 ||
-	    strcmp(info.name, XDP_PROG_SKB) == 0);
-	close(fd);
-	if (!mine)
-		return -EBUSY;
-	(void)bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-	(void)bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
-	return 0;
-}
-
-/*
- * Loads and attaches the program: native mode if the driver has it,
- * generic otherwise. 0 or -errno.
- */
-static int
-prog_attach(struct xdp_be *be, int ifindex)
-{
-	int rc;
-
-	if ((rc = clear_leftover(ifindex)) < 0)
-		return rc;
-	be->mode = XDP_FLAGS_DRV_MODE;
-	if (prog_load(be, ifindex, be->mode) == 0 &&
-	    bpf_xdp_attach(ifindex, be->prog_fd, XDP_FLAGS_UPDATE_IF_NOEXIST |
-	    be->mode, NULL) == 0)
-		return 0;
-	be->mode = XDP_FLAGS_SKB_MODE;
-	if ((rc = prog_load(be, ifindex, be->mode)) < 0)
-		return rc;
-	return bpf_xdp_attach(ifindex, be->prog_fd,
-	    XDP_FLAGS_UPDATE_IF_NOEXIST | be->mode, NULL);
-}
-
 static int
 generic(const struct xdp_be *be)
 {
-	return be->mode == XDP_FLAGS_SKB_MODE;
+	return uvs_xdp_prog_generic(&be->prog);
 }
 
 /*
@@ -386,14 +261,12 @@ xdp_close(struct uvs_capture *c)
 
 	if (!be)
 		return;
-	if (be->mode)
-		(void)bpf_xdp_detach(c->ifindex, be->mode, NULL);
+	uvs_xdp_prog_detach(&be->prog);
 	for (i = 0; be->q && i < be->nq; i++)
 		queue_close(&be->q[i]);
 	free(be->q);
 	if (be->epfd >= 0)
 		close(be->epfd);
-	bpf_object__close(be->obj);
 	free(be);
 	c->be = NULL;
 }
@@ -416,11 +289,9 @@ xdp_open_be(struct uvs_capture *c, struct xdp_be *be)
 		return -E2BIG;
 	if (!(be->q = calloc(be->nq, sizeof(*be->q))))
 		return -ENOMEM;
-	/* the program first: a socket's bind names the mode it runs in */
-	if ((rc = prog_attach(be, c->ifindex)) < 0) {
-		be->mode = 0;
+	/* the program first: where the link cannot take it, no UMEM is made */
+	if ((rc = uvs_xdp_prog_attach(&be->prog, c->ifindex, be->mac)) < 0)
 		return rc;
-	}
 	for (i = 0; i < be->nq; i++)
 		if ((rc = queue_open(be, &be->q[i], i)) < 0)
 			return rc;
@@ -431,7 +302,7 @@ xdp_open_be(struct uvs_capture *c, struct xdp_be *be)
 	    &none, sizeof(none)) < 0)
 		return -errno;
 	snprintf(be->detail, sizeof(be->detail), "%s mode, %s, %u queue%s",
-	    be->mode == XDP_FLAGS_DRV_MODE ? "native" : "generic",
+	    generic(be) ? "generic" : "native",
 	    be->zerocopy ? "zero-copy" : "copy", be->nq, be->nq > 1 ? "s" :
 	    "");
 	return 0;
@@ -444,8 +315,6 @@ xdp_open(struct uvs_capture *c, const struct uvs_capture_conf *conf)
 	int rc;
 
 	(void)conf;
-	(void)libbpf_set_print(quiet);
-	(void)libxdp_set_print(quiet_xdp);
 	if (!(be = calloc(1, sizeof(*be))))
 		return -ENOMEM;
 	be->epfd = -1;
@@ -730,37 +599,10 @@ xdp_pollfd(const struct uvs_capture *c)
 	return be->epfd >= 0 ? be->epfd : be->q[0].fd;
 }
 
-/* The map's calls, for uvs_xdp_vips_sync. */
-static int
-map_next(void *arg, const uint32_t *prev, uint32_t *key)
-{
-	return bpf_map_get_next_key(*(int *)arg, prev, key) < 0 ? -errno : 0;
-}
-
-static int
-map_add(void *arg, uint32_t key)
-{
-	uint8_t one = 1;
-
-	return bpf_map_update_elem(*(int *)arg, &key, &one, BPF_ANY) < 0 ?
-	    -errno : 0;
-}
-
-static int
-map_del(void *arg, uint32_t key)
-{
-	return bpf_map_delete_elem(*(int *)arg, &key) < 0 && errno != ENOENT ?
-	    -errno : 0;
-}
-
 static int
 xdp_set_vips(struct uvs_capture *c, const uint32_t *vip, size_t n)
 {
-	struct xdp_be *be = c->be;
-	const struct uvs_xdp_map_ops ops = { map_next, map_add, map_del,
-	    &be->vips_fd };
-
-	return uvs_xdp_vips_sync(&ops, vip, n);
+	return uvs_xdp_prog_set_vips(&((struct xdp_be *)c->be)->prog, vip, n);
 }
 
 /*
