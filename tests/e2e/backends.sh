@@ -17,11 +17,16 @@ rm -rf "$LAB_DIR"
 # table's rules too (with -j each worker has its own slice and its own rr
 # position: workers_load.sh tests what holds there)
 SKELETON="dr_rr_spreads keepalive_sticks arp_only_director direct_return udp_service bulk_offload del_dest_stops_new malformed_frames"
+VARIANTS=("--backend socket" "--backend ring-v3" "-j 2" "--backend xdp")
 # On the sanitizer pass (run.sh's second build) each backend runs the
 # three that reach all of its code: frames in and out, offloaded 20 MB
-# each way, and bad frames; the first pass has run the whole skeleton.
-[ -z "${UVS_SUITE_REPEAT:-}" ] || SKELETON="dr_rr_spreads bulk_offload malformed_frames"
-for variant in "--backend socket" "--backend ring-v3" "-j 2" "--backend xdp"; do
+# each way, and bad frames; -j 2 is left to the workers_* scripts,
+# which run there (and under TSan). The first pass runs everything.
+if [ -n "${UVS_SUITE_REPEAT:-}" ]; then
+	SKELETON="dr_rr_spreads bulk_offload malformed_frames"
+	VARIANTS=("--backend socket" "--backend ring-v3" "--backend xdp")
+fi
+for variant in "${VARIANTS[@]}"; do
 	tests=$SKELETON
 	[ "$variant" = "--backend socket" ] && [ -z "${UVS_SUITE_REPEAT:-}" ] &&
 		tests="$tests persistence conn_table_rules"
