@@ -373,6 +373,9 @@ xdp_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 	uint32_t idx, got, i;
 	int n = 0;
 
+	/* frames held since the last release count against the burst */
+	if (max > (int)(UVS_BURST - be->nheld))
+		max = (int)(UVS_BURST - be->nheld);
 	for (k = 0; k < be->nq && n < max; k++) {
 		qi = (be->next + k) % be->nq;
 		reap(&be->q[qi]);
