@@ -94,6 +94,38 @@ prog_load(struct uvs_xdp_prog *x, int ifindex, uint32_t mode,
 }
 
 /*
+ * The name of the XDP program on ifindex into name (16 bytes: the
+ * kernel keeps 15 characters, both of ours fit): 1, 0 when there is
+ * none, -1 when it cannot be read.
+ */
+static int
+attached_name(int ifindex, char name[16])
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t id = 0, len = sizeof(info);
+	int fd, rc;
+
+	if (bpf_xdp_query_id(ifindex, 0, &id) < 0 || id == 0)
+		return 0;
+	if ((fd = bpf_prog_get_fd_by_id(id)) < 0)
+		return -1;
+	rc = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? 1 : -1;
+	close(fd);
+	memcpy(name, info.name, 16);
+	name[15] = '\0';
+	return rc;
+}
+
+int
+uvs_xdp_prog_on(int ifindex)
+{
+	char name[16];
+
+	return attached_name(ifindex, name) == 1 &&
+	    strcmp(name, XDP_PROG_NAME) == 0;
+}
+
+/*
  * A program left on the link by a uvsd that was killed is ours to
  * replace (uvsd claims the link first: no other uvsd runs on it);
  * anyone else's stays, and we refuse. 0 or -EBUSY.
@@ -101,20 +133,13 @@ prog_load(struct uvs_xdp_prog *x, int ifindex, uint32_t mode,
 static int
 clear_leftover(int ifindex)
 {
-	struct bpf_prog_info info = { 0 };
-	uint32_t id = 0, len = sizeof(info);
-	int fd, mine;
+	char name[16];
+	int rc = attached_name(ifindex, name);
 
-	if (bpf_xdp_query_id(ifindex, 0, &id) < 0 || id == 0)
+	if (rc == 0)
 		return 0;
-	if ((fd = bpf_prog_get_fd_by_id(id)) < 0)
-		return -EBUSY;
-	/* the kernel keeps 15 characters of a name: both fit */
-	mine = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-	    (strcmp(info.name, XDP_PROG_NAME) == 0 ||
-	    strcmp(info.name, XDP_PROG_SKB) == 0);
-	close(fd);
-	if (!mine)
+	if (rc < 0 || (strcmp(name, XDP_PROG_NAME) &&
+	    strcmp(name, XDP_PROG_SKB)))
 		return -EBUSY;
 	(void)bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	(void)bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);

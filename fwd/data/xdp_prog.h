@@ -35,6 +35,11 @@ int	uvs_xdp_prog_add_socket(struct uvs_xdp_prog *x, uint32_t queue,
 /* Makes vip[0..n) (network order) the VIPs it redirects. 0 or -errno. */
 int	uvs_xdp_prog_set_vips(struct uvs_xdp_prog *x, const uint32_t *vip,
 	    size_t n);
+/*
+ * 1 when uvsd's native program is on ifindex, keeping the kernel off
+ * VIP traffic (uvsd --check asks), 0 otherwise.
+ */
+int	uvs_xdp_prog_on(int ifindex);
 /* 1 when it runs in generic (skb) mode. */
 int	uvs_xdp_prog_generic(const struct uvs_xdp_prog *x);
 

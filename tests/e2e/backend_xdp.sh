@@ -105,6 +105,10 @@ lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1b.state" up 198.18.0.20 >/dev/null
 got=$(lab_exec c curl -s -m 3 "http://198.18.0.20/")
 t_check "and served by the real server, not the director ($got)" \
 	[ "$got" = rs1 ]
+out=$(lab_exec d "$B/uvsd" --check -i eth0 --socket "$LAB_SOCK" 2>&1)
+rc=$?
+t_check "uvsd --check: the XDP program keeps the kernel off it ($rc: $out)" \
+	all [ "$rc" = 0 ] --and [ "$(grep -c "VIP 198.18.0.20 is on kernel interface eth0; uvsd's XDP program (uvs_xdp on eth0) keeps the kernel off it" <<<"$out")" = 1 ]
 
 kill "$LAB_UVSD_PID"
 wait "$LAB_UVSD_PID" 2>/dev/null
