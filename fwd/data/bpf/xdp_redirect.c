@@ -1,13 +1,14 @@
 /*
  * uvsd's XDP program (--backend xdp), built by clang for the BPF target
  * and carried inside uvsd (fwd/data/xdp_obj.c). It runs on the
- * director's link before the kernel builds an skb: IPv4 frames to a VIP
- * and ARP requests for a VIP go to the AF_XDP socket of the queue they
- * came in on; everything else (the director's own traffic) passes. So
+ * director's link (natively before the kernel builds an skb; in generic
+ * mode after GRO, before the stack and the packet sockets): IPv4 frames
+ * to a VIP and ARP requests for a VIP go to the AF_XDP socket of the
+ * queue they came in on; everything else (the director's own traffic) passes. So
  * the kernel never sees VIP traffic, which is the nftables guard's job
  * with the other backends. A queue without a socket drops VIP traffic
  * rather than let the kernel answer it. uvsd keeps uvs_vips equal to its
- * services' VIPs (capture_xdp.c). A frame too long for a UMEM frame (in
+ * services' VIPs (xdp_prog.c). A frame too long for a UMEM frame (in
  * generic mode: a GRO or GSO frame, a jumbo frame) passes, to be read
  * by uvsd's packet socket and kept from the kernel by the nft guard.
  */
@@ -17,7 +18,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
-/* AF_XDP sockets by receive queue; 64: uvsd's UVS_XDP_QUEUES_MAX */
+/* AF_XDP sockets by receive queue; 64: capture_xdp.c's XDP_QUEUES_MAX */
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
 	__uint(max_entries, 64);
@@ -133,9 +134,10 @@ uvs_xdp(struct xdp_md *ctx)
 }
 
 /*
- * generic mode, where a device-bound program cannot run: the kernel
- * puts a stripped tag back in the bytes before generic XDP (see
- * capture_xdp.c), so the frame's own type tells.
+ * generic mode, where a device-bound program cannot run: a tag in the
+ * bytes still passes (its type is neither IPv4 nor ARP), but one the
+ * link keeps beside the frame is invisible here, and uvsd says so at
+ * start (uvsd(8), --backend xdp).
  */
 SEC("xdp")
 int
