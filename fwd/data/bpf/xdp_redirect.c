@@ -4,13 +4,14 @@
  * director's link (natively before the kernel builds an skb; in generic
  * mode after GRO, before the stack and the packet sockets): IPv4 frames
  * to a VIP and ARP requests for a VIP go to the AF_XDP socket of the
- * queue they came in on; everything else (the director's own traffic) passes. So
- * the kernel never sees VIP traffic, which is the nftables guard's job
- * with the other backends. A queue without a socket drops VIP traffic
- * rather than let the kernel answer it. uvsd keeps uvs_vips equal to its
- * services' VIPs (xdp_prog.c). A frame too long for a UMEM frame (in
- * generic mode: a GRO or GSO frame, a jumbo frame) passes, to be read
- * by uvsd's packet socket and kept from the kernel by the nft guard.
+ * queue they came in on; everything else (the director's own traffic)
+ * passes. So the kernel never sees VIP traffic, which is the nftables
+ * guard's job with the other backends. A queue without a socket drops
+ * VIP traffic rather than let the kernel answer it. uvsd keeps uvs_vips
+ * equal to its services' VIPs (xdp_prog.c). A frame too long for a UMEM
+ * frame (in generic mode: a GRO or GSO frame, a jumbo frame) passes, to
+ * be read by uvsd's packet socket and kept from the kernel by the nft
+ * guard.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
