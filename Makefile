@@ -132,6 +132,10 @@ $(B)/bench_frag: $(call obj,bench/frag.c) $(ALL_LIBS)
 $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
+# the connection table's size and the staged burst, through the packet stages
+$(B)/bench_flows: $(call obj,bench/flows.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_health: $(call obj,bench/health.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
@@ -260,8 +264,9 @@ plotdeps:
 		else echo "not root, no gnuplot: no plots"; fi; }
 
 bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
-    $(B)/bench_vips $(B)/bench_health
+    $(B)/bench_vips $(B)/bench_health $(B)/bench_flows
 	$(B)/bench_sched
+	$(B)/bench_flows
 	$(B)/bench_frag
 	$(B)/bench_health
 	$(B)/bench_sim

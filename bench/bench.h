@@ -17,6 +17,20 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/*
+ * This thread's CPU seconds: a rate per CPU second does not fall when
+ * other programs share the machine's cores (it still feels their
+ * cache traffic).
+ */
+static inline double
+bench_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static inline uint64_t
 bench_rng(uint64_t *s)
 {

@@ -1,11 +1,19 @@
 /*
  * The connection table. All memory is allocated once at init: an array of
- * entries, a bucket array (a power of two at least as large as the
- * capacity) and a timer wheel of one-second slots.
+ * entries, their links, a bucket array (a power of two at least as large
+ * as the capacity) and a timer wheel of one-second slots.
+ *
+ * Entries are split hot and cold. The hot half (struct uvs_conn, 32
+ * bytes, two to a cache line) is all a packet of a known flow touches:
+ * key, state, expiry, dest. The cold half (struct uvs_conn_link, same
+ * index) holds the timer and reclaim links, which only inserts, state
+ * changes and expiry need. A lookup costs the bucket and one line.
  *
  * Lookup: hash of (proto, client, VIP) picks a bucket; entries chain
  * through hnext (index + 1, so 0 can mean "none"). Free entries also chain
- * through hnext and have proto 0.
+ * through hnext and have proto 0. A burst looks up its keys in stages
+ * (hash and prefetch all buckets, then all entries, then compare) so
+ * that the cache misses of its frames overlap.
  *
  * Expiry: each entry sits in the wheel slot of a second no later than its
  * expiry. Refreshing a flow only moves its expiry later and leaves the
@@ -14,11 +22,13 @@
  * the entry at once. So a packet costs no list work in the common case,
  * and every entry is visited at most once per timeout.
  *
- * Room: TCP flows not (yet, or any more) established sit on a reclaim
- * list in the order they got there. A full table takes the oldest of
- * them for a new flow, so a SYN flood recycles its own half-open entries
- * and never evicts an established flow (IPVS's drop_entry idea, made
- * deterministic).
+ * Room: TCP flows not (yet, or any more) established sit on one reclaim
+ * list, UDP flows on another, each in the order they got there. A full
+ * table takes the oldest half-open TCP flow for a new TCP flow, so a SYN
+ * flood recycles its own entries and never evicts an established flow;
+ * otherwise, and first for a new UDP flow, a UDP flow quiet long enough
+ * (IPVS's drop_entry idea, made deterministic), so a UDP flood cannot
+ * hold the table for the whole UDP timeout.
  *
  * Persistence: a template is an entry with the TEMPLATE flag, client port
  * 0 and the client address masked. Flows it placed point at it (ctl) and
@@ -27,6 +37,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <netinet/in.h>
 
 #include "conn.h"
@@ -34,16 +45,22 @@
 #define WHEEL_SLOTS	4096u		/* seconds; longer expiries relink */
 #define WHEEL_MASK	(WHEEL_SLOTS - 1)
 #define SLOT_HEAD	0x80000000u	/* tprev of a slot's first entry */
+#define CACHE_LINE	64u
+#define HUGE_PAGE	(2u << 20)	/* x86-64's transparent huge page */
+/* UDP flows looked at per new flow in a full table (udp_victim) */
+#define UDP_RECLAIM_SCAN	16u
 
-static uint32_t
-flow_hash(const struct uvs_conn_table *t, uint8_t proto, uint32_t caddr,
-    uint32_t vaddr, uint16_t cport, uint16_t vport)
+/* The cold half of entry c. */
+#define LINK(t, c)	(&(t)->links[uvs_conn_index((t), (c))])
+
+uint32_t
+uvs_conn_hash(const struct uvs_conn_table *t, const struct uvs_flow *f)
 {
-	uint64_t h = ((uint64_t)caddr << 32 | vaddr) ^ t->hash_seed;
+	uint64_t h = ((uint64_t)f->caddr << 32 | f->vaddr) ^ t->hash_seed;
 
 	h *= 0x9e3779b97f4a7c15ull;
-	h ^= ((uint64_t)cport << 24 | (uint64_t)vport << 8 | proto) *
-	    0xc2b2ae3d27d4eb4full;
+	h ^= ((uint64_t)f->cport << 24 | (uint64_t)f->vport << 8 |
+	    f->proto) * 0xc2b2ae3d27d4eb4full;
 	h ^= h >> 31;
 	h *= 0x94d049bb133111ebull;
 	h ^= h >> 29;
@@ -53,35 +70,61 @@ flow_hash(const struct uvs_conn_table *t, uint8_t proto, uint32_t caddr,
 static uint32_t
 conn_bucket(const struct uvs_conn_table *t, const struct uvs_conn *c)
 {
-	return flow_hash(t, c->proto, c->caddr, c->vaddr, c->cport, c->vport);
+	struct uvs_flow f = { .proto = c->proto, .caddr = c->caddr,
+	    .vaddr = c->vaddr, .cport = c->cport, .vport = c->vport };
+
+	return uvs_conn_hash(t, &f);
+}
+
+/*
+ * Zeroed memory starting on a cache line; size is rounded up to one. A
+ * large array is asked for in huge pages: a lookup at random in 1 M
+ * flows otherwise misses the TLB for the bucket and again for the
+ * entry, and a page walk costs as much as the cache miss itself.
+ */
+static void *
+alloc_lines(size_t size)
+{
+	size_t align = size >= HUGE_PAGE ? HUGE_PAGE : CACHE_LINE;
+	void *p;
+
+	size = (size + align - 1) & ~(align - 1);
+	if (posix_memalign(&p, align, size) != 0)
+		return NULL;
+	if (align == HUGE_PAGE)
+		(void)madvise(p, size, MADV_HUGEPAGE);	/* a hint only */
+	return memset(p, 0, size);
 }
 
 static void
 wheel_link(struct uvs_conn_table *t, struct uvs_conn *c)
 {
 	uint32_t at = c->expires, slot, idx = uvs_conn_index(t, c) + 1;
+	struct uvs_conn_link *l = LINK(t, c);
 
 	if ((int32_t)(at - t->clock) <= 0)
 		at = t->clock + 1;
 	else if (at - t->clock > WHEEL_SLOTS)
 		at = t->clock + WHEEL_SLOTS;
 	slot = at & WHEEL_MASK;
-	c->tnext = t->wheel[slot];
-	c->tprev = SLOT_HEAD | slot;
-	if (c->tnext)
-		t->conns[c->tnext - 1].tprev = idx;
+	l->tnext = t->wheel[slot];
+	l->tprev = SLOT_HEAD | slot;
+	if (l->tnext)
+		t->links[l->tnext - 1].tprev = idx;
 	t->wheel[slot] = idx;
 }
 
 static void
 wheel_unlink(struct uvs_conn_table *t, struct uvs_conn *c)
 {
-	if (c->tprev & SLOT_HEAD)
-		t->wheel[c->tprev & ~SLOT_HEAD] = c->tnext;
+	struct uvs_conn_link *l = LINK(t, c);
+
+	if (l->tprev & SLOT_HEAD)
+		t->wheel[l->tprev & ~SLOT_HEAD] = l->tnext;
 	else
-		t->conns[c->tprev - 1].tnext = c->tnext;
-	if (c->tnext)
-		t->conns[c->tnext - 1].tprev = c->tprev;
+		t->links[l->tprev - 1].tnext = l->tnext;
+	if (l->tnext)
+		t->links[l->tnext - 1].tprev = l->tprev;
 }
 
 static void
@@ -95,48 +138,64 @@ hash_unlink(struct uvs_conn_table *t, struct uvs_conn *c)
 	*p = c->hnext;
 }
 
+/* Which reclaim list c belongs on: TCP's half-open one, or UDP's. */
+static unsigned
+reclaim_class(const struct uvs_conn *c)
+{
+	return c->proto == IPPROTO_UDP ? UVS_CONN_RL_UDP : UVS_CONN_RL_TCP;
+}
+
 static int
 reclaimable(const struct uvs_conn *c)
 {
-	return c->proto == IPPROTO_TCP && !(c->flags & UVS_CONN_F_TEMPLATE) &&
-	    c->state != UVS_TCP_ESTABLISHED;
+	if (c->flags & UVS_CONN_F_TEMPLATE)
+		return 0;
+	if (c->proto == IPPROTO_UDP)
+		return 1;
+	return c->proto == IPPROTO_TCP && c->state != UVS_TCP_ESTABLISHED;
 }
 
 static int
 on_reclaim_list(const struct uvs_conn_table *t, const struct uvs_conn *c)
 {
-	return c->rprev || t->reclaim_head == uvs_conn_index(t, c) + 1;
+	return LINK(t, c)->rprev ||
+	    t->reclaim[reclaim_class(c)].head == uvs_conn_index(t, c) + 1;
 }
 
 static void
 reclaim_link(struct uvs_conn_table *t, struct uvs_conn *c)
 {
+	struct uvs_conn_fifo *q = &t->reclaim[reclaim_class(c)];
+	struct uvs_conn_link *l = LINK(t, c);
 	uint32_t idx = uvs_conn_index(t, c) + 1;
 
-	c->rnext = 0;
-	c->rprev = t->reclaim_tail;
-	if (t->reclaim_tail)
-		t->conns[t->reclaim_tail - 1].rnext = idx;
+	l->rnext = 0;
+	l->rprev = q->tail;
+	if (q->tail)
+		t->links[q->tail - 1].rnext = idx;
 	else
-		t->reclaim_head = idx;
-	t->reclaim_tail = idx;
+		q->head = idx;
+	q->tail = idx;
 }
 
 static void
 reclaim_unlink(struct uvs_conn_table *t, struct uvs_conn *c)
 {
-	if (c->rprev)
-		t->conns[c->rprev - 1].rnext = c->rnext;
+	struct uvs_conn_fifo *q = &t->reclaim[reclaim_class(c)];
+	struct uvs_conn_link *l = LINK(t, c);
+
+	if (l->rprev)
+		t->links[l->rprev - 1].rnext = l->rnext;
 	else
-		t->reclaim_head = c->rnext;
-	if (c->rnext)
-		t->conns[c->rnext - 1].rprev = c->rprev;
+		q->head = l->rnext;
+	if (l->rnext)
+		t->links[l->rnext - 1].rprev = l->rprev;
 	else
-		t->reclaim_tail = c->rprev;
-	c->rnext = c->rprev = 0;
+		q->tail = l->rprev;
+	l->rnext = l->rprev = 0;
 }
 
-/* Keeps c on the reclaim list exactly while it is reclaimable. */
+/* Keeps c on its reclaim list exactly while it is reclaimable. */
 static void
 reclaim_sync(struct uvs_conn_table *t, struct uvs_conn *c)
 {
@@ -146,6 +205,83 @@ reclaim_sync(struct uvs_conn_table *t, struct uvs_conn *c)
 		reclaim_link(t, c);
 	else if (!want && on)
 		reclaim_unlink(t, c);
+}
+
+/* Seconds since c's last packet, from its expiry and its state's timeout. */
+static uint32_t
+idle_for(const struct uvs_conn_table *t, const struct uvs_conn *c,
+    uint32_t now)
+{
+	int32_t idle = (int32_t)(now - (c->expires - t->timeouts.t[c->state]));
+
+	return idle > 0 ? (uint32_t)idle : 0;
+}
+
+/*
+ * IPVS's drop_entry (todrop_entry) spares a flow that saw a packet in
+ * the last 60 s or more than 8 packets. Here the table is already full,
+ * not memory short, so a quiet flow of a few packets goes sooner: after
+ * udp_idle seconds. A busier one keeps IPVS's 60 s.
+ */
+static int
+udp_may_go(const struct uvs_conn_table *t, const struct uvs_conn *c,
+    uint32_t now)
+{
+	uint32_t idle = idle_for(t, c, now);
+
+	if (idle < t->udp_idle)
+		return 0;
+	return uvs_conn_pkts(c) <= UVS_CONN_FEW_PKTS ||
+	    idle >= UVS_CONN_IDLE_BUSY;
+}
+
+/*
+ * The oldest UDP flow that may go, looking at no more than
+ * UDP_RECLAIM_SCAN of them: one heard from lately goes to the back of
+ * the list (a second chance, the way the wheel relinks a refreshed
+ * entry), so a packet never has to move its flow on the list.
+ */
+static struct uvs_conn *
+udp_victim(struct uvs_conn_table *t, uint32_t now)
+{
+	struct uvs_conn_fifo *q = &t->reclaim[UVS_CONN_RL_UDP];
+	unsigned n;
+
+	if (!t->udp_idle)
+		return NULL;
+	for (n = 0; n < UDP_RECLAIM_SCAN && q->head; n++) {
+		struct uvs_conn *c = &t->conns[q->head - 1];
+
+		if (udp_may_go(t, c, now))
+			return c;
+		if (q->head == q->tail)
+			break;
+		reclaim_unlink(t, c);
+		reclaim_link(t, c);
+	}
+	return NULL;
+}
+
+/*
+ * The flow that gives its entry to a new flow of proto in a full table.
+ * A new TCP flow takes the oldest half-open or closing TCP flow (a SYN
+ * flood recycles its own entries), else an idle UDP flow. A new UDP
+ * flow takes an idle UDP flow, else a half-open TCP flow idle as long:
+ * a UDP flood never takes a handshake in progress.
+ */
+static struct uvs_conn *
+reclaim_victim(struct uvs_conn_table *t, uint8_t proto, uint32_t now)
+{
+	uint32_t h = t->reclaim[UVS_CONN_RL_TCP].head;
+	struct uvs_conn *tcp = h ? &t->conns[h - 1] : NULL, *udp;
+
+	if (proto != IPPROTO_UDP && tcp)
+		return tcp;
+	if ((udp = udp_victim(t, now)))
+		return udp;
+	if (tcp && t->udp_idle && idle_for(t, tcp, now) >= t->udp_idle)
+		return tcp;
+	return NULL;
 }
 
 int
@@ -160,10 +296,11 @@ uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity, uint32_t now,
 	t->nbuckets = 1;
 	while (t->nbuckets < capacity)
 		t->nbuckets <<= 1;
-	t->conns = calloc(capacity, sizeof(*t->conns));
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	t->conns = alloc_lines((size_t)capacity * sizeof(*t->conns));
+	t->links = calloc(capacity, sizeof(*t->links));
+	t->buckets = alloc_lines((size_t)t->nbuckets * sizeof(*t->buckets));
 	t->wheel = calloc(WHEEL_SLOTS, sizeof(*t->wheel));
-	if (!t->conns || !t->buckets || !t->wheel) {
+	if (!t->conns || !t->links || !t->buckets || !t->wheel) {
 		uvs_conn_free(t);
 		return -ENOMEM;
 	}
@@ -174,6 +311,7 @@ uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity, uint32_t now,
 	t->clock = now;
 	t->hash_seed = seed;
 	uvs_timeouts_default(&t->timeouts);
+	t->udp_idle = UVS_CONN_UDP_IDLE;
 	return 0;
 }
 
@@ -181,6 +319,7 @@ void
 uvs_conn_free(struct uvs_conn_table *t)
 {
 	free(t->conns);
+	free(t->links);
 	free(t->buckets);
 	free(t->wheel);
 	memset(t, 0, sizeof(*t));
@@ -188,10 +327,9 @@ uvs_conn_free(struct uvs_conn_table *t)
 
 static struct uvs_conn *
 lookup(const struct uvs_conn_table *t, const struct uvs_flow *f,
-    uint16_t tmpl)
+    uint16_t tmpl, uint32_t h)
 {
-	uint32_t i = t->buckets[flow_hash(t, f->proto, f->caddr, f->vaddr,
-	    f->cport, f->vport)];
+	uint32_t i = t->buckets[h];
 
 	while (i) {
 		struct uvs_conn *c = &t->conns[i - 1];
@@ -209,27 +347,70 @@ lookup(const struct uvs_conn_table *t, const struct uvs_flow *f,
 struct uvs_conn *
 uvs_conn_lookup(const struct uvs_conn_table *t, const struct uvs_flow *f)
 {
-	return lookup(t, f, 0);
+	return lookup(t, f, 0, uvs_conn_hash(t, f));
+}
+
+struct uvs_conn *
+uvs_conn_lookup_hashed(const struct uvs_conn_table *t,
+    const struct uvs_flow *f, uint32_t h)
+{
+	return lookup(t, f, 0, h);
+}
+
+/*
+ * Three passes over up to UVS_CONN_STAGE keys, so that the cache misses
+ * of one key overlap those of the others instead of following them:
+ * hash all and prefetch their buckets; read the buckets and prefetch
+ * the entries they name; compare.
+ */
+static void
+lookup_stage(const struct uvs_conn_table *t, const struct uvs_flow *f,
+    unsigned n, struct uvs_conn **out)
+{
+	uint32_t h[UVS_CONN_STAGE];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		h[i] = uvs_conn_hash(t, &f[i]);
+		uvs_conn_prefetch_bucket(t, h[i]);
+	}
+	for (i = 0; i < n; i++)
+		uvs_conn_prefetch_entry(t, h[i]);
+	for (i = 0; i < n; i++)
+		out[i] = lookup(t, &f[i], 0, h[i]);
+}
+
+void
+uvs_conn_lookup_burst(const struct uvs_conn_table *t,
+    const struct uvs_flow *f, unsigned n, struct uvs_conn **out)
+{
+	unsigned k;
+
+	for (; n; n -= k, f += k, out += k) {
+		k = n < UVS_CONN_STAGE ? n : UVS_CONN_STAGE;
+		lookup_stage(t, f, k, out);
+	}
 }
 
 struct uvs_conn *
 uvs_conn_template_lookup(const struct uvs_conn_table *t,
     const struct uvs_flow *key)
 {
-	return lookup(t, key, UVS_CONN_F_TEMPLATE);
+	return lookup(t, key, UVS_CONN_F_TEMPLATE, uvs_conn_hash(t, key));
 }
 
-/* A free entry, taking the oldest reclaimable flow's when none is left. */
+/* A free entry, taking a reclaimable flow's when none is left. */
 static struct uvs_conn *
-conn_alloc(struct uvs_conn_table *t)
+conn_alloc(struct uvs_conn_table *t, uint8_t proto, uint32_t now)
 {
 	struct uvs_conn *c;
 
 	if (!t->free_head) {
-		if (!t->reclaim_head)
+		if (!(c = reclaim_victim(t, proto, now)))
 			return NULL;
-		uvs_conn_remove(t, &t->conns[t->reclaim_head - 1]);
 		t->reclaimed++;
+		t->reclaimed_udp += c->proto == IPPROTO_UDP;
+		uvs_conn_remove(t, c);
 	}
 	c = &t->conns[t->free_head - 1];
 	t->free_head = c->hnext;
@@ -238,14 +419,15 @@ conn_alloc(struct uvs_conn_table *t)
 
 static struct uvs_conn *
 conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
-    struct uvs_dest *dest, uint16_t flags, uint32_t expires)
+    struct uvs_dest *dest, uint16_t flags, uint32_t now, uint32_t expires)
 {
 	struct uvs_conn *c;
 	uint32_t b;
 
-	if (!(c = conn_alloc(t)))
+	if (!(c = conn_alloc(t, f->proto, now)))
 		return NULL;
 	memset(c, 0, sizeof(*c));
+	memset(LINK(t, c), 0, sizeof(struct uvs_conn_link));
 	c->caddr = f->caddr;
 	c->vaddr = f->vaddr;
 	c->cport = f->cport;
@@ -256,7 +438,7 @@ conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
 	c->dest = dest;
 	c->expires = expires;
 
-	b = flow_hash(t, f->proto, f->caddr, f->vaddr, f->cport, f->vport);
+	b = uvs_conn_hash(t, f);
 	c->hnext = t->buckets[b];
 	t->buckets[b] = uvs_conn_index(t, c) + 1;
 	wheel_link(t, c);
@@ -273,7 +455,7 @@ uvs_conn_insert(struct uvs_conn_table *t, const struct uvs_flow *f,
 	struct uvs_conn *c;
 
 	/* IPVS binds a new connection as inactive (ip_vs_bind_dest). */
-	c = conn_new(t, f, dest, UVS_CONN_F_INACTIVE,
+	c = conn_new(t, f, dest, UVS_CONN_F_INACTIVE, now,
 	    now + t->timeouts.t[st]);
 	if (!c)
 		return NULL;
@@ -291,7 +473,7 @@ uvs_conn_template_insert(struct uvs_conn_table *t,
 {
 	struct uvs_conn *c;
 
-	c = conn_new(t, key, dest, UVS_CONN_F_TEMPLATE, now + timeout);
+	c = conn_new(t, key, dest, UVS_CONN_F_TEMPLATE, now, now + timeout);
 	if (!c)
 		return NULL;
 	c->state = UVS_TCP_NONE;
@@ -305,8 +487,8 @@ uvs_conn_template_bind(struct uvs_conn_table *t, struct uvs_conn *tpl,
 {
 	uint32_t expires = now + timeout;
 
-	c->ctl = uvs_conn_index(t, tpl) + 1;
-	tpl->ctl++;
+	LINK(t, c)->ctl = uvs_conn_index(t, tpl) + 1;
+	LINK(t, tpl)->ctl++;
 	if ((int32_t)(expires - tpl->expires) < 0) {
 		wheel_unlink(t, tpl);
 		tpl->expires = expires;
@@ -349,6 +531,9 @@ uvs_conn_update(struct uvs_conn_table *t, struct uvs_conn *c,
 		conn_set_active(c, uvs_tcp_state_active(c->state));
 		if (c->state != old)
 			reclaim_sync(t, c);
+	} else if (uvs_conn_pkts(c) < UVS_CONN_PKTS_MAX) {
+		/* how busy a UDP flow is decides when it may give way */
+		c->flags += UVS_CONN_PKTS_ONE;
 	}
 	expires = now + t->timeouts.t[c->state];
 	if ((int32_t)(expires - c->expires) < 0) {
@@ -374,14 +559,15 @@ conn_release(struct uvs_conn_table *t, struct uvs_conn *c)
 			d->inactconns--;
 		else
 			d->activeconns--;
-		if (c->ctl)
-			t->conns[c->ctl - 1].ctl--;
+		if (LINK(t, c)->ctl)
+			t->links[LINK(t, c)->ctl - 1].ctl--;
 		uvs_dest_conns_changed(d, 0);
 	}
 	if (on_reclaim_list(t, c))
 		reclaim_unlink(t, c);
 	hash_unlink(t, c);
 	memset(c, 0, sizeof(*c));
+	memset(LINK(t, c), 0, sizeof(struct uvs_conn_link));
 	c->hnext = t->free_head;
 	t->free_head = uvs_conn_index(t, c) + 1;
 	t->count--;
@@ -404,14 +590,14 @@ expire_slot(struct uvs_conn_table *t, uint32_t at)
 	while (i) {
 		struct uvs_conn *c = &t->conns[i - 1];
 
-		i = c->tnext;
+		i = LINK(t, c)->tnext;
 		/*
 		 * A template outlives the flows it placed (IPVS n_control).
 		 * A service edited without -p has timeout 0: look again in
 		 * 1 s, or the template would go and its flows point at a
 		 * freed entry (their release then writes out of the table).
 		 */
-		if ((c->flags & UVS_CONN_F_TEMPLATE) && c->ctl &&
+		if ((c->flags & UVS_CONN_F_TEMPLATE) && LINK(t, c)->ctl &&
 		    (int32_t)(c->expires - at) <= 0)
 			c->expires = at + (c->dest->svc->timeout ?
 			    c->dest->svc->timeout : 1);
@@ -472,9 +658,11 @@ uvs_conn_flush_dest(struct uvs_conn_table *t, const struct uvs_dest *dest)
 	for (i = 0; i < t->capacity; i++) {
 		struct uvs_conn *c = &t->conns[i];
 
-		if (c->proto && !(c->flags & UVS_CONN_F_TEMPLATE) && c->ctl &&
-		    !t->conns[c->ctl - 1].proto)
-			c->ctl = 0;
+		struct uvs_conn_link *l = &t->links[i];
+
+		if (c->proto && !(c->flags & UVS_CONN_F_TEMPLATE) && l->ctl &&
+		    !t->conns[l->ctl - 1].proto)
+			l->ctl = 0;
 	}
 	return n + k;
 }

@@ -30,11 +30,36 @@ enum uvs_tcp_state {
 /* conn->flags */
 #define UVS_CONN_F_INACTIVE	0x0001	/* counted in dest->inactconns */
 #define UVS_CONN_F_TEMPLATE	0x0002	/* persistence template (-p) */
+/* the top four bits: a UDP flow's packets so far, up to 15 */
+#define UVS_CONN_PKTS_SHIFT	12
+#define UVS_CONN_PKTS_ONE	(1u << UVS_CONN_PKTS_SHIFT)
+#define UVS_CONN_PKTS_MAX	15u
+
+/*
+ * A full table may give a UDP flow's entry to a new flow once the flow
+ * has been quiet UVS_CONN_UDP_IDLE seconds (t->udp_idle), if it saw at
+ * most UVS_CONN_FEW_PKTS packets, else after UVS_CONN_IDLE_BUSY: IPVS's
+ * drop_entry spares flows of more than 8 packets and those heard from
+ * in the last 60 s (ip_vs_conn.c, todrop_entry).
+ */
+#define UVS_CONN_UDP_IDLE	2u
+#define UVS_CONN_FEW_PKTS	8u
+#define UVS_CONN_IDLE_BUSY	60u
+
+/* Keys looked up together by uvs_conn_lookup_burst's stages. */
+#define UVS_CONN_STAGE		64u
+
+/* Reclaim lists: TCP flows not established, and UDP flows. */
+enum { UVS_CONN_RL_TCP, UVS_CONN_RL_UDP, UVS_CONN_NRL };
 
 /*
  * One flow, or one persistence template: (masked client, port 0, VIP,
  * port) bound to the dest its client sticks to, counted in
- * dest->persistconns. 56 bytes; with its bucket, 60 per flow.
+ * dest->persistconns. This is the hot half of an entry: all a packet of
+ * an established flow reads or writes (key, state, expiry, dest), 32
+ * bytes aligned to 32, so a hit touches one cache line. The list links
+ * only inserts, state changes and expiry need live apart in
+ * struct uvs_conn_link.
  */
 struct uvs_conn {
 	uint32_t	 caddr, vaddr;	/* network order */
@@ -43,12 +68,19 @@ struct uvs_conn {
 	uint8_t		 state;		/* enum uvs_tcp_state */
 	uint16_t	 flags;
 	uint32_t	 hnext;		/* hash chain, index + 1, 0 ends */
-	uint32_t	 tnext, tprev;	/* timer slot list, index + 1 */
-	uint32_t	 rnext, rprev;	/* reclaim list, index + 1 */
 	uint32_t	 expires;	/* table clock, seconds */
+	struct uvs_dest	*dest;
+} __attribute__((aligned(32)));
+
+_Static_assert(sizeof(struct uvs_conn) == 32,
+    "a conn entry is half a cache line");
+
+/* The cold half of entry i, at the same index in t->links. */
+struct uvs_conn_link {
+	uint32_t	 tnext, tprev;	/* timer slot list, index + 1 */
+	uint32_t	 rnext, rprev;	/* reclaim lists, index + 1 */
 	uint32_t	 ctl;		/* flow: its template's index + 1;
 					   template: how many flows it has */
-	struct uvs_dest	*dest;
 };
 
 /* Timeouts per state, seconds; --set changes ESTABLISHED, FIN_WAIT, UDP. */
@@ -57,16 +89,22 @@ struct uvs_timeouts {
 };
 
 struct uvs_conn_table {
-	struct uvs_conn		*conns;
+	struct uvs_conn		*conns;		/* 64-byte aligned */
+	struct uvs_conn_link	*links;
 	uint32_t		*buckets;	/* index + 1, 0 = empty */
 	uint32_t		*wheel;		/* slot heads, index + 1 */
 	uint32_t		 capacity;
 	uint32_t		 nbuckets;	/* power of two */
 	uint32_t		 count;
 	uint32_t		 free_head;	/* free list via hnext */
-	uint32_t		 reclaim_head;	/* oldest reclaimable flow */
-	uint32_t		 reclaim_tail;
+	/* oldest first: the order flows became reclaimable in */
+	struct uvs_conn_fifo {
+		uint32_t	 head, tail;	/* index + 1 */
+	}			 reclaim[UVS_CONN_NRL];
 	uint64_t		 reclaimed;	/* flows evicted for room */
+	uint64_t		 reclaimed_udp;	/* ... of them UDP */
+	uint32_t		 udp_idle;	/* UVS_CONN_UDP_IDLE; 0: UDP
+						   flows never give way */
 	uint32_t		 clock;		/* last second processed */
 	uint32_t		 hash_seed;
 	struct uvs_timeouts	 timeouts;
@@ -88,11 +126,44 @@ struct uvs_conn	*uvs_conn_lookup(const struct uvs_conn_table *t,
 		    const struct uvs_flow *f);
 
 /*
+ * Staged lookups, for a burst of frames: the bucket of f (its hash), a
+ * prefetch of that bucket, then of the entry it names, then the lookup
+ * with the hash known. Done for every frame of a burst stage by stage,
+ * the cache misses of the frames overlap.
+ */
+uint32_t	 uvs_conn_hash(const struct uvs_conn_table *t,
+		    const struct uvs_flow *f);
+struct uvs_conn	*uvs_conn_lookup_hashed(const struct uvs_conn_table *t,
+		    const struct uvs_flow *f, uint32_t hash);
+/* Looks up n keys in stages; out[i] is f[i]'s entry or NULL. */
+void		 uvs_conn_lookup_burst(const struct uvs_conn_table *t,
+		    const struct uvs_flow *f, unsigned n,
+		    struct uvs_conn **out);
+
+static inline void
+uvs_conn_prefetch_bucket(const struct uvs_conn_table *t, uint32_t hash)
+{
+	__builtin_prefetch(&t->buckets[hash]);
+}
+
+/* Reads the bucket: call after uvs_conn_prefetch_bucket had time. */
+static inline void
+uvs_conn_prefetch_entry(const struct uvs_conn_table *t, uint32_t hash)
+{
+	uint32_t i = t->buckets[hash];
+
+	if (i)
+		__builtin_prefetch(&t->conns[i - 1]);
+}
+
+/*
  * Inserts a new flow bound to dest, in state NONE, counted inactive as
- * IPVS counts a new connection. When the table is full, the oldest flow
- * that is not established (a SYN_RECV of a flood first of all, or one
- * closing) gives up its entry; established TCP flows, UDP flows and
- * templates never do. Returns NULL when nothing can give way.
+ * IPVS counts a new connection. When the table is full another flow
+ * gives up its entry: for a TCP flow the oldest one not established (a
+ * SYN_RECV of a flood first of all, or one closing), else a quiet UDP
+ * flow (UVS_CONN_UDP_IDLE); for a UDP flow a quiet UDP flow, else a TCP
+ * one not established and as quiet. Established TCP flows and templates
+ * never give way. Returns NULL when nothing can.
  */
 struct uvs_conn	*uvs_conn_insert(struct uvs_conn_table *t,
 		    const struct uvs_flow *f, struct uvs_dest *dest,
@@ -136,6 +207,20 @@ static inline uint32_t
 uvs_conn_index(const struct uvs_conn_table *t, const struct uvs_conn *c)
 {
 	return (uint32_t)(c - t->conns);
+}
+
+/* Packets a UDP flow has seen, up to UVS_CONN_PKTS_MAX. */
+static inline unsigned
+uvs_conn_pkts(const struct uvs_conn *c)
+{
+	return (unsigned)c->flags >> UVS_CONN_PKTS_SHIFT;
+}
+
+/* A flow's template's index + 1, or a template's flow count. */
+static inline uint32_t
+uvs_conn_ctl(const struct uvs_conn_table *t, const struct uvs_conn *c)
+{
+	return t->links[uvs_conn_index(t, c)].ctl;
 }
 
 /* Is the entry at index i in use? (free entries have proto 0) */

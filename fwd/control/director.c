@@ -399,6 +399,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;
+	m->rx_copied += w->rx_copied;
 	m->tun_gso_frames += w->tun_gso_frames;
 	m->tun_packets += w->tun_packets;
 	m->ops_sched += w->ops_sched;
@@ -428,6 +429,7 @@ fold_pub(struct uvs_director *d, const struct uvs_wpub *p)
 	d->sum.buckets += p->nbuckets;
 	d->sum.capacity += p->capacity;
 	d->sum.reclaimed += p->reclaimed;
+	d->sum.reclaimed_udp += p->reclaimed_udp;
 	for (i = 0; i < p->ncount; i++) {
 		const struct uvs_wcount *c = &p->count[i];
 
@@ -452,6 +454,7 @@ uvs_dir_sync(struct uvs_director *d)
 		d->sum.buckets = d->fw.conns.nbuckets;
 		d->sum.capacity = d->fw.conns.capacity;
 		d->sum.reclaimed = d->fw.conns.reclaimed;
+		d->sum.reclaimed_udp = d->fw.conns.reclaimed_udp;
 		return;
 	}
 	memset(&d->fw.stats, 0, sizeof(d->fw.stats));

@@ -63,6 +63,7 @@ struct uvs_director {
 		uint32_t	 buckets;	/* hash size, as -L says */
 		uint64_t	 capacity;	/* entries at most */
 		uint64_t	 reclaimed;
+		uint64_t	 reclaimed_udp;	/* ... from UDP flows */
 		unsigned	 nworkers;	/* folded so far */
 		uint64_t	 worker_rx[UVS_WORKERS_MAX];
 	} sum;

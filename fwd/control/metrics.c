@@ -436,6 +436,9 @@ write_datapath(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s)
 	one(b, "uvs_kernel_drops_total", "counter", "Frames the kernel dropped "
 	    "before uvsd could read them (ring or socket full).",
 	    st->rx_kernel_drops);
+	one(b, "uvs_frames_copied_total", "counter", "Frames too big for a "
+	    "ring slot, read from the socket's queue by copy.",
+	    st->rx_copied);
 	if (s->nworkers) {
 		family(b, "uvs_worker_frames_received_total", "counter",
 		    "Frames each -j worker read (how the fanout shares them).");
@@ -458,7 +461,10 @@ write_datapath(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s)
 	one(b, "uvs_fragments_held_total", "counter", "Fragments that came "
 	    "before their first and waited for it.", st->frags_held);
 	one(b, "uvs_conns_reclaimed_total", "counter", "Entries a full table "
-	    "took from half-open or closing flows.", s->reclaimed);
+	    "took from half-open or closing TCP flows or quiet UDP flows.",
+	    s->reclaimed);
+	one(b, "uvs_conns_reclaimed_udp_total", "counter", "Of those, the "
+	    "entries taken from quiet UDP flows.", s->reclaimed_udp);
 	one(b, "uvs_conn_table_entries", "gauge",
 	    "Flows and persistence templates in the table now.", s->conns);
 	one(b, "uvs_conn_table_capacity", "gauge",

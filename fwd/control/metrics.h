@@ -52,6 +52,7 @@ struct uvs_metrics_svc {
 struct uvs_metrics_snap {
 	struct uvs_fwd_stats		st;		/* frames, drops */
 	uint64_t			reclaimed;	/* table entries taken */
+	uint64_t			reclaimed_udp;	/* ... from UDP flows */
 	uint64_t			conns;		/* table entries now */
 	uint64_t			capacity;	/* --conn-max */
 	uint64_t			unresolved;	/* dests without MAC */

@@ -72,6 +72,7 @@ uvs_metrics_collect(struct uvs_director *d, struct uvs_metrics_snap *snap)
 	uvs_dir_sync(d);
 	snap->st = d->fw.stats;
 	snap->reclaimed = d->sum.reclaimed;
+	snap->reclaimed_udp = d->sum.reclaimed_udp;
 	snap->conns = d->sum.conns;
 	snap->capacity = d->sum.capacity;
 	snap->unresolved = uvs_dir_unresolved(d);

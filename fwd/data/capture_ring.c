@@ -1,15 +1,18 @@
 /*
  * The ring backends: TPACKET_V2 (uvsd's default, "ring") and TPACKET_V3
  * ("ring-v3"), read in place by ring.c. Sent frames skip the qdisc
- * layer: DR has no traffic shaping to do. A V2 frame too big for its
- * slot (a GSO frame) leaves only a stub in the ring; the frame itself
- * waits, in order, in the socket's queue and is read from there into
- * the pool (pktsock.h), so the loop still sees it whole.
+ * layer: DR has no traffic shaping to do. V2's slots are sized for the
+ * link's MTU, so a jumbo frame stays in place too. A V2 frame too big
+ * for its slot (a GSO frame) leaves only a stub in the ring; the frame
+ * itself waits, in order, in the socket's queue and is read from there
+ * into the pool (pktsock.h), so the loop still sees it whole (counted
+ * in rx_copied). V3's blocks hold a GSO frame in place.
  */
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <stdlib.h>
 
+#include "arp/kernel/route.h"
 #include "fwd/data/capture.h"
 #include "fwd/data/capture_ops.h"
 #include "fwd/data/pktsock.h"
@@ -26,10 +29,15 @@ ring_open(struct uvs_capture *c, const struct uvs_capture_conf *conf,
 	struct uvs_ring *r;
 	int one = 1, rc;
 
+	uint32_t mtu = 1500;
+
 	if (!(r = calloc(1, sizeof(*r))))
 		return -ENOMEM;
+	/* a link whose MTU cannot be read gets Ethernet's slots */
+	(void)uvs_link_mtu(c->ifindex, &mtu);
 	if ((rc = uvs_ring_open(r, c->fd, version, conf->block_size,
-	    conf->nblocks, c->vnet)) < 0) {
+	    conf->nblocks, uvs_ring_v2_slot(mtu, conf->block_size),
+	    c->vnet)) < 0) {
 		free(r);
 		return rc;
 	}

@@ -194,10 +194,12 @@ new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
  * meet a 1 s stall.
  */
 static struct uvs_dest *
-find_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
-    uint32_t now, enum uvs_drop *why)
+find_flow(struct uvs_fwd *fw, const uint8_t *frame,
+    const struct uvs_fwd_pre *p, uint32_t now, enum uvs_drop *why)
 {
-	struct uvs_conn *c = uvs_conn_lookup(&fw->conns, &pkt->flow);
+	const struct uvs_pkt *pkt = &p->pkt;
+	struct uvs_conn *c = uvs_conn_lookup_hashed(&fw->conns, &pkt->flow,
+	    p->hash);
 
 	if (c && c->proto == IPPROTO_TCP && tcp_starts_flow(pkt->tcp_flags) &&
 	    uvs_tcp_state_closing(c->state)) {
@@ -296,9 +298,11 @@ count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
  * (IPVS leaves it to the director's own stack; uvsd drops it).
  */
 static enum uvs_verdict
-icmp_error(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_pkt *pkt)
+icmp_error(struct uvs_fwd *fw, uint8_t *frame, const struct uvs_fwd_pre *p)
 {
-	struct uvs_conn *c = uvs_conn_lookup(&fw->conns, &pkt->flow);
+	const struct uvs_pkt *pkt = &p->pkt;
+	struct uvs_conn *c = uvs_conn_lookup_hashed(&fw->conns, &pkt->flow,
+	    p->hash);
 
 	if (!c || (c->flags & UVS_CONN_F_TEMPLATE))
 		return drop(fw, UVS_DROP_ICMP_NO_CONN);
@@ -410,14 +414,15 @@ vlan_served(const struct uvs_fwd *fw, uint32_t vlan,
 /* Stages 3 to 5 for a TCP/UDP packet or a datagram's first fragment. */
 static enum uvs_verdict
 flow_packet(struct uvs_fwd *fw, uint8_t *frame, size_t len,
-    const struct uvs_pkt *pkt, uint32_t now)
+    const struct uvs_fwd_pre *p, uint32_t now)
 {
+	const struct uvs_pkt *pkt = &p->pkt;
 	enum uvs_verdict v;
 	struct uvs_dest *d;
 	enum uvs_drop why = UVS_DROP_NONE;
 
 	/* Stage 3: flow */
-	d = find_flow(fw, frame, pkt, now, &why);
+	d = find_flow(fw, frame, p, now, &why);
 	/* Stage 4: is the dest reachable on the link? */
 	if (d && (d->flags & UVS_DEST_F_NOHWADDR)) {
 		d->nomac_drops++;
@@ -445,33 +450,67 @@ flow_packet(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	return UVS_FORWARD;
 }
 
-enum uvs_verdict
-uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame, size_t len,
-    uint32_t vlan, uint32_t now)
+/*
+ * Stage 1, ahead of the decision: parse, and for a packet of a flow
+ * hash its key and start loading its bucket. Nothing here depends on
+ * the table's state, so a whole burst can be parsed first.
+ */
+void
+uvs_fwd_prepare(const struct uvs_fwd *fw, const uint8_t *frame, size_t len,
+    uint32_t now, struct uvs_fwd_pre *p)
 {
-	struct uvs_pkt pkt = { .flow.now = now };
-	enum uvs_drop why;
+	memset(&p->pkt, 0, sizeof(p->pkt));
+	p->pkt.flow.now = now;
+	p->hash = 0;
+	p->why = uvs_parse_frame(frame, len, &p->pkt);
+	if (p->why != UVS_DROP_NONE || (p->pkt.kind != UVS_PKT_IP &&
+	    p->pkt.kind != UVS_PKT_ICMP_ERR))
+		return;
+	p->hash = uvs_conn_hash(&fw->conns, &p->pkt.flow);
+	uvs_conn_prefetch_bucket(&fw->conns, p->hash);
+}
 
+void
+uvs_fwd_prefetch(const struct uvs_fwd *fw, const struct uvs_fwd_pre *p)
+{
+	if (p->why == UVS_DROP_NONE && (p->pkt.kind == UVS_PKT_IP ||
+	    p->pkt.kind == UVS_PKT_ICMP_ERR))
+		uvs_conn_prefetch_entry(&fw->conns, p->hash);
+}
+
+enum uvs_verdict
+uvs_fwd_decide(struct uvs_fwd *fw, uint8_t *frame, size_t len,
+    uint32_t vlan, const struct uvs_fwd_pre *p, uint32_t now)
+{
 	fw->stats.rx_frames++;
 	if (fw->frag_clock != now) {
 		fw->frag_clock = now;
 		(void)uvs_frag_expire(&fw->frags, now);
 		count_frag_expired(fw);
 	}
-	/* Stage 1: parse */
-	if ((why = uvs_parse_frame(frame, len, &pkt)) != UVS_DROP_NONE)
-		return drop(fw, why);
-	if (!vlan_served(fw, vlan, &pkt))
+	if (p->why != UVS_DROP_NONE)
+		return drop(fw, p->why);
+	if (!vlan_served(fw, vlan, &p->pkt))
 		return drop(fw, UVS_DROP_VLAN);
 	/* Stage 2: ARP */
-	if (pkt.kind == UVS_PKT_ARP)
-		return answer_arp(fw, &pkt);
-	if (pkt.kind == UVS_PKT_ICMP_ERR)
-		return icmp_error(fw, frame, &pkt);
-	if (pkt.kind == UVS_PKT_FRAG)
-		return later_fragment(fw, frame, len, &pkt,
+	if (p->pkt.kind == UVS_PKT_ARP)
+		return answer_arp(fw, &p->pkt);
+	if (p->pkt.kind == UVS_PKT_ICMP_ERR)
+		return icmp_error(fw, frame, p);
+	if (p->pkt.kind == UVS_PKT_FRAG)
+		return later_fragment(fw, frame, len, &p->pkt,
 		    (uint16_t)(vlan & 0xffff), now);
-	return flow_packet(fw, frame, len, &pkt, now);
+	return flow_packet(fw, frame, len, p, now);
+}
+
+enum uvs_verdict
+uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame, size_t len,
+    uint32_t vlan, uint32_t now)
+{
+	struct uvs_fwd_pre p;
+
+	uvs_fwd_prepare(fw, frame, len, now, &p);
+	return uvs_fwd_decide(fw, frame, len, vlan, &p, now);
 }
 
 enum uvs_verdict

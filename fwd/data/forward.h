@@ -26,6 +26,8 @@ struct uvs_fwd_stats {
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
+	uint64_t	 rx_copied;	/* too big for a ring slot: read
+					   from the socket's queue by copy */
 	uint64_t	 tun_gso_frames;	/* -i: GSO frames cut up ... */
 	uint64_t	 tun_packets;		/* ... and all packets wrapped */
 	uint64_t	 ops_sched;	/* -o: datagrams scheduled alone */
@@ -113,6 +115,29 @@ enum uvs_verdict uvs_fwd_frame(struct uvs_fwd *fw, uint8_t *frame,
  */
 enum uvs_verdict uvs_fwd_frame_vlan(struct uvs_fwd *fw, uint8_t *frame,
 		    size_t len, uint32_t vlan, uint32_t now);
+
+/*
+ * A burst decided in stages, so that the table's cache misses of its
+ * frames overlap: uvs_fwd_prepare for every frame (parse, hash, prefetch
+ * the bucket), then uvs_fwd_prefetch for every frame (the entry), then
+ * uvs_fwd_decide for each in order, which does what uvs_fwd_frame_vlan
+ * does with the parse already made. Decisions stay exact when frames
+ * of one burst create or end each other's flows: the prefetches are
+ * only hints, the lookup itself happens at decision time.
+ */
+struct uvs_fwd_pre {
+	struct uvs_pkt	 pkt;
+	enum uvs_drop	 why;	/* the parser's verdict */
+	uint32_t	 hash;	/* pkt.flow's conn bucket (IP, ICMP error) */
+};
+
+void	uvs_fwd_prepare(const struct uvs_fwd *fw, const uint8_t *frame,
+	    size_t len, uint32_t now, struct uvs_fwd_pre *p);
+void	uvs_fwd_prefetch(const struct uvs_fwd *fw,
+	    const struct uvs_fwd_pre *p);
+enum uvs_verdict uvs_fwd_decide(struct uvs_fwd *fw, uint8_t *frame,
+	    size_t len, uint32_t vlan, const struct uvs_fwd_pre *p,
+	    uint32_t now);
 
 /*
  * After a frame was decided: the early fragments its arrival released,

@@ -82,12 +82,26 @@ queue_held(struct uvs_pktloop *l, const struct uvs_frame *f)
 		uvs_capture_queue_vlan(l->cap, buf, len, f->vlan_valid, tci);
 }
 
+/*
+ * Is f a frame to parse? Truncated ones, runts without a vnet header
+ * and frames the link delivered for another host are not (handle_frame
+ * counts them).
+ */
+static int
+frame_ours(const struct uvs_frame *f)
+{
+	return !f->truncated && f->len >= UVS_VNET_HLEN &&
+	    f->pkttype != PACKET_OTHERHOST;
+}
+
 static void
-handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
+handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f,
+    const struct uvs_fwd_pre *pre, uint32_t now)
 {
 	struct uvs_fwd *fw = l->fw;
 
 	uvs_capture_seen(l->cap, f);
+	fw->stats.rx_copied += f->copied;
 	if (f->truncated) {
 		fw->stats.rx_frames++;
 		fw->stats.drops[UVS_DROP_TRUNC]++;
@@ -103,9 +117,9 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 		return;
 	}
 	fw->rx_vnet = (const struct virtio_net_hdr *)f->buf;
-	switch (uvs_fwd_frame_vlan(fw, f->buf + UVS_VNET_HLEN,
+	switch (uvs_fwd_decide(fw, f->buf + UVS_VNET_HLEN,
 	    f->len - UVS_VNET_HLEN, f->vlan_valid ? UVS_FWD_TAGGED |
-	    f->vlan_tci : 0, now)) {
+	    f->vlan_tci : 0, pre, now)) {
 	case UVS_FORWARD:
 		if (fw->out_dest->fwd == UVS_FWD_TUNNEL)
 			forward_tunnel(l, f);
@@ -125,16 +139,29 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f, uint32_t now)
 	}
 }
 
+/*
+ * The burst is decided in stages (forward.h): all frames parsed and
+ * their buckets fetched, then their entries, then each decided in
+ * order, so the table's cache misses overlap instead of queueing.
+ */
 int
 uvs_pktloop_burst(struct uvs_pktloop *l, uint32_t now)
 {
 	struct uvs_frame f[UVS_BURST];
+	struct uvs_fwd_pre pre[UVS_BURST];
 	int i, n;
 
 	if ((n = uvs_capture_burst(l->cap, f, UVS_BURST)) <= 0)
 		return n;
 	for (i = 0; i < n; i++)
-		handle_frame(l, &f[i], now);
+		if (frame_ours(&f[i]))
+			uvs_fwd_prepare(l->fw, f[i].buf + UVS_VNET_HLEN,
+			    f[i].len - UVS_VNET_HLEN, now, &pre[i]);
+	for (i = 0; i < n; i++)
+		if (frame_ours(&f[i]))
+			uvs_fwd_prefetch(l->fw, &pre[i]);
+	for (i = 0; i < n; i++)
+		handle_frame(l, &f[i], &pre[i], now);
 	l->fw->stats.drops[UVS_DROP_SEND] += uvs_capture_flush(l->cap) +
 	    uvs_tunq_flush(&l->tunq, l->cap);
 	uvs_fwd_burst_done(l->fw);

@@ -47,8 +47,16 @@ uvs_pktsock_open(int ifindex)
 	    setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &none,
 	    sizeof(none)) < 0)
 		goto fail;
-	/* a burst must not overflow the queue while we answer uvsadm */
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	/*
+	 * A burst must not overflow the queue while we answer uvsadm, and
+	 * the ring's GSO frames wait there too. SO_RCVBUF is silently
+	 * capped at net.core.rmem_max (208 KiB by default: three 64 KiB
+	 * frames); SO_RCVBUFFORCE, which uvsd's CAP_NET_ADMIN allows, is not.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz,
+	    sizeof(bufsz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz,
+		    sizeof(bufsz));
 	sll.sll_family = AF_PACKET;
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = ifindex;

@@ -6,8 +6,8 @@
  * its end is only given back at release time, because its frames may
  * still be queued for sending. The vnet header sits right before each
  * frame's MAC header, so the caller sees the same layout as from a
- * plain read. V2: the same, one status word per 2 KiB slot, taken and
- * given back in order.
+ * plain read. V2: the same, one status word per slot, taken and given
+ * back in order.
  */
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -25,9 +25,22 @@ block(const struct uvs_ring *r, unsigned i)
 	    r->block_size);
 }
 
+size_t
+uvs_ring_v2_slot(uint32_t mtu, size_t max)
+{
+	/* the kernel's layout: its header and address, then the vnet
+	   header, the MAC header and a tag it may keep (ring.c take_frame) */
+	size_t need = TPACKET_ALIGN(TPACKET2_HDRLEN) + 16 + UVS_VNET_HLEN +
+	    14 + 4 + mtu, slot = UVS_RING_V2_FRAME;
+
+	while (slot < need && slot < max)
+		slot <<= 1;
+	return slot;
+}
+
 int
 uvs_ring_open(struct uvs_ring *r, int fd, int version, size_t block_size,
-    unsigned nblocks, int vnet)
+    unsigned nblocks, size_t frame_size, int vnet)
 {
 	struct tpacket_req3 req = { 0 };
 	int v = version, one = 1;
@@ -41,11 +54,14 @@ uvs_ring_open(struct uvs_ring *r, int fd, int version, size_t block_size,
 	r->nblocks = nblocks;
 	r->vnet = vnet;
 	if (version == TPACKET_V2) {
-		r->nframes = (unsigned)(block_size / UVS_RING_V2_FRAME) *
-		    nblocks;
+		if (frame_size < UVS_RING_V2_FRAME || frame_size > block_size ||
+		    block_size % frame_size)
+			return -EINVAL;
+		r->frame_size = frame_size;
+		r->nframes = (unsigned)(block_size / frame_size) * nblocks;
 		req.tp_block_size = (unsigned)block_size;
 		req.tp_block_nr = nblocks;
-		req.tp_frame_size = UVS_RING_V2_FRAME;
+		req.tp_frame_size = (unsigned)frame_size;
 		req.tp_frame_nr = r->nframes;
 		/* a frame too big for a slot goes to the socket's queue */
 		if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v,
@@ -144,7 +160,7 @@ static struct tpacket2_hdr *
 slot(const struct uvs_ring *r)
 {
 	struct tpacket2_hdr *h = (struct tpacket2_hdr *)(r->map +
-	    (size_t)r->cur * UVS_RING_V2_FRAME);
+	    (size_t)r->cur * r->frame_size);
 
 	if (r->taken == r->nframes ||
 	    !(__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) &
@@ -211,7 +227,7 @@ uvs_ring_release(struct uvs_ring *r)
 		for (i = 1; i <= r->taken; i++) {
 			struct tpacket2_hdr *h = (struct tpacket2_hdr *)
 			    (r->map + (size_t)((r->cur + r->nframes - i) %
-			    r->nframes) * UVS_RING_V2_FRAME);
+			    r->nframes) * r->frame_size);
 
 			__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
 			    __ATOMIC_RELEASE);

@@ -101,6 +101,7 @@ copy_counters(struct uvs_worker *w)
 	p->nbuckets = w->fw.conns.nbuckets;
 	p->capacity = w->fw.conns.capacity;
 	p->reclaimed = w->fw.conns.reclaimed;
+	p->reclaimed_udp = w->fw.conns.reclaimed_udp;
 }
 
 unsigned

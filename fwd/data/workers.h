@@ -83,7 +83,7 @@ struct uvs_wconn {
 struct uvs_wpub {
 	struct uvs_fwd_stats	 stats;
 	uint32_t		 nconns, nbuckets, capacity;
-	uint64_t		 reclaimed;
+	uint64_t		 reclaimed, reclaimed_udp;
 	struct uvs_wcount	*count;		/* svcs and dests, table order */
 	unsigned		 ncount, count_cap;
 	struct uvs_wconn	*conns;		/* UVS_WORKERS_CHUNK */

@@ -676,17 +676,17 @@ check_table(struct run *r)
 		    .caddr = c->caddr, .vaddr = c->vaddr, .cport = c->cport,
 		    .vport = c->vport }) != c)
 			broken("a live flow cannot be found by its key");
-		if (!c->ctl)
+		if (!(k = uvs_conn_ctl(t, c)))
 			continue;
-		if (c->ctl > t->capacity || !uvs_conn_live(t, c->ctl - 1) ||
-		    !(t->conns[c->ctl - 1].flags & UVS_CONN_F_TEMPLATE))
+		if (k > t->capacity || !uvs_conn_live(t, k - 1) ||
+		    !(t->conns[k - 1].flags & UVS_CONN_F_TEMPLATE))
 			broken("a flow's template is not a live template");
-		ctl[c->ctl - 1]++;
+		ctl[k - 1]++;
 	}
 	for (i = 0; i < t->capacity; i++)
 		if (uvs_conn_live(t, i) &&
 		    (t->conns[i].flags & UVS_CONN_F_TEMPLATE) &&
-		    t->conns[i].ctl != ctl[i])
+		    uvs_conn_ctl(t, &t->conns[i]) != ctl[i])
 			broken("a template's flow count is wrong");
 	if (live != t->count)
 		broken("the table's count is not its live entries");

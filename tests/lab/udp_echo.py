@@ -32,7 +32,12 @@ def parse_args():
 def serve(sock, prefix):
     while True:
         data, peer = sock.recvfrom(MAX_DGRAM)
-        sock.sendto((prefix + data)[:MAX_DGRAM], peer)
+        try:
+            sock.sendto((prefix + data)[:MAX_DGRAM], peer)
+        except OSError:
+            # a client we have no route to (a flood's made-up source):
+            # that reply is lost, the next client is still served
+            pass
 
 
 def main():

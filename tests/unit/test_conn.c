@@ -995,6 +995,9 @@ test_random_against_model(void **state)
 	memset(sh, 0, sizeof(sh));
 	env_init(&e, CAP, now);
 	e.t.timeouts.t[UVS_TCP_ESTABLISHED] = 5000;
+	/* UDP's reclaim by age has tests of its own: here UDP flows keep
+	   their entries and a new one never takes a TCP flow's */
+	e.t.udp_idle = 0;
 	for (op = 0; op < 200000; op++) {
 		unsigned r = (unsigned)(rnd(&seed) % 100);
 		unsigned k = (unsigned)(rnd(&seed) % SPACE);
@@ -1018,7 +1021,7 @@ test_random_against_model(void **state)
 					    (v == SPACE ||
 					    sh[i].rseq < sh[v].rseq))
 						v = i;
-				if (v == SPACE) {
+				if (v == SPACE || f.proto == IPPROTO_UDP) {
 					assert_null(c);
 					continue;
 				}
@@ -1083,6 +1086,276 @@ test_random_against_model(void **state)
 	env_free(&e);
 }
 
+
+/* ------------------------------------------------ cache-aware lookup */
+
+/* An entry is half a line and never straddles two: a hit is one line. */
+static void
+test_entry_one_line(void **state)
+{
+	struct env e;
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(sizeof(struct uvs_conn), 32);
+	env_init(&e, 1000, T0);
+	assert_int_equal((uintptr_t)e.t.conns % 64, 0);
+	for (i = 0; i < e.t.capacity; i++) {
+		uintptr_t a = (uintptr_t)&e.t.conns[i];
+
+		assert_int_equal(a / 64, (a + sizeof(struct uvs_conn) - 1) / 64);
+	}
+	env_free(&e);
+}
+
+/*
+ * The staged lookup answers as one-by-one lookups do, for hits, misses,
+ * keys sharing chains (a small table of many flows), repeated keys in
+ * one burst and bursts that are not a multiple of the stage.
+ */
+static void
+test_lookup_burst_matches(void **state)
+{
+	enum { CAPN = 3000, NKEYS = 4001 };
+	static struct uvs_flow keys[NKEYS];
+	static struct uvs_conn *got[NKEYS];
+	struct env e;
+	unsigned i, hits = 0, n;
+
+	(void)state;
+	env_init(&e, CAPN, T0);
+	for (i = 0; i < CAPN; i++) {
+		struct uvs_flow f = flow(i % 4 ? IPPROTO_TCP : IPPROTO_UDP,
+		    CLIENT + i % 13, (uint16_t)(1000 + i), 80);
+
+		assert_non_null(uvs_conn_insert(&e.t, &f, &e.d[i % 3], T0));
+	}
+	for (i = 0; i < NKEYS; i++) {	/* 3 in 4 present, 1 in 7 repeated */
+		unsigned m = (i % 7 ? i : 7) % (CAPN + CAPN / 3);
+
+		keys[i] = flow(m % 4 ? IPPROTO_TCP : IPPROTO_UDP,
+		    CLIENT + m % 13, (uint16_t)(1000 + m), 80);
+	}
+	for (n = 0; n <= NKEYS; n += n < 70 ? 1 : 977) {
+		uvs_conn_lookup_burst(&e.t, keys, n, got);
+		for (i = 0; i < n; i++) {
+			struct uvs_conn *c = uvs_conn_lookup(&e.t, &keys[i]);
+
+			assert_ptr_equal(got[i], c);
+			assert_ptr_equal(uvs_conn_lookup_hashed(&e.t, &keys[i],
+			    uvs_conn_hash(&e.t, &keys[i])), c);
+			hits += c != NULL;
+		}
+	}
+	assert_true(hits > 1000);	/* both sides were exercised */
+	env_free(&e);
+}
+
+/* A template is not found by a flow's staged lookup, nor the reverse. */
+static void
+test_lookup_burst_skips_templates(void **state)
+{
+	struct env e;
+	struct uvs_flow key = flow(IPPROTO_TCP, CLIENT, 0, 80);
+	struct uvs_conn *got[1];
+
+	(void)state;
+	env_init(&e, 8, T0);
+	assert_non_null(uvs_conn_template_insert(&e.t, &key, &e.d[0], T0,
+	    300));
+	uvs_conn_lookup_burst(&e.t, &key, 1, got);
+	assert_null(got[0]);
+	assert_non_null(uvs_conn_template_lookup(&e.t, &key));
+	env_free(&e);
+}
+
+/* ------------------------------------------- UDP gives way by age */
+
+static struct uvs_flow
+udp(uint16_t cport)
+{
+	return flow(IPPROTO_UDP, CLIENT, cport, 53);
+}
+
+/* Fills a table of cap with one-packet UDP flows, cport 1..cap, at now. */
+static void
+fill_udp(struct env *e, uint32_t cap, uint32_t now)
+{
+	uint16_t p;
+
+	for (p = 1; p <= cap; p++) {
+		struct uvs_flow f = udp(p);
+		struct uvs_conn *c = uvs_conn_insert(&e->t, &f, &e->d[0], now);
+
+		assert_non_null(c);
+		uvs_conn_update(&e->t, c, 0, now);
+	}
+	assert_int_equal(e->t.count, cap);
+}
+
+static int
+udp_present(const struct env *e, uint16_t cport)
+{
+	struct uvs_flow f = udp(cport);
+
+	return uvs_conn_lookup(&e->t, &f) != NULL;
+}
+
+/*
+ * A UDP flood fills the table. For UVS_CONN_UDP_IDLE seconds its flows
+ * hold their entries (a DNS answer is on its way); then a new TCP flow,
+ * and a new UDP flow, each take the oldest. Before this, they waited out
+ * the whole 300 s UDP timeout.
+ */
+static void
+test_udp_flood_gives_way(void **state)
+{
+	struct env e;
+	struct uvs_flow s1 = tcp(1), s2 = tcp(2), u = udp(1000);
+	struct uvs_conn *c;
+	const uint32_t cap = 8;
+
+	(void)state;
+	env_init(&e, cap, T0);
+	fill_udp(&e, cap, T0);
+	assert_null(uvs_conn_insert(&e.t, &s1, &e.d[1], T0));
+	assert_null(uvs_conn_insert(&e.t, &s1, &e.d[1], T0 + 1));
+	assert_int_equal(e.t.reclaimed, 0);
+	/* negative control: the old rule (udp_idle 0) keeps refusing */
+	e.t.udp_idle = 0;
+	assert_null(uvs_conn_insert(&e.t, &s1, &e.d[1], T0 + 250));
+	e.t.udp_idle = UVS_CONN_UDP_IDLE;
+
+	c = uvs_conn_insert(&e.t, &s1, &e.d[1], T0 + UVS_CONN_UDP_IDLE);
+	assert_non_null(c);
+	uvs_conn_update(&e.t, c, TH_SYN, T0 + UVS_CONN_UDP_IDLE);
+	uvs_conn_update(&e.t, c, TH_ACK, T0 + UVS_CONN_UDP_IDLE);
+	assert_false(udp_present(&e, 1));	/* the oldest went */
+	assert_true(udp_present(&e, 2));
+	c = uvs_conn_insert(&e.t, &u, &e.d[2], T0 + UVS_CONN_UDP_IDLE);
+	assert_non_null(c);
+	assert_false(udp_present(&e, 2));
+	c = uvs_conn_insert(&e.t, &s2, &e.d[1], T0 + UVS_CONN_UDP_IDLE);
+	assert_non_null(c);
+	assert_false(udp_present(&e, 3));
+	assert_int_equal(e.t.reclaimed, 3);
+	assert_int_equal(e.t.reclaimed_udp, 3);
+	assert_int_equal(e.t.count, cap);
+	assert_counts(&e.d[0], 0, cap - 3);
+	assert_counts(&e.d[1], 1, 1);
+	assert_counts(&e.d[2], 0, 1);
+	env_free(&e);
+}
+
+/*
+ * A flow heard from lately is passed over (and goes to the back of the
+ * list); one of more than UVS_CONN_FEW_PKTS packets is spared until it
+ * has been quiet UVS_CONN_IDLE_BUSY seconds, as IPVS spares it.
+ */
+static void
+test_udp_recent_and_busy_spared(void **state)
+{
+	struct env e;
+	struct uvs_flow f1 = udp(1), f2 = udp(2);
+	struct uvs_conn *c1, *c2;
+	unsigned k;
+	uint16_t p;
+	const uint32_t cap = 4;
+
+	(void)state;
+	env_init(&e, cap, T0);
+	fill_udp(&e, cap, T0);
+	c1 = uvs_conn_lookup(&e.t, &f1);
+	c2 = uvs_conn_lookup(&e.t, &f2);
+	for (k = 0; k < UVS_CONN_FEW_PKTS; k++)	/* 9 packets in all */
+		uvs_conn_update(&e.t, c2, 0, T0);
+	assert_int_equal(uvs_conn_pkts(c2), UVS_CONN_FEW_PKTS + 1);
+	uvs_conn_update(&e.t, c1, 0, T0 + 5);	/* flow 1 is talking */
+
+	p = 100;
+	{
+		struct uvs_flow n = udp(p++);
+
+		/* 1 is recent, 2 is busy: 3 goes */
+		assert_non_null(uvs_conn_insert(&e.t, &n, &e.d[1], T0 + 6));
+		assert_true(udp_present(&e, 1));
+		assert_true(udp_present(&e, 2));
+		assert_false(udp_present(&e, 3));
+	}
+	{
+		struct uvs_flow n = udp(p++);
+
+		assert_non_null(uvs_conn_insert(&e.t, &n, &e.d[1], T0 + 6));
+		assert_false(udp_present(&e, 4));
+	}
+	{
+		struct uvs_flow n = udp(p++);
+
+		/* left: 1 (quiet 1 s), 2 (busy, 6 s), 100, 101 (new) */
+		assert_null(uvs_conn_insert(&e.t, &n, &e.d[1], T0 + 6));
+		/* at T0 + 59 flow 1 (quiet 54 s, 2 packets) goes, not 2 */
+		assert_non_null(uvs_conn_insert(&e.t, &n, &e.d[1], T0 + 59));
+		assert_false(udp_present(&e, 1));
+		assert_true(udp_present(&e, 2));
+	}
+	{
+		struct uvs_flow n = udp(p++);
+
+		/* 60 s quiet: the busy flow may go too (oldest first) */
+		assert_non_null(uvs_conn_insert(&e.t, &n, &e.d[1],
+		    T0 + UVS_CONN_IDLE_BUSY));
+		assert_false(udp_present(&e, 2));
+	}
+	assert_int_equal(e.t.reclaimed_udp, 4);
+	env_free(&e);
+}
+
+/*
+ * A new UDP flow never takes a TCP handshake in progress; a half-open
+ * TCP flow as quiet as UVS_CONN_UDP_IDLE it may take. Established TCP
+ * flows are never taken.
+ */
+static void
+test_udp_spares_handshake(void **state)
+{
+	struct env e;
+	struct uvs_flow u1 = udp(1), u2 = udp(2);
+	struct uvs_conn *c;
+	const uint32_t cap = 4;
+
+	(void)state;
+	env_init(&e, cap, T0);
+	established(&e, 1, &e.d[0], T0);
+	established(&e, 2, &e.d[0], T0);
+	{
+		struct uvs_flow f = tcp(3);
+
+		c = uvs_conn_insert(&e.t, &f, &e.d[0], T0);
+		uvs_conn_update(&e.t, c, TH_SYN, T0);	/* SYN_RECV */
+	}
+	assert_non_null(uvs_conn_insert(&e.t, &u1, &e.d[1], T0));
+	assert_null(uvs_conn_insert(&e.t, &u2, &e.d[1], T0 + 1));
+	assert_true(present(&e, 3));
+	/* flow u1 is older but was refreshed; the half-open one is older
+	   still in silence: u1 goes first anyway (UDP first for UDP) */
+	c = uvs_conn_insert(&e.t, &u2, &e.d[1], T0 + UVS_CONN_UDP_IDLE);
+	assert_non_null(c);
+	assert_false(udp_present(&e, 1));
+	assert_true(present(&e, 3));
+	{
+		struct uvs_flow u3 = udp(3);
+
+		/* u2 is new: only the half-open TCP flow, quiet 2 s, can go */
+		assert_non_null(uvs_conn_insert(&e.t, &u3, &e.d[1],
+		    T0 + UVS_CONN_UDP_IDLE));
+		assert_false(present(&e, 3));
+	}
+	assert_true(present(&e, 1) && present(&e, 2));
+	assert_int_equal(e.t.reclaimed, 2);
+	assert_int_equal(e.t.reclaimed_udp, 1);
+	env_free(&e);
+}
+
 int
 main(void)
 {
@@ -1110,6 +1383,12 @@ main(void)
 		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_flush_dest),
 		cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_entry_one_line),
+		cmocka_unit_test(test_lookup_burst_matches),
+		cmocka_unit_test(test_lookup_burst_skips_templates),
+		cmocka_unit_test(test_udp_flood_gives_way),
+		cmocka_unit_test(test_udp_recent_and_busy_spared),
+		cmocka_unit_test(test_udp_spares_handshake),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,7 @@ v2_init(struct uvs_ring *r)
 	memset(r, 0, sizeof(*r));
 	r->version = TPACKET_V2;
 	r->nframes = NSLOTS;
+	r->frame_size = UVS_RING_V2_FRAME;
 	r->block_size = UVS_RING_V2_FRAME * NSLOTS;
 	r->nblocks = 1;
 	r->vnet = 1;
@@ -225,11 +226,30 @@ test_open_refuses_bad_arguments(void **state)
 	struct uvs_ring r;
 
 	(void)state;
-	assert_int_equal(uvs_ring_open(&r, -1, TPACKET_V2, 1 << 16, 2, 0),
-	    -EINVAL);
-	assert_int_equal(uvs_ring_open(&r, -1, TPACKET_V1, 1 << 16, 2, 1),
-	    -EINVAL);
+	assert_int_equal(uvs_ring_open(&r, -1, TPACKET_V2, 1 << 16, 2,
+	    UVS_RING_V2_FRAME, 0), -EINVAL);
+	assert_int_equal(uvs_ring_open(&r, -1, TPACKET_V1, 1 << 16, 2,
+	    UVS_RING_V2_FRAME, 1), -EINVAL);
+	/* a slot that does not divide the block */
+	assert_int_equal(uvs_ring_open(&r, -1, TPACKET_V2, 1 << 16, 2,
+	    3000, 1), -EINVAL);
 	assert_null(r.map);
+}
+
+
+/* V2 slots follow the link's MTU: Ethernet's 2 KiB, 16 KiB for jumbo. */
+static void
+test_v2_slot_fits_mtu(void **state)
+{
+	(void)state;
+	assert_int_equal(uvs_ring_v2_slot(0, 1 << 17), UVS_RING_V2_FRAME);
+	assert_int_equal(uvs_ring_v2_slot(1500, 1 << 17), 2048);
+	assert_int_equal(uvs_ring_v2_slot(4000, 1 << 17), 8192);
+	assert_int_equal(uvs_ring_v2_slot(9000, 1 << 17), 16384);
+	/* a 1500-byte frame with its headers fits 2 KiB, 2000 does not */
+	assert_true(uvs_ring_v2_slot(2000, 1 << 17) > 2048);
+	/* never more than a block */
+	assert_int_equal(uvs_ring_v2_slot(65535, 1 << 15), 1 << 15);
 }
 
 int
@@ -241,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_v2_truncated_and_copied),
 		cmocka_unit_test(test_v3_blocks_in_order_given_back_at_release),
 		cmocka_unit_test(test_open_refuses_bad_arguments),
+		cmocka_unit_test(test_v2_slot_fits_mtu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
