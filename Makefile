@@ -160,8 +160,10 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   sample configurations, which tests/e2e/keepalived_samples.sh loads; its
 #   service does not start, as its unit needs an
 #   /etc/keepalived/keepalived.conf Debian does not ship), openssl (the
-#   certificate of the SSL_GET test's server), and what make deb needs
-#   (tests/e2e/deb_package.sh builds one).
+#   certificate of the SSL_GET test's server), bird2 (the BGP speakers of
+#   the ECMP tests, tests/e2e/ecmp_*.sh, and make demo-ecmp; its service
+#   does not start under the lab, which runs its own in namespaces), and
+#   what make deb needs (tests/e2e/deb_package.sh builds one).
 #   deb (make deb): build-essential (dpkg-buildpackage checks for it),
 #   debian/control's Build-Depends (debhelper among them) and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
@@ -171,7 +173,7 @@ DEB_PKGS   = build-essential pkg-config libpcap-dev libnet1-dev libmnl-dev \
              libssl-dev libxdp-dev libbpf-dev clang dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
              clang libclang-rt-dev netsniff-ng prometheus keepalived openssl \
-             build-essential dpkg-dev debhelper lintian
+             bird2 build-essential dpkg-dev debhelper lintian
 APT_INSTALL = DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
 # $(call install_missing,PACKAGES): installs those not yet installed, and an
@@ -212,10 +214,13 @@ unit: $(UNIT)
 # that mostly wait on timers for code other ASan scripts reach:
 # health_sh_mh (sh/mh picks as health checks fail: test_health and
 # health_checks cover the engine) and restart_mh (a restart within a
-# timed bound; --rules at start is loaded by many others). backends.sh
-# and mutants_fail.sh shorten themselves on this pass (see them).
+# timed bound; --rules at start is loaded by many others). Of the ECMP
+# scripts, which wait mostly on BGP timers and Python clients, only
+# ecmp_spread and ecmp_withdraw (mid-flow scheduling with --sloppy-tcp)
+# run on this pass. backends.sh and mutants_fail.sh shorten themselves on
+# this pass (see them).
 ASAN_CFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
-ASAN_SKIP   = !deb_package,!fuzz_smoke,!install,!lesson_*,!metrics_prometheus,!health_sh_mh,!restart_mh
+ASAN_SKIP   = !deb_package,!fuzz_smoke,!install,!lesson_*,!metrics_prometheus,!health_sh_mh,!restart_mh,!ecmp_add,!ecmp_rs_removed,!ecmp_director_lost
 ifneq ($(filter true 1,$(CI) $(ASAN)),)
 TEST_BUILDS := $(B) build-asan:$(ASAN_SKIP)
 endif
@@ -249,6 +254,12 @@ demo: demo-deps
 	$(MAKE) all
 	B=$(B) tests/lab/demo.sh
 
+# three directors behind a bird2 router, one withdrawn, nothing lost
+demo-ecmp:
+	$(call install_missing,$(BUILD_PKGS) bird2)
+	$(MAKE) all
+	B=$(B) tests/lab/demo_ecmp.sh
+
 # tests/lab/lesson.sh installs what it needs beyond deps (tcpdump, gnuplot)
 lesson: deps
 	$(MAKE) all
@@ -272,12 +283,18 @@ bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
 	$(B)/bench_sim
 	$(B)/bench_vips
 	$(MAKE) bench-fwd
+	$(MAKE) bench-ecmp
 
 # a namespace lab, so root only (it says SKIP otherwise); installs its own
 # tools (bench/fwd/packages); about 3 minutes
 bench-fwd: deps
 	$(MAKE) all $(B)/naive_fwd
 	B=$(B) bench/fwd/run.sh
+
+# new connections/s through 1, 2 and 3 directors on ECMP; root, about 30 s
+bench-ecmp: deps
+	$(MAKE) all
+	B=$(B) bench/ecmp/run.sh
 
 sim: deps plotdeps $(B)/bench_sim
 	$(B)/bench_sim
@@ -368,6 +385,6 @@ deb: deb-deps
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
-.PHONY: all deps demo-deps deb-deps deb tools unit test asan tsan demo lesson clean plotdeps bench bench-fwd sim \
+.PHONY: all deps demo-deps deb-deps deb tools unit test asan tsan demo demo-ecmp lesson clean plotdeps bench bench-fwd bench-ecmp sim \
 	install uninstall
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

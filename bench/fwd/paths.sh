@@ -36,11 +36,9 @@ bench_stop() {
 # tiny page, and the bench's UDP frames dropped at ingress, so the server
 # spends nothing on them (each path is charged the same).
 fwd_rs_up() {
-	local i=$1 dir=$LAB_DIR/nginx-rs$1
+	local i=$1
 	lab_exec "rs$i" "$B/uvs-rs" --state "$LAB_DIR/rs$i.state" up "$VIP" \
 		>/dev/null || return 1
-	lab_exec "rs$i" sysctl -qw net.core.somaxconn=4096 \
-		net.ipv4.tcp_max_syn_backlog=4096
 	lab_exec "rs$i" nft -f - <<-EOT || return 1
 	table netdev bench {
 		chain ingress {
@@ -49,6 +47,15 @@ fwd_rs_up() {
 		}
 	}
 	EOT
+	fwd_nginx_up "$i"
+}
+
+# Real server i's nginx on :80 answering "rsI" (the ECMP bench runs it
+# too, bench/ecmp/run.sh).
+fwd_nginx_up() {
+	local i=$1 dir=$LAB_DIR/nginx-rs$1
+	lab_exec "rs$i" sysctl -qw net.core.somaxconn=4096 \
+		net.ipv4.tcp_max_syn_backlog=4096
 	mkdir -p "$dir"
 	cat >"$dir/nginx.conf" <<-EOT
 	daemon off;

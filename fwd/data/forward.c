@@ -27,11 +27,18 @@ count_frag_expired(struct uvs_fwd *fw)
 	fw->stats.drops[UVS_DROP_FRAG_EXPIRED] = fw->frags.expired_frames;
 }
 
-/* Stage 2a: "who has VIP?" gets "VIP is-at <director MAC>". */
+/*
+ * Stage 2a: "who has VIP?" gets "VIP is-at <director MAC>". A request
+ * whose sender is the VIP itself is a gratuitous announcement (another
+ * uvsd loading the VIP, a VRRP master taking it), not a question: the
+ * kernel answers none for its own addresses (ip_route_input calls such
+ * a source a martian), and directors sharing a LAN behind an ECMP router
+ * would otherwise answer each other's.
+ */
 static enum uvs_verdict
 answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
 {
-	if (pkt->arp_op != ARPOP_REQUEST ||
+	if (pkt->arp_op != ARPOP_REQUEST || pkt->arp_spa == pkt->arp_tpa ||
 	    !uvs_svc_is_vip(&fw->svcs, pkt->arp_tpa)) {
 		fw->stats.arp_ignored++;
 		return UVS_IGNORE;

@@ -291,7 +291,9 @@ want="./usr/sbin/uvsd ./usr/sbin/uvsadm ./usr/sbin/uvs-rs
 ./usr/share/man/man8/uvsd.8.gz ./usr/share/man/man8/uvsadm.8.gz
 ./usr/share/man/man8/uvs-rs.8.gz ./lib/systemd/system/uvsd.service
 ./etc/default/uvsd ./usr/share/doc/uvs/copyright
-./usr/share/doc/uvs/examples/rules ./usr/share/doc/uvs/examples/keepalived.conf"
+./usr/share/doc/uvs/examples/rules ./usr/share/doc/uvs/examples/keepalived.conf
+./usr/share/doc/uvs/examples/bird-director.conf
+./usr/share/doc/uvs/examples/bird-router.conf"
 list=$(dpkg-deb -c "$DEB" | awk '{ print $6 }')
 missing=""
 for f in $want; do grep -qx "$f" <<<"$list" || missing="$missing $f"; done

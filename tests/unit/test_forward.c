@@ -185,6 +185,30 @@ test_arp_answered_for_vip_only(void **state)
 	lab_free(&l);
 }
 
+/*
+ * A gratuitous request for the VIP (sender = target = VIP: another
+ * director announcing it) is no question and gets no answer; an RFC 5227
+ * probe (sender 0.0.0.0) still does, as the kernel answers one.
+ */
+static void
+test_arp_gratuitous_not_answered(void **state)
+{
+	struct lab l;
+	uint8_t f[FRAME];
+	size_t n;
+
+	(void)state;
+	lab_init(&l, 0, 0);
+	n = arp_request(f, VIP, VIP);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_IGNORE);
+	assert_int_equal(l.fw.stats.arp_replies, 0);
+	assert_int_equal(l.fw.stats.arp_ignored, 1);
+	n = arp_request(f, "0.0.0.0", VIP);
+	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_REPLY);
+	assert_int_equal(l.fw.stats.arp_replies, 1);
+	lab_free(&l);
+}
+
 /* Dests were added rs3, rs2, rs1; the list (newest first, as IPVS keeps
  * it) is rs1 rs2 rs3, and rr walks it in that order. */
 static void
@@ -682,6 +706,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arp_answered_for_vip_only),
+		cmocka_unit_test(test_arp_gratuitous_not_answered),
 		cmocka_unit_test(test_rr_and_rewrite),
 		cmocka_unit_test(test_drop_reasons),
 		cmocka_unit_test(test_port_reuse),
