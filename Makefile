@@ -224,12 +224,15 @@ ASAN_SKIP   = !deb_package,!fuzz_smoke,!install,!lesson_*,!metrics_prometheus,!h
 ifneq ($(filter true 1,$(CI) $(ASAN)),)
 TEST_BUILDS := $(B) build-asan:$(ASAN_SKIP)
 endif
-# In CI (CI=true), or with TSAN=1, the tests that run threads (uvsd -j,
-# the workers' unit test) run once more on a ThreadSanitizer build; a
-# race report in uvsd's log fails them. Not the whole suite: it is slow
-# under TSan and has no other threads.
+# In CI (CI=true), or with TSAN=1, the tests that stress the threads run
+# once more on a ThreadSanitizer build: several workers (uvsd -j, the
+# workers' unit test), the default one worker under a slow control
+# reader, and the --trace file the threads share; a race report in
+# uvsd's log fails them. Not the whole suite: every uvsd runs a worker
+# thread beside its control thread, but the rest adds time under TSan
+# (slow) more than it adds cases.
 TSAN_CFLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TESTS  = workers*,thresholds_workers
+TSAN_TESTS  = workers*,thresholds_workers,slow_reader_no_stall,trace_pcap
 ifneq ($(filter true 1,$(CI) $(TSAN)),)
 TEST_BUILDS := $(or $(TEST_BUILDS),$(B)) build-tsan:$(TSAN_TESTS)
 endif

@@ -1,10 +1,12 @@
 /*
- * What every bench needs: a monotonic clock in seconds and a small,
- * seedable PRNG (splitmix64), so runs repeat for the same seed.
+ * What every bench needs: a monotonic clock in seconds, a small,
+ * seedable PRNG (splitmix64), so runs repeat for the same seed, and the
+ * IPv4 header checksum the frame-building benches put in their frames.
  */
 #ifndef UVS_BENCH_H
 #define UVS_BENCH_H
 
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -39,6 +41,20 @@ bench_rng(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
+}
+
+/* RFC 1071 sum of a 20-byte IPv4 header, in network order */
+static inline uint16_t
+bench_ip_sum(const uint8_t *h)
+{
+	uint32_t sum = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
 }
 
 #endif

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "fwd/data/forward.h"
 
 #define FRAME_LEN	60	/* a minimal Ethernet frame, no FCS */
@@ -37,28 +38,6 @@
 #define T0		1000
 
 static const uint8_t dir_mac[6] = { 0x02, 0, 0x5e, 0, 0, 2 };
-
-static uint64_t
-next_rand(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static uint16_t
-ip_sum(const uint8_t *h)
-{
-	uint32_t sum = 0;
-	int i;
-
-	for (i = 0; i < 20; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
 
 /* Flow k's client: 256 ports on each of 4 096+ addresses. */
 static void
@@ -78,7 +57,7 @@ flow_frame(uint8_t *f, uint32_t k, uint8_t flags)
 	ip->protocol = IPPROTO_TCP;
 	ip->saddr = htonl(NET0 + (k >> 8));
 	ip->daddr = htonl(VIP);
-	ip->check = ip_sum((uint8_t *)ip);
+	ip->check = bench_ip_sum((uint8_t *)ip);
 	th->source = htons((uint16_t)(1024 + (k & 0xff)));
 	th->dest = htons(80);
 	th->doff = 5;
@@ -150,7 +129,7 @@ frames_make(uint32_t nflows, unsigned n)
 		return NULL;
 	for (i = 0; i < n; i++)
 		flow_frame(buf + (size_t)i * FRAME_LEN,
-		    (uint32_t)(next_rand(&seed) % nflows), TH_ACK);
+		    (uint32_t)(bench_rng(&seed) % nflows), TH_ACK);
 	return buf;
 }
 

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench.h"
 #include "fwd/data/forward.h"
 
 #define FRAME_LEN	60	/* a minimal Ethernet frame, no FCS */
@@ -37,29 +38,6 @@
 #define T0		1000
 
 static const uint8_t dir_mac[6] = { 0x02, 0, 0x5e, 0, 0, 2 };
-
-/* xorshift64*: the same frames on every run */
-static uint64_t
-next_rand(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
-
-static uint16_t
-ip_sum(const uint8_t *h)
-{
-	uint32_t sum = 0;
-	int i;
-
-	for (i = 0; i < 20; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
 
 static void
 tcp_frame(uint8_t *f, uint32_t caddr, uint16_t cport, uint32_t vaddr,
@@ -79,7 +57,7 @@ tcp_frame(uint8_t *f, uint32_t caddr, uint16_t cport, uint32_t vaddr,
 	ip->protocol = IPPROTO_TCP;
 	ip->saddr = htonl(caddr);
 	ip->daddr = htonl(vaddr);
-	ip->check = ip_sum((uint8_t *)ip);
+	ip->check = bench_ip_sum((uint8_t *)ip);
 	th->source = htons(cport);
 	th->dest = htons(80);
 	th->doff = 5;
@@ -167,7 +145,7 @@ frames_make(unsigned nvips, unsigned nflow_vips, unsigned n)
 	if (!buf)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		uint32_t back = flow ? (uint32_t)(next_rand(&rnd) % flow) : 0;
+		uint32_t back = flow ? (uint32_t)(bench_rng(&rnd) % flow) : 0;
 
 		f = buf + (size_t)i * FRAME_LEN;
 		switch (i % 8) {
@@ -178,7 +156,7 @@ frames_make(unsigned nvips, unsigned nflow_vips, unsigned n)
 			flow++;
 			break;
 		case 6:
-			arp_frame(f, VIP0 + (uint32_t)(next_rand(&rnd) %
+			arp_frame(f, VIP0 + (uint32_t)(bench_rng(&rnd) %
 			    nvips));
 			break;
 		case 7:

@@ -1,7 +1,7 @@
 #!/bin/bash
 # make perf: where uvsd's cycles go on the fast path. One namespace lab
-# (tests/lab/lab.sh), uvsd with its default backend (the TPACKET_V3 ring,
-# one thread) and a UDP service over three real servers; trafgen on the
+# (tests/lab/lab.sh), uvsd with its default backend (the TPACKET_V2 ring,
+# one worker) and a UDP service over three real servers; trafgen on the
 # client sends 64-byte frames from 100 client addresses for PERF_TIME + 2
 # seconds while `perf record` samples uvsd alone. Prints the functions
 # that took 1 % or more of uvsd's samples (its own code and the kernel's,
@@ -73,7 +73,7 @@ perf record -q -F 1999 -g -p "$LAB_UVSD_PID" -o "$LAB_DIR/perf.data" \
 after=$(lab_counter fwd_frames)
 wait "$gen"
 {
-	echo "# uvsd ${UVSD_ARGS:-(ring, one thread)}: $(((after - before) / T)) frames/s forwarded while sampled"
+	echo "# uvsd ${UVSD_ARGS:-(ring, one worker)}: $(((after - before) / T)) frames/s forwarded while sampled"
 	perf report -i "$LAB_DIR/perf.data" --stdio --no-children \
 		--sort symbol --percent-limit 1 -g none 2>/dev/null |
 		grep -v '^#' | sed '/^$/d'

@@ -249,6 +249,9 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "transactions", d->counts.transactions },
 		{ "filter_builds", d->counts.filter_builds },
 		{ "guard_builds", d->counts.guard_builds },
+		/* changes a worker's table could not take (memory) */
+		{ "worker_apply_failures", uvs_workers_diverged(&d->workers,
+		    &(unsigned){ 0 }, &(uint64_t){ 0 }) },
 	};
 	size_t i;
 
@@ -259,7 +262,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		fprintf(out, "counter drop_%s=%llu\n",
 		    uvs_drop_name((enum uvs_drop)i),
 		    (unsigned long long)st->drops[i]);
-	/* -j: how the fanout shares the frames */
+	/* how the fanout shares the frames between the workers */
 	for (i = 0; i < d->sum.nworkers; i++)
 		fprintf(out, "counter worker%zu_rx_frames=%llu\n", i,
 		    (unsigned long long)d->sum.worker_rx[i]);

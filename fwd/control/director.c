@@ -299,15 +299,37 @@ estimate_rates(struct uvs_svc_table *t)
 	}
 }
 
+/*
+ * A worker whose table could not take a change (memory) now forwards by
+ * another table than the master's: said once per new failure, loudly,
+ * and counted (--counters worker_apply_failures).
+ */
+static void
+report_diverged(struct uvs_director *d)
+{
+	char line[256];
+	uint64_t n, gen = 0;
+	unsigned w = 0;
+
+	if ((n = uvs_workers_diverged(&d->workers, &w, &gen)) ==
+	    d->apply_failures)
+		return;
+	d->apply_failures = n;
+	if (!d->log)
+		return;
+	snprintf(line, sizeof(line), "worker %u could not apply change %llu "
+	    "(out of memory): its table differs from the one uvsadm shows; "
+	    "%llu such failures in all; restart uvsd", w,
+	    (unsigned long long)gen, (unsigned long long)n);
+	d->log(d->log_arg, line);
+}
+
 void
 uvs_dir_tick(struct uvs_director *d, uint32_t now)
 {
-	uvs_conn_expire(&d->fw.conns, now);
-	if (!d->workers.n) {
-		d->fw.stats.rx_kernel_drops += uvs_capture_drops(&d->cap);
-		d->fw.stats.tx_sw_csum += uvs_capture_sw_csum(&d->cap);
-	} else	/* log entries the workers applied since the last change */
-		uvs_workers_reclaim(&d->workers);
+	/* log entries the workers applied since the last change */
+	uvs_workers_reclaim(&d->workers);
+	report_diverged(d);
 	if (now - d->last_est >= UVS_EST_INTERVAL_S) {
 		uvs_dir_sync(d);
 		estimate_rates(&d->fw.svcs);
@@ -330,40 +352,32 @@ uvs_dir_unresolved(const struct uvs_director *d)
 }
 
 int
-uvs_dir_start_workers(struct uvs_director *d, unsigned n,
-    enum uvs_fanout fanout, uint32_t conn_max, int ring_version,
-    size_t ring_block, unsigned ring_blocks, uvs_fwd_conn_hook on_new_conn,
-    void (*on_arp_reply)(void *, const struct uvs_fwd *), uint32_t now,
-    char *err, size_t errlen)
+uvs_dir_start_workers(struct uvs_director *d, struct uvs_workers_conf *c,
+    uint32_t now, char *err, size_t errlen)
 {
-	struct uvs_workers_conf c = {
-		.n = n, .ifindex = d->ifindex, .mac = d->fw.mac,
-		.arp_reply = d->fw.arp_reply, .conn_max = conn_max,
-		.fanout = fanout, .ring_version = ring_version,
-		.ring_block = ring_block,
-		.ring_blocks = ring_blocks, .on_new_conn = on_new_conn,
-		.on_arp_reply = on_arp_reply, .sloppy_tcp = d->fw.sloppy_tcp,
-		.frag_max = d->fw.frag_max, .frag_hold = d->fw.frag_hold,
-		.links = &d->fw,
-	};
-	struct sock_fprog prog;
+	unsigned i;
 	int rc;
 
 	if (d->fw.svcs.nsvcs) {
 		snprintf(err, errlen, "workers start before any service");
 		return -EBUSY;
 	}
-	if (d->nlinks) {
-		snprintf(err, errlen, "-j serves one -i interface only");
-		return -EOPNOTSUPP;
+	c->nlinks = 1 + d->nlinks;
+	c->link[0].ifindex = d->ifindex;
+	memcpy(c->link[0].mac, d->fw.mac, 6);
+	for (i = 0; i < d->nlinks; i++) {
+		c->link[1 + i].ifindex = d->links[i].ifindex;
+		memcpy(c->link[1 + i].mac, d->links[i].mac, 6);
 	}
-	if ((rc = uvs_workers_start(&d->workers, &c, now, err, errlen)) < 0)
+	c->arp_reply = d->fw.arp_reply;
+	c->sloppy_tcp = d->fw.sloppy_tcp;
+	c->frag_max = d->fw.frag_max;
+	c->frag_hold = d->fw.frag_hold;
+	c->vlans = &d->fw;
+	if ((rc = uvs_workers_start(&d->workers, c, now, err, errlen)) < 0)
 		return rc;
 	/* no VIP yet: the workers' sockets pass nothing until one comes */
-	if (uvs_filter_build(0, d->fw.mac, &prog) == 0) {
-		(void)uvs_workers_set_filter(&d->workers, &prog);
-		free(prog.filter);
-	}
+	(void)uvs_workers_set_filter(&d->workers, 0);
 	return 0;
 }
 
@@ -449,14 +463,6 @@ uvs_dir_sync(struct uvs_director *d)
 	struct uvs_svc_table *t = &d->fw.svcs;
 	unsigned i, k;
 
-	if (!d->workers.n) {
-		d->sum.conns = d->fw.conns.count;
-		d->sum.buckets = d->fw.conns.nbuckets;
-		d->sum.capacity = d->fw.conns.capacity;
-		d->sum.reclaimed = d->fw.conns.reclaimed;
-		d->sum.reclaimed_udp = d->fw.conns.reclaimed_udp;
-		return;
-	}
 	memset(&d->fw.stats, 0, sizeof(d->fw.stats));
 	memset(&d->sum, 0, sizeof(d->sum));
 	for (i = 0; i < t->nsvcs; i++) {
@@ -480,34 +486,22 @@ uvs_dir_sync(struct uvs_director *d)
 int
 uvs_dir_conns(struct uvs_director *d, uvs_dir_conn_fn fn, void *arg)
 {
-	struct uvs_wconn *buf;
-	uint32_t cursor = 0;
-	unsigned i, n;
+	uint32_t cursor;
+	unsigned i;
 	int rc = 0;
 
-	if (d->workers.n) {
-		for (i = 0; i < d->workers.n && rc >= 0; i++) {
-			const struct uvs_wpub *p = &d->workers.w[i].pub;
+	for (i = 0; i < d->workers.n && rc >= 0; i++) {
+		const struct uvs_wpub *p = &d->workers.w[i].pub;
 
-			/* the capacity was set before the thread started */
-			for (cursor = 0; rc >= 0 && cursor <
-			    d->workers.w[i].fw.conns.capacity;
-			    cursor = p->cursor) {
-				if ((rc = uvs_workers_read_conns(&d->workers,
-				    i, cursor)) < 0)
-					break;
-				if (p->nflows)
-					rc = fn(p->conns, p->nflows, arg);
-			}
+		/* the capacity was set before the thread started */
+		for (cursor = 0; rc >= 0 && cursor <
+		    d->workers.w[i].fw.conns.capacity; cursor = p->cursor) {
+			if ((rc = uvs_workers_read_conns(&d->workers, i,
+			    cursor)) < 0)
+				break;
+			if (p->nflows)
+				rc = fn(p->conns, p->nflows, arg);
 		}
-		return rc < 0 ? rc : 0;
 	}
-	if (!(buf = calloc(UVS_WORKERS_CHUNK, sizeof(*buf))))
-		return -ENOMEM;
-	while (rc >= 0 && cursor < d->fw.conns.capacity)
-		if ((n = uvs_workers_copy_conns(&d->fw.conns, &cursor, buf,
-		    UVS_WORKERS_CHUNK)))
-			rc = fn(buf, n, arg);
-	free(buf);
 	return rc < 0 ? rc : 0;
 }

@@ -27,6 +27,8 @@ struct uvs_health;
 
 /* uvsd -i given more than once: as many links, the first one d->ifname */
 #define UVS_DIR_LINKS_MAX	UVS_NL_LINKS_MAX
+_Static_assert(UVS_DIR_LINKS_MAX <= UVS_WORKERS_LINKS,
+    "every link needs a socket in each worker");
 
 /* A link after the first: where frames are taken, and may leave by. */
 struct uvs_dir_link {
@@ -44,8 +46,8 @@ struct uvs_director {
 	struct uvs_nl		*nl;
 	struct uvs_guard	 guard;		/* keeps the kernel off VIPs */
 	int			 no_guard;	/* asked for: UVS_DIR_NO_GUARD */
-	/* the capture's XDP program keeps the kernel off VIP traffic, so
-	   the guard is closed (--backend xdp) */
+	/* the worker's XDP program keeps the kernel off VIP traffic, so
+	   the guard is closed (--backend xdp, native mode) */
 	int			 xdp_guard;
 	char			 guard_why[160];	/* why the guard is off */
 	struct uvs_rsmac	 rsmac;		/* real servers' MACs */
@@ -54,7 +56,8 @@ struct uvs_director {
 	void			*log_arg;
 	uint32_t		 last_est;	/* last rate estimation */
 	struct uvs_health	*health;	/* checks (health.h); NULL: none */
-	struct uvs_workers	 workers;	/* -j N; n == 0: none */
+	struct uvs_workers	 workers;	/* -j N (1 without -j) */
+	uint64_t		 apply_failures;	/* reported so far */
 	struct uvs_dir_link	 links[UVS_DIR_LINKS_MAX - 1];	/* egress.c */
 	unsigned		 nlinks;	/* in links[] */
 	int			 routes_stale;	/* look dests' routes up again */
@@ -130,20 +133,21 @@ int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
 	    size_t errlen);
 
 /*
- * -j N: starts N workers (workers.h) that from now on receive and
- * forward; the director's own socket only sends. Call it before any
- * service exists. 0 or -errno with err set.
+ * Starts the workers (workers.h), uvsd's only packet path: from now on
+ * they receive and forward on every link; the director's own sockets
+ * only send (gratuitous ARP) and watch their links. c says how many
+ * and how (n, fanout, conn_max, backend, no_vnet, trace, hooks); this
+ * fills in the links, MACs, ARP template, sloppy_tcp, frag_max,
+ * frag_hold and VLANs from d. Call it after the links, before any
+ * service. 0 or -errno with err set.
  */
-int	uvs_dir_start_workers(struct uvs_director *d, unsigned n,
-	    enum uvs_fanout fanout, uint32_t conn_max, int ring_version,
-	    size_t ring_block, unsigned ring_blocks,
-	    uvs_fwd_conn_hook on_new_conn,
-	    void (*on_arp_reply)(void *, const struct uvs_fwd *), uint32_t now,
-	    char *err, size_t errlen);
+int	uvs_dir_start_workers(struct uvs_director *d,
+	    struct uvs_workers_conf *c, uint32_t now, char *err,
+	    size_t errlen);
 /*
- * Brings the master table's figures up to date: with workers, the dests'
- * and services' counters and fw.stats become the workers' sums; in any
- * case d->sum gets the flow count. Call before reading any of them.
+ * Brings the master table's figures up to date: the dests' and
+ * services' counters and fw.stats become the workers' sums, d->sum
+ * their flow counts. Call before reading any of them.
  */
 void	uvs_dir_sync(struct uvs_director *d);
 /*

@@ -441,7 +441,7 @@ write_datapath(struct uvs_metrics_buf *b, const struct uvs_metrics_snap *s)
 	    st->rx_copied);
 	if (s->nworkers) {
 		family(b, "uvs_worker_frames_received_total", "counter",
-		    "Frames each -j worker read (how the fanout shares them).");
+		    "Frames each worker read (how the fanout shares them).");
 		for (i = 0; i < s->nworkers; i++)
 			uvs_metrics_buf_printf(b, "uvs_worker_frames_received_"
 			    "total{worker=\"%u\"} %llu\n", i,

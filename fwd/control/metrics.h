@@ -56,7 +56,7 @@ struct uvs_metrics_snap {
 	uint64_t			conns;		/* table entries now */
 	uint64_t			capacity;	/* --conn-max */
 	uint64_t			unresolved;	/* dests without MAC */
-	unsigned			nworkers;	/* -j N; 0: none */
+	unsigned			nworkers;	/* -j N (1 without) */
 	uint64_t			worker_rx[UVS_WORKERS_MAX];
 	int				has_health;	/* hc is valid */
 	struct uvs_health_counters	hc;

@@ -1,8 +1,8 @@
 /*
  * Where the metrics come from: the director's table and sums, read in
  * the control thread right after uvs_dir_sync() brought them up to date
- * (with -j workers, that sync is a call each worker runs between two
- * bursts, so no figure is read while a worker writes it). This is the
+ * (that sync is a call each worker runs between two bursts, so no
+ * figure is read while a worker writes it). This is the
  * one function to change when the counters move elsewhere.
  */
 #include <arpa/inet.h>

@@ -106,52 +106,19 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 	return rc;
 }
 
-/* Each further link's filter: the same program, for that link's MAC. */
-static int
-refilter_links(struct uvs_director *d, int any_vip, char *err, size_t errlen)
-{
-	struct sock_fprog prog;
-	unsigned i;
-	int rc = 0;
-
-	for (i = 0; i < d->nlinks && rc == 0; i++) {
-		if (uvs_filter_build(any_vip, d->links[i].mac, &prog) < 0) {
-			snprintf(err, errlen, "capture filter: out of memory");
-			return -ENOMEM;
-		}
-		if ((rc = uvs_capture_set_filter(&d->links[i].cap, &prog)) < 0)
-			snprintf(err, errlen, "capture filter on %s: %s",
-			    d->links[i].name, strerror(-rc));
-		free(prog.filter);
-	}
-	return rc;
-}
-
 /*
- * Opens the capture filter (any_vip) or shuts it: the same program for
- * one VIP or thousands (filter.c), so only the first service and the
- * end of the last change it.
+ * Opens the workers' capture filters (any_vip) or shuts them, on every
+ * link: the same program for one VIP or thousands (filter.c), so only
+ * the first service and the end of the last change it. The control
+ * thread's own sockets only send: their filters stay shut.
  */
 static int
 set_filter(struct uvs_director *d, int any_vip, char *err, size_t errlen)
 {
-	struct sock_fprog prog;
 	int rc;
 
-	if (uvs_filter_build(any_vip, d->fw.mac, &prog) < 0) {
-		snprintf(err, errlen, "capture filter: out of memory");
-		return -ENOMEM;
-	}
-	if ((rc = refilter_links(d, any_vip, err, errlen)) < 0) {
-		free(prog.filter);
-		return rc;
-	}
-	/* with workers the control thread's socket only sends */
-	rc = d->workers.n ? uvs_workers_set_filter(&d->workers, &prog) :
-	    uvs_capture_set_filter(&d->cap, &prog);
-	if (rc < 0)
+	if ((rc = uvs_workers_set_filter(&d->workers, any_vip)) < 0)
 		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
-	free(prog.filter);
 	d->counts.filter_builds++;
 	return rc;
 }
@@ -171,24 +138,17 @@ same_vips(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 
 /*
  * The VIPs a backend that picks frames by VIP lets through (the xdp
- * backend's map; the others ignore it), on every link.
+ * backend's map, in the worker's capture; the others ignore it).
  */
 static int
 set_vips(struct uvs_director *d, const uint32_t *v, size_t n, char *err,
     size_t errlen)
 {
-	struct uvs_capture *c;
-	unsigned i;
 	int rc;
 
-	for (i = 0; i <= d->nlinks; i++) {
-		c = i ? &d->links[i - 1].cap : &d->cap;
-		if ((rc = uvs_capture_set_vips(c, v, n)) < 0) {
-			snprintf(err, errlen, "XDP VIP map: %s", strerror(-rc));
-			return rc;
-		}
-	}
-	return 0;
+	if ((rc = uvs_workers_set_vips(&d->workers, v, n)) < 0)
+		snprintf(err, errlen, "XDP VIP map: %s", strerror(-rc));
+	return rc;
 }
 
 /* The live table's VIPs, after a commit that stopped half-way. */
@@ -482,7 +442,7 @@ share_key(const struct uvs_ctl_msg *m, struct uvs_wshare_key *k)
 	return 0;
 }
 
-static void
+static int
 txn_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 {
 	const struct txn_entry *t = (const struct txn_entry *)e;
@@ -491,15 +451,18 @@ txn_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 	struct uvs_dest *x;
 	char err[128];
 	unsigned at, i;
+	int rc;
 
-	/* the master accepted these on the same table: only memory fails */
-	(void)uvs_dir_apply_fw(fw, t->msgs, t->n, &at, err, sizeof(err));
+	/* the master accepted these on the same table: only memory fails,
+	   and the worker counts it (workers.h) */
+	rc = uvs_dir_apply_fw(fw, t->msgs, t->n, &at, err, sizeof(err));
 	/* new dests count their flows in the totals all workers share */
 	for (i = 0; i < t->n; i++)
 		if (share_key(&t->msgs[i], &k) == 0 &&
 		    (s = uvs_svc_find(&fw->svcs, k.proto, k.vip, k.vport)) &&
 		    (x = uvs_dest_find(s, k.rip, k.rport)) && !x->total_shared)
 			x->total_shared = uvs_workers_share(t->ws, &k, 0);
+	return rc;
 }
 
 static void

@@ -79,8 +79,7 @@ uvs_capture_close(struct uvs_capture *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	uvs_trace_close(c->trace);
-	c->trace = NULL;
+	c->trace = NULL;	/* borrowed (capture.h) */
 }
 
 int

@@ -61,7 +61,8 @@ struct uvs_capture {
 	int			 ifindex;
 	int			 vnet;	/* the socket has PACKET_VNET_HDR */
 	struct uvs_trace	*trace;	/* --trace: every frame in and out;
-					   uvs_capture_close closes it */
+					   borrowed: its opener closes it
+					   after every capture using it */
 	const struct uvs_capture_ops *ops;	/* the backend */
 	void			*be;	/* its state, freed by ops->close */
 	uint8_t			*pool;	/* frames read from the socket's

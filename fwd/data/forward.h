@@ -76,8 +76,9 @@ struct uvs_fwd {
 	/* IP fragments: which real server each datagram in flight went to */
 	struct uvs_frag_table	 frags;
 	uint32_t		 frag_clock;	/* last expiry sweep */
-	uint32_t		 frag_max;	/* --frag-max: what frags is, or
-						   (-j) each worker's share */
+	uint32_t		 frag_max;	/* --frag-max: the director's
+						   copy holds it whole, each
+						   worker its share */
 	uint32_t		 frag_hold;
 	/*
 	 * --vlan: the links uvsd serves on its interface. Without a list,

@@ -5,10 +5,13 @@
  * ourselves. Each record is flushed at once: the trace is a teaching
  * and debugging aid, read with tcpdump -r while uvsd still runs, and it
  * costs nothing when --trace is not given (the capture layer holds a
- * NULL pointer then).
+ * NULL pointer then). Every worker thread writes to the one file, so
+ * each record is written under a lock: a frame's records stay whole, and
+ * a flow's frames, all on one worker, stay in order.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 struct uvs_trace {
 	pcap_t		*pcap;
 	pcap_dumper_t	*dump;
+	pthread_mutex_t	 lock;		/* one writer at a time */
 };
 
 struct uvs_trace *
@@ -45,6 +49,7 @@ uvs_trace_open(const char *path, char *err, size_t errlen)
 	}
 	/* the header now, so a reader started before any frame sees a pcap */
 	(void)pcap_dump_flush(t->dump);
+	pthread_mutex_init(&t->lock, NULL);
 	return t;
 }
 
@@ -53,11 +58,13 @@ uvs_trace_frame(struct uvs_trace *t, const uint8_t *frame, size_t len)
 {
 	struct pcap_pkthdr h;
 
-	gettimeofday(&h.ts, NULL);
 	h.len = (bpf_u_int32)len;
 	h.caplen = len > TRACE_SNAPLEN ? TRACE_SNAPLEN : (bpf_u_int32)len;
+	pthread_mutex_lock(&t->lock);
+	gettimeofday(&h.ts, NULL);	/* under the lock: times only grow */
 	pcap_dump((u_char *)t->dump, &h, frame);
 	(void)pcap_dump_flush(t->dump);
+	pthread_mutex_unlock(&t->lock);
 }
 
 void
@@ -67,5 +74,6 @@ uvs_trace_close(struct uvs_trace *t)
 		return;
 	pcap_dump_close(t->dump);
 	pcap_close(t->pcap);
+	pthread_mutex_destroy(&t->lock);
 	free(t);
 }

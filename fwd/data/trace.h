@@ -19,7 +19,8 @@ struct uvs_trace *uvs_trace_open(const char *path, char *err, size_t errlen);
 
 /*
  * Appends one frame (Ethernet header first) stamped with the current
- * time, and flushes it so the file can be read while uvsd runs.
+ * time, and flushes it so the file can be read while uvsd runs. Any
+ * thread: records are written one at a time.
  */
 void	uvs_trace_frame(struct uvs_trace *t, const uint8_t *frame,
 	    size_t len);

@@ -1,9 +1,9 @@
 /*
- * Worker threads. Each runs the same loop as the single-threaded uvsd:
- * poll its ring, drain bursts through pktloop, expire its flows once a
- * second. At the top of each round, so never in the middle of a burst,
- * it applies what the change log (workers.h) holds past its last entry
- * and answers an ask if one is waiting. Its wake eventfd only rouses it
+ * Worker threads, uvsd's only packet path (-j 1 without -j). Each polls
+ * its socket on every link, drains bursts through pktloop, expires its
+ * flows once a second. At the top of each round, so never in the middle
+ * of a burst, it applies what the change log (workers.h) holds past its
+ * last entry and answers an ask if one is waiting. Its wake eventfd only rouses it
  * from poll; the log and the ask carry their own order (release/acquire
  * atomics), so a wake-up lost or doubled changes nothing.
  *
@@ -24,20 +24,29 @@
 #include <unistd.h>
 
 #include "fwd/data/clock.h"
+#include "fwd/data/filter.h"
 #include "fwd/data/seed.h"
 #include "fwd/data/workers.h"
 
 #define WORKER_BURSTS	8	/* bursts between two looks at the log */
 #define WORKER_POLL_MS	250	/* longest a worker stays away from it */
 
-/* Applies every log entry past the last one this worker applied. */
+/*
+ * Applies every log entry past the last one this worker applied. An
+ * entry the table cannot take (memory) is counted, never hidden: the
+ * control thread reports it (uvs_workers_diverged).
+ */
 static void
 follow_log(struct uvs_worker *w)
 {
 	const struct uvs_wlog *e;
 
 	while ((e = __atomic_load_n(&w->last->next, __ATOMIC_ACQUIRE))) {
-		e->apply(&w->fw, e);
+		if (e->apply(&w->fw, e) < 0) {
+			__atomic_store_n(&w->failed_gen, e->gen,
+			    __ATOMIC_RELAXED);
+			__atomic_add_fetch(&w->failed, 1, __ATOMIC_RELEASE);
+		}
 		w->last = e;
 		__atomic_store_n(&w->seen, e->gen, __ATOMIC_RELEASE);
 	}
@@ -161,37 +170,79 @@ recheck_thresholds(struct uvs_fwd *fw)
 		}
 }
 
+/*
+ * Once a second: expire flows, take the kernel's drop counts and the
+ * checksums the backend finished in software (xdp).
+ */
+static void
+worker_tick(struct uvs_worker *w, uint32_t now)
+{
+	unsigned k;
+
+	uvs_conn_expire(&w->fw.conns, now);
+	for (k = 0; k < w->nlinks; k++) {
+		w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap[k]);
+		w->fw.stats.tx_sw_csum += uvs_capture_sw_csum(&w->cap[k]);
+	}
+	recheck_thresholds(&w->fw);
+}
+
+/*
+ * A link's socket reports an error (the link went down): take it, or
+ * poll would report it again at once. The control thread watches its
+ * own socket on the link and says what happened.
+ */
+static void
+clear_error(struct uvs_capture *c)
+{
+	socklen_t len = sizeof(int);
+	int err;
+
+	(void)getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+}
+
+/* Bursts on each link with frames waiting, WORKER_BURSTS at most each. */
+static void
+drain_links(struct uvs_worker *w, const struct pollfd *pfd, uint32_t now)
+{
+	unsigned k;
+	int i;
+
+	for (k = 0; k < w->nlinks; k++) {
+		if (pfd[k].revents & POLLERR)
+			clear_error(&w->cap[k]);
+		if (!(pfd[k].revents & POLLIN))
+			continue;
+		for (i = 0; i < WORKER_BURSTS; i++)
+			if (uvs_pktloop_burst(&w->loop[k], now) <= 0)
+				break;
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct uvs_worker *w = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = uvs_capture_pollfd(&w->cap), .events = POLLIN },
-		{ .fd = w->wake, .events = POLLIN },
-	};
+	struct pollfd pfd[UVS_WORKERS_LINKS + 1];
 	uint32_t now = uvs_clock_seconds(), t;
+	unsigned k;
 	uint64_t v;
-	int i;
 
+	for (k = 0; k < w->nlinks; k++)
+		pfd[k] = (struct pollfd){ .fd = uvs_capture_pollfd(&w->cap[k]),
+		    .events = POLLIN };
+	pfd[w->nlinks] = (struct pollfd){ .fd = w->wake, .events = POLLIN };
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		/* an error is retried: the control thread counts on us */
-		if (poll(pfd, 2, WORKER_POLL_MS) < 0)
+		if (poll(pfd, w->nlinks + 1, WORKER_POLL_MS) < 0)
 			continue;
-		if (pfd[1].revents & POLLIN)
+		if (pfd[w->nlinks].revents & POLLIN)
 			(void)!read(w->wake, &v, sizeof(v));
 		follow_log(w);
 		answer_ask(w);
-		if ((t = uvs_clock_seconds()) != now) {
-			now = t;
-			uvs_conn_expire(&w->fw.conns, now);
-			w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap);
-			recheck_thresholds(&w->fw);
-		}
-		if (!(pfd[0].revents & POLLIN))
-			continue;
-		for (i = 0; i < WORKER_BURSTS; i++)
-			if (uvs_pktloop_burst(&w->loop, now) <= 0)
-				break;
+		if ((t = uvs_clock_seconds()) != now)
+			worker_tick(w, now = t);
+		drain_links(w, pfd, now);
 	}
 	return NULL;
 }
@@ -230,63 +281,112 @@ fanout_by_client(int fd, unsigned n)
 }
 
 static int
-join_fanout(struct uvs_worker *w, unsigned group, const
-    struct uvs_workers_conf *c)
+join_fanout(struct uvs_worker *w, struct uvs_capture *cap, unsigned group,
+    const struct uvs_workers_conf *c)
 {
 	int type = c->fanout == UVS_FANOUT_CLIENT ? PACKET_FANOUT_CBPF :
 	    PACKET_FANOUT_HASH;
 	int arg = (int)(group & 0xffff) | type << 16;
 
-	if (setsockopt(w->cap.fd, SOL_PACKET, PACKET_FANOUT, &arg,
+	if (setsockopt(cap->fd, SOL_PACKET, PACKET_FANOUT, &arg,
 	    sizeof(arg)) < 0)
 		return -errno;
 	/* the group's program: set once, by its first member */
 	if (w->id == 0 && c->fanout == UVS_FANOUT_CLIENT)
-		return fanout_by_client(w->cap.fd, c->n);
+		return fanout_by_client(cap->fd, c->n);
 	return 0;
 }
 
+/* Worker id's slice of total split n ways: the slices add up to total. */
+static uint32_t
+slice(uint32_t total, unsigned n, unsigned id)
+{
+	return total / n + (id < total % n);
+}
+
+/*
+ * Worker w's socket on link k, in fanout group group: the backend asked
+ * for (xdp that cannot be had leaves the ring, its reason in w->xdp_rc;
+ * a ring that cannot be had leaves the socket backend, as
+ * uvs_capture_backend then says), --no-vnet, --trace.
+ */
 static int
-worker_open(struct uvs_worker *w, unsigned group,
-    const struct uvs_workers_conf *c, uint32_t now, char *err, size_t errlen)
+link_open(struct uvs_worker *w, unsigned k, unsigned group,
+    const struct uvs_workers_conf *c)
+{
+	struct uvs_capture *cap = &w->cap[k];
+	int rc, xdp = 0;
+
+	if ((rc = uvs_capture_open(cap, c->link[k].ifindex)) < 0)
+		return rc;
+	cap->trace = c->trace;
+	if (c->xdp && (w->xdp_rc = uvs_capture_use(cap, "xdp", NULL)) == 0)
+		xdp = 1;
+	/* xdp keeps its packet socket, which --no-vnet still concerns */
+	if (c->no_vnet)
+		rc = uvs_capture_no_vnet(cap);
+	else if (!xdp && c->ring_version >= 0)
+		(void)uvs_capture_use_ring(cap, c->ring_version,
+		    c->ring_block, c->ring_blocks);
+	if (rc < 0 || (rc = join_fanout(w, cap, group, c)) < 0)
+		return rc;
+	/* the conf is the caller's: the worker keeps its own copy */
+	memcpy(w->mac[k], c->link[k].mac, 6);
+	w->loop[k] = (struct uvs_pktloop){ .cap = cap, .fw = &w->fw,
+	    .on_arp_reply = c->on_arp_reply, .mac = k ? w->mac[k] : NULL };
+	return 0;
+}
+
+/* Fanout group of link k: one per link and uvsd, never another's. */
+static unsigned
+link_group(unsigned k)
+{
+	return ((unsigned)getpid() * UVS_WORKERS_LINKS + k) & 0xffff;
+}
+
+static int
+worker_open(struct uvs_worker *w, const struct uvs_workers_conf *c,
+    uint32_t now, char *err, size_t errlen)
 {
 	uint32_t seed;
+	unsigned k;
 	int rc;
 
-	w->cap.fd = -1;
 	w->wake = w->done = -1;
 	uvs_svc_table_init(&w->fw.svcs);
-	memcpy(w->fw.mac, c->mac, 6);
+	memcpy(w->fw.mac, c->link[0].mac, 6);
 	memcpy(w->fw.arp_reply, c->arp_reply, sizeof(w->fw.arp_reply));
 	w->fw.on_new_conn = c->on_new_conn;
 	w->fw.sloppy_tcp = c->sloppy_tcp;
-	if (c->links) {
-		w->fw.vlan_list = c->links->vlan_list;
-		memcpy(w->fw.vlan_ok, c->links->vlan_ok, sizeof(w->fw.vlan_ok));
+	if (c->vlans) {
+		w->fw.vlan_list = c->vlans->vlan_list;
+		memcpy(w->fw.vlan_ok, c->vlans->vlan_ok, sizeof(w->fw.vlan_ok));
 	}
-	if (c->frag_max && (rc = uvs_fwd_frag_init(&w->fw,
-	    c->frag_max / c->n + 1, c->frag_hold / c->n + 1, UVS_VNET_HLEN,
-	    (uint32_t)random())) < 0) {
+	/* this worker's shares, at least 1 each when there is a table */
+	w->fw.frag_max = c->frag_max ? slice(c->frag_max, c->n, w->id) ?: 1 :
+	    0;
+	w->fw.frag_hold = c->frag_hold ? slice(c->frag_hold, c->n, w->id) ?:
+	    1 : 0;
+	if (w->fw.frag_max && (rc = uvs_fwd_frag_init(&w->fw, w->fw.frag_max,
+	    w->fw.frag_hold, UVS_VNET_HLEN, (uint32_t)random())) < 0) {
 		snprintf(err, errlen, "worker %u: fragment table: %s", w->id,
 		    strerror(-rc));
 		return rc;
 	}
-	/* the slices add up to conn_max */
 	if ((rc = uvs_seed(&seed)) < 0 ||
-	    (rc = uvs_conn_init(&w->fw.conns, c->conn_max / c->n +
-	    (w->id < c->conn_max % c->n), now, seed)) < 0) {
+	    (rc = uvs_conn_init(&w->fw.conns, slice(c->conn_max, c->n, w->id)
+	    ?: 1, now, seed)) < 0) {
 		snprintf(err, errlen, "worker %u: connection table: %s", w->id,
 		    strerror(-rc));
 		return rc;
 	}
-	if ((rc = uvs_capture_open(&w->cap, c->ifindex)) < 0 ||
-	    (rc = uvs_capture_use_ring(&w->cap, c->ring_version,
-	    c->ring_block, c->ring_blocks)) < 0 ||
-	    (rc = join_fanout(w, group, c)) < 0) {
-		snprintf(err, errlen, "worker %u: packet socket: %s", w->id,
-		    strerror(-rc));
-		return rc;
-	}
+	for (k = 0; k < c->nlinks; k++, w->nlinks++)
+		if ((rc = link_open(w, k, link_group(k), c)) < 0) {
+			snprintf(err, errlen, "worker %u: packet socket: %s",
+			    w->id, strerror(-rc));
+			uvs_capture_close(&w->cap[k]);
+			return rc;
+		}
 	if ((w->wake = eventfd(0, EFD_CLOEXEC)) < 0 ||
 	    (w->done = eventfd(0, EFD_CLOEXEC)) < 0) {
 		rc = -errno;
@@ -299,15 +399,20 @@ worker_open(struct uvs_worker *w, unsigned group,
 		snprintf(err, errlen, "worker %u: out of memory", w->id);
 		return -ENOMEM;
 	}
-	w->loop = (struct uvs_pktloop){ .cap = &w->cap, .fw = &w->fw,
-	    .on_arp_reply = c->on_arp_reply };
 	return 0;
 }
 
 static void
 worker_free(struct uvs_worker *w)
 {
-	uvs_capture_close(&w->cap);
+	unsigned k;
+
+	/* the trace is the caller's (workers.h): not closed with a socket */
+	for (k = 0; k < w->nlinks; k++) {
+		w->cap[k].trace = NULL;
+		uvs_capture_close(&w->cap[k]);
+	}
+	w->nlinks = 0;
 	uvs_conn_free(&w->fw.conns);
 	uvs_frag_free(&w->fw.frags);
 	uvs_svc_table_free(&w->fw.svcs);
@@ -325,13 +430,22 @@ int
 uvs_workers_start(struct uvs_workers *ws, const struct uvs_workers_conf *c,
     uint32_t now, char *err, size_t errlen)
 {
-	/* one group per uvsd: two on one link must not share frames */
-	unsigned i, group = (unsigned)getpid() & 0xffff;
+	unsigned i;
 	int rc;
 
 	memset(ws, 0, sizeof(*ws));
 	if (c->n == 0 || c->n > UVS_WORKERS_MAX) {
 		snprintf(err, errlen, "-j: 1 to %d workers", UVS_WORKERS_MAX);
+		return -EINVAL;
+	}
+	if (c->nlinks == 0 || c->nlinks > UVS_WORKERS_LINKS) {
+		snprintf(err, errlen, "workers: 1 to %d links",
+		    UVS_WORKERS_LINKS);
+		return -EINVAL;
+	}
+	/* one XDP program per link, its queue's socket for one reader */
+	if (c->xdp && (c->n > 1 || c->nlinks > 1)) {
+		snprintf(err, errlen, "--backend xdp: one worker on one link");
 		return -EINVAL;
 	}
 	ws->share_key = calloc(UVS_WSHARES, sizeof(*ws->share_key));
@@ -348,15 +462,12 @@ uvs_workers_start(struct uvs_workers *ws, const struct uvs_workers_conf *c,
 	ws->n = c->n;
 	ws->oldest = ws->newest = &ws->origin;
 	/* a failure part way closes only what was opened */
-	for (i = 0; i < c->n; i++) {
-		ws->w[i].cap.fd = -1;
+	for (i = 0; i < c->n; i++)
 		ws->w[i].wake = ws->w[i].done = -1;
-	}
 	for (i = 0; i < c->n; i++) {
 		ws->w[i].id = i;
 		ws->w[i].last = &ws->origin;
-		if ((rc = worker_open(&ws->w[i], group, c, now, err,
-		    errlen)) < 0)
+		if ((rc = worker_open(&ws->w[i], c, now, err, errlen)) < 0)
 			goto fail;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -533,13 +644,54 @@ uvs_workers_share(struct uvs_workers *ws, const struct uvs_wshare_key *k,
 }
 
 int
-uvs_workers_set_filter(struct uvs_workers *ws, const struct sock_fprog *prog)
+uvs_workers_set_filter(struct uvs_workers *ws, int any_vip)
 {
-	unsigned i;
+	struct sock_fprog prog;
+	unsigned i, k;
+	int rc = 0;
+
+	/* every worker has the same links: worker 0's say which MACs */
+	for (k = 0; ws->n && k < ws->w[0].nlinks && rc == 0; k++) {
+		if (uvs_filter_build(any_vip, ws->w[0].mac[k], &prog) < 0)
+			return -ENOMEM;
+		for (i = 0; i < ws->n && rc == 0; i++)
+			rc = uvs_capture_set_filter(&ws->w[i].cap[k], &prog);
+		free(prog.filter);
+	}
+	return rc;
+}
+
+int
+uvs_workers_set_vips(struct uvs_workers *ws, const uint32_t *vip, size_t n)
+{
+	unsigned i, k;
 	int rc;
 
 	for (i = 0; i < ws->n; i++)
-		if ((rc = uvs_capture_set_filter(&ws->w[i].cap, prog)) < 0)
-			return rc;
+		for (k = 0; k < ws->w[i].nlinks; k++)
+			if ((rc = uvs_capture_set_vips(&ws->w[i].cap[k], vip,
+			    n)) < 0)
+				return rc;
 	return 0;
+}
+
+uint64_t
+uvs_workers_diverged(const struct uvs_workers *ws, unsigned *worker,
+    uint64_t *gen)
+{
+	uint64_t sum = 0, f, g, latest = 0;
+	unsigned i;
+
+	for (i = 0; i < ws->n; i++) {
+		if (!(f = __atomic_load_n(&ws->w[i].failed, __ATOMIC_ACQUIRE)))
+			continue;
+		sum += f;
+		g = __atomic_load_n(&ws->w[i].failed_gen, __ATOMIC_RELAXED);
+		if (g >= latest) {
+			latest = g;
+			*worker = i;
+			*gen = g;
+		}
+	}
+	return sum;
 }

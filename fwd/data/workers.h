@@ -1,9 +1,12 @@
 /*
- * uvsd -j N: N worker threads, one per core, each with its own packet
- * socket (a ring, TPACKET_V2 by default or V3 with --backend ring-v3)
- * joined to one PACKET_FANOUT group, and its own forwarding state:
- * services, dests and a slice of the connection table. Nothing is shared
- * on the per-packet path: no lock, no common counter.
+ * uvsd's packet path: N worker threads (-j N, 1 without -j), each with
+ * its own packet socket on every link uvsd serves (a TPACKET_V2 ring by
+ * default, a V3 ring, the plain socket or AF_XDP sockets by --backend),
+ * each link's sockets joined to one PACKET_FANOUT group, and its own forwarding
+ * state: services, dests, a slice of the connection table and of the
+ * fragment table. Nothing is shared on the per-packet path: no lock, no
+ * common counter (--trace, a debugging aid, is the one exception: one
+ * file, written under its lock). The control thread never forwards.
  *
  * Changes reach the workers as a log, not as calls. The control thread
  * publishes each committed change as an immutable entry appended to a
@@ -31,6 +34,7 @@
 #include "fwd/data/pktloop.h"
 
 #define UVS_WORKERS_MAX		64
+#define UVS_WORKERS_LINKS	8	/* -i links (UVS_DIR_LINKS_MAX) */
 #define UVS_WORKERS_CHUNK	4096	/* flows copied out per request */
 
 /* What the control thread asks a worker to copy out. */
@@ -53,8 +57,12 @@ enum uvs_fanout {
 struct uvs_wlog {
 	uint64_t		 gen;		/* set by publish */
 	struct uvs_wlog		*next;		/* atomic */
-	/* makes the change on a worker's table, in that worker's thread */
-	void			(*apply)(struct uvs_fwd *fw,
+	/*
+	 * makes the change on a worker's table, in that worker's thread:
+	 * 0, or -errno when the worker's table could not take it (memory):
+	 * the worker counts that (uvs_workers_diverged) and goes on
+	 */
+	int			(*apply)(struct uvs_fwd *fw,
 				    const struct uvs_wlog *e);
 	void			(*free_fn)(struct uvs_wlog *e);
 };
@@ -94,13 +102,20 @@ struct uvs_wpub {
 struct uvs_worker {
 	pthread_t		 thread;
 	unsigned		 id;
-	struct uvs_capture	 cap;
+	/* one socket and loop per link, [0] the first -i */
+	struct uvs_capture	 cap[UVS_WORKERS_LINKS];
+	struct uvs_pktloop	 loop[UVS_WORKERS_LINKS];
+	uint8_t			 mac[UVS_WORKERS_LINKS][6];	/* each link's */
+	unsigned		 nlinks;
 	struct uvs_fwd		 fw;
-	struct uvs_pktloop	 loop;
 	int			 wake;		/* eventfd: log or ask */
 	int			 done;		/* eventfd: an ask answered */
 	const struct uvs_wlog	*last;		/* worker's: last applied */
 	uint64_t		 seen;		/* atomic: last->gen */
+	/* log entries this worker's table could not take (atomic), and
+	   the gen of the latest: from then on it differs from the master */
+	uint64_t		 failed;
+	uint64_t		 failed_gen;
 	/* an ask: kind and cursor set before ask_gen is bumped */
 	uint64_t		 ask_gen;	/* atomic */
 	int			 ask;		/* enum uvs_wask */
@@ -109,6 +124,7 @@ struct uvs_worker {
 	struct uvs_wpub		 pub;		/* worker writes, on asks */
 	int			 stop;		/* atomic */
 	int			 started;
+	int			 xdp_rc;	/* why --backend xdp was not had */
 };
 
 /*
@@ -131,30 +147,51 @@ struct uvs_workers {
 	struct uvs_wshare_key	*share_key;
 	uint8_t			*share_used;	/* atomic: key is set */
 	uint32_t		*share_total;	/* atomic */
-	unsigned		 n;		/* 0: uvsd runs single-threaded */
+	unsigned		 n;		/* 0: not started */
 	struct uvs_wlog		 origin;	/* gen 0, never freed */
 	struct uvs_wlog		*oldest, *newest;
 	uint64_t		 gen;
 };
 
+/* A link the workers serve: frames taken there, ARP answered with mac. */
+struct uvs_wlink {
+	int			 ifindex;
+	uint8_t			 mac[6];
+};
+
+struct uvs_trace;
+
 /* What each worker starts with; the hooks run in the worker's thread. */
 struct uvs_workers_conf {
 	unsigned		 n;
-	int			 ifindex;
-	const uint8_t		*mac;		/* the director's */
+	struct uvs_wlink	 link[UVS_WORKERS_LINKS];	/* [0]: first */
+	unsigned		 nlinks;
 	const uint8_t		*arp_reply;	/* reply template */
-	uint32_t		 conn_max;	/* split between workers */
+	/*
+	 * Split between workers: worker i gets conn_max / n, one more when
+	 * i < conn_max % n; the slices add up to conn_max. The same for
+	 * frag_max and frag_hold, each slice at least 1 when they are set.
+	 */
+	uint32_t		 conn_max;
 	enum uvs_fanout		 fanout;
-	int			 ring_version;	/* TPACKET_V2 or V3 */
+	/* TPACKET_V2 or V3 (a ring that cannot be had falls back to the
+	   socket backend); -1: the socket backend */
+	int			 ring_version;
 	size_t			 ring_block;
 	unsigned		 ring_blocks;
+	int			 no_vnet;	/* --no-vnet (socket backend) */
+	/* --backend xdp, one worker on one link (capture_xdp.c: one XDP
+	   program per link); where it cannot be had, the ring above */
+	int			 xdp;
+	/* --trace: every worker writes to it (trace.c locks); the
+	   caller closes it after uvs_workers_stop */
+	struct uvs_trace	*trace;
 	uvs_fwd_conn_hook	 on_new_conn;
 	void			(*on_arp_reply)(void *, const struct uvs_fwd *);
 	int			 sloppy_tcp;	/* --sloppy-tcp */
-	uint32_t		 frag_max;	/* --frag-max, split between
-						   workers */
-	uint32_t		 frag_hold;	/* early fragments, split too */
-	const struct uvs_fwd	*links;		/* --vlan: vlan_list, vlan_ok */
+	uint32_t		 frag_max;	/* --frag-max */
+	uint32_t		 frag_hold;	/* early fragments held */
+	const struct uvs_fwd	*vlans;		/* --vlan: vlan_list, vlan_ok */
 };
 
 /*
@@ -196,14 +233,33 @@ int	uvs_workers_read_conns(struct uvs_workers *ws, unsigned i,
 uint32_t *uvs_workers_share(struct uvs_workers *ws,
 	    const struct uvs_wshare_key *k, int add);
 
-/* Sets every worker socket's filter. 0 or the first -errno. */
-int	uvs_workers_set_filter(struct uvs_workers *ws,
-	    const struct sock_fprog *prog);
+/*
+ * Sets every worker socket's filter (filter.h): with any_vip, ARP and
+ * IPv4 sent to its link's MAC pass; without, nothing. 0 or the first
+ * -errno.
+ */
+int	uvs_workers_set_filter(struct uvs_workers *ws, int any_vip);
+
+/*
+ * Tells every worker socket whose backend picks frames by VIP (xdp: the
+ * program's VIP map, a kernel map written by fd while the worker reads
+ * its sockets) the VIPs, network order; the others ignore it. 0 or the
+ * first -errno.
+ */
+int	uvs_workers_set_vips(struct uvs_workers *ws, const uint32_t *vip,
+	    size_t n);
+
+/*
+ * Log entries some worker could not apply (memory), in all, and in
+ * *worker and *gen the latest such worker and entry; 0: every worker's
+ * table is the master's. Any thread.
+ */
+uint64_t uvs_workers_diverged(const struct uvs_workers *ws,
+	    unsigned *worker, uint64_t *gen);
 
 /*
  * Copies up to max flows of t from slot *cursor on into out; *cursor is
  * left at the next slot to look at (t->capacity: all seen). The count.
- * The same copy the workers make, for the single-threaded uvsd.
  */
 unsigned uvs_workers_copy_conns(const struct uvs_conn_table *t,
 	    uint32_t *cursor, struct uvs_wconn *out, unsigned max);

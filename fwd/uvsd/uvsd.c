@@ -1,9 +1,11 @@
 /*
- * uvsd: the director of a user-space LVS-DR cluster. One thread, one
- * loop: wait on the packet socket, the control socket, rtnetlink, the
- * health probes and the --metrics scrapers; drain up to a batch of
- * frames per wake-up, each decided by forward.c and sent back out of
- * the same link; once a second, expire flows.
+ * uvsd: the director of a user-space LVS-DR cluster. Worker threads
+ * (-j N, one without -j; workers.h) take the frames, decide each one
+ * (forward.c) and send it on. This thread is the control plane only:
+ * one loop waits on the control socket, rtnetlink, the health probes,
+ * the --metrics scrapers and the links' errors, and once a second
+ * keeps time. So a slow uvsadm reader or a big -R never holds up a
+ * frame, and every way of running uvsd forwards by the same code.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,7 +40,6 @@
 #include "fwd/data/flowlog.h"
 #include "fwd/data/trace.h"
 
-#define RX_BURSTS	8	/* bursts per wake-up before polling again */
 /*
  * 16 MiB of ring in 128 blocks of 128 KiB (room for a 64 KiB GSO frame).
  * The kernel hands a block over when it is full or 1 ms old, so at a low
@@ -63,7 +64,7 @@ struct uvsd_opts {
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
 	int		 ring;		/* TPACKET_V2/V3; -1: --backend socket */
 	int		 xdp;		/* --backend xdp (the ring if it fails) */
-	unsigned	 jobs;		/* -j N workers; 0: this thread */
+	unsigned	 jobs;		/* -j N workers (1 without -j) */
 	enum uvs_fanout	 fanout;	/* --fanout client|flow */
 	int		 check;		/* --check: diagnose, do not run */
 	const char	*rules;		/* --rules FILE */
@@ -89,7 +90,7 @@ logmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	/* one locked write per line: -j workers log new flows too */
+	/* one locked write per line: the workers log new flows too */
 	va_start(ap, fmt);
 	flockfile(stderr);
 	fputs("uvsd: ", stderr);
@@ -164,13 +165,14 @@ usage(FILE *f)
 	    "                         or read frames one by one (the first "
 	    "backend);\n"
 	    "                         or an XDP program and AF_XDP sockets "
-	    "(one -i, no -j;\n"
-	    "                         the ring if the kernel or driver "
-	    "cannot)\n"
-	    "  -j, --jobs N           N worker threads, one per core, each "
-	    "with its own\n"
-	    "                         ring and slice of the flow table "
-	    "(PACKET_FANOUT)\n"
+	    "(one -i, one\n"
+	    "                         worker; the ring if the kernel or "
+	    "driver cannot)\n"
+	    "  -j, --jobs N           N worker threads (default 1), one per "
+	    "core, each with\n"
+	    "                         its own socket on every link and slice "
+	    "of the flow\n"
+	    "                         table (PACKET_FANOUT)\n"
 	    "  --fanout client|flow   -j: a client's frames all go to one "
 	    "worker (default,\n"
 	    "                         keeps -p and sh exact) or each flow's "
@@ -280,6 +282,7 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 	o->conn_max = UVS_CONN_MAX_DEFAULT;
 	o->ring = TPACKET_V2;
 	o->frag_max = UVS_FRAG_MAX_DEFAULT;
+	o->jobs = 1;
 	while ((ch = getopt_long(argc, argv, "i:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -412,13 +415,11 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		logmsg("-i IFACE is required");
 		return -1;
 	}
-	/* workers share one link's fanout group (workers.c) */
-	if (o->nifnames > 1 && o->jobs) {
-		logmsg("-j serves one -i interface only");
-		return -1;
-	}
-	if (o->xdp && (o->nifnames > 1 || o->jobs)) {
-		logmsg("--backend xdp serves one -i interface, without -j");
+	/* one XDP program per link, its queue's socket read by one worker
+	   (capture_xdp.c): veth has one receive queue */
+	if (o->xdp && (o->nifnames > 1 || o->jobs > 1)) {
+		logmsg("--backend xdp serves one -i interface with one worker: "
+		    "without -j N > 1");
 		return -1;
 	}
 	/* its program passes tagged frames to the kernel (capture_xdp.c) */
@@ -535,20 +536,6 @@ log_arp_reply(void *arg, const struct uvs_fwd *fw)
 	    mac);
 }
 
-/* Bursts until nothing waits or RX_BURSTS went by, then back to poll. */
-static void
-drain_frames(struct uvs_pktloop *l, uint32_t now)
-{
-	int i, n;
-
-	for (i = 0; i < RX_BURSTS; i++) {
-		if ((n = uvs_pktloop_burst(l, now)) < 0)
-			logmsg("receive: %s", strerror(-n));
-		if (n <= 0)
-			return;
-	}
-}
-
 /*
  * The packet socket reports an error (POLLERR): take it, and tell whether
  * we can go on. A link that went down comes back; a link that was
@@ -571,12 +558,18 @@ capture_error(struct uvs_director *d)
 	return 0;
 }
 
-/* A further link's socket reports an error: is the link still there? */
+/*
+ * A further link's socket reports an error: take it (poll would report
+ * it again at once), and tell whether the link is still there.
+ */
 static int
 link_error(const struct uvs_dir_link *l)
 {
 	char name[IF_NAMESIZE];
+	socklen_t len = sizeof(int);
+	int err = 0;
 
+	(void)getsockopt(l->cap.fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	if (!if_indextoname((unsigned)l->ifindex, name)) {
 		logmsg("interface %s is gone", l->name);
 		return -1;
@@ -585,22 +578,18 @@ link_error(const struct uvs_dir_link *l)
 }
 
 /*
- * Frames waiting on the further links (-i given more than once), each
- * link with its own loop; pfd[i] is links[i]'s socket.
+ * The further links' sockets (-i given more than once), pfd[i] for
+ * links[i]: a link deleted ends uvsd, as the first one's does.
  */
 static int
-drain_links(struct uvs_director *d, struct uvs_pktloop *loops,
-    const struct pollfd *pfd, uint32_t now)
+watch_links(struct uvs_director *d, const struct pollfd *pfd)
 {
 	unsigned i;
 
-	for (i = 0; i < d->nlinks; i++) {
+	for (i = 0; i < d->nlinks; i++)
 		if ((pfd[i].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
 		    link_error(&d->links[i]) < 0)
 			return -1;
-		if (pfd[i].revents & POLLIN)
-			drain_frames(&loops[i], now);
-	}
 	return 0;
 }
 
@@ -703,10 +692,6 @@ static int
 run(struct uvs_director *d, struct uvs_ctl *ctl,
     struct uvs_metrics_server *ms, const struct uvsd_opts *o)
 {
-	int verbose = o->verbose;
-	struct uvs_pktloop loop = { .cap = &d->cap, .fw = &d->fw,
-	    .on_arp_reply = verbose ? log_arp_reply : NULL };
-	struct uvs_pktloop links[UVS_DIR_LINKS_MAX];
 	struct pollfd pfd[3 + UVS_DIR_LINKS_MAX + UVS_HEALTH_FDS_MAX +
 	    UVS_METRICS_FDS_MAX];
 	uint32_t now = uvs_clock_seconds();
@@ -715,18 +700,13 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 	unsigned i;
 	int nh, nm, wait;
 
-	/* with workers this socket only sends; poll still reports its errors */
-	pfd[0] = (struct pollfd){ .fd = uvs_capture_pollfd(&d->cap),
-	    .events = d->workers.n ? 0 : POLLIN };
+	/* the links' own sockets only send; poll still reports their errors
+	   (the workers take the frames) */
+	pfd[0] = (struct pollfd){ .fd = uvs_capture_pollfd(&d->cap) };
 	pfd[1] = (struct pollfd){ .fd = ctl->fd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = uvs_nl_fd(d->nl), .events = POLLIN };
-	for (i = 0; i < d->nlinks; i++) {
-		links[i] = loop;
-		links[i].cap = &d->links[i].cap;
-		links[i].mac = d->links[i].mac;
-		pfd[3 + i] = (struct pollfd){ .fd = d->links[i].cap.fd,
-		    .events = POLLIN };
-	}
+	for (i = 0; i < d->nlinks; i++)
+		pfd[3 + i] = (struct pollfd){ .fd = d->links[i].cap.fd };
 	while (!stop_signal) {
 		nh = uvs_health_pollfds(d->health, pfd + base,
 		    UVS_HEALTH_FDS_MAX);
@@ -747,9 +727,7 @@ run(struct uvs_director *d, struct uvs_ctl *ctl,
 		if ((pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) &&
 		    capture_error(d) < 0)
 			break;
-		if (pfd[0].revents & POLLIN)
-			drain_frames(&loop, now);
-		if (drain_links(d, links, pfd + 3, now) < 0)
+		if (watch_links(d, pfd + 3) < 0)
 			break;
 		if (pfd[2].revents & POLLIN)
 			(void)uvs_dir_neigh_input(d);
@@ -775,70 +753,72 @@ open_links(struct uvs_director *d, const struct uvsd_opts *o)
 {
 	char err[256];
 	unsigned i;
-	int rc;
 
-	for (i = 1; i < o->nifnames; i++) {
+	for (i = 1; i < o->nifnames; i++)
 		if (uvs_dir_add_link(d, o->ifnames[i], err, sizeof(err)) < 0) {
 			logmsg("%s", err);
 			return -1;
 		}
-		if (o->no_vnet &&
-		    (rc = uvs_capture_no_vnet(&d->links[i - 1].cap)) < 0) {
-			logmsg("--no-vnet: %s", strerror(-rc));
-			return -1;
-		}
-	}
 	return 0;
 }
 
-/* Every link's socket receives from a ring (the socket, if that fails). */
+/*
+ * --backend xdp, in the one worker: natively its XDP program keeps the
+ * kernel off VIP traffic, so the nftables guard is closed; in generic
+ * mode frames too long for the AF_XDP sockets pass to the packet socket,
+ * and the guard stays. If the kernel or the driver could not, one line
+ * says why; the worker then runs the ring (with the guard).
+ */
 static void
-use_rings(struct uvs_director *d, int version)
+xdp_said(struct uvs_director *d)
 {
-	struct uvs_capture *c;
-	unsigned i;
-	int rc;
+	const struct uvs_worker *w = &d->workers.w[0];
+	int rc = w->xdp_rc;
 
-	for (i = 0; i <= d->nlinks; i++) {
-		c = i ? &d->links[i - 1].cap : &d->cap;
-		if ((rc = uvs_capture_use_ring(c, version, RING_BLOCK_SIZE,
-		    RING_BLOCKS)) < 0)
-			logmsg("ring: %s; reading frames one by one instead",
-			    strerror(-rc));
-	}
+	if (rc == 0 && uvs_capture_xdp_native(&w->cap[0])) {
+		uvs_guard_close(&d->guard);
+		d->xdp_guard = 1;
+	} else if (rc == 0)
+		logmsg("--backend xdp on %s: no native XDP, generic mode: "
+		    "an 802.1Q tag the link keeps beside the frame is "
+		    "invisible to it, so tagged VIP traffic would be "
+		    "served untagged; use the ring on such a link",
+		    d->ifname);
+	else
+		logmsg("--backend xdp on %s: %s (%d)%s; using the ring backend",
+		    d->ifname, strerror(-rc), rc, rc == -EBUSY ? ": another "
+		    "XDP program is attached" : rc == -EPERM ? ": needs "
+		    "CAP_BPF, CAP_NET_ADMIN and locked memory" : "");
 }
 
 /*
- * --backend xdp: natively the XDP program keeps the kernel off VIP
- * traffic, so the nftables guard is closed; in generic mode frames too
- * long for the AF_XDP sockets pass to the packet socket, and the guard
- * stays. If the kernel or the driver cannot, one line says why and the
- * ring (with the guard) serves instead.
+ * The workers, uvsd's packet path, on every link: the backend, --no-vnet
+ * (which reads frames one by one: the rings keep the vnet header),
+ * --trace and the log hooks from the options. 0 or -1, said.
  */
-static void
-use_xdp(struct uvs_director *d, int rings)
+static int
+start_workers(struct uvs_director *d, const struct uvsd_opts *o,
+    struct uvs_trace *trace)
 {
-	int rc;
+	struct uvs_workers_conf c = { .n = o->jobs, .fanout = o->fanout,
+	    .conn_max = o->conn_max, .ring_version = o->no_vnet ? -1 :
+	    o->ring, .ring_block = RING_BLOCK_SIZE, .ring_blocks = RING_BLOCKS,
+	    .no_vnet = o->no_vnet, .xdp = o->xdp, .trace = trace,
+	    .on_new_conn = o->verbose ? log_new_conn : NULL,
+	    .on_arp_reply = o->verbose ? log_arp_reply : NULL };
+	char err[256];
 
-	if ((rc = uvs_capture_use(&d->cap, "xdp", NULL)) == 0) {
-		if (uvs_capture_xdp_native(&d->cap)) {
-			uvs_guard_close(&d->guard);
-			d->xdp_guard = 1;
-		} else {
-			logmsg("--backend xdp on %s: no native XDP, generic mode: "
-			    "an 802.1Q tag the link keeps beside the frame is "
-			    "invisible to it, so tagged VIP traffic would be "
-			    "served untagged; use the ring on such a link",
-			    d->ifname);
-		}
-		return;
+	if (uvs_dir_start_workers(d, &c, uvs_clock_seconds(), err,
+	    sizeof(err)) < 0) {
+		logmsg("%s", err);
+		return -1;
 	}
-	logmsg("--backend xdp on %s: %s (%d)%s; using the ring backend",
-	    d->ifname, strerror(-rc), rc, rc == -EBUSY ? ": another XDP "
-	    "program is attached" : rc == -EPERM ? ": needs CAP_BPF, "
-	    "CAP_NET_ADMIN and locked memory" : "");
-	if (rings)	/* --no-vnet reads frames one by one */
-		use_rings(d, TPACKET_V2);
+	if (o->xdp)
+		xdp_said(d);
+	if (o->ring >= 0 && !o->no_vnet &&
+	    strcmp(uvs_capture_backend(&d->workers.w[0].cap[0]), "socket") == 0)
+		logmsg("ring: not available; reading frames one by one instead");
+	return 0;
 }
 
 /* "eth0" or "eth0, eth1" for the start line. */
@@ -876,6 +856,8 @@ main(int argc, char **argv)
 	struct uvs_ctl ctl;
 	struct metrics_src msrc = { .d = &d };
 	struct uvs_metrics_server *ms = NULL;
+	struct uvs_trace *trace = NULL;
+	const char *detail;
 	char err[256], names[UVS_DIR_LINKS_MAX * (IF_NAMESIZE + 2)];
 	unsigned ifindex;
 	int rc, claim = -1;
@@ -893,80 +875,42 @@ main(int argc, char **argv)
 		logmsg("%s", err);
 		return 1;
 	}
-	/* with workers the flows live in their tables, not the master's */
-	if (uvs_dir_init(&d, o.ifname, o.jobs ? 1024 : o.conn_max,
-	    uvs_clock_seconds(),
+	/* the flows live in the workers' tables: the master's holds the
+	   timeouts only */
+	if (uvs_dir_init(&d, o.ifname, 1024, uvs_clock_seconds(),
 	    o.no_guard ? UVS_DIR_NO_GUARD : 0, err, sizeof(err)) < 0) {
 		logmsg("%s", err);
-		uvs_dir_free(&d);
-		return 1;
+		goto fail;
 	}
-	if (o.xdp)
-		use_xdp(&d, !o.no_vnet);
-	if (open_links(&d, &o) < 0 ||
-	    check_kernel_forwarding(&d, o.verbose) < 0) {
-		uvs_dir_free(&d);
-		return 1;
-	}
+	if (open_links(&d, &o) < 0)
+		goto fail;
 	d.log = log_line;
-	if (o.verbose)
-		d.fw.on_new_conn = log_new_conn;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
 	d.fw.vlan_list = o.vlan_list;
 	memcpy(d.fw.vlan_ok, o.vlan_ok, sizeof(d.fw.vlan_ok));
 	d.fw.frag_max = o.frag_max;
 	d.fw.frag_hold = frag_hold(o.frag_max);
-	/* with workers, each has its own table */
-	if (!o.jobs && o.frag_max && (rc = uvs_fwd_frag_init(&d.fw,
-	    o.frag_max, d.fw.frag_hold, UVS_VNET_HLEN,
-	    (uint32_t)random())) < 0) {
-		logmsg("fragment table of %u: %s", o.frag_max, strerror(-rc));
-		uvs_dir_free(&d);
-		return 1;
-	}
-	if (o.no_vnet && (rc = uvs_capture_no_vnet(&d.cap)) < 0) {
-		logmsg("--no-vnet: %s", strerror(-rc));
-		uvs_dir_free(&d);
-		return 1;
-	}
-	if (o.jobs && (o.no_vnet || o.ring < 0 || o.trace)) {
-		logmsg("-j runs ring workers: without --no-vnet, --backend "
-		    "socket or --trace");
-		uvs_dir_free(&d);
-		return 2;
-	}
-	if (o.jobs && uvs_dir_start_workers(&d, o.jobs, o.fanout, o.conn_max,
-	    o.ring, RING_BLOCK_SIZE, RING_BLOCKS,
-	    o.verbose ? log_new_conn : NULL,
-	    o.verbose ? log_arp_reply : NULL, uvs_clock_seconds(), err,
-	    sizeof(err)) < 0) {
+	/* the control thread's gratuitous ARP is traced too */
+	if (o.trace && !(d.cap.trace = trace = uvs_trace_open(o.trace, err,
+	    sizeof(err)))) {
 		logmsg("%s", err);
-		uvs_dir_free(&d);
-		return 1;
+		goto fail;
 	}
-	if (!o.jobs && !o.xdp && o.ring >= 0 && !o.no_vnet)
-		use_rings(&d, o.ring);
+	if (start_workers(&d, &o, trace) < 0 ||
+	    check_kernel_forwarding(&d, o.verbose) < 0)
+		goto fail;
 	if (o.no_vnet)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
 		    "state; a partial checksum reaches the real server unfinished "
 		    "and the connection hangs (a debugging aid, never for use)");
-	if (o.trace && !(d.cap.trace = uvs_trace_open(o.trace, err,
-	    sizeof(err)))) {
-		logmsg("%s", err);
-		uvs_dir_free(&d);
-		return 1;
-	}
 	if (uvs_dirhealth_open(&d, o.check_src, log_line, NULL, err,
 	    sizeof(err)) < 0)
 		logmsg("%s", err);
-	if (!d.health || load_config(&d, &o, 0) < 0) {
-		uvs_dir_free(&d);
-		return 1;
-	}
+	if (!d.health || load_config(&d, &o, 0) < 0)
+		goto fail;
 	if (uvs_ctl_open(&ctl, o.socket, err, sizeof(err)) < 0) {
 		logmsg("%s", err);
-		uvs_dir_free(&d);
-		return 1;
+		goto fail;
 	}
 	if (o.metrics && !(ms = uvs_metrics_open(o.metrics, render_metrics,
 	    &msrc, err, sizeof(err)))) {
@@ -979,19 +923,13 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	if (o.jobs)
-		logmsg("director on %s (%u ring%s workers, fanout by %s), "
-		    "control socket %s, %u flows max", d.ifname, o.jobs,
-		    o.ring == TPACKET_V3 ? "-v3" : "",
-		    o.fanout == UVS_FANOUT_FLOW ? "flow" : "client", ctl.path,
-		    o.conn_max);
-	else
-		logmsg("director on %s (%s backend%s%s), control socket %s, "
-		    "%u flows max", link_names(&d, names, sizeof(names)),
-		    uvs_capture_backend(&d.cap),
-		    uvs_capture_detail(&d.cap) ? ": " : "",
-		    uvs_capture_detail(&d.cap) ? uvs_capture_detail(&d.cap) :
-		    "", ctl.path, o.conn_max);
+	detail = uvs_capture_detail(&d.workers.w[0].cap[0]);
+	logmsg("director on %s (%u %s worker%s, fanout by %s%s%s), control "
+	    "socket %s, %u flows max", link_names(&d, names, sizeof(names)),
+	    o.jobs, uvs_capture_backend(&d.workers.w[0].cap[0]),
+	    o.jobs == 1 ? "" : "s", o.fanout == UVS_FANOUT_FLOW ? "flow" :
+	    "client", detail ? "; " : "", detail ? detail : "", ctl.path,
+	    o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);
 	rc = run(&d, &ctl, ms, &o) < 0 ? 1 : 0;
@@ -1001,7 +939,14 @@ out:
 	uvs_metrics_snap_free(&msrc.snap);
 	uvs_ctl_close(&ctl);
 	uvs_dir_free(&d);
+	uvs_trace_close(trace);	/* after the workers that wrote to it */
 	if (claim >= 0)
 		close(claim);
 	return rc;
+fail:
+	uvs_dir_free(&d);
+	uvs_trace_close(trace);
+	if (claim >= 0)
+		close(claim);
+	return 1;
 }

@@ -21,8 +21,8 @@ lab_cluster 3
 lab_service rr || exit 1
 
 dmac=$(lab_mac d)
-t_check "start line names the xdp backend in native mode" \
-	grep -q "xdp backend: native mode" "$LAB_DIR/uvsd.log"
+t_check "start line: one xdp worker, native mode" \
+	grep -q "(1 xdp worker, fanout by client; native mode" "$LAB_DIR/uvsd.log"
 t_check "the program is on the director's eth0" \
 	sh -c "ip -n '$(lab_ns d)' link show eth0 | grep -q 'prog/xdp.*uvs_xdp'"
 t_check "no nftables guard table" out_lacks "uvsd-" lab_exec d nft list tables
@@ -120,6 +120,16 @@ t_check "control: without uvsd the kernel sees VIP frames (${s:-none} - $base)" 
 	[ "${s:-0}" -gt "$base" ]
 lab_exec d nft delete table netdev xdpseen
 
+# -j 1 is what runs without -j: accepted, the same one xdp worker
+lab_start_uvsd -j 1 || exit 1
+lab_service rr || exit 1
+got=$(lab_exec c curl -s -m 3 "http://$VIP/")
+t_check "-j 1: one xdp worker in native mode serves curl ($got)" \
+	all grep -q "(1 xdp worker, fanout by client; native mode" "$LAB_DIR/uvsd.log" \
+	--and [ -n "$(grep -x 'rs[123]' <<<"$got")" ]
+kill "$LAB_UVSD_PID"
+wait "$LAB_UVSD_PID" 2>/dev/null
+
 # --no-vnet: the frames' partial checksums leave unfinished
 lab_start_uvsd --no-vnet || exit 1
 lab_service rr || exit 1
@@ -141,7 +151,7 @@ lab_service rr || exit 1
 t_check "a foreign XDP program: one line says why" \
 	grep -q "backend xdp on eth0: .*another XDP program is attached; using the ring backend" "$LAB_DIR/uvsd.log"
 t_check "and the ring serves, guarded" \
-	all grep -q "director on eth0 (ring backend)" "$LAB_DIR/uvsd.log" --and \
+	all grep -q "director on eth0 (1 ring worker," "$LAB_DIR/uvsd.log" --and \
 	sh -c "ip netns exec '$(lab_ns d)' nft list tables | grep -q uvsd-"
 got=$(lab_exec c curl -s -m 3 "http://$VIP/")
 t_check "and curl still works ($got)" [ -n "$(grep -x 'rs[123]' <<<"$got")" ]
@@ -155,7 +165,7 @@ lab_exec d ip link set eth0 mtu 9000
 lab_start_uvsd || exit 1
 lab_service rr || exit 1
 t_check "a 9000-byte MTU: generic mode, guarded, its limit said" \
-	all grep -q "xdp backend: generic mode" "$LAB_DIR/uvsd.log" --and \
+	all grep -q "xdp worker, fanout by client; generic mode" "$LAB_DIR/uvsd.log" --and \
 	grep -q "generic mode: an 802.1Q tag .* served untagged" "$LAB_DIR/uvsd.log" --and \
 	sh -c "ip netns exec '$(lab_ns d)' nft list tables | grep -q uvsd-"
 got=$(lab_exec c curl -s -m 30 --data-binary @"$LAB_DIR/blob" "http://$VIP/upload")
@@ -168,8 +178,8 @@ wait "$LAB_UVSD_PID" 2>/dev/null
 
 out=$(lab_exec d "$B/uvsd" -i eth0 --backend xdp -j 2 --socket "$LAB_DIR/x.sock" 2>&1)
 rc=$?
-why=$(grep -c "backend xdp serves one -i interface, without -j" <<<"$out")
-t_check "--backend xdp with -j is refused with one line ($rc: $out)" \
+why=$(grep -c "backend xdp serves one -i interface with one worker: without -j N > 1" <<<"$out")
+t_check "--backend xdp with -j 2 is refused with one line ($rc: $out)" \
 	all [ "$rc" = 2 ] --and [ "$(wc -l <<<"$out")" = 1 ] --and [ "$why" = 1 ]
 out=$(lab_exec d "$B/uvsd" -i eth0 --backend xdp --vlan 100 --socket "$LAB_DIR/x.sock" 2>&1)
 rc=$?

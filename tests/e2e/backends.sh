@@ -1,13 +1,13 @@
 #!/bin/bash
 # The end-to-end tests that exercise the packet path, run again with the
 # other ways of running uvsd (every other test uses the default: the
-# TPACKET_V2 ring, one thread): the first, read-one-frame-at-a-time socket
+# TPACKET_V2 ring, one worker): the first, read-one-frame-at-a-time socket
 # backend, the TPACKET_V3 block ring, two ring workers joined by
 # PACKET_FANOUT (a flow, and a client's persistence, must stay on one
-# real server whichever worker sees it), and the AF_XDP backend
-# (backend_xdp.sh tests what is its own). Each run's checks are reported
-# under its name. Each run is bounded by 300 s; the whole, some 34 runs,
-# by this:
+# real server whichever worker sees it), and the AF_XDP backend in its
+# one worker (backend_xdp.sh tests what is its own). Each run's checks
+# are reported under its name. Each run is bounded by 300 s; the whole,
+# some 34 runs, by this:
 # run.sh: timeout 2000
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lab.sh

@@ -156,18 +156,13 @@ t_check "every drop reason uvsadm --counters knows has a series ($nreasons)" \
 t_check "table capacity and kernel drops are there" all \
 	[ -n "$(val 'uvs_conn_table_capacity{job="uvs"} > 0')" ] --and \
 	[ -n "$(val 'uvs_kernel_drops_total{job="uvs"}')" ]
-# with -j N (the suite's UVSD_ARGS): one series per worker, summing up
-if [[ "${UVSD_ARGS:-}" =~ -j\ *([0-9]+) ]]; then
-	nw=${BASH_REMATCH[1]}
-	t_check "-j $nw: $nw worker series, adding up to the frames received" all \
-		[ "$(val 'count(uvs_worker_frames_received_total{job="uvs"})')" = "$nw" ] --and \
-		[ "$(val 'sum(uvs_worker_frames_received_total{job="uvs"}) - sum(uvs_frames_received_total{job="uvs"})')" = 0 ]
-else
-	# Prometheus answers (a series that is there), and not with this one
-	t_check "no -j: no worker series" all \
-		[ -n "$(val 'uvs_conn_table_capacity{job="uvs"}')" ] --and \
-		[ -z "$(val 'count(uvs_worker_frames_received_total{job="uvs"})')" ]
-fi
+# one series per worker (-j N from the suite's UVSD_ARGS, 1 without),
+# summing up to the frames received
+nw=1
+[[ "${UVSD_ARGS:-}" =~ -j\ *([0-9]+) ]] && nw=${BASH_REMATCH[1]}
+t_check "$nw worker series, adding up to the frames received" all \
+	[ "$(val 'count(uvs_worker_frames_received_total{job="uvs"})')" = "$nw" ] --and \
+	[ "$(val 'sum(uvs_worker_frames_received_total{job="uvs"}) - sum(uvs_frames_received_total{job="uvs"})')" = 0 ]
 # a dashboard's node_exporter query, on the relabelled job
 prom "node_ipvs_backend_connections_inactive{job=\"dashboard\"}" >"$LAB_DIR/dash"
 cat "$LAB_DIR/dash"

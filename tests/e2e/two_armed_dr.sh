@@ -5,7 +5,8 @@
 # link the kernel's route to the real server names, with that link's MAC
 # as source. Controls: with only the client's link uvsd cannot reach the
 # real server, and its dest stays unresolved; a dest with no port given
-# takes the service's. The real server may appear after `uvsadm -a`, the
+# takes the service's. Two workers (-j 2) serve both links too. The
+# real server may appear after `uvsadm -a`, the
 # director's route to it may appear late, and transfers far apart (the
 # director's neighbour entries made to expire in between) still pass. A
 # smaller MTU on the real server's arm gets ICMP frag-needed, as in IPVS.
@@ -32,7 +33,6 @@ bad_i "veth10 given twice" -i veth10 -i veth10
 bad_i "veth10 given twice" -i veth10,veth12,veth10
 bad_i "is not an interface name" -i veth10,
 bad_i "interface nosuch0" -i veth10 -i nosuch0
-bad_i "one -i interface only" -i veth10 -i veth12 -j 2
 bad_i "at most 8 interfaces" -i a1,a2,a3,a4,a5,a6,a7,a8,a9
 
 # 1. Control: one arm. The route to the real server names veth12, which
@@ -44,6 +44,18 @@ sleep 2
 t_check "one-armed control: the dest on the other arm stays unresolved" \
 	[ "$(lab_counter dests_unresolved)" = 1 ]
 t_check "one-armed control: the transfer fails" not topo_transfer 32 3
+topo_stop_uvsd
+
+# 1b. Two arms and two workers: each worker has its own socket on each
+# link (the sockets of a link in one fanout group), and the frames still
+# leave by the real server's arm.
+topo_start_uvsd -i veth10 -i veth12 -j 2 || exit 1
+svc
+t_check "-j 2, two arms: the dest resolves on veth12" topo_wait_resolved
+t_check "-j 2, two arms: a 1 MB transfer arrives byte-exact" \
+	topo_transfer 1000000
+t_check "-j 2, two arms: the start line names both links and two workers" \
+	grep -q "director on veth10, veth12 (2 ring workers" "$LAB_DIR/uvsd.log"
 topo_stop_uvsd
 
 # 2. Two arms, real server set up before `uvsadm -a`.
@@ -149,4 +161,6 @@ topo_rs_arm
 topo_rs_serve || exit 1
 t_check "real server set up after -a: the dest resolves" topo_wait_resolved 10
 t_check "real server set up after -a: the transfer passes" topo_transfer 32
+t_absent "no sanitizer report in uvsd's log" 'Sanitizer|runtime error' \
+	"$LAB_DIR/uvsd.log"
 t_done

@@ -22,6 +22,7 @@
 
 #define NWORKERS	2
 #define NENTRIES	5000
+#define CONN_MAX	1025	/* odd: the slices differ by one */
 
 static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 1 };
 static const uint8_t arp_reply[UVS_ARP_FRAME_LEN];
@@ -32,8 +33,15 @@ struct add_entry {
 	uint64_t	 add;
 };
 
-/* In the worker: order matters, so each entry checks it follows. */
 static void
+add_free(struct uvs_wlog *e)
+{
+	freed++;
+	free(e);
+}
+
+/* In the worker: order matters, so each entry checks it follows. */
+static int
 add_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 {
 	const struct add_entry *a = (const struct add_entry *)e;
@@ -42,14 +50,32 @@ add_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 	if (fw->stats.conns_new + 1 == e->gen)
 		fw->stats.conns_new++;
 	fw->stats.fwd_bytes += a->add;
+	return 0;
+}
+
+/*
+ * An entry worker 0's table cannot take (it stands for memory running
+ * out there): worker 0 is told apart by its slice of the flow table,
+ * CONN_MAX / NWORKERS + 1 (the remainder goes to the first workers).
+ */
+static int
+fail_on_worker0(struct uvs_fwd *fw, const struct uvs_wlog *e)
+{
+	(void)e;
+	return fw->conns.capacity == CONN_MAX / NWORKERS + 1 ? -ENOMEM : 0;
 }
 
 static void
-add_free(struct uvs_wlog *e)
+publish_failing(struct uvs_workers *ws)
 {
-	freed++;
-	free(e);
+	struct add_entry *a = calloc(1, sizeof(*a));
+
+	assert_non_null(a);
+	a->e.apply = fail_on_worker0;
+	a->e.free_fn = add_free;
+	uvs_workers_publish(ws, &a->e);
 }
+
 
 static void
 publish_add(struct uvs_workers *ws, uint64_t add)
@@ -67,8 +93,9 @@ static int
 start(void **state)
 {
 	static struct uvs_workers ws;
-	struct uvs_workers_conf c = { .n = NWORKERS, .ifindex = 1,
-	    .mac = mac, .arp_reply = arp_reply, .conn_max = 1024,
+	struct uvs_workers_conf c = { .n = NWORKERS,
+	    .link = { { .ifindex = 1 } }, .nlinks = 1,
+	    .arp_reply = arp_reply, .conn_max = CONN_MAX,
 	    .ring_version = 1 /* TPACKET_V2 */, .ring_block = 1 << 16,
 	    .ring_blocks = 4 };
 	char err[256];
@@ -77,6 +104,7 @@ start(void **state)
 	if (geteuid() != 0 || unshare(CLONE_NEWNET) < 0)
 		return 0;	/* not root: the threaded tests skip */
 	freed = 0;
+	memcpy(c.link[0].mac, mac, 6);
 	if (uvs_workers_start(&ws, &c, 1000, err, sizeof(err)) < 0) {
 		print_error("%s\n", err);
 		return -1;
@@ -175,6 +203,67 @@ shared_totals_are_one_per_key(void **state)
 	assert_ptr_equal(uvs_workers_share(ws, &a, 1), pa);
 }
 
+/*
+ * A change one worker's table cannot take is never silent: the worker
+ * counts it, uvs_workers_diverged names the worker and the entry, the
+ * other worker is untouched, and both go on applying what follows.
+ */
+static void
+a_failed_apply_is_counted_and_named(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	unsigned who = 99;
+	uint64_t gen = 0, bad, before;
+
+	assert_int_equal(uvs_workers_diverged(ws, &who, &gen), 0);
+	assert_int_equal(who, 99);	/* untouched when none failed */
+	assert_int_equal(uvs_workers_read_counters(ws), 0);
+	before = ws->w[1].pub.stats.fwd_bytes;
+	publish_failing(ws);
+	bad = ws->gen;
+	publish_add(ws, 7);
+	assert_int_equal(uvs_workers_read_counters(ws), 0);
+	assert_int_equal(uvs_workers_diverged(ws, &who, &gen), 1);
+	assert_int_equal(who, 0);
+	assert_int_equal(gen, bad);
+	/* the entry after the failed one reached both workers */
+	assert_int_equal(ws->w[1].pub.stats.fwd_bytes, before + 7);
+	assert_int_equal(ws->w[0].pub.stats.fwd_bytes, before + 7);
+	publish_failing(ws);
+	assert_int_equal(uvs_workers_read_counters(ws), 0);
+	assert_int_equal(uvs_workers_diverged(ws, &who, &gen), 2);
+	assert_int_equal(gen, ws->gen);
+}
+
+/* --conn-max is split exactly: the workers' slices add up to it. */
+static void
+conn_max_slices_add_up(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	uint32_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < ws->n; i++)
+		sum += ws->w[i].fw.conns.capacity;
+	assert_int_equal(sum, CONN_MAX);
+	assert_int_equal(ws->w[0].fw.conns.capacity, CONN_MAX / NWORKERS + 1);
+}
+
+/* The conf was start()'s, gone now: each worker holds the links' MACs. */
+static void
+workers_keep_their_own_link_macs(void **state)
+{
+	struct uvs_workers *ws = running(state);
+	unsigned i;
+
+	for (i = 0; i < ws->n; i++) {
+		assert_int_equal(ws->w[i].nlinks, 1);
+		assert_memory_equal(ws->w[i].mac[0], mac, 6);
+		assert_memory_equal(ws->w[i].fw.mac, mac, 6);
+		assert_null(ws->w[i].loop[0].mac);	/* the first: fw.mac */
+	}
+}
+
 /* A flow table's copy-out, without threads: chunks and the cursor. */
 static void
 copy_conns_walks_in_chunks(void **state)
@@ -224,6 +313,9 @@ main(void)
 		cmocka_unit_test(reads_come_back_fresh_each_time),
 		cmocka_unit_test(an_empty_table_lists_no_flow),
 		cmocka_unit_test(shared_totals_are_one_per_key),
+		cmocka_unit_test(a_failed_apply_is_counted_and_named),
+		cmocka_unit_test(conn_max_slices_add_up),
+		cmocka_unit_test(workers_keep_their_own_link_macs),
 	};
 
 	return cmocka_run_group_tests(tests, start, stop);
