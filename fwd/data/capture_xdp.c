@@ -137,7 +137,7 @@ link_mac(int fd, const char *ifname, uint8_t mac[ETH_ALEN])
 static void
 refill(struct xq *q)
 {
-	uint32_t n = q->frames.nfree, room, idx, i;
+	uint32_t n = q->frames.nfree, room, idx = 0, i;
 
 	if (!n)
 		return;
@@ -156,7 +156,7 @@ refill(struct xq *q)
 static void
 reap(struct xq *q)
 {
-	uint32_t idx, n, i;
+	uint32_t idx = 0, n, i;	/* peek sets idx only when n > 0 */
 
 	n = xsk_ring_cons__peek(&q->cq, XDP_RING, &idx);
 	for (i = 0; i < n; i++)
@@ -372,7 +372,7 @@ xdp_burst(struct uvs_capture *c, struct uvs_frame *f, int max)
 	struct xdp_be *be = c->be;
 	const struct xdp_desc *d;
 	unsigned k, qi;
-	uint32_t idx, got, i;
+	uint32_t idx = 0, got, i;
 	int n = 0;
 
 	/* frames held since the last release count against the burst */
@@ -523,7 +523,7 @@ post(struct uvs_capture *c, struct xdp_be *be, const struct msghdr *h,
 	struct xdp_desc *d;
 	struct xq *q;
 	uint64_t addr;
-	uint32_t len, idx;
+	uint32_t len, idx = 0;
 
 	if (qi >= 0 && uvs_xframes_move(&be->q[qi].frames,
 	    (uint64_t)(p - be->q[qi].area), UVS_XF_LOOP, UVS_XF_TX) == 0) {
