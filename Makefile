@@ -33,14 +33,16 @@ CFLAGS  ?= -O2 -g
 # distribution's hardening flags apply.
 WERROR  ?= -Werror
 PKG_CONFIG ?= pkg-config
-LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl openssl 2>/dev/null)
+LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcap libmnl openssl libxdp libbpf 2>/dev/null)
 override CFLAGS += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow -I. -MMD -MP
 LDLIBS_PCAP := $(or $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null),-lpcap)
 LDLIBS_MNL  := $(or $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null),-lmnl)
 LDLIBS_NET  := $(or $(shell libnet-config --libs 2>/dev/null),-lnet)
 # OpenSSL: SSL_GET's TLS and the HTTP checks' MD5 digest (fwd/health)
 LDLIBS_SSL  := $(or $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null),-lssl -lcrypto)
-LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL) $(LDLIBS_SSL)
+# libxdp (AF_XDP sockets) and libbpf (the XDP program): --backend xdp
+LDLIBS_XDP  := $(or $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null),-lxdp -lbpf)
+LDLIBS_ALL   = $(LDLIBS_PCAP) $(LDLIBS_NET) $(LDLIBS_MNL) $(LDLIBS_SSL) $(LDLIBS_XDP)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
@@ -72,6 +74,23 @@ endef
 $(foreach d,$(LIBDIRS),$(eval $(call lib_rule,$(d))))
 
 SCHED_SRC = $(call libsrc,sched)
+
+# uvsd's XDP program (fwd/data/bpf/), compiled for the BPF target by
+# clang whatever CC is, and carried inside uvsd (fwd/data/xdp_obj.c
+# includes the object's bytes). -g gives the BTF libbpf needs for the
+# maps; the prefix map keeps the work tree's path out of the object.
+BPF_CC     ?= clang
+BPF_CFLAGS  = -O2 -g -target bpf -Wall -Werror \
+              -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null) \
+              -fdebug-prefix-map=$(CURDIR)=.
+XDP_OBJ     = $(B)/bpf/xdp_redirect.o
+
+$(XDP_OBJ): fwd/data/bpf/xdp_redirect.c
+	@mkdir -p $(dir $@)
+	$(BPF_CC) $(BPF_CFLAGS) -c $< -o $@
+
+$(call obj,fwd/data/xdp_obj.c): $(XDP_OBJ)
+$(call obj,fwd/data/xdp_obj.c): LIB_CFLAGS += -DUVS_XDP_OBJ='"$(XDP_OBJ)"'
 
 PROGS = $(B)/uvsd $(B)/uvsadm $(B)/uvs-rs
 # every tests/unit/test_X.c is one cmocka program linked against the libraries
@@ -132,7 +151,8 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 # always with --no-install-recommends: a Recommends can pull in packages that
 # replace the user's own (netsniff-ng's pulls ntpsec, which removes
 # systemd-timesyncd).
-#   build (make, make demo): compiler, the four libraries, iproute2,
+#   build (make, make demo): compiler, the six libraries (libxdp and
+#   libbpf for --backend xdp), clang (the XDP program), iproute2,
 #   nftables (uvsd's guard), curl and python3 (the demo's client and
 #   servers), arping (iputils-arping when no arping is on PATH).
 #   test (make test) adds: cmocka, wrk, tcpdump, clang (the fuzz smoke;
@@ -149,9 +169,10 @@ $(B)/naive_fwd: $(call obj,bench/naive_fwd.c)
 #   deb (make deb): build-essential (dpkg-buildpackage checks for it),
 #   debian/control's Build-Depends (debhelper among them) and lintian.
 BUILD_PKGS = gcc make pkg-config libc6-dev libpcap-dev libnet1-dev libmnl-dev \
-             libssl-dev iproute2 nftables curl python3
+             libssl-dev libxdp-dev libbpf-dev clang iproute2 nftables curl \
+             python3
 DEB_PKGS   = build-essential pkg-config libpcap-dev libnet1-dev libmnl-dev \
-             libssl-dev dpkg-dev debhelper lintian
+             libssl-dev libxdp-dev libbpf-dev clang dpkg-dev debhelper lintian
 TEST_PKGS  = $(BUILD_PKGS) libcmocka-dev iputils-ping netbase wrk tcpdump \
              clang libclang-rt-dev netsniff-ng prometheus keepalived openssl \
              bird2 build-essential dpkg-dev debhelper lintian

@@ -43,6 +43,15 @@ starved() {
 			'BEGIN { exit !(l > 5 && u < 80 * n) }'
 }
 
+# goal_max NAME VALUE MAX: the same for a figure that must stay below.
+goal_max() {
+	local verdict=-
+	[ -n "$2" ] && verdict=$(awk -v v="$2" -v m="$3" \
+		'BEGIN { print (v <= m) ? "met" : "NOT met" }')
+	printf '  %-44s %7s   goal <= %-5s %s\n' "$1" "$(cell "${2:+${2}x}")" \
+		"${3}x" "$verdict"
+}
+
 # goal NAME VALUE MIN: one line, "met" or "NOT met" (never an exit code).
 goal() {
 	local verdict=-
@@ -64,6 +73,7 @@ report_ratios() {
 			"$(cell "$(ratio "${R_CONN[$p]}" "${R_CONN[$c]}")")" \
 			"$(cell "$(ratio "${R_REQ[$p]}" "${R_REQ[$c]}")")"
 	done
+	report_xdp
 	for p in "${PATHS[@]}"; do
 		case $p in uvsd*) ;; *) continue ;; esac
 		echo
@@ -79,6 +89,24 @@ report_ratios() {
 		goal "req/s     $p / nft-dr (keep-alive)" \
 			"$(ratio "${R_REQ[$p]}" "${R_REQ[nft-dr]}")" 0.95
 	done
+}
+
+# The AF_XDP backend's goals (issue 17): frames/s against the kernel's
+# DR and the bridge alone, CPU per forwarded frame against the naive
+# loop (each the forwarder process's own CPU time, user and system:
+# what the kernel does in its syscalls is charged to it, softirq work
+# on the generator's core is not, for every path alike).
+report_xdp() {
+	local p=uvsd-xdp
+	[ -n "${KIND[$p]}" ] || return 0
+	echo
+	echo "$p (issue 17's AF_XDP goals):"
+	goal "frames/s  $p / nft-dr" \
+		"$(ratio "${R_KFPS[$p]}" "${R_KFPS[nft-dr]}")" 1.3
+	goal "frames/s  $p / ceiling" \
+		"$(ratio "${R_KFPS[$p]}" "${R_KFPS[ceiling]}")" 0.85
+	goal_max "cpu/frame $p / naive" \
+		"$(ratio "${R_CPU[$p]}" "${R_CPU[naive]}")" 0.25
 }
 
 # vips-1000 against vips-1: the issue's "within 10 %" of frames/s.

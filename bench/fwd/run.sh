@@ -10,7 +10,7 @@
 #   haproxy   mode tcp, one thread, round robin (HTTP only)
 #   uvsd-...  uvsd as built, one row per backend its --help lists
 #             (socket, ring, ...), ring with -j 1 and -j 2 once uvsd has
-#             -j, and an AF_XDP option if --help names one
+#             -j, and the AF_XDP backend (uvsd-xdp, its one worker)
 #   vips-1, vips-1000  uvsd as started by default, with 1 and with 1 000
 #             VIPs in its table (the load goes to one of them)
 # Measured: 64 B UDP frames/s (trafgen), new TCP connections/s and
@@ -80,6 +80,7 @@ command -v trafgen >/dev/null 2>&1 || HAVE_TRAFGEN=0
 #                      and -j 2 rows (uvsd-ring-j1, uvsd-ring-j2), any
 #                      other such backend -j 1
 #   --...xdp...        an option of its own for AF_XDP: one more row
+#                      (--backend xdp: the row uvsd-xdp, one worker)
 uvsd_variants() {
 	local help backends b first=1 j=0 xdp
 	if [ -n "${UVSD_VARIANTS+x}" ]; then
@@ -96,6 +97,8 @@ uvsd_variants() {
 	for b in $backends; do
 		if [ "$b" = socket ]; then
 			continue
+		elif [ "$b" = xdp ]; then	# one worker: -j above 1 is refused
+			echo "uvsd-xdp=--backend xdp"
 		elif [ $j = 0 ]; then
 			echo "uvsd-$b=--backend $b"
 		elif [ $first = 1 ]; then

@@ -238,6 +238,7 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "icmp_fwd", st->icmp_fwd },
 		{ "frags_fwd", st->frags_fwd },
 		{ "frags_held", st->frags_held },
+		{ "tx_sw_csum", st->tx_sw_csum },
 		{ "conns_reclaimed", d->sum.reclaimed },
 		{ "conns_reclaimed_udp", d->sum.reclaimed_udp },
 		{ "conns", d->sum.conns },

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "arp/kernel/nft.h"
+#include "fwd/data/xdp_prog.h"
 #include "fwd/lang/ctlclient.h"
 #include "fwd/lang/ctlmsg.h"
 #include "fwd/control/diagnose.h"
@@ -110,18 +111,17 @@ ip_forward_on(void)
 
 /* One VIP against the kernel; 1 for a problem. */
 static int
-check_vip(FILE *out, const struct ifaddrs *ifs, uint32_t vip, int guard,
-    const char *table)
+check_vip(FILE *out, const struct ifaddrs *ifs, uint32_t vip,
+    const char *keeper, const char *table)
 {
 	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
 
 	inet_ntop(AF_INET, &vip, a, sizeof(a));
 	if (!kernel_iface_of(ifs, vip, ifn, sizeof(ifn)))
 		return 0;
-	if (guard) {
+	if (keeper) {
 		fprintf(out, "uvsd --check: VIP %s is on kernel interface %s; "
-		    "uvsd's guard (table netdev %s) keeps the kernel off it\n",
-		    a, ifn, table);
+		    "%s keeps the kernel off it\n", a, ifn, keeper);
 		return 0;
 	}
 	fprintf(out, "uvsd --check: VIP %s is on kernel interface %s and "
@@ -138,7 +138,8 @@ uvs_diagnose(const char *ifname, const char *socket, FILE *out)
 	unsigned ifindex = if_nametoindex(ifname);
 	struct vips v = { .n = 0 };
 	struct ifaddrs *ifs;
-	char table[32], *reply;
+	char table[32], keeper[96], *reply;
+	const char *who = "uvsd's guard";
 	int guard, bad = 0, rc;
 	unsigned i;
 
@@ -162,8 +163,18 @@ uvs_diagnose(const char *ifname, const char *socket, FILE *out)
 		return rc;
 	}
 	guard = guard_installed(ifindex, table, sizeof(table));
+	snprintf(keeper, sizeof(keeper), "uvsd's guard (table netdev %s)",
+	    table);
+	/* --backend xdp, native: its program keeps the kernel off */
+	if (!guard && uvs_xdp_prog_on((int)ifindex)) {
+		guard = 1;
+		snprintf(keeper, sizeof(keeper), "uvsd's XDP program "
+		    "(uvs_xdp on %s)", ifname);
+		who = "uvsd's XDP program";
+	}
 	for (i = 0; i < v.n; i++)
-		bad += check_vip(out, ifs, v.addr[i], guard, table);
+		bad += check_vip(out, ifs, v.addr[i], guard ? keeper : NULL,
+		    table);
 	freeifaddrs(ifs);
 	if (v.more)
 		fprintf(out, "uvsd --check: %u more VIPs not checked\n", v.more);
@@ -175,8 +186,8 @@ uvs_diagnose(const char *ifname, const char *socket, FILE *out)
 		bad++;
 	}
 	if (!bad && guard)
-		fprintf(out, "uvsd --check: ok: %u VIP%s; uvsd's guard keeps the "
-		    "kernel off %s\n", v.n, v.n == 1 ? "" : "s",
+		fprintf(out, "uvsd --check: ok: %u VIP%s; %s keeps the kernel "
+		    "off %s\n", v.n, v.n == 1 ? "" : "s", who,
 		    v.n == 1 ? "it" : "them");
 	else if (!bad)
 		fprintf(out, "uvsd --check: ok: %u VIP%s; the kernel holds none "

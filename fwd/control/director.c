@@ -435,6 +435,7 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->icmp_fwd += w->icmp_fwd;
 	m->frags_fwd += w->frags_fwd;
 	m->frags_held += w->frags_held;
+	m->tx_sw_csum += w->tx_sw_csum;
 	m->sync_new += w->sync_new;
 	m->sync_updated += w->sync_updated;
 	m->sync_refused += w->sync_refused;

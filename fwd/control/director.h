@@ -47,6 +47,9 @@ struct uvs_director {
 	struct uvs_nl		*nl;
 	struct uvs_guard	 guard;		/* keeps the kernel off VIPs */
 	int			 no_guard;	/* asked for: UVS_DIR_NO_GUARD */
+	/* the worker's XDP program keeps the kernel off VIP traffic, so
+	   the guard is closed (--backend xdp, native mode) */
+	int			 xdp_guard;
 	char			 guard_why[160];	/* why the guard is off */
 	struct uvs_rsmac	 rsmac;		/* real servers' MACs */
 	/* a line for the log (uvsd's logger), e.g. a silent real server */

@@ -4,7 +4,8 @@
  * copy says whether all are accepted and what the table becomes. Then
  * every side effect the new table needs is computed from old and new
  * once: the kernel guard's rules when the set of services changed, the
- * capture filter when the set of VIPs changed, the check that no new VIP
+ * capture filter when the set of VIPs changed (and the xdp backend's VIP
+ * map), the check that no new VIP
  * sits on a kernel interface when there is no guard, the kernel's route
  * to each new dest (egress.c, added to the requests as "egress" ones so
  * the live table and the workers take it with the dest). If any of these
@@ -139,6 +140,47 @@ set_filter(struct uvs_director *d, int any_vip, char *err, size_t errlen)
 	return rc;
 }
 
+static int
+same_vips(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t k;
+
+	if (na != nb)
+		return 0;
+	for (k = 0; k < nb; k++)
+		if (!has_vip(a, na, b[k]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The VIPs a backend that picks frames by VIP lets through (the xdp
+ * backend's map, in the worker's capture; the others ignore it).
+ */
+static int
+set_vips(struct uvs_director *d, const uint32_t *v, size_t n, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = uvs_workers_set_vips(&d->workers, v, n)) < 0)
+		snprintf(err, errlen, "XDP VIP map: %s", strerror(-rc));
+	return rc;
+}
+
+/* The live table's VIPs, after a commit that stopped half-way. */
+static void
+reset_vips(struct uvs_director *d)
+{
+	char scratch[128];
+	uint32_t *v;
+	size_t n;
+
+	if ((v = vips_of(&d->fw.svcs, &n)))
+		(void)set_vips(d, v, n, scratch, sizeof(scratch));
+	free(v);
+}
+
 /* The first add-service request for vip: the one a VIP's trouble is. */
 static unsigned
 request_adding(const struct uvs_ctl_msg *msgs, unsigned n, uint32_t vip)
@@ -177,7 +219,7 @@ check_kernel_vips(struct uvs_director *d, const uint32_t *ov, size_t on,
 	size_t k;
 	int rc;
 
-	if (d->guard.on || d->no_guard)
+	if (d->guard.on || d->no_guard || d->xdp_guard)
 		return 0;
 	for (k = 0; k < nn; k++) {
 		if (has_vip(ov, on, nv[k]) ||
@@ -229,6 +271,17 @@ reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
 	if (!old->nsvcs != !new->nsvcs &&
 	    (rc = set_filter(d, new->nsvcs > 0, err, errlen)) < 0) {
 		*at = request_changing_svcs(msgs, n);
+		if (guard)
+			(void)set_guard(d, old, scratch, sizeof(scratch));
+		goto out;
+	}
+	if (!same_vips(ov, on, nv, nn) &&
+	    (rc = set_vips(d, nv, nn, err, errlen)) < 0) {
+		*at = request_changing_svcs(msgs, n);
+		(void)set_vips(d, ov, on, scratch, sizeof(scratch));
+		if (!old->nsvcs != !new->nsvcs)
+			(void)set_filter(d, old->nsvcs > 0, scratch,
+			    sizeof(scratch));
 		if (guard)
 			(void)set_guard(d, old, scratch, sizeof(scratch));
 		goto out;
@@ -539,6 +592,7 @@ commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
 	publish(d, t, *at);
 	(void)set_guard(d, &d->fw.svcs, scratch, sizeof(scratch));
 	(void)set_filter(d, d->fw.svcs.nsvcs > 0, scratch, sizeof(scratch));
+	reset_vips(d);
 	snprintf(err, errlen, "out of memory: the requests before this one "
 	    "were applied");
 	return rc;

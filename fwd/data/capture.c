@@ -12,8 +12,9 @@
  * frame follows its original in the trace.
  *
  * The packet loop works in bursts whatever the backend: frames come from
- * a TPACKET_V2 ring (the default), a V3 ring (capture_ring.c) or are
- * read one by one into a small pool (capture_socket.c), are rewritten
+ * a TPACKET_V2 ring (the default), a V3 ring (capture_ring.c), an
+ * AF_XDP socket's UMEM (capture_xdp.c) or are read one by one into a
+ * small pool (capture_socket.c), are rewritten
  * where they lie, and leave in one call to the backend's xmit. The
  * registry below is the one list of backends.
  */
@@ -35,6 +36,7 @@ static const struct uvs_capture_ops *const backends[] = {
 	&uvs_capture_socket_ops,
 	&uvs_capture_ring_v2_ops,
 	&uvs_capture_ring_v3_ops,
+	&uvs_capture_xdp_ops,
 };
 
 const struct uvs_capture_ops *
@@ -57,6 +59,7 @@ uvs_capture_open(struct uvs_capture *c, int ifindex)
 	c->vnet = 1;
 	c->ops = &uvs_capture_socket_ops;
 	c->be = NULL;
+	c->sw_csum = 0;
 	if ((fd = uvs_pktsock_open(ifindex)) < 0) {
 		c->fd = -1;
 		return fd;
@@ -94,6 +97,8 @@ uvs_capture_no_vnet(struct uvs_capture *c)
 int
 uvs_capture_set_filter(struct uvs_capture *c, const struct sock_fprog *prog)
 {
+	if (c->ops->set_filter)
+		return c->ops->set_filter(c, prog);
 	if (setsockopt(c->fd, SOL_SOCKET, SO_ATTACH_FILTER, prog,
 	    sizeof(*prog)) < 0)
 		return -errno;
@@ -135,6 +140,27 @@ const char *
 uvs_capture_backend(const struct uvs_capture *c)
 {
 	return c->ops->name;
+}
+
+const char *
+uvs_capture_detail(const struct uvs_capture *c)
+{
+	return c->ops->detail ? c->ops->detail(c) : NULL;
+}
+
+int
+uvs_capture_set_vips(struct uvs_capture *c, const uint32_t *vip, size_t n)
+{
+	return c->ops->set_vips ? c->ops->set_vips(c, vip, n) : 0;
+}
+
+uint64_t
+uvs_capture_sw_csum(struct uvs_capture *c)
+{
+	uint64_t n = c->sw_csum;
+
+	c->sw_csum = 0;
+	return n;
 }
 
 int

@@ -3,8 +3,8 @@
  * each preceded by a struct virtio_net_hdr (PACKET_VNET_HDR) that
  * carries pending checksum and segmentation work across user space.
  * The packet loop sees only this interface; which backend moves the
- * frames (a packet socket read frame by frame, a TPACKET_V2 or V3 ring)
- * is an ops struct behind it (capture_ops.h), chosen by name.
+ * frames (a packet socket read frame by frame, a TPACKET_V2 or V3 ring,
+ * an AF_XDP socket) is an ops struct behind it (capture_ops.h), chosen by name.
  */
 #ifndef UVS_CAPTURE_H
 #define UVS_CAPTURE_H
@@ -67,6 +67,8 @@ struct uvs_capture {
 	void			*be;	/* its state, freed by ops->close */
 	uint8_t			*pool;	/* frames read from the socket's
 					   queue (pktsock.h) */
+	uint64_t		 sw_csum;	/* checksums the backend
+						   finished in software */
 	struct uvs_txq		 txq;
 };
 
@@ -96,8 +98,8 @@ int	uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len);
 
 /*
  * Switches an open capture from the socket backend to the backend called
- * name ("socket", "ring", "ring-v3"), sized by conf. 0, -ENOENT for an
- * unknown name, -EBUSY if another backend than "socket" is in use, or
+ * name ("socket", "ring", "ring-v3", "xdp"), sized by conf. 0, -ENOENT
+ * for an unknown name, -EBUSY if another backend than "socket" is in use, or
  * the backend's -errno (the capture then stays as it was).
  */
 int	uvs_capture_use(struct uvs_capture *c, const char *name,
@@ -112,6 +114,25 @@ int	uvs_capture_use_ring(struct uvs_capture *c, int version,
 const char *uvs_capture_backend(const struct uvs_capture *c);
 /* The descriptor to poll for frames (and the link's errors). */
 int	uvs_capture_pollfd(const struct uvs_capture *c);
+/* How the backend runs ("native mode, copy, 1 queue"), or NULL. */
+const char *uvs_capture_detail(const struct uvs_capture *c);
+/*
+ * Tells a backend that picks frames by VIP (xdp) the VIPs, network
+ * order; the others take every frame the filter lets through and
+ * ignore it. 0 or -errno.
+ */
+int	uvs_capture_set_vips(struct uvs_capture *c, const uint32_t *vip,
+	    size_t n);
+/*
+ * 1 when c runs the xdp backend in native mode: its XDP program alone
+ * keeps the kernel off VIP traffic (capture_xdp.c); 0 otherwise.
+ */
+int	uvs_capture_xdp_native(const struct uvs_capture *c);
+/*
+ * Frames whose TCP/UDP checksum the backend finished in software (xdp:
+ * the partial ones) since the last call.
+ */
+uint64_t uvs_capture_sw_csum(struct uvs_capture *c);
 
 /*
  * The burst interface the packet loop uses, the same for every backend:

@@ -5,13 +5,15 @@
  * never sees these; it calls uvs_capture_burst/queue/flush/release,
  * which dispatch here. What every backend shares stays in capture.c:
  * the socket and its filter, the vnet header rules, --trace, the send
- * queue. A new backend (AF_XDP) is one file and one registry line.
+ * queue. A new backend is one file and one registry line (capture_xdp.c is
+ * the AF_XDP one).
  */
 #ifndef UVS_CAPTURE_OPS_H
 #define UVS_CAPTURE_OPS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/filter.h>
 #include <sys/socket.h>
 
 struct uvs_capture;
@@ -53,11 +55,23 @@ struct uvs_capture_ops {
 	uint64_t	(*drops)(struct uvs_capture *c);
 	/* The descriptor to poll for frames; NULL: c->fd. */
 	int		(*pollfd)(const struct uvs_capture *c);
+	/*
+	 * Makes vip[0..n) (network order) the VIPs whose traffic reaches
+	 * the backend; NULL: the socket filter decides. 0 or -errno.
+	 */
+	int		(*set_vips)(struct uvs_capture *c, const uint32_t *vip,
+			    size_t n);
+	/* Replaces setting the socket filter; NULL: set it on c->fd. */
+	int		(*set_filter)(struct uvs_capture *c,
+			    const struct sock_fprog *prog);
+	/* How the backend runs, for uvsd's start line; may be NULL. */
+	const char	*(*detail)(const struct uvs_capture *c);
 };
 
 extern const struct uvs_capture_ops uvs_capture_socket_ops;
 extern const struct uvs_capture_ops uvs_capture_ring_v2_ops;
 extern const struct uvs_capture_ops uvs_capture_ring_v3_ops;
+extern const struct uvs_capture_ops uvs_capture_xdp_ops;
 
 /* The backend called name, or NULL. */
 const struct uvs_capture_ops *uvs_capture_lookup(const char *name);

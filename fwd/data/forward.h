@@ -35,6 +35,7 @@ struct uvs_fwd_stats {
 	uint64_t	 icmp_fwd;	/* ICMP errors sent to a flow's owner */
 	uint64_t	 frags_fwd;	/* fragments forwarded (first ones too) */
 	uint64_t	 frags_held;	/* early fragments held for their first */
+	uint64_t	 tx_sw_csum;	/* checksums the backend finished (xdp) */
 	/* sync backup (syncd.c): entries this table took as new flows,
 	   took over as known ones, or refused (syncin.h) */
 	uint64_t	 sync_new, sync_updated, sync_refused;

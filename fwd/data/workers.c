@@ -170,15 +170,20 @@ recheck_thresholds(struct uvs_fwd *fw)
 		}
 }
 
-/* Once a second: expire flows, take the kernel's drop counts. */
+/*
+ * Once a second: expire flows, take the kernel's drop counts and the
+ * checksums the backend finished in software (xdp).
+ */
 static void
 worker_tick(struct uvs_worker *w, uint32_t now)
 {
 	unsigned k;
 
 	uvs_conn_expire(&w->fw.conns, now);
-	for (k = 0; k < w->nlinks; k++)
+	for (k = 0; k < w->nlinks; k++) {
 		w->fw.stats.rx_kernel_drops += uvs_capture_drops(&w->cap[k]);
+		w->fw.stats.tx_sw_csum += uvs_capture_sw_csum(&w->cap[k]);
+	}
 	recheck_thresholds(&w->fw);
 }
 
@@ -301,7 +306,8 @@ slice(uint32_t total, unsigned n, unsigned id)
 
 /*
  * Worker w's socket on link k, in fanout group group: the backend asked
- * for (a ring that cannot be had leaves the socket backend, as
+ * for (xdp that cannot be had leaves the ring, its reason in w->xdp_rc;
+ * a ring that cannot be had leaves the socket backend, as
  * uvs_capture_backend then says), --no-vnet, --trace.
  */
 static int
@@ -309,14 +315,17 @@ link_open(struct uvs_worker *w, unsigned k, unsigned group,
     const struct uvs_workers_conf *c)
 {
 	struct uvs_capture *cap = &w->cap[k];
-	int rc;
+	int rc, xdp = 0;
 
 	if ((rc = uvs_capture_open(cap, c->link[k].ifindex)) < 0)
 		return rc;
 	cap->trace = c->trace;
+	if (c->xdp && (w->xdp_rc = uvs_capture_use(cap, "xdp", NULL)) == 0)
+		xdp = 1;
+	/* xdp keeps its packet socket, which --no-vnet still concerns */
 	if (c->no_vnet)
 		rc = uvs_capture_no_vnet(cap);
-	else if (c->ring_version >= 0)
+	else if (!xdp && c->ring_version >= 0)
 		(void)uvs_capture_use_ring(cap, c->ring_version,
 		    c->ring_block, c->ring_blocks);
 	if (rc < 0 || (rc = join_fanout(w, cap, group, c)) < 0)
@@ -432,6 +441,11 @@ uvs_workers_start(struct uvs_workers *ws, const struct uvs_workers_conf *c,
 	if (c->nlinks == 0 || c->nlinks > UVS_WORKERS_LINKS) {
 		snprintf(err, errlen, "workers: 1 to %d links",
 		    UVS_WORKERS_LINKS);
+		return -EINVAL;
+	}
+	/* one XDP program per link, its queue's socket for one reader */
+	if (c->xdp && (c->n > 1 || c->nlinks > 1)) {
+		snprintf(err, errlen, "--backend xdp: one worker on one link");
 		return -EINVAL;
 	}
 	ws->share_key = calloc(UVS_WSHARES, sizeof(*ws->share_key));
@@ -645,6 +659,20 @@ uvs_workers_set_filter(struct uvs_workers *ws, int any_vip)
 		free(prog.filter);
 	}
 	return rc;
+}
+
+int
+uvs_workers_set_vips(struct uvs_workers *ws, const uint32_t *vip, size_t n)
+{
+	unsigned i, k;
+	int rc;
+
+	for (i = 0; i < ws->n; i++)
+		for (k = 0; k < ws->w[i].nlinks; k++)
+			if ((rc = uvs_capture_set_vips(&ws->w[i].cap[k], vip,
+			    n)) < 0)
+				return rc;
+	return 0;
 }
 
 uint64_t

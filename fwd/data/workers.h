@@ -1,8 +1,8 @@
 /*
  * uvsd's packet path: N worker threads (-j N, 1 without -j), each with
  * its own packet socket on every link uvsd serves (a TPACKET_V2 ring by
- * default, a V3 ring or the plain socket by --backend), each link's
- * sockets joined to one PACKET_FANOUT group, and its own forwarding
+ * default, a V3 ring, the plain socket or AF_XDP sockets by --backend),
+ * each link's sockets joined to one PACKET_FANOUT group, and its own forwarding
  * state: services, dests, a slice of the connection table and of the
  * fragment table. Nothing is shared on the per-packet path: no lock, no
  * common counter (--trace, a debugging aid, is the one exception: one
@@ -124,6 +124,7 @@ struct uvs_worker {
 	struct uvs_wpub		 pub;		/* worker writes, on asks */
 	int			 stop;		/* atomic */
 	int			 started;
+	int			 xdp_rc;	/* why --backend xdp was not had */
 };
 
 /*
@@ -179,6 +180,9 @@ struct uvs_workers_conf {
 	size_t			 ring_block;
 	unsigned		 ring_blocks;
 	int			 no_vnet;	/* --no-vnet (socket backend) */
+	/* --backend xdp, one worker on one link (capture_xdp.c: one XDP
+	   program per link); where it cannot be had, the ring above */
+	int			 xdp;
 	/* --trace: every worker writes to it (trace.c locks); the
 	   caller closes it after uvs_workers_stop */
 	struct uvs_trace	*trace;
@@ -235,6 +239,15 @@ uint32_t *uvs_workers_share(struct uvs_workers *ws,
  * -errno.
  */
 int	uvs_workers_set_filter(struct uvs_workers *ws, int any_vip);
+
+/*
+ * Tells every worker socket whose backend picks frames by VIP (xdp: the
+ * program's VIP map, a kernel map written by fd while the worker reads
+ * its sockets) the VIPs, network order; the others ignore it. 0 or the
+ * first -errno.
+ */
+int	uvs_workers_set_vips(struct uvs_workers *ws, const uint32_t *vip,
+	    size_t n);
 
 /*
  * Log entries some worker could not apply (memory), in all, and in

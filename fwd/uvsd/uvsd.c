@@ -64,6 +64,7 @@ struct uvsd_opts {
 	const char	*trace;		/* --trace FILE */
 	int		 no_vnet;	/* --no-vnet: checksum offload lost */
 	int		 ring;		/* TPACKET_V2/V3; -1: --backend socket */
+	int		 xdp;		/* --backend xdp (the ring if it fails) */
 	unsigned	 jobs;		/* -j N workers (1 without -j) */
 	enum uvs_fanout	 fanout;	/* --fanout client|flow */
 	int		 check;		/* --check: diagnose, do not run */
@@ -161,7 +162,7 @@ usage(FILE *f)
 	    "  --no-vnet              debug: drop the frames' checksum "
 	    "offload state\n"
 	    "                         (shows what a naive forwarder breaks)\n"
-	    "  --backend ring|ring-v3|socket\n"
+	    "  --backend ring|ring-v3|socket|xdp\n"
 	    "                         receive from a TPACKET_V2 ring, each "
 	    "frame handed\n"
 	    "                         over as it lands (default); from a V3 "
@@ -169,7 +170,11 @@ usage(FILE *f)
 	    "                         blocks (fewer wake-ups, up to 1 ms "
 	    "more wait);\n"
 	    "                         or read frames one by one (the first "
-	    "backend)\n"
+	    "backend);\n"
+	    "                         or an XDP program and AF_XDP sockets "
+	    "(one -i, one\n"
+	    "                         worker; the ring if the kernel or "
+	    "driver cannot)\n"
 	    "  -j, --jobs N           N worker threads (default 1), one per "
 	    "core, each with\n"
 	    "                         its own socket on every link and slice "
@@ -351,9 +356,11 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 				o->ring = TPACKET_V3;
 			else if (strcmp(optarg, "socket") == 0)
 				o->ring = -1;
+			else if (strcmp(optarg, "xdp") == 0)
+				o->xdp = 1;
 			else {
-				logmsg("--backend: ring, ring-v3 or socket, not "
-				    "'%s'", optarg);
+				logmsg("--backend: ring, ring-v3, socket or xdp, "
+				    "not '%s'", optarg);
 				return -1;
 			}
 			break;
@@ -419,6 +426,19 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 		logmsg("-i IFACE is required");
 		return -1;
 	}
+	/* one XDP program per link, its queue's socket read by one worker
+	   (capture_xdp.c): veth has one receive queue */
+	if (o->xdp && (o->nifnames > 1 || o->jobs > 1)) {
+		logmsg("--backend xdp serves one -i interface with one worker: "
+		    "without -j N > 1");
+		return -1;
+	}
+	/* its program passes tagged frames to the kernel (capture_xdp.c) */
+	if (o->xdp && o->vlan_list) {
+		logmsg("--backend xdp serves untagged frames only: without "
+		    "--vlan");
+		return -1;
+	}
 	return 0;
 }
 
@@ -437,6 +457,13 @@ check_kernel_forwarding(const struct uvs_director *d, int verbose)
 		v = 0;
 	if (f)
 		fclose(f);
+	if (d->xdp_guard) {
+		if (verbose)
+			logmsg("the XDP program keeps VIP traffic and ARP for "
+			    "VIPs from the kernel; no nftables guard%s",
+			    v ? "; ip_forward=1 is fine" : "");
+		return 0;
+	}
 	if (d->guard.on) {
 		if (verbose)
 			logmsg("kernel guard: table netdev %s drops VIP traffic "
@@ -752,6 +779,35 @@ open_links(struct uvs_director *d, const struct uvsd_opts *o)
 }
 
 /*
+ * --backend xdp, in the one worker: natively its XDP program keeps the
+ * kernel off VIP traffic, so the nftables guard is closed; in generic
+ * mode frames too long for the AF_XDP sockets pass to the packet socket,
+ * and the guard stays. If the kernel or the driver could not, one line
+ * says why; the worker then runs the ring (with the guard).
+ */
+static void
+xdp_said(struct uvs_director *d)
+{
+	const struct uvs_worker *w = &d->workers.w[0];
+	int rc = w->xdp_rc;
+
+	if (rc == 0 && uvs_capture_xdp_native(&w->cap[0])) {
+		uvs_guard_close(&d->guard);
+		d->xdp_guard = 1;
+	} else if (rc == 0)
+		logmsg("--backend xdp on %s: no native XDP, generic mode: "
+		    "an 802.1Q tag the link keeps beside the frame is "
+		    "invisible to it, so tagged VIP traffic would be "
+		    "served untagged; use the ring on such a link",
+		    d->ifname);
+	else
+		logmsg("--backend xdp on %s: %s (%d)%s; using the ring backend",
+		    d->ifname, strerror(-rc), rc, rc == -EBUSY ? ": another "
+		    "XDP program is attached" : rc == -EPERM ? ": needs "
+		    "CAP_BPF, CAP_NET_ADMIN and locked memory" : "");
+}
+
+/*
  * The workers, uvsd's packet path, on every link: the backend, --no-vnet
  * (which reads frames one by one: the rings keep the vnet header),
  * --trace and the log hooks from the options. 0 or -1, said.
@@ -763,7 +819,7 @@ start_workers(struct uvs_director *d, const struct uvsd_opts *o,
 	struct uvs_workers_conf c = { .n = o->jobs, .fanout = o->fanout,
 	    .conn_max = o->conn_max, .ring_version = o->no_vnet ? -1 :
 	    o->ring, .ring_block = RING_BLOCK_SIZE, .ring_blocks = RING_BLOCKS,
-	    .no_vnet = o->no_vnet, .trace = trace,
+	    .no_vnet = o->no_vnet, .xdp = o->xdp, .trace = trace,
 	    .on_new_conn = o->verbose ? log_new_conn : NULL,
 	    .on_arp_reply = o->verbose ? log_arp_reply : NULL };
 	char err[256];
@@ -773,6 +829,8 @@ start_workers(struct uvs_director *d, const struct uvsd_opts *o,
 		logmsg("%s", err);
 		return -1;
 	}
+	if (o->xdp)
+		xdp_said(d);
 	if (o->ring >= 0 && !o->no_vnet &&
 	    strcmp(uvs_capture_backend(&d->workers.w[0].cap[0]), "socket") == 0)
 		logmsg("ring: not available; reading frames one by one instead");
@@ -815,6 +873,7 @@ main(int argc, char **argv)
 	struct metrics_src msrc = { .d = &d };
 	struct uvs_metrics_server *ms = NULL;
 	struct uvs_trace *trace = NULL;
+	const char *detail;
 	char err[256], names[UVS_DIR_LINKS_MAX * (IF_NAMESIZE + 2)];
 	unsigned ifindex;
 	int rc, claim = -1;
@@ -839,8 +898,7 @@ main(int argc, char **argv)
 		logmsg("%s", err);
 		goto fail;
 	}
-	if (open_links(&d, &o) < 0 ||
-	    check_kernel_forwarding(&d, o.verbose) < 0)
+	if (open_links(&d, &o) < 0)
 		goto fail;
 	d.log = log_line;
 	d.fw.sloppy_tcp = o.sloppy_tcp;
@@ -854,7 +912,8 @@ main(int argc, char **argv)
 		logmsg("%s", err);
 		goto fail;
 	}
-	if (start_workers(&d, &o, trace) < 0)
+	if (start_workers(&d, &o, trace) < 0 ||
+	    check_kernel_forwarding(&d, o.verbose) < 0)
 		goto fail;
 	if (o.no_vnet)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
@@ -885,10 +944,12 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	logmsg("director on %s (%u %s worker%s, fanout by %s), control socket "
-	    "%s, %u flows max", link_names(&d, names, sizeof(names)), o.jobs,
-	    uvs_capture_backend(&d.workers.w[0].cap[0]), o.jobs == 1 ? "" :
-	    "s", o.fanout == UVS_FANOUT_FLOW ? "flow" : "client", ctl.path,
+	detail = uvs_capture_detail(&d.workers.w[0].cap[0]);
+	logmsg("director on %s (%u %s worker%s, fanout by %s%s%s), control "
+	    "socket %s, %u flows max", link_names(&d, names, sizeof(names)),
+	    o.jobs, uvs_capture_backend(&d.workers.w[0].cap[0]),
+	    o.jobs == 1 ? "" : "s", o.fanout == UVS_FANOUT_FLOW ? "flow" :
+	    "client", detail ? "; " : "", detail ? detail : "", ctl.path,
 	    o.conn_max);
 	if (ms)
 		logmsg("metrics on http://%s/metrics", o.metrics);

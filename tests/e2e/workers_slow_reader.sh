@@ -9,35 +9,13 @@
 # worker is busy reaches every worker. Run on the ASan build, uvsd's log
 # must show no sanitizer report.
 . "$(dirname "$0")/../lab/lab.sh"
+. "$(dirname "$0")/../lab/slow_reader.sh"
 LAB_UVSD_QUIET=1
 UVSD_ARGS="-j 2 --fanout flow ${UVSD_ARGS:-}"
 lab_cluster 2
-uvsadm -A -u "$VIP:9000" -s rr
-for i in 1 2; do uvsadm -a -u "$VIP:9000" -r "$(rs_ip "$i")" -g; done
-uvsadm -A -t "$VIP:80" -s rr
-for i in 1 2; do uvsadm -a -t "$VIP:80" -r "$(rs_ip "$i"):80" -g; done
-lab_wait_resolved || exit 1
-
 N=5000
-lab_exec c timeout 60 python3 "$LAB_ROOT/tests/lab/udp_flows.py" "$VIP" 9000 "$N"
-sleep 0.5
-flows=$(uvsadm -L -c -n | grep -c '^UDP')
-t_check "about $N UDP flows exist ($flows)" [ "$flows" -ge $((N * 9 / 10)) ]
-
-# the slow reader: 2 KiB every 20 ms (a listing of ~550 KB takes seconds)
-lab_exec d timeout 120 python3 "$LAB_ROOT/tests/lab/slow_reader.py" \
-	"$LAB_SOCK" conns 2048 0.02 100 >"$LAB_DIR/slow" &
-reader=$!
-sleep 1
-ok=0
-for n in $(seq 5); do
-	lab_exec c curl -s -m 3 -o /dev/null "http://$VIP/" && ok=$((ok + 1))
-done
-t_check "5 of 5 requests are served while the slow reader reads ($ok)" [ "$ok" = 5 ]
-wait "$reader"
-got=$(grep -c '^conn proto=udp' "$LAB_DIR/slow")
-t_check "the slow reader got every flow ($got of $flows)" [ "$got" -ge "$flows" ]
-t_check "and the reply ends ok" [ "$(tail -1 "$LAB_DIR/slow")" = ok ]
+sr_setup "$N"
+sr_serve_while_reading 0.02
 
 rx=$(lab_counter rx_frames)
 t_check "--counters right after shows the workers' frames (rx_frames=$rx)" \

@@ -380,7 +380,7 @@ test_queue_puts_the_tag_back(void **state)
 	lab_free(&l);
 }
 
-/* The registry knows the three backends by uvsd's names, nothing else. */
+/* The registry knows the four backends by uvsd's names, nothing else. */
 static void
 test_registry_names(void **state)
 {
@@ -394,9 +394,14 @@ test_registry_names(void **state)
 	    &uvs_capture_ring_v2_ops);
 	assert_ptr_equal(uvs_capture_lookup("ring-v3"),
 	    &uvs_capture_ring_v3_ops);
+	assert_ptr_equal(uvs_capture_lookup("xdp"), &uvs_capture_xdp_ops);
 	assert_null(uvs_capture_lookup("ring-v1"));
 	assert_null(uvs_capture_lookup(""));
-	assert_int_equal(uvs_capture_use(&c, "xdp", &conf), -ENOENT);
+	assert_int_equal(uvs_capture_use(&c, "afxdp", &conf), -ENOENT);
+	/* no link (ifindex 0): xdp cannot attach, and the capture stays */
+	assert_true(uvs_capture_use(&c, "xdp", &conf) < 0);
+	assert_ptr_equal(c.ops, &uvs_capture_socket_ops);
+	assert_null(c.be);
 	assert_int_equal(uvs_capture_use(&c, "socket", &conf), 0);
 	assert_int_equal(uvs_capture_use_ring(&c, 0, 1 << 16, 4), -EINVAL);
 	/* no socket: the ring cannot be set up, and the capture stays */
