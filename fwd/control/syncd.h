@@ -74,7 +74,8 @@ int	uvs_syncd_backup_fd(const struct uvs_syncd *s);
  * (or changed state), as full messages. Call once a second.
  */
 void	uvs_syncd_master_tick(struct uvs_director *d, uint32_t now);
-/* Backup: reads every waiting message and applies what it holds. */
+/* Backup: reads the waiting messages (64 at most) and hands what they
+   hold to the workers' log. */
 void	uvs_syncd_backup_input(struct uvs_director *d, uint32_t now);
 
 #endif

@@ -2,8 +2,8 @@
  * The sync daemon's backup side on one forwarding state (fwd/data/
  * syncin.c): a connection the master synced becomes a flow (or a
  * persistence template) of this table, bound to the same real server,
- * so that after failover its packets find it. The same call serves the
- * director's own table and, through the workers' log, each worker's.
+ * so that after failover its packets find it. uvsd calls it in each
+ * worker, on that worker's table, through the workers' log.
  */
 #ifndef UVS_SYNCIN_H
 #define UVS_SYNCIN_H
