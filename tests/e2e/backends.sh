@@ -7,15 +7,14 @@
 # real server whichever worker sees it), and the AF_XDP backend in its
 # one worker (backend_xdp.sh tests what is its own). Each run's checks
 # are reported under its name. Each run is bounded by 300 s; the whole,
-# some 34 runs, by this:
+# some 32 runs, by this:
 # run.sh: timeout 2000
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/lab.sh
 t_need_root
 rm -rf "$LAB_DIR"
-# the skeleton's packet-path tests, and for the socket backend the
-# table's rules too (with -j each worker has its own slice and its own rr
-# position: workers_load.sh tests what holds there)
+# the skeleton's packet-path tests (with -j each worker has its own
+# slice and its own rr position: workers_load.sh tests what holds there)
 SKELETON="dr_rr_spreads keepalive_sticks arp_only_director direct_return udp_service bulk_offload del_dest_stops_new malformed_frames"
 VARIANTS=("--backend socket" "--backend ring-v3" "-j 2" "--backend xdp")
 # On the sanitizer pass (run.sh's second build) each backend runs the
@@ -28,8 +27,6 @@ if [ -n "${UVS_SUITE_REPEAT:-}" ]; then
 fi
 for variant in "${VARIANTS[@]}"; do
 	tests=$SKELETON
-	[ "$variant" = "--backend socket" ] && [ -z "${UVS_SUITE_REPEAT:-}" ] &&
-		tests="$tests persistence conn_table_rules"
 	for t in $tests; do
 		out=$(UVSD_ARGS="$variant" LAB_P="uvsb$$" timeout 300 bash "tests/e2e/$t.sh" 2>&1)
 		rc=$?

@@ -2,7 +2,7 @@
 # A short smoke of the libFuzzer harnesses (tests/fuzz/README.md): they
 # build with clang, every input in tests/fuzz/regressions/NAME/ (crashes
 # found and fixed) replays without a crash, and each harness fuzzes for
-# FUZZ_SMOKE_SECONDS (10) from its seed corpus without finding one.
+# FUZZ_SMOKE_SECONDS (5) from its seed corpus without finding one.
 # `make deps` installs clang; without it (or without libFuzzer's runtime)
 # this test says why and skips, rather than pull a compiler in silently.
 # `make fuzz` is the long run.
@@ -11,7 +11,7 @@
 # tests/run.sh runs this with the first build only:
 # run.sh: once per suite
 cd "$(dirname "$0")/../.." || exit 1
-secs=${FUZZ_SMOKE_SECONDS:-10}
+secs=${FUZZ_SMOKE_SECONDS:-5}
 names="parse forward ipvsargs rules keepalived ctl metrics"
 
 if ! command -v clang >/dev/null 2>&1; then
