@@ -23,18 +23,6 @@
 
 /* A request is a header, an ifaddrmsg and two u32 attributes. */
 #define REQ_SIZE	256
-/*
- * The kernel never puts more than 32 KB into one dump message
- * (netlink_recvmsg caps max_recvmsg_len), so this never truncates.
- */
-
-struct addr_find {
-	uint32_t	addr;
-	int		ifindex;	/* lowest ifindex holding addr, or 0 */
-	uint8_t		prefixlen;
-};
-
-/* Sends nlh and feeds every reply to cb until the kernel is done. */
 
 /* RTM_NEWADDR or RTM_DELADDR of addr/prefixlen on ifindex, acked. */
 static int
@@ -91,14 +79,22 @@ addr_find_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/* What addr_walk calls for each IPv4 address the kernel dumps. */
+typedef void (*addr_visit_fn)(void *arg, int ifindex, uint32_t addr,
+    uint8_t prefixlen);
+
+struct addr_walker {
+	addr_visit_fn	 visit;
+	void		*arg;
+};
+
 static int
-addr_find_msg(const struct nlmsghdr *nlh, void *data)
+addr_walk_msg(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr	*tb[IFA_MAX + 1] = { NULL };
 	const struct nlattr	*local;
-	struct addr_find	*find = data;
+	struct addr_walker	*w = data;
 	struct ifaddrmsg	*ifa;
-	int			 ifindex;
 
 	if (nlh->nlmsg_type != RTM_NEWADDR)
 		return MNL_CB_OK;
@@ -107,7 +103,6 @@ addr_find_msg(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	ifa = mnl_nlmsg_get_payload(nlh);
-	ifindex = (int)ifa->ifa_index;
 	if (ifa->ifa_family != AF_INET)
 		return MNL_CB_OK;
 	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_find_attr, tb) < 0)
@@ -115,24 +110,25 @@ addr_find_msg(const struct nlmsghdr *nlh, void *data)
 	/* Point-to-point links carry the peer in ADDRESS, ours in LOCAL. */
 	if ((local = tb[IFA_LOCAL]) == NULL)
 		local = tb[IFA_ADDRESS];
-	if (local == NULL || mnl_attr_get_u32(local) != find->addr)
-		return MNL_CB_OK;
-	/* The dump order is the kernel's; the lowest index (lo) is stable. */
-	if (find->ifindex == 0 || ifindex < find->ifindex) {
-		find->ifindex = ifindex;
-		find->prefixlen = ifa->ifa_prefixlen;
-	}
+	if (local != NULL)
+		w->visit(w->arg, (int)ifa->ifa_index, mnl_attr_get_u32(local),
+		    ifa->ifa_prefixlen);
 	return MNL_CB_OK;
 }
 
-int
-uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen)
+/*
+ * One RTM_GETADDR dump of the IPv4 addresses, each handed to visit. The
+ * kernel never puts more than 32 KB into one dump message
+ * (netlink_recvmsg caps max_recvmsg_len), so rtnl's buffer never
+ * truncates one.
+ */
+static int
+addr_walk(addr_visit_fn visit, void *arg)
 {
 	char			 buf[REQ_SIZE];
 	struct nlmsghdr		*nlh;
 	struct ifaddrmsg	*ifa;
-	struct addr_find	 find = { .addr = addr };
-	int			 rc;
+	struct addr_walker	 w = { .visit = visit, .arg = arg };
 
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
@@ -140,7 +136,36 @@ uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
-	if ((rc = uvs_rtnl_talk(nlh, addr_find_msg, &find)) < 0)
+	return uvs_rtnl_talk(nlh, addr_walk_msg, &w);
+}
+
+struct addr_find {
+	uint32_t	addr;
+	int		ifindex;	/* lowest ifindex holding addr, or 0 */
+	uint8_t		prefixlen;
+};
+
+static void
+addr_find_visit(void *arg, int ifindex, uint32_t addr, uint8_t prefixlen)
+{
+	struct addr_find	*find = arg;
+
+	if (addr != find->addr)
+		return;
+	/* The dump order is the kernel's; the lowest index (lo) is stable. */
+	if (find->ifindex == 0 || ifindex < find->ifindex) {
+		find->ifindex = ifindex;
+		find->prefixlen = prefixlen;
+	}
+}
+
+int
+uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen)
+{
+	struct addr_find	 find = { .addr = addr };
+	int			 rc;
+
+	if ((rc = addr_walk(addr_find_visit, &find)) < 0)
 		return rc;
 	if (find.ifindex > 0 && prefixlen != NULL)
 		*prefixlen = find.prefixlen;
@@ -153,51 +178,25 @@ struct addr_all {
 	unsigned	 n;	/* every address, also past max */
 };
 
-static int
-addr_all_msg(const struct nlmsghdr *nlh, void *data)
+static void
+addr_all_visit(void *arg, int ifindex, uint32_t addr, uint8_t prefixlen)
 {
-	const struct nlattr	*tb[IFA_MAX + 1] = { NULL };
-	const struct nlattr	*local;
-	struct addr_all		*all = data;
-	struct ifaddrmsg	*ifa;
+	struct addr_all		*all = arg;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR)
-		return MNL_CB_OK;
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifa))) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	ifa = mnl_nlmsg_get_payload(nlh);
-	if (ifa->ifa_family != AF_INET)
-		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, sizeof(*ifa), addr_find_attr, tb) < 0)
-		return MNL_CB_ERROR;
-	if ((local = tb[IFA_LOCAL]) == NULL)
-		local = tb[IFA_ADDRESS];
-	if (local == NULL)
-		return MNL_CB_OK;
+	(void)ifindex;
+	(void)prefixlen;
 	if (all->n < all->max)
-		all->out[all->n] = mnl_attr_get_u32(local);
+		all->out[all->n] = addr;
 	all->n++;
-	return MNL_CB_OK;
 }
 
 int
 uvs_addr_list(uint32_t *out, unsigned max)
 {
-	char			 buf[REQ_SIZE];
-	struct nlmsghdr		*nlh;
-	struct ifaddrmsg	*ifa;
 	struct addr_all		 all = { .out = out, .max = max };
 	int			 rc;
 
-	memset(buf, 0, sizeof(buf));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	if ((rc = uvs_rtnl_talk(nlh, addr_all_msg, &all)) < 0)
+	if ((rc = addr_walk(addr_all_visit, &all)) < 0)
 		return rc;
 	return (int)all.n;
 }

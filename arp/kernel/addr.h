@@ -6,6 +6,7 @@
 #ifndef UVS_ADDR_H
 #define UVS_ADDR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Adds addr/prefixlen on ifindex; -EEXIST when it is there already. */
@@ -23,5 +24,17 @@ int	uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen);
  * exceed max), or -errno.
  */
 int	uvs_addr_list(uint32_t *out, unsigned max);
+
+/* Is addr one of v[0..n)? Lists here are short: a linear scan. */
+static inline int
+uvs_addr_in(const uint32_t *v, size_t n, uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == addr)
+			return 1;
+	return 0;
+}
 
 #endif

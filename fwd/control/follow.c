@@ -28,17 +28,6 @@ struct follow_reqs {
 	unsigned		 n;
 };
 
-static int
-in_list(const uint32_t *v, unsigned n, uint32_t addr)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == addr)
-			return 1;
-	return 0;
-}
-
 /* Adds "vip-held addr=A held=H". */
 static void
 req_held(struct follow_reqs *r, uint32_t addr, int held)
@@ -75,10 +64,10 @@ diff_held(const struct uvs_svc_table *t, const uint32_t *addrs, unsigned n,
 	unsigned i;
 
 	for (i = 0; i < t->nheld; i++)
-		if (!in_list(addrs, n, t->held[i]))
+		if (!uvs_addr_in(addrs, n, t->held[i]))
 			req_held(r, t->held[i], 0);
 	for (i = 0; i < n; i++)
-		if (!uvs_svc_is_held(t, addrs[i]) && !in_list(addrs, i,
+		if (!uvs_svc_is_held(t, addrs[i]) && !uvs_addr_in(addrs, i,
 		    addrs[i]))
 			req_held(r, addrs[i], 1);
 }

@@ -69,17 +69,6 @@ served_vips_of(const struct uvs_svc_table *t, size_t *n)
 	return v;
 }
 
-static int
-has_vip(const uint32_t *v, size_t n, uint32_t addr)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (v[k] == addr)
-			return 1;
-	return 0;
-}
-
 /* Has every service of a a twin in b (same key)? */
 static int
 svcs_within(const struct uvs_svc_table *a, const struct uvs_svc_table *b)
@@ -148,7 +137,7 @@ same_vips(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 	if (na != nb)
 		return 0;
 	for (k = 0; k < nb; k++)
-		if (!has_vip(a, na, b[k]))
+		if (!uvs_addr_in(a, na, b[k]))
 			return 0;
 	return 1;
 }
@@ -222,7 +211,7 @@ check_kernel_vips(struct uvs_director *d, const uint32_t *ov, size_t on,
 	if (d->guard.on || d->no_guard || d->xdp_guard)
 		return 0;
 	for (k = 0; k < nn; k++) {
-		if (has_vip(ov, on, nv[k]) ||
+		if (uvs_addr_in(ov, on, nv[k]) ||
 		    (rc = uvs_addr_lookup(nv[k], NULL)) <= 0)
 			continue;
 		if_indextoname((unsigned)rc, ifn);
@@ -331,7 +320,7 @@ after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 
 	if ((nv = served_vips_of(t, &nn))) {
 		for (k = 0; k < nn; k++)
-			if (!has_vip(ov, on, nv[k]))
+			if (!uvs_addr_in(ov, on, nv[k]))
 				announce_vip(d, nv[k]);
 		free(nv);
 	}
