@@ -113,8 +113,8 @@ static void
 list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 {
 	const struct uvs_svc *s = x->svc;
-	const struct uvs_health_key k = { .proto = s->proto,
-	    .vip = s->addr.ip, .vport = s->port, .rip = x->addr.ip,
+	const struct uvs_health_key k = { .proto = s->proto, .af = s->af,
+	    .vip = s->addr, .vport = s->port, .rip = x->addr,
 	    .rport = x->port };
 	const struct uvs_rsmac_entry *e = s->af == AF_INET ?
 	    uvs_rsmac_find(&d->rsmac, x->addr.ip) : NULL;
@@ -172,8 +172,8 @@ do_list(struct uvs_director *d, FILE *out)
 		    s->timeout, mask);
 		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
 		fputc('\n', out);
-		uvs_health_list_svc(d->health, s->proto, s->addr.ip, s->port,
-		    out);
+		uvs_health_list_svc(d->health, s->proto, s->af, &s->addr,
+		    s->port, out);
 		for (k = 0; k < s->ndests; k++)
 			list_dest(d, s->dests[k], out);
 	}
@@ -318,8 +318,9 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 		    &h->k.vport) < 0 || uvs_ctlreq_dest_conf(m, &c) < 0 ||
 		    (h->has = uvs_ctlreq_check_conf(m, &h->chk)) < 0)
 			goto bad;
-		h->k.vip = vip.ip;
-		h->k.rip = c.addr.ip;
+		h->k.af = (uint8_t)af;
+		h->k.vip = vip;
+		h->k.rip = c.addr;
 		h->k.rport = c.port;
 		h->weight = c.weight;
 		if (strcmp(m->verb, "edit-dest") == 0) {
@@ -366,10 +367,10 @@ health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
 	if (uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port) < 0)
 		return 0;
 	if (strcmp(m->verb, "del-service") == 0)
-		uvs_health_svc_del(d->health, proto, addr.ip, port);
+		uvs_health_svc_del(d->health, proto, af, &addr, port);
 	else if (strcmp(m->verb, "add-service") == 0 ||
 	    strcmp(m->verb, "edit-service") == 0)
-		return uvs_health_svc_set(d->health, proto, addr.ip, port,
+		return uvs_health_svc_set(d->health, proto, af, &addr, port,
 		    h->has ? &h->vh : NULL) < 0 ? -ENOMEM : 0;
 	return 0;
 }
