@@ -254,8 +254,8 @@ syntax_errors_name_their_line(void **state)
 		    "kc:4: unterminated quoted string" },
 		{ "virtual_server 198.18.0.10 {\n}\n", "kc:1: 'virtual_server' "
 		    "takes an address and a port" },
-		{ "virtual_server 2001:db8::1 80 {\n}\n", "kc:1: '2001:db8::1' is "
-		    "not an IPv4 address" },
+		{ "virtual_server 2001:db8::g 80 {\n}\n", "kc:1: '2001:db8::g' is "
+		    "not an IPv4 or IPv6 address" },
 		{ "virtual_server fwmark 1 {\n}\n", "kc:1: 'virtual_server fwmark' "
 		    "is not supported by uvs" },
 		{ "virtual_server 198.18.0.10 80\n", "kc:1: virtual_server needs a "
@@ -612,6 +612,56 @@ alpha_starts_down(void **state)
 	uvs_rules_free(&r);
 }
 
+/*
+ * One family per block: a v4 real server in a v6 virtual_server (and
+ * the reverse), a v4 sorry server in a v6 one, a v6 sorry server, a bad
+ * v6 address and a v6 line in a virtual_server_group are refused with
+ * their line.
+ */
+static void
+v6_mixed_and_bad(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " real_server 2001:db8::11 80 {\n }\n"
+		    " real_server 198.18.0.11 80 {\n }\n}\n",
+		    "kc:5: an IPv4 real_server in an IPv6 virtual_server" },
+		{ "virtual_server 198.18.0.10 80 {\n lb_kind DR\n"
+		    " real_server 2001:db8::11 80\n}\n",
+		    "kc:3: an IPv6 real_server in an IPv4 virtual_server" },
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " sorry_server 198.18.0.14 80\n}\n",
+		    "kc:1: an IPv4 sorry_server in an IPv6 virtual_server" },
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " sorry_server 2001:db8::14 80\n}\n",
+		    "kc:1: sorry_server: uvs's sorry servers are IPv4 only" },
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " real_server 2001:db8:::11 80\n}\n",
+		    "kc:3: '2001:db8:::11' is not an IPv4 or IPv6 address" },
+		{ "virtual_server [2001:db8::10]:80 80 {\n}\n",
+		    "kc:1: '[2001:db8::10]:80' is not an IPv4 or IPv6 address" },
+		{ "virtual_server_group G {\n 2001:db8::10 80\n}\n",
+		    "kc:2: 'IPv6 in virtual_server_group' is not supported" },
+	};
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (read_text(cases[i].text, &r, &info, err, sizeof(err)) == 0)
+			fail_msg("accepted: %s", cases[i].text);
+		if (!strstr(err, cases[i].want))
+			fail_msg("for <%s>\n got: %s\nwant: %s", cases[i].text,
+			    err, cases[i].want);
+		assert_int_equal(r.n, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -628,6 +678,7 @@ main(void)
 		cmocka_unit_test(urls_status_lists_virtualhost),
 		cmocka_unit_test(alpha_starts_down),
 		cmocka_unit_test(quorum_scripts),
+		cmocka_unit_test(v6_mixed_and_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
