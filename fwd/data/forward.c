@@ -313,7 +313,7 @@ count_bytes(struct uvs_fwd *fw, struct uvs_dest *d, uint64_t bytes)
 }
 
 static void
-count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
+count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint32_t ip_len)
 {
 	d->inpkts++;
 	d->svc->inpkts++;
@@ -494,8 +494,8 @@ uvs_fwd_prepare(const struct uvs_fwd *fw, const uint8_t *frame, size_t len,
 	p->pkt.flow.now = now;
 	p->hash = 0;
 	p->why = uvs_parse_frame(frame, len, &p->pkt);
-	if (p->why != UVS_DROP_NONE || (p->pkt.kind != UVS_PKT_IP &&
-	    p->pkt.kind != UVS_PKT_ICMP_ERR))
+	if (p->why != UVS_DROP_NONE || p->pkt.af != AF_INET ||
+	    (p->pkt.kind != UVS_PKT_IP && p->pkt.kind != UVS_PKT_ICMP_ERR))
 		return;
 	p->hash = uvs_conn_hash(&fw->conns, &p->pkt.flow);
 	uvs_conn_prefetch_bucket(&fw->conns, p->hash);
@@ -526,6 +526,9 @@ uvs_fwd_decide(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	/* Stage 2: ARP */
 	if (p->pkt.kind == UVS_PKT_ARP)
 		return answer_arp(fw, &p->pkt);
+	/* no IPv6 service can exist until the flow key carries v6 */
+	if (p->pkt.af == AF_INET6)
+		return drop(fw, UVS_DROP_NOT_VIP);
 	if (vip_standby(fw, frame, &p->pkt))
 		return drop(fw, UVS_DROP_VIP_STANDBY);
 	if (p->pkt.kind == UVS_PKT_ICMP_ERR)
