@@ -644,7 +644,7 @@ uvs_workers_share(struct uvs_workers *ws, const struct uvs_wshare_key *k,
 }
 
 int
-uvs_workers_set_filter(struct uvs_workers *ws, int any_vip)
+uvs_workers_set_filter(struct uvs_workers *ws, int families)
 {
 	struct sock_fprog prog;
 	unsigned i, k;
@@ -652,7 +652,7 @@ uvs_workers_set_filter(struct uvs_workers *ws, int any_vip)
 
 	/* every worker has the same links: worker 0's say which MACs */
 	for (k = 0; ws->n && k < ws->w[0].nlinks && rc == 0; k++) {
-		if (uvs_filter_build(any_vip, ws->w[0].mac[k], &prog) < 0)
+		if (uvs_filter_build(families, ws->w[0].mac[k], &prog) < 0)
 			return -ENOMEM;
 		for (i = 0; i < ws->n && rc == 0; i++)
 			rc = uvs_capture_set_filter(&ws->w[i].cap[k], &prog);
