@@ -54,6 +54,34 @@ answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
 	return UVS_REPLY;
 }
 
+/* Is a a v6 VIP served here? */
+static int
+served_vip6(const struct uvs_fwd *fw, const union uvs_inaddr *a)
+{
+	(void)fw;
+	(void)a;
+	return 0;	/* until services carry v6 addresses (v6types) */
+}
+
+/*
+ * Stage 2 for v6: a Neighbor Solicitation for one of our VIPs is
+ * answered as ARP is (the caller builds the NA on its link); an NS for
+ * any other address is the kernel's business.
+ */
+static enum uvs_verdict
+answer_ns(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt)
+{
+	if (!served_vip6(fw, &pkt->ns_target)) {
+		fw->stats.ndp_ignored++;
+		return UVS_IGNORE;
+	}
+	fw->ns.target = pkt->ns_target;
+	fw->ns.src = pkt->caddr6;
+	memcpy(fw->ns.mac, pkt->ns_has_sll ? pkt->ns_sll : frame + 6, 6);
+	fw->stats.ndp_replies++;
+	return UVS_REPLY_NA;
+}
+
 /* IPVS schedules a TCP flow only on a bare SYN (tcp_conn_schedule). */
 static int
 tcp_starts_flow(uint8_t flags)
@@ -526,6 +554,8 @@ uvs_fwd_decide(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	/* Stage 2: ARP */
 	if (p->pkt.kind == UVS_PKT_ARP)
 		return answer_arp(fw, &p->pkt);
+	if (p->pkt.kind == UVS_PKT_NS)
+		return answer_ns(fw, frame, &p->pkt);
 	/* no IPv6 service can exist until the flow key carries v6 */
 	if (p->pkt.af == AF_INET6)
 		return drop(fw, UVS_DROP_NOT_VIP);
