@@ -228,6 +228,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "arp_replies", st->arp_replies },
 		{ "arp_ignored", st->arp_ignored },
 		{ "arp_standby", st->arp_standby },
+		{ "ndp_replies", st->ndp_replies },
+		{ "ndp_ignored", st->ndp_ignored },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
