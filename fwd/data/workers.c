@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fwd/data/capture_ops.h"
 #include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
 #include "fwd/data/seed.h"
@@ -650,6 +651,11 @@ uvs_workers_set_filter(struct uvs_workers *ws, int families)
 	unsigned i, k;
 	int rc = 0;
 
+	/* the XDP program passes IPv6 to the kernel: none would reach us */
+	for (k = 0; (families & UVS_FILTER_V6) && ws->n &&
+	    k < ws->w[0].nlinks; k++)
+		if (ws->w[0].cap[k].ops == &uvs_capture_xdp_ops)
+			return -EAFNOSUPPORT;
 	/* every worker has the same links: worker 0's say which MACs */
 	for (k = 0; ws->n && k < ws->w[0].nlinks && rc == 0; k++) {
 		if (uvs_filter_build(families, ws->w[0].mac[k], &prog) < 0)

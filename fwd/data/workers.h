@@ -236,7 +236,8 @@ uint32_t *uvs_workers_share(struct uvs_workers *ws,
 /*
  * Sets every worker socket's filter (filter.h): families (UVS_FILTER_V4,
  * _V6, or 0 for nothing) say what passes, for its link's MAC. 0 or the
- * first -errno.
+ * first -errno; -EAFNOSUPPORT for IPv6 on the xdp backend, whose
+ * program hands IPv6 to the kernel.
  */
 int	uvs_workers_set_filter(struct uvs_workers *ws, int families);
 
