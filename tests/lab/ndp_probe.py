@@ -42,13 +42,13 @@ def sol_node(target):
     return bytes.fromhex("ff0200000000000000000001ff") + target[13:]
 
 
-def ns_frame(mac, src, target, dst_mac=None, dst=None):
+def ns_frame(mac, src, target, dst_mac=None, dst=None, hlim=255):
     dad = src == bytes(16)
     dst = dst or sol_node(target)
     dst_mac = dst_mac or b"\x33\x33" + dst[12:]
     body = bytes(4) + target + (b"" if dad else b"\x01\x01" + mac)
     msg = icmp6(src, dst, struct.pack("!BBH", 135, 0, 0) + body)
-    ip = struct.pack("!IHBB", 6 << 28, len(msg), 58, 255) + src + dst
+    ip = struct.pack("!IHBB", 6 << 28, len(msg), 58, hlim) + src + dst
     return dst_mac + mac + struct.pack("!H", ETH_P_IPV6) + ip + msg
 
 
@@ -85,6 +85,8 @@ def main():
     p.add_argument("--src", help="our IPv6 address (default: DAD's ::)")
     p.add_argument("--unicast", metavar="MAC",
                    help="to this MAC and to TARGET, not to the group")
+    p.add_argument("--hlim", type=int, default=255,
+                   help="hop limit (anything but 255 is an NS to drop)")
     p.add_argument("target")
     p.add_argument("count", type=int, nargs="?", default=3)
     a = p.parse_args()
@@ -96,9 +98,9 @@ def main():
     mac = s.getsockname()[4]
     if a.unicast:
         frame = ns_frame(mac, src, target, bytes.fromhex(
-            a.unicast.replace(":", "")), target)
+            a.unicast.replace(":", "")), target, a.hlim)
     else:
-        frame = ns_frame(mac, src, target)
+        frame = ns_frame(mac, src, target, hlim=a.hlim)
     end = time.monotonic() + a.count + 1
     next_send, sent = time.monotonic(), 0
     while True:
