@@ -48,10 +48,11 @@ struct uvs_fwd_stats {
  * Called for each new flow, e.g. for a -v log line, right after the flow
  * is bound to its dest (so c->dest counts it already) and before the
  * frame is rewritten: old_dst is the frame's destination MAC as it came,
- * c->dest->hwaddr the one it is given. May be NULL.
+ * c->dest->hwaddr the one it is given; f is the flow's key (its
+ * addresses, which c holds only folded for IPv6). May be NULL.
  */
 typedef void (*uvs_fwd_conn_hook)(void *arg, const struct uvs_conn *c,
-		    const uint8_t *old_dst);
+		    const struct uvs_flow *f, const uint8_t *old_dst);
 
 struct uvs_fwd {
 	struct uvs_svc_table	 svcs;

@@ -44,7 +44,8 @@ struct uvs_pkt {
 					   14, or 18 after a tag in the frame */
 	uint16_t	 vlan_tci;	/* tag in the frame, host order */
 	uint8_t		 vlan_inline;	/* the frame carries that tag */
-	uint8_t		 af;		/* AF_INET or AF_INET6 (IP kinds, NS) */
+	uint8_t		 af;		/* AF_INET or AF_INET6, whatever the
+					   kind (flow.af: IP kinds and NS) */
 	/* IP */
 	struct uvs_flow	 flow;		/* addresses/ports network order */
 	uint8_t		 tcp_flags;
@@ -63,12 +64,9 @@ struct uvs_pkt {
 	uint8_t		 arp_sha[6];
 	uint32_t	 arp_spa;	/* network order */
 	uint32_t	 arp_tpa;	/* network order */
-	/* IPv6 addresses, until struct uvs_flow carries them (v6types):
-	   the source and destination of the packet (ICMP_ERR: the flow's
-	   client and VIP, as flow's v4 fields are) */
-	union uvs_inaddr caddr6, vaddr6;
-	/* NS: the solicitation's target, and its source link-layer
-	   address option when it has one (ns_has_sll) */
+	/* NS: the solicitation's target (its source is flow.caddr), and
+	   its source link-layer address option when it has one
+	   (ns_has_sll) */
 	union uvs_inaddr ns_target;
 	uint8_t		 ns_sll[6];
 	uint8_t		 ns_has_sll;

@@ -126,11 +126,13 @@ walk_chain(const uint8_t *ip, size_t len, uint8_t nh, struct chain *c)
 	return UVS_DROP_IP6_CHAIN;
 }
 
+/* The flow's addresses: client src, VIP dst (network order). */
 static void
 set_addrs(struct uvs_pkt *pkt, const uint8_t *src, const uint8_t *dst)
 {
-	memcpy(pkt->caddr6.b, src, 16);
-	memcpy(pkt->vaddr6.b, dst, 16);
+	pkt->flow.af = AF_INET6;
+	memcpy(pkt->flow.caddr.b, src, 16);
+	memcpy(pkt->flow.vaddr.b, dst, 16);
 }
 
 /* The ICMPv6 checksum over msg (len bytes) and its pseudo-header. */

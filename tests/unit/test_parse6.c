@@ -193,8 +193,8 @@ test_tcp6(void **state)
 	assert_int_equal(pkt.kind, UVS_PKT_IP);
 	assert_int_equal(pkt.af, AF_INET6);
 	assert_int_equal(pkt.flow.proto, IPPROTO_TCP);
-	assert_memory_equal(pkt.caddr6.b, cli_ip, 16);
-	assert_memory_equal(pkt.vaddr6.b, vip_ip, 16);
+	assert_memory_equal(pkt.flow.caddr.b, cli_ip, 16);
+	assert_memory_equal(pkt.flow.vaddr.b, vip_ip, 16);
 	assert_int_equal(pkt.flow.cport, htons(CPORT));
 	assert_int_equal(pkt.flow.vport, htons(VPORT));
 	assert_int_equal(pkt.tcp_flags, TH_SYN);
@@ -380,7 +380,7 @@ test_fragments(void **state)
 	assert_int_equal(pkt.frag_off, 1232);
 	assert_int_equal(pkt.frag_len, 100);
 	assert_int_equal(pkt.ip6_id, htonl(0xdeadbeef));
-	assert_memory_equal(pkt.vaddr6.b, vip_ip, 16);
+	assert_memory_equal(pkt.flow.vaddr.b, vip_ip, 16);
 	/* an atomic fragment (RFC 6946) is a whole packet */
 	frag6(&b, f, 0, 0, 20);
 	assert_int_equal(parse_b(&b, &pkt), UVS_DROP_NONE);
@@ -457,8 +457,8 @@ test_icmp6_errors(void **state)
 		assert_int_equal(pkt.icmp_type, types[i]);
 		assert_int_equal(pkt.flow.proto, IPPROTO_TCP);
 		/* the flow's key, seen from the client */
-		assert_memory_equal(pkt.caddr6.b, cli_ip, 16);
-		assert_memory_equal(pkt.vaddr6.b, vip_ip, 16);
+		assert_memory_equal(pkt.flow.caddr.b, cli_ip, 16);
+		assert_memory_equal(pkt.flow.vaddr.b, vip_ip, 16);
 		assert_int_equal(pkt.flow.cport, htons(CPORT));
 		assert_int_equal(pkt.flow.vport, htons(VPORT));
 	}
@@ -534,7 +534,7 @@ test_ns(void **state)
 	assert_int_equal(pkt.kind, UVS_PKT_NS);
 	assert_int_equal(pkt.af, AF_INET6);
 	assert_memory_equal(pkt.ns_target.b, vip_ip, 16);
-	assert_memory_equal(pkt.caddr6.b, cli_ip, 16);
+	assert_memory_equal(pkt.flow.caddr.b, cli_ip, 16);
 	assert_int_equal(pkt.ns_has_sll, 1);
 	assert_memory_equal(pkt.ns_sll, cli_mac, 6);
 	/* unicast, no option (NUD) */
