@@ -124,15 +124,17 @@ uvs_workers_copy_conns(const struct uvs_conn_table *t, uint32_t *cursor,
 
 	for (; i < t->capacity && n < max; i++) {
 		const struct uvs_conn *c = &t->conns[i];
+		struct uvs_wconn *w = &out[n];
 
 		if (!uvs_conn_live(t, i))
 			continue;
-		out[n++] = (struct uvs_wconn){ .proto = c->proto,
+		*w = (struct uvs_wconn){ .proto = c->proto,
 		    .state = c->state, .flags = c->flags,
 		    .cport = c->cport, .vport = c->vport,
-		    .rport = c->dest->port, .caddr = c->caddr,
-		    .vaddr = c->vaddr, .raddr = c->dest->addr.ip,
+		    .rport = c->dest->port, .raddr = c->dest->addr,
 		    .left = (int32_t)(c->expires - t->clock) };
+		w->af = (uint16_t)uvs_conn_addrs(t, c, &w->caddr, &w->vaddr);
+		n++;
 	}
 	*cursor = i;
 	return n;

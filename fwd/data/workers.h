@@ -84,7 +84,8 @@ struct uvs_wconn {
 	uint8_t		 proto, state;
 	uint16_t	 flags;			/* UVS_CONN_F_* */
 	uint16_t	 cport, vport, rport;
-	uint32_t	 caddr, vaddr, raddr;
+	uint16_t	 af;			/* AF_INET or AF_INET6 */
+	union uvs_inaddr caddr, vaddr, raddr;
 	int32_t		 left;			/* seconds to expiry */
 };
 
