@@ -324,7 +324,7 @@ sim: deps plotdeps $(B)/bench_sim
 # built apart in build-fuzz/ (never mixed with gcc's build/), each run for
 # FUZZ_SECONDS from a scratch copy of its seed corpus, without network.
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl metrics
+FUZZ_NAMES    = parse ndp forward ipvsargs rules keepalived ctl metrics
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined

@@ -767,6 +767,8 @@ def main():
         put("parse", k, v)
     for k, v in frames6().items():
         put("parse", k, v)
+        if k.startswith("v6_ns"):
+            put("ndp", k, v)
     for k, v in scripts().items():
         put("forward", k, v)
     for i, words in enumerate(ARGS):
