@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -484,6 +485,23 @@ tcp4(uint8_t *f, uint16_t cport)
 	return ETH_HLEN + 40;
 }
 
+/* Tunnel mode wraps in IPv4 only: a v6 dest cannot be tunnelled. */
+static void
+test_no_v6_tunnel(void **state)
+{
+	struct lab l;
+	struct uvs_dest_conf dc = { .af = AF_INET6, .port = htons(80),
+	    .weight = 1, .fwd = UVS_FWD_TUNNEL };
+
+	(void)state;
+	lab_init(&l);
+	dc.addr = a6("2001:db8::14");
+	assert_int_equal(uvs_dest_add(l.svc6, &dc), -EAFNOSUPPORT);
+	dc.fwd = UVS_FWD_ROUTE;
+	assert_int_equal(uvs_dest_add(l.svc6, &dc), 0);
+	lab_free(&l);
+}
+
 static void
 test_dual_stack(void **state)
 {
@@ -553,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_ns_answered),
 		cmocka_unit_test(test_fragments_follow_first),
 		cmocka_unit_test(test_too_big_for_route),
+		cmocka_unit_test(test_no_v6_tunnel),
 		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_flowlog_v6),
 	};
