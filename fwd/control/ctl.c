@@ -186,13 +186,13 @@ static int
 list_conns(const struct uvs_wconn *c, unsigned n, void *arg)
 {
 	FILE *out = arg;
-	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	char ca[INET6_ADDRSTRLEN], va[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 	unsigned i;
 
 	for (i = 0; i < n; i++, c++) {
-		inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
-		inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
-		inet_ntop(AF_INET, &c->raddr, ra, sizeof(ra));
+		inet_ntop(c->af, &c->caddr, ca, sizeof(ca));
+		inet_ntop(c->af, &c->vaddr, va, sizeof(va));
+		inet_ntop(c->af, &c->raddr, ra, sizeof(ra));
 		if (fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s "
 		    "vport=%u rip=%s rport=%u state=%s expires=%d\n",
 		    c->proto == IPPROTO_TCP ? "tcp" : "udp", ca,
@@ -237,6 +237,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "arp_replies", st->arp_replies },
 		{ "arp_ignored", st->arp_ignored },
 		{ "arp_standby", st->arp_standby },
+		{ "ndp_replies", st->ndp_replies },
+		{ "ndp_ignored", st->ndp_ignored },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
