@@ -184,13 +184,13 @@ static int
 list_conns(const struct uvs_wconn *c, unsigned n, void *arg)
 {
 	FILE *out = arg;
-	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	char ca[INET6_ADDRSTRLEN], va[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 	unsigned i;
 
 	for (i = 0; i < n; i++, c++) {
-		inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
-		inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
-		inet_ntop(AF_INET, &c->raddr, ra, sizeof(ra));
+		inet_ntop(c->af, &c->caddr, ca, sizeof(ca));
+		inet_ntop(c->af, &c->vaddr, va, sizeof(va));
+		inet_ntop(c->af, &c->raddr, ra, sizeof(ra));
 		if (fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s "
 		    "vport=%u rip=%s rport=%u state=%s expires=%d\n",
 		    c->proto == IPPROTO_TCP ? "tcp" : "udp", ca,
@@ -235,6 +235,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "arp_replies", st->arp_replies },
 		{ "arp_ignored", st->arp_ignored },
 		{ "arp_standby", st->arp_standby },
+		{ "ndp_replies", st->ndp_replies },
+		{ "ndp_ignored", st->ndp_ignored },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
@@ -287,6 +289,7 @@ struct health_words {
 	struct uvs_check_conf	 chk;	/* a dest's */
 	struct uvs_vs_health	 vh;	/* a service's */
 	struct uvs_health_key	 k;
+	int			 v6;	/* of a v6 service: no sorry server */
 	int			 weight;	/* the weight asked for */
 	char			 wbuf[12];	/* the weight the table gets */
 };
@@ -313,6 +316,8 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 	int i;
 
 	memset(h, 0, sizeof(*h));
+	h->v6 = uvs_ctlreq_svc_key(m, &h->k.proto, &af, &vip,
+	    &h->k.vport) == 0 && af == AF_INET6;
 	if (is_dest_verb(m->verb)) {
 		if (uvs_ctlreq_svc_key(m, &h->k.proto, &af, &vip,
 		    &h->k.vport) < 0 || uvs_ctlreq_dest_conf(m, &c) < 0 ||
@@ -334,6 +339,10 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 	    strcmp(m->verb, "edit-service") == 0) {
 		if ((h->has = uvs_ctlreq_vs_health(m, &h->vh)) < 0)
 			goto bad;
+	}
+	if (h->has && h->v6 && h->vh.sorry) {
+		snprintf(err, errlen, "sorry servers are IPv4 only");
+		return -EAFNOSUPPORT;
 	}
 	if (!h->has || d->health)
 		return 0;
