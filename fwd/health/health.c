@@ -56,6 +56,9 @@
 #define SRC_REFRESH_MS	5000	/* look the source address up this often */
 #define CHILD_POLL_MS	100	/* a running command is collected this soon */
 #define SORRY_WEIGHT	1	/* keepalived's default real server weight */
+/* "UDP [v6 address]:port" (svc_str), "[v6 address]:port" (rs_str) */
+#define SVC_STRLEN	(4 + UVS_INADDR_PORT_STRLEN)
+#define RS_STRLEN	UVS_INADDR_PORT_STRLEN
 
 struct hsvc {
 	uint8_t			 proto;
@@ -527,7 +530,7 @@ consequence(const struct hdest *d)
 static void
 log_transition(struct uvs_health *h, const struct hdest *d, uint32_t count)
 {
-	char svc[64], rs[32], then[64];
+	char svc[SVC_STRLEN], rs[RS_STRLEN], then[64];
 
 	snprintf(then, sizeof(then), consequence(d), d->weight);
 	logf_(h, "check: rs %s of %s %s after %u %s (%s); %s",
@@ -623,7 +626,7 @@ static void
 quorum_script(struct uvs_health *h, const struct hsvc *s, int up)
 {
 	const char *cmd = up ? s->conf.quorum_up : s->conf.quorum_down;
-	char svc[64];
+	char svc[SVC_STRLEN];
 	pid_t pid;
 
 	if (!cmd[0])
@@ -648,7 +651,7 @@ judge_quorum(struct uvs_health *h, struct hsvc *s)
 	int64_t sum = (int64_t)up_weight(h, s);
 	int64_t lo = (int64_t)s->conf.quorum - s->conf.hysteresis;
 	int64_t hi = (int64_t)s->conf.quorum + s->conf.hysteresis;
-	char svc[64], sorry[48] = "";
+	char svc[SVC_STRLEN], sorry[48] = "";
 	int up;
 
 	if (s->quorum <= 0)
@@ -701,7 +704,7 @@ static int
 settle_sorry(struct uvs_health *h, struct hsvc *s, int serve)
 {
 	struct uvs_health_key k;
-	char svc[64], rs[32];
+	char svc[SVC_STRLEN], rs[RS_STRLEN];
 	int rc;
 
 	if (s->sorry_dest && s->sorry_dest != s->conf.sorry) {
@@ -746,7 +749,7 @@ settle_dest(struct uvs_health *h, struct hdest *d, int sorry_on)
 	int w = weight_for(d, d->weight);
 	int out = (d->down && d->chk.on_fail == UVS_ONFAIL_REMOVE) ||
 	    (sorry_on && !d->down);
-	char rs[32];
+	char rs[RS_STRLEN];
 	int rc;
 
 	if (w != d->ap_weight) {

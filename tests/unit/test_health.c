@@ -865,6 +865,15 @@ v6_service(void **state)
 	calls[0] = '\0';
 	assert_int_equal(uvs_health_result(h, &k, 1, "fine", 2000), 0);
 	assert_string_equal(calls, "in 2001:db8::11;");
+	/* the longest v6 text is logged whole, not cut */
+	inet_pton(AF_INET6, "2001:db8:1234:5678:9abc:def0:1234:5678", &k.rip);
+	assert_int_equal(uvs_health_dest_set(h, &k, 1, &c), 0);
+	uvs_health_settle(h);
+	logged[0] = '\0';
+	assert_int_equal(uvs_health_result(h, &k, 0, "connect: Connection "
+	    "refused", 3000), 0);
+	assert_non_null(strstr(logged, "rs [2001:db8:1234:5678:9abc:def0:1234:"
+	    "5678]:80 of TCP [2001:db8::10]:80 DOWN"));
 	/* the v4 service's record is untouched by all this */
 	assert_int_equal(uvs_health_svc_info(h, 6, AF_INET, &k4.vip,
 	    k4.vport, &si), -ENOENT);
