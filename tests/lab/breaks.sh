@@ -36,16 +36,17 @@ show() {
 	return $rc
 }
 
-# brk_curls N: N curls from the client to the VIP, each bounded; prints
-# who answered. Sets BRK_OK, BRK_FAILED and BRK_WHO (who answered, sorted,
-# unique).
+# brk_curls N [-6]: N curls from the client to the VIP (-6: to [VIP6]),
+# each bounded; prints who answered. Sets BRK_OK, BRK_FAILED and BRK_WHO
+# (who answered, sorted, unique).
 brk_curls() {
-	local n=$1 k out who=()
+	local n=$1 fam=${2:--4} url="http://$VIP/" k out who=()
+	[ "$fam" = -6 ] && url="http://[$VIP6]/"
 	BRK_OK=0 BRK_FAILED=0
-	printf '  client# curl -sS -m %d http://%s/      (%d times)\n' \
-		"$BRK_CURL_S" "$VIP" "$n"
+	printf '  client# curl -sS -m %d %s      (%d times)\n' \
+		"$BRK_CURL_S" "$url" "$n"
 	for k in $(seq "$n"); do
-		if out=$(lab_exec c curl -sS -m "$BRK_CURL_S" "http://$VIP/" 2>&1); then
+		if out=$(lab_exec c curl "$fam" -sS -m "$BRK_CURL_S" "$url" 2>&1); then
 			BRK_OK=$((BRK_OK + 1))
 			who+=("$out")
 		else
@@ -211,22 +212,6 @@ brk_novip6_what() {
 		"sends it frames for an address it does not have, and a host that" \
 		"does not forward drops them (Ip6InAddrErrors), as for IPv4."
 }
-brk_curls6() {
-	local n=$1 k out who=()
-	BRK_OK=0 BRK_FAILED=0
-	printf '  client# curl -sS -m %d http://[%s]/      (%d times)\n' \
-		"$BRK_CURL_S" "$VIP6" "$n"
-	for k in $(seq "$n"); do
-		if out=$(lab_exec c curl -6 -sS -m "$BRK_CURL_S" "http://[$VIP6]/" 2>&1); then
-			BRK_OK=$((BRK_OK + 1))
-			who+=("$out")
-		else
-			BRK_FAILED=$((BRK_FAILED + 1))
-		fi
-		printf '      #%d  %s\n' "$k" "$out"
-	done
-	BRK_WHO=$(printf '%s\n' "${who[@]}" | sort -u | tr '\n' ' ')
-}
 brk_novip6_setup() {
 	local i
 	declare -F lab_v6_up >/dev/null || {
@@ -247,7 +232,7 @@ brk_novip6_setup() {
 	lab_wait_resolved
 }
 brk_novip6_symptom() {
-	brk_curls6 "$BRK_TRIES"
+	brk_curls "$BRK_TRIES" -6
 	show d uvsadm -L -n
 	show rs1 nstat -asz Ip6InAddrErrors
 	echo "      -> rs1's kernel drops them: not addressed to any of its addresses"
@@ -265,7 +250,7 @@ brk_novip6_fix() {
 		sed 's/^/      /'
 }
 brk_novip6_works() {
-	brk_curls6 "$BRK_TRIES"
+	brk_curls "$BRK_TRIES" -6
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
 }
 
