@@ -192,11 +192,9 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 
 	if (!dest_conf_valid(c))
 		return -EINVAL;
-	/* one family per service, and a tunnel's outer packet is IPv4 */
+	/* one family per service; the tunnels wrap in IPv4
+	   (fwd/data/tunnel.c): none for v6 yet */
 	if (c->af != svc->af || (c->fwd == UVS_FWD_TUNNEL && c->af != AF_INET))
-		return -EAFNOSUPPORT;
-	/* the tunnels wrap in IPv4 (fwd/data/tunnel.c): none for v6 yet */
-	if (c->af == AF_INET6 && c->fwd == UVS_FWD_TUNNEL)
 		return -EAFNOSUPPORT;
 	if (uvs_dest_find(svc, &c->addr, c->port))
 		return -EEXIST;

@@ -16,8 +16,10 @@ N=5000
 sr_setup "$N"
 sr_serve_while_reading 0.05
 rx=$(lab_counter rx_frames) w0=$(lab_counter worker0_rx_frames)
+# "about" N as sr_setup counts them: a ring may drop a few of the burst
+# on a loaded machine (under TSan above all), and those never reach uvsd
 t_check "--counters: the one worker took every frame ($w0 of $rx)" \
-	all [ "${rx:-0}" -ge "$N" ] --and [ "$w0" = "$rx" ]
+	all [ "${rx:-0}" -ge $((N * 9 / 10)) ] --and [ "$w0" = "$rx" ]
 t_check "uvsd is alive" kill -0 "$LAB_UVSD_PID"
 t_absent "no sanitizer report in uvsd's log" 'Sanitizer|runtime error' "$LAB_DIR/uvsd.log"
 t_done
