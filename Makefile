@@ -242,7 +242,7 @@ endif
 # thread beside its control thread, but the rest adds time under TSan
 # (slow) more than it adds cases.
 TSAN_CFLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TESTS  = workers*,thresholds_workers,slow_reader_no_stall,trace_pcap
+TSAN_TESTS  = workers*,thresholds_workers,slow_reader_no_stall,trace_pcap,v6_trace
 ifneq ($(filter true 1,$(CI) $(TSAN)),)
 TEST_BUILDS := $(or $(TEST_BUILDS),$(B)) build-tsan:$(TSAN_TESTS)
 endif
