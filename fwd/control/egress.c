@@ -121,11 +121,11 @@ route_of(const struct uvs_director *d, uint32_t addr, struct egress_call *a)
 	a->nexthop = addr;
 	if (uvs_route_get(addr, &r) == 0 && r.type == RTN_UNICAST) {
 		a->oif = r.oif;
-		a->tun_src = r.prefsrc;
+		a->tun_src = r.prefsrc.ip;
 		/* DR's next hop is the real server itself (IPVS's KNOWN_NH);
 		   a tunnel's packets are routed like any others */
-		if (a->tunnel && r.gateway)
-			a->nexthop = r.gateway;
+		if (a->tunnel && r.gateway.ip)
+			a->nexthop = r.gateway.ip;
 	}
 	a->mtu = r.mtu;
 	if (!a->mtu && uvs_link_mtu(a->oif, &a->mtu) < 0)
