@@ -207,7 +207,9 @@ tools: $(B)/badframes
 unit: $(UNIT)
 
 # In CI (CI=true), or with ASAN=1, the suite runs a second time on the
-# ASan+UBSan build, and the closing line counts both runs. Left out of
+# ASan+UBSan build, beside the first (tests/run.sh says how tests that
+# time something keep to themselves), and the closing line counts both
+# runs. Left out of
 # that second run, so the whole of make test stays well under 30
 # minutes (make asan still runs everything): the scripts that test no
 # code of the build at hand (the package build, the clang fuzz smoke,
@@ -240,10 +242,13 @@ ifneq ($(filter true 1,$(CI) $(TSAN)),)
 TEST_BUILDS := $(or $(TEST_BUILDS),$(B)) build-tsan:$(TSAN_TESTS)
 endif
 
+# The builds of make test use every core (CI runs a bare `make test`).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test: deps
-	$(MAKE) all tools unit
-	$(if $(filter build-asan%,$(TEST_BUILDS)),$(MAKE) B=build-asan CFLAGS="$(ASAN_CFLAGS)" all tools unit)
-	$(if $(filter build-tsan:%,$(TEST_BUILDS)),$(MAKE) B=build-tsan CFLAGS="$(TSAN_CFLAGS)" all tools unit)
+	$(MAKE) -j$(JOBS) all tools unit
+	$(if $(filter build-asan%,$(TEST_BUILDS)),$(MAKE) -j$(JOBS) B=build-asan CFLAGS="$(ASAN_CFLAGS)" all tools unit)
+	$(if $(filter build-tsan:%,$(TEST_BUILDS)),$(MAKE) -j$(JOBS) B=build-tsan CFLAGS="$(TSAN_CFLAGS)" all tools unit)
 	ASAN_OPTIONS=detect_leaks=1 TSAN_OPTIONS=halt_on_error=0 tests/run.sh $(or $(TEST_BUILDS),$(B))
 
 asan:

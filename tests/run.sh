@@ -25,28 +25,72 @@
 # tests no forwarding at all).
 # $UVS_TESTS_DIR (default tests) holds unit/ and e2e/: the runner's own
 # test (tests/e2e/checks_can_fail.sh) points it at a made-up suite.
+#
+# Several builds run side by side (UVS_PARALLEL=0 runs them one after
+# another): the first streams its output, the others run one after the
+# other beside it and their output follows when they end. Most tests
+# wait on timers and peers far more than they compute, and each lab is
+# its own set of namespaces named by PID, so two streams barely slow
+# each other. A script whose header says "# run.sh: alone" bounds a
+# time it measures (a failover, a health check's reaction, a flood's
+# effect) or loads both cores itself: it waits for the other stream's
+# current test to end and holds the other stream back until it ends
+# (a lock file both take: shared for a test, exclusive for one alone).
 cd "$(dirname "$0")/.." || exit 1
 TESTS=${UVS_TESTS_DIR:-tests}
 
-if [ $# -gt 1 ]; then
-	tp=0 tf=0 ts=0 rc=0 first=$1
-	last=$(mktemp)
-	for b in "$@"; do
-		echo "=== suite on $b"
-		repeat=
-		[ "$b" = "$first" ] || repeat=$first
-		UVS_SUITE_REPEAT=$repeat "$0" "$b" | tee "$last"
-		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
-		read -r p _ f _ s _ < <(tail -1 "$last")
+# sum_counts LOG...: each build's closing counts, and the total line
+sum_counts() {
+	local tp=0 tf=0 ts=0 p f s b log note=
+	for log in "$@"; do
+		b=$(sed -n '1s/^=== suite on //p' "$log")
+		read -r p _ f _ s _ < <(tail -1 "$log")
 		echo "=== $b: $p passed, $f failed, $s skipped"
 		tp=$((tp + ${p:-0})); tf=$((tf + ${f:-1})); ts=$((ts + ${s:-0}))
 	done
-	rm -f "$last"
-	note=
 	[ "$ts" = 0 ] || note=" -- SKIPPED: $ts, see each build's line above"
 	echo "$tp passed, $tf failed, $ts skipped$note"
-	[ "$tf" = 0 ] && [ "$rc" = 0 ]
-	exit
+	[ "$tf" = 0 ]
+}
+# suite_on BUILD FIRST: one build's whole run, its rc in the last line
+suite_on() {
+	local repeat=
+	[ "$1" = "$2" ] || repeat=$2
+	echo "=== suite on $1"
+	UVS_SUITE_REPEAT=$repeat "$0" "$1"
+}
+
+if [ $# -gt 1 ]; then
+	first=$1 rc=0 logs=()
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	for b in "$@"; do logs+=("$work/${#logs[@]}.log"); done
+	if [ "${UVS_PARALLEL:-1}" = 1 ]; then
+		export UVS_RUN_LOCK=$work/lock
+		shift
+		( i=1; for b in "$@"; do
+			suite_on "$b" "$first" >"${logs[$i]}" 2>&1
+			echo $? >"${logs[$i]}.rc"
+			i=$((i + 1))
+		done ) &
+		rest=$!
+		suite_on "$first" "$first" | tee "${logs[0]}"
+		echo "${PIPESTATUS[0]}" >"${logs[0]}.rc"
+		wait "$rest"
+		for log in "${logs[@]:1}"; do cat "$log"; done
+	else
+		i=0
+		for b in "$@"; do
+			suite_on "$b" "$first" | tee "${logs[$i]}"
+			echo "${PIPESTATUS[0]}" >"${logs[$i]}.rc"
+			i=$((i + 1))
+		done
+	fi
+	for log in "${logs[@]}"; do
+		[ "$(cat "$log.rc" 2>/dev/null)" = 0 ] || rc=1
+	done
+	sum_counts "${logs[@]}" || rc=1
+	exit "$rc"
 fi
 B=${1:-${B:-build}}
 SELECT=
@@ -80,6 +124,22 @@ took() {
 	echo "   ($1: $2 s)"
 	echo "$2 $1" >>"$times"
 }
+# test_lock alone|shared: a test's turn beside the other stream (see the
+# header); a no-op when one build runs. The gate makes it fair: a test
+# that must run alone holds it while it waits, so no new test of the
+# other stream starts meanwhile. The test itself never inherits the
+# descriptors, so nothing it leaves behind can hold the lock.
+test_lock() {
+	[ -n "${UVS_RUN_LOCK:-}" ] || return 0
+	exec 8>>"$UVS_RUN_LOCK.gate" 9>>"$UVS_RUN_LOCK"
+	flock 8
+	if [ "$1" = alone ]; then flock 9; else flock -s 9; fi
+	flock -u 8
+}
+test_unlock() {
+	[ -n "${UVS_RUN_LOCK:-}" ] || return 0
+	exec 8>&- 9>&-
+}
 pass=0 fail=0 skip=0
 skipped_e2e=() skipped_checks=0 skip_why=
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
@@ -100,7 +160,9 @@ for t in "$B"/test_*; do
 	n=$(basename "$t"); selected "${n#test_}" || continue
 	echo "== unit: $n"
 	t0=$SECONDS
-	out=$("$t" 2>&1); rc=$?
+	test_lock shared
+	out=$("$t" 2>&1 8>&- 9>&-); rc=$?
+	test_unlock
 	took "$n" $((SECONDS - t0))
 	echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED|SKIPPED|  ERROR) +\]' | grep -v '^\[ *OK' || true
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
@@ -129,7 +191,11 @@ for t in "$TESTS"/e2e/*.sh; do
 	to=$(sed -n 's/^# run\.sh: timeout \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
 	[ "${to:-0}" -gt "$E2E_TIMEOUT" ] || to=$E2E_TIMEOUT
 	t0=$SECONDS
-	out=$(timeout "$to" bash "$t" 2>&1); rc=$?
+	mode=shared
+	grep -q '^# run.sh: alone' "$t" && mode=alone
+	test_lock "$mode"
+	out=$(timeout "$to" bash "$t" 2>&1 8>&- 9>&-); rc=$?
+	test_unlock
 	echo "$out" | sed 's/^/   /'
 	took "$(basename "$t" .sh)" $((SECONDS - t0))
 	if [ "$rc" = 77 ]; then

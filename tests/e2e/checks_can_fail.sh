@@ -196,4 +196,30 @@ env -u UVS_SUITE_REPEAT UVS_TESTS_DIR="$T/twice/tests" \
 rc=$?
 t_check "run.sh: a once-per-suite script runs with the first build only ($(tail -1 "$T/twice.out"))" \
 	all [ "$rc" = 0 ] --and grep -q '^3 passed, 0 failed, 0 skipped$' <(tail -1 "$T/twice.out")
+
+# Two builds run side by side; a script marked alone never overlaps a
+# test of the other stream. Each script notes itself in a directory while
+# it runs; the alone one fails if it sees another there. The same suite
+# without the mark must fail that way (both streams start with it).
+# pair MARK: the made-up suite, a header line MARK on script a
+pair() {
+	local d=$T/pair.run
+	rm -rf "$T/pair" "$d"; mkdir -p "$d"
+	suite pair
+	cp -r "$T/pair/build" "$T/pair/build2"
+	e2e pair a "$1
+touch $d/a.\$\$; sleep 1; n=\$(ls $d | wc -l); sleep 1; rm -f $d/a.\$\$
+[ \"\$n\" = 1 ] && echo 'ok - a ran alone' || echo \"not ok - a saw \$n running\""
+	for x in b c; do
+		e2e pair $x "touch $d/$x.\$\$; sleep 1.5; rm -f $d/$x.\$\$; echo 'ok - $x'"
+	done
+	env -u UVS_SUITE_REPEAT -u UVS_RUN_LOCK UVS_TESTS_DIR="$T/pair/tests" \
+		tests/run.sh "$T/pair/build" "$T/pair/build2" >"$T/pair.out" 2>&1
+}
+pair '# run.sh: alone'; rc=$?
+t_check "run.sh: a script marked alone runs while the other build's stream waits ($(tail -1 "$T/pair.out"))" \
+	all [ "$rc" = 0 ] --and grep -q '^6 passed, 0 failed, 0 skipped$' <(tail -1 "$T/pair.out")
+pair '# an unmarked script'; rc=$?
+t_check "run.sh: unmarked, the same script overlaps the other stream's ($(tail -1 "$T/pair.out"))" \
+	all [ "$rc" = 1 ] --and grep -q 'not ok - a saw 2 running' "$T/pair.out"
 t_done

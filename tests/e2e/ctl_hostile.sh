@@ -9,6 +9,7 @@
 # line or a clean close; uvsd stays up and `uvsadm -S -n` is unchanged.
 # A client that connects and says nothing holds uvsd for at most ~1 s:
 # a curl through the VIP meanwhile still works.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 lab_cluster 3
 lab_service rr || exit 1

@@ -23,6 +23,7 @@
 # and the package's paths on the host are compared before and after.
 # No network: nothing here sends a frame.
 # shellcheck disable=SC2016  # the $ in sh -c strings are the inner shell's
+# run.sh: alone
 
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD

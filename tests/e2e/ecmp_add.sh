@@ -7,6 +7,7 @@
 # in mid-stream sends it to the real server that holds it: 300 held
 # keep-alive connections, a request before and after, none broken.
 # Control, side by side: with wlc a large share of the moved ones break.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
 ecmp_test_start

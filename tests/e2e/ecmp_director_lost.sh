@@ -18,6 +18,7 @@
 # forwarding stalls) and that mh keeps those flows as well. A Linux host that
 # holds the multipath route itself does the same; a router that hashes
 # the headers (or a NIC's RSS hash) does not.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
 ecmp_test_start

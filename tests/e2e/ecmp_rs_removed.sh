@@ -9,6 +9,7 @@
 # nearly, not exactly, minimal). Control: sh (-b sh-port) deals its
 # table out to the servers in turn, so one server fewer moves about
 # three quarters.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
 ecmp_test_start

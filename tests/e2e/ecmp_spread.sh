@@ -9,6 +9,7 @@
 # answers no ARP at all (not even the other directors' gratuitous
 # announcements of the VIP). Control: with the router hashing on L3 only
 # (fib_multipath_hash_policy=0) one client's flows all go to one director.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
 ecmp_test_start

@@ -8,6 +8,7 @@
 # connections, each making a request before and after, none broken.
 # Control, side by side: with wlc the moved connections are scheduled
 # by load, most land on another real server, which resets them.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ecmp.sh"
 ecmp_test_start

@@ -10,6 +10,7 @@
 # second run on the sanitizer build would only repeat the same minute, so
 # tests/run.sh runs this with the first build only:
 # run.sh: once per suite
+# run.sh: alone
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-5}
 names="parse forward ipvsargs rules keepalived ctl metrics"

@@ -11,6 +11,7 @@
 # syncid, truncated and garbage datagrams, a bounded flood) is counted
 # and dropped while the backup keeps serving.
 # run.sh: timeout 360
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ha.sh"
 t_need_root
@@ -21,6 +22,25 @@ python3 "$LAB_ROOT/tests/lab/rs_httpd.py" --gen-blob "$SIZE" | sha256sum |
 	awk '{print $1}' >"/tmp/$LAB_P.want"
 WANT=$(cat "/tmp/$LAB_P.want")
 rm -f "/tmp/$LAB_P.want"
+
+# dl_wait_stall S: until $LAB_DIR/dl has not grown for S seconds (or the
+# download ended), then ends the download; bounded to 60 s.
+dl_wait_stall() {
+	local k last=-1 now same=0
+	for k in $(seq 60); do
+		kill -0 "$DL" 2>/dev/null || return 0
+		now=$(stat -c %s "$LAB_DIR/dl" 2>/dev/null || echo 0)
+		if [ "$now" = "$last" ]; then
+			same=$((same + 1))
+			[ "$same" -lt "$1" ] || break
+		else
+			same=0 last=$now
+		fi
+		sleep 1
+	done
+	# $DL may be the subshell of lab_exec: curl is then its child
+	kill $(ps -o pid= --ppid "$DL") "$DL" 2>/dev/null
+}
 
 # scenario sync|nosync: a fresh pair, the load, a link-down failover;
 # sets DL_OK (download byte-exact), KEPT (held connections kept).
@@ -36,8 +56,10 @@ scenario() {
 		t_check "-L --daemon prints ipvsadm's line" \
 			[ "$(ha_uvsadm d -L --daemon)" = "master sync daemon (mcast=eth0, syncid=7, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)" ]
 	fi
-	# a loaded machine starts 20 clients slowly: wait for them all
-	ha_held_clients "$NHELD" 40
+	# a loaded machine starts 20 clients slowly: wait for them all. They
+	# ask again once the backup has taken over (the go file), 60 s at most.
+	rm -f "$LAB_DIR/go"
+	ha_held_clients "$NHELD" 60 "$LAB_DIR/go"
 	for k in $(seq 600); do
 		[ "$(cat "$LAB_DIR"/ka.*.out | grep -c '^before')" = "$NHELD" ] && break
 		sleep 0.1
@@ -56,6 +78,10 @@ scenario() {
 	[ "$mode" = sync ] && echo "# before failover: master sent $(ha_counter d sync_tx_conns) conns in $(ha_counter d sync_tx_msgs) messages; backup made $(ha_counter d2 sync_rx_new), updated $(ha_counter d2 sync_rx_updated)"
 	ip -n "$(lab_ns d)" link set eth0 down
 	ha_wait_master d2 100 || true
+	touch "$LAB_DIR/go"
+	# Without sync the download stalls for good: once it has made no
+	# progress for 5 s, it is over (curl's own bound is 60 s).
+	[ "$mode" = sync ] || dl_wait_stall 5
 	wait "$DL"
 	got=$(sha256sum <"$LAB_DIR/dl" 2>/dev/null | awk '{print $1}')
 	DL_OK=0

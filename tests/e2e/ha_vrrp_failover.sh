@@ -9,6 +9,7 @@
 # Negative control: the same table without --follow-vip answers ARP on
 # the backup too (two MACs for one VIP), so the silence check can fail.
 # run.sh: timeout 180
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ha.sh"
 t_need_root

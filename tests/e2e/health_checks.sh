@@ -5,6 +5,7 @@
 # server down the sorry server answers; a quorum with hysteresis takes the
 # service to the sorry server and back; checks leave from the director's
 # own address; -S | -R keeps every check.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 lab_cluster 4		# rs4: the sorry server, holding the VIP as the others
 R1=$(rs_ip 1) R2=$(rs_ip 2) R3=$(rs_ip 3) R4=$(rs_ip 4)

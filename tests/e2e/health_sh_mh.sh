@@ -13,6 +13,7 @@
 #   the first mapping returns.
 # Each mapping must equal tests/lab/ipvs_hash.py's, a model of the
 # kernel's ip_vs_sh.c and ip_vs_mh.c written apart from sched/.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 lab_cluster 4
 R1=$(rs_ip 1) R2=$(rs_ip 2) R3=$(rs_ip 3) R4=$(rs_ip 4)

@@ -14,6 +14,7 @@
 #               check, though retry 3 and delay_before_retry 3 would give
 #               a server that had once answered 9 s more (keepalived's
 #               retry_it = retry before the first success)
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 command -v openssl >/dev/null || { echo "ok - SKIP no openssl (make deps installs it)"; exit 0; }

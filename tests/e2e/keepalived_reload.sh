@@ -5,6 +5,7 @@
 # servers keep their counts (no restart of their state machine), a new
 # real server is added and a dropped one deleted; a file with an error
 # changes nothing and names its line.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT

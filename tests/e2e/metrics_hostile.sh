@@ -5,6 +5,7 @@
 # stalls (every request through the VIP is answered), every hostile
 # connection gets a bounded answer (408, 400, 431, or 503 when the slots
 # are full) and is closed, and a good scrape still works afterwards.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT

@@ -9,6 +9,7 @@
 # that stops shows DOWN with one transition, in Prometheus and in
 # uvsadm -L --json. promtool checks a scrape, and fails a broken one
 # (the negative control).
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then

@@ -8,6 +8,7 @@
 # are needed, as IPVS without its sync daemon would behave: without
 # --sloppy-tcp the old connections hang (their packets are dropped as
 # tcp_nosyn), and with rr the ones it moves are reset by their new server.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT

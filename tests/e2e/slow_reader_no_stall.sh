@@ -5,6 +5,7 @@
 # up no frame: requests keep being served while the listing is read.
 # (When the main thread forwarded, it sat in the reply's writes for
 # seconds: 2 of the 5 requests below were served, the rest timed out.)
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/slow_reader.sh"
 LAB_UVSD_QUIET=1

@@ -2,6 +2,7 @@
 # Stats as IPVS keeps them: -L --stats counts connections, packets and
 # bytes in (out* stay 0 in DR), --rate shows the estimator's averages
 # while traffic flows, --exact prints whole numbers, -Z zeroes both.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 lab_cluster 3
 lab_service rr || exit 1

@@ -11,6 +11,7 @@
 # -b sends that many SYNs a second (in a burst at full speed, then waits
 # out the second), at most SYN_PPS x 6 in all; SYN_PPS=0 sends as fast as
 # trafgen's TX ring can for the whole 6 s.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 command -v trafgen >/dev/null || { echo "SKIP: $(basename "$0") needs trafgen (netsniff-ng)"; exit 77; }

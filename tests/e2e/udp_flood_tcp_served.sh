@@ -10,6 +10,7 @@
 # this, the flood's flows held the table for the whole 300 s UDP timeout.
 #
 # UDP_PPS (default 4000) bounds the flood: at most UDP_PPS x 4 s.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 command -v trafgen >/dev/null || { echo "SKIP: $(basename "$0") needs trafgen (netsniff-ng)"; exit 77; }

@@ -8,6 +8,7 @@
 # workers' (a stale answer once gave rx_frames=0); a change made while a
 # worker is busy reaches every worker. Run on the ASan build, uvsd's log
 # must show no sanitizer report.
+# run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/slow_reader.sh"
 LAB_UVSD_QUIET=1

@@ -211,17 +211,18 @@ ha_garps() {
 		grep -E "who-has $VIP (\(ff:ff:ff:ff:ff:ff\) )?tell $VIP|Reply $VIP is-at"
 }
 
-# ha_held_clients N WAIT: N keep-alive clients from the client host (each
-# bounded to WAIT + 120 s: a loaded machine starts python slowly), each
-# a GET now and another on the same connection WAIT seconds later; their
-# output ("before rsN" / "after rsN" or "error ...") in
-# $LAB_DIR/ka.N.out. PIDs in HA_KA_CLIENTS.
+# ha_held_clients N WAIT [GO]: N keep-alive clients from the client host
+# (each bounded to WAIT + 120 s: a loaded machine starts python slowly),
+# each a GET now and another on the same connection WAIT seconds later,
+# or as soon as the file GO exists; their output ("before rsN" /
+# "after rsN" or "error ...") in $LAB_DIR/ka.N.out. PIDs in
+# HA_KA_CLIENTS.
 ha_held_clients() {
 	local i
 	HA_KA_CLIENTS=()
 	for i in $(seq "$1"); do
 		ip netns exec "$(lab_ns c)" timeout $(($2 + 120)) python3 \
-			"$LAB_ROOT/tests/lab/ka_client.py" "$VIP" "$2" \
+			"$LAB_ROOT/tests/lab/ka_client.py" "$VIP" "$2" ${3:+"$3"} \
 			>"$LAB_DIR/ka.$i.out" 2>&1 &
 		HA_KA_CLIENTS+=($!)
 		LAB_PIDS+=($!)

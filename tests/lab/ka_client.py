@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Keep-alive HTTP client for the uvs lab: one TCP connection to
-HOST:80, a GET now, another after WAIT seconds; prints "before NAME" and
-"after NAME" (the answering real server) or the error."""
+HOST:80, a GET now, another after WAIT seconds, or as soon as the file
+GO exists when one is named (WAIT then bounds the wait); prints
+"before NAME" and "after NAME" (the answering real server) or the
+error."""
+import os
 import socket
 import sys
 import time
@@ -28,10 +31,13 @@ def get(s):
 
 def main():
     host, wait = sys.argv[1], float(sys.argv[2])
+    go = sys.argv[3] if len(sys.argv) > 3 else None
     try:
         s = socket.create_connection((host, 80), timeout=5)
         print("before", get(s), flush=True)
-        time.sleep(wait)
+        end = time.time() + wait
+        while time.time() < end and not (go and os.path.exists(go)):
+            time.sleep(0.1)
         print("after", get(s), flush=True)
     except OSError as e:
         print("error", e, flush=True)
