@@ -104,7 +104,8 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 		return -ENOMEM;
 	}
 	for (i = 0; i < t->nsvcs; i++)
-		r[i] = (struct uvs_guard_rule){ .vip = t->svcs[i]->addr,
+		r[i] = (struct uvs_guard_rule){ .af = AF_INET,
+		    .vip = uvs_inaddr4(t->svcs[i]->addr),
 		    .port = t->svcs[i]->port, .proto = t->svcs[i]->proto };
 	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
 	free(r);

@@ -17,6 +17,7 @@ trap lab_down EXIT
 lab_up 2
 lab_v6_up
 lab_start_rs6 1
+lab_wait_port rs1 80 || exit 1
 rs1mac=$(lab_mac rs1)
 rs2mac=$(lab_mac rs2)
 
@@ -36,6 +37,15 @@ t_check "uvs-rs up put $VIP6 on lo as /128 nodad" \
 	<(lab_exec rs1 ip -6 addr show dev lo)
 t_check "uvs-rs check says it is ok" \
 	lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1.state" check "$VIP6"
+
+# the lab's v6 real server: HTTP on [::] for both families
+t_check "rs1's HTTP server answers over IPv6 at [$(rs_ip6 1)]" \
+	grep -qx rs1 <(lab_exec c curl -s -m 5 "http://[$(rs_ip6 1)]/")
+t_check "... and logs the client's v6 address" \
+	grep -q "^$CLIENT_IP6 GET /" "$LAB_DIR/rs1.access.log"
+t_check "... and still answers IPv4, logged as a.b.c.d" \
+	all grep -qx rs1 <(lab_exec c curl -s -m 5 "http://$(rs_ip 1)/") \
+	--and grep -q "^$CLIENT_IP GET /" "$LAB_DIR/rs1.access.log"
 
 # the real server's own address answers: the sender works
 got=$(ns_from c "$(rs_ip6 1)")

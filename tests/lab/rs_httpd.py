@@ -158,6 +158,13 @@ class LabServer(ThreadingHTTPServer):
         self.log = log
         self.log_lock = threading.Lock()
 
+    def log_request_line(self, client, method, path):
+        if client.startswith("::ffff:") and "." in client:
+            client = client[len("::ffff:"):]
+        with self.log_lock:
+            self.log.write("%s %s %s\n" % (client, method, path))
+            self.log.flush()
+
 
 class LabServer6(LabServer):
     address_family = socket.AF_INET6
@@ -166,13 +173,6 @@ class LabServer6(LabServer):
         # one socket for both families, whatever bindv6only says
         self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         super().server_bind()
-
-    def log_request_line(self, client, method, path):
-        if client.startswith("::ffff:") and "." in client:
-            client = client[len("::ffff:"):]
-        with self.log_lock:
-            self.log.write("%s %s %s\n" % (client, method, path))
-            self.log.flush()
 
 
 def gen_blob(size):
