@@ -204,11 +204,11 @@ static void
 dir_log_rs(struct uvs_director *d, const struct uvs_rsmac_entry *e,
     const char *what)
 {
-	char a[INET_ADDRSTRLEN], line[160];
+	char a[INET6_ADDRSTRLEN], line[160];
 
 	if (!d->log)
 		return;
-	inet_ntop(AF_INET, &e->addr, a, sizeof(a));
+	inet_ntop(e->af, &e->addr, a, sizeof(a));
 	snprintf(line, sizeof(line), "real server %s (%u dest%s) %s", a,
 	    e->refs, e->refs == 1 ? "" : "s", what);
 	d->log(d->log_arg, line);
@@ -286,7 +286,7 @@ rsmac_due(void *arg, const struct uvs_rsmac_entry *e,
 	struct uvs_director *d = arg;
 
 	if (ev == UVS_RSMAC_ASK)	/* on the link its route names */
-		uvs_dir_resolve_addr(d, e->addr);
+		uvs_dir_resolve_addr(d, e->addr.ip);
 	else
 		dir_log_rs(d, e, "does not answer ARP: not used until it does");
 }
