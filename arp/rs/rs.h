@@ -55,6 +55,8 @@ struct rs_vip6 {
 	struct in6_addr	addr;
 	int		added;		/* up put it there, down takes it off */
 	int		fresh;		/* this run added it: undone on failure */
+	int		nft;		/* up --arp nft: table ip6 uvs-rs has it */
+	int		nft_undo;	/* nft before this run */
 };
 
 /* A VIP whose ARP the nft rules handle, and the sender put in its place. */
@@ -184,6 +186,15 @@ struct rs_vip6	*state_find_vip6(struct rs_state *st,
 struct rs_vip6	*state_add_vip6(struct rs_state *st,
 		    const struct in6_addr *addr, int added);
 int		 rs_up6(struct rs *rs);
+/*
+ * nft6.c: table ip6 uvs-rs for the vip6 entries marked nft, loaded whole
+ * (none: the table goes); nft6_check says, by VIP, whether the input
+ * rule (NS for it dropped) and the output rule (our NS from it dropped)
+ * are there. 0 or -errno.
+ */
+int		 nft6_load(const struct rs_state *st);
+int		 nft6_check(const struct in6_addr *vip, size_t nvip, int *in,
+		    int *out);
 void		 rs_up6_undo(struct rs *rs);
 int		 rs_down6(struct rs *rs);
 int		 rs_check6(struct rs *rs);

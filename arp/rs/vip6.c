@@ -11,8 +11,10 @@
  *   link, else ndisc_send_ns takes the link's link-local address: the
  *   VIP on lo is never the source of our own solicitations.
  * So up6 puts the VIP on lo as /128 with nodad (lo skips DAD anyway; the
- * flag says the address is shared on purpose) and changes nothing else;
- * check6 verifies the address: on lo, /128, not tentative.
+ * flag says the address is shared on purpose) and changes nothing else,
+ * unless --arp nft asks for nft rules that say the same (nft6.c); check6
+ * verifies the address (on lo, /128, not tentative) and the rules when
+ * any are there.
  */
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
@@ -90,6 +92,23 @@ up6_vip(struct rs *rs, const struct in6_addr *addr)
 	return 0;
 }
 
+/* --arp nft: this run's VIPs join the rules of earlier runs. */
+static int
+up6_nft(struct rs *rs)
+{
+	struct rs_vip6	*v;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < rs->nvip6; i++)
+		if ((v = state_find_vip6(&rs->st, &rs->vip6[i])) != NULL)
+			v->nft = 1;
+	if ((rc = nft6_load(&rs->st)) < 0)
+		fprintf(stderr, "uvs-rs: cannot load the nft rules (table ip6 "
+		    NFT_TABLE "): %s\n", strerror(-rc));
+	return rc;
+}
+
 int
 rs_up6(struct rs *rs)
 {
@@ -99,7 +118,23 @@ rs_up6(struct rs *rs)
 	for (i = 0; i < rs->nvip6; i++)
 		if ((rc = up6_vip(rs, &rs->vip6[i])) < 0)
 			return rc;
-	return 0;
+	return rs->nvip6 > 0 && rs->method == ARP_NFT ? up6_nft(rs) : 0;
+}
+
+/* The nft marks as they were before this run, and the table to match. */
+static void
+up6_nft_undo(struct rs *rs)
+{
+	size_t	i;
+	int	changed = 0, rc;
+
+	for (i = 0; i < rs->st.nvip6; i++) {
+		changed |= rs->st.vip6[i].nft != rs->st.vip6[i].nft_undo;
+		rs->st.vip6[i].nft = rs->st.vip6[i].nft_undo;
+	}
+	if (changed && (rc = nft6_load(&rs->st)) < 0)
+		fprintf(stderr, "uvs-rs: cannot restore the nft rules (table "
+		    "ip6 " NFT_TABLE "): %s\n", strerror(-rc));
 }
 
 void
@@ -110,6 +145,7 @@ rs_up6_undo(struct rs *rs)
 	size_t			 i;
 	int			 rc;
 
+	up6_nft_undo(rs);
 	for (i = 0; i < rs->st.nvip6; i++) {
 		if (!rs->st.vip6[i].fresh)
 			continue;
@@ -129,7 +165,7 @@ rs_down6(struct rs *rs)
 	union uvs_inaddr	 a;
 	struct rs_vip6		*v;
 	size_t			 i;
-	int			 rc, bad = 0;
+	int			 rc, bad = 0, nft = 0;
 
 	for (i = 0; i < rs->nvip6; i++) {
 		ip6_str(&rs->vip6[i], ip);
@@ -148,7 +184,13 @@ rs_down6(struct rs *rs)
 			bad = 1;
 			continue;
 		}
+		nft |= v->nft;
 		*v = rs->st.vip6[--rs->st.nvip6];
+	}
+	if (nft && (rc = nft6_load(&rs->st)) < 0) {
+		fprintf(stderr, "uvs-rs: cannot update the nft rules (table "
+		    "ip6 " NFT_TABLE "): %s\n", strerror(-rc));
+		bad = 1;
 	}
 	return bad;
 }
@@ -198,24 +240,73 @@ check6_vip(struct rs *rs, const struct in6_addr *addr)
 	return 0;
 }
 
+/*
+ * The nft rules, when there are any: both or neither for a VIP (one
+ * alone is a table edited by hand). Counts problems into *nbad; returns
+ * how many VIPs have both.
+ */
+static size_t
+check6_nft(struct rs *rs, int *nbad)
+{
+	char	 ip[INET6_ADDRSTRLEN];
+	int	*in, *out;
+	size_t	 i, both = 0;
+	int	 rc;
+
+	in = calloc(rs->nvip6, sizeof(*in));
+	out = calloc(rs->nvip6, sizeof(*out));
+	if (in == NULL || out == NULL)
+		rc = -ENOMEM;
+	else
+		rc = nft6_check(rs->vip6, rs->nvip6, in, out);
+	if (rc < 0) {
+		printf("uvs-rs: cannot read table ip6 " NFT_TABLE ": %s\n",
+		    strerror(-rc));
+		++*nbad;
+	}
+	for (i = 0; rc == 0 && i < rs->nvip6; i++) {
+		both += in[i] && out[i];
+		if (in[i] == out[i])
+			continue;
+		ip6_str(&rs->vip6[i], ip);
+		if (in[i])
+			printf("uvs-rs: table ip6 " NFT_TABLE " drops NS for "
+			    "%s but not our own NS from it\n", ip);
+		else
+			printf("uvs-rs: table ip6 " NFT_TABLE " drops our own "
+			    "NS from %s but not NS for it\n", ip);
+		++*nbad;
+	}
+	free(in);
+	free(out);
+	return both;
+}
+
 int
 rs_check6(struct rs *rs)
 {
 	char	ip[INET6_ADDRSTRLEN];
-	size_t	i;
-	int	nbad = 0;
+	size_t	i, nnft;
+	int	nbad = 0, nft_bad;
 
 	for (i = 0; i < rs->nvip6; i++)
 		nbad += check6_vip(rs, &rs->vip6[i]);
+	nft_bad = nbad;
+	nnft = check6_nft(rs, &nbad);
 	if (nbad > 0) {
-		printf("uvs-rs: fix: uvs-rs up");
+		printf("uvs-rs: fix: uvs-rs up%s", nbad > nft_bad ?
+		    " --arp nft" : "");
 		for (i = 0; i < rs->nvip6; i++)
 			printf(" %s", ip6_str(&rs->vip6[i], ip));
 		printf("\n");
 		return EXIT_PROBLEM;
 	}
 	printf("uvs-rs: ok: %zu IPv6 VIP%s on lo as /128; the kernel neither "
-	    "answers nor sends Neighbor Solicitations for %s\n", rs->nvip6,
+	    "answers nor sends Neighbor Solicitations for %s", rs->nvip6,
 	    rs->nvip6 == 1 ? "" : "s", rs->nvip6 == 1 ? "it" : "them");
+	if (nnft > 0)
+		printf("; nft drops them too for %zu (table ip6 " NFT_TABLE
+		    ")", nnft);
+	printf("\n");
 	return 0;
 }

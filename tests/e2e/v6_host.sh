@@ -88,7 +88,28 @@ capture_ns rs2 "$VIP6" "$LAB_DIR/rs2.ns.txt"
 sed 's/^/# rs2 (control): /' "$LAB_DIR/rs2.ns.txt"
 t_check "control: rs2 then solicits from $VIP6" \
 	grep -q "IP6 $VIP6 > .*who has $CLIENT_IP6" "$LAB_DIR/rs2.ns.txt"
+
+# up --arp nft: rules that hold even where the kernel alone would not
+# (the VIP on eth0 as well, the control's state)
+lab_exec rs2 "$B/uvs-rs" --state "$LAB_DIR/rs2.state" up --arp nft "$VIP6" >/dev/null
+t_check "uvs-rs up --arp nft loads table ip6 uvs-rs" \
+	grep -q "nd-neighbor-solicit ip6 saddr $VIP6 counter" \
+	<(lab_exec rs2 nft list table ip6 uvs-rs)
+t_check "uvs-rs check finds both rules" \
+	grep -q "nft drops them too for 1" \
+	<(lab_exec rs2 "$B/uvs-rs" --state "$LAB_DIR/rs2.state" check "$VIP6")
+got=$(ns_from c "$VIP6") || got=failed
+t_check "with the rules, rs2 no longer answers NS for $VIP6 on eth0" [ -z "$got" ]
+capture_ns rs2 "$VIP6" "$LAB_DIR/rs2.nft.txt"
+sed "s/^/# rs2 (nft): /" "$LAB_DIR/rs2.nft.txt"
+t_absent "and sends no NS from $VIP6" "IP6 $VIP6 >" "$LAB_DIR/rs2.nft.txt"
+lab_exec rs2 nft flush chain ip6 uvs-rs output
+t_check "uvs-rs check fails when half the rules are gone" \
+	not lab_exec rs2 "$B/uvs-rs" --state "$LAB_DIR/rs2.state" check "$VIP6"
 lab_exec rs2 ip -6 addr del "$VIP6/128" dev eth0
+t_check "uvs-rs down removes the VIP and table ip6 uvs-rs" \
+	all lab_exec rs2 "$B/uvs-rs" --state "$LAB_DIR/rs2.state" down "$VIP6" \
+	--and out_lacks "uvs-rs" lab_exec rs2 nft list tables
 
 # check finds what is wrong, down undoes up
 t_check "uvs-rs check fails for a v6 VIP that is not up" \

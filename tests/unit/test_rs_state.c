@@ -212,6 +212,7 @@ test_state_vip6(void **state)
 		"vip6 2001:db8::11 added\n",	/* twice: see below */
 	};
 	struct rs_state st = { 0 }, back = { 0 };
+	struct rs_vip6 *v;
 	struct in6_addr a, b;
 	struct dir d;
 	size_t i;
@@ -223,13 +224,18 @@ test_state_vip6(void **state)
 	assert_int_equal(inet_pton(AF_INET6, "2001:db8::11", &b), 1);
 	assert_non_null(state_add_vip(&st, ip("198.18.0.10"), 1, "lo"));
 	assert_non_null(state_add_vip6(&st, &a, 1));
-	assert_non_null(state_add_vip6(&st, &b, 0));
+	assert_non_null(v = state_add_vip6(&st, &b, 0));
+	v->nft = 1;
 	assert_int_equal(state_save(&st, d.file), 0);
 	assert_int_equal(state_load(&back, d.file, &lineno), 0);
 	assert_int_equal(back.nvip, 1);
 	assert_int_equal(back.nvip6, 2);
 	assert_int_equal(state_find_vip6(&back, &a)->added, 1);
 	assert_int_equal(state_find_vip6(&back, &b)->added, 0);
+	assert_int_equal(state_find_vip6(&back, &a)->nft, 0);
+	assert_int_equal(state_find_vip6(&back, &b)->nft, 1);
+	/* what down restores on a failed up: as the file said */
+	assert_int_equal(state_find_vip6(&back, &b)->nft_undo, 1);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(state_parse(&back, bad[i]), -EINVAL);
 	assert_int_equal(back.nvip6, 2);
