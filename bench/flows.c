@@ -67,8 +67,8 @@ flow_frame(uint8_t *f, uint32_t k, uint8_t flags)
 static int
 fwd_build(struct uvs_fwd *fw)
 {
-	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .addr = htonl(VIP),
-	    .port = htons(80), .sched = "rr" };
+	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .af = AF_INET,
+	    .addr = uvs_inaddr4(htonl(VIP)), .port = htons(80), .sched = "rr" };
 	struct uvs_svc *s;
 	unsigned k;
 
@@ -79,14 +79,14 @@ fwd_build(struct uvs_fwd *fw)
 	memcpy(fw->mac, dir_mac, 6);
 	if (uvs_svc_add(&fw->svcs, &sc) < 0)
 		return -1;
-	s = uvs_svc_find(&fw->svcs, IPPROTO_TCP, sc.addr, sc.port);
+	s = uvs_svc_find(&fw->svcs, IPPROTO_TCP, AF_INET, &sc.addr, sc.port);
 	for (k = 0; k < RS_N; k++) {
 		struct uvs_dest_conf dc = { .port = htons(80), .weight = 1,
-		    .addr = htonl(RS0 + k) };
+		    .af = AF_INET, .addr = uvs_inaddr4(htonl(RS0 + k)) };
 
 		if (uvs_dest_add(s, &dc) < 0)
 			return -1;
-		uvs_dest_find(s, dc.addr, dc.port)->hwaddr[5] = (uint8_t)k;
+		uvs_dest_find(s, &dc.addr, dc.port)->hwaddr[5] = (uint8_t)k;
 	}
 	return 0;
 }

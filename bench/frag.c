@@ -142,11 +142,12 @@ run(struct bench *b, int cut, const unsigned *order)
 static int
 setup(struct bench *b)
 {
-	struct uvs_svc_conf sc = { .proto = IPPROTO_UDP,
-	    .addr = htonl(0xc612000au), .port = htons(9000), .sched = "rr",
-	    .netmask = 0xffffffff };
-	struct uvs_dest_conf dc = { .addr = htonl(0xc612000bu),
-	    .port = htons(9000), .weight = 1 };
+	struct uvs_svc_conf sc = { .proto = IPPROTO_UDP, .af = AF_INET,
+	    .addr = uvs_inaddr4(htonl(0xc612000au)), .port = htons(9000),
+	    .sched = "rr", .netmask = 0xffffffff };
+	struct uvs_dest_conf dc = { .af = AF_INET,
+	    .addr = uvs_inaddr4(htonl(0xc612000bu)), .port = htons(9000),
+	    .weight = 1 };
 	struct uvs_svc *svc;
 
 	memset(b, 0, sizeof(*b));
@@ -155,7 +156,8 @@ setup(struct bench *b)
 	    uvs_fwd_frag_init(&b->fw, UVS_FRAG_MAX_DEFAULT, 256, HEADROOM,
 	    1) < 0 || uvs_svc_add(&b->fw.svcs, &sc) < 0)
 		return -1;
-	svc = uvs_svc_find(&b->fw.svcs, IPPROTO_UDP, sc.addr, sc.port);
+	svc = uvs_svc_find(&b->fw.svcs, IPPROTO_UDP, AF_INET, &sc.addr,
+	    sc.port);
 	if (uvs_dest_add(svc, &dc) < 0)
 		return -1;
 	memcpy(svc->dests[0]->hwaddr, "\x02\0\0\0\0\x11", 6);

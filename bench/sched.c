@@ -208,19 +208,21 @@ svc_build(struct uvs_svc_table *t, const char *any_sched, unsigned idx,
 
 	memset(&sc, 0, sizeof(sc));
 	sc.proto = IPPROTO_TCP;
-	sc.addr = htonl(VIP);
+	sc.af = AF_INET;
+	sc.addr = uvs_inaddr4(htonl(VIP));
 	sc.port = htons((uint16_t)(80 + idx));
 	sc.netmask = 0xffffffffu;
 	snprintf(sc.sched, sizeof(sc.sched), "%s", any_sched);
 	if (uvs_svc_add(t, &sc) < 0)
 		return NULL;
-	svc = uvs_svc_find(t, sc.proto, sc.addr, sc.port);
+	svc = uvs_svc_find(t, sc.proto, sc.af, &sc.addr, sc.port);
 	svc_use(svc, &park_ops);
 	for (i = n; i-- > 0;) {
 		struct uvs_dest_conf dc;
 
 		memset(&dc, 0, sizeof(dc));
-		dc.addr = htonl(RIP_BASE + i);
+		dc.af = AF_INET;
+		dc.addr = uvs_inaddr4(htonl(RIP_BASE + i));
 		dc.port = htons(80);
 		dc.weight = 1;
 		if (uvs_dest_add(svc, &dc) < 0)
@@ -367,6 +369,7 @@ measure_picks(struct uvs_svc *svc, struct churn *ch, double secs,
 
 	memset(&f, 0, sizeof(f));
 	f.proto = IPPROTO_TCP;
+	f.af = AF_INET;
 	f.vaddr = svc->addr;
 	f.vport = svc->port;
 	r->picks = r->nulls = 0;
@@ -377,7 +380,7 @@ measure_picks(struct uvs_svc *svc, struct churn *ch, double secs,
 			uint64_t x = bench_rng(&seed);
 			struct uvs_dest *d;
 
-			f.caddr = (uint32_t)x;
+			f.caddr = uvs_inaddr4((uint32_t)x);
 			f.cport = (uint16_t)(x >> 32);
 			f.now = 1 + (uint32_t)(r->picks >> 16);
 			d = svc->sched->schedule(svc, &f);
@@ -655,9 +658,10 @@ conn_key(struct uvs_flow *f, uint32_t i)
 {
 	memset(f, 0, sizeof(*f));
 	f->proto = IPPROTO_TCP;
-	f->caddr = mix32(i);
+	f->af = AF_INET;
+	f->caddr = uvs_inaddr4(mix32(i));
 	f->cport = htons((uint16_t)(1024 + (i & 0x3fff)));
-	f->vaddr = htonl(VIP);
+	f->vaddr = uvs_inaddr4(htonl(VIP));
 	f->vport = htons(80);
 }
 

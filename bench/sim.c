@@ -140,7 +140,8 @@ server_conf(unsigned i)
 	struct uvs_dest_conf dc;
 
 	memset(&dc, 0, sizeof(dc));
-	dc.addr = htonl(RIP_BASE + i);
+	dc.af = AF_INET;
+	dc.addr = uvs_inaddr4(htonl(RIP_BASE + i));
 	dc.port = htons(80);
 	dc.weight = capacity[i];
 	return dc;
@@ -149,7 +150,7 @@ server_conf(unsigned i)
 static unsigned
 server_of(const struct uvs_dest *d)
 {
-	return ntohl(d->addr) - RIP_BASE;
+	return ntohl(d->addr.ip) - RIP_BASE;
 }
 
 /* A TCP VIP:80 service on sched with the cluster's dests, list order 0..7. */
@@ -161,7 +162,8 @@ svc_setup(struct uvs_svc_table *t, const char *sched)
 
 	memset(&sc, 0, sizeof(sc));
 	sc.proto = IPPROTO_TCP;
-	sc.addr = htonl(VIP);
+	sc.af = AF_INET;
+	sc.addr = uvs_inaddr4(htonl(VIP));
 	sc.port = htons(80);
 	sc.netmask = 0xffffffffu;
 	snprintf(sc.sched, sizeof(sc.sched), "%s", sched);
@@ -278,9 +280,10 @@ job_flow(const struct sim *s, const struct job *j, struct uvs_flow *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->proto = IPPROTO_TCP;
-	f->caddr = htonl(CLIENT_BASE + j->client);
+	f->af = AF_INET;
+	f->caddr = uvs_inaddr4(htonl(CLIENT_BASE + j->client));
 	f->cport = j->cport;
-	f->vaddr = htonl(VIP);
+	f->vaddr = uvs_inaddr4(htonl(VIP));
 	f->vport = htons(80);
 	f->now = table_now(s);
 }
@@ -369,7 +372,7 @@ server_back(struct sim *s, unsigned i)
 
 	if (uvs_dest_add(s->svc, &dc) < 0)
 		return -ENOMEM;
-	sv->dest = uvs_dest_find(s->svc, dc.addr, dc.port);
+	sv->dest = uvs_dest_find(s->svc, &dc.addr, dc.port);
 	sv->vt = 0;
 	sv->last = s->now;
 	return 0;
@@ -394,11 +397,12 @@ sim_init(struct sim *s, const char *sched, struct result *r)
 		return -ENOMEM;
 	for (i = 0; i < NSERVERS; i++) {
 		struct server *sv = &s->srv[i];
+		union uvs_inaddr rip = uvs_inaddr4(htonl(RIP_BASE + i));
 
 		free(sv->heap);
 		memset(sv, 0, sizeof(*sv));
 		sv->cap = capacity[i];
-		sv->dest = uvs_dest_find(s->svc, htonl(RIP_BASE + i), htons(80));
+		sv->dest = uvs_dest_find(s->svc, &rip, htons(80));
 	}
 	return 0;
 }
@@ -554,14 +558,15 @@ map_flows(struct uvs_svc *svc, int8_t *map, int backwards)
 
 	memset(&f, 0, sizeof(f));
 	f.proto = IPPROTO_TCP;
+	f.af = AF_INET;
 	f.vport = htons(80);
 	f.now = 1;
 	for (i = 0; i < FLOWS_MOVE; i++) {
 		struct uvs_dest *d;
 
 		k = backwards ? FLOWS_MOVE - 1 - i : i;
-		f.caddr = htonl(0xc6120000u + 0x100 + k);
-		f.vaddr = htonl(0xc6130000u + k);
+		f.caddr = uvs_inaddr4(htonl(0xc6120000u + 0x100 + k));
+		f.vaddr = uvs_inaddr4(htonl(0xc6130000u + k));
 		f.cport = htons((uint16_t)(1024 + k % 60000));
 		d = svc->sched->schedule(svc, &f);
 		map[k] = d ? (int8_t)server_of(d) : -1;
@@ -610,7 +615,7 @@ measure_moves(const char *sched, struct result *r)
 	map_flows(svc, m0, 0);
 	map_flows(svc, m1, 1);	/* a rotation (rr) answers differently */
 	if ((r->hashing = is_hashing(m0, m1))) {
-		uvs_dest_del(svc, uvs_dest_find(svc, dc.addr, dc.port));
+		uvs_dest_del(svc, uvs_dest_find(svc, &dc.addr, dc.port));
 		map_flows(svc, m1, 0);
 		if (uvs_dest_add(svc, &dc) < 0)
 			goto out;

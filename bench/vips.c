@@ -94,21 +94,23 @@ fwd_build(struct uvs_fwd *fw, unsigned nvips, uint32_t conns)
 		return -1;
 	memcpy(fw->mac, dir_mac, 6);
 	for (i = 0; i < nvips; i++) {
-		struct uvs_svc_conf sc = { .proto = IPPROTO_TCP,
-		    .addr = htonl(VIP0 + i), .port = htons(80), .sched = "rr" };
+		struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .af = AF_INET,
+		    .addr = uvs_inaddr4(htonl(VIP0 + i)), .port = htons(80),
+		    .sched = "rr" };
 		struct uvs_svc *s;
 
 		if (uvs_svc_add(&fw->svcs, &sc) < 0)
 			return -1;
-		s = uvs_svc_find(&fw->svcs, IPPROTO_TCP, sc.addr, sc.port);
+		s = uvs_svc_find(&fw->svcs, IPPROTO_TCP, AF_INET, &sc.addr,
+		    sc.port);
 		for (k = 0; k < RS_PER_VIP; k++) {
 			struct uvs_dest_conf dc = { .port = htons(80),
-			    .weight = 1,
-			    .addr = htonl(RS0 + (i * RS_PER_VIP + k) % 65000) };
+			    .weight = 1, .af = AF_INET, .addr = uvs_inaddr4(
+			    htonl(RS0 + (i * RS_PER_VIP + k) % 65000)) };
 
 			if (uvs_dest_add(s, &dc) < 0)
 				return -1;
-			uvs_dest_find(s, dc.addr, dc.port)->hwaddr[5] =
+			uvs_dest_find(s, &dc.addr, dc.port)->hwaddr[5] =
 			    (uint8_t)k;
 		}
 	}

@@ -30,6 +30,9 @@
  * (IPVS's drop_entry idea, made deterministic), so a UDP flood cannot
  * hold the table for the whole UDP timeout.
  *
+ * Family: the entries hold IPv4 flows (a 32-byte entry has room for no
+ * more); a flow of another family is never found and never inserted.
+ *
  * Persistence: a template is an entry with the TEMPLATE flag, client port
  * 0 and the client address masked. Flows it placed point at it (ctl) and
  * it counts them, so it cannot expire under them.
@@ -56,7 +59,8 @@
 uint32_t
 uvs_conn_hash(const struct uvs_conn_table *t, const struct uvs_flow *f)
 {
-	uint64_t h = ((uint64_t)f->caddr << 32 | f->vaddr) ^ t->hash_seed;
+	uint64_t h = ((uint64_t)f->caddr.ip << 32 | f->vaddr.ip) ^
+	    t->hash_seed;
 
 	h *= 0x9e3779b97f4a7c15ull;
 	h ^= ((uint64_t)f->cport << 24 | (uint64_t)f->vport << 8 |
@@ -70,8 +74,9 @@ uvs_conn_hash(const struct uvs_conn_table *t, const struct uvs_flow *f)
 static uint32_t
 conn_bucket(const struct uvs_conn_table *t, const struct uvs_conn *c)
 {
-	struct uvs_flow f = { .proto = c->proto, .caddr = c->caddr,
-	    .vaddr = c->vaddr, .cport = c->cport, .vport = c->vport };
+	struct uvs_flow f = { .proto = c->proto, .af = AF_INET,
+	    .caddr = uvs_inaddr4(c->caddr), .vaddr = uvs_inaddr4(c->vaddr),
+	    .cport = c->cport, .vport = c->vport };
 
 	return uvs_conn_hash(t, &f);
 }
@@ -331,11 +336,13 @@ lookup(const struct uvs_conn_table *t, const struct uvs_flow *f,
 {
 	uint32_t i = t->buckets[h];
 
+	if (f->af != AF_INET)
+		return NULL;
 	while (i) {
 		struct uvs_conn *c = &t->conns[i - 1];
 
-		if (c->caddr == f->caddr && c->cport == f->cport &&
-		    c->vaddr == f->vaddr && c->vport == f->vport &&
+		if (c->caddr == f->caddr.ip && c->cport == f->cport &&
+		    c->vaddr == f->vaddr.ip && c->vport == f->vport &&
 		    c->proto == f->proto &&
 		    (c->flags & UVS_CONN_F_TEMPLATE) == tmpl)
 			return c;
@@ -424,12 +431,12 @@ conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
 	struct uvs_conn *c;
 	uint32_t b;
 
-	if (!(c = conn_alloc(t, f->proto, now)))
+	if (f->af != AF_INET || !(c = conn_alloc(t, f->proto, now)))
 		return NULL;
 	memset(c, 0, sizeof(*c));
 	memset(LINK(t, c), 0, sizeof(struct uvs_conn_link));
-	c->caddr = f->caddr;
-	c->vaddr = f->vaddr;
+	c->caddr = f->caddr.ip;
+	c->vaddr = f->vaddr.ip;
 	c->cport = f->cport;
 	c->vport = f->vport;
 	c->proto = f->proto;

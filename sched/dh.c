@@ -22,7 +22,8 @@ struct dh_state {
 	struct uvs_dest	*bucket[DH_TAB_SIZE];
 };
 
-/* ip_vs_dh_hashkey(): the kernel's hash_32() of the host-order address. */
+/* ip_vs_dh_hashkey(): the kernel's hash_32() of the host-order address
+   (uvs_inaddr_fold's: a v6 one's four words xor-ed, as addr_fold). */
 static unsigned
 dh_hashkey(uint32_t addr)
 {
@@ -71,7 +72,8 @@ static struct uvs_dest *
 dh_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
 {
 	const struct dh_state *st = svc->sched_data;
-	struct uvs_dest *d = st->bucket[dh_hashkey(flow->vaddr)];
+	struct uvs_dest *d = st->bucket[dh_hashkey(uvs_inaddr_fold(flow->af,
+	    &flow->vaddr))];
 
 	return d && uvs_dest_usable(d) ? d : NULL;
 }

@@ -41,7 +41,7 @@ lblc_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
 	if (!flow)
 		return uvs_loc_least(svc->dests, svc->ndests);
 	uvs_loc_expire(t, flow->now, LBLC_EXPIRATION);
-	if ((e = uvs_loc_lookup(t, flow->vaddr))) {
+	if ((e = uvs_loc_lookup(t, &flow->vaddr))) {
 		uvs_loc_touch(t, e, flow->now);
 		dest = e->set[0];
 		if (uvs_dest_usable(dest) && !uvs_loc_overloaded(svc, dest))
@@ -50,7 +50,7 @@ lblc_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
 	if (!(dest = uvs_loc_least(svc->dests, svc->ndests)))
 		return NULL;
 	if (!e)
-		e = uvs_loc_add(t, flow->vaddr, flow->now);
+		e = uvs_loc_add(t, &flow->vaddr, flow->now);
 	/* a set of one: the new dest replaces the remembered one */
 	uvs_loc_set_insert(t, e, dest, flow->now);
 	return dest;

@@ -59,10 +59,10 @@ lblcr_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
 	if (!flow)
 		return uvs_loc_least(svc->dests, svc->ndests);
 	uvs_loc_expire(t, flow->now, LBLCR_EXPIRATION);
-	if (!(e = uvs_loc_lookup(t, flow->vaddr))) {
+	if (!(e = uvs_loc_lookup(t, &flow->vaddr))) {
 		if (!(dest = uvs_loc_least(svc->dests, svc->ndests)))
 			return NULL;
-		e = uvs_loc_add(t, flow->vaddr, flow->now);
+		e = uvs_loc_add(t, &flow->vaddr, flow->now);
 		uvs_loc_set_insert(t, e, dest, flow->now);
 		return dest;
 	}

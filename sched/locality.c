@@ -23,10 +23,12 @@
 #define EN(t, link)	(&(t)->en[(link) - 1])
 
 static unsigned
-loc_hash(uint32_t addr)
+loc_hash(const struct uvs_loc_table *t, const union uvs_inaddr *addr)
 {
-	/* ip_vs_lblc_hashkey(): Fibonacci hash of the host-order address */
-	return (ntohl(addr) * 2654435761u) >> (32 - UVS_LOC_TAB_BITS);
+	/* ip_vs_lblc_hashkey(): Fibonacci hash of the host-order address,
+	   a v6 one folded first (addr_fold) */
+	return (ntohl(uvs_inaddr_fold(t->af, addr)) * 2654435761u) >>
+	    (32 - UVS_LOC_TAB_BITS);
 }
 
 static uint16_t
@@ -67,7 +69,7 @@ recency_push(struct uvs_loc_table *t, uint16_t link)
 static void
 loc_drop(struct uvs_loc_table *t, uint16_t link)
 {
-	uint16_t *p = &t->bucket[loc_hash(EN(t, link)->addr)];
+	uint16_t *p = &t->bucket[loc_hash(t, &EN(t, link)->addr)];
 
 	while (*p != link)
 		p = &EN(t, *p)->hnext;
@@ -89,6 +91,7 @@ uvs_loc_attach(struct uvs_svc *svc, unsigned set_max)
 	if (!t)
 		return -ENOMEM;
 	t->set_max = set_max;
+	t->af = svc->af;
 	for (i = UVS_LOC_TAB_SIZE; i > 0; i--) {
 		t->en[i - 1].set = &t->sets[(i - 1) * set_max];
 		t->en[i - 1].hnext = t->free;
@@ -140,12 +143,13 @@ uvs_loc_update(struct uvs_svc *svc)
 }
 
 struct uvs_loc_entry *
-uvs_loc_lookup(struct uvs_loc_table *t, uint32_t addr)
+uvs_loc_lookup(struct uvs_loc_table *t, const union uvs_inaddr *addr)
 {
 	uint16_t link;
 
-	for (link = t->bucket[loc_hash(addr)]; link; link = EN(t, link)->hnext)
-		if (EN(t, link)->addr == addr)
+	for (link = t->bucket[loc_hash(t, addr)]; link;
+	    link = EN(t, link)->hnext)
+		if (uvs_inaddr_eq(&EN(t, link)->addr, addr))
 			return EN(t, link);
 	return NULL;
 }
@@ -162,7 +166,8 @@ uvs_loc_touch(struct uvs_loc_table *t, struct uvs_loc_entry *e,
 }
 
 struct uvs_loc_entry *
-uvs_loc_add(struct uvs_loc_table *t, uint32_t addr, uint32_t now)
+uvs_loc_add(struct uvs_loc_table *t, const union uvs_inaddr *addr,
+    uint32_t now)
 {
 	struct uvs_loc_entry *e;
 	uint16_t link, *head;
@@ -172,11 +177,11 @@ uvs_loc_add(struct uvs_loc_table *t, uint32_t addr, uint32_t now)
 	link = t->free;
 	e = EN(t, link);
 	t->free = e->hnext;
-	e->addr = addr;
+	e->addr = *addr;
 	e->nset = 0;
 	e->lastuse = now;
 	e->lastmod = now;
-	head = &t->bucket[loc_hash(addr)];
+	head = &t->bucket[loc_hash(t, addr)];
 	e->hnext = *head;
 	*head = link;
 	recency_push(t, link);

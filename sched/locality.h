@@ -14,7 +14,7 @@
 #define UVS_LOC_TAB_SIZE	(1u << UVS_LOC_TAB_BITS)
 
 struct uvs_loc_entry {
-	uint32_t	  addr;	/* destination IP, network order */
+	union uvs_inaddr  addr;	/* destination IP, network order */
 	uint32_t	  lastuse;	/* flow->now of its last lookup */
 	uint32_t	  lastmod;	/* flow->now of its last set edit */
 	uint16_t	  hnext;	/* hash chain; free list if unused */
@@ -27,6 +27,7 @@ struct uvs_loc_table {
 	uint16_t		 bucket[UVS_LOC_TAB_SIZE];
 	uint16_t		 oldest, newest;
 	uint16_t		 free;
+	uint16_t		 af;	/* the service's: every key's */
 	unsigned		 set_max;
 	struct uvs_loc_entry	 en[UVS_LOC_TAB_SIZE];
 	struct uvs_dest		*sets[];	/* en[i].set's slots */
@@ -41,16 +42,16 @@ int		 uvs_loc_attach(struct uvs_svc *svc, unsigned set_max);
 void		 uvs_loc_done(void *sched_data);
 int		 uvs_loc_update(struct uvs_svc *svc);
 
-/* The entry of addr (network order), or NULL. */
+/* The entry of addr (network order, the table's family), or NULL. */
 struct uvs_loc_entry *uvs_loc_lookup(struct uvs_loc_table *t,
-		    uint32_t addr);
+		    const union uvs_inaddr *addr);
 /* Marks e used at now: it becomes the most recently used. */
 void		 uvs_loc_touch(struct uvs_loc_table *t,
 		    struct uvs_loc_entry *e, uint32_t now);
 /* A new entry for addr with an empty set; a full table gives up its
  * least recently used entry. Never fails. */
-struct uvs_loc_entry *uvs_loc_add(struct uvs_loc_table *t, uint32_t addr,
-		    uint32_t now);
+struct uvs_loc_entry *uvs_loc_add(struct uvs_loc_table *t,
+		    const union uvs_inaddr *addr, uint32_t now);
 /* Drops every entry unused for expiration seconds up to now. */
 void		 uvs_loc_expire(struct uvs_loc_table *t, uint32_t now,
 		    int32_t expiration);

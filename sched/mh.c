@@ -102,7 +102,8 @@ mh_siphash13(uint64_t k, uint32_t m)
 	return (uint32_t)(v[0] ^ v[1] ^ v[2] ^ v[3]);
 }
 
-/* ip_vs_mh_hashkey(); addr and port in network order. */
+/* ip_vs_mh_hashkey(); addr (uvs_inaddr_fold's: a v6 one's four words
+   xor-ed, as addr_fold) and port in network order. */
 static uint32_t
 mh_hashkey(uint64_t key, uint32_t addr, uint16_t port, unsigned offset)
 {
@@ -142,11 +143,12 @@ mh_reserve(struct mh_state *st, unsigned n)
 
 /*
  * ip_vs_mh_gcd_weight(), ip_vs_mh_shift_weight(), ip_vs_mh_permutate():
- * each dest's turns and the start of its walk. Returns the gcd of the
+ * each dest's turns and the start of its walk (its address hashed in
+ * the service's family af). Returns the gcd of the
  * last weights, 0 when none is positive (the table stays empty).
  */
 static int
-mh_permutate(struct mh_state *st)
+mh_permutate(struct mh_state *st, int af)
 {
 	int g = 0, max = 0, shift;
 	unsigned i;
@@ -172,8 +174,10 @@ mh_permutate(struct mh_state *st)
 		m->turns = (lw / g) >> shift;
 		if (!m->turns)
 			m->turns = lw != 0;
-		m->perm = mh_hashkey(MH_KEY1, d->addr, d->port, 0) % st->size;
-		m->skip = mh_hashkey(MH_KEY2, d->addr, d->port, 0) %
+		uint32_t fold = uvs_inaddr_fold(af, &d->addr);
+
+		m->perm = mh_hashkey(MH_KEY1, fold, d->port, 0) % st->size;
+		m->skip = mh_hashkey(MH_KEY2, fold, d->port, 0) %
 		    (st->size - 1) + 1;
 	}
 	return g;
@@ -242,7 +246,7 @@ mh_rebuild(struct mh_state *st, const struct uvs_svc *svc)
 	for (i = 0; i < svc->ndests; i++)
 		if (uvs_dest_listed(svc->dests[i]))
 			st->ds[st->nds++].dest = svc->dests[i];
-	if (mh_permutate(st) > 0)
+	if (mh_permutate(st, svc->af) > 0)
 		mh_populate(st);
 	return 0;
 }
@@ -310,14 +314,15 @@ mh_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
 {
 	const struct mh_state *st = svc->sched_data;
 	uint16_t port = svc->flags & UVS_SVC_F_MH_PORT ? flow->cport : 0;
-	unsigned ihash = mh_hashkey(MH_KEY1, flow->caddr, port, 0) % st->size;
+	uint32_t fold = uvs_inaddr_fold(flow->af, &flow->caddr);
+	unsigned ihash = mh_hashkey(MH_KEY1, fold, port, 0) % st->size;
 	struct uvs_dest *d = st->lookup[ihash];
 
 	if (!d || uvs_dest_usable(d))
 		return d;
 	if (!(svc->flags & UVS_SVC_F_MH_FALLBACK))
 		return NULL;
-	return mh_fallback(st, flow->caddr, port, ihash);
+	return mh_fallback(st, fold, port, ihash);
 }
 
 /*

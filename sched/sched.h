@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "est.h"
+#include "inaddr.h"
 
 #define UVS_SCHED_NAME_MAX	16	/* IP_VS_SCHEDNAME_MAXLEN */
 
@@ -49,8 +50,13 @@
 
 struct uvs_svc;
 
+/*
+ * Addresses are union uvs_inaddr (inaddr.h) with the family beside them:
+ * a service's in svc->af, and its dests share it (IPVS refuses mixed
+ * families for DR and tunnels), a flow's in flow->af.
+ */
 struct uvs_dest {
-	uint32_t	 addr;		/* network order */
+	union uvs_inaddr addr;		/* network order */
 	uint16_t	 port;		/* network order */
 	uint8_t		 hwaddr[6];	/* filled in by the forwarding layer:
 					   the next hop's MAC */
@@ -61,12 +67,13 @@ struct uvs_dest {
 	 */
 	int		 oif;
 	uint8_t		 srcmac[6];
-	uint32_t	 nexthop;	/* network order */
+	union uvs_inaddr nexthop;	/* network order */
 	uint8_t		 fwd;		/* UVS_FWD_* */
 	uint8_t		 tun_type;	/* UVS_TUN_*, when tunnelled */
 	uint8_t		 tun_flags;	/* UVS_TUN_F_* */
 	uint16_t	 tun_port;	/* GUE's UDP port, network order */
-	uint32_t	 tun_src;	/* outer source: the route's, network order */
+	union uvs_inaddr tun_src;	/* outer source: the route's, network
+					   order */
 	uint32_t	 mtu;		/* of the route to it (tunnel: the outer
 					   packet's limit) */
 	int		 weight;	/* 0..65535, 0 = quiescent */
@@ -103,7 +110,8 @@ struct uvs_dest {
  */
 struct uvs_flow {
 	uint8_t		 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t	 caddr, vaddr;	/* network order */
+	uint8_t		 af;		/* AF_INET or AF_INET6 */
+	union uvs_inaddr caddr, vaddr;	/* network order */
 	uint16_t	 cport, vport;	/* network order */
 	uint32_t	 now;		/* table clock, s (lblc/lblcr aging) */
 };
@@ -130,11 +138,13 @@ struct uvs_sched_ops {
 
 struct uvs_svc {
 	uint8_t				 proto;
-	uint32_t			 addr;	/* VIP, network order */
+	uint16_t			 af;	/* AF_INET or AF_INET6 */
+	union uvs_inaddr		 addr;	/* VIP, network order */
 	uint16_t			 port;	/* network order */
 	uint32_t			 flags;
 	uint32_t			 timeout;	/* persistence, seconds */
-	uint32_t			 netmask;	/* network order */
+	/* -M: v4, a netmask in network order; v6, a prefix length */
+	uint32_t			 netmask;
 	const struct uvs_sched_ops	*sched;
 	void				*sched_data;
 	struct uvs_dest			**dests;	/* in insertion order */
@@ -207,7 +217,8 @@ int		 uvs_dest_thresholds_recheck(struct uvs_dest *d);
  * Service table (svc.c): the set of virtual services and their dests.
  * Control-path only: these calls may allocate. Errors are -errno:
  * -EEXIST duplicate, -ESRCH no such service, -ENOENT no such dest or
- * scheduler, -ENOMEM, -EINVAL bad argument.
+ * scheduler, -ENOMEM, -EINVAL bad argument, -EAFNOSUPPORT a family
+ * other than AF_INET/AF_INET6, or a dest not in its service's.
  */
 /*
  * uvsd --follow-vip (VRRP): the host addresses a director may hold at
@@ -217,8 +228,15 @@ int		 uvs_dest_thresholds_recheck(struct uvs_dest *d);
 #define UVS_SVC_HELD_MAX	256
 
 struct uvs_vip_slot {
-	uint32_t	 addr;		/* network order */
+	union uvs_inaddr addr;		/* network order */
+	uint16_t	 af;
 	uint32_t	 count;		/* services on it; 0: a free slot */
+};
+
+/* vipheld.c: an address the director's kernel holds. */
+struct uvs_held {
+	uint16_t	 af;
+	union uvs_inaddr addr;
 };
 
 struct uvs_svc_table {
@@ -232,21 +250,26 @@ struct uvs_svc_table {
 	/* vipheld.c: uvsd --follow-vip, the addresses the kernel holds */
 	int		  follow;
 	unsigned	  nheld;
-	uint32_t	  held[UVS_SVC_HELD_MAX];	/* sorted as numbers */
+	struct uvs_held	  held[UVS_SVC_HELD_MAX];	/* sorted by family,
+							   then bytes */
 };
 
 struct uvs_svc_conf {
 	uint8_t		 proto;
-	uint32_t	 addr;
+	uint16_t	 af;		/* AF_INET or AF_INET6 */
+	union uvs_inaddr addr;
 	uint16_t	 port;
 	char		 sched[UVS_SCHED_NAME_MAX];
 	uint32_t	 flags;
 	uint32_t	 timeout;
-	uint32_t	 netmask;
+	uint32_t	 netmask;	/* v4: network order; v6: a prefix
+					   length */
 };
 
 struct uvs_dest_conf {
-	uint32_t	 addr;
+	uint16_t	 af;		/* must be the service's (IPVS refuses
+					   mixed families for DR, tunnels) */
+	union uvs_inaddr addr;
 	uint16_t	 port;
 	int		 weight;
 	uint32_t	 u_threshold;
@@ -261,11 +284,12 @@ struct uvs_dest_conf {
 void		 uvs_svc_table_init(struct uvs_svc_table *t);
 /* Frees every service and dest; the conn table must be flushed first. */
 void		 uvs_svc_table_free(struct uvs_svc_table *t);
-/* The service proto addr:port, or NULL; a hash lookup (svcindex.c). */
+/* The service proto af addr:port, or NULL; a hash lookup (svcindex.c). */
 struct uvs_svc	*uvs_svc_find(const struct uvs_svc_table *t, uint8_t proto,
-		    uint32_t addr, uint16_t port);
-/* Is addr the VIP of any service? A hash lookup (svcindex.c). */
-int		 uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr);
+		    int af, const union uvs_inaddr *addr, uint16_t port);
+/* Is af addr the VIP of any service? A hash lookup (svcindex.c). */
+int		 uvs_svc_is_vip(const struct uvs_svc_table *t, int af,
+		    const union uvs_inaddr *addr);
 /*
  * vipheld.c. With follow on, a VIP is served (ARP answered, frames
  * forwarded) only while it is held: while the director's kernel has it
@@ -274,11 +298,13 @@ int		 uvs_svc_is_vip(const struct uvs_svc_table *t, uint32_t addr);
  * UVS_SVC_HELD_MAX addresses are held already.
  */
 void		 uvs_svc_follow(struct uvs_svc_table *t, int on);
-int		 uvs_svc_hold(struct uvs_svc_table *t, uint32_t addr, int held);
-int		 uvs_svc_is_held(const struct uvs_svc_table *t, uint32_t addr);
+int		 uvs_svc_hold(struct uvs_svc_table *t, int af,
+		    const union uvs_inaddr *addr, int held);
+int		 uvs_svc_is_held(const struct uvs_svc_table *t, int af,
+		    const union uvs_inaddr *addr);
 /* Is addr a VIP uvsd must not serve now (follow on, not held)? */
-int		 uvs_svc_vip_silent(const struct uvs_svc_table *t,
-		    uint32_t addr);
+int		 uvs_svc_vip_silent(const struct uvs_svc_table *t, int af,
+		    const union uvs_inaddr *addr);
 /*
  * svcindex.c, for svc.c: makes room in the index for nsvcs services (0 or
  * -ENOMEM, the table unchanged), refills it from t->svcs after a change
@@ -293,14 +319,21 @@ int		 uvs_svc_edit(struct uvs_svc_table *t,
 		    const struct uvs_svc_conf *c);
 /* Unlinks svc from the table and frees it with its dests. */
 void		 uvs_svc_del(struct uvs_svc_table *t, struct uvs_svc *svc);
-struct uvs_dest	*uvs_dest_find(const struct uvs_svc *svc, uint32_t addr,
-		    uint16_t port);
+/* The dest addr:port of svc (in svc's family), or NULL. */
+struct uvs_dest	*uvs_dest_find(const struct uvs_svc *svc,
+		    const union uvs_inaddr *addr, uint16_t port);
 int		 uvs_dest_add(struct uvs_svc *svc,
 		    const struct uvs_dest_conf *c);
 int		 uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 		    const struct uvs_dest_conf *c);
 /* Unlinks and frees d; the caller has removed its connections. */
 void		 uvs_dest_del(struct uvs_svc *svc, struct uvs_dest *d);
+/*
+ * The client address a persistence template is keyed on: caddr cut by
+ * svc's -M, a v4 netmask or a v6 prefix length (ip_vs_sched_persist).
+ */
+union uvs_inaddr uvs_svc_persist_addr(const struct uvs_svc *svc,
+		    const union uvs_inaddr *caddr);
 /* Re-runs the scheduler's update after a dest's flags changed. */
 void		 uvs_svc_changed(struct uvs_svc *svc);
 /*

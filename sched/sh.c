@@ -24,7 +24,8 @@ struct sh_state {
 	struct uvs_dest	*bucket[SH_TAB_SIZE];
 };
 
-/* ip_vs_sh_hashkey(); addr and port in network order. */
+/* ip_vs_sh_hashkey(); addr (uvs_inaddr_fold's, so a v6 client's four
+   words xor-ed, as the kernel's addr_fold) and port in network order. */
 static unsigned
 sh_hashkey(uint32_t addr, uint16_t port, unsigned offset)
 {
@@ -121,14 +122,15 @@ sh_schedule(struct uvs_svc *svc, const struct uvs_flow *flow)
 {
 	const struct sh_state *st = svc->sched_data;
 	uint16_t port = svc->flags & UVS_SVC_F_SH_PORT ? flow->cport : 0;
-	unsigned ihash = sh_hashkey(flow->caddr, port, 0);
+	uint32_t fold = uvs_inaddr_fold(flow->af, &flow->caddr);
+	unsigned ihash = sh_hashkey(fold, port, 0);
 	struct uvs_dest *d = st->bucket[ihash];
 
 	if (!d || uvs_dest_usable(d))
 		return d;
 	if (!(svc->flags & UVS_SVC_F_SH_FALLBACK))
 		return NULL;
-	return sh_fallback(st, flow->caddr, port, ihash);
+	return sh_fallback(st, fold, port, ihash);
 }
 
 const struct uvs_sched_ops uvs_sched_sh = {

@@ -68,7 +68,9 @@ uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 
 	if (c->proto == 0)
 		return -EINVAL;
-	if (uvs_svc_find(t, c->proto, c->addr, c->port))
+	if (c->af != AF_INET && c->af != AF_INET6)
+		return -EAFNOSUPPORT;
+	if (uvs_svc_find(t, c->proto, c->af, &c->addr, c->port))
 		return -EEXIST;
 	if (!(ops = uvs_sched_find(c->sched)))
 		return -ENOENT;
@@ -78,6 +80,7 @@ uvs_svc_add(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 	if (!(svc = calloc(1, sizeof(*svc))))
 		return -ENOMEM;
 	svc->proto = c->proto;
+	svc->af = c->af;
 	svc->addr = c->addr;
 	svc->port = c->port;
 	svc->flags = c->flags;
@@ -99,7 +102,7 @@ uvs_svc_edit(struct uvs_svc_table *t, const struct uvs_svc_conf *c)
 	const struct uvs_sched_ops *ops;
 	struct uvs_svc *svc;
 
-	if (!(svc = uvs_svc_find(t, c->proto, c->addr, c->port)))
+	if (!(svc = uvs_svc_find(t, c->proto, c->af, &c->addr, c->port)))
 		return -ESRCH;
 	if (!(ops = uvs_sched_find(c->sched)))
 		return -ENOENT;
@@ -141,14 +144,32 @@ uvs_svc_del(struct uvs_svc_table *t, struct uvs_svc *svc)
 }
 
 struct uvs_dest *
-uvs_dest_find(const struct uvs_svc *svc, uint32_t addr, uint16_t port)
+uvs_dest_find(const struct uvs_svc *svc, const union uvs_inaddr *addr,
+    uint16_t port)
 {
 	unsigned i;
 
 	for (i = 0; i < svc->ndests; i++)
-		if (svc->dests[i]->addr == addr && svc->dests[i]->port == port)
+		if (svc->dests[i]->port == port &&
+		    uvs_inaddr_eq(&svc->dests[i]->addr, addr))
 			return svc->dests[i];
 	return NULL;
+}
+
+union uvs_inaddr
+uvs_svc_persist_addr(const struct uvs_svc *svc, const union uvs_inaddr *caddr)
+{
+	union uvs_inaddr m = { .all = { 0 } };
+	unsigned plen, i;
+
+	if (svc->af != AF_INET6)
+		return uvs_inaddr4(caddr->ip & svc->netmask);
+	plen = svc->netmask > 128 ? 128 : svc->netmask;
+	for (i = 0; i < plen / 8; i++)
+		m.b[i] = caddr->b[i];
+	if (plen % 8)
+		m.b[i] = caddr->b[i] & (uint8_t)(0xff00 >> (plen % 8));
+	return m;
 }
 
 void
@@ -171,7 +192,9 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 
 	if (!dest_conf_valid(c))
 		return -EINVAL;
-	if (uvs_dest_find(svc, c->addr, c->port))
+	if (c->af != svc->af)
+		return -EAFNOSUPPORT;
+	if (uvs_dest_find(svc, &c->addr, c->port))
 		return -EEXIST;
 	if (grow((void ***)&svc->dests, svc->ndests, &svc->cap) < 0)
 		return -ENOMEM;

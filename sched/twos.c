@@ -111,8 +111,8 @@ static int
 twos_init(struct uvs_svc *svc)
 {
 	struct twos_state *st = calloc(1, sizeof(*st));
-	uint64_t id = (uint64_t)svc->addr << 32 | (uint64_t)svc->port << 8 |
-	    svc->proto;
+	uint64_t id = (uint64_t)uvs_inaddr_fold(svc->af, &svc->addr) << 32 |
+	    (uint64_t)svc->port << 8 | svc->proto;
 
 	if (!st)
 		return -ENOMEM;

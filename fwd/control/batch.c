@@ -31,6 +31,7 @@ svc_conf_of(const struct uvs_svc *s, struct uvs_svc_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->proto = s->proto;
+	c->af = s->af;
 	c->addr = s->addr;
 	c->port = s->port;
 	snprintf(c->sched, sizeof(c->sched), "%s", s->sched->name);
@@ -43,6 +44,7 @@ static void
 dest_conf_of(const struct uvs_dest *x, struct uvs_dest_conf *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->af = x->svc->af;
 	c->addr = x->addr;
 	c->port = x->port;
 	c->weight = x->weight;
@@ -140,9 +142,10 @@ do_service(struct uvs_svc_table *t, const struct uvs_ctl_msg *m,
 	int rc;
 
 	if (strcmp(m->verb, "del-service") == 0) {
-		if (uvs_ctlreq_svc_key(m, &c.proto, &c.addr, &c.port) < 0)
+		if (uvs_ctlreq_svc_key(m, &c.proto, &c.af, &c.addr,
+		    &c.port) < 0)
 			goto bad;
-		if (!(s = uvs_svc_find(t, c.proto, c.addr, c.port))) {
+		if (!(s = uvs_svc_find(t, c.proto, c.af, &c.addr, c.port))) {
 			snprintf(err, errlen, "No such service");
 			return -ESRCH;
 		}
@@ -170,8 +173,13 @@ bad:
  * whenever a request could make an entry wrong (a dest deleted, the
  * table cleared, a neighbour's news), to be built again if needed.
  */
+struct macs_key {
+	int		 af;		/* 0: empty slot */
+	union uvs_inaddr addr;
+};
+
 struct macs {
-	uint32_t	*addr;		/* 0: empty slot */
+	struct macs_key	*addr;
 	uint8_t		(*mac)[6];
 	unsigned	 size;		/* power of two; 0: not built */
 	unsigned	 used;
@@ -185,27 +193,36 @@ macs_drop(struct macs *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static unsigned
-macs_slot(const struct macs *c, uint32_t addr)
+static int
+macs_is(const struct macs_key *k, int af, const union uvs_inaddr *addr)
 {
-	unsigned i = (addr * 2654435761u) & (c->size - 1);
+	return k->af == af && uvs_inaddr_eq(&k->addr, addr);
+}
 
-	while (c->addr[i] && c->addr[i] != addr)
+static unsigned
+macs_slot(const struct macs *c, int af, const union uvs_inaddr *addr)
+{
+	unsigned i = (uvs_inaddr_fold(af, addr) * 2654435761u) &
+	    (c->size - 1);
+
+	while (c->addr[i].af && !macs_is(&c->addr[i], af, addr))
 		i = (i + 1) & (c->size - 1);
 	return i;
 }
 
 static void
-macs_put(struct macs *c, uint32_t addr, const uint8_t *mac)
+macs_put(struct macs *c, int af, const union uvs_inaddr *addr,
+    const uint8_t *mac)
 {
 	unsigned i;
 
-	if (!c->size || !addr || (c->used + 1) * 2 > c->size)
+	if (!c->size || (c->used + 1) * 2 > c->size)
 		return;
-	i = macs_slot(c, addr);
-	if (c->addr[i])
+	i = macs_slot(c, af, addr);
+	if (c->addr[i].af)
 		return;		/* the first one found stays, as in a scan */
-	c->addr[i] = addr;
+	c->addr[i].af = af;
+	c->addr[i].addr = *addr;
 	memcpy(c->mac[i], mac, 6);
 	c->used++;
 }
@@ -232,7 +249,8 @@ macs_build(struct macs *c, const struct uvs_svc_table *t)
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
 			if (!(x->flags & UVS_DEST_F_NOHWADDR))
-				macs_put(c, x->addr, x->hwaddr);
+				macs_put(c, t->svcs[i]->af, &x->addr,
+				    x->hwaddr);
 		}
 	return 0;
 }
@@ -242,16 +260,16 @@ macs_build(struct macs *c, const struct uvs_svc_table *t)
  * 1 with mac filled, or 0. Without memory for the set, a plain scan.
  */
 static int
-known_mac(struct macs *c, const struct uvs_svc_table *t, uint32_t addr,
-    uint8_t *mac)
+known_mac(struct macs *c, const struct uvs_svc_table *t, int af,
+    const union uvs_inaddr *addr, uint8_t *mac)
 {
 	unsigned i, k;
 
 	if (!c->size && macs_build(c, t) == 0 && (c->used + 1) * 2 > c->size)
 		macs_drop(c);
 	if (c->size) {
-		i = macs_slot(c, addr);
-		if (!c->addr[i])
+		i = macs_slot(c, af, addr);
+		if (!c->addr[i].af)
 			return 0;
 		memcpy(mac, c->mac[i], 6);
 		return 1;
@@ -260,7 +278,8 @@ known_mac(struct macs *c, const struct uvs_svc_table *t, uint32_t addr,
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
-			if (x->addr == addr &&
+			if (t->svcs[i]->af == af &&
+			    uvs_inaddr_eq(&x->addr, addr) &&
 			    !(x->flags & UVS_DEST_F_NOHWADDR)) {
 				memcpy(mac, x->hwaddr, 6);
 				return 1;
@@ -275,7 +294,7 @@ add_dest(struct uvs_svc_table *t, struct macs *macs, struct uvs_svc *s,
     const struct uvs_batch_ops *ops, char *err, size_t errlen)
 {
 	uint8_t mac[6];
-	int known = known_mac(macs, t, c->addr, mac), rc;
+	int known = known_mac(macs, t, s->af, &c->addr, mac), rc;
 	uint32_t out = 0;
 
 	/* a sorry server's stand-by starts out of scheduling */
@@ -327,23 +346,23 @@ do_dest(struct uvs_svc_table *t, struct macs *macs,
 	struct uvs_svc *s;
 	struct uvs_dest *x;
 	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
+	uint16_t af, port;
+	union uvs_inaddr addr;
 	int rc, refwd;
 
-	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0 ||
+	if (uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port) < 0 ||
 	    uvs_ctlreq_dest_conf(m, &c) < 0 ||
 	    uvs_ctlreq_check_conf(m, &chk) < 0) {
 		snprintf(err, errlen, "malformed %s request", m->verb);
 		return -EINVAL;
 	}
-	if (!(s = uvs_svc_find(t, proto, addr, port))) {
+	if (!(s = uvs_svc_find(t, proto, af, &addr, port))) {
 		snprintf(err, errlen, "Service not defined");
 		return -ESRCH;
 	}
 	if (strcmp(m->verb, "add-dest") == 0)
 		return add_dest(t, macs, s, m, &c, ops, err, errlen);
-	if (!(x = uvs_dest_find(s, c.addr, c.port))) {
+	if (!(x = uvs_dest_find(s, &c.addr, c.port))) {
 		snprintf(err, errlen, "No such destination");
 		return -ENOENT;
 	}
@@ -388,11 +407,13 @@ static int
 do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
-	uint32_t addr, valid, oif = 0;
+	union uvs_inaddr addr;
+	uint32_t valid, oif = 0;
 	uint8_t mac[6] = { 0 };
 	unsigned i, k;
+	int af;
 
-	if (uvs_ctl_get_addr(m, "rip", &addr) < 0 ||
+	if (uvs_ctl_get_inaddr(m, "rip", &af, &addr) < 0 ||
 	    uvs_ctl_get_u32(m, "oif", INT32_MAX, &oif) == -EINVAL ||
 	    uvs_ctl_get_u32(m, "valid", 1, &valid) < 0 ||
 	    (valid && parse_mac(uvs_ctl_get(m, "hw"), mac) < 0)) {
@@ -403,11 +424,14 @@ do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 		struct uvs_svc *s = t->svcs[i];
 		int changed = 0;
 
+		if (s->af != af)
+			continue;
 		for (k = 0; k < s->ndests; k++) {
 			struct uvs_dest *x = s->dests[k];
 
-			if (oif ? x->nexthop != addr || x->oif != (int)oif :
-			    x->addr != addr)
+			if (oif ? !uvs_inaddr_eq(&x->nexthop, &addr) ||
+			    x->oif != (int)oif :
+			    !uvs_inaddr_eq(&x->addr, &addr))
 				continue;
 			if (valid) {
 				memcpy(x->hwaddr, mac, 6);
@@ -432,21 +456,30 @@ do_neigh(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
  * brings it; nh=0 leaves it unreachable (the route is by no link of
  * ours).
  */
+/* Not 0.0.0.0 or ::: an egress request's "no next hop" is all zero. */
+static int
+addr_set(const union uvs_inaddr *a)
+{
+	return (a->all[0] | a->all[1] | a->all[2] | a->all[3]) != 0;
+}
+
 static int
 do_egress(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
-	uint32_t addr, tun, oif, nh, tsrc, mtu;
+	union uvs_inaddr addr, nh, tsrc;
+	uint32_t tun, oif, mtu;
 	uint8_t src[6], hw[6];
 	int have_hw = uvs_ctl_get(m, "hw") != NULL;
+	int af, nh_af, tsrc_af;
 	unsigned i, k;
 
-	if (uvs_ctl_get_addr(m, "rip", &addr) < 0 ||
+	if (uvs_ctl_get_inaddr(m, "rip", &af, &addr) < 0 ||
 	    uvs_ctl_get_u32(m, "tun", 1, &tun) < 0 ||
 	    uvs_ctl_get_u32(m, "oif", INT32_MAX, &oif) < 0 ||
-	    uvs_ctl_get_addr(m, "nh", &nh) < 0 ||
+	    uvs_ctl_get_inaddr(m, "nh", &nh_af, &nh) < 0 ||
 	    parse_mac(uvs_ctl_get(m, "src"), src) < 0 ||
-	    uvs_ctl_get_addr(m, "tsrc", &tsrc) < 0 ||
+	    uvs_ctl_get_inaddr(m, "tsrc", &tsrc_af, &tsrc) < 0 ||
 	    uvs_ctl_get_u32(m, "mtu", UINT32_MAX, &mtu) < 0 ||
 	    (have_hw && parse_mac(uvs_ctl_get(m, "hw"), hw) < 0)) {
 		snprintf(err, errlen, "malformed egress request");
@@ -456,22 +489,26 @@ do_egress(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 		struct uvs_svc *s = t->svcs[i];
 		int changed = 0;
 
+		if (s->af != af)
+			continue;
 		for (k = 0; k < s->ndests; k++) {
 			struct uvs_dest *x = s->dests[k];
 
-			if (x->addr != addr ||
+			if (!uvs_inaddr_eq(&x->addr, &addr) ||
 			    (x->fwd == UVS_FWD_TUNNEL) != !!tun)
 				continue;
 			x->tun_src = tsrc;
 			x->mtu = mtu;
-			if (x->oif != (int)oif || x->nexthop != nh) {
+			if (x->oif != (int)oif ||
+			    !uvs_inaddr_eq(&x->nexthop, &nh)) {
 				x->oif = (int)oif;
 				x->nexthop = nh;
 				memcpy(x->srcmac, src, 6);
 				changed |= !(x->flags & UVS_DEST_F_NOHWADDR);
 				x->flags |= UVS_DEST_F_NOHWADDR;
 			}
-			if (have_hw && nh && (x->flags & UVS_DEST_F_NOHWADDR)) {
+			if (have_hw && addr_set(&nh) &&
+			    (x->flags & UVS_DEST_F_NOHWADDR)) {
 				memcpy(x->hwaddr, hw, 6);
 				x->flags &= ~UVS_DEST_F_NOHWADDR;
 				changed = 1;
@@ -505,8 +542,8 @@ do_zero(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 {
 	struct uvs_svc *s;
 	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
+	uint16_t af, port;
+	union uvs_inaddr addr;
 	unsigned i;
 
 	if (!uvs_ctl_get(m, "proto")) {
@@ -514,11 +551,11 @@ do_zero(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 			zero_svc(t->svcs[i]);
 		return 0;
 	}
-	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0) {
+	if (uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port) < 0) {
 		snprintf(err, errlen, "malformed zero request");
 		return -EINVAL;
 	}
-	if (!(s = uvs_svc_find(t, proto, addr, port))) {
+	if (!(s = uvs_svc_find(t, proto, af, &addr, port))) {
 		snprintf(err, errlen, "No such service");
 		return -ESRCH;
 	}
@@ -530,7 +567,7 @@ do_zero(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 static int
 do_clear(struct uvs_svc_table *t, const struct uvs_batch_ops *ops)
 {
-	uint32_t held[UVS_SVC_HELD_MAX];
+	struct uvs_held held[UVS_SVC_HELD_MAX];
 	unsigned nheld = t->nheld;
 	int follow = t->follow;
 
@@ -553,7 +590,9 @@ static int
 do_follow(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
     size_t errlen)
 {
-	uint32_t on, addr, held;
+	union uvs_inaddr addr;
+	uint32_t on, held;
+	int af;
 
 	if (strcmp(m->verb, "vip-follow") == 0) {
 		if (uvs_ctl_get_u32(m, "on", 1, &on) < 0) {
@@ -563,12 +602,12 @@ do_follow(struct uvs_svc_table *t, const struct uvs_ctl_msg *m, char *err,
 		uvs_svc_follow(t, (int)on);
 		return 0;
 	}
-	if (uvs_ctl_get_addr(m, "addr", &addr) < 0 ||
+	if (uvs_ctl_get_inaddr(m, "addr", &af, &addr) < 0 ||
 	    uvs_ctl_get_u32(m, "held", 1, &held) < 0) {
 		snprintf(err, errlen, "malformed vip-held request");
 		return -EINVAL;
 	}
-	if (uvs_svc_hold(t, addr, (int)held) < 0) {
+	if (uvs_svc_hold(t, af, &addr, (int)held) < 0) {
 		snprintf(err, errlen, "more than %d addresses held",
 		    UVS_SVC_HELD_MAX);
 		return -ENOSPC;

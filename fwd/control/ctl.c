@@ -113,12 +113,14 @@ static void
 list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 {
 	const struct uvs_svc *s = x->svc;
-	const struct uvs_health_key k = { .proto = s->proto, .vip = s->addr,
-	    .vport = s->port, .rip = x->addr, .rport = x->port };
-	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, x->addr);
-	char a[INET_ADDRSTRLEN], hw[18];
+	const struct uvs_health_key k = { .proto = s->proto,
+	    .vip = s->addr.ip, .vport = s->port, .rip = x->addr.ip,
+	    .rport = x->port };
+	const struct uvs_rsmac_entry *e = s->af == AF_INET ?
+	    uvs_rsmac_find(&d->rsmac, x->addr.ip) : NULL;
+	char a[INET6_ADDRSTRLEN], hw[18];
 
-	inet_ntop(AF_INET, &x->addr, a, sizeof(a));
+	inet_ntop(s->af, &x->addr, a, sizeof(a));
 	if (x->flags & UVS_DEST_F_NOHWADDR)
 		snprintf(hw, sizeof(hw), "none");
 	else
@@ -148,7 +150,7 @@ static void
 do_list(struct uvs_director *d, FILE *out)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
-	char a[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
 	unsigned i, k;
 
 	uvs_dir_sync(d);
@@ -158,15 +160,20 @@ do_list(struct uvs_director *d, FILE *out)
 	for (i = 0; i < t->nsvcs; i++) {
 		const struct uvs_svc *s = t->svcs[i];
 
-		inet_ntop(AF_INET, &s->addr, a, sizeof(a));
-		inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
+		inet_ntop(s->af, &s->addr, a, sizeof(a));
+		/* -M: a v4 netmask, a v6 prefix length */
+		if (s->af == AF_INET6)
+			snprintf(mask, sizeof(mask), "%u", s->netmask);
+		else
+			inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
 		fprintf(out, "svc proto=%s vip=%s vport=%u sched=%s flags=%u "
 		    "timeout=%u netmask=%s", s->proto == IPPROTO_TCP ? "tcp" :
 		    "udp", a, ntohs(s->port), s->sched->name, s->flags,
 		    s->timeout, mask);
 		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
 		fputc('\n', out);
-		uvs_health_list_svc(d->health, s->proto, s->addr, s->port, out);
+		uvs_health_list_svc(d->health, s->proto, s->addr.ip, s->port,
+		    out);
 		for (k = 0; k < s->ndests; k++)
 			list_dest(d, s->dests[k], out);
 	}
@@ -301,15 +308,18 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
     struct health_words *h, char *err, size_t errlen)
 {
 	struct uvs_dest_conf c;
+	union uvs_inaddr vip;
+	uint16_t af;
 	int i;
 
 	memset(h, 0, sizeof(*h));
 	if (is_dest_verb(m->verb)) {
-		if (uvs_ctlreq_svc_key(m, &h->k.proto, &h->k.vip,
+		if (uvs_ctlreq_svc_key(m, &h->k.proto, &af, &vip,
 		    &h->k.vport) < 0 || uvs_ctlreq_dest_conf(m, &c) < 0 ||
 		    (h->has = uvs_ctlreq_check_conf(m, &h->chk)) < 0)
 			goto bad;
-		h->k.rip = c.addr;
+		h->k.vip = vip.ip;
+		h->k.rip = c.addr.ip;
 		h->k.rport = c.port;
 		h->weight = c.weight;
 		if (strcmp(m->verb, "edit-dest") == 0) {
@@ -338,9 +348,9 @@ static int
 health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
     const struct health_words *h)
 {
+	union uvs_inaddr addr;
 	uint8_t proto;
-	uint32_t addr;
-	uint16_t port;
+	uint16_t af, port;
 
 	if (strcmp(m->verb, "clear") == 0) {
 		uvs_health_clear(d->health);
@@ -353,13 +363,13 @@ health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
 	if (is_dest_verb(m->verb))
 		return uvs_health_dest_set(d->health, &h->k, h->weight,
 		    h->has ? &h->chk : NULL) < 0 ? -ENOMEM : 0;
-	if (uvs_ctlreq_svc_key(m, &proto, &addr, &port) < 0)
+	if (uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port) < 0)
 		return 0;
 	if (strcmp(m->verb, "del-service") == 0)
-		uvs_health_svc_del(d->health, proto, addr, port);
+		uvs_health_svc_del(d->health, proto, addr.ip, port);
 	else if (strcmp(m->verb, "add-service") == 0 ||
 	    strcmp(m->verb, "edit-service") == 0)
-		return uvs_health_svc_set(d->health, proto, addr, port,
+		return uvs_health_svc_set(d->health, proto, addr.ip, port,
 		    h->has ? &h->vh : NULL) < 0 ? -ENOMEM : 0;
 	return 0;
 }

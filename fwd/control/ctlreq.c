@@ -12,14 +12,19 @@
 /* Reads the service key (proto vip vport) every request names. */
 int
 uvs_ctlreq_svc_key(const struct uvs_ctl_msg *m, uint8_t *proto,
-    uint32_t *addr, uint16_t *port)
+    uint16_t *af, union uvs_inaddr *addr, uint16_t *port)
 {
 	uint32_t p;
+	int f;
 
 	if (uvs_ctl_get_proto(m, "proto", proto) < 0 ||
-	    uvs_ctl_get_addr(m, "vip", addr) < 0 ||
+	    uvs_ctl_get_inaddr(m, "vip", &f, addr) < 0 ||
 	    uvs_ctl_get_u32(m, "vport", 65535, &p) < 0)
 		return -EINVAL;
+	/* the director's side effects (guard, neighbours, health) are v4's */
+	if (f != AF_INET)
+		return -EAFNOSUPPORT;
+	*af = (uint16_t)f;
 	*port = htons((uint16_t)p);
 	return 0;
 }
@@ -42,7 +47,7 @@ uvs_ctlreq_svc_conf(const struct uvs_ctl_msg *m, struct uvs_svc_conf *c)
 
 	memset(c, 0, sizeof(*c));
 	c->netmask = 0xffffffff;
-	if (uvs_ctlreq_svc_key(m, &c->proto, &c->addr, &c->port) < 0)
+	if (uvs_ctlreq_svc_key(m, &c->proto, &c->af, &c->addr, &c->port) < 0)
 		return -EINVAL;
 	if (!sched || strlen(sched) >= sizeof(c->sched))
 		return -EINVAL;
@@ -50,7 +55,13 @@ uvs_ctlreq_svc_conf(const struct uvs_ctl_msg *m, struct uvs_svc_conf *c)
 	if (get_opt_u32(m, "flags", UINT32_MAX, &c->flags) < 0 ||
 	    get_opt_u32(m, "timeout", 86400 * 31, &c->timeout) < 0)
 		return -EINVAL;
-	rc = uvs_ctl_get_addr(m, "netmask", &c->netmask);
+	/* -M: a v4 netmask, a v6 prefix length (as IPVS keeps them) */
+	if (c->af == AF_INET6) {
+		c->netmask = 128;
+		rc = uvs_ctl_get_u32(m, "netmask", 128, &c->netmask);
+	} else {
+		rc = uvs_ctl_get_addr(m, "netmask", &c->netmask);
+	}
 	if (rc == -EINVAL)
 		return rc;
 	/* ipvsadm's -p without a value (IPVS_SVC_PERSISTENT_TIMEOUT) */
@@ -67,14 +78,16 @@ uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m, struct uvs_dest_conf *c)
 {
 	uint32_t port, weight = 1, type = 0, tport = 0, tflags = 0;
 	const char *fwd = uvs_ctl_get(m, "fwd");
+	int af;
 
 	memset(c, 0, sizeof(*c));
-	if (uvs_ctl_get_addr(m, "rip", &c->addr) < 0 ||
+	if (uvs_ctl_get_inaddr(m, "rip", &af, &c->addr) < 0 ||
 	    uvs_ctl_get_u32(m, "rport", 65535, &port) < 0 ||
 	    get_opt_u32(m, "weight", 65535, &weight) < 0 ||
 	    get_opt_u32(m, "uthr", INT32_MAX, &c->u_threshold) < 0 ||
 	    get_opt_u32(m, "lthr", INT32_MAX, &c->l_threshold) < 0)
 		return -EINVAL;
+	c->af = (uint16_t)af;
 	c->port = htons((uint16_t)port);
 	c->weight = (int)weight;
 	if (!fwd || !strcmp(fwd, "route"))

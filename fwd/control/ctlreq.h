@@ -11,13 +11,13 @@
 #include "fwd/lang/ctlmsg.h"
 #include "sched/sched.h"
 
-/* proto= vip= vport=; *port in network order. */
+/* proto= vip= vport=; *addr and *port in network order. */
 int	uvs_ctlreq_svc_key(const struct uvs_ctl_msg *m, uint8_t *proto,
-	    uint32_t *addr, uint16_t *port);
+	    uint16_t *af, union uvs_inaddr *addr, uint16_t *port);
 /* The key plus sched= [flags= timeout= netmask=], with IPVS's defaults. */
 int	uvs_ctlreq_svc_conf(const struct uvs_ctl_msg *m,
 	    struct uvs_svc_conf *c);
-/* rip= rport= [weight= uthr= lthr=]. */
+/* rip= rport= [weight= uthr= lthr=]; c->af is rip's family. */
 int	uvs_ctlreq_dest_conf(const struct uvs_ctl_msg *m,
 	    struct uvs_dest_conf *c);
 /*

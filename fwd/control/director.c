@@ -103,9 +103,9 @@ uvs_dir_free(struct uvs_director *d)
 static int
 svc_words(const struct uvs_svc *svc, char *buf, size_t size)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &svc->addr, a, sizeof(a));
+	inet_ntop(svc->af, &svc->addr, a, sizeof(a));
 	return snprintf(buf, size, "proto=%s vip=%s vport=%u",
 	    svc->proto == IPPROTO_TCP ? "tcp" : "udp", a, ntohs(svc->port));
 }
@@ -126,10 +126,10 @@ int
 uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	char k[96], r[INET_ADDRSTRLEN], f[64];
+	char k[96], r[INET6_ADDRSTRLEN], f[64];
 
 	svc_words(svc, k, sizeof(k));
-	inet_ntop(AF_INET, &c->addr, r, sizeof(r));
+	inet_ntop(svc->af, &c->addr, r, sizeof(r));
 	fwd_words(c, f, sizeof(f));
 	return uvs_dir_applyf(d, err, errlen, "edit-dest %s rip=%s rport=%u "
 	    "weight=%d uthr=%u lthr=%u %s", k, r, ntohs(c->port), c->weight,
@@ -140,10 +140,10 @@ int
 uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
     const struct uvs_dest_conf *c, char *err, size_t errlen)
 {
-	char k[96], r[INET_ADDRSTRLEN], f[64];
+	char k[96], r[INET6_ADDRSTRLEN], f[64];
 
 	svc_words(svc, k, sizeof(k));
-	inet_ntop(AF_INET, &c->addr, r, sizeof(r));
+	inet_ntop(svc->af, &c->addr, r, sizeof(r));
 	fwd_words(c, f, sizeof(f));
 	return uvs_dir_applyf(d, err, errlen, "add-dest %s rip=%s rport=%u "
 	    "weight=%d uthr=%u lthr=%u out=%d %s", k, r, ntohs(c->port),
@@ -152,25 +152,26 @@ uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 }
 
 int
-uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
-    uint16_t port, char *err, size_t errlen)
+uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc,
+    const union uvs_inaddr *addr, uint16_t port, char *err, size_t errlen)
 {
-	char k[96], r[INET_ADDRSTRLEN];
+	char k[96], r[INET6_ADDRSTRLEN];
 
 	svc_words(svc, k, sizeof(k));
-	inet_ntop(AF_INET, &addr, r, sizeof(r));
+	inet_ntop(svc->af, addr, r, sizeof(r));
 	return uvs_dir_applyf(d, err, errlen, "del-dest %s rip=%s rport=%u",
 	    k, r, ntohs(port));
 }
 
 int
-uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc, uint32_t addr,
-    uint16_t port, int out, int flush, char *err, size_t errlen)
+uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
+    const union uvs_inaddr *addr, uint16_t port, int out, int flush,
+    char *err, size_t errlen)
 {
-	char k[96], r[INET_ADDRSTRLEN];
+	char k[96], r[INET6_ADDRSTRLEN];
 
 	svc_words(svc, k, sizeof(k));
-	inet_ntop(AF_INET, &addr, r, sizeof(r));
+	inet_ntop(svc->af, addr, r, sizeof(r));
 	return uvs_dir_applyf(d, err, errlen, "dest-out %s rip=%s rport=%u "
 	    "out=%d flush=%d", k, r, ntohs(port), !!out, !!flush);
 }
@@ -191,7 +192,8 @@ neigh_matters(const struct uvs_director *d, int ifindex, uint32_t addr,
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 			int none = !!(x->flags & UVS_DEST_F_NOHWADDR);
 
-			if (x->nexthop != addr || x->oif != ifindex)
+			if (t->svcs[i]->af != AF_INET ||
+			    x->nexthop.ip != addr || x->oif != ifindex)
 				continue;
 			if (valid ? none || memcmp(x->hwaddr, mac, 6) : !none)
 				return 1;
@@ -466,11 +468,11 @@ fold_pub(struct uvs_director *d, const struct uvs_wpub *p)
 		const struct uvs_wcount *c = &p->count[i];
 
 		if (!c->is_dest) {
-			s = uvs_svc_find(&d->fw.svcs, c->proto, c->vip,
-			    c->vport);
+			s = uvs_svc_find(&d->fw.svcs, c->proto, c->af,
+			    &c->vip, c->vport);
 			if (s)
 				fold_count(s, NULL, c);
-		} else if (s && (x = uvs_dest_find(s, c->rip, c->rport)))
+		} else if (s && (x = uvs_dest_find(s, &c->rip, c->rport)))
 			fold_count(s, x, c);
 	}
 }

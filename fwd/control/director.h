@@ -131,10 +131,11 @@ int	uvs_dir_edit_dest(struct uvs_director *d, struct uvs_svc *svc,
 int	uvs_dir_add_dest(struct uvs_director *d, struct uvs_svc *svc,
 	    const struct uvs_dest_conf *c, char *err, size_t errlen);
 int	uvs_dir_del_dest(struct uvs_director *d, struct uvs_svc *svc,
-	    uint32_t addr, uint16_t port, char *err, size_t errlen);
-int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
-	    uint32_t addr, uint16_t port, int out, int flush, char *err,
+	    const union uvs_inaddr *addr, uint16_t port, char *err,
 	    size_t errlen);
+int	uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
+	    const union uvs_inaddr *addr, uint16_t port, int out, int flush,
+	    char *err, size_t errlen);
 
 /*
  * Starts the workers (workers.h), uvsd's only packet path: from now on

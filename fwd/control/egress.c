@@ -99,7 +99,8 @@ resolved_nexthop(const struct uvs_svc_table *t, int oif, uint32_t nexthop)
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
-			if (x->oif == oif && x->nexthop == nexthop &&
+			if (t->svcs[i]->af == AF_INET && x->oif == oif &&
+			    x->nexthop.ip == nexthop &&
 			    !(x->flags & UVS_DEST_F_NOHWADDR))
 				return x;
 		}
@@ -152,7 +153,9 @@ routed_before(const struct uvs_svc_table *t, unsigned si, unsigned ki,
 
 			if (i == si && k == ki)
 				return 0;
-			if (y->addr == x->addr && (all || !y->oif) &&
+			if (t->svcs[i]->af == t->svcs[si]->af &&
+			    uvs_inaddr_eq(&y->addr, &x->addr) &&
+			    (all || !y->oif) &&
 			    (y->fwd == UVS_FWD_TUNNEL) ==
 			    (x->fwd == UVS_FWD_TUNNEL))
 				return 1;
@@ -174,9 +177,9 @@ egress_line(const struct uvs_director *d, const struct uvs_svc_table *t,
 	char ra[INET_ADDRSTRLEN], nh[INET_ADDRSTRLEN], ts[INET_ADDRSTRLEN];
 	int len;
 
-	route_of(d, x->addr, &a);
-	if (a.oif == x->oif && a.nexthop == x->nexthop &&
-	    a.tun_src == x->tun_src && a.mtu == x->mtu)
+	route_of(d, x->addr.ip, &a);
+	if (a.oif == x->oif && a.nexthop == x->nexthop.ip &&
+	    a.tun_src == x->tun_src.ip && a.mtu == x->mtu)
 		return 0;		/* nothing moved */
 	if (a.nexthop && (known = resolved_nexthop(t, a.oif, a.nexthop))) {
 		a.have_hw = 1;
@@ -216,7 +219,9 @@ uvs_dir_egress_reqs(const struct uvs_director *d,
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 			char *line = out->text + (size_t)out->n * EGRESS_LINE;
 
-			if ((!all && x->oif) || routed_before(t, i, k, all) ||
+			/* the kernel's routes are asked for v4 (nl.h) */
+			if ((!all && x->oif) || t->svcs[i]->af != AF_INET ||
+			    routed_before(t, i, k, all) ||
 			    !egress_line(d, t, x, line))
 				continue;
 			if (uvs_ctl_parse(line, &out->msgs[out->n]) == 0)
@@ -259,7 +264,8 @@ dest_at(const struct uvs_director *d, uint32_t addr)
 
 	for (i = 0; i < t->nsvcs; i++)
 		for (k = 0; k < t->svcs[i]->ndests; k++)
-			if (t->svcs[i]->dests[k]->addr == addr)
+			if (t->svcs[i]->af == AF_INET &&
+			    t->svcs[i]->dests[k]->addr.ip == addr)
 				return t->svcs[i]->dests[k];
 	return NULL;
 }
@@ -269,8 +275,8 @@ uvs_dir_resolve_addr(struct uvs_director *d, uint32_t addr)
 {
 	const struct uvs_dest *x = dest_at(d, addr);
 
-	if (x && x->nexthop)
-		(void)uvs_nl_resolve(d->nl, x->oif, x->nexthop);
+	if (x && x->nexthop.ip)
+		(void)uvs_nl_resolve(d->nl, x->oif, x->nexthop.ip);
 }
 
 int
@@ -283,8 +289,9 @@ uvs_dir_is_gateway(const struct uvs_director *d, int ifindex, uint32_t addr)
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
-			if (x->nexthop == addr && x->oif == ifindex &&
-			    x->addr != addr)
+			if (t->svcs[i]->af == AF_INET &&
+			    x->nexthop.ip == addr && x->oif == ifindex &&
+			    x->addr.ip != addr)
 				return 1;
 		}
 	return 0;

@@ -46,8 +46,9 @@ static void
 log_vip(struct uvs_director *d, uint32_t addr, int held)
 {
 	char a[INET_ADDRSTRLEN], line[160];
+	union uvs_inaddr vip = uvs_inaddr4(addr);
 
-	if (!d->log || !uvs_svc_is_vip(&d->fw.svcs, addr))
+	if (!d->log || !uvs_svc_is_vip(&d->fw.svcs, AF_INET, &vip))
 		return;
 	inet_ntop(AF_INET, &addr, a, sizeof(a));
 	snprintf(line, sizeof(line), held ? "VIP %s is on a kernel interface "
@@ -56,20 +57,24 @@ log_vip(struct uvs_director *d, uint32_t addr, int held)
 	d->log(d->log_arg, line);
 }
 
-/* The requests that make the held set the kernel's addrs[0..n). */
+/* The requests that make the held v4 set the kernel's addrs[0..n). */
 static void
 diff_held(const struct uvs_svc_table *t, const uint32_t *addrs, unsigned n,
     struct follow_reqs *r)
 {
+	union uvs_inaddr a;
 	unsigned i;
 
 	for (i = 0; i < t->nheld; i++)
-		if (!uvs_addr_in(addrs, n, t->held[i]))
-			req_held(r, t->held[i], 0);
-	for (i = 0; i < n; i++)
-		if (!uvs_svc_is_held(t, addrs[i]) && !uvs_addr_in(addrs, i,
-		    addrs[i]))
+		if (t->held[i].af == AF_INET &&
+		    !uvs_addr_in(addrs, n, t->held[i].addr.ip))
+			req_held(r, t->held[i].addr.ip, 0);
+	for (i = 0; i < n; i++) {
+		a = uvs_inaddr4(addrs[i]);
+		if (!uvs_svc_is_held(t, AF_INET, &a) &&
+		    !uvs_addr_in(addrs, i, addrs[i]))
 			req_held(r, addrs[i], 1);
+	}
 }
 
 int

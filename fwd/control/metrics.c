@@ -98,9 +98,9 @@ static void
 svc_labels(struct uvs_metrics_buf *b, const char *name,
     const struct uvs_metrics_svc *s)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &s->vip, a, sizeof(a));
+	inet_ntop(s->af, &s->vip, a, sizeof(a));
 	uvs_metrics_buf_printf(b, "%s{local_address=\"%s\",local_port=\"%u\","
 	    "proto=\"%s\"", name, a, s->vport, proto_name(s->proto));
 }
@@ -110,10 +110,10 @@ static void
 dest_labels(struct uvs_metrics_buf *b, const char *name,
     const struct uvs_metrics_svc *s, const struct uvs_metrics_dest *x)
 {
-	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &s->vip, l, sizeof(l));
-	inet_ntop(AF_INET, &x->rip, r, sizeof(r));
+	inet_ntop(s->af, &s->vip, l, sizeof(l));
+	inet_ntop(s->af, &x->rip, r, sizeof(r));
 	uvs_metrics_buf_printf(b, "%s{local_address=\"%s\",local_port=\"%u\","
 	    "remote_address=\"%s\",remote_port=\"%u\",proto=\"%s\"", name, l,
 	    s->vport, r, x->rport, proto_name(s->proto));

@@ -28,7 +28,9 @@ struct uvs_director;
 
 /* A real server of a service; every figure as the director has it. */
 struct uvs_metrics_dest {
-	uint32_t			rip;		/* network order */
+	union uvs_inaddr		rip;		/* network order,
+							   the service's
+							   family */
 	uint16_t			rport;		/* host order */
 	uint64_t			weight;		/* in effect */
 	uint64_t			active, inactive, persist;
@@ -40,7 +42,8 @@ struct uvs_metrics_dest {
 /* A service; its ndests servers follow the previous services' ones. */
 struct uvs_metrics_svc {
 	uint8_t				proto;		/* IPPROTO_TCP/UDP */
-	uint32_t			vip;		/* network order */
+	uint16_t			af;		/* AF_INET/AF_INET6 */
+	union uvs_inaddr		vip;		/* network order */
 	uint16_t			vport;		/* host order */
 	uint64_t			conns, inpkts, inbytes;
 	int				has_health;	/* h is valid */

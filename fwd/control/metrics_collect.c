@@ -16,8 +16,9 @@ static int
 collect_dest(struct uvs_director *d, const struct uvs_svc *s,
     const struct uvs_dest *x, struct uvs_metrics_snap *snap)
 {
-	const struct uvs_health_key k = { .proto = s->proto, .vip = s->addr,
-	    .vport = s->port, .rip = x->addr, .rport = x->port };
+	const struct uvs_health_key k = { .proto = s->proto,
+	    .vip = s->addr.ip, .vport = s->port, .rip = x->addr.ip,
+	    .rport = x->port };
 	struct uvs_metrics_dest *m = uvs_metrics_snap_dest(snap);
 
 	if (!m)
@@ -46,12 +47,13 @@ collect_svc(struct uvs_director *d, const struct uvs_svc *s,
 	if (!m)
 		return -ENOMEM;
 	m->proto = s->proto;
+	m->af = s->af;
 	m->vip = s->addr;
 	m->vport = ntohs(s->port);
 	m->conns = s->conns;
 	m->inpkts = s->inpkts;
 	m->inbytes = s->inbytes;
-	m->has_health = uvs_health_svc_info(d->health, s->proto, s->addr,
+	m->has_health = uvs_health_svc_info(d->health, s->proto, s->addr.ip,
 	    s->port, &m->h) == 0;
 	for (k = 0; k < s->ndests; k++) {
 		if (collect_dest(d, s, s->dests[k], snap) < 0)

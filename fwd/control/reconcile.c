@@ -34,7 +34,10 @@
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
 
-/* t's distinct VIPs, in table order; a malloc'd array or NULL. */
+/*
+ * t's distinct IPv4 VIPs, in table order, the ones ARP announces and
+ * the capture filters list; a malloc'd array or NULL.
+ */
 static uint32_t *
 vips_of(const struct uvs_svc_table *t, size_t *n)
 {
@@ -44,10 +47,12 @@ vips_of(const struct uvs_svc_table *t, size_t *n)
 
 	*n = 0;
 	for (i = 0; v && i < t->nsvcs; i++) {
-		for (k = 0; k < *n && v[k] != t->svcs[i]->addr; k++)
+		if (t->svcs[i]->af != AF_INET)
+			continue;
+		for (k = 0; k < *n && v[k] != t->svcs[i]->addr.ip; k++)
 			;
 		if (k == *n)
-			v[(*n)++] = t->svcs[i]->addr;
+			v[(*n)++] = t->svcs[i]->addr.ip;
 	}
 	return v;
 }
@@ -60,11 +65,14 @@ static uint32_t *
 served_vips_of(const struct uvs_svc_table *t, size_t *n)
 {
 	uint32_t *v = vips_of(t, n);
+	union uvs_inaddr a;
 	size_t i, k = 0;
 
-	for (i = 0; v && i < *n; i++)
-		if (!uvs_svc_vip_silent(t, v[i]))
+	for (i = 0; v && i < *n; i++) {
+		a = uvs_inaddr4(v[i]);
+		if (!uvs_svc_vip_silent(t, AF_INET, &a))
 			v[k++] = v[i];
+	}
 	*n = k;
 	return v;
 }
@@ -76,8 +84,8 @@ svcs_within(const struct uvs_svc_table *a, const struct uvs_svc_table *b)
 	unsigned i;
 
 	for (i = 0; i < a->nsvcs; i++)
-		if (!uvs_svc_find(b, a->svcs[i]->proto, a->svcs[i]->addr,
-		    a->svcs[i]->port))
+		if (!uvs_svc_find(b, a->svcs[i]->proto, a->svcs[i]->af,
+		    &a->svcs[i]->addr, a->svcs[i]->port))
 			return 0;
 	return 1;
 }
@@ -104,9 +112,9 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 		return -ENOMEM;
 	}
 	for (i = 0; i < t->nsvcs; i++)
-		r[i] = (struct uvs_guard_rule){ .af = AF_INET,
-		    .vip = uvs_inaddr4(t->svcs[i]->addr),
-		    .port = t->svcs[i]->port, .proto = t->svcs[i]->proto };
+		r[i] = (struct uvs_guard_rule){ .af = (uint8_t)t->svcs[i]->af,
+		    .vip = t->svcs[i]->addr, .port = t->svcs[i]->port,
+		    .proto = t->svcs[i]->proto };
 	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
 	free(r);
 	d->counts.guard_builds++;
@@ -336,10 +344,13 @@ after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 		for (j = 0; j < t->svcs[i]->ndests; j++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[j];
 
-			if ((x->flags & UVS_DEST_F_NOHWADDR) && x->nexthop &&
-			    !has_hop(ask, oif, na, x->oif, x->nexthop)) {
+			/* the kernel's neighbours are asked for v4 (nl.h) */
+			if (t->svcs[i]->af != AF_INET)
+				continue;
+			if ((x->flags & UVS_DEST_F_NOHWADDR) && x->nexthop.ip &&
+			    !has_hop(ask, oif, na, x->oif, x->nexthop.ip)) {
 				oif[na] = x->oif;
-				ask[na++] = x->nexthop;
+				ask[na++] = x->nexthop.ip;
 			}
 		}
 	for (k = 0; k < na; k++)
@@ -416,15 +427,19 @@ dir_dest_added(void *arg, const struct uvs_dest *x)
 	struct uvs_director *d = arg;
 	int created;
 
-	/* out of memory only costs the silent-server log line */
-	(void)uvs_rsmac_ref(&d->rsmac, x->addr, uvs_clock_seconds(),
-	    &created);
+	/* out of memory only costs the silent-server log line; the ARP
+	   story (rsmac.h) is an IPv4 one */
+	if (x->svc->af == AF_INET)
+		(void)uvs_rsmac_ref(&d->rsmac, x->addr.ip,
+		    uvs_clock_seconds(), &created);
 }
 
 static void
 dir_dest_deleted(void *arg, const struct uvs_dest *x)
 {
-	uvs_rsmac_unref(&((struct uvs_director *)arg)->rsmac, x->addr);
+	if (x->svc->af == AF_INET)
+		uvs_rsmac_unref(&((struct uvs_director *)arg)->rsmac,
+		    x->addr.ip);
 }
 
 /* A log entry: the committed requests, in text the entry owns. */
@@ -444,7 +459,7 @@ share_key(const struct uvs_ctl_msg *m, struct uvs_wshare_key *k)
 
 	memset(k, 0, sizeof(*k));
 	if (strcmp(m->verb, "add-dest") ||
-	    uvs_ctlreq_svc_key(m, &k->proto, &k->vip, &k->vport) < 0 ||
+	    uvs_ctlreq_svc_key(m, &k->proto, &k->af, &k->vip, &k->vport) < 0 ||
 	    uvs_ctlreq_dest_conf(m, &c) < 0)
 		return -EINVAL;
 	k->rip = c.addr;
@@ -469,8 +484,9 @@ txn_apply(struct uvs_fwd *fw, const struct uvs_wlog *e)
 	/* new dests count their flows in the totals all workers share */
 	for (i = 0; i < t->n; i++)
 		if (share_key(&t->msgs[i], &k) == 0 &&
-		    (s = uvs_svc_find(&fw->svcs, k.proto, k.vip, k.vport)) &&
-		    (x = uvs_dest_find(s, k.rip, k.rport)) && !x->total_shared)
+		    (s = uvs_svc_find(&fw->svcs, k.proto, k.af, &k.vip,
+		    k.vport)) && (x = uvs_dest_find(s, &k.rip, k.rport)) &&
+		    !x->total_shared)
 			x->total_shared = uvs_workers_share(t->ws, &k, 0);
 	return rc;
 }

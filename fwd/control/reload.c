@@ -32,7 +32,8 @@
 struct want {
 	int		 kind;		/* WANT_* */
 	uint8_t		 proto;
-	uint32_t	 vip, rip;	/* network order */
+	uint16_t	 af;
+	union uvs_inaddr vip, rip;	/* network order */
 	uint16_t	 vport, rport;
 	int		 has_health;	/* service: sorry/quorum words */
 	int		 has_check;	/* dest: check words */
@@ -105,12 +106,14 @@ want_of(const char *line, struct want *w)
 		w->kind = WANT_SKIP;
 	else if (strcmp(m.verb, "add-service") == 0) {
 		w->kind = WANT_SVC;
-		rc = uvs_ctlreq_svc_key(&m, &w->proto, &w->vip, &w->vport);
+		rc = uvs_ctlreq_svc_key(&m, &w->proto, &w->af, &w->vip,
+		    &w->vport);
 		w->has_health = uvs_ctl_get(&m, "sorry") ||
 		    uvs_ctl_get(&m, "quorum") || uvs_ctl_get(&m, "hysteresis");
 	} else if (strcmp(m.verb, "add-dest") == 0) {
 		w->kind = WANT_DEST;
-		rc = uvs_ctlreq_svc_key(&m, &w->proto, &w->vip, &w->vport);
+		rc = uvs_ctlreq_svc_key(&m, &w->proto, &w->af, &w->vip,
+		    &w->vport);
 		if (rc == 0 && (rc = uvs_ctlreq_dest_conf(&m, &dc)) == 0) {
 			w->rip = dc.addr;
 			w->rport = dc.port;
@@ -128,7 +131,8 @@ wants_svc(const struct want *w, unsigned n, const struct uvs_svc *s)
 
 	for (i = 0; i < n; i++)
 		if (w[i].kind == WANT_SVC && w[i].proto == s->proto &&
-		    w[i].vip == s->addr && w[i].vport == s->port)
+		    w[i].af == s->af && uvs_inaddr_eq(&w[i].vip, &s->addr) &&
+		    w[i].vport == s->port)
 			return 1;
 	return 0;
 }
@@ -141,8 +145,10 @@ wants_dest(const struct want *w, unsigned n, const struct uvs_dest *x)
 
 	for (i = 0; i < n; i++)
 		if (w[i].kind == WANT_DEST && w[i].proto == s->proto &&
-		    w[i].vip == s->addr && w[i].vport == s->port &&
-		    w[i].rip == x->addr && w[i].rport == x->port)
+		    w[i].af == s->af && uvs_inaddr_eq(&w[i].vip, &s->addr) &&
+		    w[i].vport == s->port &&
+		    uvs_inaddr_eq(&w[i].rip, &x->addr) &&
+		    w[i].rport == x->port)
 			return 1;
 	return 0;
 }
@@ -152,15 +158,15 @@ static char *
 key_words(const char *verb, const struct uvs_svc *s, const struct uvs_dest *x)
 {
 	const char *proto = s->proto == IPPROTO_TCP ? "tcp" : "udp";
-	char v[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], *line;
+	char v[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], *line;
 	int k;
 
-	inet_ntop(AF_INET, &s->addr, v, sizeof(v));
+	inet_ntop(s->af, &s->addr, v, sizeof(v));
 	if (!x)
 		k = asprintf(&line, "%s proto=%s vip=%s vport=%u", verb, proto,
 		    v, ntohs(s->port));
 	else {
-		inet_ntop(AF_INET, &x->addr, r, sizeof(r));
+		inet_ntop(s->af, &x->addr, r, sizeof(r));
 		k = asprintf(&line, "%s proto=%s vip=%s vport=%u rip=%s "
 		    "rport=%u", verb, proto, v, ntohs(s->port), r,
 		    ntohs(x->port));
@@ -191,8 +197,8 @@ deletions(struct uvs_director *d, const struct want *w, unsigned n,
 		for (k = 0; k < s->ndests; k++) {
 			const struct uvs_dest *x = s->dests[k];
 			const struct uvs_health_key hk = { .proto = s->proto,
-			    .vip = s->addr, .vport = s->port, .rip = x->addr,
-			    .rport = x->port };
+			    .vip = s->addr.ip, .vport = s->port,
+			    .rip = x->addr.ip, .rport = x->port };
 
 			if (wants_dest(w, n, x) ||
 			    uvs_health_is_sorry(d->health, &hk))
@@ -215,7 +221,8 @@ rewrite(struct uvs_director *d, const char *line, const struct want *w,
 	char *out;
 
 	if (w->kind == WANT_SVC || w->kind == WANT_DEST)
-		s = uvs_svc_find(&d->fw.svcs, w->proto, w->vip, w->vport);
+		s = uvs_svc_find(&d->fw.svcs, w->proto, w->af, &w->vip,
+		    w->vport);
 	if (w->kind == WANT_SVC && s) {
 		if (asprintf(&out, "edit-service%s%s", line +
 		    strlen("add-service"), w->has_health ? "" :
@@ -225,7 +232,8 @@ rewrite(struct uvs_director *d, const char *line, const struct want *w,
 	}
 	if (w->kind == WANT_SVC)
 		st->svc_added++;
-	if (w->kind == WANT_DEST && s && uvs_dest_find(s, w->rip, w->rport)) {
+	if (w->kind == WANT_DEST && s &&
+	    uvs_dest_find(s, &w->rip, w->rport)) {
 		st->dest_kept++;
 		if (asprintf(&out, "edit-dest%s%s", line + strlen("add-dest"),
 		    w->has_check ? "" : " check=none") < 0)

@@ -330,11 +330,14 @@ wanted(const struct uvs_director *d, const struct uvs_wconn *c,
     uint32_t *timeout)
 {
 	const struct uvs_svc *svc;
+	union uvs_inaddr vaddr = uvs_inaddr4(c->vaddr);
 
 	if (c->flags & UVS_CONN_F_SYNCED)
 		return 0;
 	if (c->flags & UVS_CONN_F_TEMPLATE) {
-		svc = uvs_svc_find(&d->fw.svcs, c->proto, c->vaddr, c->vport);
+		/* the connection table's flows are IPv4 ones (conn.h) */
+		svc = uvs_svc_find(&d->fw.svcs, c->proto, AF_INET, &vaddr,
+		    c->vport);
 		if (!svc)
 			return 0;
 		*timeout = svc->timeout;

@@ -43,10 +43,11 @@ put(struct out *o, const char *fmt, ...)
 		    o->len - o->used - 1;
 }
 
+/* addr (af's, network order) as text in buf, INET6_ADDRSTRLEN long. */
 static const char *
-ip(uint32_t addr, char *buf)
+ip(int af, const void *addr, char *buf)
 {
-	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
+	return inet_ntop(af, addr, buf, INET6_ADDRSTRLEN);
 }
 
 static void
@@ -82,7 +83,7 @@ static void
 put_figures(struct out *o, const struct uvs_conn *c, enum figure fig)
 {
 	const struct uvs_svc *svc = c->dest->svc;
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 	unsigned i, shown = 0;
 	uint32_t act, inact;
 
@@ -96,7 +97,7 @@ put_figures(struct out *o, const struct uvs_conn *c, enum figure fig)
 			break;
 		}
 		counts_before(d, c, &act, &inact);
-		put(o, " %s=", ip(d->addr, a));
+		put(o, " %s=", ip(svc->af, &d->addr, a));
 		if (fig == FIG_SED)
 			put(o, "%u/%d", act + 1, d->weight);
 		else
@@ -178,14 +179,14 @@ uvs_flowlog_line(const struct uvs_conn *c, const uint8_t *old_dst,
     char *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len };
-	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	char ca[INET6_ADDRSTRLEN], va[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 
 	if (len)
 		buf[0] = '\0';
 	put(&o, "new %s %s:%u -> %s:%u: real server %s:%u (",
-	    c->proto == IPPROTO_TCP ? "TCP" : "UDP", ip(c->caddr, ca),
-	    ntohs(c->cport), ip(c->vaddr, va), ntohs(c->vport),
-	    ip(c->dest->addr, ra), ntohs(c->dest->port));
+	    c->proto == IPPROTO_TCP ? "TCP" : "UDP", ip(AF_INET, &c->caddr, ca),
+	    ntohs(c->cport), ip(AF_INET, &c->vaddr, va), ntohs(c->vport),
+	    ip(AF_INET, &c->dest->addr, ra), ntohs(c->dest->port));
 	put_why(&o, c);
 	put(&o, "), dst MAC ");
 	put_mac(&o, old_dst);

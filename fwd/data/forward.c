@@ -38,13 +38,15 @@ count_frag_expired(struct uvs_fwd *fw)
 static enum uvs_verdict
 answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
 {
+	union uvs_inaddr tpa = uvs_inaddr4(pkt->arp_tpa);
+
 	if (pkt->arp_op != ARPOP_REQUEST || pkt->arp_spa == pkt->arp_tpa ||
-	    !uvs_svc_is_vip(&fw->svcs, pkt->arp_tpa)) {
+	    !uvs_svc_is_vip(&fw->svcs, AF_INET, &tpa)) {
 		fw->stats.arp_ignored++;
 		return UVS_IGNORE;
 	}
 	/* --follow-vip: the VRRP backup keeps quiet about a VIP it lacks */
-	if (uvs_svc_vip_silent(&fw->svcs, pkt->arp_tpa)) {
+	if (uvs_svc_vip_silent(&fw->svcs, AF_INET, &tpa)) {
 		fw->stats.arp_standby++;
 		return UVS_IGNORE;
 	}
@@ -79,9 +81,9 @@ flow_service(struct uvs_fwd *fw, const struct uvs_flow *f)
 {
 	struct uvs_svc *svc;
 
-	svc = uvs_svc_find(&fw->svcs, f->proto, f->vaddr, f->vport);
+	svc = uvs_svc_find(&fw->svcs, f->proto, f->af, &f->vaddr, f->vport);
 	if (!svc && f->vport) {
-		svc = uvs_svc_find(&fw->svcs, f->proto, f->vaddr, 0);
+		svc = uvs_svc_find(&fw->svcs, f->proto, f->af, &f->vaddr, 0);
 		if (svc && !(svc->flags & UVS_SVC_F_PERSISTENT))
 			svc = NULL;
 	}
@@ -100,7 +102,8 @@ persistent_dest(struct uvs_fwd *fw, struct uvs_svc *svc,
     const struct uvs_flow *f, uint32_t now, struct uvs_conn **tpl)
 {
 	struct uvs_flow key = {
-		.proto = f->proto, .caddr = f->caddr & svc->netmask,
+		.proto = f->proto, .af = f->af,
+		.caddr = uvs_svc_persist_addr(svc, &f->caddr),
 		.vaddr = f->vaddr, .vport = svc->port,
 	};
 	struct uvs_conn *t = uvs_conn_template_lookup(&fw->conns, &key);
@@ -143,7 +146,7 @@ static struct uvs_dest *
 one_packet_dest(struct uvs_fwd *fw, struct uvs_dest *dest,
     const uint8_t *frame, const struct uvs_flow *f)
 {
-	struct uvs_conn c = { .caddr = f->caddr, .vaddr = f->vaddr,
+	struct uvs_conn c = { .caddr = f->caddr.ip, .vaddr = f->vaddr.ip,
 	    .cport = f->cport, .vport = f->vport, .proto = f->proto,
 	    .state = UVS_UDP_NORMAL, .flags = UVS_CONN_F_INACTIVE,
 	    .dest = dest };
@@ -166,13 +169,13 @@ static int
 vip_standby(const struct uvs_fwd *fw, const uint8_t *frame,
     const struct uvs_pkt *pkt)
 {
-	uint32_t dst;
+	union uvs_inaddr dst = { .all = { 0 } };
 
 	if (!fw->svcs.follow)
 		return 0;
-	memcpy(&dst, frame + pkt->l3_off + 16, 4);	/* IPv4 daddr */
-	return uvs_svc_is_vip(&fw->svcs, dst) &&
-	    !uvs_svc_is_held(&fw->svcs, dst);
+	memcpy(&dst.ip, frame + pkt->l3_off + 16, 4);	/* IPv4 daddr */
+	return uvs_svc_is_vip(&fw->svcs, AF_INET, &dst) &&
+	    !uvs_svc_is_held(&fw->svcs, AF_INET, &dst);
 }
 
 /* Stage 3b: a flow we have not seen: pick a dest and remember it. */
@@ -186,7 +189,8 @@ new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 	struct uvs_dest *dest;
 
 	if (!(svc = flow_service(fw, f))) {
-		*why = uvs_svc_is_vip(&fw->svcs, f->vaddr) ? UVS_DROP_NO_SVC :
+		*why = uvs_svc_is_vip(&fw->svcs, f->af, &f->vaddr) ?
+		    UVS_DROP_NO_SVC :
 		    UVS_DROP_NOT_VIP;
 		return NULL;
 	}

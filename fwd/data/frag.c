@@ -87,13 +87,13 @@ uvs_frag_lookup(const struct uvs_frag_table *t, const struct uvs_pkt *pkt)
 
 	if (!t->cap)
 		return NULL;
-	i = t->buckets[bucket_of(t, f->caddr, f->vaddr, pkt->ip_id,
+	i = t->buckets[bucket_of(t, f->caddr.ip, f->vaddr.ip, pkt->ip_id,
 	    f->proto)];
 	for (; i; i = t->e[i - 1].hnext) {
 		struct uvs_frag *e = &t->e[i - 1];
 
-		if (e->id == pkt->ip_id && e->saddr == f->caddr &&
-		    e->daddr == f->vaddr && e->proto == f->proto)
+		if (e->id == pkt->ip_id && e->saddr == f->caddr.ip &&
+		    e->daddr == f->vaddr.ip && e->proto == f->proto)
 			return e;
 	}
 	return NULL;
@@ -152,8 +152,8 @@ uvs_frag_add(struct uvs_frag_table *t, const struct uvs_pkt *pkt,
 		t->tail++;
 	}
 	e = &t->e[t->head++ % t->cap];
-	e->saddr = f->caddr;
-	e->daddr = f->vaddr;
+	e->saddr = f->caddr.ip;
+	e->daddr = f->vaddr.ip;
 	e->id = pkt->ip_id;
 	e->proto = f->proto;
 	e->state = UVS_FRAG_WAIT;

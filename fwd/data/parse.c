@@ -40,6 +40,16 @@ rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* Four bytes as they stand: an address, kept in network order. */
+static uint32_t
+ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
 static enum uvs_drop
 parse_arp(const uint8_t *a, size_t len, struct uvs_pkt *pkt)
 {
@@ -172,8 +182,9 @@ parse_icmp(const uint8_t *ic, size_t len, struct uvs_pkt *pkt)
 	pkt->icmp_type = ic[0];
 	pkt->icmp_code = ic[1];
 	pkt->flow.proto = q[9];
-	memcpy(&pkt->flow.vaddr, q + 12, 4);
-	memcpy(&pkt->flow.caddr, q + 16, 4);
+	pkt->flow.af = AF_INET;
+	pkt->flow.vaddr = uvs_inaddr4(ld32(q + 12));
+	pkt->flow.caddr = uvs_inaddr4(ld32(q + 16));
 	memcpy(&pkt->flow.vport, ql4, 2);
 	memcpy(&pkt->flow.cport, ql4 + 2, 2);
 	pkt->tcp_flags = 0;
@@ -233,8 +244,9 @@ parse_ipv4(const uint8_t *ip, size_t len, struct uvs_pkt *pkt)
 	pkt->kind = UVS_PKT_IP;
 	pkt->ip_len = (uint16_t)tot;
 	pkt->flow.proto = ip[9];
-	memcpy(&pkt->flow.caddr, ip + 12, 4);
-	memcpy(&pkt->flow.vaddr, ip + 16, 4);
+	pkt->flow.af = AF_INET;
+	pkt->flow.caddr = uvs_inaddr4(ld32(ip + 12));
+	pkt->flow.vaddr = uvs_inaddr4(ld32(ip + 16));
 	if (pkt->frag_off) {
 		if (ip[9] != IPPROTO_TCP && ip[9] != IPPROTO_UDP)
 			return UVS_DROP_IP_PROTO;

@@ -58,6 +58,7 @@ count_of(struct uvs_wcount *c, const struct uvs_svc *s,
 {
 	memset(c, 0, sizeof(*c));
 	c->proto = s->proto;
+	c->af = s->af;
 	c->vip = s->addr;
 	c->vport = s->port;
 	if (!x) {
@@ -129,7 +130,7 @@ uvs_workers_copy_conns(const struct uvs_conn_table *t, uint32_t *cursor,
 		    .state = c->state, .flags = c->flags,
 		    .cport = c->cport, .vport = c->vport,
 		    .rport = c->dest->port, .caddr = c->caddr,
-		    .vaddr = c->vaddr, .raddr = c->dest->addr,
+		    .vaddr = c->vaddr, .raddr = c->dest->addr.ip,
 		    .left = (int32_t)(c->expires - t->clock) };
 	}
 	*cursor = i;
@@ -621,7 +622,8 @@ uint32_t *
 uvs_workers_share(struct uvs_workers *ws, const struct uvs_wshare_key *k,
     int add)
 {
-	uint32_t h = (k->vip * 2654435761u) ^ (k->rip * 40503u) ^
+	uint32_t h = (uvs_inaddr_fold(k->af, &k->vip) * 2654435761u) ^
+	    (uvs_inaddr_fold(k->af, &k->rip) * 40503u) ^
 	    ((uint32_t)k->vport << 16 | k->rport) ^ k->proto;
 	unsigned i, n;
 

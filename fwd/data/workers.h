@@ -71,8 +71,9 @@ struct uvs_wlog {
 struct uvs_wcount {
 	uint8_t		 proto;
 	uint8_t		 is_dest;
+	uint16_t	 af;		/* the service's */
 	uint16_t	 vport, rport;	/* network order */
-	uint32_t	 vip, rip;	/* network order */
+	union uvs_inaddr vip, rip;	/* network order */
 	uint32_t	 active, inactive, persist;
 	uint64_t	 conns, inpkts, inbytes;
 	uint64_t	 nomac_drops;
@@ -138,8 +139,9 @@ struct uvs_worker {
 
 struct uvs_wshare_key {
 	uint8_t		 proto;
+	uint16_t	 af;
 	uint16_t	 vport, rport;	/* network order */
-	uint32_t	 vip, rip;	/* network order */
+	union uvs_inaddr vip, rip;	/* network order */
 };
 
 struct uvs_workers {

@@ -12,10 +12,13 @@
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
 
+/* The engine's keys are IPv4 addresses (health.h). */
 static struct uvs_svc *
 svc_of(struct uvs_director *d, const struct uvs_health_key *k)
 {
-	return uvs_svc_find(&d->fw.svcs, k->proto, k->vip, k->vport);
+	union uvs_inaddr vip = uvs_inaddr4(k->vip);
+
+	return uvs_svc_find(&d->fw.svcs, k->proto, AF_INET, &vip, k->vport);
 }
 
 static int
@@ -23,13 +26,15 @@ op_set_weight(void *arg, const struct uvs_health_key *k, int weight)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
-	struct uvs_dest *x = svc ? uvs_dest_find(svc, k->rip, k->rport) : NULL;
+	union uvs_inaddr rip = uvs_inaddr4(k->rip);
+	struct uvs_dest *x = svc ? uvs_dest_find(svc, &rip, k->rport) : NULL;
 	struct uvs_dest_conf c;
 	char err[128];
 
 	if (!x)
 		return -ENOENT;
-	c = (struct uvs_dest_conf){ .addr = x->addr, .port = x->port,
+	c = (struct uvs_dest_conf){ .af = svc->af, .addr = x->addr,
+	    .port = x->port,
 	    .weight = weight, .u_threshold = x->u_threshold,
 	    .l_threshold = x->l_threshold };
 	return uvs_dir_edit_dest(d, svc, &c, err, sizeof(err));
@@ -40,11 +45,12 @@ op_set_out(void *arg, const struct uvs_health_key *k, int out, int flush)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
+	union uvs_inaddr rip = uvs_inaddr4(k->rip);
 	char err[128];
 
 	if (!svc)
 		return -ESRCH;
-	return uvs_dir_dest_out(d, svc, k->rip, k->rport, out, flush, err,
+	return uvs_dir_dest_out(d, svc, &rip, k->rport, out, flush, err,
 	    sizeof(err));
 }
 
@@ -53,7 +59,8 @@ op_add_dest(void *arg, const struct uvs_health_key *k, int weight, int out)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
-	struct uvs_dest_conf c = { .addr = k->rip, .port = k->rport,
+	struct uvs_dest_conf c = { .af = AF_INET,
+	    .addr = uvs_inaddr4(k->rip), .port = k->rport,
 	    .weight = weight, .flags = out ? UVS_DEST_F_OUT : 0 };
 	char err[128];
 
@@ -67,11 +74,12 @@ op_del_dest(void *arg, const struct uvs_health_key *k)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
+	union uvs_inaddr rip = uvs_inaddr4(k->rip);
 	char err[128];
 
 	if (!svc)
 		return -ESRCH;
-	return uvs_dir_del_dest(d, svc, k->rip, k->rport, err, sizeof(err));
+	return uvs_dir_del_dest(d, svc, &rip, k->rport, err, sizeof(err));
 }
 
 int

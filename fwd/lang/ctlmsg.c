@@ -93,6 +93,25 @@ uvs_ctl_get_addr(const struct uvs_ctl_msg *m, const char *key, uint32_t *out)
 }
 
 int
+uvs_ctl_get_inaddr(const struct uvs_ctl_msg *m, const char *key, int *af,
+    union uvs_inaddr *out)
+{
+	const char *v = uvs_ctl_get(m, key);
+	union uvs_inaddr a = { .all = { 0 } };
+
+	if (!v)
+		return -ENOENT;
+	if (inet_pton(AF_INET, v, &a.in) == 1)
+		*af = AF_INET;
+	else if (inet_pton(AF_INET6, v, &a.in6) == 1)
+		*af = AF_INET6;
+	else
+		return -EINVAL;
+	*out = a;
+	return 0;
+}
+
+int
 uvs_ctl_get_proto(const struct uvs_ctl_msg *m, const char *key, uint8_t *out)
 {
 	const char *v = uvs_ctl_get(m, key);

@@ -28,6 +28,8 @@
 
 #include <stdint.h>
 
+#include "sched/inaddr.h"
+
 #define UVS_CTL_LINE_MAX	1024
 /* a tunnelled dest's list line, with its ARP state and rates, has 25 */
 #define UVS_CTL_MAX_KV		32
@@ -69,6 +71,10 @@ int		 uvs_ctl_get_u64(const struct uvs_ctl_msg *m, const char *key,
 /* Dotted quad to network order. */
 int		 uvs_ctl_get_addr(const struct uvs_ctl_msg *m, const char *key,
 		    uint32_t *out);
+/* A v4 dotted quad or a v6 address: *af and *out (network order, a v4
+   one with the rest zero). */
+int		 uvs_ctl_get_inaddr(const struct uvs_ctl_msg *m,
+		    const char *key, int *af, union uvs_inaddr *out);
 /* "tcp" / "udp" to IPPROTO_*. */
 int		 uvs_ctl_get_proto(const struct uvs_ctl_msg *m, const char *key,
 		    uint8_t *out);

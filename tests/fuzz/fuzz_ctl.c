@@ -55,18 +55,19 @@ table_build(struct uvs_svc_table *t)
 	uvs_svc_table_init(t);
 	for (i = 0; i < sizeof(svcs) / sizeof(svcs[0]); i++) {
 		struct uvs_svc_conf sc = { .proto = svcs[i].proto,
-		    .addr = htonl(0xc612000au), .port = htons(svcs[i].port),
+		    .af = AF_INET, .addr = uvs_inaddr4(htonl(0xc612000au)),
+		    .port = htons(svcs[i].port),
 		    .flags = svcs[i].flags, .timeout = svcs[i].timeout,
 		    .netmask = 0xffffffff };
 		struct uvs_svc *s;
 
 		snprintf(sc.sched, sizeof(sc.sched), "%s", svcs[i].sched);
 		if (uvs_svc_add(t, &sc) < 0 ||
-		    !(s = uvs_svc_find(t, sc.proto, sc.addr, sc.port)))
+		    !(s = uvs_svc_find(t, sc.proto, sc.af, &sc.addr, sc.port)))
 			abort();
 		for (k = 0; k < 3; k++) {
-			struct uvs_dest_conf dc = {
-			    .addr = htonl(0xc6120000u | (11 + k)),
+			struct uvs_dest_conf dc = { .af = AF_INET,
+			    .addr = uvs_inaddr4(htonl(0xc6120000u | (11 + k))),
 			    .port = sc.port, .weight = (int)k + 1 };
 
 			if (uvs_dest_add(s, &dc) < 0)
@@ -132,7 +133,8 @@ decode_all(const struct uvs_ctl_msg *m)
 	struct uvs_dest_conf dc;
 	uint64_t u64;
 	uint32_t u32, t[3];
-	uint16_t port;
+	union uvs_inaddr addr;
+	uint16_t af, port;
 	uint8_t proto;
 	size_t i;
 
@@ -145,7 +147,7 @@ decode_all(const struct uvs_ctl_msg *m)
 		(void)uvs_ctl_get_addr(m, keys[i], &u32);
 		(void)uvs_ctl_get_proto(m, keys[i], &proto);
 	}
-	(void)uvs_ctlreq_svc_key(m, &proto, &u32, &port);
+	(void)uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port);
 	if (uvs_ctlreq_svc_conf(m, &sc) == 0 &&
 	    (sc.sched[sizeof(sc.sched) - 1] != '\0' ||
 	    (sc.port == 0 && !(sc.flags & UVS_SVC_F_PERSISTENT))))

@@ -110,7 +110,9 @@ broken(const char *what)
 static struct uvs_svc *
 svc_of(struct run *r, unsigned k)
 {
-	return uvs_svc_find(&r->fw.svcs, svc_keys[k].proto, r->vip,
+	union uvs_inaddr vip = uvs_inaddr4(r->vip);
+
+	return uvs_svc_find(&r->fw.svcs, svc_keys[k].proto, AF_INET, &vip,
 	    htons(svc_keys[k].port));
 }
 
@@ -119,8 +121,9 @@ static void
 svc_add(struct run *r, unsigned k, uint8_t sched, uint8_t flags,
     uint8_t timeout)
 {
-	struct uvs_svc_conf c = { .proto = svc_keys[k].proto, .addr = r->vip,
-	    .port = htons(svc_keys[k].port), .netmask = 0xffffffff };
+	struct uvs_svc_conf c = { .proto = svc_keys[k].proto, .af = AF_INET,
+	    .addr = uvs_inaddr4(r->vip), .port = htons(svc_keys[k].port),
+	    .netmask = 0xffffffff };
 
 	snprintf(c.sched, sizeof(c.sched), "%s", r->sched[sched % r->nsched]);
 	c.flags = flags & (UVS_SVC_F_PERSISTENT | UVS_SVC_F_SCHED1 |
@@ -165,7 +168,7 @@ known_dest(struct run *r, uint32_t addr)
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *d = t->svcs[i]->dests[k];
 
-			if (d->addr == addr &&
+			if (d->addr.ip == addr &&
 			    !(d->flags & UVS_DEST_F_NOHWADDR))
 				return d;
 		}
@@ -175,16 +178,16 @@ known_dest(struct run *r, uint32_t addr)
 static void
 dest_add(struct run *r, struct uvs_svc *svc, unsigned i, int resolved)
 {
-	struct uvs_dest_conf c = { .addr = rs_addr(i), .port = svc->port,
-	    .weight = 1 };
-	const struct uvs_dest *known = known_dest(r, c.addr);
+	struct uvs_dest_conf c = { .af = AF_INET,
+	    .addr = uvs_inaddr4(rs_addr(i)), .port = svc->port, .weight = 1 };
+	const struct uvs_dest *known = known_dest(r, c.addr.ip);
 	struct uvs_dest *d;
 
 	if (!known && !resolved)
 		c.flags = UVS_DEST_F_NOHWADDR;
 	if (uvs_dest_add(svc, &c) < 0)
 		return;
-	d = uvs_dest_find(svc, c.addr, c.port);
+	d = uvs_dest_find(svc, &c.addr, c.port);
 	rs_mac(i, d->hwaddr);
 }
 
@@ -202,7 +205,7 @@ neigh(struct run *r, unsigned i, int valid)
 		for (k = 0; k < svc->ndests; k++) {
 			struct uvs_dest *d = svc->dests[k];
 
-			if (d->addr != rs_addr(i))
+			if (d->addr.ip != rs_addr(i))
 				continue;
 			if (valid) {
 				rs_mac(i, d->hwaddr);
@@ -256,8 +259,8 @@ step_control(struct run *r, struct script *s)
 	uint8_t a = next(s), b = next(s), c = next(s);
 	struct uvs_svc *svc = svc_of(r, (a >> 4) % NSVC);
 	unsigned i = a & (NRS - 1);
-	struct uvs_dest *d = svc ? uvs_dest_find(svc, rs_addr(i), svc->port) :
-	    NULL;
+	union uvs_inaddr rip = uvs_inaddr4(rs_addr(i));
+	struct uvs_dest *d = svc ? uvs_dest_find(svc, &rip, svc->port) : NULL;
 	struct uvs_dest_conf dc;
 
 	switch ((a >> 2) & 3) {
@@ -673,7 +676,8 @@ check_table(struct run *r)
 		else
 			x->active++;
 		if (uvs_conn_lookup(t, &(struct uvs_flow){ .proto = c->proto,
-		    .caddr = c->caddr, .vaddr = c->vaddr, .cport = c->cport,
+		    .af = AF_INET, .caddr = uvs_inaddr4(c->caddr),
+		    .vaddr = uvs_inaddr4(c->vaddr), .cport = c->cport,
 		    .vport = c->vport }) != c)
 			broken("a live flow cannot be found by its key");
 		if (!(k = uvs_conn_ctl(t, c)))

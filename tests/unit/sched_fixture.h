@@ -42,7 +42,8 @@ svc_conf(uint8_t proto, uint32_t addr, uint16_t port, const char *sched)
 
 	memset(&c, 0, sizeof(c));
 	c.proto = proto;
-	c.addr = htonl(addr);
+	c.af = AF_INET;
+	c.addr = uvs_inaddr4(htonl(addr));
 	c.port = htons(port);
 	strncpy(c.sched, sched, sizeof(c.sched) - 1);
 	c.netmask = 0xffffffffu;
@@ -56,7 +57,8 @@ dest_conf(uint32_t addr, uint16_t port, int weight)
 	struct uvs_dest_conf c;
 
 	memset(&c, 0, sizeof(c));
-	c.addr = htonl(addr);
+	c.af = AF_INET;
+	c.addr = uvs_inaddr4(htonl(addr));
 	c.port = htons(port);
 	c.weight = weight;
 	return c;
@@ -70,7 +72,7 @@ add_dest(struct fixture *f, unsigned i, int w)
 
 	assert_true(i < FIXTURE_MAXD);
 	assert_int_equal(uvs_dest_add(f->svc, &dc), 0);
-	f->d[i] = uvs_dest_find(f->svc, dc.addr, dc.port);
+	f->d[i] = uvs_dest_find(f->svc, &dc.addr, dc.port);
 	assert_non_null(f->d[i]);
 	if (i >= f->nd)
 		f->nd = i + 1;
@@ -88,7 +90,7 @@ setup_flags(struct fixture *f, const char *sched, uint32_t flags, unsigned n,
 	sc.flags = flags;
 	uvs_svc_table_init(&f->t);
 	assert_int_equal(uvs_svc_add(&f->t, &sc), 0);
-	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, sc.addr, sc.port);
+	f->svc = uvs_svc_find(&f->t, IPPROTO_TCP, AF_INET, &sc.addr, sc.port);
 	assert_non_null(f->svc);
 	assert_string_equal(f->svc->sched->name, sched);
 	for (i = n; i-- > 0;)
@@ -113,9 +115,10 @@ static inline struct uvs_dest *
 pick_at(struct fixture *f, uint32_t dip, uint32_t now)
 {
 	struct uvs_flow flow = {
-		.proto = IPPROTO_TCP,
-		.caddr = htonl(0xc6120064u), .cport = htons(40000),
-		.vaddr = htonl(dip), .vport = htons(80),
+		.proto = IPPROTO_TCP, .af = AF_INET,
+		.caddr = uvs_inaddr4(htonl(0xc6120064u)),
+		.cport = htons(40000),
+		.vaddr = uvs_inaddr4(htonl(dip)), .vport = htons(80),
 		.now = now,
 	};
 

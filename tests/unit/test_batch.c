@@ -24,9 +24,9 @@
 static void
 live_table(struct uvs_svc_table *t)
 {
-	struct uvs_svc_conf sc = { .proto = 6, .sched = "wlc",
+	struct uvs_svc_conf sc = { .proto = 6, .af = AF_INET, .sched = "wlc",
 	    .netmask = 0xffffffff };
-	struct uvs_dest_conf dc = { .weight = 5 };
+	struct uvs_dest_conf dc = { .af = AF_INET, .weight = 5 };
 
 	uvs_svc_table_init(t);
 	inet_pton(AF_INET, "198.18.0.10", &sc.addr);
@@ -173,7 +173,7 @@ on_flush(void *arg, const struct uvs_dest *x)
 	struct calls *c = arg;
 
 	c->flushed++;
-	c->last_flushed = x->addr;
+	c->last_flushed = x->addr.ip;
 }
 
 static void
@@ -265,7 +265,7 @@ neighbours_give_dests_their_mac(void **state)
 	assert_memory_equal(t.svcs[0]->dests[0]->hwaddr, mac, 6);
 	u = t.svcs[1];
 	/* newest first: .12 (unknown) then .11 (known from the neighbour) */
-	assert_int_equal(u->dests[1]->addr, ip("198.18.0.11"));
+	assert_int_equal(u->dests[1]->addr.ip, ip("198.18.0.11"));
 	assert_false(u->dests[1]->flags & UVS_DEST_F_NOHWADDR);
 	assert_memory_equal(u->dests[1]->hwaddr, mac, 6);
 	assert_true(u->dests[0]->flags & UVS_DEST_F_NOHWADDR);
@@ -298,7 +298,7 @@ a_copy_keeps_order_macs_and_flags(void **state)
 		const struct uvs_dest *a = t.svcs[0]->dests[k];
 		const struct uvs_dest *b = c.svcs[0]->dests[k];
 
-		assert_int_equal(a->addr, b->addr);
+		assert_int_equal(a->addr.ip, b->addr.ip);
 		assert_int_equal(a->weight, b->weight);
 		assert_int_equal(a->flags, b->flags);
 		assert_memory_equal(a->hwaddr, b->hwaddr, 6);
@@ -354,19 +354,19 @@ egress_routes_dests_of_its_kind(void **state)
 	tun = t.svcs[1]->dests[0];
 	assert_int_equal(tun->fwd, UVS_FWD_TUNNEL);
 	assert_int_equal(tun->oif, 7);
-	assert_int_equal(tun->nexthop, ip("198.18.0.1"));
-	assert_int_equal(tun->tun_src, ip("198.18.0.2"));
+	assert_int_equal(tun->nexthop.ip, ip("198.18.0.1"));
+	assert_int_equal(tun->tun_src.ip, ip("198.18.0.2"));
 	assert_int_equal(tun->mtu, 1400);
 	assert_false(tun->flags & UVS_DEST_F_NOHWADDR);
 	assert_memory_equal(tun->hwaddr, gw, 6);
 	assert_int_equal(dr->oif, 5);
-	assert_int_equal(dr->nexthop, ip("198.18.0.11"));
+	assert_int_equal(dr->nexthop.ip, ip("198.18.0.11"));
 	assert_true(dr->flags & UVS_DEST_F_NOHWADDR);	/* not the gateway */
 	uvs_svc_table_init(&c);
 	assert_int_equal(uvs_batch_copy(&c, &t), 0);
 	assert_int_equal(c.svcs[1]->dests[0]->fwd, UVS_FWD_TUNNEL);
 	assert_int_equal(c.svcs[1]->dests[0]->oif, 7);
-	assert_int_equal(c.svcs[1]->dests[0]->nexthop, ip("198.18.0.1"));
+	assert_int_equal(c.svcs[1]->dests[0]->nexthop.ip, ip("198.18.0.1"));
 	assert_int_equal(c.svcs[1]->dests[0]->mtu, 1400);
 	uvs_svc_table_free(&c);
 	assert_int_equal(apply(&t, edit, 1, NULL, &at), 0);

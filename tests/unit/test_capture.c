@@ -22,6 +22,7 @@
 #include "fwd/data/capture.h"
 #include "fwd/data/capture_ops.h"
 #include "fwd/data/pktloop.h"
+#include "tests/unit/inaddr4.h"
 
 #define VIP	"198.18.0.10"
 #define T0	1000u
@@ -200,10 +201,12 @@ struct lab {
 static void
 lab_init(struct lab *l)
 {
-	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .addr = ip(VIP),
-	    .port = htons(80), .sched = "rr", .netmask = 0xffffffff };
-	struct uvs_dest_conf dc = { .addr = ip("198.18.0.11"),
-	    .port = htons(80), .weight = 1 };
+	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .af = AF_INET,
+	    .addr = uvs_inaddr4(ip(VIP)), .port = htons(80), .sched = "rr",
+	    .netmask = 0xffffffff };
+	struct uvs_dest_conf dc = { .af = AF_INET,
+	    .addr = uvs_inaddr4(ip("198.18.0.11")), .port = htons(80),
+	    .weight = 1 };
 	struct uvs_svc *svc;
 
 	memset(l, 0, sizeof(*l));
@@ -211,9 +214,9 @@ lab_init(struct lab *l)
 	assert_int_equal(uvs_conn_init(&l->fw.conns, 256, T0, 1), 0);
 	memcpy(l->fw.mac, dir_mac, 6);
 	assert_int_equal(uvs_svc_add(&l->fw.svcs, &sc), 0);
-	svc = uvs_svc_find(&l->fw.svcs, IPPROTO_TCP, ip(VIP), htons(80));
+	svc = svc_find4(&l->fw.svcs, IPPROTO_TCP, ip(VIP), htons(80));
 	assert_int_equal(uvs_dest_add(svc, &dc), 0);
-	memcpy(uvs_dest_find(svc, dc.addr, dc.port)->hwaddr, rs_mac, 6);
+	memcpy(dest_find4(svc, dc.addr.ip, dc.port)->hwaddr, rs_mac, 6);
 	l->cap.fd = -1;
 	l->cap.ifindex = 7;
 	l->cap.vnet = 1;

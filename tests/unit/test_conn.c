@@ -43,10 +43,10 @@ env_init(struct env *e, uint32_t capacity, uint32_t now)
 
 	memset(e, 0, sizeof(*e));
 	e->svc.proto = IPPROTO_TCP;
-	e->svc.addr = htonl(VIP);
+	e->svc.addr = uvs_inaddr4(htonl(VIP));
 	e->svc.port = htons(80);
 	for (i = 0; i < 3; i++) {
-		e->d[i].addr = htonl(VIP + 1 + i);
+		e->d[i].addr = uvs_inaddr4(htonl(VIP + 1 + i));
 		e->d[i].port = htons(80);
 		e->d[i].weight = 1;
 		e->d[i].svc = &e->svc;
@@ -67,9 +67,10 @@ flow(uint8_t proto, uint32_t caddr, uint16_t cport, uint16_t vport)
 
 	memset(&f, 0, sizeof(f));
 	f.proto = proto;
-	f.caddr = htonl(caddr);
+	f.af = AF_INET;
+	f.caddr = uvs_inaddr4(htonl(caddr));
 	f.cport = htons(cport);
-	f.vaddr = htonl(VIP);
+	f.vaddr = uvs_inaddr4(htonl(VIP));
 	f.vport = htons(vport);
 	return f;
 }
@@ -150,9 +151,9 @@ test_insert_lookup(void **state)
 	assert_non_null(c);
 	assert_int_equal(e.t.count, 1);
 	assert_ptr_equal(uvs_conn_lookup(&e.t, &f), c);
-	assert_int_equal(c->caddr, f.caddr);
+	assert_int_equal(c->caddr, f.caddr.ip);
 	assert_int_equal(c->cport, f.cport);
-	assert_int_equal(c->vaddr, f.vaddr);
+	assert_int_equal(c->vaddr, f.vaddr.ip);
 	assert_int_equal(c->vport, f.vport);
 	assert_int_equal(c->proto, IPPROTO_TCP);
 	assert_int_equal(c->state, UVS_TCP_NONE);
@@ -170,7 +171,7 @@ test_insert_lookup(void **state)
 	g = flow(IPPROTO_TCP, CLIENT, 40000, 443);	/* VIP port */
 	assert_null(uvs_conn_lookup(&e.t, &g));
 	g = tcp(40000);
-	g.vaddr = htonl(VIP + 100);			/* VIP addr */
+	g.vaddr = uvs_inaddr4(htonl(VIP + 100));	/* VIP addr */
 	assert_null(uvs_conn_lookup(&e.t, &g));
 
 	/* the UDP twin is a flow of its own */
@@ -478,8 +479,8 @@ test_expire_none(void **state)
 	(void)state;
 	env_init(&e, 8, T0);
 	assert_non_null(uvs_conn_insert(&e.t, &(struct uvs_flow){
-	    .proto = IPPROTO_TCP, .caddr = 1, .cport = 2, .vaddr = 3,
-	    .vport = 4 }, &e.d[0], T0));
+	    .proto = IPPROTO_TCP, .af = AF_INET, .caddr = uvs_inaddr4(1),
+	    .cport = 2, .vaddr = uvs_inaddr4(3), .vport = 4 }, &e.d[0], T0));
 	assert_int_equal(uvs_conn_expire(&e.t, T0 + 1), 0);
 	assert_int_equal(e.t.count, 1);
 	assert_int_equal(uvs_conn_expire(&e.t, T0 + 2), 1);

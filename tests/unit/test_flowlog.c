@@ -16,6 +16,7 @@
 
 #include "fwd/data/flowlog.h"
 #include "sched/hash.h"
+#include "tests/unit/inaddr4.h"
 
 #define VIP	"198.18.0.10"
 #define T0	1000u
@@ -42,8 +43,9 @@ ip(const char *s)
 static void
 lab_init(struct lab *l, const char *sched, const int *weights)
 {
-	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .addr = ip(VIP),
-	    .port = htons(80), .netmask = 0xffffffff };
+	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .af = AF_INET,
+	    .addr = uvs_inaddr4(ip(VIP)), .port = htons(80),
+	    .netmask = 0xffffffff };
 	int i;
 
 	memset(l, 0, sizeof(*l));
@@ -51,16 +53,16 @@ lab_init(struct lab *l, const char *sched, const int *weights)
 	uvs_svc_table_init(&l->svcs);
 	assert_int_equal(uvs_conn_init(&l->conns, 64, T0, 1), 0);
 	assert_int_equal(uvs_svc_add(&l->svcs, &sc), 0);
-	l->svc = uvs_svc_find(&l->svcs, IPPROTO_TCP, ip(VIP), htons(80));
+	l->svc = svc_find4(&l->svcs, IPPROTO_TCP, ip(VIP), htons(80));
 	for (i = 2; i >= 0; i--) {
-		struct uvs_dest_conf dc = { .port = htons(80),
+		struct uvs_dest_conf dc = { .af = AF_INET, .port = htons(80),
 		    .weight = weights[i] };
 		char a[16];
 
 		snprintf(a, sizeof(a), "198.18.0.1%d", i + 1);
-		dc.addr = ip(a);
+		dc.addr = uvs_inaddr4(ip(a));
 		assert_int_equal(uvs_dest_add(l->svc, &dc), 0);
-		l->rs[i] = uvs_dest_find(l->svc, dc.addr, dc.port);
+		l->rs[i] = dest_find4(l->svc, dc.addr.ip, dc.port);
 		memset(l->rs[i]->hwaddr, 0x10 + i, 6);
 	}
 }
@@ -77,9 +79,10 @@ lab_free(struct lab *l)
 static const char *
 new_flow(struct lab *l, uint16_t cport, char *buf, size_t len)
 {
-	struct uvs_flow f = { .proto = IPPROTO_TCP, .caddr = ip("198.18.0.100"),
-	    .vaddr = ip(VIP), .cport = htons(cport), .vport = htons(80),
-	    .now = T0 };
+	struct uvs_flow f = { .proto = IPPROTO_TCP, .af = AF_INET,
+	    .caddr = uvs_inaddr4(ip("198.18.0.100")),
+	    .vaddr = uvs_inaddr4(ip(VIP)), .cport = htons(cport),
+	    .vport = htons(80), .now = T0 };
 	struct uvs_dest *d = l->svc->sched->schedule(l->svc, &f);
 	struct uvs_conn *c;
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "fwd/data/forward.h"
+#include "tests/unit/inaddr4.h"
 
 #define VIP	"198.18.0.10"
 #define T0	1000u
@@ -107,8 +108,9 @@ struct lab {
 static void
 lab_init(struct lab *l, uint32_t flags, uint32_t timeout)
 {
-	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .addr = ip(VIP),
-	    .port = htons(80), .sched = "rr", .flags = flags,
+	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .af = AF_INET,
+	    .addr = uvs_inaddr4(ip(VIP)), .port = htons(80), .sched = "rr",
+	    .flags = flags,
 	    .timeout = timeout, .netmask = 0xffffffff };
 	int i;
 
@@ -118,15 +120,16 @@ lab_init(struct lab *l, uint32_t flags, uint32_t timeout)
 	memcpy(l->fw.mac, dir_mac, 6);
 	memcpy(l->fw.arp_reply + 6, dir_mac, 6);	/* as the template */
 	assert_int_equal(uvs_svc_add(&l->fw.svcs, &sc), 0);
-	l->svc = uvs_svc_find(&l->fw.svcs, IPPROTO_TCP, ip(VIP), htons(80));
+	l->svc = svc_find4(&l->fw.svcs, IPPROTO_TCP, ip(VIP), htons(80));
 	for (i = 2; i >= 0; i--) {
 		char a[16];
-		struct uvs_dest_conf dc = { .port = htons(80), .weight = 1 };
+		struct uvs_dest_conf dc = { .af = AF_INET, .port = htons(80),
+		    .weight = 1 };
 
 		snprintf(a, sizeof(a), "198.18.0.1%d", i + 1);
-		dc.addr = ip(a);
+		dc.addr = uvs_inaddr4(ip(a));
 		assert_int_equal(uvs_dest_add(l->svc, &dc), 0);
-		memcpy(uvs_dest_find(l->svc, dc.addr, dc.port)->hwaddr,
+		memcpy(dest_find4(l->svc, dc.addr.ip, dc.port)->hwaddr,
 		    rs_mac[i], 6);
 	}
 }
@@ -420,22 +423,24 @@ udp_frag(uint8_t *f, const char *saddr, uint16_t cport, uint16_t id,
 static struct uvs_svc *
 udp_service(struct lab *l, uint32_t flags)
 {
-	struct uvs_svc_conf sc = { .proto = IPPROTO_UDP, .addr = ip(VIP),
-	    .port = htons(9000), .sched = "rr", .flags = flags,
+	struct uvs_svc_conf sc = { .proto = IPPROTO_UDP, .af = AF_INET,
+	    .addr = uvs_inaddr4(ip(VIP)), .port = htons(9000), .sched = "rr",
+	    .flags = flags,
 	    .netmask = 0xffffffff };
 	struct uvs_svc *svc;
 	int i;
 
 	assert_int_equal(uvs_svc_add(&l->fw.svcs, &sc), 0);
-	svc = uvs_svc_find(&l->fw.svcs, IPPROTO_UDP, ip(VIP), htons(9000));
+	svc = svc_find4(&l->fw.svcs, IPPROTO_UDP, ip(VIP), htons(9000));
 	for (i = 2; i >= 0; i--) {
 		char a[16];
-		struct uvs_dest_conf dc = { .port = htons(9000), .weight = 1 };
+		struct uvs_dest_conf dc = { .af = AF_INET,
+		    .port = htons(9000), .weight = 1 };
 
 		snprintf(a, sizeof(a), "198.18.0.1%d", i + 1);
-		dc.addr = ip(a);
+		dc.addr = uvs_inaddr4(ip(a));
 		assert_int_equal(uvs_dest_add(svc, &dc), 0);
-		memcpy(uvs_dest_find(svc, dc.addr, dc.port)->hwaddr, rs_mac[i],
+		memcpy(dest_find4(svc, dc.addr.ip, dc.port)->hwaddr, rs_mac[i],
 		    6);
 	}
 	return svc;
@@ -729,16 +734,16 @@ test_follow_vip(void **state)
 	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_DROP);
 	assert_int_equal(l.fw.stats.drops[UVS_DROP_NOT_VIP], 1);
 	/* another address held changes nothing for the VIP */
-	assert_int_equal(uvs_svc_hold(&l.fw.svcs, ip("198.18.0.2"), 1), 0);
+	assert_int_equal(svc_hold4(&l.fw.svcs, ip("198.18.0.2"), 1), 0);
 	n = arp_request(f, "198.18.0.100", VIP);
 	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_IGNORE);
 	/* keepalived adds the VIP: served, the known flow carries on */
-	assert_int_equal(uvs_svc_hold(&l.fw.svcs, ip(VIP), 1), 0);
+	assert_int_equal(svc_hold4(&l.fw.svcs, ip(VIP), 1), 0);
 	assert_int_equal(uvs_fwd_frame(&l.fw, f, n, T0), UVS_REPLY);
 	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), 0);
 	assert_int_equal(through(&l, "198.18.0.100", 1002, TH_SYN), 1);
 	/* and removes it: silent again */
-	assert_int_equal(uvs_svc_hold(&l.fw.svcs, ip(VIP), 0), 0);
+	assert_int_equal(svc_hold4(&l.fw.svcs, ip(VIP), 0), 0);
 	assert_int_equal(through(&l, "198.18.0.100", 1001, TH_ACK), -1);
 	assert_int_equal(l.fw.stats.drops[UVS_DROP_VIP_STANDBY], 3);
 	/* follow off: every VIP is served, held or not */

@@ -29,8 +29,8 @@ frag(uint32_t c, uint16_t id, uint32_t off, uint16_t len, int more)
 	memset(&p, 0, sizeof(p));
 	p.kind = off ? UVS_PKT_FRAG : UVS_PKT_IP;
 	p.flow.proto = IPPROTO_UDP;
-	p.flow.caddr = htonl(0xc6120064u + c);
-	p.flow.vaddr = htonl(0xc612000au);
+	p.flow.caddr = uvs_inaddr4(htonl(0xc6120064u + c));
+	p.flow.vaddr = uvs_inaddr4(htonl(0xc612000au));
 	p.ip_id = htons(id);
 	p.frag = 1;
 	p.frag_more = (uint8_t)more;

@@ -40,7 +40,8 @@ add_svc(struct uvs_metrics_snap *s, unsigned i, unsigned n)
 
 	assert_non_null(sv);
 	sv->proto = i % 2 ? IPPROTO_UDP : IPPROTO_TCP;
-	sv->vip = addr("198.18.0.10");
+	sv->af = AF_INET;
+	sv->vip = uvs_inaddr4(addr("198.18.0.10"));
 	sv->vport = (uint16_t)(80 + i);
 	sv->conns = 10 * (i + 1);
 	sv->inpkts = 100 * (i + 1);
@@ -51,7 +52,7 @@ add_svc(struct uvs_metrics_snap *s, unsigned i, unsigned n)
 		assert_non_null(x);
 		snprintf(a, sizeof(a), "198.18.%u.%u", 1 + k / 200,
 		    11 + k % 200);
-		x->rip = addr(a);
+		x->rip = uvs_inaddr4(addr(a));
 		x->rport = 80;
 		x->weight = k + 1;
 		x->active = 2 * k;

@@ -188,8 +188,8 @@ test_tcp_syn(void **state)
 	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
 	assert_int_equal(pkt.kind, UVS_PKT_IP);
 	assert_int_equal(pkt.flow.proto, IPPROTO_TCP);
-	assert_int_equal(pkt.flow.caddr, htonl(CADDR));
-	assert_int_equal(pkt.flow.vaddr, htonl(VADDR));
+	assert_int_equal(pkt.flow.caddr.ip, htonl(CADDR));
+	assert_int_equal(pkt.flow.vaddr.ip, htonl(VADDR));
 	assert_int_equal(pkt.flow.cport, htons(CPORT));
 	assert_int_equal(pkt.flow.vport, htons(VPORT));
 	assert_int_equal(pkt.tcp_flags, TH_SYN);
@@ -224,8 +224,8 @@ test_udp(void **state)
 	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
 	assert_int_equal(pkt.kind, UVS_PKT_IP);
 	assert_int_equal(pkt.flow.proto, IPPROTO_UDP);
-	assert_int_equal(pkt.flow.caddr, htonl(CADDR));
-	assert_int_equal(pkt.flow.vaddr, htonl(VADDR));
+	assert_int_equal(pkt.flow.caddr.ip, htonl(CADDR));
+	assert_int_equal(pkt.flow.vaddr.ip, htonl(VADDR));
 	assert_int_equal(pkt.flow.cport, htons(CPORT));
 	assert_int_equal(pkt.flow.vport, htons(VPORT));
 	assert_int_equal(pkt.tcp_flags, 0);
@@ -531,8 +531,8 @@ test_ip_frag(void **state)
 	assert_true(pkt.frag_more);
 	assert_int_equal(pkt.frag_off, 1480);
 	assert_int_equal(pkt.flow.proto, IPPROTO_UDP);
-	assert_int_equal(pkt.flow.caddr, htonl(CADDR));
-	assert_int_equal(pkt.flow.vaddr, htonl(VADDR));
+	assert_int_equal(pkt.flow.caddr.ip, htonl(CADDR));
+	assert_int_equal(pkt.flow.vaddr.ip, htonl(VADDR));
 	set_frag(f, 370);
 	assert_int_equal(parse(f, len, &pkt), UVS_DROP_NONE);
 	assert_int_equal(pkt.kind, UVS_PKT_FRAG);
@@ -658,9 +658,9 @@ test_icmp_error(void **state)
 		assert_int_equal(pkt.icmp_type, types[i][0]);
 		assert_int_equal(pkt.icmp_code, types[i][1]);
 		assert_int_equal(pkt.flow.proto, IPPROTO_TCP);
-		assert_int_equal(pkt.flow.caddr, htonl(CADDR));
+		assert_int_equal(pkt.flow.caddr.ip, htonl(CADDR));
 		assert_int_equal(pkt.flow.cport, htons(CPORT));
-		assert_int_equal(pkt.flow.vaddr, htonl(VADDR));
+		assert_int_equal(pkt.flow.vaddr.ip, htonl(VADDR));
 		assert_int_equal(pkt.flow.vport, htons(VPORT));
 		assert_int_equal(pkt.ip_len, 20 + 8 + 20 + 8);
 	}

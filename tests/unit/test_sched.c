@@ -10,6 +10,7 @@
 #include <errno.h>
 
 #include "sched_fixture.h"
+#include "tests/unit/inaddr4.h"
 
 /* A new flow to VIP:80. */
 static struct uvs_dest *
@@ -632,28 +633,28 @@ test_svc_add_find(void **state)
 	assert_int_equal(uvs_svc_add(&t, &c), -EINVAL);
 	assert_int_equal(t.nsvcs, 3);
 
-	s = uvs_svc_find(&t, IPPROTO_TCP, htonl(VIP), htons(80));
+	s = svc_find4(&t, IPPROTO_TCP, htonl(VIP), htons(80));
 	assert_non_null(s);
 	assert_string_equal(s->sched->name, "wlc");
 	assert_int_equal(s->proto, IPPROTO_TCP);
-	assert_int_equal(s->addr, htonl(VIP));
+	assert_int_equal(s->addr.ip, htonl(VIP));
 	assert_int_equal(s->port, htons(80));
-	s = uvs_svc_find(&t, IPPROTO_UDP, htonl(VIP), htons(80));
+	s = svc_find4(&t, IPPROTO_UDP, htonl(VIP), htons(80));
 	assert_non_null(s);
 	assert_string_equal(s->sched->name, "rr");
-	assert_null(uvs_svc_find(&t, IPPROTO_UDP, htonl(VIP), htons(443)));
-	assert_null(uvs_svc_find(&t, IPPROTO_TCP, htonl(VIP), htons(81)));
-	assert_null(uvs_svc_find(&t, IPPROTO_TCP, htonl(VIP + 1), htons(80)));
+	assert_null(svc_find4(&t, IPPROTO_UDP, htonl(VIP), htons(443)));
+	assert_null(svc_find4(&t, IPPROTO_TCP, htonl(VIP), htons(81)));
+	assert_null(svc_find4(&t, IPPROTO_TCP, htonl(VIP + 1), htons(80)));
 	/* byte order matters: host-order port must not match */
-	assert_null(uvs_svc_find(&t, IPPROTO_TCP, htonl(VIP), 80));
+	assert_null(svc_find4(&t, IPPROTO_TCP, htonl(VIP), 80));
 
-	assert_true(uvs_svc_is_vip(&t, htonl(VIP)));
-	assert_false(uvs_svc_is_vip(&t, htonl(VIP + 1)));
-	assert_false(uvs_svc_is_vip(&t, VIP));
+	assert_true(svc_is_vip4(&t, htonl(VIP)));
+	assert_false(svc_is_vip4(&t, htonl(VIP + 1)));
+	assert_false(svc_is_vip4(&t, VIP));
 	uvs_svc_table_free(&t);
 	assert_int_equal(t.nsvcs, 0);
 	assert_null(t.svcs);
-	assert_false(uvs_svc_is_vip(&t, htonl(VIP)));
+	assert_false(svc_is_vip4(&t, htonl(VIP)));
 }
 
 static void
@@ -675,7 +676,7 @@ test_dest_add_errors(void **state)
 	assert_int_equal(uvs_dest_add(f.svc, &dc), -EINVAL);
 	dc = dest_conf(RIP(2), 80, 65536);
 	assert_int_equal(uvs_dest_add(f.svc, &dc), -EINVAL);
-	assert_null(uvs_dest_find(f.svc, htonl(RIP(2)), htons(80)));
+	assert_null(dest_find4(f.svc, htonl(RIP(2)), htons(80)));
 	assert_int_equal(f.svc->ndests, 2);
 	dc = dest_conf(RIP(2), 80, 65535);
 	assert_int_equal(uvs_dest_add(f.svc, &dc), 0);
@@ -683,13 +684,13 @@ test_dest_add_errors(void **state)
 	assert_int_equal(uvs_dest_add(f.svc, &dc), 0);
 	assert_int_equal(f.svc->ndests, 4);
 
-	d = uvs_dest_find(f.svc, htonl(RIP(2)), htons(80));
+	d = dest_find4(f.svc, htonl(RIP(2)), htons(80));
 	assert_non_null(d);
 	assert_int_equal(d->weight, 65535);
 	assert_ptr_equal(d->svc, f.svc);
 	assert_int_equal(d->activeconns + d->inactconns, 0);
 	assert_ptr_equal(f.svc->dests[1], d);	/* newest first, as IPVS */
-	assert_null(uvs_dest_find(f.svc, htonl(RIP(4)), htons(80)));
+	assert_null(dest_find4(f.svc, htonl(RIP(4)), htons(80)));
 
 	dc = dest_conf(RIP(2), 80, 65536);
 	assert_int_equal(uvs_dest_edit(f.svc, d, &dc), -EINVAL);
@@ -813,15 +814,15 @@ test_svc_del(void **state)
 	uvs_svc_del(&f.t, f.svc);			/* first, with dests */
 	f.svc = NULL;
 	assert_int_equal(f.t.nsvcs, 2);
-	assert_null(uvs_svc_find(&f.t, IPPROTO_TCP, htonl(VIP), htons(80)));
-	assert_true(uvs_svc_is_vip(&f.t, htonl(VIP)));	/* UDP :53 stays */
-	s = uvs_svc_find(&f.t, IPPROTO_UDP, htonl(VIP), htons(53));
+	assert_null(svc_find4(&f.t, IPPROTO_TCP, htonl(VIP), htons(80)));
+	assert_true(svc_is_vip4(&f.t, htonl(VIP)));	/* UDP :53 stays */
+	s = svc_find4(&f.t, IPPROTO_UDP, htonl(VIP), htons(53));
 	assert_non_null(s);
 	uvs_svc_del(&f.t, s);				/* last */
 	assert_int_equal(f.t.nsvcs, 1);
-	assert_false(uvs_svc_is_vip(&f.t, htonl(VIP)));
-	assert_true(uvs_svc_is_vip(&f.t, htonl(VIP + 1)));
-	assert_non_null(uvs_svc_find(&f.t, IPPROTO_TCP, htonl(VIP + 1),
+	assert_false(svc_is_vip4(&f.t, htonl(VIP)));
+	assert_true(svc_is_vip4(&f.t, htonl(VIP + 1)));
+	assert_non_null(svc_find4(&f.t, IPPROTO_TCP, htonl(VIP + 1),
 	    htons(80)));
 	/* the slot can be used again */
 	c = svc_conf(IPPROTO_TCP, VIP, 80, "wlc");
@@ -850,7 +851,7 @@ test_svc_table_free_all(void **state)
 		struct uvs_svc *s;
 
 		assert_int_equal(uvs_svc_add(&t, &c), 0);
-		s = uvs_svc_find(&t, c.proto, c.addr, c.port);
+		s = svc_find4(&t, c.proto, c.addr.ip, c.port);
 		assert_non_null(s);
 		for (j = 0; j < 9; j++) {
 			struct uvs_dest_conf dc = dest_conf(RIP(20 + j), 80,
@@ -873,7 +874,7 @@ test_svc_table_free_all(void **state)
 	assert_int_equal(t.nsvcs, 0);
 	assert_null(t.svcs);
 	/* a freed table is an empty one and can be reused */
-	assert_null(uvs_svc_find(&t, IPPROTO_TCP, htonl(VIP), htons(80)));
+	assert_null(svc_find4(&t, IPPROTO_TCP, htonl(VIP), htons(80)));
 	uvs_svc_table_free(&t);
 }
 

@@ -17,9 +17,9 @@ static struct uvs_dest *
 pick_for(struct fixture *f, uint32_t caddr, uint16_t cport, uint32_t vaddr)
 {
 	struct uvs_flow flow = {
-		.proto = IPPROTO_TCP,
-		.caddr = htonl(caddr), .cport = htons(cport),
-		.vaddr = htonl(vaddr), .vport = htons(80),
+		.proto = IPPROTO_TCP, .af = AF_INET,
+		.caddr = uvs_inaddr4(htonl(caddr)), .cport = htons(cport),
+		.vaddr = uvs_inaddr4(htonl(vaddr)), .vport = htons(80),
 	};
 
 	return f->svc->sched->schedule(f->svc, &flow);

@@ -17,6 +17,7 @@
 
 #include "fwd/data/syncin.h"
 #include "sched/conn.h"
+#include "tests/unit/inaddr4.h"
 
 #define T0	1000u
 
@@ -38,24 +39,25 @@ static void
 lab_init(struct lab *l)
 {
 	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP,
-	    .addr = ip("198.18.0.10"), .port = htons(80), .sched = "wlc",
-	    .netmask = 0xffffffff };
+	    .af = AF_INET, .addr = uvs_inaddr4(ip("198.18.0.10")),
+	    .port = htons(80), .sched = "wlc", .netmask = 0xffffffff };
 	struct uvs_svc_conf pc = { .proto = IPPROTO_TCP,
-	    .addr = ip("198.18.0.10"), .port = htons(443), .sched = "rr",
-	    .flags = UVS_SVC_F_PERSISTENT, .timeout = 300,
+	    .af = AF_INET, .addr = uvs_inaddr4(ip("198.18.0.10")),
+	    .port = htons(443), .sched = "rr", .flags = UVS_SVC_F_PERSISTENT, .timeout = 300,
 	    .netmask = 0xffffffff };
-	struct uvs_dest_conf dc = { .port = htons(80), .weight = 1 };
+	struct uvs_dest_conf dc = { .af = AF_INET, .port = htons(80),
+	    .weight = 1 };
 
 	memset(l, 0, sizeof(*l));
 	uvs_svc_table_init(&l->fw.svcs);
 	assert_int_equal(uvs_conn_init(&l->fw.conns, 64, T0, 1), 0);
 	assert_int_equal(uvs_svc_add(&l->fw.svcs, &sc), 0);
 	assert_int_equal(uvs_svc_add(&l->fw.svcs, &pc), 0);
-	l->svc = uvs_svc_find(&l->fw.svcs, IPPROTO_TCP, sc.addr, sc.port);
-	l->psvc = uvs_svc_find(&l->fw.svcs, IPPROTO_TCP, pc.addr, pc.port);
-	dc.addr = ip("198.18.0.11");
+	l->svc = svc_find4(&l->fw.svcs, IPPROTO_TCP, sc.addr.ip, sc.port);
+	l->psvc = svc_find4(&l->fw.svcs, IPPROTO_TCP, pc.addr.ip, pc.port);
+	dc.addr = uvs_inaddr4(ip("198.18.0.11"));
 	assert_int_equal(uvs_dest_add(l->svc, &dc), 0);
-	dc.addr = ip("198.18.0.12");
+	dc.addr = uvs_inaddr4(ip("198.18.0.12"));
 	assert_int_equal(uvs_dest_add(l->svc, &dc), 0);
 	dc.port = htons(443);
 	assert_int_equal(uvs_dest_add(l->psvc, &dc), 0);
@@ -91,8 +93,8 @@ static struct uvs_conn *
 find(struct lab *l, uint16_t cport)
 {
 	struct uvs_flow f = { .proto = IPPROTO_TCP,
-	    .caddr = ip("198.18.0.100"), .cport = htons(cport),
-	    .vaddr = ip("198.18.0.10"), .vport = htons(80) };
+	    .af = AF_INET, .caddr = uvs_inaddr4(ip("198.18.0.100")),
+	    .cport = htons(cport), .vaddr = uvs_inaddr4(ip("198.18.0.10")), .vport = htons(80) };
 
 	return uvs_conn_lookup(&l->fw.conns, &f);
 }
@@ -110,7 +112,7 @@ test_new_flow(void **state)
 	lab_init(&l);
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NEW);
 	assert_non_null(e = find(&l, 40000));
-	d = uvs_dest_find(l.svc, ip("198.18.0.12"), htons(80));
+	d = dest_find4(l.svc, ip("198.18.0.12"), htons(80));
 	assert_ptr_equal(e->dest, d);
 	assert_int_equal(e->state, UVS_TCP_ESTABLISHED);
 	assert_int_equal(e->expires, T0 + 900);
@@ -145,8 +147,8 @@ test_moved_flow_rebound(void **state)
 	c.daddr = ip("198.18.0.12");
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NEW);
 	assert_int_equal(l.fw.conns.count, 1);
-	assert_int_equal(find(&l, 40001)->dest->addr, ip("198.18.0.12"));
-	assert_int_equal(uvs_dest_find(l.svc, ip("198.18.0.11"),
+	assert_int_equal(find(&l, 40001)->dest->addr.ip, ip("198.18.0.12"));
+	assert_int_equal(dest_find4(l.svc, ip("198.18.0.11"),
 	    htons(80))->activeconns, 0);
 	lab_free(&l);
 }
@@ -181,8 +183,8 @@ test_template(void **state)
 {
 	struct uvs_sync_conn c = synced("198.18.0.12", 0, 0);
 	struct uvs_flow key = { .proto = IPPROTO_TCP,
-	    .caddr = ip("198.18.0.100"), .vaddr = ip("198.18.0.10"),
-	    .vport = htons(443) };
+	    .af = AF_INET, .caddr = uvs_inaddr4(ip("198.18.0.100")),
+	    .vaddr = uvs_inaddr4(ip("198.18.0.10")), .vport = htons(443) };
 	struct uvs_conn *t;
 	struct lab l;
 
@@ -193,7 +195,7 @@ test_template(void **state)
 	c.timeout = 300;
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NEW);
 	assert_non_null(t = uvs_conn_template_lookup(&l.fw.conns, &key));
-	assert_int_equal(t->dest->addr, ip("198.18.0.12"));
+	assert_int_equal(t->dest->addr.ip, ip("198.18.0.12"));
 	assert_int_equal(t->dest->persistconns, 1);
 	assert_int_equal(t->expires, T0 + 300);
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0 + 10),

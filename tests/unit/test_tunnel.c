@@ -114,8 +114,8 @@ dest(uint8_t type, uint8_t flags, uint32_t mtu)
 {
 	struct uvs_dest d = { 0 };
 
-	d.addr = ip("198.19.0.2");
-	d.tun_src = ip("198.19.0.1");
+	d.addr = uvs_inaddr4(ip("198.19.0.2"));
+	d.tun_src = uvs_inaddr4(ip("198.19.0.1"));
 	d.fwd = UVS_FWD_TUNNEL;
 	d.tun_type = type;
 	d.tun_flags = flags;

@@ -16,6 +16,7 @@
 
 #include "fwd/control/batch.h"
 #include "sched/sched.h"
+#include "tests/unit/inaddr4.h"
 
 static void
 test_hold_sorted_unique(void **state)
@@ -27,15 +28,16 @@ test_hold_sorted_unique(void **state)
 	(void)state;
 	uvs_svc_table_init(&t);
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		assert_int_equal(uvs_svc_hold(&t, in[i], 1), 0);
+		assert_int_equal(svc_hold4(&t, in[i], 1), 0);
 	assert_int_equal(t.nheld, 5);
 	for (i = 1; i < t.nheld; i++)
-		assert_true(t.held[i - 1] < t.held[i]);
-	assert_true(uvs_svc_is_held(&t, 300));
-	assert_false(uvs_svc_is_held(&t, 8));
-	assert_int_equal(uvs_svc_hold(&t, 7, 0), 0);
-	assert_int_equal(uvs_svc_hold(&t, 7, 0), 0);	/* gone already */
-	assert_false(uvs_svc_is_held(&t, 7));
+		assert_true(memcmp(t.held[i - 1].addr.b, t.held[i].addr.b,
+		    16) < 0);
+	assert_true(svc_is_held4(&t, 300));
+	assert_false(svc_is_held4(&t, 8));
+	assert_int_equal(svc_hold4(&t, 7, 0), 0);
+	assert_int_equal(svc_hold4(&t, 7, 0), 0);	/* gone already */
+	assert_false(svc_is_held4(&t, 7));
 	assert_int_equal(t.nheld, 4);
 	uvs_svc_table_free(&t);
 }
@@ -49,13 +51,13 @@ test_hold_cap(void **state)
 	(void)state;
 	uvs_svc_table_init(&t);
 	for (a = 0; a < UVS_SVC_HELD_MAX; a++)
-		assert_int_equal(uvs_svc_hold(&t, a * 3 + 1, 1), 0);
-	assert_int_equal(uvs_svc_hold(&t, 2, 1), -ENOSPC);
-	assert_int_equal(uvs_svc_hold(&t, 1, 1), 0);	/* there already */
-	assert_int_equal(uvs_svc_hold(&t, 1, 0), 0);
-	assert_int_equal(uvs_svc_hold(&t, 2, 1), 0);
-	assert_true(uvs_svc_is_held(&t, 2));
-	assert_true(uvs_svc_is_held(&t, 3 * (UVS_SVC_HELD_MAX - 1) + 1));
+		assert_int_equal(svc_hold4(&t, a * 3 + 1, 1), 0);
+	assert_int_equal(svc_hold4(&t, 2, 1), -ENOSPC);
+	assert_int_equal(svc_hold4(&t, 1, 1), 0);	/* there already */
+	assert_int_equal(svc_hold4(&t, 1, 0), 0);
+	assert_int_equal(svc_hold4(&t, 2, 1), 0);
+	assert_true(svc_is_held4(&t, 2));
+	assert_true(svc_is_held4(&t, 3 * (UVS_SVC_HELD_MAX - 1) + 1));
 	uvs_svc_table_free(&t);
 }
 
@@ -66,11 +68,11 @@ test_silent(void **state)
 
 	(void)state;
 	uvs_svc_table_init(&t);
-	assert_false(uvs_svc_vip_silent(&t, 10));	/* follow off */
+	assert_false(svc_vip_silent4(&t, 10));	/* follow off */
 	uvs_svc_follow(&t, 1);
-	assert_true(uvs_svc_vip_silent(&t, 10));
-	assert_int_equal(uvs_svc_hold(&t, 10, 1), 0);
-	assert_false(uvs_svc_vip_silent(&t, 10));
+	assert_true(svc_vip_silent4(&t, 10));
+	assert_int_equal(svc_hold4(&t, 10, 1), 0);
+	assert_false(svc_vip_silent4(&t, 10));
 	uvs_svc_table_free(&t);
 }
 
@@ -109,15 +111,15 @@ test_batch_words(void **state)
 	uvs_svc_table_init(&copy);
 	assert_int_equal(uvs_batch_copy(&copy, &t), 0);
 	assert_true(copy.follow);
-	assert_true(uvs_svc_is_held(&copy, vip.s_addr));
+	assert_true(svc_is_held4(&copy, vip.s_addr));
 	uvs_svc_table_free(&copy);
 	/* -C drops the services, not what the kernel holds */
 	assert_int_equal(apply_line(&t, "clear"), 0);
 	assert_int_equal(t.nsvcs, 0);
 	assert_true(t.follow);
-	assert_true(uvs_svc_is_held(&t, vip.s_addr));
+	assert_true(svc_is_held4(&t, vip.s_addr));
 	assert_int_equal(apply_line(&t, "vip-held addr=198.18.0.10 held=0"), 0);
-	assert_true(uvs_svc_vip_silent(&t, vip.s_addr));
+	assert_true(svc_vip_silent4(&t, vip.s_addr));
 	uvs_svc_table_free(&t);
 }
 

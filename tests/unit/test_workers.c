@@ -188,11 +188,12 @@ static void
 shared_totals_are_one_per_key(void **state)
 {
 	struct uvs_workers *ws = running(state);
-	struct uvs_wshare_key a = { .proto = 6, .vip = 1, .vport = 80,
-	    .rip = 2, .rport = 80 }, b = a;
+	struct uvs_wshare_key a = { .proto = 6, .af = AF_INET,
+	    .vip = uvs_inaddr4(1), .vport = 80, .rip = uvs_inaddr4(2),
+	    .rport = 80 }, b = a;
 	uint32_t *pa, *pb;
 
-	b.rip = 3;
+	b.rip = uvs_inaddr4(3);
 	assert_null(uvs_workers_share(ws, &a, 0));	/* lookups never add */
 	pa = uvs_workers_share(ws, &a, 1);
 	pb = uvs_workers_share(ws, &b, 1);
@@ -269,8 +270,10 @@ static void
 copy_conns_walks_in_chunks(void **state)
 {
 	struct uvs_svc_conf sc = { .proto = 17, .sched = "rr",
-	    .netmask = 0xffffffff, .addr = 10, .port = 9 };
-	struct uvs_dest_conf dc = { .addr = 11, .port = 9, .weight = 1 };
+	    .netmask = 0xffffffff, .af = AF_INET, .addr = uvs_inaddr4(10),
+	    .port = 9 };
+	struct uvs_dest_conf dc = { .af = AF_INET, .addr = uvs_inaddr4(11),
+	    .port = 9, .weight = 1 };
 	struct uvs_svc_table t;
 	struct uvs_conn_table ct;
 	struct uvs_wconn out[7];
@@ -283,8 +286,9 @@ copy_conns_walks_in_chunks(void **state)
 	assert_int_equal(uvs_dest_add(t.svcs[0], &dc), 0);
 	assert_int_equal(uvs_conn_init(&ct, 64, 1000, 1), 0);
 	for (i = 0; i < 20; i++) {
-		struct uvs_flow f = { .proto = 17, .caddr = 100 + i,
-		    .vaddr = 10, .cport = 5, .vport = 9, .now = 1000 };
+		struct uvs_flow f = { .proto = 17, .af = AF_INET,
+		    .caddr = uvs_inaddr4(100 + i), .vaddr = uvs_inaddr4(10),
+		    .cport = 5, .vport = 9, .now = 1000 };
 
 		assert_non_null(uvs_conn_insert(&ct, &f, t.svcs[0]->dests[0],
 		    1000));
