@@ -21,8 +21,10 @@ uvs_ctlreq_svc_key(const struct uvs_ctl_msg *m, uint8_t *proto,
 	    uvs_ctl_get_inaddr(m, "vip", &f, addr) < 0 ||
 	    uvs_ctl_get_u32(m, "vport", 65535, &p) < 0)
 		return -EINVAL;
-	/* the director's side effects (guard, neighbours, health) are v4's */
-	if (f != AF_INET)
+	/* the director's side effects serve both: the guard (guard.c),
+	   real servers' MACs and routes (rsmac.c, egress.c); health checks
+	   are keyed on v4 services (dirhealth.c), so a v6 one has none */
+	if (f != AF_INET && f != AF_INET6)
 		return -EAFNOSUPPORT;
 	*af = (uint16_t)f;
 	*port = htons((uint16_t)p);

@@ -11,6 +11,13 @@
 # Negative controls in the same lab: the VIP on rs2's eth0 is answered,
 # and rs2's NS while talking from it carries it as source, so each check
 # can fail.
+#
+# The director's host side for a v6 service (sent as raw control
+# requests: uvsadm does not parse v6 yet): each v6 real server's MAC is
+# learned from the kernel's v6 neighbour table, a silent one is reported
+# (and learned once it answers), and the kernel guard holds the v6 VIP:
+# the director's kernel neither answers NS for it nor takes its traffic,
+# which --no-guard (the control) shows it would.
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT
@@ -130,4 +137,89 @@ for bad in "$VIP6/128" fe80::10 ff02::1 ::1 2001:db8::zz; do
 		all [ "$rc" = 2 ] --and grep -qE "prefix|link-local|multicast|unicast|not an IPv6" <<<"$out"
 done
 t_check "... and left lo as it was" out_lacks "2001:db8" lab_exec rs1 ip -6 addr show dev lo
+
+# --- uvsd: a v6 service ------------------------------------------------------
+lab_start_rs6 1
+lab_start_rs6 2
+lab_wait_port rs2 80 || exit 1
+ctl() { lab_exec d python3 "$LAB_ROOT/tests/lab/ctl_send.py" "$LAB_SOCK" "$*" >/dev/null; }
+svc6="proto=tcp vip=$VIP6 vport=80"
+silent=2001:db8::99
+# v6 service: its dests, one of them silent; the director's view of them
+v6_service() {
+	ctl add-service $svc6 sched=rr &&
+	ctl add-dest $svc6 rip="$(rs_ip6 1)" rport=80 fwd=route weight=1 &&
+	ctl add-dest $svc6 rip="$(rs_ip6 2)" rport=80 fwd=route weight=1 &&
+	ctl add-dest $svc6 rip=$silent rport=80 fwd=route weight=1
+}
+dest_hw() {
+	lab_exec d python3 "$LAB_ROOT/tests/lab/ctl_send.py" "$LAB_SOCK" list |
+		sed -n "s/^dest rip=$1 .* hw=\([^ ]*\) .*/\1/p"
+}
+wait_hw() {
+	local n
+	for n in $(seq 50); do
+		[ "$(dest_hw "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# NS for VIP6 from the client, answered by the director's kernel?
+kernel_ns() {
+	lab_exec d nstat -az Icmp6OutNeighborAdvertisements |
+		awk '/Icmp6OutNeighborAdvertisements/ { print $2 }'
+}
+
+# control: without the guard, the director's kernel holding VIP6 (as
+# keepalived would put it there) answers NS for it
+lab_exec d ip -6 addr add "$VIP6/128" dev eth0 nodad
+lab_start_uvsd --no-guard || exit 1
+v6_service || t_fail "uvsd --no-guard takes a v6 service"
+before=$(kernel_ns)
+ns_from c "$VIP6" >/dev/null
+t_check "control: --no-guard, the director's kernel answers NS for $VIP6" \
+	[ "$(kernel_ns)" -gt "$before" ]
+kill "$LAB_UVSD_PID"; wait "$LAB_UVSD_PID" 2>/dev/null
+lab_exec d ip -6 addr del "$VIP6/128" dev eth0
+
+lab_start_uvsd || exit 1
+t_check "uvsd takes a v6 service and its dests" v6_service
+t_check "rs1's MAC is learned from the kernel's v6 neighbours" \
+	wait_hw "$(rs_ip6 1)" "$(lab_mac rs1)"
+t_check "rs2's MAC too" wait_hw "$(rs_ip6 2)" "$(lab_mac rs2)"
+t_check "the silent $silent has none" [ "$(dest_hw $silent)" = none ]
+for n in $(seq 60); do
+	grep -q "real server $silent (1 dest) does not answer Neighbor Discovery" \
+		"$LAB_DIR/uvsd.log" && break
+	sleep 0.1
+done
+t_check "uvsd logs that $silent does not answer Neighbor Discovery" \
+	grep -q "real server $silent (1 dest) does not answer Neighbor Discovery" \
+	"$LAB_DIR/uvsd.log"
+lab_exec rs2 ip -6 addr add "$silent/64" dev eth0 nodad
+t_check "once $silent answers, its MAC is learned (uvsd asks again)" \
+	wait_hw $silent "$(lab_mac rs2)"
+t_check "... and uvsd logs it in use again" \
+	grep -q "real server $silent (1 dest) answers Neighbor Discovery now" \
+	"$LAB_DIR/uvsd.log"
+guard=uvsd-$(lab_exec d cat /sys/class/net/eth0/ifindex)
+lab_exec d nft list table netdev "$guard" >"$LAB_DIR/guard6.txt"
+sed -n '/services6/,/}/s/^/# /p' "$LAB_DIR/guard6.txt"
+t_check "the guard's services6 set holds $VIP6 . tcp . 80" \
+	grep -q "$VIP6 . tcp . 80" "$LAB_DIR/guard6.txt"
+t_check "the guard has its NS rule" \
+	grep -q "icmpv6 type nd-neighbor-solicit .*@services6 counter" "$LAB_DIR/guard6.txt"
+# the director's kernel holds VIP6 now: the guard keeps its NS answers in
+lab_exec d ip -6 addr add "$VIP6/128" dev eth0 nodad
+before=$(kernel_ns)
+ns_from c "$VIP6" >/dev/null
+t_check "with the guard, the director's kernel sends no NA for $VIP6" \
+	[ "$(kernel_ns)" = "$before" ]
+t_check "the guard's NS rule counted them" \
+	grep -qE "nd-neighbor-solicit .*counter packets [1-9]" \
+	<(lab_exec d nft list table netdev "$guard")
+lab_exec d ip -6 addr del "$VIP6/128" dev eth0
+ctl del-service $svc6
+t_check "a deleted v6 service leaves the set" \
+	out_lacks "$VIP6" lab_exec d nft list set netdev "$guard" services6
 t_done
