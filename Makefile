@@ -138,6 +138,10 @@ $(B)/bench_vips: $(call obj,bench/vips.c) $(ALL_LIBS)
 $(B)/bench_flows: $(call obj,bench/flows.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
+# IPv6 next to IPv4: table bytes per entry, frames/s, new connections/s
+$(B)/bench_conn6: $(call obj,bench/conn6.c) $(ALL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
+
 $(B)/bench_health: $(call obj,bench/health.c) $(ALL_LIBS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(call group,$(ALL_LIBS)) -o $@ $(LDLIBS_ALL)
 
@@ -291,9 +295,10 @@ plotdeps:
 		else echo "not root, no gnuplot: no plots"; fi; }
 
 bench: deps plotdeps $(B)/bench_sched $(B)/bench_sim $(B)/bench_frag \
-    $(B)/bench_vips $(B)/bench_health $(B)/bench_flows
+    $(B)/bench_vips $(B)/bench_health $(B)/bench_flows $(B)/bench_conn6
 	$(B)/bench_sched
 	$(B)/bench_flows
+	$(B)/bench_conn6
 	$(B)/bench_frag
 	$(B)/bench_health
 	$(B)/bench_sim
@@ -319,7 +324,7 @@ sim: deps plotdeps $(B)/bench_sim
 # built apart in build-fuzz/ (never mixed with gcc's build/), each run for
 # FUZZ_SECONDS from a scratch copy of its seed corpus, without network.
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES    = parse forward ipvsargs rules keepalived ctl metrics
+FUZZ_NAMES    = parse ndp forward ipvsargs rules keepalived ctl metrics
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined

@@ -30,8 +30,14 @@
  * (IPVS's drop_entry idea, made deterministic), so a UDP flood cannot
  * hold the table for the whole UDP timeout.
  *
- * Family: the entries hold IPv4 flows (a 32-byte entry has room for no
- * more); a flow of another family is never found and never inserted.
+ * IPv6: an entry stays 32 bytes. A v6 flow's entry holds the 32-bit folds
+ * of its addresses where a v4 one holds the addresses, and the V6 flag; a
+ * side array, one 32-byte struct per entry index, holds its addresses.
+ * Its hash mixes all 32 bytes with the seed (a fold alone would let a
+ * client pick many addresses of one bucket); a lookup compares the fold,
+ * ports and protocol on the hot line, then the addresses aside. A v4 and
+ * a v6 flow never match each other, whatever their folds: the flag is
+ * part of the key.
  *
  * Persistence: a template is an entry with the TEMPLATE flag, client port
  * 0 and the client address masked. Flows it placed point at it (ctl) and
@@ -56,29 +62,74 @@
 /* The cold half of entry c. */
 #define LINK(t, c)	(&(t)->links[uvs_conn_index((t), (c))])
 
-uint32_t
-uvs_conn_hash(const struct uvs_conn_table *t, const struct uvs_flow *f)
+/* The 64 bits a v6 flow's addresses hash from: all 32 bytes, seeded. */
+static uint64_t
+addr6_key(const union uvs_inaddr *ca, const union uvs_inaddr *va,
+    uint32_t seed)
 {
-	uint64_t h = ((uint64_t)f->caddr.ip << 32 | f->vaddr.ip) ^
-	    t->hash_seed;
+	uint64_t h = seed;
+	unsigned i;
 
+	for (i = 0; i < 4; i++) {
+		h = (h ^ ((uint64_t)ca->ip6[i] << 32 | va->ip6[i])) *
+		    0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static uint32_t
+hash_key(const struct uvs_conn_table *t, uint64_t h, uint16_t cport,
+    uint16_t vport, uint8_t proto)
+{
 	h *= 0x9e3779b97f4a7c15ull;
-	h ^= ((uint64_t)f->cport << 24 | (uint64_t)f->vport << 8 |
-	    f->proto) * 0xc2b2ae3d27d4eb4full;
+	h ^= ((uint64_t)cport << 24 | (uint64_t)vport << 8 | proto) *
+	    0xc2b2ae3d27d4eb4full;
 	h ^= h >> 31;
 	h *= 0x94d049bb133111ebull;
 	h ^= h >> 29;
 	return (uint32_t)h & (t->nbuckets - 1);
 }
 
+uint32_t
+uvs_conn_hash(const struct uvs_conn_table *t, const struct uvs_flow *f)
+{
+	uint64_t h;
+
+	if (f->af == AF_INET6)
+		h = addr6_key(&f->caddr, &f->vaddr, t->hash_seed);
+	else
+		h = ((uint64_t)f->caddr.ip << 32 | f->vaddr.ip) ^ t->hash_seed;
+	return hash_key(t, h, f->cport, f->vport, f->proto);
+}
+
 static uint32_t
 conn_bucket(const struct uvs_conn_table *t, const struct uvs_conn *c)
 {
-	struct uvs_flow f = { .proto = c->proto, .af = AF_INET,
-	    .caddr = uvs_inaddr4(c->caddr), .vaddr = uvs_inaddr4(c->vaddr),
-	    .cport = c->cport, .vport = c->vport };
+	const struct uvs_conn_addr6 *a;
+	uint64_t h;
 
-	return uvs_conn_hash(t, &f);
+	if (c->flags & UVS_CONN_F_V6) {
+		a = &t->addr6[uvs_conn_index(t, c)];
+		h = addr6_key(&a->caddr, &a->vaddr, t->hash_seed);
+	} else {
+		h = ((uint64_t)c->caddr << 32 | c->vaddr) ^ t->hash_seed;
+	}
+	return hash_key(t, h, c->cport, c->vport, c->proto);
+}
+
+int
+uvs_conn_addrs(const struct uvs_conn_table *t, const struct uvs_conn *c,
+    union uvs_inaddr *caddr, union uvs_inaddr *vaddr)
+{
+	if (c->flags & UVS_CONN_F_V6) {
+		*caddr = t->addr6[uvs_conn_index(t, c)].caddr;
+		*vaddr = t->addr6[uvs_conn_index(t, c)].vaddr;
+		return AF_INET6;
+	}
+	*caddr = uvs_inaddr4(c->caddr);
+	*vaddr = uvs_inaddr4(c->vaddr);
+	return AF_INET;
 }
 
 /*
@@ -303,9 +354,10 @@ uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity, uint32_t now,
 		t->nbuckets <<= 1;
 	t->conns = alloc_lines((size_t)capacity * sizeof(*t->conns));
 	t->links = calloc(capacity, sizeof(*t->links));
+	t->addr6 = calloc(capacity, sizeof(*t->addr6));
 	t->buckets = alloc_lines((size_t)t->nbuckets * sizeof(*t->buckets));
 	t->wheel = calloc(WHEEL_SLOTS, sizeof(*t->wheel));
-	if (!t->conns || !t->links || !t->buckets || !t->wheel) {
+	if (!t->conns || !t->links || !t->addr6 || !t->buckets || !t->wheel) {
 		uvs_conn_free(t);
 		return -ENOMEM;
 	}
@@ -325,26 +377,50 @@ uvs_conn_free(struct uvs_conn_table *t)
 {
 	free(t->conns);
 	free(t->links);
+	free(t->addr6);
 	free(t->buckets);
 	free(t->wheel);
 	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * Does entry c hold f's key? The hot line decides for v4 and turns most
+ * v6 mismatches away; a v6 candidate's addresses are then read aside.
+ */
+static int
+conn_match(const struct uvs_conn_table *t, const struct uvs_conn *c,
+    const struct uvs_flow *f, uint16_t flags, uint32_t cfold,
+    uint32_t vfold)
+{
+	const struct uvs_conn_addr6 *a;
+
+	if (c->caddr != cfold || c->vaddr != vfold ||
+	    c->cport != f->cport || c->vport != f->vport ||
+	    c->proto != f->proto ||
+	    (c->flags & (UVS_CONN_F_TEMPLATE | UVS_CONN_F_V6)) != flags)
+		return 0;
+	if (!(flags & UVS_CONN_F_V6))
+		return 1;
+	a = &t->addr6[uvs_conn_index(t, c)];
+	return uvs_inaddr_eq(&a->caddr, &f->caddr) &&
+	    uvs_inaddr_eq(&a->vaddr, &f->vaddr);
 }
 
 static struct uvs_conn *
 lookup(const struct uvs_conn_table *t, const struct uvs_flow *f,
     uint16_t tmpl, uint32_t h)
 {
+	uint16_t flags = tmpl | (f->af == AF_INET6 ? UVS_CONN_F_V6 : 0);
+	uint32_t cfold = uvs_inaddr_fold(f->af, &f->caddr);
+	uint32_t vfold = uvs_inaddr_fold(f->af, &f->vaddr);
 	uint32_t i = t->buckets[h];
 
-	if (f->af != AF_INET)
+	if (f->af != AF_INET && f->af != AF_INET6)
 		return NULL;
 	while (i) {
 		struct uvs_conn *c = &t->conns[i - 1];
 
-		if (c->caddr == f->caddr.ip && c->cport == f->cport &&
-		    c->vaddr == f->vaddr.ip && c->vport == f->vport &&
-		    c->proto == f->proto &&
-		    (c->flags & UVS_CONN_F_TEMPLATE) == tmpl)
+		if (conn_match(t, c, f, flags, cfold, vfold))
 			return c;
 		i = c->hnext;
 	}
@@ -431,12 +507,18 @@ conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
 	struct uvs_conn *c;
 	uint32_t b;
 
-	if (f->af != AF_INET || !(c = conn_alloc(t, f->proto, now)))
+	if ((f->af != AF_INET && f->af != AF_INET6) ||
+	    !(c = conn_alloc(t, f->proto, now)))
 		return NULL;
 	memset(c, 0, sizeof(*c));
 	memset(LINK(t, c), 0, sizeof(struct uvs_conn_link));
-	c->caddr = f->caddr.ip;
-	c->vaddr = f->vaddr.ip;
+	c->caddr = uvs_inaddr_fold(f->af, &f->caddr);
+	c->vaddr = uvs_inaddr_fold(f->af, &f->vaddr);
+	if (f->af == AF_INET6) {
+		flags |= UVS_CONN_F_V6;
+		t->addr6[uvs_conn_index(t, c)].caddr = f->caddr;
+		t->addr6[uvs_conn_index(t, c)].vaddr = f->vaddr;
+	}
 	c->cport = f->cport;
 	c->vport = f->vport;
 	c->proto = f->proto;

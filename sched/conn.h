@@ -33,6 +33,9 @@ enum uvs_tcp_state {
 #define UVS_CONN_F_SYNCED	0x0004	/* made or refreshed by the sync
 					   daemon, no packet seen since: not
 					   synced back (IPVS's F_SYNC) */
+#define UVS_CONN_F_V6		0x0008	/* an IPv6 flow: caddr/vaddr hold the
+					   addresses' folds, t->addr6 at the
+					   entry's index the addresses */
 /* the top four bits: a UDP flow's packets so far, up to 15 */
 #define UVS_CONN_PKTS_SHIFT	12
 #define UVS_CONN_PKTS_ONE	(1u << UVS_CONN_PKTS_SHIFT)
@@ -62,7 +65,10 @@ enum { UVS_CONN_RL_TCP, UVS_CONN_RL_UDP, UVS_CONN_NRL };
  * an established flow reads or writes (key, state, expiry, dest), 32
  * bytes aligned to 32, so a hit touches one cache line. The list links
  * only inserts, state changes and expiry need live apart in
- * struct uvs_conn_link.
+ * struct uvs_conn_link. An IPv6 flow keeps the same 32 bytes: its
+ * addresses' 32-bit folds (inaddr.h) in caddr/vaddr, which turn most
+ * mismatches away on the hot line, and the whole addresses beside, in
+ * struct uvs_conn_addr6.
  */
 struct uvs_conn {
 	uint32_t	 caddr, vaddr;	/* network order */
@@ -77,6 +83,14 @@ struct uvs_conn {
 
 _Static_assert(sizeof(struct uvs_conn) == 32,
     "a conn entry is half a cache line");
+
+/*
+ * An IPv6 flow's addresses, at its entry's index in t->addr6: read by a
+ * lookup only once the folds, ports and protocol matched.
+ */
+struct uvs_conn_addr6 {
+	union uvs_inaddr caddr, vaddr;
+};
 
 /* The cold half of entry i, at the same index in t->links. */
 struct uvs_conn_link {
@@ -94,6 +108,9 @@ struct uvs_timeouts {
 struct uvs_conn_table {
 	struct uvs_conn		*conns;		/* 64-byte aligned */
 	struct uvs_conn_link	*links;
+	/* per entry, for IPv6 flows only: calloc'ed, so the pages of a
+	   table that never sees v6 are never made resident */
+	struct uvs_conn_addr6	*addr6;
 	uint32_t		*buckets;	/* index + 1, 0 = empty */
 	uint32_t		*wheel;		/* slot heads, index + 1 */
 	uint32_t		 capacity;
@@ -220,6 +237,14 @@ uvs_conn_index(const struct uvs_conn_table *t, const struct uvs_conn *c)
 {
 	return (uint32_t)(c - t->conns);
 }
+
+/*
+ * The family of c and its addresses (client, VIP: a template's client is
+ * masked) into *caddr and *vaddr. AF_INET or AF_INET6.
+ */
+int		 uvs_conn_addrs(const struct uvs_conn_table *t,
+		    const struct uvs_conn *c, union uvs_inaddr *caddr,
+		    union uvs_inaddr *vaddr);
 
 /* Packets a UDP flow has seen, up to UVS_CONN_PKTS_MAX. */
 static inline unsigned

@@ -192,7 +192,11 @@ uvs_dest_add(struct uvs_svc *svc, const struct uvs_dest_conf *c)
 
 	if (!dest_conf_valid(c))
 		return -EINVAL;
-	if (c->af != svc->af)
+	/* one family per service, and a tunnel's outer packet is IPv4 */
+	if (c->af != svc->af || (c->fwd == UVS_FWD_TUNNEL && c->af != AF_INET))
+		return -EAFNOSUPPORT;
+	/* the tunnels wrap in IPv4 (fwd/data/tunnel.c): none for v6 yet */
+	if (c->af == AF_INET6 && c->fwd == UVS_FWD_TUNNEL)
 		return -EAFNOSUPPORT;
 	if (uvs_dest_find(svc, &c->addr, c->port))
 		return -EEXIST;
@@ -226,6 +230,8 @@ uvs_dest_edit(struct uvs_svc *svc, struct uvs_dest *d,
 {
 	if (!dest_conf_valid(c))
 		return -EINVAL;
+	if (c->fwd == UVS_FWD_TUNNEL && svc->af != AF_INET)
+		return -EAFNOSUPPORT;
 	/* __ip_vs_update_dest: keep the latest non-zero weight */
 	if (c->weight != 0)
 		d->last_weight = c->weight;

@@ -142,8 +142,9 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 		fprintf(out, " tun_type=%u tun_port=%u tun_flags=%u",
 		    x->tun_type, ntohs(x->tun_port), x->tun_flags);
 	fputc('\n', out);
-	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),
-	    out);
+	if (s->af == AF_INET)
+		uvs_health_list_dest(d->health, &k,
+		    !!(x->flags & UVS_DEST_F_OUT), out);
 }
 
 static void
@@ -172,8 +173,9 @@ do_list(struct uvs_director *d, FILE *out)
 		    s->timeout, mask);
 		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
 		fputc('\n', out);
-		uvs_health_list_svc(d->health, s->proto, s->addr.ip, s->port,
-		    out);
+		if (s->af == AF_INET)
+			uvs_health_list_svc(d->health, s->proto, s->addr.ip,
+			    s->port, out);
 		for (k = 0; k < s->ndests; k++)
 			list_dest(d, s->dests[k], out);
 	}
@@ -184,13 +186,13 @@ static int
 list_conns(const struct uvs_wconn *c, unsigned n, void *arg)
 {
 	FILE *out = arg;
-	char ca[INET_ADDRSTRLEN], va[INET_ADDRSTRLEN], ra[INET_ADDRSTRLEN];
+	char ca[INET6_ADDRSTRLEN], va[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 	unsigned i;
 
 	for (i = 0; i < n; i++, c++) {
-		inet_ntop(AF_INET, &c->caddr, ca, sizeof(ca));
-		inet_ntop(AF_INET, &c->vaddr, va, sizeof(va));
-		inet_ntop(AF_INET, &c->raddr, ra, sizeof(ra));
+		inet_ntop(c->af, &c->caddr, ca, sizeof(ca));
+		inet_ntop(c->af, &c->vaddr, va, sizeof(va));
+		inet_ntop(c->af, &c->raddr, ra, sizeof(ra));
 		if (fprintf(out, "conn proto=%s cip=%s cport=%u vip=%s "
 		    "vport=%u rip=%s rport=%u state=%s expires=%d\n",
 		    c->proto == IPPROTO_TCP ? "tcp" : "udp", ca,
@@ -235,6 +237,8 @@ do_counters(struct uvs_director *d, FILE *out)
 		{ "arp_replies", st->arp_replies },
 		{ "arp_ignored", st->arp_ignored },
 		{ "arp_standby", st->arp_standby },
+		{ "ndp_replies", st->ndp_replies },
+		{ "ndp_ignored", st->ndp_ignored },
 		{ "conns_new", st->conns_new },
 		{ "conns_reused", st->conns_reused },
 		{ "rx_kernel_drops", st->rx_kernel_drops },
@@ -287,6 +291,8 @@ struct health_words {
 	struct uvs_check_conf	 chk;	/* a dest's */
 	struct uvs_vs_health	 vh;	/* a service's */
 	struct uvs_health_key	 k;
+	int			 v6;	/* the engine's keys are v4 ones: a v6
+					   service or dest is not its concern */
 	int			 weight;	/* the weight asked for */
 	char			 wbuf[12];	/* the weight the table gets */
 };
@@ -313,6 +319,8 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 	int i;
 
 	memset(h, 0, sizeof(*h));
+	h->v6 = uvs_ctlreq_svc_key(m, &h->k.proto, &af, &vip,
+	    &h->k.vport) == 0 && af == AF_INET6;
 	if (is_dest_verb(m->verb)) {
 		if (uvs_ctlreq_svc_key(m, &h->k.proto, &af, &vip,
 		    &h->k.vport) < 0 || uvs_ctlreq_dest_conf(m, &c) < 0 ||
@@ -322,7 +330,7 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 		h->k.rip = c.addr.ip;
 		h->k.rport = c.port;
 		h->weight = c.weight;
-		if (strcmp(m->verb, "edit-dest") == 0) {
+		if (!h->v6 && strcmp(m->verb, "edit-dest") == 0) {
 			snprintf(h->wbuf, sizeof(h->wbuf), "%d",
 			    uvs_health_weight_now(d->health, &h->k, c.weight));
 			for (i = 0; i < m->nkv; i++)
@@ -333,6 +341,10 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 	    strcmp(m->verb, "edit-service") == 0) {
 		if ((h->has = uvs_ctlreq_vs_health(m, &h->vh)) < 0)
 			goto bad;
+	}
+	if (h->has && h->v6) {
+		snprintf(err, errlen, "health checks take IPv4 services only");
+		return -EAFNOSUPPORT;
 	}
 	if (!h->has || d->health)
 		return 0;
@@ -356,6 +368,8 @@ health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
 		uvs_health_clear(d->health);
 		return 0;
 	}
+	if (h->v6)
+		return 0;
 	if (strcmp(m->verb, "del-dest") == 0) {
 		uvs_health_dest_del(d->health, &h->k);
 		return 0;

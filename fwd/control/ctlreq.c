@@ -21,11 +21,6 @@ uvs_ctlreq_svc_key(const struct uvs_ctl_msg *m, uint8_t *proto,
 	    uvs_ctl_get_inaddr(m, "vip", &f, addr) < 0 ||
 	    uvs_ctl_get_u32(m, "vport", 65535, &p) < 0)
 		return -EINVAL;
-	/* the director's side effects serve both: the guard (guard.c),
-	   real servers' MACs and routes (rsmac.c, egress.c); health checks
-	   are keyed on v4 services (dirhealth.c), so a v6 one has none */
-	if (f != AF_INET && f != AF_INET6)
-		return -EAFNOSUPPORT;
 	*af = (uint16_t)f;
 	*port = htons((uint16_t)p);
 	return 0;
@@ -148,5 +143,10 @@ uvs_ctlreq_svc_error(int rc)
 const char *
 uvs_ctlreq_dest_error(int rc)
 {
-	return rc == -EEXIST ? "Destination already exists" : strerror(-rc);
+	if (rc == -EEXIST)
+		return "Destination already exists";
+	/* a dest of the other family: libipvs's words for the errno */
+	if (rc == -EAFNOSUPPORT)
+		return "Operation not supported with specified address family";
+	return strerror(-rc);
 }

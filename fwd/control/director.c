@@ -469,6 +469,8 @@ fold_stats(struct uvs_fwd_stats *m, const struct uvs_fwd_stats *w)
 	m->arp_replies += w->arp_replies;
 	m->arp_ignored += w->arp_ignored;
 	m->arp_standby += w->arp_standby;
+	m->ndp_replies += w->ndp_replies;
+	m->ndp_ignored += w->ndp_ignored;
 	m->conns_new += w->conns_new;
 	m->conns_reused += w->conns_reused;
 	m->rx_kernel_drops += w->rx_kernel_drops;

@@ -32,8 +32,9 @@ collect_dest(struct uvs_director *d, const struct uvs_svc *s,
 	m->conns = x->conns;
 	m->inpkts = x->inpkts;
 	m->inbytes = x->inbytes;
-	m->has_health = uvs_health_dest_info(d->health, &k,
-	    !!(x->flags & UVS_DEST_F_OUT), &m->h) == 0;
+	/* the engine's keys are v4 ones (health.h) */
+	m->has_health = s->af == AF_INET && uvs_health_dest_info(d->health,
+	    &k, !!(x->flags & UVS_DEST_F_OUT), &m->h) == 0;
 	return 0;
 }
 
@@ -53,8 +54,8 @@ collect_svc(struct uvs_director *d, const struct uvs_svc *s,
 	m->conns = s->conns;
 	m->inpkts = s->inpkts;
 	m->inbytes = s->inbytes;
-	m->has_health = uvs_health_svc_info(d->health, s->proto, s->addr.ip,
-	    s->port, &m->h) == 0;
+	m->has_health = s->af == AF_INET && uvs_health_svc_info(d->health,
+	    s->proto, s->addr.ip, s->port, &m->h) == 0;
 	for (k = 0; k < s->ndests; k++) {
 		if (collect_dest(d, s, s->dests[k], snap) < 0)
 			return -ENOMEM;

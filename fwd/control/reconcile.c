@@ -28,6 +28,7 @@
 #include "fwd/control/batch.h"
 #include "fwd/control/ctlreq.h"
 #include "fwd/control/director.h"
+#include "fwd/control/vips6.h"
 #include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
 
@@ -122,17 +123,22 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 }
 
 /*
- * Opens the workers' capture filters (any_vip) or shuts them, on every
- * link: the same program for one VIP or thousands (filter.c), so only
- * the first service and the end of the last change it. The control
+ * Opens the workers' capture filters for the families served (filter.h)
+ * or shuts them (none), on every link: the same program for one VIP or
+ * thousands (filter.c), so only a family's first service and the end of
+ * its last change it. The control
  * thread's own sockets only send: their filters stay shut.
  */
 static int
-set_filter(struct uvs_director *d, int any_vip, char *err, size_t errlen)
+set_filter(struct uvs_director *d, int families, char *err, size_t errlen)
 {
 	int rc;
 
-	if ((rc = uvs_workers_set_filter(&d->workers, any_vip)) < 0)
+	if ((rc = uvs_workers_set_filter(&d->workers, families)) ==
+	    -EAFNOSUPPORT)
+		snprintf(err, errlen, "the xdp backend serves IPv4 only: "
+		    "no IPv6 service on it");
+	else if (rc < 0)
 		snprintf(err, errlen, "capture filter: %s", strerror(-rc));
 	d->counts.filter_builds++;
 	return rc;
@@ -266,8 +272,8 @@ reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
 			goto out;
 		}
 	}
-	if (!old->nsvcs != !new->nsvcs &&
-	    (rc = set_filter(d, new->nsvcs > 0, err, errlen)) < 0) {
+	if (uvs_dir_families(old) != uvs_dir_families(new) &&
+	    (rc = set_filter(d, uvs_dir_families(new), err, errlen)) < 0) {
 		*at = request_changing_svcs(msgs, n);
 		if (guard)
 			(void)set_guard(d, old, scratch, sizeof(scratch));
@@ -277,8 +283,8 @@ reconcile(struct uvs_director *d, const struct uvs_svc_table *old,
 	    (rc = set_vips(d, nv, nn, err, errlen)) < 0) {
 		*at = request_changing_svcs(msgs, n);
 		(void)set_vips(d, ov, on, scratch, sizeof(scratch));
-		if (!old->nsvcs != !new->nsvcs)
-			(void)set_filter(d, old->nsvcs > 0, scratch,
+		if (uvs_dir_families(old) != uvs_dir_families(new))
+			(void)set_filter(d, uvs_dir_families(old), scratch,
 			    sizeof(scratch));
 		if (guard)
 			(void)set_guard(d, old, scratch, sizeof(scratch));
@@ -606,7 +612,8 @@ commit(struct uvs_director *d, const struct uvs_ctl_msg *msgs, unsigned n,
 	}
 	publish(d, t, *at);
 	(void)set_guard(d, &d->fw.svcs, scratch, sizeof(scratch));
-	(void)set_filter(d, d->fw.svcs.nsvcs > 0, scratch, sizeof(scratch));
+	(void)set_filter(d, uvs_dir_families(&d->fw.svcs), scratch,
+	    sizeof(scratch));
 	reset_vips(d);
 	snprintf(err, errlen, "out of memory: the requests before this one "
 	    "were applied");
@@ -646,12 +653,15 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
 	struct txn_entry *t = NULL;
 	struct uvs_dir_egress eg = { 0 };
 	const struct uvs_ctl_msg *all = msgs;
+	union uvs_inaddr *ov6;
 	uint32_t *ov;
-	size_t on;
+	size_t on, on6;
 	int rc;
 
 	*at = 0;
-	if (!(ov = served_vips_of(&d->fw.svcs, &on))) {
+	if (!(ov = served_vips_of(&d->fw.svcs, &on)) ||
+	    !(ov6 = uvs_dir_vips6(&d->fw.svcs, &on6))) {
+		free(ov);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -679,6 +689,7 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
 			free((void *)all);
 		uvs_dir_egress_free(&eg);
 		free(ov);
+		free(ov6);
 		return rc;
 	}
 	/* from here the log owns t, or commit freed it */
@@ -687,10 +698,12 @@ uvs_dir_apply(struct uvs_director *d, const struct uvs_ctl_msg *msgs,
 	if (*at >= n)	/* memory ran out on an egress: name the last one */
 		*at = n ? n - 1 : 0;
 	after_commit(d, ov, on);
+	uvs_dir_announce6(d, ov6, on6);
 	if (all != msgs)
 		free((void *)all);
 	uvs_dir_egress_free(&eg);
 	free(ov);
+	free(ov6);
 	return rc;
 }
 

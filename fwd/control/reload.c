@@ -200,8 +200,8 @@ deletions(struct uvs_director *d, const struct want *w, unsigned n,
 			    .vip = s->addr.ip, .vport = s->port,
 			    .rip = x->addr.ip, .rport = x->port };
 
-			if (wants_dest(w, n, x) ||
-			    uvs_health_is_sorry(d->health, &hk))
+			if (wants_dest(w, n, x) || (s->af == AF_INET &&
+			    uvs_health_is_sorry(d->health, &hk)))
 				continue;
 			if ((rc = out_add(o, key_words("del-dest", s, x),
 			    n)) < 0)

@@ -9,7 +9,7 @@ enum uvs_drop {
 	UVS_DROP_NONE = 0,
 	/* parse.c: the frame itself is bad or not ours to forward */
 	UVS_DROP_RUNT,		/* shorter than an Ethernet header */
-	UVS_DROP_ETHERTYPE,	/* neither IPv4 nor ARP */
+	UVS_DROP_ETHERTYPE,	/* neither IPv4, IPv6 nor ARP */
 	UVS_DROP_ARP_BAD,	/* ARP that is not Ethernet/IPv4 or is cut */
 	UVS_DROP_IP_SHORT,	/* less than a minimal IPv4 header */
 	UVS_DROP_IP_VERSION,	/* version is not 4 */
@@ -27,6 +27,19 @@ enum uvs_drop {
 	UVS_DROP_ICMP_QUOTE,	/* ICMP error quoting no TCP/UDP header */
 	UVS_DROP_ICMP_CSUM,	/* ICMP checksum wrong */
 	UVS_DROP_VLAN,		/* 802.1Q VLAN uvsd does not serve (--vlan) */
+	/* parse6.c: IPv6 */
+	UVS_DROP_IP6_BAD,	/* IPv6 header cut short, version not 6,
+				   payload length past the frame or 0
+				   (a jumbogram) */
+	UVS_DROP_IP6_EXT,	/* extension header cut short, options
+				   that do not fit, hop-by-hop not first */
+	UVS_DROP_IP6_CHAIN,	/* more than UVS_PARSE6_MAX_EXT headers */
+	UVS_DROP_IP6_ROUTING,	/* routing header with segments left: the
+				   packet is not for us alone (Linux drops
+				   RH0, RFC 5095) */
+	UVS_DROP_NDP_BAD,	/* Neighbor Solicitation failing RFC 4861
+				   7.1.1: hop limit, code, length, target,
+				   options, checksum */
 	/* forward.c: a good frame we cannot place */
 	UVS_DROP_NOT_VIP,	/* IPv4 to an address that is no VIP */
 	UVS_DROP_NO_SVC,	/* VIP, but no service on that proto:port */

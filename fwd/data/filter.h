@@ -8,13 +8,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The families of the VIPs served: what the filter lets through. */
+#define UVS_FILTER_V4	0x1	/* ARP requests, IPv4 to mac */
+#define UVS_FILTER_V6	0x2	/* IPv6 to mac, NS to a solicited-node
+				   group */
+
 /*
- * Builds the classic BPF program for uvsd's packet sockets: with any_vip,
- * ARP requests and IPv4 frames sent to mac pass (the same program for one
- * VIP or thousands: the service table tells VIPs apart); without, nothing
- * passes. The caller frees prog->filter with free(). 0, or -1 (no memory).
+ * Builds the classic BPF program for uvsd's packet sockets: what
+ * families (UVS_FILTER_*) name passes (the same program for one VIP or
+ * thousands: the service table tells VIPs apart); with 0, nothing
+ * passes. The caller frees prog->filter with free(). 0, or -1 (no
+ * memory).
  */
-int	uvs_filter_build(int any_vip, const uint8_t mac[6],
+int	uvs_filter_build(int families, const uint8_t mac[6],
 	    struct sock_fprog *prog);
 
 #endif

@@ -50,6 +50,17 @@ ip(int af, const void *addr, char *buf)
 	return inet_ntop(af, addr, buf, INET6_ADDRSTRLEN);
 }
 
+/* af addr:port as ipvsadm writes it: [v6]:port, v4:port. */
+static void
+put_addr(struct out *o, int af, const union uvs_inaddr *a, uint16_t port)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(af, a->b, s, sizeof(s)))
+		s[0] = '\0';
+	put(o, af == AF_INET6 ? "[%s]:%u" : "%s:%u", s, ntohs(port));
+}
+
 static void
 put_mac(struct out *o, const uint8_t *m)
 {
@@ -175,18 +186,20 @@ put_why(struct out *o, const struct uvs_conn *c)
 }
 
 const char *
-uvs_flowlog_line(const struct uvs_conn *c, const uint8_t *old_dst,
-    char *buf, size_t len)
+uvs_flowlog_line(const struct uvs_conn *c, const struct uvs_flow *f,
+    const uint8_t *old_dst, char *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len };
-	char ca[INET6_ADDRSTRLEN], va[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN];
 
 	if (len)
 		buf[0] = '\0';
-	put(&o, "new %s %s:%u -> %s:%u: real server %s:%u (",
-	    c->proto == IPPROTO_TCP ? "TCP" : "UDP", ip(AF_INET, &c->caddr, ca),
-	    ntohs(c->cport), ip(AF_INET, &c->vaddr, va), ntohs(c->vport),
-	    ip(AF_INET, &c->dest->addr, ra), ntohs(c->dest->port));
+	put(&o, "new %s ", c->proto == IPPROTO_TCP ? "TCP" : "UDP");
+	put_addr(&o, f->af, &f->caddr, c->cport);
+	put(&o, " -> ");
+	put_addr(&o, f->af, &f->vaddr, c->vport);
+	put(&o, ": real server ");
+	put_addr(&o, f->af, &c->dest->addr, c->dest->port);
+	put(&o, " (");
 	put_why(&o, c);
 	put(&o, "), dst MAC ");
 	put_mac(&o, old_dst);

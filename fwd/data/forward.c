@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fwd/data/forward.h"
+#include "fwd/data/icmp6.h"
 
 static enum uvs_verdict
 drop(struct uvs_fwd *fw, enum uvs_drop why)
@@ -54,6 +55,30 @@ answer_arp(struct uvs_fwd *fw, const struct uvs_pkt *pkt)
 	    pkt->arp_spa);
 	fw->stats.arp_replies++;
 	return UVS_REPLY;
+}
+
+/*
+ * Stage 2 for v6: a Neighbor Solicitation for one of our VIPs is
+ * answered as ARP is (the caller builds the NA on its link); an NS for
+ * any other address is the kernel's business.
+ */
+static enum uvs_verdict
+answer_ns(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt)
+{
+	if (!uvs_svc_is_vip(&fw->svcs, AF_INET6, &pkt->ns_target)) {
+		fw->stats.ndp_ignored++;
+		return UVS_IGNORE;
+	}
+	/* --follow-vip: the VRRP backup keeps quiet about a VIP it lacks */
+	if (uvs_svc_vip_silent(&fw->svcs, AF_INET6, &pkt->ns_target)) {
+		fw->stats.arp_standby++;
+		return UVS_IGNORE;
+	}
+	fw->ns.target = pkt->ns_target;
+	fw->ns.src = pkt->flow.caddr;
+	memcpy(fw->ns.mac, pkt->ns_has_sll ? pkt->ns_sll : frame + 6, 6);
+	fw->stats.ndp_replies++;
+	return UVS_REPLY_NA;
 }
 
 /* IPVS schedules a TCP flow only on a bare SYN (tcp_conn_schedule). */
@@ -155,7 +180,7 @@ one_packet_dest(struct uvs_fwd *fw, struct uvs_dest *dest,
 	dest->svc->conns++;
 	fw->stats.ops_sched++;
 	if (fw->on_new_conn)
-		fw->on_new_conn(fw->hook_arg, &c, frame);
+		fw->on_new_conn(fw->hook_arg, &c, f, frame);
 	return dest;
 }
 
@@ -170,12 +195,17 @@ vip_standby(const struct uvs_fwd *fw, const uint8_t *frame,
     const struct uvs_pkt *pkt)
 {
 	union uvs_inaddr dst = { .all = { 0 } };
+	int af = pkt->af;
 
 	if (!fw->svcs.follow)
 		return 0;
-	memcpy(&dst.ip, frame + pkt->l3_off + 16, 4);	/* IPv4 daddr */
-	return uvs_svc_is_vip(&fw->svcs, AF_INET, &dst) &&
-	    !uvs_svc_is_held(&fw->svcs, AF_INET, &dst);
+	/* the packet's destination, IPv4 or IPv6 */
+	if (af == AF_INET6)
+		memcpy(dst.b, frame + pkt->l3_off + 24, 16);
+	else
+		memcpy(&dst.ip, frame + pkt->l3_off + 16, 4);
+	return uvs_svc_is_vip(&fw->svcs, af, &dst) &&
+	    !uvs_svc_is_held(&fw->svcs, af, &dst);
 }
 
 /* Stage 3b: a flow we have not seen: pick a dest and remember it. */
@@ -217,7 +247,7 @@ new_flow(struct uvs_fwd *fw, const uint8_t *frame, const struct uvs_pkt *pkt,
 		uvs_conn_template_bind(&fw->conns, tpl, c, now, svc->timeout);
 	fw->stats.conns_new++;
 	if (fw->on_new_conn)
-		fw->on_new_conn(fw->hook_arg, c, frame);
+		fw->on_new_conn(fw->hook_arg, c, f, frame);
 	uvs_conn_update(&fw->conns, c, pkt->tcp_flags, now);
 	return dest;
 }
@@ -291,16 +321,27 @@ tunnel_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
 /*
  * Stage 4, Direct Routing: on a director with several links the real
  * server's may have a smaller MTU than the client's; IPVS answers a DF
- * packet that does not fit with ICMP frag-needed (ip_vs_dr_xmit).
+ * packet that does not fit with ICMP frag-needed (ip_vs_dr_xmit), a v6
+ * one with Packet Too Big (ip_vs_dr_xmit_v6).
  */
 static enum uvs_verdict
 dr_check(struct uvs_fwd *fw, const uint8_t *frame, size_t len,
-    const struct uvs_dest *d)
+    const struct uvs_dest *d, int af)
 {
 	static const struct virtio_net_hdr none;
 	const struct virtio_net_hdr *vh = fw->rx_vnet ? fw->rx_vnet : &none;
 	uint16_t mtu;
 
+	/* IPv6 has no DF: every packet too big gets Packet Too Big */
+	if (af == AF_INET6) {
+		if (uvs_icmp6_fits(frame, len, d->mtu,
+		    vh->gso_type != VIRTIO_NET_HDR_GSO_NONE))
+			return UVS_FORWARD;
+		fw->icmp_len = uvs_icmp6_too_big(fw->icmp, sizeof(fw->icmp),
+		    frame, len, d->mtu);
+		fw->stats.drops[UVS_DROP_DR_TOOBIG]++;
+		return UVS_ICMP;
+	}
 	if (uvs_dr_fit(d, vh, frame, len, &mtu) == UVS_TUN_FITS)
 		return UVS_FORWARD;
 	fw->icmp_len = uvs_tun_frag_needed(fw->icmp, frame, len, mtu);
@@ -317,7 +358,7 @@ count_bytes(struct uvs_fwd *fw, struct uvs_dest *d, uint64_t bytes)
 }
 
 static void
-count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint16_t ip_len)
+count_forward(struct uvs_fwd *fw, struct uvs_dest *d, uint32_t ip_len)
 {
 	d->inpkts++;
 	d->svc->inpkts++;
@@ -475,7 +516,8 @@ flow_packet(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 			return v;
 		fw->out_ifindex = d->oif;
 	} else {
-		if ((v = dr_check(fw, frame, len, d)) != UVS_FORWARD)
+		if ((v = dr_check(fw, frame, len, d, pkt->flow.af)) !=
+		    UVS_FORWARD)
 			return v;
 		rewrite(fw, frame, d);
 	}
@@ -530,6 +572,8 @@ uvs_fwd_decide(struct uvs_fwd *fw, uint8_t *frame, size_t len,
 	/* Stage 2: ARP */
 	if (p->pkt.kind == UVS_PKT_ARP)
 		return answer_arp(fw, &p->pkt);
+	if (p->pkt.kind == UVS_PKT_NS)
+		return answer_ns(fw, frame, &p->pkt);
 	if (vip_standby(fw, frame, &p->pkt))
 		return drop(fw, UVS_DROP_VIP_STANDBY);
 	if (p->pkt.kind == UVS_PKT_ICMP_ERR)

@@ -24,6 +24,8 @@ struct uvs_fwd_stats {
 	uint64_t	 arp_replies;
 	uint64_t	 arp_ignored;	/* ARP not asking for a VIP */
 	uint64_t	 arp_standby;	/* --follow-vip: for a VIP not held */
+	uint64_t	 ndp_replies;	/* NAs sent for a v6 VIP */
+	uint64_t	 ndp_ignored;	/* NS not asking for a v6 VIP */
 	uint64_t	 conns_new;
 	uint64_t	 conns_reused;	/* SYN on a closing flow: rescheduled */
 	uint64_t	 rx_kernel_drops;	/* no room in ring or queue */
@@ -46,16 +48,23 @@ struct uvs_fwd_stats {
  * Called for each new flow, e.g. for a -v log line, right after the flow
  * is bound to its dest (so c->dest counts it already) and before the
  * frame is rewritten: old_dst is the frame's destination MAC as it came,
- * c->dest->hwaddr the one it is given. May be NULL.
+ * c->dest->hwaddr the one it is given; f is the flow's key (its
+ * addresses, which c holds only folded for IPv6). May be NULL.
  */
 typedef void (*uvs_fwd_conn_hook)(void *arg, const struct uvs_conn *c,
-		    const uint8_t *old_dst);
+		    const struct uvs_flow *f, const uint8_t *old_dst);
 
 struct uvs_fwd {
 	struct uvs_svc_table	 svcs;
 	struct uvs_conn_table	 conns;
 	uint8_t			 mac[6];	/* the director's */
 	uint8_t			 arp_reply[UVS_ARP_FRAME_LEN];	/* template */
+	/* UVS_REPLY_NA: the NS to answer (the NA is built on the link it
+	   leaves by, with that link's MAC: arp/ndp.h) */
+	struct uvs_fwd_ns {
+		union uvs_inaddr target, src;
+		uint8_t		 mac[6];	/* the asker's */
+	}			 ns;
 	struct uvs_fwd_stats	 stats;
 	uvs_fwd_conn_hook	 on_new_conn;
 	void			*hook_arg;
@@ -98,6 +107,7 @@ enum uvs_verdict {
 	UVS_DROP,	/* counted in stats.drops */
 	UVS_FORWARD,	/* frame rewritten in place: send it */
 	UVS_REPLY,	/* fw->arp_reply holds an answer: send that */
+	UVS_REPLY_NA,	/* fw->ns is an NS for a VIP: answer it */
 	UVS_IGNORE,	/* nothing to do (e.g. ARP not for us) */
 	UVS_ICMP,	/* counted in stats.drops; fw->icmp holds an ICMP
 			   error for the sender: send it back */

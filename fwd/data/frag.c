@@ -19,14 +19,27 @@
 #define FRAG_CAP_MAX	(1u << 24)
 #define FRAG_HOLD_MAX	(1u << 16)
 
+/* pkt's datagram id: IPv4's 16 bits or IPv6's 32, as they came. */
 static uint32_t
-bucket_of(const struct uvs_frag_table *t, uint32_t saddr, uint32_t daddr,
-    uint16_t id, uint8_t proto)
+pkt_id(const struct uvs_pkt *pkt)
 {
-	uint32_t h = saddr ^ t->seed;
+	return pkt->flow.af == AF_INET6 ? pkt->ip6_id : pkt->ip_id;
+}
 
-	h = (h ^ (h >> 15)) * 0x2c1b3c6du + daddr;
-	h = (h ^ (h >> 12)) * 0x297a2d39u + ((uint32_t)id << 8 | proto);
+/* Every word of both addresses mixed in: a v6 source picks its low 64. */
+static uint32_t
+bucket_of(const struct uvs_frag_table *t, const union uvs_inaddr *saddr,
+    const union uvs_inaddr *daddr, uint32_t id, uint8_t proto)
+{
+	uint32_t h = t->seed;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		h = (h ^ saddr->all[i] ^ (h >> 15)) * 0x2c1b3c6du;
+		h = (h ^ daddr->all[i] ^ (h >> 12)) * 0x297a2d39u;
+	}
+	h = (h ^ (h >> 15)) * 0x2c1b3c6du + id;
+	h = (h ^ (h >> 12)) * 0x297a2d39u + proto;
 	return uvs_hash_32(h ^ (h >> 15), 32) & (t->nbuckets - 1);
 }
 
@@ -83,17 +96,18 @@ struct uvs_frag *
 uvs_frag_lookup(const struct uvs_frag_table *t, const struct uvs_pkt *pkt)
 {
 	const struct uvs_flow *f = &pkt->flow;
-	uint32_t i;
+	uint32_t i, id;
 
 	if (!t->cap)
 		return NULL;
-	i = t->buckets[bucket_of(t, f->caddr.ip, f->vaddr.ip, pkt->ip_id,
-	    f->proto)];
+	id = pkt_id(pkt);
+	i = t->buckets[bucket_of(t, &f->caddr, &f->vaddr, id, f->proto)];
 	for (; i; i = t->e[i - 1].hnext) {
 		struct uvs_frag *e = &t->e[i - 1];
 
-		if (e->id == pkt->ip_id && e->saddr == f->caddr.ip &&
-		    e->daddr == f->vaddr.ip && e->proto == f->proto)
+		if (e->id == id && e->af == f->af && e->proto == f->proto &&
+		    uvs_inaddr_eq(&e->saddr, &f->caddr) &&
+		    uvs_inaddr_eq(&e->daddr, &f->vaddr))
 			return e;
 	}
 	return NULL;
@@ -119,7 +133,7 @@ slots_free(struct uvs_frag_table *t, uint32_t head)
 static void
 entry_free(struct uvs_frag_table *t, struct uvs_frag *e)
 {
-	uint32_t b = bucket_of(t, e->saddr, e->daddr, e->id, e->proto);
+	uint32_t b = bucket_of(t, &e->saddr, &e->daddr, e->id, e->proto);
 	uint32_t idx = (uint32_t)(e - t->e) + 1, *p = &t->buckets[b];
 	uint32_t n;
 
@@ -152,13 +166,14 @@ uvs_frag_add(struct uvs_frag_table *t, const struct uvs_pkt *pkt,
 		t->tail++;
 	}
 	e = &t->e[t->head++ % t->cap];
-	e->saddr = f->caddr.ip;
-	e->daddr = f->vaddr.ip;
-	e->id = pkt->ip_id;
+	e->saddr = f->caddr;
+	e->daddr = f->vaddr;
+	e->id = pkt_id(pkt);
+	e->af = f->af;
 	e->proto = f->proto;
 	e->state = UVS_FRAG_WAIT;
 	e->expires = now + timeout;
-	b = bucket_of(t, e->saddr, e->daddr, e->id, e->proto);
+	b = bucket_of(t, &e->saddr, &e->daddr, e->id, e->proto);
 	e->hnext = t->buckets[b];
 	t->buckets[b] = (uint32_t)(e - t->e) + 1;
 	return e;
@@ -179,14 +194,23 @@ uvs_frag_account(struct uvs_frag_table *t, struct uvs_frag *e,
 	return 0;
 }
 
-/* The IP payload bytes of a held frame (parsed once already). */
+/*
+ * The IP payload bytes of a held frame (parsed once already). IPv6: the
+ * payload length less the fragment header, exact when that is the only
+ * extension header before the fragment's data, as in later fragments
+ * (the headers before it are the unfragmentable part, usually none).
+ */
 static uint32_t
 ip_payload(const uint8_t *f, uint32_t len)
 {
-	uint32_t off = f[12] == 0x81 && f[13] == 0 ? 18 : 14;
+	uint32_t off = f[12] == 0x81 && f[13] == 0 ? 18 : 14, plen;
 
-	if (len < off + 20)
+	if (len < off + 40 && (len < off + 20 || f[off] >> 4 == 6))
 		return 0;
+	if (f[off] >> 4 == 6) {
+		plen = (uint32_t)(f[off + 4] << 8 | f[off + 5]);
+		return plen > 8 ? plen - 8 : 0;
+	}
 	return (uint32_t)(f[off + 2] << 8 | f[off + 3]) -
 	    (uint32_t)(f[off] & 0x0f) * 4;
 }

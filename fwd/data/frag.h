@@ -2,8 +2,9 @@
  * Fragment tracker: sends every fragment of a datagram to the real server
  * its first fragment (the one with the ports) was scheduled to, without
  * reassembling: the real server's kernel reassembles, as it would behind
- * any router. A datagram is known by (source, destination, protocol, IP
- * id) until all its bytes went by or its timeout passed. Fragments that
+ * any router. A datagram is known by (family, source, destination,
+ * protocol, IP id: IPv6's is 32 bits) until all its bytes went by or its
+ * timeout passed. Fragments that
  * come before their first one are copied aside and sent when it comes.
  *
  * Capacity is fixed at init: entries (datagrams in flight) and hold slots
@@ -38,8 +39,10 @@ enum uvs_frag_state {
 };
 
 struct uvs_frag {
-	uint32_t	 saddr, daddr;	/* network order */
-	uint16_t	 id;		/* network order */
+	union uvs_inaddr saddr, daddr;	/* network order */
+	uint32_t	 id;		/* IPv4's 16 bits or IPv6's 32,
+					   network order */
+	uint8_t		 af;
 	uint8_t		 proto;
 	uint8_t		 state;		/* enum uvs_frag_state */
 	uint8_t		 why;		/* UVS_FRAG_DROP: enum uvs_drop */

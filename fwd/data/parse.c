@@ -242,7 +242,7 @@ parse_ipv4(const uint8_t *ip, size_t len, struct uvs_pkt *pkt)
 		return why;
 
 	pkt->kind = UVS_PKT_IP;
-	pkt->ip_len = (uint16_t)tot;
+	pkt->ip_len = (uint32_t)tot;
 	pkt->flow.proto = ip[9];
 	pkt->flow.af = AF_INET;
 	pkt->flow.caddr = uvs_inaddr4(ld32(ip + 12));
@@ -274,6 +274,7 @@ uvs_parse_frame(const uint8_t *f, size_t len, struct uvs_pkt *pkt)
 
 	pkt->vlan_tci = 0;
 	pkt->vlan_inline = 0;
+	pkt->af = AF_INET;
 	if (len < ETH_HLEN)
 		return UVS_DROP_RUNT;
 	type = rd16(f + 12);
@@ -292,6 +293,9 @@ uvs_parse_frame(const uint8_t *f, size_t len, struct uvs_pkt *pkt)
 		return parse_ipv4(f + off, len - off, pkt);
 	case ETHERTYPE_ARP:
 		return parse_arp(f + off, len - off, pkt);
+	case ETHERTYPE_IPV6:
+		pkt->af = AF_INET6;
+		return uvs_parse_ipv6(f + off, len - off, pkt);
 	default:
 		return UVS_DROP_ETHERTYPE;
 	}

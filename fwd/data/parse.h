@@ -1,8 +1,9 @@
 /*
  * Frame parser: Ethernet (optionally with one 802.1Q tag in the frame) +
- * ARP, or + IPv4 (options allowed) + TCP/UDP, a fragment of such a
- * datagram, or an ICMP error about a TCP/UDP flow. Reads only, never
- * writes; checks every length before it reads a field.
+ * ARP, or + IPv4 (options allowed) or IPv6 (extension headers walked,
+ * parse6.c) + TCP/UDP, a fragment of such a datagram, an ICMP or ICMPv6
+ * error about a TCP/UDP flow, or an IPv6 Neighbor Solicitation. Reads
+ * only, never writes; checks every length before it reads a field.
  */
 #ifndef UVS_PARSE_H
 #define UVS_PARSE_H
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "fwd/data/drop.h"
+#include "sched/inaddr.h"
 #include "sched/sched.h"
 
 enum uvs_pkt_kind {
@@ -21,7 +23,16 @@ enum uvs_pkt_kind {
 				   VIP:vport -> client:cport; flow is that
 				   flow's key, seen from the client */
 	UVS_PKT_ARP,
+	UVS_PKT_NS,		/* IPv6 Neighbor Solicitation (RFC 4861
+				   7.1.1 checks passed): see ns_* */
 };
+
+/*
+ * Extension headers walked before the upper-layer header, at most: a
+ * longer chain is dropped (RFC 8504 lets a node cap it; real traffic
+ * carries one or two).
+ */
+#define UVS_PARSE6_MAX_EXT	8
 
 /* The 802.1Q tag in a frame (TPID 0x8100) and its VLAN ID mask. */
 #define UVS_ETH_P_8021Q	0x8100
@@ -33,11 +44,15 @@ struct uvs_pkt {
 					   14, or 18 after a tag in the frame */
 	uint16_t	 vlan_tci;	/* tag in the frame, host order */
 	uint8_t		 vlan_inline;	/* the frame carries that tag */
+	uint8_t		 af;		/* AF_INET or AF_INET6, whatever the
+					   kind (flow.af: IP kinds and NS) */
 	/* IP */
 	struct uvs_flow	 flow;		/* addresses/ports network order */
 	uint8_t		 tcp_flags;
-	uint16_t	 ip_len;	/* IPv4 total length */
+	uint32_t	 ip_len;	/* IPv4 total length; IPv6: 40 +
+					   payload length */
 	uint16_t	 ip_id;		/* network order */
+	uint32_t	 ip6_id;	/* IPv6 fragment id, network order */
 	uint8_t		 frag;		/* a fragment (first or later) */
 	uint8_t		 frag_more;	/* MF: more fragments follow */
 	uint32_t	 frag_off;	/* payload offset in the datagram, bytes */
@@ -49,6 +64,12 @@ struct uvs_pkt {
 	uint8_t		 arp_sha[6];
 	uint32_t	 arp_spa;	/* network order */
 	uint32_t	 arp_tpa;	/* network order */
+	/* NS: the solicitation's target (its source is flow.caddr), and
+	   its source link-layer address option when it has one
+	   (ns_has_sll) */
+	union uvs_inaddr ns_target;
+	uint8_t		 ns_sll[6];
+	uint8_t		 ns_has_sll;
 };
 
 /*
@@ -56,6 +77,11 @@ struct uvs_pkt {
  * pkt is filled in, or the reason the frame cannot be forwarded.
  */
 enum uvs_drop	uvs_parse_frame(const uint8_t *f, size_t len,
+		    struct uvs_pkt *pkt);
+
+/* The IPv6 half (parse6.c): ip is the IPv6 header, len bytes to the
+   frame's end. */
+enum uvs_drop	uvs_parse_ipv6(const uint8_t *ip, size_t len,
 		    struct uvs_pkt *pkt);
 
 #endif

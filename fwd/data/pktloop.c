@@ -9,6 +9,7 @@
 #include <linux/if_packet.h>
 #include <string.h>
 
+#include "arp/ndp.h"
 #include "fwd/data/pktloop.h"
 
 /*
@@ -42,6 +43,37 @@ send_arp_reply(struct uvs_pktloop *l, const struct uvs_frame *f)
 		l->fw->stats.drops[UVS_DROP_SEND]++;
 	else if (l->on_arp_reply)
 		l->on_arp_reply(l->arg, l->fw);
+}
+
+/*
+ * The NA for fw->ns, from this link's MAC, on the link (and VLAN) the
+ * NS came from. Built here, not in forward.c: the MAC is in the NA's
+ * option and under its checksum.
+ */
+static void
+send_na(struct uvs_pktloop *l, const struct uvs_frame *f)
+{
+	uint8_t na[UVS_NA_FRAME_LEN];
+	uint8_t buf[UVS_VNET_HLEN + UVS_VLAN_HLEN + UVS_NA_FRAME_LEN] = { 0 };
+	uint8_t *a = buf + UVS_VNET_HLEN;
+	size_t len = UVS_VNET_HLEN + UVS_NA_FRAME_LEN;
+	const struct uvs_fwd_ns *ns = &l->fw->ns;
+
+	uvs_ndp_na_answer(na, l->mac ? l->mac : l->fw->mac, &ns->target,
+	    &ns->src, ns->mac);
+	if (f->vlan_valid) {
+		memcpy(a, na, 12);
+		a[12] = UVS_ETH_P_8021Q >> 8;
+		a[13] = UVS_ETH_P_8021Q & 0xff;
+		a[14] = (uint8_t)(f->vlan_tci >> 8);
+		a[15] = (uint8_t)f->vlan_tci;
+		memcpy(a + 16, na + 12, UVS_NA_FRAME_LEN - 12);
+		len += UVS_VLAN_HLEN;
+	} else {
+		memcpy(a, na, UVS_NA_FRAME_LEN);
+	}
+	if (uvs_capture_send(l->cap, buf, len) < 0)
+		l->fw->stats.drops[UVS_DROP_SEND]++;
 }
 
 /* An ICMP error for the frame's sender goes back out of this link now. */
@@ -133,6 +165,9 @@ handle_frame(struct uvs_pktloop *l, const struct uvs_frame *f,
 		break;
 	case UVS_REPLY:
 		send_arp_reply(l, f);
+		break;
+	case UVS_REPLY_NA:
+		send_na(l, f);
 		break;
 	default:
 		break;

@@ -32,6 +32,7 @@ uvs_pktsock_open(int ifindex)
 {
 	struct sock_fprog none = { 1, (struct sock_filter *)drop_all };
 	struct sockaddr_ll sll = { 0 };
+	struct packet_mreq mr = { 0 };
 	int fd, one = 1, bufsz = 4 << 20;
 	uint8_t junk[64];
 
@@ -61,6 +62,17 @@ uvs_pktsock_open(int ifindex)
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = ifindex;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		goto fail;
+	/*
+	 * A Neighbor Solicitation for a v6 VIP goes to its solicited-node
+	 * group's MAC, which the NIC filters out unless someone joined it:
+	 * the kernel did not (the VIP is not its address). All-multicast
+	 * lets the group in; the capture filter still keeps out all but NS.
+	 */
+	mr.mr_ifindex = ifindex;
+	mr.mr_type = PACKET_MR_ALLMULTI;
+	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+	    sizeof(mr)) < 0)
 		goto fail;
 	/* what came in between socket() and the drop-all filter */
 	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0)

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fwd/data/capture_ops.h"
 #include "fwd/data/clock.h"
 #include "fwd/data/filter.h"
 #include "fwd/data/seed.h"
@@ -123,15 +124,17 @@ uvs_workers_copy_conns(const struct uvs_conn_table *t, uint32_t *cursor,
 
 	for (; i < t->capacity && n < max; i++) {
 		const struct uvs_conn *c = &t->conns[i];
+		struct uvs_wconn *w = &out[n];
 
 		if (!uvs_conn_live(t, i))
 			continue;
-		out[n++] = (struct uvs_wconn){ .proto = c->proto,
+		*w = (struct uvs_wconn){ .proto = c->proto,
 		    .state = c->state, .flags = c->flags,
 		    .cport = c->cport, .vport = c->vport,
-		    .rport = c->dest->port, .caddr = c->caddr,
-		    .vaddr = c->vaddr, .raddr = c->dest->addr.ip,
+		    .rport = c->dest->port, .raddr = c->dest->addr,
 		    .left = (int32_t)(c->expires - t->clock) };
+		w->af = (uint16_t)uvs_conn_addrs(t, c, &w->caddr, &w->vaddr);
+		n++;
 	}
 	*cursor = i;
 	return n;
@@ -646,15 +649,20 @@ uvs_workers_share(struct uvs_workers *ws, const struct uvs_wshare_key *k,
 }
 
 int
-uvs_workers_set_filter(struct uvs_workers *ws, int any_vip)
+uvs_workers_set_filter(struct uvs_workers *ws, int families)
 {
 	struct sock_fprog prog;
 	unsigned i, k;
 	int rc = 0;
 
+	/* the XDP program passes IPv6 to the kernel: none would reach us */
+	for (k = 0; (families & UVS_FILTER_V6) && ws->n &&
+	    k < ws->w[0].nlinks; k++)
+		if (ws->w[0].cap[k].ops == &uvs_capture_xdp_ops)
+			return -EAFNOSUPPORT;
 	/* every worker has the same links: worker 0's say which MACs */
 	for (k = 0; ws->n && k < ws->w[0].nlinks && rc == 0; k++) {
-		if (uvs_filter_build(any_vip, ws->w[0].mac[k], &prog) < 0)
+		if (uvs_filter_build(families, ws->w[0].mac[k], &prog) < 0)
 			return -ENOMEM;
 		for (i = 0; i < ws->n && rc == 0; i++)
 			rc = uvs_capture_set_filter(&ws->w[i].cap[k], &prog);

@@ -84,7 +84,8 @@ struct uvs_wconn {
 	uint8_t		 proto, state;
 	uint16_t	 flags;			/* UVS_CONN_F_* */
 	uint16_t	 cport, vport, rport;
-	uint32_t	 caddr, vaddr, raddr;
+	uint16_t	 af;			/* AF_INET or AF_INET6 */
+	union uvs_inaddr caddr, vaddr, raddr;
 	int32_t		 left;			/* seconds to expiry */
 };
 
@@ -236,11 +237,12 @@ uint32_t *uvs_workers_share(struct uvs_workers *ws,
 	    const struct uvs_wshare_key *k, int add);
 
 /*
- * Sets every worker socket's filter (filter.h): with any_vip, ARP and
- * IPv4 sent to its link's MAC pass; without, nothing. 0 or the first
- * -errno.
+ * Sets every worker socket's filter (filter.h): families (UVS_FILTER_V4,
+ * _V6, or 0 for nothing) say what passes, for its link's MAC. 0 or the
+ * first -errno; -EAFNOSUPPORT for IPv6 on the xdp backend, whose
+ * program hands IPv6 to the kernel.
  */
-int	uvs_workers_set_filter(struct uvs_workers *ws, int any_vip);
+int	uvs_workers_set_filter(struct uvs_workers *ws, int families);
 
 /*
  * Tells every worker socket whose backend picks frames by VIP (xdp: the

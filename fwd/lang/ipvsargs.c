@@ -243,7 +243,8 @@ static const struct {
 	    "uvs forwards TCP and UDP only" },
 	{ TAG_PERSISTENCE_ENGINE, "--pe is not supported: "
 	    "uvs has no persistence engines" },
-	{ '6', "IPv6 is not supported yet" },
+	{ '6', "-6 (IPv6 firewall-mark services) is not supported: "
+	    "uvs matches services by protocol, address and port" },
 };
 
 /* popt's error codes and words, which ipvsadm prints as they are. */
@@ -439,30 +440,45 @@ service_to_port(const char *name, uint8_t proto)
 #define SERVICE_PORT	2
 
 /*
- * ipvsadm's parse_service(): "host[:port]", port a number or a service
- * name. SERVICE_ADDR, plus SERVICE_PORT when a port was given, or
- * SERVICE_NONE. An IPv6 address stops here.
+ * ipvsadm's parse_service(): "host[:port]", "[v6]:port" or a bare v6
+ * address, port a number or a service name. SERVICE_ADDR, plus
+ * SERVICE_PORT when a port was given, or SERVICE_NONE. As in ipvsadm, a
+ * bracket must close and be followed by ":port", and a v4 address in
+ * brackets loses its port (only a v6 one keeps the bracket's).
  */
 static int
-parse_service(struct parse *p, const char *arg, uint8_t proto,
-    uint32_t *addr,
-    uint16_t *port)
+parse_service(const char *arg, uint8_t proto, int *af,
+    union uvs_inaddr *addr, uint16_t *port)
 {
-	struct in6_addr a6;
-	char buf[NI_MAXHOST + 32], *portp;
+	union uvs_inaddr a = { .all = { 0 } };
+	char buf[NI_MAXHOST + 32], *host = buf, *portp = NULL;
 	int n;
 
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf) ||
 	    str_all(buf, isdigit))
 		return SERVICE_NONE;
-	if (buf[0] == '[' || inet_pton(AF_INET6, buf, &a6) == 1)
-		fail(p, EXIT_USAGE, "%s: IPv6 is not supported yet", PROG);
-	if ((portp = strrchr(buf, ':')))
+	if (buf[0] == '[') {
+		host = buf + 1;
+		if (!(portp = strchr(host, ']')))
+			return SERVICE_NONE;
 		*portp++ = '\0';
-	if (host_to_addr(buf, addr) < 0)
-		return SERVICE_NONE;
+		if (*portp != ':')
+			return SERVICE_NONE;
+		*portp = '\0';
+	}
+	if (inet_pton(AF_INET6, host, &a.in6) == 1) {
+		*af = AF_INET6;
+	} else {
+		if ((portp = strrchr(host, ':')))
+			*portp = '\0';
+		if (host_to_addr(host, &a.ip) < 0)
+			return SERVICE_NONE;
+		*af = AF_INET;
+	}
+	*addr = a;
 	if (!portp)
 		return SERVICE_ADDR;
+	portp++;
 	if ((n = string_to_number(portp, 0, 65535)) == -1 &&
 	    (n = service_to_port(portp, proto)) == -1)
 		return SERVICE_NONE;
@@ -632,10 +648,13 @@ opt_service(struct parse *p, int tag, const char *arg)
 
 	set_option(p, O_SERVICE);
 	ce->svc.proto = tag == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-	if (!(parse_service(p, arg, ce->svc.proto, &ce->svc.addr,
+	if (!(parse_service(arg, ce->svc.proto, &ce->svc.af, &ce->svc.addr,
 	    &ce->svc.port) & SERVICE_ADDR))
 		fail(p, EXIT_USAGE, "illegal virtual server address[:port] "
 		    "specified");
+	/* ipvsadm's parse_service: a v6 service persists per address */
+	if (ce->svc.af == AF_INET6)
+		ce->svc.netmask = 128;
 }
 
 static void
@@ -646,7 +665,8 @@ opt_server(struct parse *p, const char *arg)
 	int parse;
 
 	set_option(p, O_SERVER);
-	parse = parse_service(p, arg, ce->svc.proto, &ce->dest.addr, &port);
+	parse = parse_service(arg, ce->svc.proto, &ce->dest.af,
+	    &ce->dest.addr, &port);
 	if (!(parse & SERVICE_ADDR))
 		fail(p, EXIT_USAGE, "illegal real server address[:port] "
 		    "specified");
@@ -660,6 +680,13 @@ opt_netmask(struct parse *p, const char *arg)
 	struct ipvs_cmd *ce = p->ce;
 
 	set_option(p, O_NETMASK);
+	/* ipvsadm: a prefix length once the service is known to be v6 */
+	if (ce->svc.af == AF_INET6) {
+		ce->svc.netmask = (uint32_t)atoi(arg);
+		if (ce->svc.netmask < 1 || ce->svc.netmask > 128)
+			fail(p, EXIT_USAGE, "illegal ipv6 netmask specified");
+		return;
+	}
 	if (host_to_addr(arg, &ce->svc.netmask) < 0)
 		fail(p, EXIT_USAGE, "illegal virtual server persistent mask "
 		    "specified");
@@ -816,14 +843,17 @@ static void
 opt_sorry(struct parse *p, const char *arg)
 {
 	struct ipvs_cmd *ce = p->ce;
+	union uvs_inaddr a;
 	uint16_t port = 0;
-	int parse;
+	int parse, af = AF_INET;
 
 	set_option(p, O_SORRY);
 	if (strcmp(arg, "none") == 0)
 		return;
-	parse = parse_service(p, arg, ce->svc.proto ? ce->svc.proto :
-	    IPPROTO_TCP, &ce->vsh.sorry, &port);
+	parse = parse_service(arg, ce->svc.proto ? ce->svc.proto :
+	    IPPROTO_TCP, &af, &a, &port);
+	/* health checks' servers are IPv4 ones (checkconf.h) */
+	ce->vsh.sorry = af == AF_INET ? a.ip : 0;
 	if (!(parse & SERVICE_ADDR) || !ce->vsh.sorry)
 		fail(p, EXIT_USAGE, "illegal sorry server address[:port] "
 		    "specified");
@@ -1116,6 +1146,8 @@ check_check(struct parse *p)
 	}
 	if (ce->check.type == UVS_CHECK_NONE && (ce->options & CHECK_SUBOPTS))
 		fail(p, EXIT_USAGE, "--check none takes no other check option");
+	if (ce->svc.af != AF_INET && ce->check.type != UVS_CHECK_NONE)
+		fail(p, EXIT_USAGE, "health checks take IPv4 services only");
 	uvs_check_finish(&ce->check);
 	if ((why = uvs_check_invalid(&ce->check)))
 		fail(p, EXIT_USAGE, "%s", why);
@@ -1132,7 +1164,9 @@ check_vs_health(struct parse *p)
 		return;
 	if (!(ce->options & OPT(O_QUORUM)))
 		ce->vsh.quorum = UVS_QUORUM_DEFAULT;
-	if (ce->vsh.sorry && ce->vsh.sorry == ce->svc.addr)
+	if (ce->svc.af != AF_INET)
+		fail(p, EXIT_USAGE, "health checks take IPv4 services only");
+	if (ce->vsh.sorry && ce->vsh.sorry == ce->svc.addr.ip)
 		fail(p, EXIT_USAGE, "the sorry server cannot be the virtual "
 		    "service's own address");
 	if ((why = uvs_vs_health_invalid(&ce->vsh)))
@@ -1176,6 +1210,10 @@ check_command(struct parse *p)
 	if (ce->cmd == CMD_ADDDEST || ce->cmd == CMD_EDITDEST) {
 		/* direct routing: the real server listens on the VIP's port */
 		ce->dest.port = ce->svc.port;
+		/* ipvsadm lets tunnels mix families; uvsd refuses those */
+		if (ce->dest.af != ce->svc.af && !ce->dest.tunnel)
+			fail(p, EXIT_USAGE, "Different address family is "
+			    "allowed only for tunneling servers");
 		if (!ce->dest.tunnel && (ce->options & ((1ULL << O_TUN_TYPE) |
 		    (1ULL << O_TUN_PORT) | (1ULL << O_TUN_NOCSUM) |
 		    (1ULL << O_TUN_CSUM) | (1ULL << O_TUN_REMCSUM))))
@@ -1224,9 +1262,9 @@ check_command(struct parse *p)
 static void
 svc_key_str(char *buf, size_t size, const struct svc_arg *svc)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &svc->addr, a, sizeof(a));
+	inet_ntop(svc->af, &svc->addr, a, sizeof(a));
 	snprintf(buf, size, "proto=%s vip=%s vport=%u",
 	    svc->proto == IPPROTO_TCP ? "tcp" : "udp", a, svc->port);
 }
@@ -1244,7 +1282,7 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 		"start-daemon", [CMD_STOPDAEMON] = "stop-daemon",
 	};
 	const struct daemon_arg *dm = &ce->daemon;
-	char key[96], a[INET_ADDRSTRLEN];
+	char key[96], a[INET6_ADDRSTRLEN];
 	int n;
 
 	svc_key_str(key, sizeof(key), &ce->svc);
@@ -1252,7 +1290,11 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 	switch (ce->cmd) {
 	case CMD_ADD:
 	case CMD_EDIT:
-		inet_ntop(AF_INET, &ce->svc.netmask, a, sizeof(a));
+		/* -M: a netmask for v4, a prefix length for v6 */
+		if (ce->svc.af == AF_INET6)
+			snprintf(a, sizeof(a), "%u", ce->svc.netmask);
+		else
+			inet_ntop(AF_INET, &ce->svc.netmask, a, sizeof(a));
 		n += snprintf(req + n, size - (size_t)n, " %s sched=%s flags=%u "
 		    "timeout=%u netmask=%s", key, ce->svc.sched,
 		    ce->svc.flags, ce->svc.timeout, a);
@@ -1269,7 +1311,7 @@ uvs_ipvsargs_request(const struct ipvs_cmd *ce, char *req, size_t size)
 	case CMD_ADDDEST:
 	case CMD_EDITDEST:
 	case CMD_DELDEST:
-		inet_ntop(AF_INET, &ce->dest.addr, a, sizeof(a));
+		inet_ntop(ce->dest.af, &ce->dest.addr, a, sizeof(a));
 		n += snprintf(req + n, size - (size_t)n, " %s rip=%s rport=%u",
 		    key, a, ce->dest.port);
 		if (ce->cmd != CMD_DELDEST)
@@ -1338,6 +1380,8 @@ uvs_ipvsargs_parse(struct ipvs_cmd *ce, int argc, char **argv, char *err,
 
 	memset(ce, 0, sizeof(*ce));
 	ce->dest.weight = 1;
+	ce->svc.af = AF_INET;
+	ce->dest.af = AF_INET;
 	ce->svc.netmask = 0xffffffff;
 	*err = '\0';
 	if (!(s.rest = calloc((size_t)argc + 1, sizeof(*s.rest)))) {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "fwd/health/checkconf.h"
+#include "sched/inaddr.h"
 
 /* Output formats: ipvsadm.c's FMT_* with the same meaning; the parser
    sets them, uvsadm's printers read them. */
@@ -80,14 +81,17 @@ enum {
 
 struct svc_arg {
 	uint8_t		proto;
-	uint32_t	addr;		/* network order */
+	int		af;		/* AF_INET, AF_INET6 */
+	union uvs_inaddr addr;		/* network order */
 	uint16_t	port;		/* host order */
 	char		sched[SCHEDNAME_MAX];
+	/* netmask: v4, network order; v6, a prefix length (1..128) */
 	uint32_t	flags, timeout, netmask;
 };
 
 struct dest_arg {
-	uint32_t	addr;		/* network order */
+	int		af;		/* AF_INET, AF_INET6 */
+	union uvs_inaddr addr;		/* network order */
 	uint16_t	port;		/* host order */
 	int		weight, uthr, lthr;
 	int		tunnel;		/* -i */

@@ -424,8 +424,8 @@ run_daemons(void)
 static int
 run_list(const struct ipvs_cmd *ce)
 {
-	struct uvsadm_svc_key key = { ce->svc.proto, ce->svc.addr,
-	    ce->svc.port };
+	struct uvsadm_svc_key key = { ce->svc.proto, ce->svc.af,
+	    ce->svc.addr, ce->svc.port };
 	unsigned int fmt = ce->fmt;
 	char *reply;
 	int rc;

@@ -22,7 +22,8 @@
 /* One virtual service, as -L -t/-u selects it. */
 struct uvsadm_svc_key {
 	uint8_t		proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	uint32_t	addr;		/* network order */
+	int		af;		/* AF_INET or AF_INET6 */
+	union uvs_inaddr addr;		/* network order */
 	uint16_t	port;		/* host order */
 };
 
@@ -61,13 +62,14 @@ int	uvsadm_timeout_print(FILE *out, const char *reply);
 int	uvsadm_counters_print(FILE *out, const char *reply);
 
 /*
- * "addr:port" into buf (UVSADM_NAME_MAX bytes at least): numeric with
+ * "addr:port", "[v6addr]:port" into buf (UVSADM_NAME_MAX bytes at least,
+ * cut there as ipvsadm's 60-byte buffer): numeric with
  * UVSADM_FMT_NUMERIC, else the host name (gethostbyaddr) and service
  * name (getservbyport) where they resolve, as ipvsadm's
  * addrport_to_anyname(). Returns buf.
  */
-char	*uvsadm_addrport_name(char *buf, uint32_t addr, uint16_t port,
-	    uint8_t proto, unsigned int fmt);
+char	*uvsadm_addrport_name(char *buf, int af, const void *addr,
+	    uint16_t port, uint8_t proto, unsigned int fmt);
 
 /* Cuts s to at most cols characters, as ipvsadm's name[cols] = '\0'. */
 void	uvsadm_trunc(char *s, size_t cols);

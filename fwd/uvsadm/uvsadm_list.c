@@ -81,7 +81,8 @@ struct arp {
 };
 
 struct dest {
-	uint32_t		addr;	/* network order */
+	int			af;	/* its rip's; the service's */
+	union uvs_inaddr	addr;	/* network order */
 	uint16_t		port;	/* host order */
 	const struct fwd	*fwd;
 	uint32_t		tun_type, tun_port, tun_flags;	/* -i */
@@ -93,9 +94,11 @@ struct dest {
 
 struct svc {
 	uint8_t		proto;
-	uint32_t	addr;		/* network order */
+	int		af;		/* AF_INET, AF_INET6 */
+	union uvs_inaddr addr;		/* network order */
 	uint16_t	port;		/* host order */
 	const char	*sched;
+	/* netmask: v4, network order; v6, a prefix length */
 	uint32_t	flags, timeout, netmask;
 	struct stats	st;
 	struct dest	*dests;
@@ -242,11 +245,15 @@ add_svc(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 	struct svc s = { 0 }, *n;
 
 	if (uvs_ctl_get_proto(m, "proto", &s.proto) < 0 ||
-	    uvs_ctl_get_addr(m, "vip", &s.addr) < 0 ||
+	    uvs_ctl_get_inaddr(m, "vip", &s.af, &s.addr) < 0 ||
 	    get_port(m, "vport", &s.port) < 0 ||
 	    !(s.sched = uvs_ctl_get(m, "sched")) || !*s.sched ||
 	    get_u32(m, "flags", UINT32_MAX, KEY_ALWAYS, &s.flags) < 0 ||
-	    get_u32(m, "timeout", UINT32_MAX, KEY_ALWAYS, &s.timeout) < 0 ||
+	    get_u32(m, "timeout", UINT32_MAX, KEY_ALWAYS, &s.timeout) < 0)
+		return -EPROTO;
+	/* -M: a v4 netmask, a v6 prefix length */
+	if (s.af == AF_INET6 ?
+	    get_u32(m, "netmask", 128, KEY_ALWAYS, &s.netmask) < 0 :
 	    uvs_ctl_get_addr(m, "netmask", &s.netmask) < 0)
 		return -EPROTO;
 	if ((rc = get_stats(m, fmt, &s.st)) < 0)
@@ -295,7 +302,7 @@ add_dest(struct table *t, const struct uvs_ctl_msg *m, unsigned int fmt)
 	if (t->nsvcs == 0)		/* a dest line follows its svc line */
 		return -EPROTO;
 	s = &t->svcs[t->nsvcs - 1];
-	if (uvs_ctl_get_addr(m, "rip", &d.addr) < 0 ||
+	if (uvs_ctl_get_inaddr(m, "rip", &d.af, &d.addr) < 0 ||
 	    get_port(m, "rport", &d.port) < 0 ||
 	    !(d.fwd = find_fwd(uvs_ctl_get(m, "fwd"))) ||
 	    get_u32(m, "weight", INT32_MAX, KEY_ALWAYS, &d.weight) < 0 ||
@@ -438,12 +445,20 @@ table_parse(struct table *t, const char *reply, unsigned int fmt)
  * libipvs's ipvs_cmp_services() and ipvs_cmp_dests(): the differences are
  * taken in int, so two addresses more than 2^31 apart compare backwards
  * (192.168.0.1 lists before 10.0.0.1). Kept on purpose: the order is part
- * of the output scripts compare.
+ * of the output scripts compare. A v6 address compares word by word the
+ * same way, and every v4 service lists before the v6 ones (the family
+ * is compared first, AF_INET < AF_INET6).
  */
 static int
-cmp_addr(uint32_t a, uint32_t b)
+cmp_addr(int af, const union uvs_inaddr *a, const union uvs_inaddr *b)
 {
-	return (int)(ntohl(a) - ntohl(b));
+	int r = 0, i;
+
+	if (af != AF_INET6)
+		return (int)(ntohl(a->ip) - ntohl(b->ip));
+	for (i = 0; !r && i < 4; i++)
+		r = (int)(ntohl(a->ip6[i]) - ntohl(b->ip6[i]));
+	return r;
 }
 
 static int
@@ -452,9 +467,11 @@ cmp_svc(const void *a, const void *b)
 	const struct svc *s1 = a, *s2 = b;
 	int r;
 
+	if ((r = s1->af - s2->af) != 0)
+		return r;
 	if ((r = (int)s1->proto - (int)s2->proto) != 0)
 		return r;
-	if ((r = cmp_addr(s1->addr, s2->addr)) != 0)
+	if ((r = cmp_addr(s1->af, &s1->addr, &s2->addr)) != 0)
 		return r;
 	return (int)s1->port - (int)s2->port;
 }
@@ -465,7 +482,7 @@ cmp_dest(const void *a, const void *b)
 	const struct dest *d1 = a, *d2 = b;
 	int r;
 
-	if ((r = cmp_addr(d1->addr, d2->addr)) != 0)
+	if ((r = cmp_addr(d1->af, &d1->addr, &d2->addr)) != 0)
 		return r;
 	return (int)d1->port - (int)d2->port;
 }
@@ -485,25 +502,33 @@ proto_wire(uint8_t proto)
 }
 
 char *
-uvsadm_addrport_name(char *buf, uint32_t addr, uint16_t port, uint8_t proto,
-    unsigned int fmt)
+uvsadm_addrport_name(char *buf, int af, const void *addr, uint16_t port,
+    uint8_t proto, unsigned int fmt)
 {
-	struct in_addr in = { .s_addr = addr };
-	char host[INET_ADDRSTRLEN], serv[16];
+	char host[INET6_ADDRSTRLEN], serv[16];
 	const char *hname = host, *sname = serv;
+	const char *open = af == AF_INET6 ? "[" : "";
+	const char *close = af == AF_INET6 ? "]" : "";
+	char whole[NI_MAXHOST + 64];
 	struct hostent *he;
 	struct servent *se;
+	size_t len;
 
-	inet_ntop(AF_INET, &in, host, sizeof(host));
+	inet_ntop(af, addr, host, sizeof(host));
 	snprintf(serv, sizeof(serv), "%u", port);
 	if (!(fmt & UVSADM_FMT_NUMERIC)) {
-		if ((he = gethostbyaddr(&in, sizeof(in), AF_INET)))
+		if ((he = gethostbyaddr(addr, af == AF_INET6 ? 16 : 4, af)))
 			hname = he->h_name;
 		if (proto_wire(proto) &&
 		    (se = getservbyport(htons(port), proto_wire(proto))))
 			sname = se->s_name;
 	}
-	snprintf(buf, UVSADM_NAME_MAX, "%s:%s", hname, sname);
+	/* ipvsadm brackets a v6 address, name or not, and cuts the whole
+	   at its 60-byte buffer */
+	snprintf(whole, sizeof(whole), "%s%s%s:%s", open, hname, close, sname);
+	len = strnlen(whole, UVSADM_NAME_MAX - 1);
+	memcpy(buf, whole, len);
+	buf[len] = '\0';
 	return buf;
 }
 
@@ -611,7 +636,7 @@ svc_name(char *buf, size_t size, const struct svc *s, unsigned int fmt)
 {
 	char vname[UVSADM_NAME_MAX];
 
-	uvsadm_addrport_name(vname, s->addr, s->port, s->proto, fmt);
+	uvsadm_addrport_name(vname, s->af, &s->addr, s->port, s->proto, fmt);
 	if (fmt & UVSADM_FMT_RULE) {
 		snprintf(buf, size, "%s %s",
 		    s->proto == IPPROTO_TCP ? "-t" : "-u", vname);
@@ -619,7 +644,9 @@ svc_name(char *buf, size_t size, const struct svc *s, unsigned int fmt)
 	}
 	snprintf(buf, size, "%-4s %s", s->proto == IPPROTO_TCP ? "TCP" : "UDP",
 	    vname);
-	uvsadm_trunc(buf, UVSADM_SVC_NAME_COLS);
+	/* ipvsadm cuts a v4 service's name only */
+	if (s->af != AF_INET6)
+		uvsadm_trunc(buf, UVSADM_SVC_NAME_COLS);
 }
 
 /* uvs's options for a service's health, for -S. */
@@ -636,18 +663,23 @@ static void
 print_svc_line(FILE *out, const struct svc *s, const char *name,
     unsigned int fmt)
 {
-	struct in_addr mask = { .s_addr = s->netmask };
 	int persistent = s->flags & UVSADM_SVC_F_PERSISTENT;
-	int masked = persistent && s->netmask != 0xffffffff;
-	char flags[64];
+	int masked = persistent && s->netmask !=
+	    (s->af == AF_INET6 ? 128 : 0xffffffff);
+	char flags[64], mask[INET_ADDRSTRLEN];
 
 	sched_flags(s, flags, sizeof(flags));
+	/* ipvsadm: a dotted netmask for v4, a prefix length for v6 */
+	if (s->af == AF_INET6)
+		snprintf(mask, sizeof(mask), "%u", s->netmask);
+	else
+		inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
 	if (fmt & UVSADM_FMT_RULE) {
 		fprintf(out, "-A %s -s %s", name, s->sched);
 		if (persistent)
 			fprintf(out, " -p %u", s->timeout);
 		if (masked)
-			fprintf(out, " -M %s", inet_ntoa(mask));
+			fprintf(out, " -M %s", mask);
 		if (s->flags & UVSADM_SVC_F_ONEPACKET)
 			fputs(" -o", out);
 		if (s->flags & UVSADM_SVC_F_SCHED_ALL)
@@ -669,7 +701,7 @@ print_svc_line(FILE *out, const struct svc *s, const char *name,
 		if (persistent)
 			fprintf(out, " persistent %u", s->timeout);
 		if (masked)
-			fprintf(out, " mask %s", inet_ntoa(mask));
+			fprintf(out, " mask %s", mask);
 		if (s->flags & UVSADM_SVC_F_ONEPACKET)
 			fputs(" ops", out);
 	}
@@ -796,8 +828,8 @@ print_svc_checks(FILE *out, const struct svc *s, const char *name,
 		    (unsigned long long)s->upweight);
 		if (s->vsh.sorry)
 			fprintf(out, " sorry %s %s", uvsadm_addrport_name(sorry,
-			    s->vsh.sorry, s->port, s->proto, fmt), s->sorry_on ?
-			    "serving" : "standby");
+			    AF_INET, &s->vsh.sorry, s->port, s->proto, fmt),
+			    s->sorry_on ? "serving" : "standby");
 	}
 	fputc('\n', out);
 }
@@ -863,9 +895,10 @@ print_svc(FILE *out, struct svc *s, unsigned int fmt)
 	for (i = 0; i < s->ndests; i++) {
 		if (dest_hidden(&s->dests[i], fmt))
 			continue;
-		uvsadm_addrport_name(dname, s->dests[i].addr,
+		uvsadm_addrport_name(dname, s->dests[i].af, &s->dests[i].addr,
 		    s->dests[i].port, s->proto, fmt);
-		if (!(fmt & UVSADM_FMT_RULE))
+		/* ipvsadm cuts a dest's name in a v4 service only */
+		if (!(fmt & UVSADM_FMT_RULE) && s->af != AF_INET6)
 			uvsadm_trunc(dname, UVSADM_DEST_NAME_COLS);
 		if (fmt & UVSADM_FMT_CHECKS)
 			print_dest_checks(out, &s->dests[i], dname);
@@ -880,8 +913,9 @@ find_svc(struct table *t, const struct uvsadm_svc_key *k)
 	size_t i;
 
 	for (i = 0; i < t->nsvcs; i++)
-		if (t->svcs[i].proto == k->proto &&
-		    t->svcs[i].addr == k->addr && t->svcs[i].port == k->port)
+		if (t->svcs[i].proto == k->proto && t->svcs[i].af == k->af &&
+		    uvs_inaddr_eq(&t->svcs[i].addr, &k->addr) &&
+		    t->svcs[i].port == k->port)
 			return &t->svcs[i];
 	return NULL;
 }
@@ -1010,12 +1044,13 @@ valid_mac(const char *s)
 static void
 json_dest(FILE *out, const struct dest *d)
 {
-	struct in_addr a = { .s_addr = d->addr };
+	char a[INET6_ADDRSTRLEN];
 
+	inet_ntop(d->af, &d->addr, a, sizeof(a));
 	fprintf(out, "{\"address\":\"%s\",\"port\":%u,\"forward\":\"%s\","
 	    "\"weight\":%u,\"activeconns\":%u,\"inactconns\":%u,"
 	    "\"persistconns\":%u,\"u_threshold\":%u,\"l_threshold\":%u,",
-	    inet_ntoa(a), d->port, d->fwd->name, d->weight, d->active,
+	    a, d->port, d->fwd->name, d->weight, d->active,
 	    d->inactive, d->persist, d->uthr, d->lthr);
 	if (d->a.arp)
 		fprintf(out, "\"arp\":{\"answered\":%s,\"mac\":%s%s%s,"
@@ -1034,17 +1069,21 @@ json_dest(FILE *out, const struct dest *d)
 static void
 json_svc(FILE *out, const struct svc *s)
 {
-	struct in_addr a = { .s_addr = s->addr }, m = { .s_addr = s->netmask };
-	char flags[64], mask[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], flags[64], mask[INET_ADDRSTRLEN];
 	size_t i, k;
 
 	sched_flags(s, flags, sizeof(flags));
-	inet_ntop(AF_INET, &m, mask, sizeof(mask));
+	inet_ntop(s->af, &s->addr, a, sizeof(a));
+	inet_ntop(AF_INET, &s->netmask, mask, sizeof(mask));
 	fprintf(out, "{\"protocol\":\"%s\",\"address\":\"%s\",\"port\":%u,"
 	    "\"scheduler\":\"%s\",\"sched_flags\":\"%s\",",
-	    s->proto == IPPROTO_TCP ? "TCP" : "UDP", inet_ntoa(a), s->port,
-	    s->sched, flags);
-	if (s->flags & UVSADM_SVC_F_PERSISTENT)
+	    s->proto == IPPROTO_TCP ? "TCP" : "UDP", a, s->port, s->sched,
+	    flags);
+	/* -M: a dotted netmask (v4), a prefix length as a number (v6) */
+	if ((s->flags & UVSADM_SVC_F_PERSISTENT) && s->af == AF_INET6)
+		fprintf(out, "\"persistent\":%u,\"netmask\":%u,",
+		    s->timeout, s->netmask);
+	else if (s->flags & UVSADM_SVC_F_PERSISTENT)
 		fprintf(out, "\"persistent\":%u,\"netmask\":\"%s\",",
 		    s->timeout, mask);
 	else
@@ -1184,17 +1223,19 @@ conn_line(FILE *out, const struct uvs_ctl_msg *m, unsigned int fmt,
 {
 	char cname[UVSADM_NAME_MAX], vname[UVSADM_NAME_MAX];
 	char dname[UVSADM_NAME_MAX], expire[24];
-	uint32_t caddr, vaddr, daddr, expires;
+	union uvs_inaddr caddr, vaddr, daddr;
+	uint32_t expires;
 	uint16_t cport, vport, dport;
 	const char *state = uvs_ctl_get(m, "state");
 	uint8_t proto;
+	int caf, vaf, daf;
 
 	if (uvs_ctl_get_proto(m, "proto", &proto) < 0 ||
-	    uvs_ctl_get_addr(m, "cip", &caddr) < 0 ||
+	    uvs_ctl_get_inaddr(m, "cip", &caf, &caddr) < 0 ||
 	    get_port(m, "cport", &cport) < 0 ||
-	    uvs_ctl_get_addr(m, "vip", &vaddr) < 0 ||
+	    uvs_ctl_get_inaddr(m, "vip", &vaf, &vaddr) < 0 ||
 	    get_port(m, "vport", &vport) < 0 ||
-	    uvs_ctl_get_addr(m, "rip", &daddr) < 0 ||
+	    uvs_ctl_get_inaddr(m, "rip", &daf, &daddr) < 0 ||
 	    get_port(m, "rport", &dport) < 0 || !state || !*state ||
 	    get_u32(m, "expires", UINT32_MAX, KEY_ALWAYS, &expires) < 0)
 		return -EPROTO;
@@ -1205,9 +1246,9 @@ conn_line(FILE *out, const struct uvs_ctl_msg *m, unsigned int fmt,
 	    expires % 60);
 	fprintf(out, "%-3s %-6s %-11s %-18s %-18s %s\n",
 	    proto == IPPROTO_TCP ? "TCP" : "UDP", expire, state,
-	    uvsadm_addrport_name(cname, caddr, cport, proto, fmt),
-	    uvsadm_addrport_name(vname, vaddr, vport, proto, fmt),
-	    uvsadm_addrport_name(dname, daddr, dport, proto, fmt));
+	    uvsadm_addrport_name(cname, caf, &caddr, cport, proto, fmt),
+	    uvsadm_addrport_name(vname, vaf, &vaddr, vport, proto, fmt),
+	    uvsadm_addrport_name(dname, daf, &daddr, dport, proto, fmt));
 	return 0;
 }
 

@@ -526,12 +526,13 @@ fmt_mac(const uint8_t *m, char *buf)
 }
 
 static void
-log_new_conn(void *arg, const struct uvs_conn *c, const uint8_t *old_dst)
+log_new_conn(void *arg, const struct uvs_conn *c, const struct uvs_flow *f,
+    const uint8_t *old_dst)
 {
 	char line[512];
 
 	(void)arg;
-	logmsg("%s", uvs_flowlog_line(c, old_dst, line, sizeof(line)));
+	logmsg("%s", uvs_flowlog_line(c, f, old_dst, line, sizeof(line)));
 }
 
 static void

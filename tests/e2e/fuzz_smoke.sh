@@ -13,7 +13,7 @@
 # run.sh: alone
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-5}
-names="parse forward ipvsargs rules keepalived ctl metrics"
+names="parse ndp forward ipvsargs rules keepalived ctl metrics"
 
 if ! command -v clang >/dev/null 2>&1; then
 	echo "SKIP: fuzz_smoke needs clang (make deps installs it, or apt-get install clang)"
@@ -34,7 +34,7 @@ fi
 # left out then
 if ! unshare -n true 2>/dev/null && ! unshare -rn true 2>/dev/null; then
 	echo "# no network namespace to fuzz in (not root, no user namespaces): ipvsargs, rules and keepalived left out"
-	names="parse forward ctl"
+	names="parse ndp forward ctl"
 fi
 
 if make -s fuzz-build >"$probe/build" 2>&1; then

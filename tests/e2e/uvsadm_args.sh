@@ -60,7 +60,12 @@ check 2 "invalid option \`-E'" -A -t $svc -E
 check 2 "uvsadm: -m (masquerading/NAT) is not supported: uvs forwards by direct routing (-g) or tunnelling (-i), never rewriting addresses" -a -t $svc -r 198.18.0.11 -m
 check 2 "--tun-type gue needs --tun-port" -a -t $svc -r 198.18.0.11 -i --tun-type gue
 check 2 "uvsadm: --sctp-service is not supported: uvs forwards TCP and UDP only" -A --sctp-service $svc
-check 2 "uvsadm: IPv6 is not supported yet" -A -t '[2001:db8::1]:80'
+check 2 "uvsadm: -6 (IPv6 firewall-mark services) is not supported: uvs matches services by protocol, address and port" -A -t '[2001:db8::1]:80' -6
+# a v6 service parses: it gets as far as the (absent) uvsd
+check 2 "uvsadm: cannot reach uvsd at $UVS_SOCKET: No such file or directory (is uvsd running?)" -A -t '[2001:db8::1]:80'
+check 2 "illegal virtual server address[:port] specified" -A -t '[2001:db8::1:80'
+check 2 "illegal ipv6 netmask specified" -A -t '[2001:db8::1]:80' -p -M 129
+check 2 "Different address family is allowed only for tunneling servers" -a -t '[2001:db8::1]:80' -r 198.18.0.11
 check 255 "Try \`uvsadm -h' or 'uvsadm --help' for more information." --no-such-option
 check 255 "Try \`uvsadm -h' or 'uvsadm --help' for more information." -nL
 check 255 "-s: missing argument" -A -t $svc -s

@@ -103,7 +103,8 @@ check_svc(const struct ipvs_cmd *ce, const struct uvs_ctl_msg *m,
 
 	if (uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port) < 0)
 		broken("uvsd cannot read the service key", req);
-	if (proto != ce->svc.proto || addr.ip != ce->svc.addr ||
+	if (proto != ce->svc.proto || af != ce->svc.af ||
+	    !uvs_inaddr_eq(&addr, &ce->svc.addr) ||
 	    port != htons(ce->svc.port))
 		broken("the service key changed on the way", req);
 	if (ce->cmd != CMD_ADD && ce->cmd != CMD_EDIT)
@@ -124,7 +125,8 @@ check_dest(const struct ipvs_cmd *ce, const struct uvs_ctl_msg *m,
 
 	if (uvs_ctlreq_dest_conf(m, &c) < 0)
 		broken("uvsd refuses a dest uvsadm accepted", req);
-	if (c.addr.ip != ce->dest.addr || c.port != htons(ce->dest.port))
+	if (c.af != ce->dest.af || !uvs_inaddr_eq(&c.addr, &ce->dest.addr) ||
+	    c.port != htons(ce->dest.port))
 		broken("the dest key changed on the way", req);
 	if (ce->cmd != CMD_DELDEST && (c.weight != ce->dest.weight ||
 	    c.u_threshold != (uint32_t)ce->dest.uthr ||

@@ -6,6 +6,8 @@
  * tag, if the frame holds one) within the frame, a TCP or UDP flow (also
  * for a fragment and for the flow an ICMP error quotes), a fragment
  * within the largest datagram, an ICMP error of a type IPVS forwards.
+ * IPv6 (parse6.c) likewise, and a Neighbor Solicitation is IPv6, long
+ * enough for its target, and not for a multicast target.
  */
 #include <net/ethernet.h>
 #include <netinet/in.h>
@@ -33,6 +35,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pkt.l3_off != ETH_HLEN + 4) || (pkt.l3_off != ETH_HLEN) !=
 	    pkt.vlan_inline)
 		abort();
+	if (pkt.kind == UVS_PKT_NS) {
+		if (pkt.af != AF_INET6 || size < pkt.l3_off + 40u + 24u ||
+		    pkt.ns_target.b[0] == 0xff)
+			abort();
+		return 0;
+	}
+	if (pkt.kind != UVS_PKT_ARP && pkt.af == AF_INET6 &&
+	    (pkt.ip_len < 40 || (pkt.kind == UVS_PKT_ICMP_ERR &&
+	    (pkt.icmp_type < 1 || pkt.icmp_type > 4))))
+		abort();
 	if (pkt.kind != UVS_PKT_ARP &&
 	    (pkt.ip_len > size - pkt.l3_off || pkt.ip_len < 20 ||
 	    (pkt.flow.proto != IPPROTO_TCP && pkt.flow.proto != IPPROTO_UDP)))
@@ -42,7 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (pkt.kind == UVS_PKT_FRAG && (!pkt.frag || pkt.frag_off == 0))
 		abort();
-	if (pkt.kind == UVS_PKT_ICMP_ERR && pkt.icmp_type != 3 &&
+	if (pkt.kind == UVS_PKT_ICMP_ERR && pkt.af == AF_INET &&
+	    pkt.icmp_type != 3 &&
 	    pkt.icmp_type != 4 && pkt.icmp_type != 11)
 		abort();
 	if (pkt.kind == UVS_PKT_ARP && size < pkt.l3_off + 28)

@@ -81,6 +81,87 @@ def reply_quote(proto, vport=80, cport=40000):
     return ip4(VIP, CLIENT, proto, l4, tot=1500)
 
 
+VIP6 = "2001:db8::10"
+CLIENT6 = "2001:db8::100"
+
+
+def ip6(src, dst, nh, payload, hlim=64, plen=None):
+    plen = len(payload) if plen is None else plen
+    return struct.pack("!IHBB", 6 << 28, plen, nh, hlim) + \
+        socket.inet_pton(socket.AF_INET6, src) + \
+        socket.inet_pton(socket.AF_INET6, dst) + payload
+
+
+def ext6(nh, body_len=6):
+    """A hop-by-hop or destination options header: PadN over its body."""
+    return bytes([nh, (body_len + 2) // 8 - 1, 1, body_len - 2]) + \
+        bytes(body_len - 2)
+
+
+def icmp6(src, dst, typ, code, body, good_csum=True):
+    m = struct.pack("!BBH", typ, code, 0) + body
+    pseudo = socket.inet_pton(socket.AF_INET6, src) + \
+        socket.inet_pton(socket.AF_INET6, dst) + \
+        struct.pack("!IxxxB", len(m), 58)
+    c = csum(pseudo + m) if good_csum else 0xBEEF
+    return m[:2] + struct.pack("!H", c) + m[4:]
+
+
+def sol_node(a):
+    b = socket.inet_pton(socket.AF_INET6, a)
+    return socket.inet_ntop(socket.AF_INET6, bytes.fromhex(
+        "ff0200000000000000000001ff") + b[13:])
+
+
+def ns6(src, dst, target, sll=CLI_MAC, hlim=255, good_csum=True):
+    body = bytes(4) + socket.inet_pton(socket.AF_INET6, target)
+    if sll:
+        body += b"\x01\x01" + sll
+    return ip6(src, dst, 58, icmp6(src, dst, 135, 0, body, good_csum),
+               hlim=hlim)
+
+
+def frames6():
+    f = {}
+    syn = tcp(40000, 80, SYN)
+    f["v6_tcp_syn"] = eth(ip6(CLIENT6, VIP6, 6, syn), 0x86DD)
+    f["v6_udp"] = eth(ip6(CLIENT6, VIP6, 17, udp(40000, 9000, b"ping")),
+                      0x86DD)
+    f["v6_hbh_dst_tcp"] = eth(ip6(CLIENT6, VIP6, 0, ext6(60) + ext6(6) +
+                                  syn), 0x86DD)
+    f["v6_routing_left"] = eth(ip6(CLIENT6, VIP6, 43, bytes(
+        [6, 0, 0, 1]) + bytes(4) + syn), 0x86DD)
+    f["v6_chain9"] = eth(ip6(CLIENT6, VIP6, 60, ext6(60) * 8 + ext6(6) +
+                             syn), 0x86DD)
+    f["v6_frag_first"] = eth(ip6(CLIENT6, VIP6, 44, bytes([17, 0, 0, 1]) +
+                                 b"\xde\xad\xbe\xef" +
+                                 udp(40000, 9000, b"a" * 1224, ulen=3008)),
+                             0x86DD)
+    f["v6_frag_later"] = eth(ip6(CLIENT6, VIP6, 44, bytes([17, 0, 0x04,
+                                                            0xd0]) +
+                                 b"\xde\xad\xbe\xef" + b"b" * 64), 0x86DD)
+    quote = ip6(VIP6, CLIENT6, 6, struct.pack("!HHI", 80, 40000, 1000) +
+                bytes(12), plen=1440)
+    f["v6_icmp_ptb"] = eth(ip6("2001:db8:1::1", VIP6, 58, icmp6(
+        "2001:db8:1::1", VIP6, 2, 0, struct.pack("!I", 1280) + quote)),
+        0x86DD)
+    f["v6_icmp_ptb_bad_csum"] = eth(ip6("2001:db8:1::1", VIP6, 58, icmp6(
+        "2001:db8:1::1", VIP6, 2, 0, struct.pack("!I", 1280) + quote,
+        good_csum=False)), 0x86DD)
+    f["v6_ns_solicited"] = eth(ns6(CLIENT6, sol_node(VIP6), VIP6), 0x86DD,
+                               dst=bytes.fromhex("3333ff000010"))
+    f["v6_ns_unicast"] = eth(ns6(CLIENT6, VIP6, VIP6, sll=None), 0x86DD)
+    f["v6_ns_dad"] = eth(ns6("::", sol_node(VIP6), VIP6, sll=None), 0x86DD,
+                         dst=bytes.fromhex("3333ff000010"))
+    f["v6_ns_hlim64"] = eth(ns6(CLIENT6, sol_node(VIP6), VIP6, hlim=64),
+                            0x86DD, dst=bytes.fromhex("3333ff000010"))
+    f["v6_ns_bad_csum"] = eth(ns6(CLIENT6, sol_node(VIP6), VIP6,
+                                  good_csum=False), 0x86DD,
+                              dst=bytes.fromhex("3333ff000010"))
+    f["v6_jumbo"] = eth(ip6(CLIENT6, VIP6, 6, syn, plen=0), 0x86DD)
+    return f
+
+
 SYN, ACK, FIN, RST, PSH = 0x02, 0x10, 0x01, 0x04, 0x08
 MSS_SACK_TS = bytes.fromhex("020405b40402080a0000000100000000")
 
@@ -684,6 +765,10 @@ METRICS = {
 def main():
     for k, v in frames().items():
         put("parse", k, v)
+    for k, v in frames6().items():
+        put("parse", k, v)
+        if k.startswith("v6_ns"):
+            put("ndp", k, v)
     for k, v in scripts().items():
         put("forward", k, v)
     for i, words in enumerate(ARGS):

@@ -94,6 +94,17 @@ def u32_addr(dotted):
     return struct.unpack('!I', socket.inet_aton(dotted))[0]
 
 
+def any_addr(text):
+    """A v4 or v6 address's text to (af, its 4 or 16 bytes)."""
+    af = socket.AF_INET6 if ':' in text else socket.AF_INET
+    return af, socket.inet_pton(af, text)
+
+
+def words_of(packed):
+    """ntohl() of each 32-bit word of an address."""
+    return struct.unpack('!%dI' % (len(packed) // 4), packed)
+
+
 def parse_reply(text):
     """uvsd's reply text into dicts; numbers as ints, absent figures 0."""
     table = {'version': None, 'size': None, 'svcs': [], 'conns': [],
@@ -129,12 +140,16 @@ def stats_from(kv):
 
 
 def svc_from(kv):
+    af, addr = any_addr(kv['vip'])
+    # a v6 service's netmask is a prefix length (ipvsadm's -M for v6)
+    netmask = (int(kv['netmask']) if af == socket.AF_INET6
+               else u32_addr(kv['netmask']))
     return {
-        'fwmark': 0, 'af': socket.AF_INET,
+        'fwmark': 0, 'af': af,
         'protocol': {'tcp': IPPROTO_TCP, 'udp': IPPROTO_UDP}[kv['proto']],
-        'addr': u32_addr(kv['vip']), 'port': int(kv['vport']),
+        'addr': addr, 'port': int(kv['vport']),
         'sched_name': kv['sched'], 'flags': int(kv['flags']),
-        'timeout': int(kv['timeout']), 'netmask': u32_addr(kv['netmask']),
+        'timeout': int(kv['timeout']), 'netmask': netmask,
         'pe_name': '', 'stats64': stats_from(kv), 'dests': [],
     }
 
@@ -144,8 +159,9 @@ IP_VS_CONN_F_MASQ, IP_VS_CONN_F_LOCALNODE, IP_VS_CONN_F_DROUTE = 0, 1, 3
 
 
 def dest_from(kv):
+    af, addr = any_addr(kv['rip'])
     return {
-        'af': socket.AF_INET, 'addr': u32_addr(kv['rip']),
+        'af': af, 'addr': addr,
         'port': int(kv['rport']),
         'conn_flags': {'route': IP_VS_CONN_F_DROUTE,
                        'local': IP_VS_CONN_F_LOCALNODE,
@@ -177,14 +193,24 @@ def ipvs_cmp_services(s1, s2):
     r = s1['protocol'] - s2['protocol']
     if r != 0:
         return r
-    r = c_int(s1['addr'] - s2['addr'])     # ntohl(a) - ntohl(b) in int
+    r = cmp_addr(s1['addr'], s2['addr'])
     if r != 0:
         return r
     return s1['port'] - s2['port']          # ntohs(a) - ntohs(b)
 
 
+def cmp_addr(a, b):
+    """ntohl(a) - ntohl(b) in int, word by word for v6 until one differs."""
+    r = 0
+    for w1, w2 in zip(words_of(a), words_of(b)):
+        r = c_int(w1 - w2)
+        if r != 0:
+            break
+    return r
+
+
 def ipvs_cmp_dests(d1, d2):
-    r = c_int(d1['addr'] - d2['addr'])
+    r = cmp_addr(d1['addr'], d2['addr'])
     if r != 0:
         return r
     return d1['port'] - d2['port']
@@ -229,10 +255,10 @@ SERVICES = fixture('services', True)
 HOSTS = fixture('hosts', False)
 
 
-def addr_to_anyname(addr):
+def addr_to_anyname(af, addr):
     # gethostbyaddr() as the fixture answers it: numbers when unnamed
-    dotted = inet_ntoa(addr)
-    return HOSTS.get(dotted, dotted)
+    text = socket.inet_ntop(af, addr)
+    return HOSTS.get(text, text)
 
 
 def port_to_anyname(port, proto):
@@ -242,15 +268,15 @@ def port_to_anyname(port, proto):
     return '%u' % port
 
 
-def addrport_to_anyname(addr, port, proto, fmt):
-    # snprintf(buf, 60, ...): IPv4 names never come near 59 bytes here
+def addrport_to_anyname(af, addr, port, proto, fmt):
+    # a v6 address in brackets; snprintf(buf, 60, ...) cuts at 59 bytes
+    o, c = ('[', ']') if af == socket.AF_INET6 else ('', '')
     if fmt & FMT_NUMERIC:
-        s = '%s%s%s:%u' % ('', inet_ntoa(addr), '', port)
+        s = '%s%s%s:%u' % (o, socket.inet_ntop(af, addr), c, port)
     else:
-        s = '%s%s%s:%s' % ('', addr_to_anyname(addr), '',
+        s = '%s%s%s:%s' % (o, addr_to_anyname(af, addr), c,
                            port_to_anyname(port, proto))
-    assert len(s) < 60
-    return s
+    return s[:59]
 
 
 def print_largenum(p, i, fmt):
@@ -347,20 +373,25 @@ SCHED_ALL = IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED2 | IP_VS_SVC_F_SCHED3
 
 
 def print_service_entry(p, se, fmt):
-    vname = addrport_to_anyname(se['addr'], se['port'], se['protocol'], fmt)
+    v6 = se['af'] == socket.AF_INET6
+    vname = addrport_to_anyname(se['af'], se['addr'], se['port'],
+                                se['protocol'], fmt)
     if fmt & FMT_RULE:
         svc_name = '%s %s' % (option_from_protocol(se['protocol']), vname)
     else:
         svc_name = '%-4s %s' % (protocol_name(se['protocol']), vname)
-        svc_name = svc_name[:33]            # svc_name[33] = '\0' (AF_INET)
+        if not v6:
+            svc_name = svc_name[:33]        # svc_name[33] = '\0' (AF_INET)
 
     st = se['stats64']
     if fmt & FMT_RULE:
         p.printf('-A %s -s %s', svc_name, se['sched_name'])
         if se['flags'] & IP_VS_SVC_F_PERSISTENT:
             p.printf(' -p %u', se['timeout'])
-            if se['netmask'] != 0xffffffff:
+            if not v6 and se['netmask'] != 0xffffffff:
                 p.printf(' -M %s', inet_ntoa(se['netmask']))
+            if v6 and se['netmask'] != 128:
+                p.printf(' -M %i', se['netmask'])
         if se['pe_name']:
             p.printf(' --pe %s', se['pe_name'])
         if se['flags'] & IP_VS_SVC_F_ONEPACKET:
@@ -384,8 +415,10 @@ def print_service_entry(p, se, fmt):
             p.printf(')')
         if se['flags'] & IP_VS_SVC_F_PERSISTENT:
             p.printf(' persistent %u', se['timeout'])
-            if se['netmask'] != 0xffffffff:
+            if not v6 and se['netmask'] != 0xffffffff:
                 p.printf(' mask %s', inet_ntoa(se['netmask']))
+            if v6 and se['netmask'] != 128:
+                p.printf(' mask %i', se['netmask'])
             if se['pe_name']:
                 p.printf(' pe %s', se['pe_name'])
         if se['flags'] & IP_VS_SVC_F_ONEPACKET:
@@ -396,10 +429,10 @@ def print_service_entry(p, se, fmt):
     if not fmt & FMT_NOSORT:
         dests = qsort(dests, ipvs_cmp_dests)
     for e in dests:
-        dname = addrport_to_anyname(e['addr'], e['port'], se['protocol'],
-                                    fmt)
-        if not fmt & FMT_RULE:
-            dname = dname[:28]              # dname[28] = '\0'
+        dname = addrport_to_anyname(e['af'], e['addr'], e['port'],
+                                    se['protocol'], fmt)
+        if not fmt & FMT_RULE and not v6:
+            dname = dname[:28]              # dname[28] = '\0' (AF_INET)
         st = e['stats64']
         if fmt & FMT_RULE:
             p.printf('-a %s -r %s %s -w %d\n', svc_name, dname,
@@ -448,9 +481,10 @@ def list_all(p, table, fmt):
 
 
 def list_service(p, table, key, fmt):
-    proto, addr, port = key
-    found = [s for s in table['svcs'] if (s['protocol'], s['addr'],
-                                          s['port']) == (proto, addr, port)]
+    proto, af, addr, port = key
+    found = [s for s in table['svcs']
+             if (s['protocol'], s['af'], s['addr'], s['port']) ==
+             (proto, af, addr, port)]
     assert len(found) == 1, 'the service of -t/-u is not in the reply'
     print_title(p, fmt)
     print_service_entry(p, found[0], fmt)
@@ -460,11 +494,11 @@ def print_conn(p, c, fmt):
     # /proc/net/ip_vs_conn gives "TCP"/"UDP" and the state name as is
     protocol = c['proto'].upper()
     proto = {'TCP': IPPROTO_TCP, 'UDP': IPPROTO_UDP}.get(protocol, 0)
-    cname = addrport_to_anyname(u32_addr(c['cip']), int(c['cport']),
+    cname = addrport_to_anyname(*any_addr(c['cip']), int(c['cport']),
                                 proto, fmt)
-    vname = addrport_to_anyname(u32_addr(c['vip']), int(c['vport']),
+    vname = addrport_to_anyname(*any_addr(c['vip']), int(c['vport']),
                                 proto, fmt)
-    dname = addrport_to_anyname(u32_addr(c['rip']), int(c['rport']),
+    dname = addrport_to_anyname(*any_addr(c['rip']), int(c['rport']),
                                 proto, fmt)
     expires = int(c['expires'])
     seconds = expires % 60
@@ -511,7 +545,7 @@ def render(reply_text, args_line):
         if w in ('-t', '-u'):
             addr, port = words[i + 1].rsplit(':', 1)
             key = ({'-t': IPPROTO_TCP, '-u': IPPROTO_UDP}[w],
-                   u32_addr(addr), int(port))
+                   *any_addr(addr.strip('[]')), int(port))
             i += 2
             continue
         fmt |= FLAGS[w]
@@ -733,8 +767,55 @@ WRAP_TABLE = (info(size=256)
               + svc('tcp', '192.168.0.1', 80, sched='rr')
               + OK)
 
+# IPv6 beside IPv4: every v4 service lists first (libipvs compares the
+# family first), v6 addresses sort word by word, bracketed names are
+# never cut (ipvsadm cuts AF_INET names only), -M is a prefix length
+# (128, the default, is not printed).
+V6_LONG = '2001:db8:ffff:ffff:ffff:ffff:ffff:fffe'     # 47 with [..]:65535
+V6_TABLE = (info()
+            + svc('tcp', '2001:db8::10', 80, sched='rr', netmask='128',
+                  conns=7, inpkts=70, inbytes=7000, cps=1, inpps=2,
+                  inbps=300)
+            + dest('2001:db8::12', 80, active=2, inactive=1)
+            + dest('2001:db8::1:11', 80, weight=3)
+            + dest('2001:db8::11', 80, inactive=4, conns=5, inpkts=50,
+                   inbytes=5000)
+            + svc('udp', '2001:db8::10', 53, sched='sh', netmask='128',
+                  flags=IP_VS_SVC_F_HASHED | F1)
+            + dest(V6_LONG, 53, weight=2)
+            + svc('tcp', '198.18.0.10', 80)
+            + dest('198.18.0.11', 80)
+            + svc('tcp', '2001:db8::20', 0, sched='sh', flags=PERSIST,
+                  timeout=300, netmask='64')
+            + dest('2001:db8::21', 0, persist=3)
+            + svc('tcp', V6_LONG, 65535, sched='lblc', flags=PERSIST,
+                  timeout=60, netmask='128')
+            + dest(V6_LONG, 65535, uthr=100, lthr=10)
+            + OK)
+
+V6_CONNS = (conn('tcp', '2001:db8::100', 40000, '2001:db8::10', 80,
+                 '2001:db8::11', 80, 'ESTABLISHED', 899)
+            + conn('udp', '2001:db8::101', 5353, '2001:db8::10', 53,
+                   V6_LONG, 53, 'UDP', 299)
+            + conn('tcp', '198.18.0.100', 40001, '198.18.0.10', 80,
+                   '198.18.0.11', 80, 'SYN_RECV', 59)
+            + OK)
+
 CASES = {
     # name: (reply, args)
+    'v6_list_numeric': (V6_TABLE, 'list -n'),
+    'v6_list_nosort': (V6_TABLE, 'list -n --nosort'),
+    'v6_list_names': (V6_TABLE, 'list'),
+    'v6_list_one_service': (V6_TABLE, 'list -n -t [2001:db8::10]:80'),
+    'v6_list_one_service_udp': (V6_TABLE, 'list -n -u [2001:db8::10]:53'),
+    'v6_stats': (V6_TABLE, 'list -n --stats'),
+    'v6_rate': (V6_TABLE, 'list -n --rate'),
+    'v6_thresholds': (V6_TABLE, 'list -n --thresholds'),
+    'v6_persistent_conn': (V6_TABLE, 'list -n --persistent-conn'),
+    'v6_save_numeric': (V6_TABLE, 'save -n'),
+    'v6_save_names': (V6_TABLE, 'save'),
+    'v6_conns_numeric': (V6_CONNS, 'conns -n'),
+    'v6_conns_names': (V6_CONNS, 'conns'),
     'list_numeric': (TABLE, 'list -n'),
     'list_nosort': (TABLE, 'list -n --nosort'),
     'list_empty': (info() + OK, 'list -n'),

@@ -1,9 +1,10 @@
 /*
  * Unit tests for the capture filter (fwd/data/filter.c), run through
  * libpcap's own classic BPF interpreter (bpf_filter), which executes the
- * kernel's instruction set. The program passes ARP requests and IPv4 to
- * the director's MAC, nothing else; it is the same program whatever the
- * VIPs; with no VIP it passes nothing.
+ * kernel's instruction set. With v4 VIPs the program passes ARP requests
+ * and IPv4 to the director's MAC; with v6 VIPs, IPv6 to that MAC and
+ * Neighbor Solicitations to a solicited-node group; nothing else. It is
+ * the same program whatever the VIPs; with no VIP it passes nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <net/ethernet.h>
 #include <net/if_arp.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <cmocka.h>
 
@@ -128,9 +130,71 @@ test_fixed_size(void **state)
 	assert_int_equal(uvs_filter_build(1, dir_mac, &a), 0);
 	assert_int_equal(uvs_filter_build(1, other_mac, &b), 0);
 	assert_int_equal(a.len, b.len);
-	assert_true(a.len <= 16);
+	assert_true(a.len <= 24);
 	free(a.filter);
 	free(b.filter);
+}
+
+/* An IPv6 frame to dst, next header nh, an ICMPv6 type after 40 bytes. */
+static size_t
+frame6(uint8_t *f, size_t len, const uint8_t dst[6], uint8_t nh,
+    uint8_t icmp_type)
+{
+	frame(f, len, dst, ETHERTYPE_IPV6, 0);
+	f[ETH_HLEN] = 0x60;
+	f[ETH_HLEN + 6] = nh;
+	f[ETH_HLEN + 40] = icmp_type;
+	return len;
+}
+
+static void
+test_v6(void **state)
+{
+	static const uint8_t solnode[6] = { 0x33, 0x33, 0xff, 0, 0, 0x10 };
+	static const uint8_t allnodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	struct sock_fprog p;
+	uint8_t f[128];
+
+	(void)state;
+	assert_int_equal(uvs_filter_build(UVS_FILTER_V6, dir_mac, &p), 0);
+	/* IPv6 to us, whatever it carries; NS to a solicited-node group */
+	frame6(f, 74, dir_mac, IPPROTO_TCP, 0);
+	assert_true(run(&p, f, 74) >= 74);
+	frame6(f, 86, solnode, IPPROTO_ICMPV6, 135);
+	assert_true(run(&p, f, 86) >= 86);
+	/* not: other ICMPv6 to the group, NS to all nodes, NS behind an
+	   extension header, another host's IPv6, and no IPv4 or ARP */
+	frame6(f, 86, solnode, IPPROTO_ICMPV6, 136);
+	assert_int_equal(run(&p, f, 86), 0);
+	frame6(f, 86, solnode, IPPROTO_HOPOPTS, 135);
+	assert_int_equal(run(&p, f, 86), 0);
+	frame6(f, 86, allnodes, IPPROTO_ICMPV6, 135);
+	assert_int_equal(run(&p, f, 86), 0);
+	frame6(f, 74, other_mac, IPPROTO_TCP, 0);
+	assert_int_equal(run(&p, f, 74), 0);
+	frame(f, 60, dir_mac, ETHERTYPE_IP, 0);
+	assert_int_equal(run(&p, f, 60), 0);
+	frame(f, 42, bcast, ETHERTYPE_ARP, ARPOP_REQUEST);
+	assert_int_equal(run(&p, f, 42), 0);
+	/* a group frame too short to hold the ICMPv6 type */
+	frame6(f, 54, solnode, IPPROTO_ICMPV6, 0);
+	assert_int_equal(run(&p, f, 54), 0);
+	free(p.filter);
+
+	/* dual stack: both, and still nothing else */
+	assert_int_equal(uvs_filter_build(UVS_FILTER_V4 | UVS_FILTER_V6,
+	    dir_mac, &p), 0);
+	frame(f, 60, dir_mac, ETHERTYPE_IP, 0);
+	assert_true(run(&p, f, 60) >= 60);
+	frame(f, 42, bcast, ETHERTYPE_ARP, ARPOP_REQUEST);
+	assert_true(run(&p, f, 42) > 0);
+	frame6(f, 74, dir_mac, IPPROTO_UDP, 0);
+	assert_true(run(&p, f, 74) >= 74);
+	frame6(f, 86, solnode, IPPROTO_ICMPV6, 135);
+	assert_true(run(&p, f, 86) >= 86);
+	frame6(f, 74, other_mac, IPPROTO_UDP, 0);
+	assert_int_equal(run(&p, f, 74), 0);
+	free(p.filter);
 }
 
 int
@@ -141,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_drops_the_rest),
 		cmocka_unit_test(test_no_vip_passes_nothing),
 		cmocka_unit_test(test_fixed_size),
+		cmocka_unit_test(test_v6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,7 +89,7 @@ new_flow(struct lab *l, uint16_t cport, char *buf, size_t len)
 	assert_non_null(d);
 	c = uvs_conn_insert(&l->conns, &f, d, T0);
 	assert_non_null(c);
-	return uvs_flowlog_line(c, dir_mac, buf, len);
+	return uvs_flowlog_line(c, &f, dir_mac, buf, len);
 }
 
 static void

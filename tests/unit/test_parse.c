@@ -274,7 +274,10 @@ test_ethertype(void **state)
 	size_t len = tcp_frame(f, TH_SYN, 0);
 
 	(void)state;
+	/* IPv6 is parsed now (test_parse6.c): an IPv4 packet in it is bad */
 	wr16(f + 12, ETHERTYPE_IPV6);
+	assert_int_equal(parse_only(f, len), UVS_DROP_IP6_BAD);
+	wr16(f + 12, ETHERTYPE_REVARP);
 	assert_int_equal(parse_only(f, len), UVS_DROP_ETHERTYPE);
 	assert_int_equal(parse_only(f, ETH_HLEN), UVS_DROP_ETHERTYPE);
 	wr16(f + 12, ETHERTYPE_VLAN);

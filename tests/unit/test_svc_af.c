@@ -115,6 +115,9 @@ test_mixed_family_refused(void **state)
 	assert_int_equal(uvs_dest_add(s6, &d4), -EAFNOSUPPORT);
 	assert_int_equal(uvs_dest_add(s4, &d6), -EAFNOSUPPORT);
 	assert_int_equal(s6->ndests + s4->ndests, 0);
+	d6.fwd = UVS_FWD_TUNNEL;	/* the outer packet is IPv4 */
+	assert_int_equal(uvs_dest_add(s6, &d6), -EAFNOSUPPORT);
+	d6.fwd = UVS_FWD_ROUTE;
 	assert_int_equal(uvs_dest_add(s6, &d6), 0);	/* the control */
 	assert_int_equal(uvs_dest_add(s4, &d4), 0);
 	assert_non_null(uvs_dest_find(s6, &d6.addr, htons(80)));

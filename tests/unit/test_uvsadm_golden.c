@@ -95,7 +95,7 @@ static const struct {
 	{ "--tun-info", UVSADM_FMT_TUN_INFO },
 };
 
-/* "-t|-u addr:port" into key; 0 or -1. */
+/* "-t|-u addr:port" or "[v6addr]:port" into key; 0 or -1. */
 static int
 parse_key(const char *opt, char *ap, struct uvsadm_svc_key *key)
 {
@@ -107,7 +107,15 @@ parse_key(const char *opt, char *ap, struct uvsadm_svc_key *key)
 		return -1;
 	*colon = '\0';
 	port = strtoul(colon + 1, &end, 10);
-	if (*end || port > 65535 || inet_pton(AF_INET, ap, &key->addr) != 1)
+	memset(&key->addr, 0, sizeof(key->addr));
+	key->af = ap[0] == '[' ? AF_INET6 : AF_INET;
+	if (key->af == AF_INET6) {
+		if (colon[-1] != ']')
+			return -1;
+		colon[-1] = '\0';
+		ap++;
+	}
+	if (*end || port > 65535 || inet_pton(key->af, ap, &key->addr) != 1)
 		return -1;
 	key->port = (uint16_t)port;
 	key->proto = strcmp(opt, "-t") == 0 ? IPPROTO_TCP : IPPROTO_UDP;

@@ -167,7 +167,8 @@ service_flags(void **state)
 static void
 one_service_has_no_header(void **state)
 {
-	struct uvsadm_svc_key k = { IPPROTO_UDP, 0, 53 };
+	struct uvsadm_svc_key k = { IPPROTO_UDP, AF_INET, { .all = { 0 } },
+	    53 };
 
 	(void)state;
 	inet_pton(AF_INET, "198.18.0.10", &k.addr);
@@ -282,7 +283,8 @@ rate_without_figures(void **state)
 static void
 json_table(void **state)
 {
-	struct uvsadm_svc_key k = { IPPROTO_UDP, 0, 53 };
+	struct uvsadm_svc_key k = { IPPROTO_UDP, AF_INET, { .all = { 0 } },
+	    53 };
 
 	(void)state;
 	inet_pton(AF_INET, "198.18.0.10", &k.addr);
@@ -458,9 +460,9 @@ names_resolve(void **state)
 	se = getservbyport(htons(80), "tcp");
 	snprintf(want, sizeof(want), "%s:%s", he ? he->h_name : "127.0.0.1",
 	    se ? se->s_name : "80");
-	assert_string_equal(uvsadm_addrport_name(buf, lo.s_addr, 80,
+	assert_string_equal(uvsadm_addrport_name(buf, AF_INET, &lo, 80,
 	    IPPROTO_TCP, 0), want);
-	assert_string_equal(uvsadm_addrport_name(buf, lo.s_addr, 80,
+	assert_string_equal(uvsadm_addrport_name(buf, AF_INET, &lo, 80,
 	    IPPROTO_TCP, UVSADM_FMT_NUMERIC), "127.0.0.1:80");
 }
 

@@ -297,8 +297,9 @@ copy_conns_walks_in_chunks(void **state)
 		n = uvs_workers_copy_conns(&ct, &cursor, out, 7);
 		assert_true(n <= 7);
 		for (i = 0; i < n; i++) {
-			assert_int_equal(out[i].raddr, 11);
-			assert_int_equal(out[i].vaddr, 10);
+			assert_int_equal(out[i].af, AF_INET);
+			assert_int_equal(out[i].raddr.ip, 11);
+			assert_int_equal(out[i].vaddr.ip, 10);
 		}
 		total += n;
 	}
