@@ -24,6 +24,7 @@ struct nlmsghdr;
 #define UVS_NFT_ELEMS_PER_MSG	256	/* set elements per netlink message */
 /* nft's datatype ids (its datatype.h), for a set's key type */
 #define UVS_NFT_TYPE_IPADDR	7
+#define UVS_NFT_TYPE_IP6ADDR	8
 #define UVS_NFT_TYPE_INET_PROTO	12
 #define UVS_NFT_TYPE_INET_SERVICE 13
 /* a concatenation's type: each field's id after the others (TYPE_BITS) */

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "arp/arp.h"
+#include "sched/inaddr.h"
 #include "arp/kernel/rtnl.h"
 
 /* States in which the kernel trusts the entry's MAC (its NUD_VALID). */
@@ -26,6 +27,8 @@
 
 struct uvs_nl {
 	struct mnl_socket	*sock;
+	uvs_neigh_af_cb		 cb6;	/* IPv6 neighbours, NULL: ignored */
+	void			*arg6;
 	int			 links[UVS_NL_LINKS_MAX];	/* watched */
 	unsigned		 nlinks;
 	unsigned		 seq;
@@ -98,7 +101,7 @@ uvs_nl_open(void)
 	   addresses: --follow-vip serves a VIP while the kernel holds it */
 	if (!(nl->sock = mnl_socket_open(NETLINK_ROUTE)) ||
 	    mnl_socket_bind(nl->sock, RTMGRP_NEIGH | RTMGRP_IPV4_ROUTE |
-	    RTMGRP_IPV4_IFADDR,
+	    RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_ROUTE | RTMGRP_IPV6_IFADDR,
 	    MNL_SOCKET_AUTOPID) < 0 ||
 	    fcntl(mnl_socket_get_fd(nl->sock), F_SETFL, O_NONBLOCK) < 0) {
 		int e = errno;
@@ -155,37 +158,75 @@ nl_send(struct uvs_nl *nl, struct nlmsghdr *nlh)
 	return 0;
 }
 
+void
+uvs_nl_on_neigh6(struct uvs_nl *nl, uvs_neigh_af_cb cb, void *arg)
+{
+	nl->cb6 = cb;
+	nl->arg6 = arg;
+}
+
+/* A neighbour's address bytes in family af: 4, 16, or 0. */
+static size_t
+neigh_alen(int af)
+{
+	return af == AF_INET ? 4 : af == AF_INET6 ? 16 : 0;
+}
+
+int
+uvs_nl_resolve_af(struct uvs_nl *nl, int af, int ifindex,
+    const union uvs_inaddr *addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ndmsg *ndm;
+	size_t alen = neigh_alen(af);
+
+	if (alen == 0)
+		return -EAFNOSUPPORT;
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = (uint8_t)af;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_NONE;
+	/*
+	 * NTF_USE: "use" the entry as the kernel would (neigh_event_send),
+	 * which starts ARP, or for IPv6 a Neighbor Solicitation from the
+	 * link's own address (ndisc_solicit).
+	 */
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put(nlh, NDA_DST, alen, addr->b);
+	return nl_send(nl, nlh);
+}
+
 int
 uvs_nl_resolve(struct uvs_nl *nl, int ifindex, uint32_t addr)
+{
+	union uvs_inaddr a = uvs_inaddr4(addr);
+
+	return uvs_nl_resolve_af(nl, AF_INET, ifindex, &a);
+}
+
+int
+uvs_nl_dump_af(struct uvs_nl *nl, int af)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ndmsg *ndm;
 
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE;
+	if (neigh_alen(af) == 0)
+		return -EAFNOSUPPORT;
+	nlh->nlmsg_type = RTM_GETNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
-	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_state = NUD_NONE;
-	/* NTF_USE: "use" the entry as the kernel would, which starts ARP */
-	ndm->ndm_flags = NTF_USE;
-	mnl_attr_put_u32(nlh, NDA_DST, addr);
+	ndm->ndm_family = (uint8_t)af;
 	return nl_send(nl, nlh);
 }
 
 int
 uvs_nl_dump(struct uvs_nl *nl)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ndmsg *ndm;
-
-	nlh->nlmsg_type = RTM_GETNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
-	return nl_send(nl, nlh);
+	return uvs_nl_dump_af(nl, AF_INET);
 }
 
 struct neigh_ctx {
@@ -196,6 +237,20 @@ struct neigh_ctx {
 	int		 addrs;		/* an address message came */
 };
 
+/* What a neighbour message says, or -1 when it says nothing usable. */
+static int
+neigh_event(const struct nlmsghdr *nlh, const struct ndmsg *ndm,
+    const uint8_t *mac)
+{
+	if (nlh->nlmsg_type == RTM_DELNEIGH)
+		return UVS_NEIGH_GONE;
+	if (ndm->ndm_state & NUD_FAILED)
+		return UVS_NEIGH_FAILED;
+	if (mac && (ndm->ndm_state & NUD_USABLE))
+		return UVS_NEIGH_VALID;
+	return -1;
+}
+
 static int
 neigh_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -203,8 +258,9 @@ neigh_cb(const struct nlmsghdr *nlh, void *data)
 	struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
 	struct nlattr *a;
 	const uint8_t *mac = NULL;
-	uint32_t addr = 0;
-	int have_dst = 0;
+	union uvs_inaddr addr = { .all = { 0 } };
+	size_t alen;
+	int have_dst = 0, ev;
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {
 		ctx->routes = 1;
@@ -216,28 +272,33 @@ neigh_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (nlh->nlmsg_type != RTM_NEWNEIGH && nlh->nlmsg_type != RTM_DELNEIGH)
 		return MNL_CB_OK;
-	if (ndm->ndm_family != AF_INET || !watched(ctx->nl, ndm->ndm_ifindex))
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ndm)))
+		return MNL_CB_OK;
+	if (ndm->ndm_family == AF_INET6 && ctx->nl->cb6 == NULL)
+		return MNL_CB_OK;
+	if ((alen = neigh_alen(ndm->ndm_family)) == 0 ||
+	    !watched(ctx->nl, ndm->ndm_ifindex))
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
 		if (mnl_attr_get_type(a) == NDA_DST &&
-		    mnl_attr_get_payload_len(a) == 4) {
-			addr = mnl_attr_get_u32(a);
+		    mnl_attr_get_payload_len(a) == alen) {
+			memcpy(addr.b, mnl_attr_get_payload(a), alen);
 			have_dst = 1;
 		} else if (mnl_attr_get_type(a) == NDA_LLADDR &&
 		    mnl_attr_get_payload_len(a) == 6) {
 			mac = mnl_attr_get_payload(a);
 		}
 	}
-	if (!have_dst)
+	if (!have_dst || (ev = neigh_event(nlh, ndm, mac)) < 0)
 		return MNL_CB_OK;
-	if (nlh->nlmsg_type == RTM_DELNEIGH)
-		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr, UVS_NEIGH_GONE, NULL);
-	else if (ndm->ndm_state & NUD_FAILED)
-		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr, UVS_NEIGH_FAILED,
-		    NULL);
-	else if (mac && (ndm->ndm_state & NUD_USABLE))
-		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr, UVS_NEIGH_VALID,
-		    mac);
+	if (ev != UVS_NEIGH_VALID)
+		mac = NULL;
+	if (ndm->ndm_family == AF_INET6)
+		ctx->nl->cb6(ctx->nl->arg6, AF_INET6, ndm->ndm_ifindex, &addr,
+		    (enum uvs_neigh_event)ev, mac);
+	else
+		ctx->cb(ctx->arg, ndm->ndm_ifindex, addr.ip,
+		    (enum uvs_neigh_event)ev, mac);
 	return MNL_CB_OK;
 }
 

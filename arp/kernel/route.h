@@ -11,22 +11,37 @@
 
 #include <libmnl/libmnl.h>
 
+#include "sched/inaddr.h"
+
+/* Addresses are of the route's family (af); v4 ones in .ip. */
 struct uvs_route {
-	int		 oif;		/* the link named by the route */
-	uint32_t	 gateway;	/* network order; 0: on-link */
-	uint32_t	 prefsrc;	/* network order; 0: none given */
-	uint32_t	 mtu;		/* the route's MTU metric; 0: the link's */
-	uint8_t		 type;		/* RTN_UNICAST, RTN_LOCAL, ... */
+	int			 af;		/* AF_INET or AF_INET6 */
+	int			 oif;		/* the link named by the route */
+	union uvs_inaddr	 gateway;	/* all zero: on-link */
+	union uvs_inaddr	 prefsrc;	/* all zero: none given */
+	uint32_t		 mtu;		/* the route's MTU metric; 0: the
+						   link's */
+	uint8_t			 type;		/* RTN_UNICAST, RTN_LOCAL, ... */
 };
 
 /*
- * Reads one RTM_NEWROUTE answer into r. Returns 0, -EINVAL for a message
- * that is not an IPv4 route, -ENETUNREACH for a route without an output
- * link (unreachable, blackhole, prohibit).
+ * Reads one RTM_NEWROUTE answer of family af (AF_INET, AF_INET6) into r.
+ * Returns 0, -EINVAL for a message that is not a route of that family,
+ * -ENETUNREACH for a route without an output link (unreachable,
+ * blackhole, prohibit).
  */
+int	uvs_route_parse_af(int af, const struct nlmsghdr *nlh,
+	    struct uvs_route *r);
+/* uvs_route_parse_af for AF_INET. */
 int	uvs_route_parse(const struct nlmsghdr *nlh, struct uvs_route *r);
 
-/* Asks the kernel for its route to dst (RTM_GETROUTE). 0 or -errno. */
+/*
+ * Asks the kernel for its route to dst of family af (RTM_GETROUTE, what
+ * `ip -6 route get` asks). 0 or -errno.
+ */
+int	uvs_route_get_af(int af, const union uvs_inaddr *dst,
+	    struct uvs_route *r);
+/* uvs_route_get_af for the IPv4 address dst (network order). */
 int	uvs_route_get(uint32_t dst, struct uvs_route *r);
 
 /* The MTU of link ifindex (IFLA_MTU). 0 or -errno. */

@@ -77,9 +77,11 @@ rs_down(struct rs *rs)
 		    "(table arp " NFT_TABLE "): %s\n", strerror(-rc));
 		bad = 1;
 	}
+	bad |= rs_down6(rs);
 	if (rs->st.nvip == 0)
 		bad |= down_knobs(rs);
-	if (rs->st.nvip == 0 && rs->st.nknob == 0 && rs->st.nnft == 0)
+	if (rs->st.nvip == 0 && rs->st.nknob == 0 && rs->st.nnft == 0 &&
+	    rs->st.nvip6 == 0)
 		rc = unlink(rs->path) < 0 && errno != ENOENT ? -errno : 0;
 	else
 		rc = state_save(&rs->st, rs->path);

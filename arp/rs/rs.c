@@ -53,6 +53,19 @@ rs_change(struct rs *rs, const char *verb)
 	return rs_tun_up(rs);
 }
 
+/* check for each family given; 1 if either found a problem. */
+static int
+rs_check_all(struct rs *rs)
+{
+	int	rc = 0;
+
+	if (rs->nvip > 0)
+		rc = rs_tun_check(rs, rs_check(rs));
+	if (rs->nvip6 > 0 && rs_check6(rs) != 0)
+		rc = EXIT_PROBLEM;
+	return rc;
+}
+
 /* Everything after the arguments proved good; returns the exit code. */
 static int
 rs_run(struct rs *rs, const char *verb, char *path, size_t size)
@@ -80,7 +93,7 @@ rs_run(struct rs *rs, const char *verb, char *path, size_t size)
 		return EXIT_PROBLEM;
 	}
 	if (strcmp(verb, "check") == 0)
-		return rs_tun_check(rs, rs_check(rs));
+		return rs_check_all(rs);
 	/* a --state FILE's namespace is told by its inode too */
 	if (rs->ino == 0 && (rc = uvs_netns_self(&rs->ino)) < 0) {
 		fprintf(stderr, "uvs-rs: cannot tell this network namespace: "
@@ -146,12 +159,37 @@ up_opts(struct rs *rs, const char *verb, const char *arp, const char *dev,
 	return 0;
 }
 
+/*
+ * An IPv6 VIP lives on lo and nowhere else (vip6.c: the kernel answers
+ * Neighbor Solicitations for addresses on the link they come in by), and
+ * tunnel mode is IPv4's here.
+ */
+static int
+v6_opts(const struct rs *rs)
+{
+	if (rs->nvip6 == 0)
+		return 0;
+	if (strcmp(rs->dev, "lo") != 0) {
+		fprintf(stderr, "uvs-rs: --dev %s: an IPv6 VIP goes on lo "
+		    "only (on %s the kernel answers Neighbor Solicitations "
+		    "for it)\n", rs->dev, rs->dev);
+		return -EINVAL;
+	}
+	if (rs->tun >= 0) {
+		fprintf(stderr, "uvs-rs: --tun is for IPv4 VIPs\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
 	fprintf(f, "%s\n"
 	    "  up     put each VIP/32 on lo; stop ARP answers and announcements"
-	    " for it\n"
+	    " for it;\n"
+	    "         an IPv6 VIP goes on lo as /128 nodad (the kernel keeps "
+	    "it out of NDP)\n"
 	    "  check  say what is missing; exit 1 if anything is\n"
 	    "  down   undo what up changed, and only that\n"
 	    "  --state FILE  where up records its changes\n"
@@ -197,6 +235,7 @@ main(int argc, char *argv[])
 	const char	*verb, *why, *arp = NULL, *dev = NULL, *rip = NULL;
 	const char	*tun = NULL, *tun_port = NULL;
 	uint32_t	*vip;
+	struct in6_addr	*vip6;
 	int		 ch, i, rc;
 
 	opterr = 0;
@@ -251,24 +290,40 @@ main(int argc, char *argv[])
 	if (up_opts(&rs, verb, arp, dev, rip) < 0 ||
 	    rs_tun_opts(&rs, verb, tun, tun_port) < 0)
 		return EXIT_USAGE;
-	if ((vip = calloc(argc - optind, sizeof(*vip))) == NULL) {
+	vip = calloc(argc - optind, sizeof(*vip));
+	vip6 = calloc(argc - optind, sizeof(*vip6));
+	if (vip == NULL || vip6 == NULL) {
 		fprintf(stderr, "uvs-rs: out of memory\n");
+		free(vip);
+		free(vip6);
 		return EXIT_PROBLEM;
 	}
 	for (i = optind; i < argc; i++) {
-		if ((why = vip_parse(argv[i], &vip[i - optind])) != NULL) {
+		/* a colon makes it IPv6: no IPv4 address has one */
+		if (strchr(argv[i], ':') != NULL)
+			why = vip6_parse(argv[i], &vip6[rs.nvip6++]);
+		else
+			why = vip_parse(argv[i], &vip[rs.nvip++]);
+		if (why != NULL) {
 			fprintf(stderr, "uvs-rs: %s %s\n", argv[i], why);
 			free(vip);
+			free(vip6);
 			return EXIT_USAGE;
 		}
 	}
 	rs.vip = vip;
-	rs.nvip = argc - optind;
+	rs.vip6 = vip6;
+	if (v6_opts(&rs) < 0) {
+		free(vip);
+		free(vip6);
+		return EXIT_USAGE;
+	}
 	rc = rs_run(&rs, verb, path, sizeof(path));
 	state_free(&rs.st);
 	free(rs.found);
 	free(rs.nft_undo);
 	free(vip);
+	free(vip6);
 	return rc;
 }
 

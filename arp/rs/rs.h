@@ -15,6 +15,7 @@
 
 #define STATE_DIR	"/run/uvs"
 #define VIP_PREFIX	32
+#define VIP6_PREFIX	128
 #define LINE_MAX_LEN	256
 
 #define USAGE		"usage: uvs-rs [--state FILE] [--arp sysctl|nft] " \
@@ -49,6 +50,15 @@ struct rs_vip {
 	char		dev[IF_NAMESIZE];	/* where: lo, or --dev */
 };
 
+/* An IPv6 VIP: always on lo as /128 (VIP6_PREFIX), nodad. */
+struct rs_vip6 {
+	struct in6_addr	addr;
+	int		added;		/* up put it there, down takes it off */
+	int		fresh;		/* this run added it: undone on failure */
+	int		nft;		/* up --arp nft: table ip6 uvs-rs has it */
+	int		nft_undo;	/* nft before this run */
+};
+
 /* A VIP whose ARP the nft rules handle, and the sender put in its place. */
 struct rs_nft {
 	uint32_t	vip;
@@ -72,6 +82,8 @@ struct rs_state {
 	size_t		 nknob;
 	struct rs_nft	*nft;
 	size_t		 nnft;
+	struct rs_vip6	*vip6;
+	size_t		 nvip6;
 };
 
 /* What check found for one VIP. */
@@ -87,8 +99,10 @@ struct rs {
 	const char	*path;		/* the state file */
 	int		 default_path;	/* path is STATE_DIR's, named for ino */
 	uint64_t	 ino;		/* this network namespace's inode */
-	const uint32_t	*vip;		/* from the command line */
+	const uint32_t	*vip;		/* from the command line: IPv4 */
 	size_t		 nvip;
+	const struct in6_addr *vip6;	/* ... and IPv6 */
+	size_t		 nvip6;
 	int		 lo;
 	enum rs_method	 method;	/* up: --arp */
 	char		 dev[IF_NAMESIZE];	/* up: --dev, else lo */
@@ -156,8 +170,34 @@ int		 rs_up(struct rs *rs);
 int		 rs_down(struct rs *rs);
 int		 rs_check(struct rs *rs);
 
-/* args.c */
+/* args.c: NULL when s is a VIP of that family, or what is wrong */
 const char	*vip_parse(const char *s, uint32_t *addr);
+const char	*vip6_parse(const char *s, struct in6_addr *addr);
+
+/*
+ * vip6.c: IPv6 VIPs. The kernel never answers a Neighbor Solicitation
+ * for an address on lo arriving on another link, nor uses it as the
+ * source of its own, so up6 puts the VIP on lo and needs nothing else;
+ * check6 says whether that holds. state_*_vip6 keep the state file's
+ * "vip6" lines. up6 and down6 change st only: their caller saves it.
+ */
+struct rs_vip6	*state_find_vip6(struct rs_state *st,
+		    const struct in6_addr *addr);
+struct rs_vip6	*state_add_vip6(struct rs_state *st,
+		    const struct in6_addr *addr, int added);
+int		 rs_up6(struct rs *rs);
+/*
+ * nft6.c: table ip6 uvs-rs for the vip6 entries marked nft, loaded whole
+ * (none: the table goes); nft6_check says, by VIP, whether the input
+ * rule (NS for it dropped) and the output rule (our NS from it dropped)
+ * are there. 0 or -errno.
+ */
+int		 nft6_load(const struct rs_state *st);
+int		 nft6_check(const struct in6_addr *vip, size_t nvip, int *in,
+		    int *out);
+void		 rs_up6_undo(struct rs *rs);
+int		 rs_down6(struct rs *rs);
+int		 rs_check6(struct rs *rs);
 
 /*
  * tun.c: up --tun unwraps tunnel mode's packets (tundecap.h) once the

@@ -139,6 +139,7 @@ state_free(struct rs_state *st)
 	free(st->vip);
 	free(st->knob);
 	free(st->nft);
+	free(st->vip6);
 	*st = (struct rs_state){ 0 };
 }
 
@@ -150,6 +151,8 @@ state_parse(struct rs_state *st, const char *line)
 	char			 c[LINE_MAX_LEN] = "lo";
 	const struct rs_rule	*rule;
 	struct in_addr		 in, in2;
+	struct in6_addr		 in6;
+	struct rs_vip6		*v6;
 	uint64_t		 cookie, ino = 0;
 	int			 v, n = -1, m = -1;
 
@@ -161,6 +164,23 @@ state_parse(struct rs_state *st, const char *line)
 	    &m) == 1 && m > 0 && line[n + m] == '\0'))) {
 		st->netns = cookie;
 		st->netns_ino = ino;
+		return 0;
+	}
+	/* before "vip": its %s would take the 6 for an address */
+	n = -1;
+	if (sscanf(line, "vip6 %255s %255s %n", a, b, &n) == 2 && n > 0) {
+		/* then "nft" (up --arp nft), or nothing */
+		if (line[n] != '\0' && (sscanf(line + n, "%255s %n", c,
+		    &m) != 1 || line[n + m] != '\0' || strcmp(c, "nft") != 0))
+			return -EINVAL;
+		if (inet_pton(AF_INET6, a, &in6) != 1 ||
+		    state_find_vip6(st, &in6) != NULL)
+			return -EINVAL;
+		if (strcmp(b, "added") != 0 && strcmp(b, "present") != 0)
+			return -EINVAL;
+		if ((v6 = state_add_vip6(st, &in6, b[0] == 'a')) == NULL)
+			return -ENOMEM;
+		v6->nft = v6->nft_undo = line[n] != '\0';
 		return 0;
 	}
 	n = -1;
@@ -227,7 +247,7 @@ state_load(struct rs_state *st, const char *path, int *lineno)
 int
 state_save(const struct rs_state *st, const char *path)
 {
-	char	 tmp[PATH_MAX], ip[INET_ADDRSTRLEN];
+	char	 tmp[PATH_MAX], ip[INET_ADDRSTRLEN], ip6[INET6_ADDRSTRLEN];
 	size_t	 i;
 	FILE	*f;
 	int	 fd, rc = 0;
@@ -252,6 +272,11 @@ state_save(const struct rs_state *st, const char *path)
 		    st->vip[i].added ? "added" : "present",
 		    strcmp(st->vip[i].dev, "lo") == 0 ? "" : " ",
 		    strcmp(st->vip[i].dev, "lo") == 0 ? "" : st->vip[i].dev);
+	for (i = 0; i < st->nvip6; i++)
+		fprintf(f, "vip6 %s %s%s\n", inet_ntop(AF_INET6,
+		    &st->vip6[i].addr, ip6, sizeof(ip6)),
+		    st->vip6[i].added ? "added" : "present",
+		    st->vip6[i].nft ? " nft" : "");
 	for (i = 0; i < st->nnft; i++) {
 		fprintf(f, "nft %s", ip_str(st->nft[i].vip, ip));
 		fprintf(f, " %s\n", ip_str(st->nft[i].rip, ip));

@@ -205,21 +205,25 @@ rs_up(struct rs *rs)
 	/*
 	 * ARP first: a VIP on lo while arp_ignore is still 0 (or before the
 	 * nft rules) would answer the clients' ARP and pull the director's
-	 * traffic to this host.
+	 * traffic to this host. IPv6 VIPs need no such step (vip6.c).
 	 */
-	if (rs->method == ARP_NFT)
+	rc = 0;
+	if (rs->nvip > 0 && rs->method == ARP_NFT)
 		rc = up_nft(rs);
-	else if ((rc = up_knobs(rs, "all")) == 0 &&
+	else if (rs->nvip > 0 && (rc = up_knobs(rs, "all")) == 0 &&
 	    (rc = uvs_sysctl_each_if(up_if, rs)) < 0)
 		fprintf(stderr, "uvs-rs: cannot list interfaces: %s\n",
 		    strerror(-rc));
 	for (i = 0; rc == 0 && i < rs->nvip; i++)
 		rc = up_vip(rs, rs->vip[i]);
+	if (rc == 0)
+		rc = rs_up6(rs);
 	if (rc == 0 && (rc = state_save(&rs->st, rs->path)) < 0)
 		fprintf(stderr, "uvs-rs: cannot write %s: %s\n", rs->path,
 		    strerror(-rc));
 	if (rc != 0) {
 		up_undo(rs);
+		rs_up6_undo(rs);
 		return EXIT_PROBLEM;
 	}
 	return 0;

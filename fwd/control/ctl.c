@@ -116,8 +116,8 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 	const struct uvs_health_key k = { .proto = s->proto, .af = s->af,
 	    .vip = s->addr, .vport = s->port, .rip = x->addr,
 	    .rport = x->port };
-	const struct uvs_rsmac_entry *e = s->af == AF_INET ?
-	    uvs_rsmac_find(&d->rsmac, x->addr.ip) : NULL;
+	const struct uvs_rsmac_entry *e = uvs_rsmac_find_af(&d->rsmac, s->af,
+	    &x->addr);
 	char a[INET6_ADDRSTRLEN], hw[18];
 
 	inet_ntop(s->af, &x->addr, a, sizeof(a));

@@ -26,6 +26,10 @@
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zero_mac[6];
 
+static void	neigh6_news(void *arg, int af, int ifindex,
+		    const union uvs_inaddr *addr, enum uvs_neigh_event ev,
+		    const uint8_t *mac);
+
 int
 uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
     uint32_t now, unsigned flags, char *err, size_t errlen)
@@ -66,6 +70,7 @@ uvs_dir_init(struct uvs_director *d, const char *ifname, uint32_t conn_max,
 		return rc;
 	}
 	(void)uvs_nl_watch(d->nl, d->ifindex);
+	uvs_nl_on_neigh6(d->nl, neigh6_news, d);
 	uvs_rsmac_init(&d->rsmac);
 	d->last_est = now;
 	/* without a guard uvsd still runs, but refuses VIPs the kernel holds */
@@ -177,12 +182,12 @@ uvs_dir_dest_out(struct uvs_director *d, struct uvs_svc *svc,
 }
 
 /*
- * A dest reached through next hop addr on link ifindex, any service;
- * with mac, whether any would change.
+ * A dest reached through next hop addr (family af) on link ifindex, any
+ * service; with mac, whether any would change.
  */
 static int
-neigh_matters(const struct uvs_director *d, int ifindex, uint32_t addr,
-    int valid, const uint8_t *mac)
+neigh_matters(const struct uvs_director *d, int ifindex, int af,
+    const union uvs_inaddr *addr, int valid, const uint8_t *mac)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
 	unsigned i, k;
@@ -192,8 +197,9 @@ neigh_matters(const struct uvs_director *d, int ifindex, uint32_t addr,
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 			int none = !!(x->flags & UVS_DEST_F_NOHWADDR);
 
-			if (t->svcs[i]->af != AF_INET ||
-			    x->nexthop.ip != addr || x->oif != ifindex)
+			if (t->svcs[i]->af != af ||
+			    !uvs_inaddr_eq(&x->nexthop, addr) ||
+			    x->oif != ifindex)
 				continue;
 			if (valid ? none || memcmp(x->hwaddr, mac, 6) : !none)
 				return 1;
@@ -206,60 +212,91 @@ static void
 dir_log_rs(struct uvs_director *d, const struct uvs_rsmac_entry *e,
     const char *what)
 {
-	char a[INET_ADDRSTRLEN], line[160];
+	char a[INET6_ADDRSTRLEN], line[160];
 
 	if (!d->log)
 		return;
-	inet_ntop(AF_INET, &e->addr, a, sizeof(a));
+	inet_ntop(e->af, &e->addr, a, sizeof(a));
 	snprintf(line, sizeof(line), "real server %s (%u dest%s) %s", a,
 	    e->refs, e->refs == 1 ? "" : "s", what);
 	d->log(d->log_arg, line);
 }
 
+/* How the kernel finds a neighbour's MAC, for the log. */
+static const char *
+resolver(int af)
+{
+	return af == AF_INET6 ? "Neighbor Discovery" : "ARP";
+}
+
 /*
- * The kernel's news about one neighbour on link ifindex: a transaction
- * when it matters to a dest, as the real server itself or as the gateway
- * a tunnel goes through. News that the routes changed only marks them:
- * uvs_dir_neigh_input looks them up again once per read.
+ * The kernel's news about one neighbour (family af) on link ifindex: a
+ * transaction when it matters to a dest, as the real server itself or as
+ * the gateway a tunnel goes through.
+ */
+static void
+neigh_news_af(struct uvs_director *d, int af, int ifindex,
+    const union uvs_inaddr *addr, enum uvs_neigh_event ev,
+    const uint8_t *mac)
+{
+	const struct uvs_rsmac_entry *e = uvs_rsmac_find_af(&d->rsmac, af,
+	    addr);
+	char a[INET6_ADDRSTRLEN], err[128], line[96];
+
+	/* a neighbour no dest uses: the client, a router */
+	if (!e && !uvs_dir_is_gateway(d, ifindex, af, addr))
+		return;
+	inet_ntop(af, addr, a, sizeof(a));
+	if (ev == UVS_NEIGH_VALID &&
+	    neigh_matters(d, ifindex, af, addr, 1, mac))
+		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s oif=%d "
+		    "valid=1 hw=%02x:%02x:%02x:%02x:%02x:%02x", a, ifindex,
+		    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	else if (ev == UVS_NEIGH_FAILED &&
+	    neigh_matters(d, ifindex, af, addr, 0, NULL))
+		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s oif=%d "
+		    "valid=0", a, ifindex);
+	if (!(e = uvs_rsmac_find_af(&d->rsmac, af, addr)))
+		return;
+	snprintf(line, sizeof(line), "answers %s now: in use again",
+	    resolver(af));
+	if (ev == UVS_NEIGH_VALID && uvs_rsmac_news_af(&d->rsmac, af, addr,
+	    mac, uvs_clock_seconds()))
+		dir_log_rs(d, e, line);
+	else if (ev == UVS_NEIGH_FAILED)
+		(void)uvs_rsmac_news_af(&d->rsmac, af, addr, NULL,
+		    uvs_clock_seconds());
+	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
+	if (ev == UVS_NEIGH_GONE && e->resolved)
+		(void)uvs_nl_resolve_af(d->nl, af, ifindex, addr);
+}
+
+/*
+ * IPv4 news: neighbours as above; news that the routes or addresses
+ * changed (of either family) only marks them: uvs_dir_neigh_input looks
+ * them up again once per read.
  */
 static void
 neigh_news(void *arg, int ifindex, uint32_t addr, enum uvs_neigh_event ev,
     const uint8_t *mac)
 {
 	struct uvs_director *d = arg;
-	const struct uvs_rsmac_entry *e = uvs_rsmac_find(&d->rsmac, addr);
-	char a[INET_ADDRSTRLEN], err[128];
+	union uvs_inaddr a = uvs_inaddr4(addr);
 
-	if (ev == UVS_NEIGH_ROUTES) {
+	if (ev == UVS_NEIGH_ROUTES)
 		d->routes_stale = 1;
-		return;
-	}
-	if (ev == UVS_NEIGH_ADDRS) {
+	else if (ev == UVS_NEIGH_ADDRS)
 		d->addrs_stale = 1;
-		return;
-	}
-	/* a neighbour no dest uses: the client, a router */
-	if (!e && !uvs_dir_is_gateway(d, ifindex, addr))
-		return;
-	inet_ntop(AF_INET, &addr, a, sizeof(a));
-	if (ev == UVS_NEIGH_VALID && neigh_matters(d, ifindex, addr, 1, mac))
-		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s oif=%d "
-		    "valid=1 hw=%02x:%02x:%02x:%02x:%02x:%02x", a, ifindex,
-		    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-	else if (ev == UVS_NEIGH_FAILED &&
-	    neigh_matters(d, ifindex, addr, 0, NULL))
-		(void)uvs_dir_applyf(d, err, sizeof(err), "neigh rip=%s oif=%d "
-		    "valid=0", a, ifindex);
-	if (!(e = uvs_rsmac_find(&d->rsmac, addr)))
-		return;
-	if (ev == UVS_NEIGH_VALID &&
-	    uvs_rsmac_news(&d->rsmac, addr, mac, uvs_clock_seconds()))
-		dir_log_rs(d, e, "answers ARP now: in use again");
-	else if (ev == UVS_NEIGH_FAILED)
-		(void)uvs_rsmac_news(&d->rsmac, addr, NULL, uvs_clock_seconds());
-	/* a garbage-collected entry: keep the MAC, have the kernel re-learn */
-	if (ev == UVS_NEIGH_GONE && e->resolved)
-		(void)uvs_nl_resolve(d->nl, ifindex, addr);
+	else
+		neigh_news_af(d, AF_INET, ifindex, &a, ev, mac);
+}
+
+/* IPv6 neighbours (uvs_nl_on_neigh6). */
+static void
+neigh6_news(void *arg, int af, int ifindex, const union uvs_inaddr *addr,
+    enum uvs_neigh_event ev, const uint8_t *mac)
+{
+	neigh_news_af(arg, af, ifindex, addr, ev, mac);
 }
 
 int
@@ -271,6 +308,8 @@ uvs_dir_neigh_input(struct uvs_director *d)
 		d->routes_stale = 1;
 		d->addrs_stale = 1;
 		rc = uvs_nl_dump(d->nl);
+		if (rc == 0)
+			rc = uvs_nl_dump_af(d->nl, AF_INET6);
 	}
 	if (d->routes_stale)
 		uvs_dir_reroute(d);
@@ -288,7 +327,10 @@ rsmac_due(void *arg, const struct uvs_rsmac_entry *e,
 	struct uvs_director *d = arg;
 
 	if (ev == UVS_RSMAC_ASK)	/* on the link its route names */
-		uvs_dir_resolve_addr(d, e->addr);
+		uvs_dir_resolve_addr(d, e->af, &e->addr);
+	else if (e->af == AF_INET6)
+		dir_log_rs(d, e, "does not answer Neighbor Discovery: not "
+		    "used until it does");
 	else
 		dir_log_rs(d, e, "does not answer ARP: not used until it does");
 }

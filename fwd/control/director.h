@@ -201,10 +201,14 @@ int	uvs_dir_egress_reqs(const struct uvs_director *d,
 void	uvs_dir_egress_free(struct uvs_dir_egress *e);
 /* Routes every dest again, as one transaction of "egress" requests. */
 void	uvs_dir_reroute(struct uvs_director *d);
-/* Asks the kernel to resolve addr's next hop on the link of its route. */
-void	uvs_dir_resolve_addr(struct uvs_director *d, uint32_t addr);
+/*
+ * Asks the kernel to resolve the next hop of the dest at addr (family
+ * af) on the link of its route: ARP for IPv4, an NS for IPv6.
+ */
+void	uvs_dir_resolve_addr(struct uvs_director *d, int af,
+	    const union uvs_inaddr *addr);
 /* Is addr, on link ifindex, the gateway some dest is reached through? */
-int	uvs_dir_is_gateway(const struct uvs_director *d, int ifindex,
-	    uint32_t addr);
+int	uvs_dir_is_gateway(const struct uvs_director *d, int ifindex, int af,
+	    const union uvs_inaddr *addr);
 
 #endif

@@ -9,7 +9,9 @@
  * so the packet path only copies it. The answer reaches every table as
  * an "egress" request (batch.c) inside the director's transaction, so
  * the workers get it by the log, as data, never by a call. A route by a link uvsd was not given
- * leaves the dest unresolved: uvsd cannot send there.
+ * leaves the dest unresolved: uvsd cannot send there. IPv6 dests are
+ * routed the same way, by the kernel's IPv6 route, and their next hop
+ * resolved by Neighbor Discovery instead of ARP.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -78,20 +80,26 @@ uvs_dir_link_mac(const struct uvs_director *d, int ifindex)
 
 /* One address's egress, as the "egress" request (batch.c) carries it. */
 struct egress_call {
-	uint32_t	 addr;
-	int		 tunnel;
-	uint32_t	 tun_src;	/* the route's source: a tunnel's outer */
-	uint32_t	 mtu;		/* the route's, else its link's */
-	int		 oif;
-	uint32_t	 nexthop;	/* 0: not reachable from uvsd's links */
-	uint8_t		 src[6];
-	int		 have_hw;	/* hw is known already */
-	uint8_t		 hw[6];
+	int			 af;
+	union uvs_inaddr	 addr;
+	int			 tunnel;
+	union uvs_inaddr	 tun_src;	/* the route's source: a
+						   tunnel's outer */
+	uint32_t		 mtu;		/* the route's, else its link's */
+	int			 oif;
+	union uvs_inaddr	 nexthop;	/* zero: not reachable from
+						   uvsd's links */
+	uint8_t			 src[6];
+	int			 have_hw;	/* hw is known already */
+	uint8_t			 hw[6];
 };
+
+static const union uvs_inaddr no_addr;
 
 /* A MAC already known in t for this next hop, from another dest. */
 static const struct uvs_dest *
-resolved_nexthop(const struct uvs_svc_table *t, int oif, uint32_t nexthop)
+resolved_nexthop(const struct uvs_svc_table *t, int af, int oif,
+    const union uvs_inaddr *nexthop)
 {
 	unsigned i, k;
 
@@ -99,8 +107,8 @@ resolved_nexthop(const struct uvs_svc_table *t, int oif, uint32_t nexthop)
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
-			if (t->svcs[i]->af == AF_INET && x->oif == oif &&
-			    x->nexthop.ip == nexthop &&
+			if (t->svcs[i]->af == af && x->oif == oif &&
+			    uvs_inaddr_eq(&x->nexthop, nexthop) &&
 			    !(x->flags & UVS_DEST_F_NOHWADDR))
 				return x;
 		}
@@ -112,27 +120,29 @@ resolved_nexthop(const struct uvs_svc_table *t, int oif, uint32_t nexthop)
  * is looked for on the first link, as before routes were asked.
  */
 static void
-route_of(const struct uvs_director *d, uint32_t addr, struct egress_call *a)
+route_of(const struct uvs_director *d, int af, const union uvs_inaddr *addr,
+    struct egress_call *a)
 {
 	struct uvs_route r = { 0 };
 	const uint8_t *mac;
 
-	a->addr = addr;
+	a->af = af;
+	a->addr = *addr;
 	a->oif = d->ifindex;
-	a->nexthop = addr;
-	if (uvs_route_get(addr, &r) == 0 && r.type == RTN_UNICAST) {
+	a->nexthop = *addr;
+	if (uvs_route_get_af(af, addr, &r) == 0 && r.type == RTN_UNICAST) {
 		a->oif = r.oif;
 		a->tun_src = r.prefsrc;
 		/* DR's next hop is the real server itself (IPVS's KNOWN_NH);
 		   a tunnel's packets are routed like any others */
-		if (a->tunnel && r.gateway)
+		if (a->tunnel && !uvs_inaddr_eq(&r.gateway, &no_addr))
 			a->nexthop = r.gateway;
 	}
 	a->mtu = r.mtu;
 	if (!a->mtu && uvs_link_mtu(a->oif, &a->mtu) < 0)
 		a->mtu = 0;	/* unknown: no limit is applied */
 	if (!(mac = uvs_dir_link_mac(d, a->oif))) {
-		a->nexthop = 0;		/* not one of our links */
+		a->nexthop = no_addr;	/* not one of our links */
 		memset(a->src, 0, 6);
 		return;
 	}
@@ -165,7 +175,7 @@ routed_before(const struct uvs_svc_table *t, unsigned si, unsigned ki,
 
 #define MAC_FMT	"%02x:%02x:%02x:%02x:%02x:%02x"
 #define MAC_ARG(m) (m)[0], (m)[1], (m)[2], (m)[3], (m)[4], (m)[5]
-#define EGRESS_LINE	200
+#define EGRESS_LINE	256	/* three IPv6 addresses and two MACs fit */
 
 /* x's egress as one request line in buf, or 0 when nothing moved. */
 static int
@@ -174,20 +184,21 @@ egress_line(const struct uvs_director *d, const struct uvs_svc_table *t,
 {
 	struct egress_call a = { .tunnel = x->fwd == UVS_FWD_TUNNEL };
 	const struct uvs_dest *known;
-	char ra[INET_ADDRSTRLEN], nh[INET_ADDRSTRLEN], ts[INET_ADDRSTRLEN];
-	int len;
+	char ra[INET6_ADDRSTRLEN], nh[INET6_ADDRSTRLEN], ts[INET6_ADDRSTRLEN];
+	int len, af = x->svc->af;
 
-	route_of(d, x->addr.ip, &a);
-	if (a.oif == x->oif && a.nexthop == x->nexthop.ip &&
-	    a.tun_src == x->tun_src.ip && a.mtu == x->mtu)
+	route_of(d, af, &x->addr, &a);
+	if (a.oif == x->oif && uvs_inaddr_eq(&a.nexthop, &x->nexthop) &&
+	    uvs_inaddr_eq(&a.tun_src, &x->tun_src) && a.mtu == x->mtu)
 		return 0;		/* nothing moved */
-	if (a.nexthop && (known = resolved_nexthop(t, a.oif, a.nexthop))) {
+	if (!uvs_inaddr_eq(&a.nexthop, &no_addr) &&
+	    (known = resolved_nexthop(t, af, a.oif, &a.nexthop))) {
 		a.have_hw = 1;
 		memcpy(a.hw, known->hwaddr, 6);
 	}
-	inet_ntop(AF_INET, &a.addr, ra, sizeof(ra));
-	inet_ntop(AF_INET, &a.nexthop, nh, sizeof(nh));
-	inet_ntop(AF_INET, &a.tun_src, ts, sizeof(ts));
+	inet_ntop(af, &a.addr, ra, sizeof(ra));
+	inet_ntop(af, &a.nexthop, nh, sizeof(nh));
+	inet_ntop(af, &a.tun_src, ts, sizeof(ts));
 	len = snprintf(buf, EGRESS_LINE, "egress rip=%s tun=%d oif=%d nh=%s "
 	    "src=" MAC_FMT " tsrc=%s mtu=%u", ra, a.tunnel, a.oif, nh,
 	    MAC_ARG(a.src), ts, a.mtu);
@@ -219,9 +230,7 @@ uvs_dir_egress_reqs(const struct uvs_director *d,
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 			char *line = out->text + (size_t)out->n * EGRESS_LINE;
 
-			/* the kernel's routes are asked for v4 (nl.h) */
-			if ((!all && x->oif) || t->svcs[i]->af != AF_INET ||
-			    routed_before(t, i, k, all) ||
+			if ((!all && x->oif) || routed_before(t, i, k, all) ||
 			    !egress_line(d, t, x, line))
 				continue;
 			if (uvs_ctl_parse(line, &out->msgs[out->n]) == 0)
@@ -257,30 +266,32 @@ uvs_dir_reroute(struct uvs_director *d)
 
 /* The first dest at addr, whose egress every dest at addr shares. */
 static const struct uvs_dest *
-dest_at(const struct uvs_director *d, uint32_t addr)
+dest_at(const struct uvs_director *d, int af, const union uvs_inaddr *addr)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
 	unsigned i, k;
 
 	for (i = 0; i < t->nsvcs; i++)
 		for (k = 0; k < t->svcs[i]->ndests; k++)
-			if (t->svcs[i]->af == AF_INET &&
-			    t->svcs[i]->dests[k]->addr.ip == addr)
+			if (t->svcs[i]->af == af &&
+			    uvs_inaddr_eq(&t->svcs[i]->dests[k]->addr, addr))
 				return t->svcs[i]->dests[k];
 	return NULL;
 }
 
 void
-uvs_dir_resolve_addr(struct uvs_director *d, uint32_t addr)
+uvs_dir_resolve_addr(struct uvs_director *d, int af,
+    const union uvs_inaddr *addr)
 {
-	const struct uvs_dest *x = dest_at(d, addr);
+	const struct uvs_dest *x = dest_at(d, af, addr);
 
-	if (x && x->nexthop.ip)
-		(void)uvs_nl_resolve(d->nl, x->oif, x->nexthop.ip);
+	if (x && !uvs_inaddr_eq(&x->nexthop, &no_addr))
+		(void)uvs_nl_resolve_af(d->nl, af, x->oif, &x->nexthop);
 }
 
 int
-uvs_dir_is_gateway(const struct uvs_director *d, int ifindex, uint32_t addr)
+uvs_dir_is_gateway(const struct uvs_director *d, int ifindex, int af,
+    const union uvs_inaddr *addr)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
 	unsigned i, k;
@@ -289,9 +300,10 @@ uvs_dir_is_gateway(const struct uvs_director *d, int ifindex, uint32_t addr)
 		for (k = 0; k < t->svcs[i]->ndests; k++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[k];
 
-			if (t->svcs[i]->af == AF_INET &&
-			    x->nexthop.ip == addr && x->oif == ifindex &&
-			    x->addr.ip != addr)
+			if (t->svcs[i]->af == af &&
+			    uvs_inaddr_eq(&x->nexthop, addr) &&
+			    x->oif == ifindex &&
+			    !uvs_inaddr_eq(&x->addr, addr))
 				return 1;
 		}
 	return 0;

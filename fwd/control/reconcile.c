@@ -103,7 +103,7 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
     size_t errlen)
 {
 	struct uvs_guard_rule *r;
-	unsigned i, n = 0;
+	unsigned i;
 	int rc;
 
 	if (!d->guard.on)
@@ -112,14 +112,11 @@ set_guard(struct uvs_director *d, const struct uvs_svc_table *t, char *err,
 		snprintf(err, errlen, "guard: out of memory");
 		return -ENOMEM;
 	}
-	/* the guard's rules are IPv4 ones (guard.h) */
 	for (i = 0; i < t->nsvcs; i++)
-		if (t->svcs[i]->af == AF_INET)
-			r[n++] = (struct uvs_guard_rule){
-			    .vip = t->svcs[i]->addr.ip,
-			    .port = t->svcs[i]->port,
-			    .proto = t->svcs[i]->proto };
-	rc = uvs_guard_set(&d->guard, r, n, err, errlen);
+		r[i] = (struct uvs_guard_rule){ .af = (uint8_t)t->svcs[i]->af,
+		    .vip = t->svcs[i]->addr, .port = t->svcs[i]->port,
+		    .proto = t->svcs[i]->proto };
+	rc = uvs_guard_set(&d->guard, r, t->nsvcs, err, errlen);
 	free(r);
 	d->counts.guard_builds++;
 	return rc;
@@ -312,13 +309,16 @@ announce_vip(struct uvs_director *d, uint32_t vip)
 		(void)uvs_capture_send(&d->cap, buf, sizeof(buf));
 }
 
+static const union uvs_inaddr no_addr;
+
 static int
-has_hop(const uint32_t *hop, const int *oif, size_t n, int o, uint32_t h)
+has_hop(const union uvs_inaddr *hop, const int *af, const int *oif,
+    size_t n, int f, int o, const union uvs_inaddr *h)
 {
 	size_t k;
 
 	for (k = 0; k < n; k++)
-		if (hop[k] == h && oif[k] == o)
+		if (af[k] == f && oif[k] == o && uvs_inaddr_eq(&hop[k], h))
 			return 1;
 	return 0;
 }
@@ -331,9 +331,10 @@ static void
 after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 {
 	const struct uvs_svc_table *t = &d->fw.svcs;
-	uint32_t *nv, *ask;
-	int *oif;
-	size_t nn, na = 0, k;
+	union uvs_inaddr *ask = NULL;
+	uint32_t *nv;
+	int *oif = NULL, *af = NULL, dump4 = 0, dump6 = 0;
+	size_t nn, na = 0, k, n;
 	unsigned i, j;
 
 	if ((nv = served_vips_of(t, &nn))) {
@@ -343,30 +344,38 @@ after_commit(struct uvs_director *d, const uint32_t *ov, size_t on)
 		free(nv);
 	}
 	/* each unresolved next hop once, on its route's link, then one look
-	   at the table; a dest by no link of ours (nexthop 0) waits */
-	if (!(ask = calloc(uvs_dir_unresolved(d) + 1, sizeof(*ask))) ||
-	    !(oif = calloc(uvs_dir_unresolved(d) + 1, sizeof(*oif)))) {
-		free(ask);
-		return;
-	}
+	   at each family's table; a dest by no link of ours (no next hop)
+	   waits */
+	n = uvs_dir_unresolved(d) + 1;
+	ask = calloc(n, sizeof(*ask));
+	af = calloc(n, sizeof(*af));
+	oif = calloc(n, sizeof(*oif));
+	if (!ask || !af || !oif)
+		goto out;
 	for (i = 0; i < t->nsvcs; i++)
 		for (j = 0; j < t->svcs[i]->ndests; j++) {
 			const struct uvs_dest *x = t->svcs[i]->dests[j];
+			int f = t->svcs[i]->af;
 
-			/* the kernel's neighbours are asked for v4 (nl.h) */
-			if (t->svcs[i]->af != AF_INET)
-				continue;
-			if ((x->flags & UVS_DEST_F_NOHWADDR) && x->nexthop.ip &&
-			    !has_hop(ask, oif, na, x->oif, x->nexthop.ip)) {
+			if ((x->flags & UVS_DEST_F_NOHWADDR) &&
+			    !uvs_inaddr_eq(&x->nexthop, &no_addr) &&
+			    !has_hop(ask, af, oif, na, f, x->oif, &x->nexthop)) {
+				af[na] = f;
 				oif[na] = x->oif;
-				ask[na++] = x->nexthop.ip;
+				ask[na++] = x->nexthop;
+				dump6 |= f == AF_INET6;
+				dump4 |= f == AF_INET;
 			}
 		}
 	for (k = 0; k < na; k++)
-		(void)uvs_nl_resolve(d->nl, oif[k], ask[k]);
-	if (na)
+		(void)uvs_nl_resolve_af(d->nl, af[k], oif[k], &ask[k]);
+	if (dump4)
 		(void)uvs_nl_dump(d->nl);
+	if (dump6)
+		(void)uvs_nl_dump_af(d->nl, AF_INET6);
+out:
 	free(ask);
+	free(af);
 	free(oif);
 }
 
@@ -436,19 +445,16 @@ dir_dest_added(void *arg, const struct uvs_dest *x)
 	struct uvs_director *d = arg;
 	int created;
 
-	/* out of memory only costs the silent-server log line; the ARP
-	   story (rsmac.h) is an IPv4 one */
-	if (x->svc->af == AF_INET)
-		(void)uvs_rsmac_ref(&d->rsmac, x->addr.ip,
-		    uvs_clock_seconds(), &created);
+	/* out of memory only costs the silent-server log line */
+	(void)uvs_rsmac_ref_af(&d->rsmac, x->svc->af, &x->addr,
+	    uvs_clock_seconds(), &created);
 }
 
 static void
 dir_dest_deleted(void *arg, const struct uvs_dest *x)
 {
-	if (x->svc->af == AF_INET)
-		uvs_rsmac_unref(&((struct uvs_director *)arg)->rsmac,
-		    x->addr.ip);
+	uvs_rsmac_unref_af(&((struct uvs_director *)arg)->rsmac, x->svc->af,
+	    &x->addr);
 }
 
 /* A log entry: the committed requests, in text the entry owns. */

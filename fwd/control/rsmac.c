@@ -1,5 +1,5 @@
 /*
- * Real servers' MACs by address. An open-addressing hash (linear
+ * Real servers' MACs by address and family. An open-addressing hash (linear
  * probing, at most half full, deletion by shifting the probe chain back
  * so no tombstones pile up) of the addresses dests use, each with a
  * reference count, so 10 000 dests over a few hundred addresses cost a
@@ -7,8 +7,12 @@
  * address once, not once per dest. An address nobody answers for is asked
  * again with a doubling wait (the kernel sends its ARP probes each time),
  * never more than once per UVS_RSMAC_BACKOFF_MAX_S, so thousands of
- * silent addresses cannot turn into a storm of ARP requests.
+ * silent addresses cannot turn into a storm of ARP requests. An IPv6
+ * address hashes by its four words folded into one (uvs_inaddr_fold); a
+ * slot is free when its family is 0.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,29 +36,49 @@ uvs_rsmac_free(struct uvs_rsmac *t)
 }
 
 static unsigned
-home(const struct uvs_rsmac *t, uint32_t addr)
+home(const struct uvs_rsmac *t, int af, const union uvs_inaddr *addr)
 {
-	return uvs_hash_32(addr, t->bits);
+	return uvs_hash_32(uvs_inaddr_fold(af, addr) ^ (uint32_t)af, t->bits);
+}
+
+static const union uvs_inaddr no_addr;
+
+/* An address an entry may have: of a known family, not all zero. */
+static int
+addr_ok(int af, const union uvs_inaddr *addr)
+{
+	return (af == AF_INET || af == AF_INET6) &&
+	    !uvs_inaddr_eq(addr, &no_addr);
 }
 
 static struct uvs_rsmac_entry *
-slot_of(const struct uvs_rsmac *t, uint32_t addr)
+slot_of(const struct uvs_rsmac *t, int af, const union uvs_inaddr *addr)
 {
 	unsigned mask, i;
 
-	if (!t->slots || addr == 0)
+	if (!t->slots || !addr_ok(af, addr))
 		return NULL;
 	mask = (1u << t->bits) - 1;
-	for (i = home(t, addr); t->slots[i].addr; i = (i + 1) & mask)
-		if (t->slots[i].addr == addr)
+	for (i = home(t, af, addr); t->slots[i].af; i = (i + 1) & mask)
+		if (t->slots[i].af == af &&
+		    uvs_inaddr_eq(&t->slots[i].addr, addr))
 			return &t->slots[i];
 	return NULL;
 }
 
 struct uvs_rsmac_entry *
+uvs_rsmac_find_af(const struct uvs_rsmac *t, int af,
+    const union uvs_inaddr *addr)
+{
+	return slot_of(t, af, addr);
+}
+
+struct uvs_rsmac_entry *
 uvs_rsmac_find(const struct uvs_rsmac *t, uint32_t addr)
 {
-	return slot_of(t, addr);
+	union uvs_inaddr a = uvs_inaddr4(addr);
+
+	return slot_of(t, AF_INET, &a);
 }
 
 static struct uvs_rsmac_entry *
@@ -62,7 +86,7 @@ put(struct uvs_rsmac *t, const struct uvs_rsmac_entry *e)
 {
 	unsigned mask = (1u << t->bits) - 1, i;
 
-	for (i = home(t, e->addr); t->slots[i].addr; i = (i + 1) & mask)
+	for (i = home(t, e->af, &e->addr); t->slots[i].af; i = (i + 1) & mask)
 		;
 	t->slots[i] = *e;
 	return &t->slots[i];
@@ -85,19 +109,20 @@ grow(struct uvs_rsmac *t)
 	}
 	t->bits = bits;
 	for (i = 0; old.slots && i < (1u << old.bits); i++)
-		if (old.slots[i].addr)
+		if (old.slots[i].af)
 			put(t, &old.slots[i]);
 	free(old.slots);
 	return 0;
 }
 
 struct uvs_rsmac_entry *
-uvs_rsmac_ref(struct uvs_rsmac *t, uint32_t addr, uint32_t now, int *created)
+uvs_rsmac_ref_af(struct uvs_rsmac *t, int af, const union uvs_inaddr *addr,
+    uint32_t now, int *created)
 {
 	/* the caller asks the kernel at once: the next ask is in 1 s */
-	struct uvs_rsmac_entry *e = slot_of(t, addr), fresh = {
-		.addr = addr, .since = now, .next_ask = now + 1, .wait = 2,
-		.requests = 1,
+	struct uvs_rsmac_entry *e = slot_of(t, af, addr), fresh = {
+		.addr = *addr, .af = (uint8_t)af, .since = now,
+		.next_ask = now + 1, .wait = 2, .requests = 1,
 	};
 
 	*created = 0;
@@ -105,12 +130,20 @@ uvs_rsmac_ref(struct uvs_rsmac *t, uint32_t addr, uint32_t now, int *created)
 		e->refs++;
 		return e;
 	}
-	if (addr == 0 || grow(t) < 0)
+	if (!addr_ok(af, addr) || grow(t) < 0)
 		return NULL;
 	fresh.refs = 1;
 	t->count++;
 	*created = 1;
 	return put(t, &fresh);
+}
+
+struct uvs_rsmac_entry *
+uvs_rsmac_ref(struct uvs_rsmac *t, uint32_t addr, uint32_t now, int *created)
+{
+	union uvs_inaddr a = uvs_inaddr4(addr);
+
+	return uvs_rsmac_ref_af(t, AF_INET, &a, now, created);
 }
 
 /* Removes slot i and moves back the entries its probe chain displaced. */
@@ -120,12 +153,12 @@ remove_slot(struct uvs_rsmac *t, unsigned i)
 	unsigned mask = (1u << t->bits) - 1, j = i, h;
 
 	for (;;) {
-		t->slots[i].addr = 0;
+		t->slots[i].af = 0;
 		for (;;) {
 			j = (j + 1) & mask;
-			if (!t->slots[j].addr)
+			if (!t->slots[j].af)
 				return;
-			h = home(t, t->slots[j].addr);
+			h = home(t, t->slots[j].af, &t->slots[j].addr);
 			/* j may move to i if its home is not in (i, j] */
 			if (i <= j ? (h <= i || h > j) : (h <= i && h > j))
 				break;
@@ -136,9 +169,9 @@ remove_slot(struct uvs_rsmac *t, unsigned i)
 }
 
 void
-uvs_rsmac_unref(struct uvs_rsmac *t, uint32_t addr)
+uvs_rsmac_unref_af(struct uvs_rsmac *t, int af, const union uvs_inaddr *addr)
 {
-	struct uvs_rsmac_entry *e = slot_of(t, addr);
+	struct uvs_rsmac_entry *e = slot_of(t, af, addr);
 
 	if (!e || --e->refs > 0)
 		return;
@@ -146,11 +179,28 @@ uvs_rsmac_unref(struct uvs_rsmac *t, uint32_t addr)
 	t->count--;
 }
 
+void
+uvs_rsmac_unref(struct uvs_rsmac *t, uint32_t addr)
+{
+	union uvs_inaddr a = uvs_inaddr4(addr);
+
+	uvs_rsmac_unref_af(t, AF_INET, &a);
+}
+
 int
 uvs_rsmac_news(struct uvs_rsmac *t, uint32_t addr, const uint8_t *mac,
     uint32_t now)
 {
-	struct uvs_rsmac_entry *e = slot_of(t, addr);
+	union uvs_inaddr a = uvs_inaddr4(addr);
+
+	return uvs_rsmac_news_af(t, AF_INET, &a, mac, now);
+}
+
+int
+uvs_rsmac_news_af(struct uvs_rsmac *t, int af, const union uvs_inaddr *addr,
+    const uint8_t *mac, uint32_t now)
+{
+	struct uvs_rsmac_entry *e = slot_of(t, af, addr);
 	int back;
 
 	if (!e)
@@ -202,6 +252,6 @@ uvs_rsmac_due(struct uvs_rsmac *t, uint32_t now, uvs_rsmac_fn fn, void *arg)
 	unsigned i;
 
 	for (i = 0; t->slots && i < (1u << t->bits); i++)
-		if (t->slots[i].addr)
+		if (t->slots[i].af)
 			due_one(&t->slots[i], now, fn, arg);
 }

@@ -467,7 +467,8 @@ check_kernel_forwarding(const struct uvs_director *d, int verbose)
 	if (d->guard.on) {
 		if (verbose)
 			logmsg("kernel guard: table netdev %s drops VIP traffic "
-			    "and ARP for VIPs before the kernel sees them%s",
+			    "and ARP and NS for VIPs before the kernel sees "
+			    "them%s",
 			    d->guard.table, v ? "; ip_forward=1 is fine" : "");
 		return 0;
 	}

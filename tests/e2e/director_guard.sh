@@ -1,10 +1,10 @@
 #!/bin/bash
 # The seed's director: the VIP also on the director's own eth0 (eth0:1)
 # and ip_forward=1. uvsd's kernel guard (nftables netdev ingress table
-# uvsd-<ifindex>, owned by uvsd: three rules and a set "services") drops
-# VIP service traffic and ARP requests for the VIP before the kernel sees
-# them; uvsd's packet socket
-# still sees everything. With the guard: 30 curls spread 10/10/10, one ARP
+# uvsd-<ifindex>, owned by uvsd: three rules and a set per family,
+# "services" for IPv4) drops VIP service traffic and ARP requests for the
+# VIP before the kernel sees them; uvsd's packet socket still sees
+# everything. With the guard: 30 curls spread 10/10/10, one ARP
 # answer per request, all of them uvsd's, no reset from the kernel. The
 # negative control, uvsd --no-guard in the same lab, shows what the guard
 # stops: the kernel answers ARP too and resets the connections. The table

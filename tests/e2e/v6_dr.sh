@@ -105,7 +105,7 @@ t_check "rs1's access log shows the client's v6 address $CLIENT_IP6" \
 
 # 5. keep-alive sticks
 lab_exec c curl -6 -s -m 5 "http://[$VIP6]/" "http://[$VIP6]/" \
-	"http://[$VIP6]/" "http://[$VIP6]/" >"$LAB_DIR/ka"
+	"http://[$VIP6]/" "http://[$VIP6]/" "http://[$VIP6]/" >"$LAB_DIR/ka"
 t_check "5 requests on one v6 connection were answered by one server" \
 	all [ "$(wc -l <"$LAB_DIR/ka")" = 5 ] --and [ "$(sort -u "$LAB_DIR/ka" | wc -l)" = 1 ]
 

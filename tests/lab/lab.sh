@@ -7,6 +7,12 @@
 #   rs1..rsN 198.18.0.11+┘    VIP 198.18.0.10 (RFC 2544 benchmark range)
 #
 # lab_down removes everything it made; callers set `trap lab_down EXIT`.
+#
+# lab_v6_up after lab_up gives the same hosts IPv6 beside IPv4, from the
+# documentation prefix: client 2001:db8::100, director 2001:db8::2, real
+# servers 2001:db8::11+, VIP6 2001:db8::10, all on one /64. DAD is off
+# and router advertisements ignored, so addresses are usable at once and
+# nothing but the test configures them.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 B=${B:-build}
@@ -20,7 +26,12 @@ CLIENT_IP=198.18.0.100
 LAB_SOCK=$LAB_DIR/uvsd.sock
 LAB_NRS=0
 
+VIP6=2001:db8::10
+DIR_IP6=2001:db8::2
+CLIENT_IP6=2001:db8::100
+
 rs_ip() { echo "198.18.0.$((10 + $1))"; }
+rs_ip6() { echo "2001:db8::$((10 + $1))"; }
 lab_ns() { echo "$LAB_P-$1"; }
 lab_exec() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
 
@@ -56,6 +67,59 @@ lab_up() {
 	done
 }
 
+# IPv6 on one host, beside its IPv4: no DAD (accept_dad 0 before v6 comes
+# up, so even the link-local address is never tentative), no RAs, the
+# address on eth0 as /64 nodad.
+lab_host_v6() {
+	local name=$1 addr=$2 k
+	for k in all default lo eth0; do
+		lab_exec "$name" sysctl -qw "net.ipv6.conf.$k.accept_dad=0" \
+			"net.ipv6.conf.$k.accept_ra=0"
+	done
+	for k in all default lo eth0; do
+		lab_exec "$name" sysctl -qw "net.ipv6.conf.$k.disable_ipv6=0"
+	done
+	ip -n "$(lab_ns "$name")" -6 addr add "$addr/64" dev eth0 nodad
+}
+
+# lab_v6_up: IPv6 on every host lab_up made (see the top).
+lab_v6_up() {
+	local i
+	lab_host_v6 c "$CLIENT_IP6"
+	lab_host_v6 d "$DIR_IP6"
+	for i in $(seq 1 "$LAB_NRS"); do
+		lab_host_v6 "rs$i" "$(rs_ip6 "$i")"
+	done
+}
+
+# Real server i for IPv6: VIP6 on lo (uvs-rs), HTTP on [::] (both
+# families) and a UDP echo on VIP6.
+lab_start_rs6() {
+	local i=$1
+	lab_exec "rs$i" "$B/uvs-rs" --state "$LAB_DIR/rs$i.state" up "$VIP6" \
+		>/dev/null
+	LAB_HTTPD_V6=1 lab_start_httpd_bg "$i"
+	lab_bg "rs$i" "$LAB_DIR/rs$i.udp6.err" python3 \
+		"$LAB_ROOT/tests/lab/udp_echo.py" --name "rs$i" --bind "$VIP6" \
+		--port 9000
+}
+
+lab_start_all_rs6() {
+	local i
+	for i in $(seq 1 "$LAB_NRS"); do lab_start_rs6 "$i"; done
+	for i in $(seq 1 "$LAB_NRS"); do lab_wait_port "rs$i" 80; done
+}
+
+# The v6 recipe: one TCP service on [VIP6]:80 over every real server.
+lab_service6() {
+	local sched=${1:-rr} i
+	uvsadm -A -t "[$VIP6]:80" -s "$sched"
+	for i in $(seq 1 "$LAB_NRS"); do
+		uvsadm -a -t "[$VIP6]:80" -r "[$(rs_ip6 "$i")]:80" -g
+	done
+	lab_wait_resolved
+}
+
 # Runs a command in a namespace in the background, remembering its PID.
 # `ip netns exec` execs the command, so $! is the command itself (a shell
 # function here would put a subshell between, and kill would miss it).
@@ -83,10 +147,11 @@ lab_start_servers() {
 		--port 9000
 }
 
+# LAB_HTTPD_V6=1: listen on [::], both families (lab_start_rs6).
 lab_start_httpd_bg() {
 	lab_bg "rs$1" "$LAB_DIR/rs$1.httpd.err" python3 \
 		"$LAB_ROOT/tests/lab/rs_httpd.py" --name "rs$1" --port 80 \
-		--log "$LAB_DIR/rs$1.access.log"
+		--log "$LAB_DIR/rs$1.access.log" ${LAB_HTTPD_V6:+--v6}
 }
 # Real server i's HTTP server stops, or starts again and listens (a
 # health check test's failure and recovery).

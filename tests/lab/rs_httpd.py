@@ -2,7 +2,8 @@
 """HTTP server for a real server in the uvs test lab (stdlib only).
 
 Binds 0.0.0.0 so it accepts connections addressed to the VIP the real server
-holds on lo. HTTP/1.1 with Content-Length on every reply, so keep-alive works.
+holds on lo; with --v6, [::] for both families (a v4 client is still logged
+as a.b.c.d, not ::ffff:a.b.c.d). HTTP/1.1 with Content-Length on every reply, so keep-alive works.
 
   GET /              200 "<name>\\n": shows which real server answered
   GET /blob?size=N   200, N bytes of blob_chunks(N); compare with --gen-blob N
@@ -18,6 +19,7 @@ a test can prove the real server saw the client's own address (DR keeps it).
 import argparse
 import hashlib
 import signal
+import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -157,9 +159,20 @@ class LabServer(ThreadingHTTPServer):
         self.log_lock = threading.Lock()
 
     def log_request_line(self, client, method, path):
+        if client.startswith("::ffff:") and "." in client:
+            client = client[len("::ffff:"):]
         with self.log_lock:
             self.log.write("%s %s %s\n" % (client, method, path))
             self.log.flush()
+
+
+class LabServer6(LabServer):
+    address_family = socket.AF_INET6
+
+    def server_bind(self):
+        # one socket for both families, whatever bindv6only says
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
 
 
 def gen_blob(size):
@@ -178,6 +191,8 @@ def parse_args():
     p.add_argument("--name", help="answer of GET /, e.g. rs1")
     p.add_argument("--port", type=int, default=80)
     p.add_argument("--log", help="request log, one line per request")
+    p.add_argument("--v6", action="store_true",
+                   help="listen on [::] (IPv6 and IPv4), not 0.0.0.0")
     p.add_argument("--gen-blob", type=int, metavar="N",
                    help="write the N bytes /blob?size=N sends, then exit")
     args = p.parse_args()
@@ -196,7 +211,10 @@ def main():
         return 0
     signal.signal(signal.SIGTERM, on_sigterm)
     with open(args.log, "a") as log:
-        server = LabServer(("0.0.0.0", args.port), args.name, log)
+        if args.v6:
+            server = LabServer6(("::", args.port), args.name, log)
+        else:
+            server = LabServer(("0.0.0.0", args.port), args.name, log)
         try:
             server.serve_forever()
         except (SystemExit, KeyboardInterrupt):

@@ -6,6 +6,7 @@ the VIP as source address, as DR requires. Each datagram gets one reply:
 "<name> <received payload>".
 
   udp_echo.py --name rs1 --bind 198.18.0.10 --port 9000
+  udp_echo.py --name rs1 --bind 2001:db8::10 --port 9000   (IPv6)
 """
 
 import argparse
@@ -43,7 +44,8 @@ def serve(sock, prefix):
 def main():
     args = parse_args()
     signal.signal(signal.SIGTERM, on_sigterm)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
     try:
         sock.bind((args.bind, args.port))
     except OSError as e:

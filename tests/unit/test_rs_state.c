@@ -2,7 +2,8 @@
  * Unit tests for uvs-rs's pure parts (arp/rs/state.c, arp/rs/args.c):
  * the state file written and read back as it was, the lines a file
  * written by an older uvs-rs still has, every kind of bad line refused
- * with its number, and the VIPs the command line accepts. Files live in
+ * with its number, and the VIPs (IPv4 and IPv6) the command line
+ * accepts. Files live in
  * a fresh directory under /tmp; nothing touches the network.
  */
 #include <stdarg.h>
@@ -201,6 +202,73 @@ test_vip_parse(void **state)
 	}
 }
 
+/* vip6 lines: written, read back, and the ones that are wrong refused. */
+static void
+test_state_vip6(void **state)
+{
+	static const char *const bad[] = {
+		"vip6 198.18.0.10 added\n", "vip6 2001:db8::10 maybe\n",
+		"vip6 2001:db8::10\n", "vip6 2001:db8::10 added lo\n",
+		"vip6 2001:db8::11 added\n",	/* twice: see below */
+	};
+	struct rs_state st = { 0 }, back = { 0 };
+	struct rs_vip6 *v;
+	struct in6_addr a, b;
+	struct dir d;
+	size_t i;
+	int lineno;
+
+	(void)state;
+	dir_make(&d);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::10", &a), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::11", &b), 1);
+	assert_non_null(state_add_vip(&st, ip("198.18.0.10"), 1, "lo"));
+	assert_non_null(state_add_vip6(&st, &a, 1));
+	assert_non_null(v = state_add_vip6(&st, &b, 0));
+	v->nft = 1;
+	assert_int_equal(state_save(&st, d.file), 0);
+	assert_int_equal(state_load(&back, d.file, &lineno), 0);
+	assert_int_equal(back.nvip, 1);
+	assert_int_equal(back.nvip6, 2);
+	assert_int_equal(state_find_vip6(&back, &a)->added, 1);
+	assert_int_equal(state_find_vip6(&back, &b)->added, 0);
+	assert_int_equal(state_find_vip6(&back, &a)->nft, 0);
+	assert_int_equal(state_find_vip6(&back, &b)->nft, 1);
+	/* what down restores on a failed up: as the file said */
+	assert_int_equal(state_find_vip6(&back, &b)->nft_undo, 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(state_parse(&back, bad[i]), -EINVAL);
+	assert_int_equal(back.nvip6, 2);
+	state_free(&st);
+	state_free(&back);
+	dir_remove(&d);
+}
+
+/* A v6 VIP is a bare global unicast address; the rest is refused. */
+static void
+test_vip6_parse(void **state)
+{
+	static const char *const bad[] = {
+		"2001:db8::10/128", "2001:db8::10/64", "fe80::10", "ff02::1",
+		"ff05::10", "::", "::1", "::ffff:198.18.0.10", "2001:db8::g",
+		"2001:db8:::10", "", "198.18.0.10",
+	};
+	struct in6_addr a, want, untouched;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::10", &want), 1);
+	assert_null(vip6_parse("2001:db8::10", &a));
+	assert_memory_equal(&a, &want, sizeof(a));
+	assert_null(vip6_parse("fd00:1::10", &a));	/* ULA is fine */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&a, 7, sizeof(a));
+		untouched = a;
+		assert_non_null(vip6_parse(bad[i], &a));
+		assert_memory_equal(&a, &untouched, sizeof(a));
+	}
+}
+
 int
 main(void)
 {
@@ -210,6 +278,8 @@ main(void)
 		cmocka_unit_test(test_state_refuses_bad_lines),
 		cmocka_unit_test(test_state_load_names_the_bad_line),
 		cmocka_unit_test(test_vip_parse),
+		cmocka_unit_test(test_state_vip6),
+		cmocka_unit_test(test_vip6_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

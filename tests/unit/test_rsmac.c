@@ -3,7 +3,10 @@
  * entry per address with a reference count; deletions (which shift probe
  * chains back) keep every other address findable; a silent address is
  * asked again with a doubling wait and reported unanswered once; an
- * answer stops that and is reported when it ends a logged wait.
+ * answer stops that and is reported when it ends a logged wait. IPv6
+ * addresses live in the same table: one beside the IPv4 address with the
+ * same first word is another entry, and thousands of them whose folds
+ * collide still come and go correctly.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "fwd/control/rsmac.h"
@@ -38,7 +42,7 @@ count(void *arg, const struct uvs_rsmac_entry *e, enum uvs_rsmac_event ev)
 		c->asks++;
 	else
 		c->silent++;
-	c->last = e->addr;
+	c->last = e->addr.ip;
 }
 
 static void
@@ -131,6 +135,69 @@ test_answer_ends_the_wait(void **state)
 	uvs_rsmac_free(&t);
 }
 
+/* 2001:db8::i, or with ip6[3] (the fold's input) made to collide. */
+static union uvs_inaddr
+addr6(unsigned i, int collide)
+{
+	union uvs_inaddr a = { .all = { htonl(0x20010db8), 0, 0, 0 } };
+
+	a.ip6[2] = htonl(i);
+	/* fold = w0 ^ w1 ^ w2 ^ w3: the same for every i when w3 = w2 */
+	a.ip6[3] = collide ? htonl(i) : htonl(i * 7 + 1);
+	return a;
+}
+
+static void
+test_v6_beside_v4(void **state)
+{
+	const uint8_t mac[6] = { 2, 0, 0, 0, 0, 6 };
+	union uvs_inaddr a, v4 = uvs_inaddr4(htonl(0x20010db8));
+	struct uvs_rsmac_entry *e;
+	struct uvs_rsmac t;
+	int created;
+	unsigned i;
+
+	(void)state;
+	uvs_rsmac_init(&t);
+	/* many v6 addresses with one fold, and as many without */
+	for (i = 1; i <= N; i++) {
+		a = addr6(i, i % 2);
+		assert_non_null(uvs_rsmac_ref_af(&t, AF_INET6, &a, 0,
+		    &created));
+		assert_true(created);
+	}
+	/* the v4 address 32.1.13.184 is the v6 ones' first word: its own */
+	assert_null(uvs_rsmac_find(&t, v4.ip));
+	assert_non_null(e = uvs_rsmac_ref(&t, v4.ip, 0, &created));
+	assert_true(created);
+	assert_int_equal(e->af, AF_INET);
+	assert_int_equal(t.count, N + 1);
+	for (i = 1; i <= N; i += 3) {
+		a = addr6(i, i % 2);
+		uvs_rsmac_unref_af(&t, AF_INET6, &a);
+	}
+	for (i = 1; i <= N; i++) {
+		a = addr6(i, i % 2);
+		e = uvs_rsmac_find_af(&t, AF_INET6, &a);
+		assert_int_equal(!!e, (i - 1) % 3 != 0);
+		if (e)
+			assert_memory_equal(e->addr.b, a.b, 16);
+	}
+	assert_non_null(uvs_rsmac_find(&t, v4.ip));
+	/* the news goes to the v6 entry only */
+	a = addr6(2, 0);
+	assert_int_equal(uvs_rsmac_news_af(&t, AF_INET6, &a, mac, 1), 0);
+	assert_true(uvs_rsmac_find_af(&t, AF_INET6, &a)->resolved);
+	assert_false(uvs_rsmac_find(&t, v4.ip)->resolved);
+	/* no address, no family: no entry */
+	a = (union uvs_inaddr){ .all = { 0 } };
+	assert_null(uvs_rsmac_ref_af(&t, AF_INET6, &a, 0, &created));
+	a = addr6(5, 0);
+	assert_null(uvs_rsmac_ref_af(&t, AF_UNIX, &a, 0, &created));
+	assert_null(uvs_rsmac_find_af(&t, AF_INET, &a));
+	uvs_rsmac_free(&t);
+}
+
 int
 main(void)
 {
@@ -138,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_refs_and_deletes),
 		cmocka_unit_test(test_silent_backs_off_and_logs_once),
 		cmocka_unit_test(test_answer_ends_the_wait),
+		cmocka_unit_test(test_v6_beside_v4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
