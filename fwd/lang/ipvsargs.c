@@ -852,7 +852,7 @@ opt_sorry(struct parse *p, const char *arg)
 		return;
 	parse = parse_service(arg, ce->svc.proto ? ce->svc.proto :
 	    IPPROTO_TCP, &af, &a, &port);
-	/* health checks' servers are IPv4 ones (checkconf.h) */
+	/* a sorry server is IPv4: its word carries a v4 address (checkconf.h) */
 	ce->vsh.sorry = af == AF_INET ? a.ip : 0;
 	if (!(parse & SERVICE_ADDR) || !ce->vsh.sorry)
 		fail(p, EXIT_USAGE, "illegal sorry server address[:port] "
