@@ -866,11 +866,17 @@ print_dest_checks(FILE *out, const struct dest *d, const char *dname)
 			last = h->last;
 		}
 	}
-	/* a silent address is never used, whatever its check says */
+	/*
+	 * A silent address is never used, whatever its check says. A v6
+	 * one is asked by Neighbor Discovery, not ARP: the words say so.
+	 */
 	if (d->a.arp && strcmp(d->a.arp, "silent") == 0) {
-		state = "NO-ARP";
-		snprintf(noarp, sizeof(noarp), "no ARP answer for %us (%llu "
-		    "requests), %llu frames without MAC", d->a.since,
+		int v6 = d->af == AF_INET6;
+
+		state = v6 ? "NO-NDP" : "NO-ARP";
+		snprintf(noarp, sizeof(noarp), "no %s answer for %us (%llu "
+		    "requests), %llu frames without MAC", v6 ? "NDP" : "ARP",
+		    d->a.since,
 		    (unsigned long long)d->a.requests,
 		    (unsigned long long)d->a.nomac_drops);
 		last = noarp;

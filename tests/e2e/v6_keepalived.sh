@@ -100,7 +100,7 @@ t_check "MISC_CHECK sees UVS_RIP=$R3 and passes" \
 	grep -qE "^  -> $(br "$R3"):80 +cmd +UP .*exit 0$" "$LAB_DIR/checks"
 t_check "PING_CHECK gets an ICMPv6 echo reply from [$R1]" \
 	grep -qE "^  -> $(br "$R1"):8080 +ping +UP .*echo reply$" "$LAB_DIR/checks"
-NOBODY_RE="^  -> $(br "$NOBODY"):8080 +ping +(DOWN|NO-ARP) +[0-9]+ +[0-9/]+ +0 +[1-9][0-9]* "
+NOBODY_RE="^  -> $(br "$NOBODY"):8080 +ping +(DOWN|NO-NDP) +[0-9]+ +[0-9/]+ +0 +[1-9][0-9]* "
 wait_checks "$NOBODY_RE"
 t_check "and fails for an address nobody holds (no success, failures counted)" \
 	checks_have "$NOBODY_RE"

@@ -664,6 +664,36 @@ checks_v6(void **state)
 	free(o.text);
 }
 
+/* A real server that never answered: NO-ARP for v4, NO-NDP for v6. */
+static void
+checks_silent_by_family(void **state)
+{
+	static const char *const dest_tail =
+	    "rport=80 fwd=route weight=1 active=0 inactive=0 persist=0 "
+	    "uthr=0 lthr=0 hw=none conns=0 inpkts=0 inbytes=0" RATES
+	    " nomac_drops=4 arp=silent arp_since=9 arp_requests=3\n";
+	char reply[2048];
+	struct out o;
+
+	(void)state;
+	snprintf(reply, sizeof(reply), INFO
+	    "svc proto=tcp vip=198.18.0.10 vport=80 sched=rr flags=0 "
+	    "timeout=0 netmask=255.255.255.255 conns=0 inpkts=0 inbytes=0" RATES
+	    "\ndest rip=198.18.0.99 %s"
+	    "svc proto=tcp vip=2001:db8::10 vport=80 sched=rr flags=0 "
+	    "timeout=0 netmask=128 conns=0 inpkts=0 inbytes=0" RATES
+	    "\ndest rip=2001:db8::99 %sok\n", dest_tail, dest_tail);
+	o = list(reply, UVSADM_FMT_NUMERIC | UVSADM_FMT_CHECKS, NULL);
+	assert_int_equal(o.rc, 0);
+	assert_non_null(strstr(o.text, "  -> 198.18.0.99:80               "
+	    "none  NO-ARP    1      -      -        -        no ARP answer "
+	    "for 9s (3 requests), 4 frames without MAC\n"));
+	assert_non_null(strstr(o.text, "  -> [2001:db8::99]:80            "
+	    "none  NO-NDP    1      -      -        -        no NDP answer "
+	    "for 9s (3 requests), 4 frames without MAC\n"));
+	free(o.text);
+}
+
 int
 main(void)
 {
@@ -682,6 +712,7 @@ main(void)
 		cmocka_unit_test(json_table),
 		cmocka_unit_test(json_health),
 		cmocka_unit_test(checks_v6),
+		cmocka_unit_test(checks_silent_by_family),
 		cmocka_unit_test(truncation_edges),
 		cmocka_unit_test(names_resolve),
 		cmocka_unit_test(malformed_replies),
