@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "fwd/data/parse.h"
+#include "fwd/data/parse_l4.h"
 
 #define ARP_ETH_IP_LEN	28	/* ARP header + Ethernet/IPv4 addresses */
 #define VLAN_HLEN	4	/* TPID + TCI */
@@ -33,12 +34,6 @@
 /* Options Linux refuses by default (ip_options_compile, accept_source_route) */
 #define IPOPT_LSRR_	131
 #define IPOPT_SSRR_	137
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* Four bytes as they stand: an address, kept in network order. */
 static uint32_t
@@ -55,11 +50,11 @@ parse_arp(const uint8_t *a, size_t len, struct uvs_pkt *pkt)
 {
 	if (len < ARP_ETH_IP_LEN)
 		return UVS_DROP_ARP_BAD;
-	if (rd16(a) != ARPHRD_ETHER || rd16(a + 2) != ETHERTYPE_IP ||
+	if (uvs_rd16(a) != ARPHRD_ETHER || uvs_rd16(a + 2) != ETHERTYPE_IP ||
 	    a[4] != ETH_ALEN || a[5] != 4)
 		return UVS_DROP_ARP_BAD;
 	pkt->kind = UVS_PKT_ARP;
-	pkt->arp_op = rd16(a + 6);
+	pkt->arp_op = uvs_rd16(a + 6);
 	memcpy(pkt->arp_sha, a + 8, ETH_ALEN);
 	memcpy(&pkt->arp_spa, a + 14, 4);
 	memcpy(&pkt->arp_tpa, a + 24, 4);
@@ -74,7 +69,7 @@ inet_sum(const uint8_t *h, size_t len)
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += rd16(h + i);
+		sum += uvs_rd16(h + i);
 	if (len & 1)
 		sum += (uint32_t)h[len - 1] << 8;
 	while (sum >> 16)
@@ -111,43 +106,6 @@ check_options(const uint8_t *o, size_t len)
 }
 
 /*
- * TCP header. In a first fragment the header must be whole (RFC 1858:
- * a tiny first fragment hides the flags from filters).
- */
-static enum uvs_drop
-parse_tcp(const uint8_t *l4, size_t len, struct uvs_pkt *pkt)
-{
-	size_t doff;
-
-	if (len < sizeof(struct tcphdr))
-		return pkt->frag ? UVS_DROP_IP_FRAG : UVS_DROP_L4_SHORT;
-	doff = (size_t)(l4[12] >> 4) * 4;
-	if (doff < sizeof(struct tcphdr) || doff > len)
-		return UVS_DROP_TCP_DOFF;
-	memcpy(&pkt->flow.cport, l4, 2);
-	memcpy(&pkt->flow.vport, l4 + 2, 2);
-	pkt->tcp_flags = l4[13];
-	return UVS_DROP_NONE;
-}
-
-/* UDP header; a first fragment's length names the whole datagram. */
-static enum uvs_drop
-parse_udp(const uint8_t *l4, size_t len, struct uvs_pkt *pkt)
-{
-	size_t ulen;
-
-	if (len < sizeof(struct udphdr))
-		return pkt->frag ? UVS_DROP_IP_FRAG : UVS_DROP_L4_SHORT;
-	ulen = rd16(l4 + 4);
-	if (ulen < sizeof(struct udphdr) || (ulen > len && !pkt->frag))
-		return UVS_DROP_UDP_LEN;
-	memcpy(&pkt->flow.cport, l4, 2);
-	memcpy(&pkt->flow.vport, l4 + 2, 2);
-	pkt->tcp_flags = 0;
-	return UVS_DROP_NONE;
-}
-
-/*
  * An ICMP error about a packet the real server sent for one of our flows:
  * the quoted header reads VIP:vport -> client:cport, so the flow's key is
  * its reverse (as ip_vs_in_icmp looks it up). IPVS ignores any other ICMP
@@ -173,7 +131,7 @@ parse_icmp(const uint8_t *ic, size_t len, struct uvs_pkt *pkt)
 	if (qihl < sizeof(struct iphdr) ||
 	    len - ICMP_HLEN < qihl + QUOTED_L4 ||
 	    (q[9] != IPPROTO_TCP && q[9] != IPPROTO_UDP) ||
-	    (rd16(q + 6) & IP_OFFMASK))
+	    (uvs_rd16(q + 6) & IP_OFFMASK))
 		return UVS_DROP_ICMP_QUOTE;
 	if (inet_sum(ic, len) != 0)
 		return UVS_DROP_ICMP_CSUM;
@@ -199,7 +157,7 @@ parse_icmp(const uint8_t *ic, size_t len, struct uvs_pkt *pkt)
 static enum uvs_drop
 parse_frag(const uint8_t *ip, size_t ihl, size_t tot, struct uvs_pkt *pkt)
 {
-	uint16_t fo = rd16(ip + 6);
+	uint16_t fo = uvs_rd16(ip + 6);
 
 	memcpy(&pkt->ip_id, ip + 4, 2);
 	pkt->frag_more = !!(fo & IP_MF);
@@ -230,7 +188,7 @@ parse_ipv4(const uint8_t *ip, size_t len, struct uvs_pkt *pkt)
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	if (ihl < sizeof(struct iphdr))
 		return UVS_DROP_IP_IHL;
-	tot = rd16(ip + 2);
+	tot = uvs_rd16(ip + 2);
 	if (tot < ihl || tot > len)
 		return UVS_DROP_IP_LEN;
 	if (inet_sum(ip, ihl) != 0)
@@ -256,9 +214,9 @@ parse_ipv4(const uint8_t *ip, size_t len, struct uvs_pkt *pkt)
 	}
 	switch (ip[9]) {
 	case IPPROTO_TCP:
-		return parse_tcp(ip + ihl, tot - ihl, pkt);
+		return uvs_parse_tcp(ip + ihl, tot - ihl, pkt);
 	case IPPROTO_UDP:
-		return parse_udp(ip + ihl, tot - ihl, pkt);
+		return uvs_parse_udp(ip + ihl, tot - ihl, pkt);
 	case IPPROTO_ICMP:
 		return parse_icmp(ip + ihl, tot - ihl, pkt);
 	default:
@@ -277,14 +235,14 @@ uvs_parse_frame(const uint8_t *f, size_t len, struct uvs_pkt *pkt)
 	pkt->af = AF_INET;
 	if (len < ETH_HLEN)
 		return UVS_DROP_RUNT;
-	type = rd16(f + 12);
+	type = uvs_rd16(f + 12);
 	/* a tag the kernel left in the frame (one it did not strip) */
 	if (type == UVS_ETH_P_8021Q) {
 		if (len < ETH_HLEN + VLAN_HLEN)
 			return UVS_DROP_RUNT;
-		pkt->vlan_tci = rd16(f + 14);
+		pkt->vlan_tci = uvs_rd16(f + 14);
 		pkt->vlan_inline = 1;
-		type = rd16(f + 16);
+		type = uvs_rd16(f + 16);
 		off += VLAN_HLEN;
 	}
 	pkt->l3_off = (uint16_t)off;

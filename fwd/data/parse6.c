@@ -23,6 +23,7 @@
 
 #include "fwd/data/csum.h"
 #include "fwd/data/parse.h"
+#include "fwd/data/parse_l4.h"
 
 #define IP6_HLEN	40
 #define EXT_MIN		8	/* every extension header: 8-byte units */
@@ -45,12 +46,6 @@ struct chain {
 	uint16_t	 frag_word;	/* its offset and M flag, host order */
 	uint32_t	 frag_id;	/* network order */
 };
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 /* Option TLVs of a hop-by-hop or destination options header must fit. */
 static enum uvs_drop
@@ -105,7 +100,7 @@ walk_chain(const uint8_t *ip, size_t len, uint8_t nh, struct chain *c)
 			if (c->frag || len - off < FRAG_HLEN)
 				return UVS_DROP_IP6_EXT;
 			hlen = FRAG_HLEN;
-			c->frag_word = rd16(ip + off + 2);
+			c->frag_word = uvs_rd16(ip + off + 2);
 			memcpy(&c->frag_id, ip + off + 4, 4);
 			/* an atomic fragment is a whole packet (RFC 6946) */
 			c->frag = (c->frag_word & (FRAG_OFFMASK | FRAG_MORE)) != 0;
@@ -167,38 +162,6 @@ set_frag(const struct chain *c, size_t end, struct uvs_pkt *pkt)
 		return UVS_DROP_IP_FRAG;
 	if (c->proto == IPPROTO_TCP && pkt->frag_off == 8)
 		return UVS_DROP_IP_FRAG;
-	return UVS_DROP_NONE;
-}
-
-static enum uvs_drop
-parse_tcp6(const uint8_t *l4, size_t len, struct uvs_pkt *pkt)
-{
-	size_t doff;
-
-	if (len < sizeof(struct tcphdr))
-		return pkt->frag ? UVS_DROP_IP_FRAG : UVS_DROP_L4_SHORT;
-	doff = (size_t)(l4[12] >> 4) * 4;
-	if (doff < sizeof(struct tcphdr) || doff > len)
-		return UVS_DROP_TCP_DOFF;
-	memcpy(&pkt->flow.cport, l4, 2);
-	memcpy(&pkt->flow.vport, l4 + 2, 2);
-	pkt->tcp_flags = l4[13];
-	return UVS_DROP_NONE;
-}
-
-static enum uvs_drop
-parse_udp6(const uint8_t *l4, size_t len, struct uvs_pkt *pkt)
-{
-	size_t ulen;
-
-	if (len < sizeof(struct udphdr))
-		return pkt->frag ? UVS_DROP_IP_FRAG : UVS_DROP_L4_SHORT;
-	ulen = rd16(l4 + 4);
-	if (ulen < sizeof(struct udphdr) || (ulen > len && !pkt->frag))
-		return UVS_DROP_UDP_LEN;
-	memcpy(&pkt->flow.cport, l4, 2);
-	memcpy(&pkt->flow.vport, l4 + 2, 2);
-	pkt->tcp_flags = 0;
 	return UVS_DROP_NONE;
 }
 
@@ -327,7 +290,7 @@ uvs_parse_ipv6(const uint8_t *ip, size_t len, struct uvs_pkt *pkt)
 
 	if (len < IP6_HLEN || ip[0] >> 4 != 6)
 		return UVS_DROP_IP6_BAD;
-	end = IP6_HLEN + rd16(ip + 4);
+	end = IP6_HLEN + uvs_rd16(ip + 4);
 	if (end == IP6_HLEN || end > len)
 		return UVS_DROP_IP6_BAD;
 	if ((why = walk_chain(ip, end, ip[6], &c)) != UVS_DROP_NONE)
@@ -349,9 +312,9 @@ uvs_parse_ipv6(const uint8_t *ip, size_t len, struct uvs_pkt *pkt)
 	}
 	switch (c.proto) {
 	case IPPROTO_TCP:
-		return parse_tcp6(ip + c.off, end - c.off, pkt);
+		return uvs_parse_tcp(ip + c.off, end - c.off, pkt);
 	case IPPROTO_UDP:
-		return parse_udp6(ip + c.off, end - c.off, pkt);
+		return uvs_parse_udp(ip + c.off, end - c.off, pkt);
 	case IPPROTO_ICMPV6:
 		return parse_icmp6(ip, ip + c.off, end - c.off, pkt);
 	default:
