@@ -6,7 +6,8 @@
 #   make demo-ha  two directors under keepalived VRRP with connection sync:
 #                 a failover, and the counters that show nothing was lost
 #   make lesson   DR hop by hop from real captures (docs/how-dr-works.md);
-#                 BREAK=arp|novip|announce|offload|kernelvip breaks it on purpose
+#                 BREAK=arp|novip|announce|offload|kernelvip|novip6 breaks it
+#                 on purpose (novip6: the same over IPv6)
 #   make asan     the same tests under AddressSanitizer + UBSan
 #   make tsan     the threaded tests (uvsd -j) under ThreadSanitizer
 #   make bench    scheduler speed, connection table cost, cluster simulation,
@@ -241,7 +242,7 @@ endif
 # thread beside its control thread, but the rest adds time under TSan
 # (slow) more than it adds cases.
 TSAN_CFLAGS = -O1 -g -fsanitize=thread -fno-omit-frame-pointer
-TSAN_TESTS  = workers*,thresholds_workers,slow_reader_no_stall,trace_pcap
+TSAN_TESTS  = workers*,thresholds_workers,slow_reader_no_stall,trace_pcap,v6_trace
 ifneq ($(filter true 1,$(CI) $(TSAN)),)
 TEST_BUILDS := $(or $(TEST_BUILDS),$(B)) build-tsan:$(TSAN_TESTS)
 endif

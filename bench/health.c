@@ -58,9 +58,10 @@ now_s(void)
 static struct uvs_health_key
 key(unsigned i)
 {
-	return (struct uvs_health_key){ .proto = 6, .vport = htons(80),
-	    .rport = htons(80), .vip = htonl(0xc6136401u + i / PER_SVC),
-	    .rip = htonl(0xc6120001u + i) };
+	return (struct uvs_health_key){ .proto = 6, .af = AF_INET,
+	    .vport = htons(80), .rport = htons(80),
+	    .vip = uvs_inaddr4(htonl(0xc6136401u + i / PER_SVC)),
+	    .rip = uvs_inaddr4(htonl(0xc6120001u + i)) };
 }
 
 int

@@ -113,8 +113,8 @@ static void
 list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 {
 	const struct uvs_svc *s = x->svc;
-	const struct uvs_health_key k = { .proto = s->proto,
-	    .vip = s->addr.ip, .vport = s->port, .rip = x->addr.ip,
+	const struct uvs_health_key k = { .proto = s->proto, .af = s->af,
+	    .vip = s->addr, .vport = s->port, .rip = x->addr,
 	    .rport = x->port };
 	const struct uvs_rsmac_entry *e = uvs_rsmac_find_af(&d->rsmac, s->af,
 	    &x->addr);
@@ -142,9 +142,8 @@ list_dest(const struct uvs_director *d, const struct uvs_dest *x, FILE *out)
 		fprintf(out, " tun_type=%u tun_port=%u tun_flags=%u",
 		    x->tun_type, ntohs(x->tun_port), x->tun_flags);
 	fputc('\n', out);
-	if (s->af == AF_INET)
-		uvs_health_list_dest(d->health, &k,
-		    !!(x->flags & UVS_DEST_F_OUT), out);
+	uvs_health_list_dest(d->health, &k, !!(x->flags & UVS_DEST_F_OUT),
+	    out);
 }
 
 static void
@@ -173,9 +172,8 @@ do_list(struct uvs_director *d, FILE *out)
 		    s->timeout, mask);
 		list_stats(out, s->conns, s->inpkts, s->inbytes, &s->est);
 		fputc('\n', out);
-		if (s->af == AF_INET)
-			uvs_health_list_svc(d->health, s->proto, s->addr.ip,
-			    s->port, out);
+		uvs_health_list_svc(d->health, s->proto, s->af, &s->addr,
+		    s->port, out);
 		for (k = 0; k < s->ndests; k++)
 			list_dest(d, s->dests[k], out);
 	}
@@ -291,8 +289,7 @@ struct health_words {
 	struct uvs_check_conf	 chk;	/* a dest's */
 	struct uvs_vs_health	 vh;	/* a service's */
 	struct uvs_health_key	 k;
-	int			 v6;	/* the engine's keys are v4 ones: a v6
-					   service or dest is not its concern */
+	int			 v6;	/* of a v6 service: no sorry server */
 	int			 weight;	/* the weight asked for */
 	char			 wbuf[12];	/* the weight the table gets */
 };
@@ -326,11 +323,12 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 		    &h->k.vport) < 0 || uvs_ctlreq_dest_conf(m, &c) < 0 ||
 		    (h->has = uvs_ctlreq_check_conf(m, &h->chk)) < 0)
 			goto bad;
-		h->k.vip = vip.ip;
-		h->k.rip = c.addr.ip;
+		h->k.af = (uint8_t)af;
+		h->k.vip = vip;
+		h->k.rip = c.addr;
 		h->k.rport = c.port;
 		h->weight = c.weight;
-		if (!h->v6 && strcmp(m->verb, "edit-dest") == 0) {
+		if (strcmp(m->verb, "edit-dest") == 0) {
 			snprintf(h->wbuf, sizeof(h->wbuf), "%d",
 			    uvs_health_weight_now(d->health, &h->k, c.weight));
 			for (i = 0; i < m->nkv; i++)
@@ -342,8 +340,8 @@ health_before(struct uvs_director *d, struct uvs_ctl_msg *m,
 		if ((h->has = uvs_ctlreq_vs_health(m, &h->vh)) < 0)
 			goto bad;
 	}
-	if (h->has && h->v6) {
-		snprintf(err, errlen, "health checks take IPv4 services only");
+	if (h->has && h->v6 && h->vh.sorry) {
+		snprintf(err, errlen, "sorry servers are IPv4 only");
 		return -EAFNOSUPPORT;
 	}
 	if (!h->has || d->health)
@@ -368,8 +366,6 @@ health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
 		uvs_health_clear(d->health);
 		return 0;
 	}
-	if (h->v6)
-		return 0;
 	if (strcmp(m->verb, "del-dest") == 0) {
 		uvs_health_dest_del(d->health, &h->k);
 		return 0;
@@ -380,10 +376,10 @@ health_after(struct uvs_director *d, const struct uvs_ctl_msg *m,
 	if (uvs_ctlreq_svc_key(m, &proto, &af, &addr, &port) < 0)
 		return 0;
 	if (strcmp(m->verb, "del-service") == 0)
-		uvs_health_svc_del(d->health, proto, addr.ip, port);
+		uvs_health_svc_del(d->health, proto, af, &addr, port);
 	else if (strcmp(m->verb, "add-service") == 0 ||
 	    strcmp(m->verb, "edit-service") == 0)
-		return uvs_health_svc_set(d->health, proto, addr.ip, port,
+		return uvs_health_svc_set(d->health, proto, af, &addr, port,
 		    h->has ? &h->vh : NULL) < 0 ? -ENOMEM : 0;
 	return 0;
 }

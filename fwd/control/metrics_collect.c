@@ -16,8 +16,8 @@ static int
 collect_dest(struct uvs_director *d, const struct uvs_svc *s,
     const struct uvs_dest *x, struct uvs_metrics_snap *snap)
 {
-	const struct uvs_health_key k = { .proto = s->proto,
-	    .vip = s->addr.ip, .vport = s->port, .rip = x->addr.ip,
+	const struct uvs_health_key k = { .proto = s->proto, .af = s->af,
+	    .vip = s->addr, .vport = s->port, .rip = x->addr,
 	    .rport = x->port };
 	struct uvs_metrics_dest *m = uvs_metrics_snap_dest(snap);
 
@@ -32,9 +32,8 @@ collect_dest(struct uvs_director *d, const struct uvs_svc *s,
 	m->conns = x->conns;
 	m->inpkts = x->inpkts;
 	m->inbytes = x->inbytes;
-	/* the engine's keys are v4 ones (health.h) */
-	m->has_health = s->af == AF_INET && uvs_health_dest_info(d->health,
-	    &k, !!(x->flags & UVS_DEST_F_OUT), &m->h) == 0;
+	m->has_health = uvs_health_dest_info(d->health, &k,
+	    !!(x->flags & UVS_DEST_F_OUT), &m->h) == 0;
 	return 0;
 }
 
@@ -54,8 +53,8 @@ collect_svc(struct uvs_director *d, const struct uvs_svc *s,
 	m->conns = s->conns;
 	m->inpkts = s->inpkts;
 	m->inbytes = s->inbytes;
-	m->has_health = s->af == AF_INET && uvs_health_svc_info(d->health,
-	    s->proto, s->addr.ip, s->port, &m->h) == 0;
+	m->has_health = uvs_health_svc_info(d->health, s->proto, s->af,
+	    &s->addr, s->port, &m->h) == 0;
 	for (k = 0; k < s->ndests; k++) {
 		if (collect_dest(d, s, s->dests[k], snap) < 0)
 			return -ENOMEM;

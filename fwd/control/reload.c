@@ -197,11 +197,11 @@ deletions(struct uvs_director *d, const struct want *w, unsigned n,
 		for (k = 0; k < s->ndests; k++) {
 			const struct uvs_dest *x = s->dests[k];
 			const struct uvs_health_key hk = { .proto = s->proto,
-			    .vip = s->addr.ip, .vport = s->port,
-			    .rip = x->addr.ip, .rport = x->port };
+			    .af = s->af, .vip = s->addr, .vport = s->port,
+			    .rip = x->addr, .rport = x->port };
 
-			if (wants_dest(w, n, x) || (s->af == AF_INET &&
-			    uvs_health_is_sorry(d->health, &hk)))
+			if (wants_dest(w, n, x) ||
+			    uvs_health_is_sorry(d->health, &hk))
 				continue;
 			if ((rc = out_add(o, key_words("del-dest", s, x),
 			    n)) < 0)

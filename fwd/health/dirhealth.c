@@ -12,13 +12,10 @@
 #include "fwd/health/dirhealth.h"
 #include "fwd/health/health.h"
 
-/* The engine's keys are IPv4 addresses (health.h). */
 static struct uvs_svc *
 svc_of(struct uvs_director *d, const struct uvs_health_key *k)
 {
-	union uvs_inaddr vip = uvs_inaddr4(k->vip);
-
-	return uvs_svc_find(&d->fw.svcs, k->proto, AF_INET, &vip, k->vport);
+	return uvs_svc_find(&d->fw.svcs, k->proto, k->af, &k->vip, k->vport);
 }
 
 static int
@@ -26,8 +23,8 @@ op_set_weight(void *arg, const struct uvs_health_key *k, int weight)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
-	union uvs_inaddr rip = uvs_inaddr4(k->rip);
-	struct uvs_dest *x = svc ? uvs_dest_find(svc, &rip, k->rport) : NULL;
+	struct uvs_dest *x = svc ? uvs_dest_find(svc, &k->rip, k->rport) :
+	    NULL;
 	struct uvs_dest_conf c;
 	char err[128];
 
@@ -45,12 +42,11 @@ op_set_out(void *arg, const struct uvs_health_key *k, int out, int flush)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
-	union uvs_inaddr rip = uvs_inaddr4(k->rip);
 	char err[128];
 
 	if (!svc)
 		return -ESRCH;
-	return uvs_dir_dest_out(d, svc, &rip, k->rport, out, flush, err,
+	return uvs_dir_dest_out(d, svc, &k->rip, k->rport, out, flush, err,
 	    sizeof(err));
 }
 
@@ -59,8 +55,8 @@ op_add_dest(void *arg, const struct uvs_health_key *k, int weight, int out)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
-	struct uvs_dest_conf c = { .af = AF_INET,
-	    .addr = uvs_inaddr4(k->rip), .port = k->rport,
+	struct uvs_dest_conf c = { .af = k->af,
+	    .addr = k->rip, .port = k->rport,
 	    .weight = weight, .flags = out ? UVS_DEST_F_OUT : 0 };
 	char err[128];
 
@@ -74,12 +70,11 @@ op_del_dest(void *arg, const struct uvs_health_key *k)
 {
 	struct uvs_director *d = arg;
 	struct uvs_svc *svc = svc_of(d, k);
-	union uvs_inaddr rip = uvs_inaddr4(k->rip);
 	char err[128];
 
 	if (!svc)
 		return -ESRCH;
-	return uvs_dir_del_dest(d, svc, &rip, k->rport, err, sizeof(err));
+	return uvs_dir_del_dest(d, svc, &k->rip, k->rport, err, sizeof(err));
 }
 
 int

@@ -51,18 +51,23 @@
 #include "fwd/health/health.h"
 #include "fwd/health/hindex.h"
 #include "fwd/health/probe.h"
+#include "sched/inaddr_str.h"
 
 #define SRC_REFRESH_MS	5000	/* look the source address up this often */
 #define CHILD_POLL_MS	100	/* a running command is collected this soon */
 #define SORRY_WEIGHT	1	/* keepalived's default real server weight */
+/* "UDP [v6 address]:port" (svc_str), "[v6 address]:port" (rs_str) */
+#define SVC_STRLEN	(4 + UVS_INADDR_PORT_STRLEN)
+#define RS_STRLEN	UVS_INADDR_PORT_STRLEN
 
 struct hsvc {
 	uint8_t			 proto;
-	uint32_t		 vip;
+	uint8_t			 af;
+	union uvs_inaddr	 vip;
 	uint16_t		 vport;
 	struct uvs_vs_health	 conf;
 	int			 quorum;	/* -1 not judged yet, 0, 1 */
-	uint32_t		 sorry_dest;	/* the sorry dest we added */
+	uint32_t		 sorry_dest;	/* the sorry dest we added (v4) */
 	int			 sorry_out;	/* it, as applied */
 	int			 sorry_broken;	/* could not be added */
 	struct hdest		**dests;	/* its servers */
@@ -96,8 +101,8 @@ struct uvs_health {
 	struct uvs_health_ops	 ops;
 	char			 ifname[IFNAMSIZ];
 	uint32_t		 src_fixed;
-	uint32_t		 src;
-	uint64_t		 src_at;	/* when src was looked up */
+	union uvs_inaddr	 src, src6;	/* looked up, of each family */
+	uint64_t		 src_at, src6_at;	/* when */
 	struct hsvc		**svcs;
 	unsigned		 nsvcs, csvcs;
 	struct hdest		**dests;
@@ -174,49 +179,55 @@ uvs_health_new(const struct uvs_health_ops *ops, const char *ifname,
 	return h;
 }
 
-/* "TCP 198.18.0.10:80" */
+/* "TCP 198.18.0.10:80", "TCP [2001:db8::10]:80" */
 static const char *
-svc_str(uint8_t proto, uint32_t vip, uint16_t vport, char *buf, size_t size)
+svc_str(uint8_t proto, int af, const union uvs_inaddr *vip, uint16_t vport,
+    char *buf, size_t size)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[UVS_INADDR_PORT_STRLEN];
 
-	inet_ntop(AF_INET, &vip, a, sizeof(a));
-	snprintf(buf, size, "%s %s:%u", proto == IPPROTO_UDP ? "UDP" : "TCP",
-	    a, ntohs(vport));
+	snprintf(buf, size, "%s %s", proto == IPPROTO_UDP ? "UDP" : "TCP",
+	    uvs_inaddr_port_str(af, vip, ntohs(vport), a, sizeof(a)));
 	return buf;
 }
 
 static const char *
-rs_str(uint32_t rip, uint16_t rport, char *buf, size_t size)
+rs_str(const struct uvs_health_key *k, char *buf, size_t size)
 {
-	char a[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &rip, a, sizeof(a));
-	snprintf(buf, size, "%s:%u", a, ntohs(rport));
-	return buf;
+	return uvs_inaddr_port_str(k->af, &k->rip, ntohs(k->rport), buf, size);
 }
 
+/* A service: protocol, family and port in the first word, the address
+   in the next two (a v4 one with the rest zero, as the union keeps it). */
 static struct uvs_hindex_key
-svc_ix_key(uint8_t proto, uint32_t vip, uint16_t vport)
+svc_ix_key(uint8_t proto, int af, const union uvs_inaddr *vip,
+    uint16_t vport)
 {
-	return (struct uvs_hindex_key){ .a = (uint64_t)proto << 48 |
-	    (uint64_t)vport << 32 | vip };
+	struct uvs_hindex_key x = { .a = (uint64_t)proto << 48 |
+	    (uint64_t)(uint8_t)af << 40 | (uint64_t)vport << 16 };
+
+	memcpy(&x.b, vip->b, 8);
+	memcpy(&x.c, vip->b + 8, 8);
+	return x;
 }
 
 static struct uvs_hindex_key
 dest_ix_key(const struct uvs_health_key *k)
 {
-	struct uvs_hindex_key x = svc_ix_key(k->proto, k->vip, k->vport);
+	struct uvs_hindex_key x = svc_ix_key(k->proto, k->af, &k->vip,
+	    k->vport);
 
-	x.b = (uint64_t)k->rport << 32 | k->rip;
+	x.a |= k->rport;
+	memcpy(&x.d, k->rip.b, 8);
+	memcpy(&x.e, k->rip.b + 8, 8);
 	return x;
 }
 
 static struct hsvc *
-find_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
-    uint16_t vport)
+find_svc(const struct uvs_health *h, uint8_t proto, int af,
+    const union uvs_inaddr *vip, uint16_t vport)
 {
-	struct uvs_hindex_key x = svc_ix_key(proto, vip, vport);
+	struct uvs_hindex_key x = svc_ix_key(proto, af, vip, vport);
 
 	return h ? uvs_hindex_get(&h->svc_ix, &x) : NULL;
 }
@@ -227,6 +238,14 @@ find_dest(const struct uvs_health *h, const struct uvs_health_key *k)
 	struct uvs_hindex_key x = dest_ix_key(k);
 
 	return h ? uvs_hindex_get(&h->dest_ix, &x) : NULL;
+}
+
+/* Is k s's sorry dest? Sorry servers are IPv4 (checkconf.h). */
+static int
+sorry_is(const struct hsvc *s, const struct uvs_health_key *k)
+{
+	return s->sorry_dest && k->af == AF_INET && s->sorry_dest == k->rip.ip
+	    && k->rport == s->vport;
 }
 
 /* s is to be settled on the next settle(). */
@@ -262,10 +281,9 @@ unmark_dirty(struct uvs_health *h, struct hsvc *s)
 static int
 is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
 {
-	const struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
+	const struct hsvc *s = find_svc(h, k->proto, k->af, &k->vip, k->vport);
 
-	return s && s->sorry_dest && s->sorry_dest == k->rip &&
-	    k->rport == s->vport;
+	return s && sorry_is(s, k);
 }
 
 int
@@ -275,10 +293,11 @@ uvs_health_is_sorry(const struct uvs_health *h, const struct uvs_health_key *k)
 }
 
 static struct hsvc *
-svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
+svc_get(struct uvs_health *h, uint8_t proto, int af,
+    const union uvs_inaddr *vip, uint16_t vport)
 {
-	struct uvs_hindex_key x = svc_ix_key(proto, vip, vport);
-	struct hsvc *s = find_svc(h, proto, vip, vport);
+	struct uvs_hindex_key x = svc_ix_key(proto, af, vip, vport);
+	struct hsvc *s = find_svc(h, proto, af, vip, vport);
 
 	if (s)
 		return s;
@@ -290,7 +309,8 @@ svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
 		return NULL;
 	}
 	s->proto = proto;
-	s->vip = vip;
+	s->af = (uint8_t)af;
+	s->vip = *vip;
 	s->vport = vport;
 	s->conf.quorum = UVS_QUORUM_DEFAULT;
 	s->quorum = -1;
@@ -300,14 +320,15 @@ svc_get(struct uvs_health *h, uint8_t proto, uint32_t vip, uint16_t vport)
 }
 
 int
-uvs_health_svc_set(struct uvs_health *h, uint8_t proto, uint32_t vip,
-    uint16_t vport, const struct uvs_vs_health *v)
+uvs_health_svc_set(struct uvs_health *h, uint8_t proto, int af,
+    const union uvs_inaddr *vip, uint16_t vport,
+    const struct uvs_vs_health *v)
 {
 	struct hsvc *s;
 
 	if (!h)
 		return 0;
-	if (!(s = svc_get(h, proto, vip, vport)))
+	if (!(s = svc_get(h, proto, af, vip, vport)))
 		return -ENOMEM;
 	if (v && memcmp(&s->conf, v, sizeof(*v)) != 0) {
 		s->conf = *v;
@@ -352,7 +373,8 @@ dest_free(struct uvs_health *h, struct hdest *d)
 static void
 svc_free(struct uvs_health *h, struct hsvc *s)
 {
-	struct uvs_hindex_key x = svc_ix_key(s->proto, s->vip, s->vport);
+	struct uvs_hindex_key x = svc_ix_key(s->proto, s->af, &s->vip,
+	    s->vport);
 
 	while (s->ndests)
 		dest_free(h, s->dests[s->ndests - 1]);
@@ -365,10 +387,10 @@ svc_free(struct uvs_health *h, struct hsvc *s)
 }
 
 void
-uvs_health_svc_del(struct uvs_health *h, uint8_t proto, uint32_t vip,
-    uint16_t vport)
+uvs_health_svc_del(struct uvs_health *h, uint8_t proto, int af,
+    const union uvs_inaddr *vip, uint16_t vport)
 {
-	struct hsvc *s = find_svc(h, proto, vip, vport);
+	struct hsvc *s = find_svc(h, proto, af, vip, vport);
 
 	if (!s)
 		return;
@@ -432,7 +454,7 @@ dest_new(struct uvs_health *h, const struct uvs_health_key *k)
 	struct hdest *d;
 	struct hsvc *s;
 
-	if (!(s = svc_get(h, k->proto, k->vip, k->vport)) ||
+	if (!(s = svc_get(h, k->proto, k->af, &k->vip, k->vport)) ||
 	    grow((void ***)&h->dests, h->ndests, &h->cdests,
 	    sizeof(*h->dests)) < 0 || grow((void ***)&s->dests, s->ndests,
 	    &s->cdests, sizeof(*s->dests)) < 0 || !(d = calloc(1, sizeof(*d))))
@@ -475,7 +497,7 @@ uvs_health_dest_set(struct uvs_health *h, const struct uvs_health_key *k,
 void
 uvs_health_dest_del(struct uvs_health *h, const struct uvs_health_key *k)
 {
-	struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
+	struct hsvc *s = find_svc(h, k->proto, k->af, &k->vip, k->vport);
 	struct hdest *d = find_dest(h, k);
 
 	if (!h)
@@ -484,9 +506,9 @@ uvs_health_dest_del(struct uvs_health *h, const struct uvs_health_key *k)
 	if (!s)
 		return;
 	/* the sorry dest deleted by hand: settle adds it again */
-	if (s->sorry_dest == k->rip && k->rport == s->vport)
+	if (sorry_is(s, k))
 		s->sorry_dest = 0;
-	if (s->conf.sorry == k->rip)
+	if (k->af == AF_INET && s->conf.sorry == k->rip.ip)
 		s->sorry_broken = 0;
 	if (d)
 		dest_free(h, d);
@@ -508,12 +530,13 @@ consequence(const struct hdest *d)
 static void
 log_transition(struct uvs_health *h, const struct hdest *d, uint32_t count)
 {
-	char svc[64], rs[32], then[64];
+	char svc[SVC_STRLEN], rs[RS_STRLEN], then[64];
 
 	snprintf(then, sizeof(then), consequence(d), d->weight);
 	logf_(h, "check: rs %s of %s %s after %u %s (%s); %s",
-	    rs_str(d->k.rip, d->k.rport, rs, sizeof(rs)),
-	    svc_str(d->k.proto, d->k.vip, d->k.vport, svc, sizeof(svc)),
+	    rs_str(&d->k, rs, sizeof(rs)),
+	    svc_str(d->k.proto, d->k.af, &d->k.vip, d->k.vport, svc,
+	    sizeof(svc)),
 	    d->down ? "DOWN" : "UP", count, d->down ?
 	    (count == 1 ? "failure" : "failures") :
 	    (count == 1 ? "success" : "successes"), d->last, then);
@@ -603,12 +626,12 @@ static void
 quorum_script(struct uvs_health *h, const struct hsvc *s, int up)
 {
 	const char *cmd = up ? s->conf.quorum_up : s->conf.quorum_down;
-	char svc[64];
+	char svc[SVC_STRLEN];
 	pid_t pid;
 
 	if (!cmd[0])
 		return;
-	svc_str(s->proto, s->vip, s->vport, svc, sizeof(svc));
+	svc_str(s->proto, s->af, &s->vip, s->vport, svc, sizeof(svc));
 	if ((pid = uvs_probe_script(cmd)) < 0) {
 		logf_(h, "check: %s %s: cannot run '%s': %s", svc, up ?
 		    "quorum_up" : "quorum_down", cmd, strerror((int)-pid));
@@ -628,7 +651,7 @@ judge_quorum(struct uvs_health *h, struct hsvc *s)
 	int64_t sum = (int64_t)up_weight(h, s);
 	int64_t lo = (int64_t)s->conf.quorum - s->conf.hysteresis;
 	int64_t hi = (int64_t)s->conf.quorum + s->conf.hysteresis;
-	char svc[64], sorry[48] = "";
+	char svc[SVC_STRLEN], sorry[48] = "";
 	int up;
 
 	if (s->quorum <= 0)
@@ -647,7 +670,7 @@ judge_quorum(struct uvs_health *h, struct hsvc *s)
 	else if (!up)
 		snprintf(sorry, sizeof(sorry), " (no sorry server: the live "
 		    "servers serve on)");
-	svc_str(s->proto, s->vip, s->vport, svc, sizeof(svc));
+	svc_str(s->proto, s->af, &s->vip, s->vport, svc, sizeof(svc));
 	if (up)
 		logf_(h, "check: %s gained quorum: up weight %lld >= %lld "
 		    "(quorum %u + hysteresis %u)%s", svc, (long long)sum,
@@ -671,8 +694,9 @@ judge_quorum(struct uvs_health *h, struct hsvc *s)
 static void
 sorry_key(const struct hsvc *s, uint32_t addr, struct uvs_health_key *k)
 {
-	*k = (struct uvs_health_key){ .proto = s->proto, .vip = s->vip,
-	    .vport = s->vport, .rip = addr, .rport = s->vport };
+	*k = (struct uvs_health_key){ .proto = s->proto, .af = s->af,
+	    .vip = s->vip, .vport = s->vport, .rip = uvs_inaddr4(addr),
+	    .rport = s->vport };
 }
 
 /* The sorry dest: there when configured, in scheduling when serving. */
@@ -680,7 +704,7 @@ static int
 settle_sorry(struct uvs_health *h, struct hsvc *s, int serve)
 {
 	struct uvs_health_key k;
-	char svc[64], rs[32];
+	char svc[SVC_STRLEN], rs[RS_STRLEN];
 	int rc;
 
 	if (s->sorry_dest && s->sorry_dest != s->conf.sorry) {
@@ -690,14 +714,22 @@ settle_sorry(struct uvs_health *h, struct hsvc *s, int serve)
 	}
 	if (!s->conf.sorry || s->sorry_broken)
 		return 0;
+	if (s->af != AF_INET) {
+		/* IPVS takes no v4 real server in a v6 service */
+		s->sorry_broken = 1;
+		logf_(h, "check: sorry server of %s not added: it is IPv4",
+		    svc_str(s->proto, s->af, &s->vip, s->vport, svc,
+		    sizeof(svc)));
+		return 0;
+	}
 	sorry_key(s, s->conf.sorry, &k);
 	if (!s->sorry_dest) {
 		if ((rc = h->ops.add_dest(h->ops.arg, &k, SORRY_WEIGHT,
 		    !serve)) < 0) {
 			s->sorry_broken = 1;
 			logf_(h, "check: sorry server %s of %s not added: %s",
-			    rs_str(k.rip, k.rport, rs, sizeof(rs)),
-			    svc_str(s->proto, s->vip, s->vport, svc,
+			    rs_str(&k, rs, sizeof(rs)),
+			    svc_str(s->proto, s->af, &s->vip, s->vport, svc,
 			    sizeof(svc)), rc == -EEXIST ? "it is a real "
 			    "server of the service already" : strerror(-rc));
 			return 0;
@@ -717,22 +749,21 @@ settle_dest(struct uvs_health *h, struct hdest *d, int sorry_on)
 	int w = weight_for(d, d->weight);
 	int out = (d->down && d->chk.on_fail == UVS_ONFAIL_REMOVE) ||
 	    (sorry_on && !d->down);
-	char rs[32];
+	char rs[RS_STRLEN];
 	int rc;
 
 	if (w != d->ap_weight) {
 		if ((rc = h->ops.set_weight(h->ops.arg, &d->k, w)) < 0)
 			logf_(h, "check: weight %d for %s: %s", w,
-			    rs_str(d->k.rip, d->k.rport, rs, sizeof(rs)),
-			    strerror(-rc));
+			    rs_str(&d->k, rs, sizeof(rs)), strerror(-rc));
 		d->ap_weight = w;
 	}
 	if (out != d->ap_out) {
 		if ((rc = h->ops.set_out(h->ops.arg, &d->k, out,
 		    out && d->down)) < 0)
 			logf_(h, "check: %s %s: %s", out ? "taking out" :
-			    "putting back", rs_str(d->k.rip, d->k.rport, rs,
-			    sizeof(rs)), strerror(-rc));
+			    "putting back", rs_str(&d->k, rs, sizeof(rs)),
+			    strerror(-rc));
 		d->ap_out = out;
 	}
 }
@@ -793,41 +824,86 @@ uvs_health_settle(struct uvs_health *h)
 
 /* ---- probes ---- */
 
-/* The director's own address on the interface: not a VIP. */
-static uint32_t
-source_addr(struct uvs_health *h, uint64_t now_ms)
+/* Is a (of family af) some service's VIP? */
+static int
+is_vip(const struct uvs_health *h, int af, const union uvs_inaddr *a)
+{
+	unsigned k;
+
+	for (k = 0; k < h->nsvcs; k++)
+		if (h->svcs[k]->af == af && uvs_inaddr_eq(&h->svcs[k]->vip, a))
+			return 1;
+	return 0;
+}
+
+/*
+ * The first address of family af on the interface that is not a VIP,
+ * into *src: 0, or -1 when there is none. A v6 one must be global: a
+ * link-local source needs a scope the probe's socket does not carry,
+ * and a real server answers a global address by the same route.
+ */
+static int
+lookup_source(const struct uvs_health *h, int af, union uvs_inaddr *src)
 {
 	struct ifaddrs *ifa, *i;
-	uint32_t a;
+	union uvs_inaddr a;
+	int rc = -1;
 
-	if (h->src_fixed)
-		return h->src_fixed;
-	if (h->src && now_ms - h->src_at < SRC_REFRESH_MS)
-		return h->src;
-	h->src = 0;
-	h->src_at = now_ms;
 	if (getifaddrs(&ifa) < 0)
-		return 0;
-	for (i = ifa; i && !h->src; i = i->ifa_next) {
-		unsigned k, vip = 0;
-
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
+		return -1;
+	for (i = ifa; i && rc < 0; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != af ||
 		    strcmp(i->ifa_name, h->ifname) != 0)
 			continue;
-		a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
-		for (k = 0; k < h->nsvcs; k++)
-			vip |= h->svcs[k]->vip == a;
-		if (!vip)
-			h->src = a;
+		memset(&a, 0, sizeof(a));
+		if (af == AF_INET)
+			a.in = ((struct sockaddr_in *)(void *)i->ifa_addr)->
+			    sin_addr;
+		else
+			a.in6 = ((struct sockaddr_in6 *)(void *)i->ifa_addr)->
+			    sin6_addr;
+		if (af == AF_INET6 && (IN6_IS_ADDR_LINKLOCAL(&a.in6) ||
+		    IN6_IS_ADDR_LOOPBACK(&a.in6)))
+			continue;
+		if (!is_vip(h, af, &a)) {
+			*src = a;
+			rc = 0;
+		}
 	}
 	freeifaddrs(ifa);
-	return h->src;
+	return rc;
+}
+
+/*
+ * The director's own address of family af on the interface: not a VIP.
+ * 0, or -1 when it has none. --check-src fixes the v4 one.
+ */
+static int
+source_addr(struct uvs_health *h, int af, uint64_t now_ms,
+    union uvs_inaddr *src)
+{
+	static const union uvs_inaddr none;
+	union uvs_inaddr *c = af == AF_INET6 ? &h->src6 : &h->src;
+	uint64_t *at = af == AF_INET6 ? &h->src6_at : &h->src_at;
+
+	if (af == AF_INET && h->src_fixed) {
+		*src = uvs_inaddr4(h->src_fixed);
+		return 0;
+	}
+	if (uvs_inaddr_eq(c, &none) || now_ms - *at >= SRC_REFRESH_MS) {
+		*at = now_ms;
+		if (lookup_source(h, af, c) < 0)
+			*c = none;
+	}
+	*src = *c;
+	return uvs_inaddr_eq(c, &none) ? -1 : 0;
 }
 
 static void
 start_probe(struct uvs_health *h, struct hdest *d, uint64_t now_ms)
 {
 	struct uvs_probe_target t = {
+		.af = d->k.af,
 		.ifname = h->ifname[0] ? h->ifname : NULL,
 		.rip = d->k.rip,
 		.port = d->chk.port ? d->chk.port : ntohs(d->k.rport),
@@ -837,9 +913,11 @@ start_probe(struct uvs_health *h, struct hdest *d, uint64_t now_ms)
 
 	d->turn = h->turn;
 	if (d->chk.type != UVS_CHECK_CMD &&
-	    !(t.src = source_addr(h, now_ms))) {
-		record(h, d, 0, "no own IPv4 address to check from (only VIPs "
-		    "on the interface?)", now_ms);
+	    source_addr(h, d->k.af, now_ms, &t.src) < 0) {
+		record(h, d, 0, d->k.af == AF_INET6 ? "no own global IPv6 "
+		    "address to check from (only VIPs on the interface?)" :
+		    "no own IPv4 address to check from (only VIPs on the "
+		    "interface?)", now_ms);
 		return;
 	}
 	if (uvs_probe_start(&d->probe, &d->chk, &t, now_ms))
@@ -979,10 +1057,10 @@ state_name(const struct hdest *d, int is_out)
 }
 
 void
-uvs_health_list_svc(const struct uvs_health *h, uint8_t proto, uint32_t vip,
-    uint16_t vport, FILE *out)
+uvs_health_list_svc(const struct uvs_health *h, uint8_t proto, int af,
+    const union uvs_inaddr *vip, uint16_t vport, FILE *out)
 {
-	const struct hsvc *s = find_svc(h, proto, vip, vport);
+	const struct hsvc *s = find_svc(h, proto, af, vip, vport);
 	char words[2048];
 
 	if (!s || !watched(h, s))
@@ -997,12 +1075,11 @@ void
 uvs_health_list_dest(const struct uvs_health *h,
     const struct uvs_health_key *k, int is_out, FILE *out)
 {
-	const struct hsvc *s = find_svc(h, k->proto, k->vip, k->vport);
+	const struct hsvc *s = find_svc(h, k->proto, k->af, &k->vip, k->vport);
 	const struct hdest *d = find_dest(h, k);
 	char words[1024], last[3 * UVS_PROBE_WHY_MAX];
 
-	if (s && s->sorry_dest && s->sorry_dest == k->rip &&
-	    k->rport == s->vport) {
+	if (s && sorry_is(s, k)) {
 		fprintf(out, "check check=sorry out=%d\n", is_out);
 		return;
 	}
@@ -1019,10 +1096,11 @@ uvs_health_list_dest(const struct uvs_health *h,
 }
 
 int
-uvs_health_svc_info(const struct uvs_health *h, uint8_t proto, uint32_t vip,
-    uint16_t vport, struct uvs_health_svc_info *info)
+uvs_health_svc_info(const struct uvs_health *h, uint8_t proto, int af,
+    const union uvs_inaddr *vip, uint16_t vport,
+    struct uvs_health_svc_info *info)
 {
-	const struct hsvc *s = find_svc(h, proto, vip, vport);
+	const struct hsvc *s = find_svc(h, proto, af, vip, vport);
 
 	memset(info, 0, sizeof(*info));
 	if (!s || !watched(h, s))

@@ -23,16 +23,21 @@
 #include <stdio.h>
 
 #include "fwd/health/checkconf.h"
+#include "sched/inaddr.h"
 
 /* Most probes in flight at once; the others wait for a free slot. */
 #define UVS_HEALTH_FDS_MAX	64
 
-/* A real server of a service; addresses and ports in network order. */
+/*
+ * A real server of a service; addresses and ports in network order, both
+ * addresses of family af (AF_INET or AF_INET6: IPVS's DR mixes none).
+ */
 struct uvs_health_key {
 	uint8_t		 proto;
-	uint32_t	 vip;
+	uint8_t		 af;
+	union uvs_inaddr vip;
 	uint16_t	 vport;
-	uint32_t	 rip;
+	union uvs_inaddr rip;
 	uint16_t	 rport;
 };
 
@@ -98,7 +103,9 @@ struct uvs_health;
 /*
  * A new engine whose probes leave from src (network order) on ifname.
  * src 0: the first IPv4 address of ifname that is no service's VIP,
- * looked up when a probe needs it. NULL on ENOMEM.
+ * looked up when a probe needs it. A v6 server's probe leaves from the
+ * first global IPv6 address of ifname that is no VIP, looked up alike.
+ * NULL on ENOMEM.
  */
 struct uvs_health *uvs_health_new(const struct uvs_health_ops *ops,
 		    const char *ifname, uint32_t src);
@@ -113,9 +120,10 @@ void		 uvs_health_free(struct uvs_health *h);
  * or -ENOMEM. The director is brought in line on the next run.
  */
 int		 uvs_health_svc_set(struct uvs_health *h, uint8_t proto,
-		    uint32_t vip, uint16_t vport, const struct uvs_vs_health *v);
+		    int af, const union uvs_inaddr *vip, uint16_t vport,
+		    const struct uvs_vs_health *v);
 void		 uvs_health_svc_del(struct uvs_health *h, uint8_t proto,
-		    uint32_t vip, uint16_t vport);
+		    int af, const union uvs_inaddr *vip, uint16_t vport);
 int		 uvs_health_dest_set(struct uvs_health *h,
 		    const struct uvs_health_key *k, int weight,
 		    const struct uvs_check_conf *c);
@@ -163,7 +171,8 @@ void		 uvs_health_settle(struct uvs_health *h);
  * the sorry server (check=sorry).
  */
 void		 uvs_health_list_svc(const struct uvs_health *h, uint8_t proto,
-		    uint32_t vip, uint16_t vport, FILE *out);
+		    int af, const union uvs_inaddr *vip, uint16_t vport,
+		    FILE *out);
 void		 uvs_health_list_dest(const struct uvs_health *h,
 		    const struct uvs_health_key *k, int is_out, FILE *out);
 
@@ -179,7 +188,7 @@ int		 uvs_health_dest_info(const struct uvs_health *h,
  * checked server, else -ENOENT.
  */
 int		 uvs_health_svc_info(const struct uvs_health *h, uint8_t proto,
-		    uint32_t vip, uint16_t vport,
+		    int af, const union uvs_inaddr *vip, uint16_t vport,
 		    struct uvs_health_svc_info *info);
 /* "ok", "failed" or "none", as the list's result= word says it. */
 const char	*uvs_health_result_name(enum uvs_health_result r);

@@ -1,6 +1,6 @@
 /*
  * The health engine's key index (hindex.h). A slot's home is a mix of
- * its key's two words; a lookup walks from the home to the first free
+ * its key's words; a lookup walks from the home to the first free
  * slot. At most half the slots are used, so that walk is short. Deleting
  * moves each later entry of the run back into the hole when its home
  * does not lie between the hole and its slot (Knuth's algorithm R), which
@@ -16,8 +16,14 @@
 static uint32_t
 home(const struct uvs_hindex *x, const struct uvs_hindex_key *k)
 {
-	/* splitmix64's finaliser: every bit of both words reaches the low ones */
-	uint64_t h = k->a * 0x9e3779b97f4a7c15ull ^ k->b;
+	/* splitmix64's finaliser: every bit of every word reaches the low
+	   ones; each word is multiplied in before the next is added */
+	uint64_t h = k->a;
+
+	h = h * 0x9e3779b97f4a7c15ull ^ k->b;
+	h = h * 0x9e3779b97f4a7c15ull ^ k->c;
+	h = h * 0x9e3779b97f4a7c15ull ^ k->d;
+	h = h * 0x9e3779b97f4a7c15ull ^ k->e;
 
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -30,7 +36,8 @@ home(const struct uvs_hindex *x, const struct uvs_hindex_key *k)
 static int
 same(const struct uvs_hindex_key *p, const struct uvs_hindex_key *q)
 {
-	return p->a == q->a && p->b == q->b;
+	return p->a == q->a && p->b == q->b && p->c == q->c && p->d == q->d &&
+	    p->e == q->e;
 }
 
 /* k's slot, or the free slot that ends its run. */

@@ -1,5 +1,5 @@
 /*
- * The health engine's index: a key of two 64-bit words to a pointer, in
+ * The health engine's index: a key of five 64-bit words to a pointer, in
  * one open-addressing table (linear probing) that the index owns and
  * doubles when it is half full. Deletes shift the entries after the
  * hole back, so there are no tombstones and a lookup stays a short scan
@@ -10,8 +10,10 @@
 
 #include <stdint.h>
 
+/* Room for a service and a real server of either family: two v6
+   addresses (four words), protocol, family and ports (one). */
 struct uvs_hindex_key {
-	uint64_t	 a, b;
+	uint64_t	 a, b, c, d, e;
 };
 
 struct uvs_hindex_slot {

@@ -28,6 +28,12 @@
  *   inhibit_on_failure        --on-fail inhibit; without it keepalived
  *                             removes a failed server: --on-fail remove
  *   one success brings a server back (keepalived has no rise): --rise 1
+ *
+ * IPv6 as keepalived writes it: a bare address and its port as two
+ * words ("virtual_server 2001:db8::10 80"). A block is of one family:
+ * keepalived skips a real or sorry server of the other family with a
+ * log line, as IPVS's DR cannot mix them; uvs refuses the file instead,
+ * naming the line, so the mistake is seen before a server goes missing.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +44,7 @@
 
 #include "fwd/lang/ipvsargs.h"
 #include "fwd/health/keepalived.h"
+#include "sched/inaddr_str.h"
 
 #define WORDS_MAX	64	/* words in one statement */
 #define RS_MAX		4096	/* real servers in one virtual_server */
@@ -77,7 +84,8 @@ struct timing {
 
 struct rs {
 	unsigned		 line;
-	uint32_t		 addr;
+	int			 af;
+	union uvs_inaddr	 addr;
 	uint16_t		 port;
 	int			 weight;
 	int			 uthr, lthr;	/* -1: not given */
@@ -94,7 +102,8 @@ struct rs {
 struct vs {
 	unsigned	 line;
 	char		 group[VSG_NAME_MAX];	/* virtual_server group NAME */
-	uint32_t	 addr;
+	int		 af;
+	union uvs_inaddr addr;
 	uint16_t	 port;
 	int		 udp;
 	char		 sched[SCHEDNAME_MAX];
@@ -103,7 +112,8 @@ struct vs {
 	char		 mask[INET_ADDRSTRLEN];
 	char		 flags[64];
 	int		 ops;
-	uint32_t	 sorry;
+	int		 sorry_af;	/* 0: no sorry server */
+	union uvs_inaddr sorry;
 	uint16_t	 sorry_port;
 	int		 quorum, hysteresis;	/* -1: not given */
 	int		 has_method;	/* lb_kind DR given */
@@ -414,9 +424,21 @@ ipv4(struct kp *kp, const struct stmt *st, const char *w, uint32_t *a)
 	struct in_addr in;
 
 	if (inet_pton(AF_INET, w, &in) != 1)
-		fail(kp, st->line, "'%s' is not an IPv4 address (uvs does IPv4 "
-		    "only)", w);
+		fail(kp, st->line, "'%s' is not an IPv4 address", w);
 	*a = in.s_addr;
+}
+
+/* An IPv4 or IPv6 address, as keepalived takes one; its family. */
+static int
+inaddr(struct kp *kp, const struct stmt *st, const char *w,
+    union uvs_inaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, w, &a->in) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, w, &a->in6) == 1)
+		return AF_INET6;
+	fail(kp, st->line, "'%s' is not an IPv4 or IPv6 address", w);
 }
 
 static uint16_t
@@ -757,7 +779,7 @@ real_server(struct kp *kp, struct vs *vs, const struct stmt *open)
 	rs->weight = 1;
 	rs->uthr = rs->lthr = -1;
 	rs->tm.retry = rs->tm.inhibit = -1;
-	ipv4(kp, open, open->w[1], &rs->addr);
+	rs->af = inaddr(kp, open, open->w[1], &rs->addr);
 	/* keepalived: a real server without a port has the service's */
 	rs->port = open->n == 3 ? port(kp, open, open->w[2]) : 0;
 	kp->info->servers++;
@@ -790,7 +812,7 @@ sorry_server(struct kp *kp, struct vs *vs, const struct stmt *st)
 {
 	if (st->n != 2 && st->n != 3)
 		fail(kp, st->line, "'sorry_server' takes an address and a port");
-	ipv4(kp, st, st->w[1], &vs->sorry);
+	vs->sorry_af = inaddr(kp, st, st->w[1], &vs->sorry);
 	vs->sorry_port = st->n == 3 ? port(kp, st, st->w[2]) : 0;
 }
 
@@ -916,22 +938,22 @@ request(struct kp *kp, struct args *a, unsigned line)
 static void
 start_args(struct kp *kp, struct args *a, const struct vs *vs, char cmd)
 {
-	char v[INET_ADDRSTRLEN];
+	char v[UVS_INADDR_PORT_STRLEN];
 
 	a->argc = 0;
 	a->used = 0;
-	inet_ntop(AF_INET, &vs->addr, v, sizeof(v));
 	arg(kp, a, "uvsadm");
 	arg(kp, a, "-%c", cmd);
 	arg(kp, a, "%s", vs->udp ? "-u" : "-t");
-	arg(kp, a, "%s:%u", v, vs->port);
+	arg(kp, a, "%s", uvs_inaddr_port_str(vs->af, &vs->addr, vs->port, v,
+	    sizeof(v)));
 }
 
 static void
 vs_request(struct kp *kp, const struct vs *vs)
 {
 	struct args a;
-	char s[INET_ADDRSTRLEN];
+	char s[UVS_INADDR_PORT_STRLEN];
 
 	start_args(kp, &a, vs, 'A');
 	arg(kp, &a, "-s");
@@ -950,10 +972,10 @@ vs_request(struct kp *kp, const struct vs *vs)
 	}
 	if (vs->ops)
 		arg(kp, &a, "-o");
-	if (vs->sorry) {
-		inet_ntop(AF_INET, &vs->sorry, s, sizeof(s));
+	if (vs->sorry_af) {
 		arg(kp, &a, "--sorry-server");
-		arg(kp, &a, "%s:%u", s, vs->port);
+		arg(kp, &a, "%s", uvs_inaddr_port_str(vs->sorry_af, &vs->sorry,
+		    vs->port, s, sizeof(s)));
 	}
 	if (vs->quorum >= 0) {
 		arg(kp, &a, "--quorum");
@@ -1073,7 +1095,7 @@ check_args(struct kp *kp, struct args *a, const struct vs *vs,
 static void
 rs_request(struct kp *kp, const struct vs *vs, const struct rs *rs)
 {
-	char r[INET_ADDRSTRLEN];
+	char r[UVS_INADDR_PORT_STRLEN];
 	struct args a;
 
 	uint16_t rport = rs->port ? rs->port : vs->port;
@@ -1083,9 +1105,9 @@ rs_request(struct kp *kp, const struct vs *vs, const struct rs *rs)
 		    "virtual_server's %u: direct routing keeps the port (check "
 		    "another one with connect_port)", rport, vs->port);
 	start_args(kp, &a, vs, 'a');
-	inet_ntop(AF_INET, &rs->addr, r, sizeof(r));
 	arg(kp, &a, "-r");
-	arg(kp, &a, "%s:%u", r, rport);
+	arg(kp, &a, "%s", uvs_inaddr_port_str(rs->af, &rs->addr, rport, r,
+	    sizeof(r)));
 	arg(kp, &a, "-g");
 	arg(kp, &a, "-w");
 	arg(kp, &a, "%d", rs->weight);
@@ -1124,13 +1146,32 @@ need_method(struct kp *kp, const struct vs *vs)
 	    "add 'lb_kind DR')");
 }
 
+static const char *
+fam_name(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
 /* The requests of one service: -A, then -a for each real server. */
 static void
 vs_emit(struct kp *kp, const struct vs *vs)
 {
 	unsigned i;
 
-	if (vs->sorry && vs->sorry_port && vs->sorry_port != vs->port)
+	for (i = 0; i < vs->nrs; i++)
+		if (vs->rs[i].af != vs->af)
+			fail(kp, vs->rs[i].line, "an %s real_server in an %s "
+			    "virtual_server: direct routing keeps one family "
+			    "(keepalived would skip it)", fam_name(vs->rs[i].af),
+			    fam_name(vs->af));
+	if (vs->sorry_af == AF_INET6)
+		fail(kp, vs->line, "sorry_server: uvs's sorry servers are "
+		    "IPv4 only");
+	if (vs->sorry_af && vs->sorry_af != vs->af)
+		fail(kp, vs->line, "an IPv4 sorry_server in an IPv6 "
+		    "virtual_server: direct routing keeps one family "
+		    "(keepalived would skip it)");
+	if (vs->sorry_af && vs->sorry_port && vs->sorry_port != vs->port)
 		fail(kp, vs->line, "the sorry_server's port %u is not the "
 		    "virtual_server's %u: direct routing keeps the port",
 		    vs->sorry_port, vs->port);
@@ -1185,7 +1226,7 @@ virtual_server(struct kp *kp, const struct stmt *open)
 			    sizeof(vs->group) - 1);
 		strcpy(vs->group, open->w[2]);
 	} else {
-		ipv4(kp, open, open->w[1], &vs->addr);
+		vs->af = inaddr(kp, open, open->w[1], &vs->addr);
 		vs->port = port(kp, open, open->w[2]);
 		kp->info->services++;
 	}
@@ -1229,6 +1270,10 @@ vsg_line(struct kp *kp, struct vsg *g, const struct stmt *st)
 		fail(kp, st->line, "out of memory");
 	g->e = ne;
 	e = &g->e[g->n++];
+	if (strchr(st->w[0], ':'))
+		unsupported(kp, st->line, "IPv6 in virtual_server_group",
+		    "uvs expands IPv4 groups; give each v6 address its own "
+		    "virtual_server");
 	snprintf(addr, sizeof(addr), "%s", st->w[0]);
 	if ((dash = strchr(addr, '-')))
 		*dash = '\0';
@@ -1297,7 +1342,8 @@ vs_expand(struct kp *kp, struct vs *vs)
 		fail(kp, g->line, "virtual_server_group %s is empty", g->name);
 	for (i = 0; i < g->n; i++)
 		for (k = 0; k < g->e[i].count; k++) {
-			vs->addr = htonl(g->e[i].first + k);
+			vs->af = AF_INET;
+			vs->addr = uvs_inaddr4(htonl(g->e[i].first + k));
 			vs->port = g->e[i].port;
 			kp->info->services++;
 			vs_emit(kp, vs);

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <signal.h>
@@ -39,6 +40,7 @@
 #include <openssl/ssl.h>
 
 #include "fwd/health/probe.h"
+#include "sched/inaddr_str.h"
 
 extern char **environ;
 
@@ -90,6 +92,13 @@ uvs_probe_init(struct uvs_probe *p)
 	p->fd = -1;
 }
 
+/* t's family: AF_INET6, or AF_INET for anything else (probe.h). */
+static int
+fam(const struct uvs_probe_target *t)
+{
+	return t->af == AF_INET6 ? AF_INET6 : AF_INET;
+}
+
 /*
  * A non-blocking socket of type (SOCK_STREAM, SOCK_DGRAM, SOCK_RAW) and
  * protocol from t->src on t->ifname, connecting to t. 0, or 1 when the
@@ -99,38 +108,52 @@ static int
 sock_open(struct uvs_probe *p, const struct uvs_probe_target *t, int type,
     int proto)
 {
-	struct sockaddr_in src = { .sin_family = AF_INET,
-	    .sin_addr.s_addr = t->src };
-	struct sockaddr_in dst = { .sin_family = AF_INET,
-	    .sin_addr.s_addr = t->rip, .sin_port = htons(t->port) };
-	char a[INET_ADDRSTRLEN];
-	int one = 1;
+	static const union uvs_inaddr any;
+	int v6 = fam(t) == AF_INET6, one = 1;
+	union {
+		struct sockaddr		 sa;
+		struct sockaddr_in	 in;
+		struct sockaddr_in6	 in6;
+	} src = { 0 }, dst = { 0 };
+	socklen_t len = v6 ? sizeof(src.in6) : sizeof(src.in);
+	char a[UVS_INADDR_STRLEN];
 
-	if ((p->fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    proto)) < 0) {
+	if (v6) {
+		src.in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6,
+		    .sin6_addr = t->src.in6 };
+		dst.in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6,
+		    .sin6_addr = t->rip.in6, .sin6_port = htons(t->port) };
+	} else {
+		src.in = (struct sockaddr_in){ .sin_family = AF_INET,
+		    .sin_addr = t->src.in };
+		dst.in = (struct sockaddr_in){ .sin_family = AF_INET,
+		    .sin_addr = t->rip.in, .sin_port = htons(t->port) };
+	}
+	if ((p->fd = socket(v6 ? AF_INET6 : AF_INET, type | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, proto)) < 0) {
 		finish(p, 0, "socket: %s", strerror(errno));
 		return 1;
 	}
 	/* udp: an ICMP error comes back as the socket's error */
 	if (type == SOCK_DGRAM)
-		(void)setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &one,
-		    sizeof(one));
+		(void)setsockopt(p->fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		    v6 ? IPV6_RECVERR : IP_RECVERR, &one, sizeof(one));
 	if (t->ifname && setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE,
 	    t->ifname, (socklen_t)strlen(t->ifname) + 1) < 0) {
 		finish(p, 0, "bind to %s: %s", t->ifname, strerror(errno));
 		return 1;
 	}
-	/* the port is chosen at connect, by the whole 4-tuple */
+	/* the port is chosen at connect, by the whole 4-tuple (an IP-level
+	   option that v6 sockets take too) */
 	(void)setsockopt(p->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 	    sizeof(one));
-	if (t->src && bind(p->fd, (struct sockaddr *)&src, sizeof(src)) < 0) {
-		inet_ntop(AF_INET, &t->src, a, sizeof(a));
-		finish(p, 0, "bind to %s: %s", a, strerror(errno));
+	if (!uvs_inaddr_eq(&t->src, &any) && bind(p->fd, &src.sa, len) < 0) {
+		finish(p, 0, "bind to %s: %s", uvs_inaddr_str(fam(t), &t->src,
+		    a, sizeof(a)), strerror(errno));
 		return 1;
 	}
 	p->state = UVS_PROBE_CONNECTING;
-	if (connect(p->fd, (struct sockaddr *)&dst, sizeof(dst)) == 0 ||
-	    errno == EINPROGRESS)
+	if (connect(p->fd, &dst.sa, len) == 0 || errno == EINPROGRESS)
 		return 0;
 	finish(p, 0, "connect: %s", strerror(errno));
 	return 1;
@@ -193,23 +216,38 @@ inet_csum(const void *data, size_t len)
 	return htons((uint16_t)~sum);
 }
 
-/* ping: one echo request on a raw socket bound like every probe. */
+/*
+ * ping: one echo request on a raw socket bound like every probe. An
+ * ICMPv6 one goes without a checksum: the kernel fills it in for every
+ * raw ICMPv6 socket (RFC 3542, 3.1), as it needs the addresses.
+ */
 static int
 ping_start(struct uvs_probe *p, const struct uvs_probe_target *t)
 {
 	struct icmphdr echo = { .type = ICMP_ECHO };
+	struct icmp6_hdr echo6 = { .icmp6_type = ICMP6_ECHO_REQUEST };
 	struct uvs_probe_target raw = *t;
+	int v6 = fam(t) == AF_INET6;
+	ssize_t n;
 
 	raw.port = 0;
-	if (sock_open(p, &raw, SOCK_RAW, IPPROTO_ICMP))
+	if (sock_open(p, &raw, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP))
 		return 1;
 	/* the probe's address tells concurrent pings apart */
 	p->echo_id = (uint16_t)(getpid() ^ ((uintptr_t)p >> 4));
 	p->echo_seq = (uint16_t)(p->deadline_ms & 0xffff);
-	echo.un.echo.id = htons(p->echo_id);
-	echo.un.echo.sequence = htons(p->echo_seq);
-	echo.checksum = inet_csum(&echo, sizeof(echo));
-	if (send(p->fd, &echo, sizeof(echo), 0) < 0) {
+	p->echo_v6 = v6;
+	if (v6) {
+		echo6.icmp6_id = htons(p->echo_id);
+		echo6.icmp6_seq = htons(p->echo_seq);
+		n = send(p->fd, &echo6, sizeof(echo6), 0);
+	} else {
+		echo.un.echo.id = htons(p->echo_id);
+		echo.un.echo.sequence = htons(p->echo_seq);
+		echo.checksum = inet_csum(&echo, sizeof(echo));
+		n = send(p->fd, &echo, sizeof(echo), 0);
+	}
+	if (n < 0) {
 		finish(p, 0, "send: %s", strerror(errno));
 		return 1;
 	}
@@ -246,10 +284,10 @@ url_expect(const struct uvs_probe *p)
 static int
 http_request(struct uvs_probe *p, const struct uvs_probe_target *t)
 {
-	char a[INET_ADDRSTRLEN + 8];
+	char a[UVS_INADDR_PORT_STRLEN];
 
-	inet_ntop(AF_INET, &t->rip, a, sizeof(a));
-	snprintf(a + strlen(a), sizeof(a) - strlen(a), ":%u", t->port);
+	/* Host: [v6]:port, the way a URL writes it (RFC 3986, 3.2.2) */
+	uvs_inaddr_port_str(fam(t), &t->rip, t->port, a, sizeof(a));
 	/* HTTP/1.0 as keepalived sends it: the server closes when done */
 	p->req_len = (size_t)snprintf(p->req, sizeof(p->req),
 	    "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: "
@@ -271,9 +309,9 @@ http_request(struct uvs_probe *p, const struct uvs_probe_target *t)
 
 /* Environment of a command: uvsd's, and which server it checks. */
 static char **
-cmd_env(const struct uvs_probe_target *t, char vars[5][48])
+cmd_env(const struct uvs_probe_target *t, char vars[5][UVS_PROBE_VAR_MAX])
 {
-	char a[INET_ADDRSTRLEN], v[INET_ADDRSTRLEN];
+	char a[UVS_INADDR_STRLEN], v[UVS_INADDR_STRLEN];
 	size_t n = 0, i;
 	char **env;
 
@@ -283,13 +321,13 @@ cmd_env(const struct uvs_probe_target *t, char vars[5][48])
 		return NULL;
 	for (i = 0; i < n; i++)
 		env[i] = environ[i];
-	inet_ntop(AF_INET, &t->rip, a, sizeof(a));
-	inet_ntop(AF_INET, &t->vip, v, sizeof(v));
-	snprintf(vars[0], 48, "UVS_RIP=%s", a);
-	snprintf(vars[1], 48, "UVS_RPORT=%u", t->port);
-	snprintf(vars[2], 48, "UVS_VIP=%s", v);
-	snprintf(vars[3], 48, "UVS_VPORT=%u", t->vport);
-	snprintf(vars[4], 48, "UVS_PROTO=%s", t->proto == IPPROTO_UDP ?
+	uvs_inaddr_str(fam(t), &t->rip, a, sizeof(a));
+	uvs_inaddr_str(fam(t), &t->vip, v, sizeof(v));
+	snprintf(vars[0], UVS_PROBE_VAR_MAX, "UVS_RIP=%s", a);
+	snprintf(vars[1], UVS_PROBE_VAR_MAX, "UVS_RPORT=%u", t->port);
+	snprintf(vars[2], UVS_PROBE_VAR_MAX, "UVS_VIP=%s", v);
+	snprintf(vars[3], UVS_PROBE_VAR_MAX, "UVS_VPORT=%u", t->vport);
+	snprintf(vars[4], UVS_PROBE_VAR_MAX, "UVS_PROTO=%s", t->proto == IPPROTO_UDP ?
 	    "udp" : "tcp");
 	for (i = 0; i < 5; i++)
 		env[n + i] = vars[i];
@@ -336,7 +374,7 @@ cmd_start(struct uvs_probe *p, const struct uvs_check_conf *c,
 	char *argv[] = { "sh", "-c", (char *)c->cmd, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	char vars[5][48], **env;
+	char vars[5][UVS_PROBE_VAR_MAX], **env;
 	int pfd[2], rc;
 
 	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -869,28 +907,54 @@ udp_read(struct uvs_probe *p)
 		finish(p, 0, "ICMP error: %s", strerror(errno));
 }
 
-/* ping: raw ICMP, its IP header first; only our echo's reply counts. */
+/*
+ * One ICMP message read on the ping socket: 1 when it is our echo's
+ * reply, -1 when it says the server is unreachable, else 0. A raw v4
+ * socket gives the IP header first; a v6 one gives the ICMPv6 message
+ * alone (RFC 3542, 3).
+ */
+static int
+ping_answer(const struct uvs_probe *p, const uint8_t *buf, size_t n)
+{
+	const struct icmp6_hdr *ic6 = (const void *)buf;
+	const struct icmphdr *ic;
+	size_t ihl;
+
+	if (p->echo_v6) {
+		if (n < sizeof(*ic6))
+			return 0;
+		if (ic6->icmp6_type == ICMP6_DST_UNREACH)
+			return -1;
+		return ic6->icmp6_type == ICMP6_ECHO_REPLY &&
+		    ntohs(ic6->icmp6_id) == p->echo_id &&
+		    ntohs(ic6->icmp6_seq) == p->echo_seq;
+	}
+	ihl = n ? (size_t)(buf[0] & 0x0f) * 4 : 0;
+	if (n < sizeof(struct iphdr) || ihl < sizeof(struct iphdr) ||
+	    n < ihl + sizeof(*ic))
+		return 0;
+	ic = (const struct icmphdr *)(buf + ihl);
+	if (ic->type == ICMP_DEST_UNREACH)
+		return -1;
+	return ic->type == ICMP_ECHOREPLY &&
+	    ntohs(ic->un.echo.id) == p->echo_id &&
+	    ntohs(ic->un.echo.sequence) == p->echo_seq;
+}
+
+/* ping: only our echo's reply counts. */
 static void
 ping_read(struct uvs_probe *p)
 {
 	uint8_t buf[1500];
-	const struct icmphdr *ic;
 	ssize_t n;
-	size_t ihl;
+	int r;
 
 	while ((n = recv(p->fd, buf, sizeof(buf), 0)) > 0) {
-		ihl = (size_t)(buf[0] & 0x0f) * 4;
-		if ((size_t)n < sizeof(struct iphdr) || ihl < sizeof(struct iphdr)
-		    || (size_t)n < ihl + sizeof(*ic))
-			continue;
-		ic = (const struct icmphdr *)(buf + ihl);
-		if (ic->type == ICMP_ECHOREPLY &&
-		    ntohs(ic->un.echo.id) == p->echo_id &&
-		    ntohs(ic->un.echo.sequence) == p->echo_seq) {
+		if ((r = ping_answer(p, buf, (size_t)n)) > 0) {
 			finish(p, 1, "echo reply");
 			return;
 		}
-		if (ic->type == ICMP_DEST_UNREACH) {
+		if (r < 0) {
 			finish(p, 0, "ICMP destination unreachable");
 			return;
 		}

@@ -16,8 +16,11 @@
 
 #include "fwd/health/checkconf.h"
 #include "fwd/health/digest.h"
+#include "sched/inaddr.h"
 
 #define UVS_PROBE_WHY_MAX	96
+/* A command's UVS_RIP=... variables: the name and a v6 address fit. */
+#define UVS_PROBE_VAR_MAX	64
 /* More body than this fails an HTTP check: a health page is small. */
 #define UVS_PROBE_BODY_MAX	(4u << 20)
 
@@ -33,15 +36,20 @@ enum uvs_probe_state {
 				   yet collected */
 };
 
-/* Where a probe goes and comes from; addresses in network order. */
+/*
+ * Where a probe goes and comes from; addresses in network order, all of
+ * family af (AF_INET6, else IPv4: a service and its real servers are of
+ * one family, as IPVS has them in DR).
+ */
 struct uvs_probe_target {
-	uint32_t	 src;		/* the director's own address; 0: any */
+	int		 af;
+	union uvs_inaddr src;		/* the director's own; all zero: any */
 	const char	*ifname;	/* leave by this interface; NULL: any */
-	uint32_t	 rip;
+	union uvs_inaddr rip;
 	uint16_t	 port;		/* host order */
 	/* what a command sees in its environment (UVS_RIP ...) */
 	uint8_t		 proto;
-	uint32_t	 vip;
+	union uvs_inaddr vip;
 	uint16_t	 vport;		/* host order */
 };
 
@@ -74,6 +82,7 @@ struct uvs_probe {
 	uint64_t	 now_ms;	/* the clock at the last start or step */
 	/* ping: the echo's identifier and sequence number */
 	uint16_t	 echo_id, echo_seq;
+	int		 echo_v6;	/* ICMPv6: no IP header read */
 	char		 tail[UVS_CHECK_EXPECT_MAX];	/* expect across reads */
 	size_t		 tail_len;
 	int		 found;

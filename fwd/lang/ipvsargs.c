@@ -852,7 +852,7 @@ opt_sorry(struct parse *p, const char *arg)
 		return;
 	parse = parse_service(arg, ce->svc.proto ? ce->svc.proto :
 	    IPPROTO_TCP, &af, &a, &port);
-	/* health checks' servers are IPv4 ones (checkconf.h) */
+	/* a sorry server is IPv4: its word carries a v4 address (checkconf.h) */
 	ce->vsh.sorry = af == AF_INET ? a.ip : 0;
 	if (!(parse & SERVICE_ADDR) || !ce->vsh.sorry)
 		fail(p, EXIT_USAGE, "illegal sorry server address[:port] "
@@ -1146,8 +1146,6 @@ check_check(struct parse *p)
 	}
 	if (ce->check.type == UVS_CHECK_NONE && (ce->options & CHECK_SUBOPTS))
 		fail(p, EXIT_USAGE, "--check none takes no other check option");
-	if (ce->svc.af != AF_INET && ce->check.type != UVS_CHECK_NONE)
-		fail(p, EXIT_USAGE, "health checks take IPv4 services only");
 	uvs_check_finish(&ce->check);
 	if ((why = uvs_check_invalid(&ce->check)))
 		fail(p, EXIT_USAGE, "%s", why);
@@ -1164,8 +1162,9 @@ check_vs_health(struct parse *p)
 		return;
 	if (!(ce->options & OPT(O_QUORUM)))
 		ce->vsh.quorum = UVS_QUORUM_DEFAULT;
-	if (ce->svc.af != AF_INET)
-		fail(p, EXIT_USAGE, "health checks take IPv4 services only");
+	/* its word carries a v4 address (checkconf.h) */
+	if (ce->svc.af != AF_INET && (ce->options & OPT(O_SORRY)))
+		fail(p, EXIT_USAGE, "sorry servers are IPv4 only");
 	if (ce->vsh.sorry && ce->vsh.sorry == ce->svc.addr.ip)
 		fail(p, EXIT_USAGE, "the sorry server cannot be the virtual "
 		    "service's own address");

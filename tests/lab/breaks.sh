@@ -10,7 +10,7 @@
 # break_run NAME drives them and reports each step with t_check. rs1 is the
 # host that gets it wrong; lesson_service puts it first in rr's order.
 
-BREAK_NAMES="arp novip announce offload kernelvip"
+BREAK_NAMES="arp novip announce offload kernelvip novip6"
 BRK_TRIES=6		# curls per look: two rounds of rr over three servers
 BRK_CURL_S=2		# seconds a curl may take
 
@@ -36,16 +36,17 @@ show() {
 	return $rc
 }
 
-# brk_curls N: N curls from the client to the VIP, each bounded; prints
-# who answered. Sets BRK_OK, BRK_FAILED and BRK_WHO (who answered, sorted,
-# unique).
+# brk_curls N [-6]: N curls from the client to the VIP (-6: to [VIP6]),
+# each bounded; prints who answered. Sets BRK_OK, BRK_FAILED and BRK_WHO
+# (who answered, sorted, unique).
 brk_curls() {
-	local n=$1 k out who=()
+	local n=$1 fam=${2:--4} url="http://$VIP/" k out who=()
+	[ "$fam" = -6 ] && url="http://[$VIP6]/"
 	BRK_OK=0 BRK_FAILED=0
-	printf '  client# curl -sS -m %d http://%s/      (%d times)\n' \
-		"$BRK_CURL_S" "$VIP" "$n"
+	printf '  client# curl -sS -m %d %s      (%d times)\n' \
+		"$BRK_CURL_S" "$url" "$n"
 	for k in $(seq "$n"); do
-		if out=$(lab_exec c curl -sS -m "$BRK_CURL_S" "http://$VIP/" 2>&1); then
+		if out=$(lab_exec c curl "$fam" -sS -m "$BRK_CURL_S" "$url" 2>&1); then
 			BRK_OK=$((BRK_OK + 1))
 			who+=("$out")
 		else
@@ -200,6 +201,56 @@ brk_novip_diagnose() {
 brk_novip_fix() { brk_rs1_up; }
 brk_novip_works() {
 	brk_curls "$BRK_TRIES"
+	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
+}
+
+# --- novip6: novip over IPv6, Neighbor Discovery in place of ARP ------------
+# The same lab with v6 beside v4 (lab_v6_up): the service is [VIP6]:80 and
+# rs2, rs3 hold VIP6 on lo by uvs-rs; rs1 serves HTTP on [::] but lacks it.
+brk_novip6_what() {
+	echo "rs1 serves [$VIP6]:80 but $VIP6 is not on its lo: the director" \
+		"sends it frames for an address it does not have, and a host that" \
+		"does not forward drops them (Ip6InAddrErrors), as for IPv4."
+}
+brk_novip6_setup() {
+	local i
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	LAB_HTTPD_V6=1 lab_start_httpd_bg 1
+	for i in 2 3; do lab_start_rs6 "$i"; done
+	for i in 1 2 3; do lab_wait_port "rs$i" 80 || return 1; done
+	lab_start_uvsd || return 1
+	uvsadm -A -t "[$VIP6]:80" -s rr || return 1
+	for i in 3 2 1; do
+		uvsadm -a -t "[$VIP6]:80" -r "[$(rs_ip6 "$i")]:80" -g || return 1
+	done
+	lab_wait_resolved
+}
+brk_novip6_symptom() {
+	brk_curls "$BRK_TRIES" -6
+	show d uvsadm -L -n
+	show rs1 nstat -asz Ip6InAddrErrors
+	echo "      -> rs1's kernel drops them: not addressed to any of its addresses"
+	[ "$BRK_FAILED" -ge 1 ] && [ "$BRK_OK" -ge 1 ] &&
+		! grep -qw rs1 <<<"$BRK_WHO"
+}
+brk_novip6_diagnose() {
+	show rs1 uvs-rs check "$VIP6"
+	grep -q "$VIP6 is not on lo: this host drops" <<<"$BRK_OUT" &&
+		grep -q "fix: uvs-rs up $VIP6" <<<"$BRK_OUT"
+}
+brk_novip6_fix() {
+	echo "  rs1# uvs-rs up $VIP6"
+	lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1.state" up "$VIP6" 2>&1 |
+		sed 's/^/      /'
+}
+brk_novip6_works() {
+	brk_curls "$BRK_TRIES" -6
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
 }
 

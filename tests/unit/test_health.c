@@ -35,9 +35,9 @@ note(const char *fmt, ...)
 static const char *
 rip(const struct uvs_health_key *k)
 {
-	static char a[INET_ADDRSTRLEN];
+	static char a[INET6_ADDRSTRLEN];
 
-	return inet_ntop(AF_INET, &k->rip, a, sizeof(a));
+	return inet_ntop(k->af, &k->rip, a, sizeof(a));
 }
 
 static int
@@ -90,8 +90,8 @@ static const struct uvs_health_ops ops = {
 static struct uvs_health_key
 key(int i)
 {
-	struct uvs_health_key k = { .proto = 6, .vport = htons(80),
-	    .rport = htons(80) };
+	struct uvs_health_key k = { .proto = 6, .af = AF_INET,
+	    .vport = htons(80), .rport = htons(80) };
 	char a[32];
 
 	inet_pton(AF_INET, VIP, &k.vip);
@@ -118,7 +118,7 @@ engine(const struct uvs_vs_health *v)
 	struct uvs_health_key k = key(0);
 
 	assert_non_null(h);
-	assert_int_equal(uvs_health_svc_set(h, 6, k.vip, k.vport, v), 0);
+	assert_int_equal(uvs_health_svc_set(h, 6, k.af, &k.vip, k.vport, v), 0);
 	calls[0] = logged[0] = '\0';
 	return h;
 }
@@ -424,7 +424,7 @@ quorum_hysteresis_sorry(void **state)
 	/* the sorry server goes when the service forgets it */
 	calls[0] = '\0';
 	v.sorry = 0;
-	uvs_health_svc_set(h, 6, k.vip, k.vport, &v);
+	uvs_health_svc_set(h, 6, k.af, &k.vip, k.vport, &v);
 	uvs_health_settle(h);
 	assert_string_equal(calls, "del 198.18.0.14;");
 	uvs_health_free(h);
@@ -482,12 +482,12 @@ info_counts_transitions(void **state)
 	assert_int_equal(uvs_health_dest_info(h, &sorry, 1, &di), 0);
 	assert_int_equal(di.sorry, 1);
 	assert_string_equal(di.state, "STANDBY");
-	assert_int_equal(uvs_health_svc_info(h, 6, k.vip, k.vport, &si), 0);
+	assert_int_equal(uvs_health_svc_info(h, 6, k.af, &k.vip, k.vport, &si), 0);
 	assert_int_equal(si.quorum_up, 1);
 	assert_int_equal(si.has_sorry, 1);
 	assert_int_equal(si.sorry_serving, 0);
 	assert_int_equal(si.up_weight, 2);
-	assert_int_equal(uvs_health_svc_info(h, 6, k.vip, htons(81), &si),
+	assert_int_equal(uvs_health_svc_info(h, 6, k.af, &k.vip, htons(81), &si),
 	    -ENOENT);
 	assert_int_equal(uvs_health_dest_info(NULL, &k, 0, &di), -ENOENT);
 	uvs_health_free(h);
@@ -536,7 +536,7 @@ starts_without_quorum(void **state)
 	uvs_health_dest_set(h, &k, 7, NULL);
 	uvs_health_settle(h);
 	assert_string_equal(calls, "add 198.18.0.14 1;");
-	uvs_health_svc_del(h, 6, k.vip, k.vport);
+	uvs_health_svc_del(h, 6, k.af, &k.vip, k.vport);
 	uvs_health_settle(h);
 	assert_string_equal(calls, "add 198.18.0.14 1;");
 	uvs_health_free(h);
@@ -575,16 +575,16 @@ struct tally {
 static struct uvs_health_key
 scale_key(unsigned i)
 {
-	return (struct uvs_health_key){ .proto = 6, .vport = htons(80),
-	    .rport = htons(80),
-	    .vip = htonl(0xc6136401u + i / SCALE_PER_SVC),	/* 198.19.100.1 */
-	    .rip = htonl(0xc6120001u + i) };			/* 198.18.0.1 */
+	return (struct uvs_health_key){ .proto = 6, .af = AF_INET,
+	    .vport = htons(80), .rport = htons(80),
+	    .vip = uvs_inaddr4(htonl(0xc6136401u + i / SCALE_PER_SVC)),
+	    .rip = uvs_inaddr4(htonl(0xc6120001u + i)) };	/* 198.18.0.1 */
 }
 
 static unsigned
 scale_index(const struct uvs_health_key *k)
 {
-	return ntohl(k->rip) - 0xc6120001u;
+	return ntohl(k->rip.ip) - 0xc6120001u;
 }
 
 static int
@@ -666,7 +666,7 @@ scale_verify(struct uvs_health *h, const unsigned char *gone,
 	}
 	for (i = 0; i < SCALE_SVCS; i++) {
 		k = scale_key(i * SCALE_PER_SVC);
-		assert_int_equal(uvs_health_svc_info(h, 6, k.vip, k.vport,
+		assert_int_equal(uvs_health_svc_info(h, 6, k.af, &k.vip, k.vport,
 		    &si), 0);
 		assert_int_equal(si.up_weight, want[i]);
 		assert_int_equal(si.quorum_up, want[i] > 0);
@@ -694,7 +694,7 @@ scale_quorum(struct uvs_health *h, uint32_t quorum)
 
 	for (i = 0; i < SCALE_SVCS; i++) {
 		k = scale_key(i * SCALE_PER_SVC);
-		assert_int_equal(uvs_health_svc_set(h, 6, k.vip, k.vport, &v),
+		assert_int_equal(uvs_health_svc_set(h, 6, k.af, &k.vip, k.vport, &v),
 		    0);
 	}
 }
@@ -792,8 +792,8 @@ ten_thousand_servers(void **state)
 
 	/* a whole service goes: its servers with it, the others stay */
 	k = scale_key(0);
-	uvs_health_svc_del(h, 6, k.vip, k.vport);
-	assert_int_equal(uvs_health_svc_info(h, 6, k.vip, k.vport, &si),
+	uvs_health_svc_del(h, 6, k.af, &k.vip, k.vport);
+	assert_int_equal(uvs_health_svc_info(h, 6, k.af, &k.vip, k.vport, &si),
 	    -ENOENT);
 	for (i = 0; i < SCALE_PER_SVC; i++) {
 		struct uvs_health_dest_info di;
@@ -810,11 +810,93 @@ ten_thousand_servers(void **state)
 	uvs_health_free(h);
 }
 
+/* Server i of the v6 service [2001:db8::10]:80: [2001:db8::1i]:80. */
+static struct uvs_health_key
+key6(int i)
+{
+	struct uvs_health_key k = { .proto = 6, .af = AF_INET6,
+	    .vport = htons(80), .rport = htons(80) };
+	char a[32];
+
+	inet_pton(AF_INET6, "2001:db8::10", &k.vip);
+	snprintf(a, sizeof(a), "2001:db8::%x", 0x10 + i);
+	inet_pton(AF_INET6, a, &k.rip);
+	return k;
+}
+
+/*
+ * A v6 service beside the v4 one: its servers fall and come back by
+ * their own results, the log brackets their addresses, a v4 server
+ * whose bytes start like a v6 one's is another server, and a sorry
+ * server (IPv4 only) is refused for the v6 service, as IPVS refuses a
+ * v4 real server there.
+ */
+static void
+v6_service(void **state)
+{
+	struct uvs_health *h = engine(NULL);
+	struct uvs_check_conf c = tcp_check(1, 1, UVS_ONFAIL_REMOVE);
+	struct uvs_health_key k = key6(1), k4 = key(1), s6 = key6(0);
+	struct uvs_vs_health v = { .sorry = htonl(0xc6130001u),
+	    .quorum = UVS_QUORUM_DEFAULT };
+	struct uvs_health_svc_info si;
+	FILE *f;
+	char buf[512] = "";
+
+	(void)state;
+	assert_int_equal(uvs_health_svc_set(h, 6, AF_INET6, &s6.vip,
+	    s6.vport, NULL), 0);
+	assert_int_equal(uvs_health_dest_set(h, &k, 1, &c), 0);
+	/* same first four bytes as the v6 server, other family */
+	memcpy(&k4.rip, &k.rip, 4);
+	k4.vip = k.vip;
+	assert_int_equal(uvs_health_result(h, &k4, 0, "x", 1), -ENOENT);
+	uvs_health_settle(h);
+	calls[0] = logged[0] = '\0';
+	assert_int_equal(uvs_health_result(h, &k, 0, "connect: Connection "
+	    "refused", 1000), 0);
+	assert_string_equal(calls, "out 2001:db8::11 flush;");
+	assert_non_null(strstr(logged, "[2001:db8::11]:80"));
+	assert_non_null(strstr(logged, "TCP [2001:db8::10]:80"));
+	assert_non_null(f = fmemopen(buf, sizeof(buf), "w"));
+	uvs_health_list_dest(h, &k, 1, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "state=DOWN"));
+	calls[0] = '\0';
+	assert_int_equal(uvs_health_result(h, &k, 1, "fine", 2000), 0);
+	assert_string_equal(calls, "in 2001:db8::11;");
+	/* the longest v6 text is logged whole, not cut */
+	inet_pton(AF_INET6, "2001:db8:1234:5678:9abc:def0:1234:5678", &k.rip);
+	assert_int_equal(uvs_health_dest_set(h, &k, 1, &c), 0);
+	uvs_health_settle(h);
+	logged[0] = '\0';
+	assert_int_equal(uvs_health_result(h, &k, 0, "connect: Connection "
+	    "refused", 3000), 0);
+	assert_non_null(strstr(logged, "rs [2001:db8:1234:5678:9abc:def0:1234:"
+	    "5678]:80 of TCP [2001:db8::10]:80 DOWN"));
+	/* the v4 service's record is untouched by all this */
+	assert_int_equal(uvs_health_svc_info(h, 6, AF_INET, &k4.vip,
+	    k4.vport, &si), -ENOENT);
+	/* a v4 sorry server is not added to the v6 service */
+	calls[0] = logged[0] = '\0';
+	assert_int_equal(uvs_health_svc_set(h, 6, AF_INET6, &s6.vip,
+	    s6.vport, &v), 0);
+	uvs_health_settle(h);
+	assert_null(strstr(calls, "add"));
+	assert_non_null(strstr(logged, "sorry server of TCP [2001:db8::10]:80 "
+	    "not added: it is IPv4"));
+	uvs_health_svc_del(h, 6, AF_INET6, &s6.vip, s6.vport);
+	assert_int_equal(uvs_health_svc_info(h, 6, AF_INET6, &s6.vip,
+	    s6.vport, &si), -ENOENT);
+	uvs_health_free(h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fall_and_rise_inhibit),
+		cmocka_unit_test(v6_service),
 		cmocka_unit_test(first_failure_before_first_success),
 		cmocka_unit_test(alpha_starts_down),
 		cmocka_unit_test(quorum_scripts_run),

@@ -17,7 +17,7 @@ static void
 empty_and_missing(void **state)
 {
 	struct uvs_hindex x = { 0 };
-	struct uvs_hindex_key k = { 1, 2 };
+	struct uvs_hindex_key k = { .a = 1, .b = 2 };
 	int v;
 
 	(void)state;
@@ -28,6 +28,18 @@ empty_and_missing(void **state)
 	assert_int_equal(x.n, 1);
 	k.b = 3;
 	assert_null(uvs_hindex_get(&x, &k));	/* same a, other b */
+	k.b = 2;
+	k.c = 1;	/* v6 keys: every word counts */
+	assert_null(uvs_hindex_get(&x, &k));
+	k.c = 0;
+	k.d = 1;
+	assert_null(uvs_hindex_get(&x, &k));
+	k.d = 0;
+	k.e = 1;
+	assert_null(uvs_hindex_get(&x, &k));
+	k.e = 0;
+	assert_ptr_equal(uvs_hindex_get(&x, &k), &v);
+	k.b = 3;
 	uvs_hindex_del(&x, &k);
 	assert_int_equal(x.n, 1);
 	uvs_hindex_free(&x);

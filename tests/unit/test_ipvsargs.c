@@ -163,21 +163,26 @@ mixed_family_refused(void **state)
 	    "-r [2001:db8::11]:80 -g", &ce, err, sizeof(err)), 0);
 }
 
-/* Health checks keep their v4 keys: a v6 service may not ask for them. */
+/*
+ * A v6 service takes checks, a quorum and hysteresis like a v4 one; only
+ * a sorry server is refused (its word carries a v4 address).
+ */
 static void
-v6_health_refused(void **state)
+v6_health(void **state)
 {
 	struct ipvs_cmd ce;
 	char err[256];
 
 	(void)state;
 	assert_int_equal(parse_line("-a -t [2001:db8::10]:80 "
-	    "-r [2001:db8::11]:80 --check tcp", &ce, err, sizeof(err)),
-	    EXIT_USAGE);
-	assert_string_equal(err, "health checks take IPv4 services only");
+	    "-r [2001:db8::11]:80 --check tcp", &ce, err, sizeof(err)), 0);
+	assert_int_equal(ce.check.type, UVS_CHECK_TCP);
 	assert_int_equal(parse_line("-A -t [2001:db8::10]:80 --quorum 2", &ce,
-	    err, sizeof(err)), EXIT_USAGE);
-	assert_string_equal(err, "health checks take IPv4 services only");
+	    err, sizeof(err)), 0);
+	assert_int_equal(ce.vsh.quorum, 2);
+	assert_int_equal(parse_line("-A -t [2001:db8::10]:80 --sorry-server "
+	    "198.18.0.14:80", &ce, err, sizeof(err)), EXIT_USAGE);
+	assert_string_equal(err, "sorry servers are IPv4 only");
 }
 
 int
@@ -188,7 +193,7 @@ main(void)
 		cmocka_unit_test(v6_netmask_is_a_prefix),
 		cmocka_unit_test(v6_bad_addresses),
 		cmocka_unit_test(mixed_family_refused),
-		cmocka_unit_test(v6_health_refused),
+		cmocka_unit_test(v6_health),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

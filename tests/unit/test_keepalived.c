@@ -254,8 +254,8 @@ syntax_errors_name_their_line(void **state)
 		    "kc:4: unterminated quoted string" },
 		{ "virtual_server 198.18.0.10 {\n}\n", "kc:1: 'virtual_server' "
 		    "takes an address and a port" },
-		{ "virtual_server 2001:db8::1 80 {\n}\n", "kc:1: '2001:db8::1' is "
-		    "not an IPv4 address" },
+		{ "virtual_server 2001:db8::g 80 {\n}\n", "kc:1: '2001:db8::g' is "
+		    "not an IPv4 or IPv6 address" },
 		{ "virtual_server fwmark 1 {\n}\n", "kc:1: 'virtual_server fwmark' "
 		    "is not supported by uvs" },
 		{ "virtual_server 198.18.0.10 80\n", "kc:1: virtual_server needs a "
@@ -612,6 +612,119 @@ alpha_starts_down(void **state)
 	uvs_rules_free(&r);
 }
 
+static const char v6conf[] =
+    "virtual_server 2001:db8::10 80 {\n"			/* 1 */
+    "    delay_loop 2\n"
+    "    lb_algo sh\n"
+    "    lb_kind DR\n"
+    "    persistence_timeout 60\n"				/* 5 */
+    "    persistence_granularity 64\n"
+    "    protocol TCP\n"
+    "    real_server 2001:db8::11 80 {\n"
+    "        weight 2\n"
+    "        TCP_CHECK {\n"					/* 10 */
+    "            connect_timeout 1\n"
+    "        }\n"
+    "    }\n"
+    "    real_server 2001:db8::12 80 {\n"
+    "        HTTP_GET {\n"					/* 15 */
+    "            url {\n"
+    "                path /health\n"
+    "                status_code 200\n"
+    "            }\n"
+    "        }\n"						/* 20 */
+    "    }\n"
+    "}\n"
+    "virtual_server 198.18.0.10 80 {\n"
+    "    lb_kind DR\n"
+    "    real_server 198.18.0.11 80 {\n"			/* 25 */
+    "    }\n"
+    "}\n";
+
+/*
+ * A v6 virtual_server as keepalived writes it (bare address, port as
+ * its own word) becomes the requests uvsadm -A -t [2001:db8::10]:80 and
+ * -a ... -r [2001:db8::11]:80 give, beside a v4 one in the same file;
+ * persistence_granularity is a prefix length for v6, as keepalived and
+ * ipvsadm -M take it.
+ */
+static void
+v6_virtual_server(void **state)
+{
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+
+	(void)state;
+	if (read_text(v6conf, &r, &info, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(r.n, 5);
+	assert_int_equal(info.services, 2);
+	assert_int_equal(info.checks, 2);
+	/* the family travels in the address's text, as uvsadm sends it */
+	assert_string_equal(r.req[0], "add-service proto=tcp vip=2001:db8::10 "
+	    "vport=80 sched=sh flags=1 timeout=60 netmask=64");
+	assert_non_null(strstr(r.req[1], "add-dest proto=tcp "
+	    "vip=2001:db8::10 vport=80 rip=2001:db8::11 rport=80 weight=2 "));
+	assert_non_null(strstr(r.req[1], " check=tcp "));
+	assert_int_equal(r.lineno[1], 8);
+	assert_non_null(strstr(r.req[2], "rip=2001:db8::12 "));
+	assert_non_null(strstr(r.req[2], " check=http "));
+	assert_non_null(strstr(r.req[3], "vip=198.18.0.10 "));
+	assert_null(strstr(r.req[3], ":"));
+	uvs_rules_free(&r);
+}
+
+/*
+ * One family per block: a v4 real server in a v6 virtual_server (and
+ * the reverse), a v4 sorry server in a v6 one, a v6 sorry server, a bad
+ * v6 address and a v6 line in a virtual_server_group are refused with
+ * their line.
+ */
+static void
+v6_mixed_and_bad(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;
+	} cases[] = {
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " real_server 2001:db8::11 80 {\n }\n"
+		    " real_server 198.18.0.11 80 {\n }\n}\n",
+		    "kc:5: an IPv4 real_server in an IPv6 virtual_server" },
+		{ "virtual_server 198.18.0.10 80 {\n lb_kind DR\n"
+		    " real_server 2001:db8::11 80\n}\n",
+		    "kc:3: an IPv6 real_server in an IPv4 virtual_server" },
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " sorry_server 198.18.0.14 80\n}\n",
+		    "kc:1: an IPv4 sorry_server in an IPv6 virtual_server" },
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " sorry_server 2001:db8::14 80\n}\n",
+		    "kc:1: sorry_server: uvs's sorry servers are IPv4 only" },
+		{ "virtual_server 2001:db8::10 80 {\n lb_kind DR\n"
+		    " real_server 2001:db8:::11 80\n}\n",
+		    "kc:3: '2001:db8:::11' is not an IPv4 or IPv6 address" },
+		{ "virtual_server [2001:db8::10]:80 80 {\n}\n",
+		    "kc:1: '[2001:db8::10]:80' is not an IPv4 or IPv6 address" },
+		{ "virtual_server_group G {\n 2001:db8::10 80\n}\n",
+		    "kc:2: 'IPv6 in virtual_server_group' is not supported" },
+	};
+	struct uvs_keepalived_info info;
+	struct uvs_rules r;
+	char err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (read_text(cases[i].text, &r, &info, err, sizeof(err)) == 0)
+			fail_msg("accepted: %s", cases[i].text);
+		if (!strstr(err, cases[i].want))
+			fail_msg("for <%s>\n got: %s\nwant: %s", cases[i].text,
+			    err, cases[i].want);
+		assert_int_equal(r.n, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -628,6 +741,8 @@ main(void)
 		cmocka_unit_test(urls_status_lists_virtualhost),
 		cmocka_unit_test(alpha_starts_down),
 		cmocka_unit_test(quorum_scripts),
+		cmocka_unit_test(v6_virtual_server),
+		cmocka_unit_test(v6_mixed_and_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
  * cut short, a refused connection, and commands that pass, fail, print
  * and overrun their timeout (then killed and collected); an SMTP
  * dialogue, UDP datagrams answered, ignored and refused, and an ICMP
- * echo to the loopback (as root).
+ * echo to the loopback (as root). The same servers on ::1 prove the
+ * probes over IPv6: the harness plays the family in `fam`.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -31,20 +32,55 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* A listening socket on 127.0.0.1, its port in *port. */
+/* The family the servers and targets below use: AF_INET or AF_INET6. */
+static int fam = AF_INET;
+
+/* The loopback of fam as a probe's target (127.0.0.1 or ::1). */
+static struct uvs_probe_target
+loop_target(uint16_t port)
+{
+	struct uvs_probe_target t = { .af = fam, .port = port };
+
+	if (fam == AF_INET6)
+		t.rip.in6 = in6addr_loopback;
+	else
+		t.rip = uvs_inaddr4(htonl(INADDR_LOOPBACK));
+	return t;
+}
+
+/* A socket of type bound to fam's loopback, its port in *port. */
+static int
+loop_socket(int type, uint16_t *port)
+{
+	union {
+		struct sockaddr		 sa;
+		struct sockaddr_in	 in;
+		struct sockaddr_in6	 in6;
+	} a = { 0 };
+	socklen_t len = fam == AF_INET6 ? sizeof(a.in6) : sizeof(a.in);
+	int fd = socket(fam, type, 0);
+
+	if (fam == AF_INET6) {
+		a.in6.sin6_family = AF_INET6;
+		a.in6.sin6_addr = in6addr_loopback;
+	} else {
+		a.in.sin_family = AF_INET;
+		a.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	}
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, &a.sa, len), 0);
+	assert_int_equal(getsockname(fd, &a.sa, &len), 0);
+	*port = ntohs(fam == AF_INET6 ? a.in6.sin6_port : a.in.sin_port);
+	return fd;
+}
+
+/* A listening socket on the loopback, its port in *port. */
 static int
 listener(uint16_t *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = loop_socket(SOCK_STREAM, port);
 
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(listen(fd, 4), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
 	return fd;
 }
 
@@ -58,7 +94,7 @@ static char request[1024];
 static int
 run_http(const struct uvs_check_conf *c, const char *response, char *why)
 {
-	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK) };
+	struct uvs_probe_target t = loop_target(0);
 	struct uvs_probe p;
 	int lfd = listener(&t.port), cfd = -1, n, done, rounds = 0, fresh = 0;
 	size_t rlen = 0;
@@ -162,7 +198,7 @@ static void
 http_silence_and_refusal(void **state)
 {
 	struct uvs_check_conf c = http("/");
-	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK) };
+	struct uvs_probe_target t = loop_target(0);
 	struct uvs_probe p;
 	char why[UVS_PROBE_WHY_MAX];
 	int fd;
@@ -192,8 +228,7 @@ run_cmd(const char *cmd, uint32_t timeout_ms, char *why)
 {
 	struct uvs_check_conf c = { .type = UVS_CHECK_CMD,
 	    .interval_ms = 1000, .timeout_ms = timeout_ms };
-	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK),
-	    .port = 80 };
+	struct uvs_probe_target t = loop_target(80);
 	struct uvs_probe p;
 	int done, ok, rounds = 0;
 
@@ -245,7 +280,7 @@ run_smtp(const char *greeting, const char *helo_reply, char *why)
 {
 	struct uvs_check_conf c = { .type = UVS_CHECK_SMTP,
 	    .interval_ms = 1000, .timeout_ms = 500 };
-	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK) };
+	struct uvs_probe_target t = loop_target(0);
 	struct uvs_probe p;
 	int lfd = listener(&t.port), cfd = -1, done, rounds = 0, n;
 	size_t got = 0;
@@ -306,16 +341,7 @@ smtp_dialogue(void **state)
 static int
 udp_socket(uint16_t *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
+	return loop_socket(SOCK_DGRAM, port);
 }
 
 /* A udp (or ping) check; the server on sfd echoes when echo is set. */
@@ -323,8 +349,7 @@ static int
 run_dgram(struct uvs_check_conf *c, uint16_t port, int sfd, int echo,
     char *why, ssize_t *seen)
 {
-	struct uvs_probe_target t = { .rip = htonl(INADDR_LOOPBACK),
-	    .port = port };
+	struct uvs_probe_target t = loop_target(port);
 	struct uvs_probe p;
 	int done, rounds = 0;
 	char buf[512];
@@ -337,7 +362,7 @@ run_dgram(struct uvs_check_conf *c, uint16_t port, int sfd, int echo,
 			{ .fd = p.fd, .events = uvs_probe_events(&p) },
 			{ .fd = sfd, .events = POLLIN },
 		};
-		struct sockaddr_in from;
+		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
 
 		poll(pfd, sfd >= 0 ? 2 : 1, 10);
@@ -437,6 +462,49 @@ http_urls_status_host(void **state)
 	assert_string_equal(why, "HTTP 500, not 200-299,404");
 }
 
+/*
+ * The probes over IPv6, against the same servers on ::1: a TCP connect
+ * (and its refusal), an HTTP GET whose Host brackets the address, UDP
+ * answered and refused (ICMPv6 port unreachable), a command that sees
+ * the v6 address, and an ICMPv6 echo (as root).
+ */
+static void
+v6_probes(void **state)
+{
+	struct uvs_check_conf c = http("/");
+	struct uvs_check_conf u = { .type = UVS_CHECK_UDP,
+	    .interval_ms = 1000, .timeout_ms = 300, .reply = 1 };
+	struct uvs_check_conf ping = { .type = UVS_CHECK_PING,
+	    .interval_ms = 1000, .timeout_ms = 500 };
+	char why[UVS_PROBE_WHY_MAX], host[64];
+	uint16_t port;
+	ssize_t seen;
+	int fd;
+
+	(void)state;
+	fam = AF_INET6;
+	assert_true(run_http(&c, "HTTP/1.0 200 OK\r\n\r\n", why));
+	assert_string_equal(why, "HTTP 200");
+	snprintf(host, sizeof(host), "Host: [::1]:");
+	assert_non_null(strstr(request, host));
+	http_silence_and_refusal(state);	/* TCP refused on ::1 */
+	close(fd = udp_socket(&port));
+	assert_false(run_dgram(&u, port, -1, 0, why, &seen));
+	assert_string_equal(why, "ICMP port unreachable");
+	fd = udp_socket(&port);
+	assert_true(run_dgram(&u, port, fd, 1, why, &seen));
+	assert_string_equal(why, "UDP answer of 32 bytes");
+	close(fd);
+	assert_true(run_cmd("test \"$UVS_RIP:$UVS_RPORT\" = ::1:80", 2000,
+	    why));
+	assert_false(run_cmd("test \"$UVS_RIP\" = 127.0.0.1", 2000, why));
+	if (geteuid() == 0) {	/* a raw ICMPv6 socket needs root */
+		assert_true(run_dgram(&ping, 0, -1, 0, why, &seen));
+		assert_string_equal(why, "echo reply");
+	}
+	fam = AF_INET;
+}
+
 int
 main(void)
 {
@@ -449,6 +517,7 @@ main(void)
 		cmocka_unit_test(smtp_dialogue),
 		cmocka_unit_test(udp_datagrams),
 		cmocka_unit_test(ping_loopback),
+		cmocka_unit_test(v6_probes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

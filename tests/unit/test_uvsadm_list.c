@@ -622,6 +622,48 @@ reply_status(void **state)
 	    &err, msg, sizeof(msg)), -EPROTO);
 }
 
+/*
+ * --checks for a v6 service: the service and its servers bracketed with
+ * their ports as -L writes them, in the same columns as v4 ones; a v4
+ * service's line is unchanged beside it.
+ */
+static void
+checks_v6(void **state)
+{
+	const char *reply = INFO
+	    "svc proto=tcp vip=2001:db8::10 vport=80 sched=rr flags=0 "
+	    "timeout=0 netmask=128 conns=0 inpkts=0 inbytes=0" RATES "\n"
+	    "svchealth quorum=1 hysteresis=0 up=1 upweight=1 sorry_on=0\n"
+	    "dest rip=2001:db8::11 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "check check=tcp check_interval=1000 check_timeout=0 "
+	    "check_retry=0 check_rise=1 check_fall=1 check_on_fail=remove "
+	    "weight=1 state=UP out=0 streak=0 ok=3 failed=0 transitions=0 "
+	    "result=ok last=connected\n"
+	    "dest rip=2001:db8::12 rport=80 fwd=route weight=1 active=0 "
+	    "inactive=0 persist=0 uthr=0 lthr=0 hw=none conns=0 inpkts=0 "
+	    "inbytes=0" RATES "\n"
+	    "check check=tcp check_interval=1000 check_timeout=0 "
+	    "check_retry=0 check_rise=1 check_fall=1 check_on_fail=remove "
+	    "weight=1 state=DOWN out=1 streak=0 ok=0 failed=2 transitions=1 "
+	    "result=failed last=connect:%20Connection%20refused\n"
+	    "ok\n";
+	struct out o = list(reply, UVSADM_FMT_NUMERIC | UVSADM_FMT_CHECKS,
+	    NULL);
+
+	(void)state;
+	assert_int_equal(o.rc, 0);
+	assert_non_null(strstr(o.text, "TCP  [2001:db8::10]:80 rr quorum 1 "
+	    "hysteresis 0 held (up weight 1)\n"));
+	assert_non_null(strstr(o.text, "  -> [2001:db8::11]:80            "
+	    "tcp   UP        1      0/1    3        0        connected\n"));
+	assert_non_null(strstr(o.text, "  -> [2001:db8::12]:80            "
+	    "tcp   DOWN      1      0/1    0        2        connect: "
+	    "Connection refused\n"));
+	free(o.text);
+}
+
 int
 main(void)
 {
@@ -639,6 +681,7 @@ main(void)
 		cmocka_unit_test(rate_without_figures),
 		cmocka_unit_test(json_table),
 		cmocka_unit_test(json_health),
+		cmocka_unit_test(checks_v6),
 		cmocka_unit_test(truncation_edges),
 		cmocka_unit_test(names_resolve),
 		cmocka_unit_test(malformed_replies),
