@@ -232,7 +232,6 @@ uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen)
 
 struct addr_all {
 	union uvs_inaddr	*out;
-	uint32_t		*out4;	/* uvs_addr_list's v4-only array */
 	unsigned		 max;
 	unsigned		 n;	/* every address, also past max */
 };
@@ -244,8 +243,6 @@ addr_all_visit(void *arg, const struct addr_seen *seen)
 
 	if (all->n < all->max && all->out != NULL)
 		all->out[all->n] = seen->addr;
-	if (all->n < all->max && all->out4 != NULL)
-		all->out4[all->n] = seen->addr.ip;
 	all->n++;
 }
 
@@ -256,17 +253,6 @@ uvs_addr_list_af(int af, union uvs_inaddr *out, unsigned max)
 	int			 rc;
 
 	if ((rc = addr_walk(af, addr_all_visit, &all)) < 0)
-		return rc;
-	return (int)all.n;
-}
-
-int
-uvs_addr_list(uint32_t *out, unsigned max)
-{
-	struct addr_all		 all = { .out4 = out, .max = max };
-	int			 rc;
-
-	if ((rc = addr_walk(AF_INET, addr_all_visit, &all)) < 0)
 		return rc;
 	return (int)all.n;
 }

@@ -48,13 +48,6 @@ int	uvs_addr_del(int ifindex, uint32_t addr, uint8_t prefixlen);
  * -errno when the dump failed. *prefixlen (if not NULL) gets its prefix.
  */
 int	uvs_addr_lookup(uint32_t addr, uint8_t *prefixlen);
-/*
- * Every IPv4 address on the host's interfaces: the first max go to out
- * (a dump's order, duplicates possible); returns how many there are (may
- * exceed max), or -errno.
- */
-int	uvs_addr_list(uint32_t *out, unsigned max);
-
 /* Is addr one of v[0..n)? Lists here are short: a linear scan. */
 static inline int
 uvs_addr_in(const uint32_t *v, size_t n, uint32_t addr)
