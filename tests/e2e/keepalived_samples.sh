@@ -18,7 +18,7 @@ trap 'rm -rf "$T" "$LAB_DIR"' EXIT
 # SAMPLE|as it is|with lb_kind DR: OK, or "LINE text the refusal holds"
 cat >"$T/want" <<'EOF'
 keepalived.conf.HTTP_GET.port|16 'lb_kind NAT' is not supported|OK
-keepalived.conf.IPv6|8 'ae00::2' is not an IPv4 address|8 'ae00::2' is not an IPv4 address
+keepalived.conf.IPv6|8 'IPv6 in virtual_server_group' is not supported|8 'IPv6 in virtual_server_group' is not supported
 keepalived.conf.PING_CHECK|17 'lb_kind NAT' is not supported|OK
 keepalived.conf.SMTP_CHECK|28 'lb_kind NAT' is not supported|64 'host' is not supported by uvs
 keepalived.conf.SSL_GET|33 'lb_kind NAT' is not supported|OK
