@@ -10,7 +10,7 @@
 # break_run NAME drives them and reports each step with t_check. rs1 is the
 # host that gets it wrong; lesson_service puts it first in rr's order.
 
-BREAK_NAMES="arp novip announce offload kernelvip novip6"
+BREAK_NAMES="arp novip announce offload kernelvip novip6 ndp"
 BRK_TRIES=6		# curls per look: two rounds of rr over three servers
 BRK_CURL_S=2		# seconds a curl may take
 
@@ -252,6 +252,102 @@ brk_novip6_fix() {
 brk_novip6_works() {
 	brk_curls "$BRK_TRIES" -6
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
+}
+
+# --- ndp: arp over IPv6, a real server answers NS for the v6 VIP ------------
+# The v6 lab of novip6, but rs1 holds VIP6 on eth0 (the old recipe's eth0:1)
+# instead of lo, so its kernel answers Neighbor Solicitations for it.
+brk_ndp_what() {
+	echo "rs1 holds $VIP6 on eth0 (ip -6 addr add $VIP6/128 dev eth0)," \
+		"not on lo: its kernel answers Neighbor Solicitations for the VIP" \
+		"as the director does, and the client's neighbour entry for the" \
+		"VIP goes to whichever answered last."
+}
+brk_ndp_setup() {
+	local i
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	lab_exec rs1 ip -6 addr add "$VIP6/128" dev eth0 nodad || return 1
+	LAB_HTTPD_V6=1 lab_start_httpd_bg 1
+	for i in 2 3; do lab_start_rs6 "$i"; done
+	for i in 1 2 3; do lab_wait_port "rs$i" 80 || return 1; done
+	lab_start_uvsd || return 1
+	uvsadm -A -t "[$VIP6]:80" -s rr || return 1
+	for i in 3 2 1; do
+		uvsadm -a -t "[$VIP6]:80" -r "[$(rs_ip6 "$i")]:80" -g || return 1
+	done
+	lab_wait_resolved
+}
+# The MAC the client's kernel holds for VIP6 (empty when none).
+brk_vip6_neigh() {
+	lab_exec c ip -6 neigh show "$VIP6" dev eth0 |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}
+brk_show_vip6_neigh() {
+	local mac
+	show c ip -6 neigh show "$VIP6" dev eth0
+	mac=$(brk_vip6_neigh)
+	[ -z "$mac" ] || echo "      -> the client sends VIP6 traffic to $(lab_host_of_mac "$mac")"
+}
+# The client asks who has VIP6 (3 NS to its solicited-node group); prints
+# each MAC that answered. Sets BRK_MACS (sorted, unique).
+brk_ndping() {
+	local mac
+	echo "  client# ndp_probe.py --src $CLIENT_IP6 $VIP6 3" \
+		"     (Neighbor Solicitations for the VIP)"
+	BRK_MACS=$(lab_exec c python3 "$LAB_ROOT/tests/lab/ndp_probe.py" \
+		--src "$CLIENT_IP6" "$VIP6" 3 | awk '$1 == "na" { print $2 }' |
+		sort -u)
+	for mac in $BRK_MACS; do
+		echo "      advertisement from $mac ($(lab_host_of_mac "$mac"))"
+	done
+	[ -n "$BRK_MACS" ] || echo "      no advertisement"
+}
+brk_ndp_symptom() {
+	local before
+	brk_ndping
+	echo "      -> two hosts claim the VIP; the client keeps whichever came last."
+	before=$(brk_fwd)
+	brk_curls "$BRK_TRIES" -6
+	brk_show_vip6_neigh
+	echo "      uvsd forwarded $(($(brk_fwd) - before)) frames of these requests"
+	[ "$(wc -w <<<"$BRK_MACS")" -ge 2 ] &&
+		grep -q "$(lab_mac rs1)" <<<"$BRK_MACS" &&
+		grep -q "$(lab_mac d)" <<<"$BRK_MACS"
+}
+brk_ndp_diagnose() {
+	show c ip -6 neigh show "$VIP6" dev eth0
+	show rs1 ip -6 -br addr show dev eth0
+	show rs1 uvs-rs check "$VIP6"
+	grep -q "$VIP6 is on eth0, where this host answers Neighbor Solicitations" \
+		<<<"$BRK_OUT" && grep -q "fix: uvs-rs up $VIP6" <<<"$BRK_OUT"
+}
+brk_ndp_fix() {
+	echo "  (the VIP leaves eth0; uvs-rs up puts it on lo, where Linux never"
+	echo "   answers NS for it on eth0: see uvs-rs(8))"
+	show rs1 ip -6 addr del "$VIP6/128" dev eth0
+	echo "  rs1# uvs-rs up $VIP6"
+	lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1.state" up "$VIP6" 2>&1 |
+		sed 's/^/      /'
+	echo "  (the client may still hold rs1's MAC for the VIP; clear it rather than wait)"
+	show c ip -6 neigh flush dev eth0
+}
+brk_ndp_works() {
+	local before
+	brk_ndping
+	before=$(brk_fwd)
+	brk_curls "$BRK_TRIES" -6
+	brk_show_vip6_neigh
+	echo "      uvsd forwarded $(($(brk_fwd) - before)) frames of these requests"
+	show rs1 uvs-rs check "$VIP6"
+	[ "$BRK_MACS" = "$(lab_mac d)" ] && [ "$BRK_FAILED" = 0 ] &&
+		[ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
+		[ "$(brk_vip6_neigh)" = "$(lab_mac d)" ]
 }
 
 # --- announce: a real server announces the VIP in its own ARP requests -------
