@@ -10,7 +10,7 @@
 # break_run NAME drives them and reports each step with t_check. rs1 is the
 # host that gets it wrong; lesson_service puts it first in rr's order.
 
-BREAK_NAMES="arp novip announce offload kernelvip novip6 ndp"
+BREAK_NAMES="arp novip announce offload kernelvip novip6 ndp offload6"
 BRK_TRIES=6		# curls per look: two rounds of rr over three servers
 BRK_CURL_S=2		# seconds a curl may take
 
@@ -450,6 +450,65 @@ brk_offload_diagnose() {
 brk_offload_fix() { brk_restart_uvsd "without --no-vnet"; }
 brk_offload_works() {
 	brk_curls "$BRK_TRIES"
+	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
+}
+
+# --- offload6: offload over IPv6 -------------------------------------------
+# All three real servers right (uvs-rs up VIP6); uvsd with --no-vnet. TCP's
+# InCsumErrors counts both families, so the v4 diagnosis holds.
+brk_offload6_what() {
+	echo "uvsd runs with --no-vnet over IPv6: the client's veth leaves the" \
+		"TCP checksum of each v6 segment for the 'hardware' to finish, and" \
+		"a frame uvsd forwards without that state never meets it."
+}
+brk_service6() {
+	local i
+	uvsadm -A -t "[$VIP6]:80" -s rr || return 1
+	for i in 3 2 1; do
+		uvsadm -a -t "[$VIP6]:80" -r "[$(rs_ip6 "$i")]:80" -g || return 1
+	done
+	lab_wait_resolved
+}
+brk_offload6_setup() {
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	lab_start_all_rs6 || return 1
+	lab_start_uvsd --no-vnet || return 1
+	brk_service6
+}
+brk_offload6_symptom() {
+	local before
+	before=$(brk_csum_errors)
+	brk_curls 3 -6
+	show rs1 nstat -asz TcpInCsumErrors
+	echo "      -> the real servers dropped $(($(brk_csum_errors) - before))" \
+		"segments with bad TCP checksums"
+	[ "$BRK_OK" = 0 ] && [ "$(brk_csum_errors)" -gt "$before" ]
+}
+brk_offload6_diagnose() {
+	local rs_out
+	show rs1 uvs-rs check "$VIP6"
+	rs_out=$BRK_OUT
+	echo "  director# grep -e --no-vnet uvsd.log"
+	grep -e "--no-vnet" "$LAB_DIR/uvsd.log" | sed 's/^/      /'
+	grep -q "bad checksums (InCsumErrors" <<<"$rs_out" &&
+		grep -q "run it without --no-vnet" <<<"$rs_out"
+}
+brk_offload6_fix() {
+	echo "  director# kill uvsd; uvsd -i eth0 &      (without --no-vnet)"
+	kill "$LAB_UVSD_PID"
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	lab_start_uvsd || return 1
+	echo "  director# uvsadm -A -t [$VIP6]:80 ...; uvsadm -a ...   (the service again)"
+	brk_service6
+}
+brk_offload6_works() {
+	brk_curls "$BRK_TRIES" -6
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
 }
 
