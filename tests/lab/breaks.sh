@@ -10,7 +10,7 @@
 # break_run NAME drives them and reports each step with t_check. rs1 is the
 # host that gets it wrong; lesson_service puts it first in rr's order.
 
-BREAK_NAMES="arp novip announce offload kernelvip novip6 ndp offload6"
+BREAK_NAMES="arp novip announce offload kernelvip novip6 ndp offload6 kernelvip6"
 BRK_TRIES=6		# curls per look: two rounds of rr over three servers
 BRK_CURL_S=2		# seconds a curl may take
 
@@ -556,6 +556,69 @@ brk_kernelvip_works() {
 	sed 's/^/      /' <<<"$BRK_OUT"
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
 		[ "$rc" = 0 ] && grep -q "ok: 1 VIP; uvsd's guard keeps the kernel off it" <<<"$BRK_OUT"
+}
+
+# --- kernelvip6: kernelvip over IPv6 ----------------------------------------
+brk_kernelvip6_what() {
+	echo "the director holds $VIP6 on its own eth0 too and uvsd runs with" \
+		"--no-guard: the director's kernel gets the client's v6 SYN as" \
+		"well, has nothing on port 80, and resets it."
+}
+brk_kernelvip6_setup() {
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	lab_exec d ip -6 addr add "$VIP6/128" dev eth0 nodad || return 1
+	lab_start_all_rs6 || return 1
+	lab_start_uvsd --no-guard || return 1
+	brk_service6
+}
+brk_kernelvip6_check() {
+	echo "  director# uvsd --check -i eth0"
+	BRK_OUT=$(lab_exec d "$B/uvsd" --check -i eth0 --socket "$LAB_SOCK" 2>&1)
+	BRK_RC=$?
+	sed 's/^/      /' <<<"$BRK_OUT"
+}
+brk_kernelvip6_symptom() {
+	local rst
+	show d ip -6 -br addr show dev eth0
+	# ip6[53]: the TCP flags byte behind a bare 40-byte IPv6 header
+	lesson_tcpdump c "$LAB_DIR/rst6.pcap" "ip6 and tcp and ip6[53] & 4 != 0" ||
+		return 1
+	brk_curls "$BRK_TRIES" -6
+	lesson_tcpdump_stop
+	echo "  client# tcpdump -e -nn -r rst6.pcap 'ip6 and tcp and ip6[53] & 4 != 0'"
+	tcpdump -e -nn -r "$LAB_DIR/rst6.pcap" 2>/dev/null | head -3 |
+		cut -d' ' -f2- | sed 's/^/      /'
+	rst=$(tcpdump -e -nn -r "$LAB_DIR/rst6.pcap" 2>/dev/null |
+		grep -c "^[^ ]* $(lab_mac d) > .* $VIP6\.80 > .*Flags \[R")
+	echo "      -> $rst resets from the VIP with the director's MAC: its kernel" \
+		"answered, not a real server"
+	[ "$BRK_FAILED" -ge $((BRK_TRIES / 2)) ] && [ "$rst" -ge 1 ]
+}
+brk_kernelvip6_diagnose() {
+	brk_kernelvip6_check
+	grep -q "VIP $VIP6 is on kernel interface eth0 and uvsd's guard is off" \
+		<<<"$BRK_OUT" && grep -q "start uvsd without --no-guard" <<<"$BRK_OUT" &&
+		grep -q "ip -6 addr del $VIP6/128 dev eth0" <<<"$BRK_OUT"
+}
+brk_kernelvip6_fix() {
+	echo "  director# kill uvsd; uvsd -i eth0 &      (without --no-guard; the VIP may stay on eth0)"
+	kill "$LAB_UVSD_PID"
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	lab_start_uvsd || return 1
+	echo "  director# uvsadm -A -t [$VIP6]:80 ...; uvsadm -a ...   (the service again)"
+	brk_service6
+}
+brk_kernelvip6_works() {
+	brk_curls "$BRK_TRIES" -6
+	brk_kernelvip6_check
+	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
+		[ "$BRK_RC" = 0 ] && grep -q "ok: 1 VIP; uvsd's guard keeps the kernel off it" <<<"$BRK_OUT"
 }
 
 # break_run NAME: the whole story, each step checked.

@@ -7,7 +7,7 @@
 # gnuplot) and written to docs/how-dr-works.md and docs/how-dr-works.png.
 #
 # With BREAK=NAME (see breaks.sh: arp novip announce offload kernelvip
-# novip6 ndp offload6, the last three over IPv6): the cluster with one classic mistake, what
+# novip6 ndp offload6 kernelvip6, the last four over IPv6): the cluster with one classic mistake, what
 # a user sees, the diagnosis that names it, the fix, and traffic flowing
 # again; exits non-zero if any of
 # those did not happen. The lab is removed at the end, also on Ctrl-C.
@@ -132,6 +132,7 @@ traffic flowing again. Each is also an end-to-end test
 | offload | a forwarder that drops checksum offload state (\`uvsd --no-vnet\`) | every connection times out; real servers count TcpInCsumErrors | \`uvs-rs check VIP\` notes the bad checksums; uvsd's log names --no-vnet |
 | offload6 | offload over IPv6: `uvsd --no-vnet` forwarding v6 (lab with v6) | every v6 connection times out; real servers count TcpInCsumErrors | `uvs-rs check VIP6` notes the bad checksums; uvsd's log names --no-vnet |
 | kernelvip | the VIP on the director's own interface, no guard (\`uvsd --no-guard\`) | the director's kernel resets the connections | \`uvsd --check\`: the VIP on a kernel interface, guard off |
+| kernelvip6 | kernelvip over IPv6: the v6 VIP on the director's eth0, `uvsd --no-guard` (lab with v6) | the director's kernel resets the v6 connections | `uvsd --check`: the v6 VIP on a kernel interface, guard off |
 
 ## See it yourself
 
