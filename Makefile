@@ -6,8 +6,9 @@
 #   make demo-ha  two directors under keepalived VRRP with connection sync:
 #                 a failover, and the counters that show nothing was lost
 #   make lesson   DR hop by hop from real captures (docs/how-dr-works.md);
-#                 BREAK=arp|novip|announce|offload|kernelvip|novip6 breaks it
-#                 on purpose (novip6: the same over IPv6)
+#                 BREAK=arp|novip|announce|offload|kernelvip|novip6|ndp|
+#                 offload6|kernelvip6 breaks it on purpose (the last four
+#                 over IPv6)
 #   make asan     the same tests under AddressSanitizer + UBSan
 #   make tsan     the threaded tests (uvsd -j) under ThreadSanitizer
 #   make bench    scheduler speed, connection table cost, cluster simulation,

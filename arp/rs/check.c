@@ -303,11 +303,25 @@ csum_errors(void)
 	return sum;
 }
 
+/* The note on bad checksums, for either family's check; says nothing
+   when there are none. */
+void
+rs_check_csum(void)
+{
+	long long	bad_csum;
+
+	if ((bad_csum = csum_errors()) > 0)
+		printf("uvs-rs: note: %lld TCP/UDP packets reached this host "
+		    "with bad checksums (InCsumErrors in nstat): a forwarder "
+		    "on the way sends frames on without their checksum-offload "
+		    "state, and the connections they carry hang; fix the "
+		    "forwarder (uvsd: run it without --no-vnet)\n", bad_csum);
+}
+
 int
 rs_check(struct rs *rs)
 {
 	char		ip[INET_ADDRSTRLEN], dev[IF_NAMESIZE] = "";
-	long long	bad_csum;
 	size_t		i, nnft = 0, nlo = 0;
 	int		rc, nft_err, nft_hint = 0;
 
@@ -347,12 +361,7 @@ rs_check(struct rs *rs)
 		printf("uvs-rs: cannot list interfaces: %s\n", strerror(-rc));
 		rs->nbad++;
 	}
-	if ((bad_csum = csum_errors()) > 0)
-		printf("uvs-rs: note: %lld TCP/UDP packets reached this host "
-		    "with bad checksums (InCsumErrors in nstat): a forwarder "
-		    "on the way sends frames on without their checksum-offload "
-		    "state, and the connections they carry hang; fix the "
-		    "forwarder (uvsd: run it without --no-vnet)\n", bad_csum);
+	rs_check_csum();
 	if (rs->nbad > 0) {
 		printf("uvs-rs: fix: uvs-rs up%s%s%s", nft_hint ?
 		    " --arp nft" : "", dev[0] ? " --dev " : "", dev);

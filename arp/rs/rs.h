@@ -169,6 +169,7 @@ int		 find_rip(const struct rs *rs, uint32_t vip, uint32_t *rip);
 int		 rs_up(struct rs *rs);
 int		 rs_down(struct rs *rs);
 int		 rs_check(struct rs *rs);
+void		 rs_check_csum(void);
 
 /* args.c: NULL when s is a VIP of that family, or what is wrong */
 const char	*vip_parse(const char *s, uint32_t *addr);

@@ -293,6 +293,10 @@ rs_check6(struct rs *rs)
 		nbad += check6_vip(rs, &rs->vip6[i]);
 	nft_bad = nbad;
 	nnft = check6_nft(rs, &nbad);
+	/* Tcp's InCsumErrors counts both families; rs_check said it when
+	   there were v4 VIPs too */
+	if (rs->nvip == 0)
+		rs_check_csum();
 	if (nbad > 0) {
 		printf("uvs-rs: fix: uvs-rs up%s", nbad > nft_bad ?
 		    " --arp nft" : "");

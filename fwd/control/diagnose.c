@@ -24,14 +24,20 @@
 #include "fwd/lang/ctlclient.h"
 #include "fwd/lang/ctlmsg.h"
 #include "fwd/control/diagnose.h"
+#include "sched/inaddr.h"
 
 #define VIPS_MAX	256	/* VIPs looked at; more are reported, not checked */
 /* guard.c's names: table netdev uvsd-<ifindex>, base chain "ingress" */
 #define GUARD_TABLE_FMT	"uvsd-%u"
 #define GUARD_CHAIN	"ingress"
 
+struct vip {
+	int			 af;
+	union uvs_inaddr	 addr;
+};
+
 struct vips {
-	uint32_t	 addr[VIPS_MAX];	/* network order */
+	struct vip	 vip[VIPS_MAX];
 	unsigned	 n;
 	unsigned	 more;		/* beyond VIPS_MAX */
 };
@@ -42,22 +48,23 @@ vips_from_list(char *reply, struct vips *v)
 {
 	struct uvs_ctl_msg m;
 	char *line, *save;
-	uint32_t a;
+	struct vip a = { 0 };
 	unsigned i;
 
 	for (line = strtok_r(reply, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "svc ", 4) || uvs_ctl_parse(line, &m) < 0 ||
-		    uvs_ctl_get_addr(&m, "vip", &a) < 0)
+		    uvs_ctl_get_inaddr(&m, "vip", &a.af, &a.addr) < 0)
 			continue;
-		for (i = 0; i < v->n && v->addr[i] != a; i++)
+		for (i = 0; i < v->n && (v->vip[i].af != a.af ||
+		    !uvs_inaddr_eq(&v->vip[i].addr, &a.addr)); i++)
 			;
 		if (i < v->n)
 			continue;
 		if (v->n == VIPS_MAX)
 			v->more++;
 		else
-			v->addr[v->n++] = a;
+			v->vip[v->n++] = a;
 	}
 }
 
@@ -77,17 +84,28 @@ guard_installed(unsigned ifindex, char *table, size_t len)
 	return rc == 0 && info.base;
 }
 
-/* The kernel interface holding addr, into name; 0 when none does. */
+/* 1 when sa holds vip's address. */
 static int
-kernel_iface_of(const struct ifaddrs *ifs, uint32_t addr, char *name,
+sa_is(const struct sockaddr *sa, const struct vip *vip)
+{
+	if (!sa || sa->sa_family != vip->af)
+		return 0;
+	if (vip->af == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)
+		    ->sin_addr.s_addr == vip->addr.ip;
+	return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)
+	    ->sin6_addr, &vip->addr.in6, sizeof(struct in6_addr)) == 0;
+}
+
+/* The kernel interface holding vip, into name; 0 when none does. */
+static int
+kernel_iface_of(const struct ifaddrs *ifs, const struct vip *vip, char *name,
     size_t len)
 {
 	const struct ifaddrs *i;
 
 	for (i = ifs; i; i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET ||
-		    ((const struct sockaddr_in *)(const void *)i->ifa_addr)
-		    ->sin_addr.s_addr != addr)
+		if (!sa_is(i->ifa_addr, vip))
 			continue;
 		snprintf(name, len, "%s", i->ifa_name);
 		return 1;
@@ -111,12 +129,13 @@ ip_forward_on(void)
 
 /* One VIP against the kernel; 1 for a problem. */
 static int
-check_vip(FILE *out, const struct ifaddrs *ifs, uint32_t vip,
+check_vip(FILE *out, const struct ifaddrs *ifs, const struct vip *vip,
     const char *keeper, const char *table)
 {
-	char a[INET_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	char a[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	int v6 = vip->af == AF_INET6;
 
-	inet_ntop(AF_INET, &vip, a, sizeof(a));
+	inet_ntop(vip->af, &vip->addr, a, sizeof(a));
 	if (!kernel_iface_of(ifs, vip, ifn, sizeof(ifn)))
 		return 0;
 	if (keeper) {
@@ -125,10 +144,11 @@ check_vip(FILE *out, const struct ifaddrs *ifs, uint32_t vip,
 		return 0;
 	}
 	fprintf(out, "uvsd --check: VIP %s is on kernel interface %s and "
-	    "uvsd's guard is off (no table netdev %s): the kernel answers ARP "
+	    "uvsd's guard is off (no table netdev %s): the kernel answers %s "
 	    "and TCP for the VIP itself and resets the connections uvsd "
-	    "forwards; start uvsd without --no-guard, or ip addr del %s/32 "
-	    "dev %s\n", a, ifn, table, a, ifn);
+	    "forwards; start uvsd without --no-guard, or ip %saddr del %s/%d "
+	    "dev %s\n", a, ifn, table, v6 ? "Neighbor Solicitations" : "ARP",
+	    v6 ? "-6 " : "", a, v6 ? 128 : 32, ifn);
 	return 1;
 }
 
@@ -173,7 +193,7 @@ uvs_diagnose(const char *ifname, const char *socket, FILE *out)
 		who = "uvsd's XDP program";
 	}
 	for (i = 0; i < v.n; i++)
-		bad += check_vip(out, ifs, v.addr[i], guard ? keeper : NULL,
+		bad += check_vip(out, ifs, &v.vip[i], guard ? keeper : NULL,
 		    table);
 	freeifaddrs(ifs);
 	if (v.more)

@@ -10,7 +10,7 @@
 # break_run NAME drives them and reports each step with t_check. rs1 is the
 # host that gets it wrong; lesson_service puts it first in rr's order.
 
-BREAK_NAMES="arp novip announce offload kernelvip novip6"
+BREAK_NAMES="arp novip announce offload kernelvip novip6 ndp offload6 kernelvip6"
 BRK_TRIES=6		# curls per look: two rounds of rr over three servers
 BRK_CURL_S=2		# seconds a curl may take
 
@@ -254,6 +254,102 @@ brk_novip6_works() {
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
 }
 
+# --- ndp: arp over IPv6, a real server answers NS for the v6 VIP ------------
+# The v6 lab of novip6, but rs1 holds VIP6 on eth0 (the old recipe's eth0:1)
+# instead of lo, so its kernel answers Neighbor Solicitations for it.
+brk_ndp_what() {
+	echo "rs1 holds $VIP6 on eth0 (ip -6 addr add $VIP6/128 dev eth0)," \
+		"not on lo: its kernel answers Neighbor Solicitations for the VIP" \
+		"as the director does, and the client's neighbour entry for the" \
+		"VIP goes to whichever answered last."
+}
+brk_ndp_setup() {
+	local i
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	lab_exec rs1 ip -6 addr add "$VIP6/128" dev eth0 nodad || return 1
+	LAB_HTTPD_V6=1 lab_start_httpd_bg 1
+	for i in 2 3; do lab_start_rs6 "$i"; done
+	for i in 1 2 3; do lab_wait_port "rs$i" 80 || return 1; done
+	lab_start_uvsd || return 1
+	uvsadm -A -t "[$VIP6]:80" -s rr || return 1
+	for i in 3 2 1; do
+		uvsadm -a -t "[$VIP6]:80" -r "[$(rs_ip6 "$i")]:80" -g || return 1
+	done
+	lab_wait_resolved
+}
+# The MAC the client's kernel holds for VIP6 (empty when none).
+brk_vip6_neigh() {
+	lab_exec c ip -6 neigh show "$VIP6" dev eth0 |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
+}
+brk_show_vip6_neigh() {
+	local mac
+	show c ip -6 neigh show "$VIP6" dev eth0
+	mac=$(brk_vip6_neigh)
+	[ -z "$mac" ] || echo "      -> the client sends VIP6 traffic to $(lab_host_of_mac "$mac")"
+}
+# The client asks who has VIP6 (3 NS to its solicited-node group); prints
+# each MAC that answered. Sets BRK_MACS (sorted, unique).
+brk_ndping() {
+	local mac
+	echo "  client# ndp_probe.py --src $CLIENT_IP6 $VIP6 3" \
+		"     (Neighbor Solicitations for the VIP)"
+	BRK_MACS=$(lab_exec c python3 "$LAB_ROOT/tests/lab/ndp_probe.py" \
+		--src "$CLIENT_IP6" "$VIP6" 3 | awk '$1 == "na" { print $2 }' |
+		sort -u)
+	for mac in $BRK_MACS; do
+		echo "      advertisement from $mac ($(lab_host_of_mac "$mac"))"
+	done
+	[ -n "$BRK_MACS" ] || echo "      no advertisement"
+}
+brk_ndp_symptom() {
+	local before
+	brk_ndping
+	echo "      -> two hosts claim the VIP; the client keeps whichever came last."
+	before=$(brk_fwd)
+	brk_curls "$BRK_TRIES" -6
+	brk_show_vip6_neigh
+	echo "      uvsd forwarded $(($(brk_fwd) - before)) frames of these requests"
+	[ "$(wc -w <<<"$BRK_MACS")" -ge 2 ] &&
+		grep -q "$(lab_mac rs1)" <<<"$BRK_MACS" &&
+		grep -q "$(lab_mac d)" <<<"$BRK_MACS"
+}
+brk_ndp_diagnose() {
+	show c ip -6 neigh show "$VIP6" dev eth0
+	show rs1 ip -6 -br addr show dev eth0
+	show rs1 uvs-rs check "$VIP6"
+	grep -q "$VIP6 is on eth0, where this host answers Neighbor Solicitations" \
+		<<<"$BRK_OUT" && grep -q "fix: uvs-rs up $VIP6" <<<"$BRK_OUT"
+}
+brk_ndp_fix() {
+	echo "  (the VIP leaves eth0; uvs-rs up puts it on lo, where Linux never"
+	echo "   answers NS for it on eth0: see uvs-rs(8))"
+	show rs1 ip -6 addr del "$VIP6/128" dev eth0
+	echo "  rs1# uvs-rs up $VIP6"
+	lab_exec rs1 "$B/uvs-rs" --state "$LAB_DIR/rs1.state" up "$VIP6" 2>&1 |
+		sed 's/^/      /'
+	echo "  (the client may still hold rs1's MAC for the VIP; clear it rather than wait)"
+	show c ip -6 neigh flush dev eth0
+}
+brk_ndp_works() {
+	local before
+	brk_ndping
+	before=$(brk_fwd)
+	brk_curls "$BRK_TRIES" -6
+	brk_show_vip6_neigh
+	echo "      uvsd forwarded $(($(brk_fwd) - before)) frames of these requests"
+	show rs1 uvs-rs check "$VIP6"
+	[ "$BRK_MACS" = "$(lab_mac d)" ] && [ "$BRK_FAILED" = 0 ] &&
+		[ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
+		[ "$(brk_vip6_neigh)" = "$(lab_mac d)" ]
+}
+
 # --- announce: a real server announces the VIP in its own ARP requests -------
 brk_announce_what() {
 	echo "rs1 ignores ARP requests for the VIP (arp_ignore=1) but not" \
@@ -357,6 +453,65 @@ brk_offload_works() {
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
 }
 
+# --- offload6: offload over IPv6 -------------------------------------------
+# All three real servers right (uvs-rs up VIP6); uvsd with --no-vnet. TCP's
+# InCsumErrors counts both families, so the v4 diagnosis holds.
+brk_offload6_what() {
+	echo "uvsd runs with --no-vnet over IPv6: the client's veth leaves the" \
+		"TCP checksum of each v6 segment for the 'hardware' to finish, and" \
+		"a frame uvsd forwards without that state never meets it."
+}
+brk_service6() {
+	local i
+	uvsadm -A -t "[$VIP6]:80" -s rr || return 1
+	for i in 3 2 1; do
+		uvsadm -a -t "[$VIP6]:80" -r "[$(rs_ip6 "$i")]:80" -g || return 1
+	done
+	lab_wait_resolved
+}
+brk_offload6_setup() {
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	lab_start_all_rs6 || return 1
+	lab_start_uvsd --no-vnet || return 1
+	brk_service6
+}
+brk_offload6_symptom() {
+	local before
+	before=$(brk_csum_errors)
+	brk_curls 3 -6
+	show rs1 nstat -asz TcpInCsumErrors
+	echo "      -> the real servers dropped $(($(brk_csum_errors) - before))" \
+		"segments with bad TCP checksums"
+	[ "$BRK_OK" = 0 ] && [ "$(brk_csum_errors)" -gt "$before" ]
+}
+brk_offload6_diagnose() {
+	local rs_out
+	show rs1 uvs-rs check "$VIP6"
+	rs_out=$BRK_OUT
+	echo "  director# grep -e --no-vnet uvsd.log"
+	grep -e "--no-vnet" "$LAB_DIR/uvsd.log" | sed 's/^/      /'
+	grep -q "bad checksums (InCsumErrors" <<<"$rs_out" &&
+		grep -q "run it without --no-vnet" <<<"$rs_out"
+}
+brk_offload6_fix() {
+	echo "  director# kill uvsd; uvsd -i eth0 &      (without --no-vnet)"
+	kill "$LAB_UVSD_PID"
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	lab_start_uvsd || return 1
+	echo "  director# uvsadm -A -t [$VIP6]:80 ...; uvsadm -a ...   (the service again)"
+	brk_service6
+}
+brk_offload6_works() {
+	brk_curls "$BRK_TRIES" -6
+	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ]
+}
+
 # --- kernelvip: the VIP on the director's kernel, no guard -------------------
 brk_kernelvip_what() {
 	echo "the director holds the VIP on its own eth0 too (the old recipe's" \
@@ -401,6 +556,69 @@ brk_kernelvip_works() {
 	sed 's/^/      /' <<<"$BRK_OUT"
 	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
 		[ "$rc" = 0 ] && grep -q "ok: 1 VIP; uvsd's guard keeps the kernel off it" <<<"$BRK_OUT"
+}
+
+# --- kernelvip6: kernelvip over IPv6 ----------------------------------------
+brk_kernelvip6_what() {
+	echo "the director holds $VIP6 on its own eth0 too and uvsd runs with" \
+		"--no-guard: the director's kernel gets the client's v6 SYN as" \
+		"well, has nothing on port 80, and resets it."
+}
+brk_kernelvip6_setup() {
+	declare -F lab_v6_up >/dev/null || {
+		echo "the lab has no IPv6 (lab_v6_up)" >&2
+		return 1
+	}
+	lab_up 3 || return 1
+	lesson_fixed_macs
+	lab_v6_up
+	lab_exec d ip -6 addr add "$VIP6/128" dev eth0 nodad || return 1
+	lab_start_all_rs6 || return 1
+	lab_start_uvsd --no-guard || return 1
+	brk_service6
+}
+brk_kernelvip6_check() {
+	echo "  director# uvsd --check -i eth0"
+	BRK_OUT=$(lab_exec d "$B/uvsd" --check -i eth0 --socket "$LAB_SOCK" 2>&1)
+	BRK_RC=$?
+	sed 's/^/      /' <<<"$BRK_OUT"
+}
+brk_kernelvip6_symptom() {
+	local rst
+	show d ip -6 -br addr show dev eth0
+	# ip6[53]: the TCP flags byte behind a bare 40-byte IPv6 header
+	lesson_tcpdump c "$LAB_DIR/rst6.pcap" "ip6 and tcp and ip6[53] & 4 != 0" ||
+		return 1
+	brk_curls "$BRK_TRIES" -6
+	lesson_tcpdump_stop
+	echo "  client# tcpdump -e -nn -r rst6.pcap 'ip6 and tcp and ip6[53] & 4 != 0'"
+	tcpdump -e -nn -r "$LAB_DIR/rst6.pcap" 2>/dev/null | head -3 |
+		cut -d' ' -f2- | sed 's/^/      /'
+	rst=$(tcpdump -e -nn -r "$LAB_DIR/rst6.pcap" 2>/dev/null |
+		grep -c "^[^ ]* $(lab_mac d) > .* $VIP6\.80 > .*Flags \[R")
+	echo "      -> $rst resets from the VIP with the director's MAC: its kernel" \
+		"answered, not a real server"
+	[ "$BRK_FAILED" -ge $((BRK_TRIES / 2)) ] && [ "$rst" -ge 1 ]
+}
+brk_kernelvip6_diagnose() {
+	brk_kernelvip6_check
+	grep -q "VIP $VIP6 is on kernel interface eth0 and uvsd's guard is off" \
+		<<<"$BRK_OUT" && grep -q "start uvsd without --no-guard" <<<"$BRK_OUT" &&
+		grep -q "ip -6 addr del $VIP6/128 dev eth0" <<<"$BRK_OUT"
+}
+brk_kernelvip6_fix() {
+	echo "  director# kill uvsd; uvsd -i eth0 &      (without --no-guard; the VIP may stay on eth0)"
+	kill "$LAB_UVSD_PID"
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	lab_start_uvsd || return 1
+	echo "  director# uvsadm -A -t [$VIP6]:80 ...; uvsadm -a ...   (the service again)"
+	brk_service6
+}
+brk_kernelvip6_works() {
+	brk_curls "$BRK_TRIES" -6
+	brk_kernelvip6_check
+	[ "$BRK_FAILED" = 0 ] && [ "$(wc -w <<<"$BRK_WHO")" = 3 ] &&
+		[ "$BRK_RC" = 0 ] && grep -q "ok: 1 VIP; uvsd's guard keeps the kernel off it" <<<"$BRK_OUT"
 }
 
 # break_run NAME: the whole story, each step checked.

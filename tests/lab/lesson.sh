@@ -7,7 +7,7 @@
 # gnuplot) and written to docs/how-dr-works.md and docs/how-dr-works.png.
 #
 # With BREAK=NAME (see breaks.sh: arp novip announce offload kernelvip
-# novip6, the last over IPv6): the cluster with one classic mistake, what
+# novip6 ndp offload6 kernelvip6, the last four over IPv6): the cluster with one classic mistake, what
 # a user sees, the diagnosis that names it, the fix, and traffic flowing
 # again; exits non-zero if any of
 # those did not happen. The lab is removed at the end, also on Ctrl-C.
@@ -127,9 +127,12 @@ traffic flowing again. Each is also an end-to-end test
 | arp | a real server holds the VIP without ARP suppression | \`arping VIP\` gets two MACs; the client sends to that real server, past the director | \`uvs-rs check VIP\`: arp_ignore is 0 |
 | novip | a real server without the VIP on lo | a third of the connections hang; its kernel drops them (IpInAddrErrors) | \`uvs-rs check VIP\`: the VIP is not on lo |
 | novip6 | novip over IPv6: a real server without the v6 VIP on lo (lab with v6) | a third of the v6 connections hang; its kernel drops them (Ip6InAddrErrors) | \`uvs-rs check VIP6\`: the VIP is not on lo |
+| ndp | arp over IPv6: a real server holds the v6 VIP on eth0, not lo (lab with v6) | Neighbor Solicitations for the VIP get two MACs; the client may send to that real server, past the director | `uvs-rs check VIP6`: the VIP is on eth0, where the host answers NS |
 | announce | arp_ignore=1 but arp_announce=0 | after the real server ARPs for a client, the client's cache maps the VIP to it | \`uvs-rs check VIP\`: arp_announce is 0 |
 | offload | a forwarder that drops checksum offload state (\`uvsd --no-vnet\`) | every connection times out; real servers count TcpInCsumErrors | \`uvs-rs check VIP\` notes the bad checksums; uvsd's log names --no-vnet |
+| offload6 | offload over IPv6: `uvsd --no-vnet` forwarding v6 (lab with v6) | every v6 connection times out; real servers count TcpInCsumErrors | `uvs-rs check VIP6` notes the bad checksums; uvsd's log names --no-vnet |
 | kernelvip | the VIP on the director's own interface, no guard (\`uvsd --no-guard\`) | the director's kernel resets the connections | \`uvsd --check\`: the VIP on a kernel interface, guard off |
+| kernelvip6 | kernelvip over IPv6: the v6 VIP on the director's eth0, `uvsd --no-guard` (lab with v6) | the director's kernel resets the v6 connections | `uvsd --check`: the v6 VIP on a kernel interface, guard off |
 
 ## See it yourself
 
