@@ -106,6 +106,21 @@ t_check "an arping of neither flavour fails lab_arping, and says so ($got)" \
 	all [ "$rc" = 1 ] --and grep -q '^arping failed: ' <<<"$got"
 t_check "the same, as the checks use it: not equal to 'no MAC'" not [ -z "$got" ]
 
+# --- lab_down's sanitizer check ----------------------------------------------
+# san_in TEXT: lab_sanitizer_check on a lab directory whose log holds TEXT
+san_in() {
+	local LAB_DIR=$T/san
+	rm -rf "$LAB_DIR"; mkdir -p "$LAB_DIR"
+	printf '%s\n' "uvsd: serving" "$1" >"$LAB_DIR/uvsd.log"
+	lab_sanitizer_check
+}
+t_check "lab_down fails a test whose uvsd log holds a UBSan report" \
+	says "not ok" san_in "fwd/data/ring.c:80:9: runtime error: load of misaligned address"
+t_check "... or a LeakSanitizer one" \
+	says "not ok" san_in "==42==ERROR: LeakSanitizer: detected memory leaks"
+t_check "... and says nothing for a clean log" \
+	says nothing san_in "uvsd: stopped"
+
 # --- tests/run.sh on made-up suites ------------------------------------------
 # suite NAME: an empty suite (tests/unit, tests/e2e, a build dir) in $T/NAME
 suite() { mkdir -p "$T/$1/tests/unit" "$T/$1/tests/e2e" "$T/$1/build"; }

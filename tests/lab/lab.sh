@@ -384,10 +384,25 @@ lab_down() {
 		wait "$pid" 2>/dev/null
 	done
 	LAB_PIDS=()
+	lab_sanitizer_check
 	for ns in $(ip netns list | awk '{print $1}' | grep "^$LAB_P-"); do
 		ip netns del "$ns"
 	done
 	rm -rf "$LAB_DIR"
+}
+
+# lab_sanitizer_check: on a sanitizer build, a report in any log of the
+# lab (uvsd's above all) is a failed check, whatever the test looked at:
+# UBSan goes on after a report and LeakSanitizer reports at exit, after
+# the test's own checks. uvsd has exited by now (lab_down waited for it).
+LAB_SAN_RE='ERROR: (Address|Leak)Sanitizer|runtime error:|WARNING: ThreadSanitizer'
+lab_sanitizer_check() {
+	local hits
+	[ -d "$LAB_DIR" ] || return 0
+	hits=$(grep -rlIE "$LAB_SAN_RE" "$LAB_DIR" 2>/dev/null)
+	[ -n "$hits" ] || return 0
+	t_fail "a sanitizer report in the lab's logs: $(basename -a $hits | tr '\n' ' ')"
+	grep -hIE -A12 "$LAB_SAN_RE" $hits | head -40 | sed 's/^/# /'
 }
 
 # Test reporting: "ok - x" / "not ok - x"; t_done exits non-zero on failure.
