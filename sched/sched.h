@@ -147,7 +147,8 @@ struct uvs_svc {
 	uint32_t			 netmask;
 	const struct uvs_sched_ops	*sched;
 	void				*sched_data;
-	struct uvs_dest			**dests;	/* in insertion order */
+	struct uvs_dest			**dests;	/* newest first, as IPVS
+							   lists them */
 	unsigned			 ndests;
 	unsigned			 cap;
 	uint64_t			 conns, inpkts, inbytes;
