@@ -7,16 +7,11 @@
 # the client's own v6 address; 20 MB each way byte-exact with offloads
 # on; UDP over v6; and a dual-stack director serving a v4 and a v6 VIP
 # at once. The lab's v6 addresses and uvs-rs for v6 come from lab.sh
-# (lab_v6_up, lab_start_all_rs6). Services are added with uvsadm's v6
-# syntax, or with raw control lines while uvsadm lacks it; the -L -n
-# checks are skipped then.
+# (lab_v6_up, lab_start_all_rs6); services are added with uvsadm's v6
+# syntax.
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT
-if ! declare -F lab_v6_up >/dev/null; then
-	t_skip "IPv6 DR end to end" "the lab has no lab_v6_up yet"
-	exit 0
-fi
 lab_up 3
 lab_v6_up
 lab_start_all_rs6 || exit 1
@@ -24,43 +19,18 @@ lab_start_uvsd || exit 1
 dmac=$(lab_mac d)
 rs1mac=$(lab_mac rs1)
 probe() { lab_exec c python3 "$LAB_ROOT/tests/lab/ndp_probe.py" "$@"; }
-# ctl LINE: one raw request to uvsd's control socket; prints the reply.
-ctl() {
-	python3 - "$LAB_SOCK" "$1" <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(3)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode() + b"\n")
-s.shutdown(socket.SHUT_WR)
-data = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    data += b
-print(data.decode(errors="replace").strip())
-EOF
-}
-# service6 PROTO PORT: [VIP6]:PORT rr over every real server (port PORT);
-# 2 when uvsd refuses a v6 service, 1 when it never learns their MACs.
+# service6 PROTO PORT: [VIP6]:PORT rr over every real server (port PORT)
+# with uvsadm; 2 when uvsd refuses the service, 1 when it never learns
+# the real servers' MACs.
 service6() {
 	local proto=$1 port=$2 flag=-t i
 	[ "$proto" = udp ] && flag=-u
-	if uvsadm -A "$flag" "[$VIP6]:$port" -s rr 2>/dev/null; then
-		for i in $(seq 1 "$LAB_NRS"); do
-			uvsadm -a "$flag" "[$VIP6]:$port" -r "[$(rs_ip6 "$i")]:$port" -g
-		done
-	else
-		UVSADM_V6=no
-		[ "$(ctl "add-service proto=$proto vip=$VIP6 vport=$port sched=rr")" = ok ] || return 2
-		for i in $(seq 1 "$LAB_NRS"); do
-			ctl "add-dest proto=$proto vip=$VIP6 vport=$port rip=$(rs_ip6 "$i") rport=$port weight=1" >/dev/null
-		done
-	fi
+	uvsadm -A "$flag" "[$VIP6]:$port" -s rr || return 2
+	for i in $(seq 1 "$LAB_NRS"); do
+		uvsadm -a "$flag" "[$VIP6]:$port" -r "[$(rs_ip6 "$i")]:$port" -g || return 2
+	done
 	lab_wait_resolved
 }
-UVSADM_V6=yes
 
 # 1. the unsolicited NA when the VIP is added, heard by the client
 lab_bg c "$LAB_DIR/unsol.txt" timeout 8 tcpdump -l -n -e -vv -i eth0 \
@@ -68,8 +38,8 @@ lab_bg c "$LAB_DIR/unsol.txt" timeout 8 tcpdump -l -n -e -vv -i eth0 \
 sleep 1
 service6 tcp 80
 case $? in
-2)	t_skip "IPv6 DR end to end" "uvsd refuses v6 services yet"
-	exit 0 ;;
+2)	t_fail "uvsd takes [$VIP6]:80 and its real servers"
+	exit 1 ;;
 1)	t_fail "uvsd learned the v6 real servers' MACs"
 	exit 1 ;;
 esac
@@ -78,13 +48,9 @@ t_check "uvsd announced [$VIP6] with an NA to ff02::1, override set, not solicit
 	grep -qE "^[0-9:. ]*$dmac > 33:33:00:00:00:01.*$VIP6 > ff02::1: .*neighbor advertisement.*tgt is $VIP6, Flags \[override\]" "$LAB_DIR/unsol.txt"
 
 # 2. -L -n, as ipvsadm prints a v6 service
-if [ "$UVSADM_V6" = yes ]; then
-	uvsadm -L -n >"$LAB_DIR/list"
-	t_check "-L -n shows TCP  [$VIP6]:80 rr" grep -qx "TCP  \[$VIP6\]:80 rr" "$LAB_DIR/list"
-	cat "$LAB_DIR/list"
-else
-	t_skip "-L -n shows the v6 service" "uvsadm has no v6 syntax yet"
-fi
+uvsadm -L -n >"$LAB_DIR/list"
+t_check "-L -n shows TCP  [$VIP6]:80 rr" grep -qx "TCP  \[$VIP6\]:80 rr" "$LAB_DIR/list"
+cat "$LAB_DIR/list"
 
 # 3. rr spreads
 for n in $(seq 30); do
@@ -95,7 +61,6 @@ for i in 1 2 3; do
 	t_check "rs$i answered 10 of 30 v6 connections (got $got)" [ "$got" = 10 ]
 done
 for i in 1 2 3; do
-	[ "$UVSADM_V6" = yes ] || break
 	t_check "-L -n lists [$(rs_ip6 "$i")]:80 as Route with 10 connections" \
 		awk -v a="[$(rs_ip6 "$i")]:80" '$2 == a && $3 == "Route" && $5 + $6 == 10 { f = 1 } END { exit !f }' <(uvsadm -L -n)
 done
