@@ -9,8 +9,4 @@
 . "$LAB_ROOT/tests/lab/breaks.sh"
 t_need_root
 trap lab_down EXIT
-if ! declare -F lab_v6_up >/dev/null; then
-	t_skip "lesson kernelvip6" "the lab has no lab_v6_up yet"
-	exit 0
-fi
 break_run kernelvip6

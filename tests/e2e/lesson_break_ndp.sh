@@ -10,8 +10,4 @@
 . "$LAB_ROOT/tests/lab/breaks.sh"
 t_need_root
 trap lab_down EXIT
-if ! declare -F lab_v6_up >/dev/null; then
-	t_skip "lesson ndp" "the lab has no lab_v6_up yet"
-	exit 0
-fi
 break_run ndp

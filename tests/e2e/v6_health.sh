@@ -10,10 +10,6 @@
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT
-if ! declare -F lab_v6_up >/dev/null; then
-	t_skip "v6 health checks" "the lab has no lab_v6_up yet"
-	exit 0
-fi
 lab_up 3
 lab_v6_up
 lab_start_all_rs6 || exit 1

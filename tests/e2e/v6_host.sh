@@ -13,7 +13,8 @@
 # can fail.
 #
 # The director's host side for a v6 service (sent as raw control
-# requests: uvsadm does not parse v6 yet): each v6 real server's MAC is
+# requests, so uvsd's control path is tested apart from uvsadm's v6
+# syntax, which v6_uvsadm.sh and v6_dr.sh test): each v6 real server's MAC is
 # learned from the kernel's v6 neighbour table, a silent one is reported
 # (and learned once it answers), and the kernel guard holds the v6 VIP:
 # the director's kernel neither answers NS for it nor takes its traffic,

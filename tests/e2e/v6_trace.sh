@@ -9,10 +9,6 @@
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT
-if ! declare -F lab_v6_up >/dev/null; then
-	t_skip "v6 trace" "the lab has no lab_v6_up yet"
-	exit 0
-fi
 if ! command -v tcpdump >/dev/null; then
 	t_fail "tcpdump is installed (make deps)"
 	exit 1
