@@ -248,13 +248,16 @@ ifneq ($(filter true 1,$(CI) $(TSAN)),)
 TEST_BUILDS := $(or $(TEST_BUILDS),$(B)) build-tsan:$(TSAN_TESTS)
 endif
 
-# The builds of make test use every core (CI runs a bare `make test`).
+# The builds of make test use every core (CI runs a bare `make test`),
+# the fuzz smoke's clang harnesses included, so the test itself need not
+# build them (if that build fails, tests/e2e/fuzz_smoke.sh shows how).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 test: deps
 	$(MAKE) -j$(JOBS) all tools unit
 	$(if $(filter build-asan%,$(TEST_BUILDS)),$(MAKE) -j$(JOBS) B=build-asan CFLAGS="$(ASAN_CFLAGS)" all tools unit)
 	$(if $(filter build-tsan:%,$(TEST_BUILDS)),$(MAKE) -j$(JOBS) B=build-tsan CFLAGS="$(TSAN_CFLAGS)" all tools unit)
+	@if command -v clang >/dev/null 2>&1; then $(MAKE) -s -j$(JOBS) fuzz-build >/dev/null 2>&1 || true; fi
 	ASAN_OPTIONS=detect_leaks=1 TSAN_OPTIONS=halt_on_error=0 tests/run.sh $(or $(TEST_BUILDS),$(B))
 
 asan:

@@ -116,12 +116,15 @@ selected() {
 	set +f
 	[ "$pos" = 0 ] || [ "$hit" = 1 ]
 }
-# took NAME SECONDS: the time a test took, so a slow suite shows where
-# its minutes go; the slowest are listed again at the end.
+# took NAME SECONDS WAITED: the time a test ran, so a slow suite shows
+# where its minutes go (the slowest are listed again at the end), and
+# how long it waited for its turn beside the other stream (test_lock).
 times=$(mktemp)
 trap 'rm -f "$times"' EXIT
 took() {
-	echo "   ($1: $2 s)"
+	local w=
+	[ "${3:-0}" = 0 ] || w=", waited $3 s"
+	echo "   ($1: $2 s$w)"
 	echo "$2 $1" >>"$times"
 }
 # test_lock alone|shared: a test's turn beside the other stream (see the
@@ -161,9 +164,10 @@ for t in "$B"/test_*; do
 	echo "== unit: $n"
 	t0=$SECONDS
 	test_lock shared
+	t1=$SECONDS
 	out=$("$t" 2>&1 8>&- 9>&-); rc=$?
 	test_unlock
-	took "$n" $((SECONDS - t0))
+	took "$n" $((SECONDS - t1)) $((t1 - t0))
 	echo "$out" | grep -E '^\[ +(OK|FAILED|PASSED|SKIPPED|  ERROR) +\]' | grep -v '^\[ *OK' || true
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
@@ -194,10 +198,11 @@ for t in "$TESTS"/e2e/*.sh; do
 	mode=shared
 	grep -q '^# run.sh: alone' "$t" && mode=alone
 	test_lock "$mode"
+	t1=$SECONDS
 	out=$(timeout "$to" bash "$t" 2>&1 8>&- 9>&-); rc=$?
 	test_unlock
 	echo "$out" | sed 's/^/   /'
-	took "$(basename "$t" .sh)" $((SECONDS - t0))
+	took "$(basename "$t" .sh)" $((SECONDS - t1)) $((t1 - t0))
 	if [ "$rc" = 77 ]; then
 		skip=$((skip + 1))
 		skipped_e2e+=("$(basename "$t" .sh)")

@@ -22,8 +22,10 @@
 # namespace ends, its mounts go with it; what the host's dpkg says of uvs
 # and the package's paths on the host are compared before and after.
 # No network: nothing here sends a frame.
+# Not alone beside the other stream (tests/run.sh): make deb loads both
+# cores for a while, but nothing here measures a time, and a test that
+# does runs alone.
 # shellcheck disable=SC2016  # the $ in sh -c strings are the inner shell's
-# run.sh: alone
 
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD

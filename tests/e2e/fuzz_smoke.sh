@@ -8,9 +8,11 @@
 # `make fuzz` is the long run.
 # The harnesses carry their own sanitizers and ignore $B: the suite's
 # second run on the sanitizer build would only repeat the same minute, so
-# tests/run.sh runs this with the first build only:
+# tests/run.sh runs this with the first build only. The harnesses run one
+# after the other, on one core, so this need not run alone. make test
+# builds them beforehand with every core; the build below then only
+# checks they are up to date.
 # run.sh: once per suite
-# run.sh: alone
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SMOKE_SECONDS:-5}
 names="parse ndp forward ipvsargs rules keepalived ctl metrics"
@@ -37,7 +39,7 @@ if ! unshare -n true 2>/dev/null && ! unshare -rn true 2>/dev/null; then
 	names="parse ndp forward ctl"
 fi
 
-if make -s fuzz-build >"$probe/build" 2>&1; then
+if make -s -j"$(nproc)" fuzz-build >"$probe/build" 2>&1; then
 	echo "ok - the fuzz harnesses build with clang (ASan, UBSan) in build-fuzz/"
 else
 	echo "not ok - the fuzz harnesses build with clang in build-fuzz/:"

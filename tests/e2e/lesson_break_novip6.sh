@@ -4,7 +4,7 @@
 # (its kernel drops frames for an address it does not have, Neighbor
 # Discovery or not); uvs-rs check names the missing VIP and the fix; after
 # uvs-rs up every request is answered. Needs the lab's v6 addressing
-# (lab_v6_up); skipped until the lab has it.
+# (lab_v6_up).
 . "$(dirname "$0")/../lab/lab.sh"
 . "$LAB_ROOT/tests/lab/ladder.sh"
 . "$LAB_ROOT/tests/lab/breaks.sh"

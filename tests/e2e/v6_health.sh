@@ -5,7 +5,7 @@
 # one log line names it bracketed, -L --checks shows it INHIBITED, and it
 # comes back after rise checks. Negative control: before the stop all
 # three serve, and no check leaves from the VIP. Needs the lab's v6
-# addressing (lab_v6_up); skipped until the lab has it.
+# addressing (lab_v6_up).
 # run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root

@@ -6,7 +6,7 @@
 # port nobody listens on fails (the negative), MISC_CHECK sees the v6
 # address in UVS_RIP, PING_CHECK gets an ICMPv6 echo reply and fails for
 # an address nobody holds. Only servers whose checks pass get clients.
-# Needs the lab's v6 addressing (lab_v6_up); skipped until the lab has it.
+# Needs the lab's v6 addressing (lab_v6_up).
 # run.sh: alone
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root

@@ -5,7 +5,7 @@
 # to the director's MAC leaves as the same IPv6 packet, byte for byte,
 # with the chosen real server's MAC. uvsd -v logs the one new flow with
 # every address bracketed with its port. Needs the lab's v6 addressing
-# (lab_v6_up); skipped until the lab has it.
+# (lab_v6_up).
 . "$(dirname "$0")/../lab/lab.sh"
 t_need_root
 trap lab_down EXIT
