@@ -39,37 +39,45 @@ enum uvs_pkt_kind {
 #define UVS_VLAN_VID	0x0fff
 
 struct uvs_pkt {
-	enum uvs_pkt_kind kind;
+	/* What every frame needs comes first: these and the flow key take
+	   60 bytes, so a TCP/UDP frame's parse and decision stay in them;
+	   the rarer kinds' fields follow, ARP's and NS's sharing space. */
+	uint8_t		 kind;		/* enum uvs_pkt_kind */
+	uint8_t		 af;		/* AF_INET or AF_INET6, whatever the
+					   kind (flow.af: IP kinds and NS) */
+	uint8_t		 vlan_inline;	/* the frame carries that tag */
+	uint8_t		 tcp_flags;
+	uint8_t		 frag;		/* a fragment (first or later) */
+	uint8_t		 frag_more;	/* MF: more fragments follow */
+	uint8_t		 icmp_type;	/* UVS_PKT_ICMP_ERR */
+	uint8_t		 icmp_code;
 	uint16_t	 l3_off;	/* IP or ARP header's offset in the frame:
 					   14, or 18 after a tag in the frame */
 	uint16_t	 vlan_tci;	/* tag in the frame, host order */
-	uint8_t		 vlan_inline;	/* the frame carries that tag */
-	uint8_t		 af;		/* AF_INET or AF_INET6, whatever the
-					   kind (flow.af: IP kinds and NS) */
-	/* IP */
-	struct uvs_flow	 flow;		/* addresses/ports network order */
-	uint8_t		 tcp_flags;
 	uint32_t	 ip_len;	/* IPv4 total length; IPv6: 40 +
 					   payload length */
+	struct uvs_flow	 flow;		/* addresses/ports network order */
+	/* fragments */
 	uint16_t	 ip_id;		/* network order */
-	uint32_t	 ip6_id;	/* IPv6 fragment id, network order */
-	uint8_t		 frag;		/* a fragment (first or later) */
-	uint8_t		 frag_more;	/* MF: more fragments follow */
-	uint32_t	 frag_off;	/* payload offset in the datagram, bytes */
 	uint16_t	 frag_len;	/* payload bytes in this fragment */
-	uint8_t		 icmp_type;	/* UVS_PKT_ICMP_ERR */
-	uint8_t		 icmp_code;
-	/* ARP */
-	uint16_t	 arp_op;	/* host order */
-	uint8_t		 arp_sha[6];
-	uint32_t	 arp_spa;	/* network order */
-	uint32_t	 arp_tpa;	/* network order */
-	/* NS: the solicitation's target (its source is flow.caddr), and
-	   its source link-layer address option when it has one
-	   (ns_has_sll) */
-	union uvs_inaddr ns_target;
-	uint8_t		 ns_sll[6];
-	uint8_t		 ns_has_sll;
+	uint32_t	 ip6_id;	/* IPv6 fragment id, network order */
+	uint32_t	 frag_off;	/* payload offset in the datagram, bytes */
+	/* one kind's fields at a time: ARP, or NS (the solicitation's
+	   target, its source being flow.caddr, and its source link-layer
+	   address option when it has one, ns_has_sll) */
+	union {
+		struct {
+			uint16_t arp_op;	/* host order */
+			uint8_t	 arp_sha[6];
+			uint32_t arp_spa;	/* network order */
+			uint32_t arp_tpa;	/* network order */
+		};
+		struct {
+			union uvs_inaddr ns_target;
+			uint8_t	 ns_sll[6];
+			uint8_t	 ns_has_sll;
+		};
+	};
 };
 
 /*
