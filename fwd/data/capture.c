@@ -50,6 +50,21 @@ uvs_capture_lookup(const char *name)
 	return NULL;
 }
 
+/*
+ * What a send's message says whatever the frame: the address family and
+ * where its name and pieces are. Set once, the first time a queue slot
+ * is used, so queueing a frame fills in only the link, the type and the
+ * pieces.
+ */
+static void
+msg_template(struct msghdr *m, struct sockaddr_ll *to, struct iovec *iov)
+{
+	memset(to, 0, sizeof(*to));
+	to->sll_family = AF_PACKET;
+	*m = (struct msghdr){ .msg_name = to, .msg_namelen = sizeof(*to),
+	    .msg_iov = iov, .msg_iovlen = 1 };
+}
+
 int
 uvs_capture_open(struct uvs_capture *c, int ifindex)
 {
@@ -202,24 +217,23 @@ tag_head(uint8_t *h, const uint8_t *buf, uint16_t tci)
 }
 
 /*
- * Fills one message for the frame at buf: the link, the type, the bytes.
- * With head (room for a tagged frame's first piece), the 802.1Q tag tci
- * goes back after the MACs: iov must have room for two pieces.
+ * Fills in one message (made by msg_template) for the frame at buf: the
+ * link, the type, the bytes. With head (room for a tagged frame's first
+ * piece), the 802.1Q tag tci goes back after the MACs: the message's
+ * iov must have room for two pieces.
  */
 static void
-frame_msg(struct uvs_capture *c, struct msghdr *m, struct sockaddr_ll *to,
-    struct iovec *iov, uint8_t *buf, size_t len, uint8_t *head,
-    uint16_t tci)
+frame_msg(struct uvs_capture *c, struct msghdr *m, uint8_t *buf, size_t len,
+    uint8_t *head, uint16_t tci)
 {
+	struct sockaddr_ll *to = m->msg_name;
+	struct iovec *iov = m->msg_iov;
 	size_t skip = c->vnet ? 0 : UVS_VNET_HLEN, cut;
 
 	vnet_for_send(buf);
-	memset(to, 0, sizeof(*to));
-	to->sll_family = AF_PACKET;
 	to->sll_ifindex = c->ifindex;
 	memcpy(&to->sll_protocol, buf + UVS_VNET_HLEN + 12, 2);
-	*m = (struct msghdr){ .msg_name = to, .msg_namelen = sizeof(*to),
-	    .msg_iov = iov, .msg_iovlen = 1 };
+	m->msg_iovlen = 1;
 	if (!head) {
 		iov[0] = (struct iovec){ buf + skip, len - skip };
 		return;
@@ -251,7 +265,8 @@ uvs_capture_send(struct uvs_capture *c, uint8_t *buf, size_t len)
 
 	if (len < UVS_VNET_HLEN + ETH_HLEN)
 		return -EINVAL;
-	frame_msg(c, &m.msg_hdr, &to, &iov, buf, len, NULL, 0);
+	msg_template(&m.msg_hdr, &to, &iov);
+	frame_msg(c, &m.msg_hdr, buf, len, NULL, 0);
 	if ((rc = c->ops->xmit(c, &m, 1)) < 0)
 		return rc;
 	if (rc == 0)
@@ -295,9 +310,12 @@ uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
 
 	if (q->n == UVS_BURST)
 		(void)uvs_capture_flush(c);
-	frame_msg(c, &q->msg[q->n].msg_hdr, &q->to[q->n], &q->iov[2 * q->n],
-	    buf, len, tagged && len >= UVS_VNET_HLEN + ETH_HLEN ?
-	    q->head[q->n] : NULL, tci);
+	if (!q->msg[q->n].msg_hdr.msg_name)
+		msg_template(&q->msg[q->n].msg_hdr, &q->to[q->n],
+		    &q->iov[2 * q->n]);
+	frame_msg(c, &q->msg[q->n].msg_hdr, buf, len,
+	    tagged && len >= UVS_VNET_HLEN + ETH_HLEN ? q->head[q->n] : NULL,
+	    tci);
 	/* a packet socket may send on any link of its namespace */
 	if (ifindex)
 		q->to[q->n].sll_ifindex = ifindex;
