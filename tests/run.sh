@@ -26,71 +26,118 @@
 # $UVS_TESTS_DIR (default tests) holds unit/ and e2e/: the runner's own
 # test (tests/e2e/checks_can_fail.sh) points it at a made-up suite.
 #
-# Several builds run side by side (UVS_PARALLEL=0 runs them one after
-# another): the first streams its output, the others run one after the
-# other beside it and their output follows when they end. Most tests
-# wait on timers and peers far more than they compute, and each lab is
-# its own set of namespaces named by PID, so two streams barely slow
-# each other. A script whose header says "# run.sh: alone" bounds a
-# time it measures (a failover, a health check's reaction, a flood's
-# effect) or loads both cores itself: it waits for the other stream's
-# current test to end and holds the other stream back until it ends
-# (a lock file both take: shared for a test, exclusive for one alone).
+# Tests run in two lanes side by side (UVS_LANES=N for N; UVS_PARALLEL=0
+# runs one test at a time). Each lane walks the builds in turn and takes
+# each test no other lane has taken yet, so the lanes share every build's
+# tests and end together. The first lane's output streams; the others'
+# follows when they end; each build's counts and the closing line add up
+# the lanes. Most tests wait on timers and peers far more than they
+# compute, and each lab is its own set of namespaces named by PID, so two
+# lanes barely slow each other. A script whose header says
+# "# run.sh: alone" bounds a time it measures (a failover, a health
+# check's reaction, a flood's effect): it waits for the other lanes'
+# current tests to end and holds them back until it ends (a lock file
+# every test takes: shared, or exclusive for one alone).
 cd "$(dirname "$0")/.." || exit 1
 TESTS=${UVS_TESTS_DIR:-tests}
 
-# sum_counts LOG...: each build's closing counts, and the total line
+# closing_line PASS FAIL SKIP CHECKS_SKIPPED WHY [SCRIPT...]: the closing
+# line (counts first: the lanes below read them), then, loudly, what was
+# not tested (whole scripts skipped, named, and skipped checks); its
+# status says whether the run passes.
+closing_line() {
+	local p=$1 f=$2 s=$3 cs=$4 why=$5 note='' names
+	shift 5
+	if [ $# -gt 0 ]; then
+		names="$*"
+		[ $# -le 4 ] || names="${*:1:4} ..."
+		note=" -- NOT TESTED: $# END-TO-END SCRIPTS SKIPPED ($names; ${why:-see above})"
+		if [ "${ALLOW_SKIP:-}" = 1 ]; then
+			note="$note, accepted (ALLOW_SKIP=1)"
+		else
+			note="$note: this run fails; ALLOW_SKIP=1 accepts it"
+		fi
+	fi
+	[ "$cs" = 0 ] || note="$note -- $cs checks skipped (see above)"
+	echo "$p passed, $f failed, $s skipped$note"
+	[ "$f" = 0 ] || return 1
+	[ $# = 0 ] || [ "${ALLOW_SKIP:-}" = 1 ]
+}
+# sum_counts LOG...: each build's counts (its suites' summed over the
+# lanes), and the closing line for them all
 sum_counts() {
-	local tp=0 tf=0 ts=0 p f s b log note=
+	local log b p f s cs why names tp=0 tf=0 ts=0 tcs=0 twhy='' all=()
+	local -A bp bf bs
+	local order=()
 	for log in "$@"; do
 		b=$(sed -n '1s/^=== suite on //p' "$log")
-		read -r p _ f _ s _ < <(tail -1 "$log")
-		echo "=== $b: $p passed, $f failed, $s skipped"
-		tp=$((tp + ${p:-0})); tf=$((tf + ${f:-1})); ts=$((ts + ${s:-0}))
+		[ -n "${bp[$b]+x}" ] || { order+=("$b"); bp[$b]=0 bf[$b]=0 bs[$b]=0; }
+		if ! { read -r p f s cs; read -r why; read -r names; } \
+			<"${log%.log}.sum"; then
+			echo "=== $b: a suite ended without its counts (see above): counted as a failure"
+			p=0 f=1 s=0 cs=0 why='' names=''
+		fi
+		bp[$b]=$((bp[$b] + p)); bf[$b]=$((bf[$b] + f)); bs[$b]=$((bs[$b] + s))
+		tp=$((tp + p)); tf=$((tf + f)); ts=$((ts + s)); tcs=$((tcs + cs))
+		[ -n "$twhy" ] || twhy=$why
+		# shellcheck disable=SC2206  # names are script names, no blanks
+		all+=($names)
 	done
-	[ "$ts" = 0 ] || note=" -- SKIPPED: $ts, see each build's line above"
-	echo "$tp passed, $tf failed, $ts skipped$note"
-	[ "$tf" = 0 ]
+	for b in "${order[@]}"; do
+		echo "=== $b: ${bp[$b]} passed, ${bf[$b]} failed, ${bs[$b]} skipped"
+	done
+	closing_line "$tp" "$tf" "$ts" "$tcs" "$twhy" "${all[@]}"
 }
-# suite_on BUILD FIRST: one build's whole run, its rc in the last line
+# suite_on BUILD FIRST SUM: one build's tests in this lane (those no
+# other lane took first), its counts in the file SUM
 suite_on() {
 	local repeat=
 	[ "$1" = "$2" ] || repeat=$2
 	echo "=== suite on $1"
-	UVS_SUITE_REPEAT=$repeat "$0" "$1"
+	UVS_LANE=1 UVS_SUMMARY=$3 UVS_SUITE_REPEAT=$repeat "$0" "$1"
+}
+# lane N FIRST BUILD...: every build's suite in turn, each in its log
+lane() {
+	local n=$1 first=$2 b i=0
+	shift 2
+	for b in "$@"; do
+		if [ "$n" = 0 ]; then
+			suite_on "$b" "$first" "$work/$n.$i.sum" |
+				tee "$work/$n.$i.log"
+		else
+			suite_on "$b" "$first" "$work/$n.$i.sum" \
+				>"$work/$n.$i.log" 2>&1
+		fi
+		i=$((i + 1))
+	done
 }
 
-if [ $# -gt 1 ]; then
-	first=$1 rc=0 logs=()
+lanes=${UVS_LANES:-2}
+[ "${UVS_PARALLEL:-1}" = 1 ] || lanes=1
+if [ -z "${UVS_LANE:-}" ] && { [ $# -gt 1 ] || [ "$lanes" -gt 1 ]; }; then
+	[ $# -gt 0 ] || set -- "${B:-build}"
 	work=$(mktemp -d)
 	trap 'rm -rf "$work"' EXIT
-	for b in "$@"; do logs+=("$work/${#logs[@]}.log"); done
-	if [ "${UVS_PARALLEL:-1}" = 1 ]; then
-		export UVS_RUN_LOCK=$work/lock
-		shift
-		( i=1; for b in "$@"; do
-			suite_on "$b" "$first" >"${logs[$i]}" 2>&1
-			echo $? >"${logs[$i]}.rc"
-			i=$((i + 1))
-		done ) &
-		rest=$!
-		suite_on "$first" "$first" | tee "${logs[0]}"
-		echo "${PIPESTATUS[0]}" >"${logs[0]}.rc"
-		wait "$rest"
-		for log in "${logs[@]:1}"; do cat "$log"; done
-	else
-		i=0
-		for b in "$@"; do
-			suite_on "$b" "$first" | tee "${logs[$i]}"
-			echo "${PIPESTATUS[0]}" >"${logs[$i]}.rc"
-			i=$((i + 1))
-		done
+	if [ "$lanes" -gt 1 ]; then
+		export UVS_RUN_LOCK=$work/lock UVS_CLAIMS=$work/claims
+		mkdir "$UVS_CLAIMS"
 	fi
-	for log in "${logs[@]}"; do
-		[ "$(cat "$log.rc" 2>/dev/null)" = 0 ] || rc=1
+	pids=()
+	for ((n = 1; n < lanes; n++)); do
+		lane "$n" "$1" "$@" &
+		pids+=($!)
 	done
-	sum_counts "${logs[@]}" || rc=1
-	exit "$rc"
+	lane 0 "$1" "$@"
+	wait "${pids[@]}"
+	logs=()
+	for ((n = 0; n < lanes; n++)); do
+		for ((i = 0; i < $#; i++)); do
+			[ "$n" = 0 ] || cat "$work/$n.$i.log"
+			logs+=("$work/$n.$i.log")
+		done
+	done
+	sum_counts "${logs[@]}"
+	exit
 fi
 B=${1:-${B:-build}}
 SELECT=
@@ -118,19 +165,26 @@ selected() {
 }
 # took NAME SECONDS WAITED: the time a test ran, so a slow suite shows
 # where its minutes go (the slowest are listed again at the end), and
-# how long it waited for its turn beside the other stream (test_lock).
+# how long it waited for its turn beside the other lanes (test_lock).
 times=$(mktemp)
 trap 'rm -f "$times"' EXIT
+# claim NAME: is this lane the first to take NAME of this build? (Lanes
+# share the builds' tests: each goes to the lane that asks for it first.)
+claim() {
+	[ -n "${UVS_CLAIMS:-}" ] || return 0
+	local run="$B:$SELECT"
+	mkdir "$UVS_CLAIMS/${run//\//_}.$1" 2>/dev/null
+}
 took() {
 	local w=
 	[ "${3:-0}" = 0 ] || w=", waited $3 s"
 	echo "   ($1: $2 s$w)"
 	echo "$2 $1" >>"$times"
 }
-# test_lock alone|shared: a test's turn beside the other stream (see the
-# header); a no-op when one build runs. The gate makes it fair: a test
+# test_lock alone|shared: a test's turn beside the other lanes (see the
+# header); a no-op when one lane runs. The gate makes it fair: a test
 # that must run alone holds it while it waits, so no new test of the
-# other stream starts meanwhile. The test itself never inherits the
+# other lane starts meanwhile. The test itself never inherits the
 # descriptors, so nothing it leaves behind can hold the lock.
 test_lock() {
 	[ -n "${UVS_RUN_LOCK:-}" ] || return 0
@@ -150,6 +204,7 @@ E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 # every tests/unit/test_X.c has its binary: a missing one tests nothing
 for src in "$TESTS"/unit/test_*.c; do
 	[ -e "$src" ] || continue
+	claim "$(basename "$src" .c).c" || continue
 	t=$B/$(basename "$src" .c)
 	selected "$(basename "$src" .c | sed 's/^test_//')" || continue
 	if [ ! -x "$t" ]; then
@@ -161,6 +216,7 @@ done
 for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
 	n=$(basename "$t"); selected "${n#test_}" || continue
+	claim "$n" || continue
 	echo "== unit: $n"
 	t0=$SECONDS
 	test_lock shared
@@ -188,9 +244,11 @@ for t in "$TESTS"/e2e/*.sh; do
 	selected "$(basename "$t" .sh)" || continue
 	if [ -n "${UVS_SUITE_REPEAT:-}" ] &&
 		grep -q '^# run.sh: once per suite' "$t"; then
-		echo "== e2e: $(basename "$t"): once per suite, run with $UVS_SUITE_REPEAT"
+		claim "$(basename "$t")" &&
+			echo "== e2e: $(basename "$t"): once per suite, run with $UVS_SUITE_REPEAT"
 		continue
 	fi
+	claim "$(basename "$t")" || continue
 	echo "== e2e: $(basename "$t")"
 	to=$(sed -n 's/^# run\.sh: timeout \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
 	[ "${to:-0}" -gt "$E2E_TIMEOUT" ] || to=$E2E_TIMEOUT
@@ -225,20 +283,8 @@ done
 
 echo "slowest: $(sort -rn "$times" | head -8 | awk '{printf "%s %ds, ", $2, $1}')total ${SECONDS}s"
 
-# The closing line: counts first (the multi-build loop above reads them),
-# then, loudly, what was not tested.
-note=
-if [ ${#skipped_e2e[@]} -gt 0 ]; then
-	names="${skipped_e2e[*]}"
-	[ ${#skipped_e2e[@]} -le 4 ] || names="${skipped_e2e[*]:0:4} ..."
-	note=" -- NOT TESTED: ${#skipped_e2e[@]} END-TO-END SCRIPTS SKIPPED ($names; ${skip_why:-see above})"
-	if [ "${ALLOW_SKIP:-}" = 1 ]; then
-		note="$note, accepted (ALLOW_SKIP=1)"
-	else
-		note="$note: this run fails; ALLOW_SKIP=1 accepts it"
-	fi
-fi
-[ "$skipped_checks" = 0 ] || note="$note -- $skipped_checks checks skipped (see above)"
-echo "$pass passed, $fail failed, $skip skipped$note"
-[ "$fail" = 0 ] || exit 1
-[ ${#skipped_e2e[@]} = 0 ] || [ "${ALLOW_SKIP:-}" = 1 ]
+[ -z "${UVS_SUMMARY:-}" ] ||
+	printf '%s %s %s %s\n%s\n%s\n' "$pass" "$fail" "$skip" \
+		"$skipped_checks" "$skip_why" "${skipped_e2e[*]}" >"$UVS_SUMMARY"
+closing_line "$pass" "$fail" "$skip" "$skipped_checks" "$skip_why" \
+	"${skipped_e2e[@]}"

@@ -122,6 +122,14 @@ t_check "... and says nothing for a clean log" \
 	says nothing san_in "uvsd: stopped"
 
 # --- tests/run.sh on made-up suites ------------------------------------------
+# runsh [VAR=VALUE...] BUILD...: tests/run.sh afresh, not as a lane of
+# the run.sh running this script (whose lock and lanes it would share)
+runsh() {
+	local vars=()
+	while [[ $1 == *=* ]]; do vars+=("$1"); shift; done
+	env -u UVS_SUITE_REPEAT -u UVS_RUN_LOCK -u UVS_CLAIMS -u UVS_LANE \
+		-u UVS_SUMMARY "${vars[@]}" tests/run.sh "$@"
+}
 # suite NAME: an empty suite (tests/unit, tests/e2e, a build dir) in $T/NAME
 suite() { mkdir -p "$T/$1/tests/unit" "$T/$1/tests/e2e" "$T/$1/build"; }
 # e2e NAME SCRIPT BODY: a made-up end-to-end script
@@ -130,8 +138,7 @@ e2e() { printf '%s\n' "$3" >"$T/$1/tests/e2e/$2.sh"; }
 run() {
 	local name=$1 rc
 	shift
-	env -u UVS_SUITE_REPEAT "$@" UVS_TESTS_DIR="$T/$name/tests" \
-		tests/run.sh "$T/$name/build" \
+	runsh "$@" UVS_TESTS_DIR="$T/$name/tests" "$T/$name/build" \
 		>"$T/$name.out" 2>&1
 	rc=$?
 	tail -1 "$T/$name.out" >"$T/$name.last"
@@ -206,14 +213,42 @@ e2e twice a 'echo "ok - a"'
 e2e twice once '# run.sh: once per suite
 echo "ok - once"'
 cp -r "$T/twice/build" "$T/twice/build2"
-env -u UVS_SUITE_REPEAT UVS_TESTS_DIR="$T/twice/tests" \
-	tests/run.sh "$T/twice/build" "$T/twice/build2" >"$T/twice.out" 2>&1
+runsh UVS_TESTS_DIR="$T/twice/tests" \
+	"$T/twice/build" "$T/twice/build2" >"$T/twice.out" 2>&1
 rc=$?
 t_check "run.sh: a once-per-suite script runs with the first build only ($(tail -1 "$T/twice.out"))" \
 	all [ "$rc" = 0 ] --and grep -q '^3 passed, 0 failed, 0 skipped$' <(tail -1 "$T/twice.out")
 
+# Lanes share a build's tests: each runs exactly once, whichever lane
+# takes it, and the counts add up; with UVS_PARALLEL=0 no two overlap
+# (the negative control of the overlap: with three lanes some do).
+# lanes VAR=VALUE...: run.sh with those on six made-up scripts, each
+# noting itself while it runs; prints how many ran, how many ran more
+# than once, and the most that ran at one time
+lanes() {
+	local d=$T/lanes.run x
+	rm -rf "$T/lanes" "$d"; mkdir -p "$d"
+	suite lanes
+	for x in a b c d e f; do
+		e2e lanes $x "echo $x >>$d/ran; mkdir $d/$x.\$\$; sleep 0.5
+echo \$(ls -d $d/*.* | wc -l) >>$d/most; rmdir $d/$x.\$\$; echo 'ok - $x'"
+	done
+	runsh "$@" UVS_TESTS_DIR="$T/lanes/tests" "$T/lanes/build" \
+		>"$T/lanes.out" 2>&1
+	echo "$(sort -u "$d/ran" | wc -l) $(sort "$d/ran" | uniq -d | wc -l) $(sort -n "$d/most" | tail -1)"
+}
+read -r ran twice most < <(lanes UVS_LANES=3)
+t_check "run.sh: three lanes ran each of six scripts once ($ran ran, $twice twice; $(tail -1 "$T/lanes.out"))" \
+	all [ "$ran" = 6 ] --and [ "$twice" = 0 ] \
+	--and grep -q '^6 passed, 0 failed, 0 skipped$' <(tail -1 "$T/lanes.out")
+t_check "run.sh: ... side by side (at most $most at once)" [ "${most:-0}" -ge 2 ]
+read -r ran twice most < <(lanes UVS_PARALLEL=0)
+t_check "run.sh: UVS_PARALLEL=0 runs them one at a time ($ran ran, at most $most at once)" \
+	all [ "$ran" = 6 ] --and [ "$twice" = 0 ] --and [ "$most" = 1 ] \
+	--and grep -q '^6 passed, 0 failed, 0 skipped$' <(tail -1 "$T/lanes.out")
+
 # Two builds run side by side; a script marked alone never overlaps a
-# test of the other stream. Each script notes itself in a directory while
+# test of the other lane. Each script notes itself in a directory while
 # it runs; the alone one fails if it sees another there. The same suite
 # without the mark must fail that way (both streams start with it).
 # pair MARK: the made-up suite, a header line MARK on script a
@@ -228,13 +263,13 @@ touch $d/a.\$\$; sleep 1; n=\$(ls $d | wc -l); sleep 1; rm -f $d/a.\$\$
 	for x in b c; do
 		e2e pair $x "touch $d/$x.\$\$; sleep 1.5; rm -f $d/$x.\$\$; echo 'ok - $x'"
 	done
-	env -u UVS_SUITE_REPEAT -u UVS_RUN_LOCK UVS_TESTS_DIR="$T/pair/tests" \
-		tests/run.sh "$T/pair/build" "$T/pair/build2" >"$T/pair.out" 2>&1
+	runsh UVS_TESTS_DIR="$T/pair/tests" \
+		"$T/pair/build" "$T/pair/build2" >"$T/pair.out" 2>&1
 }
 pair '# run.sh: alone'; rc=$?
-t_check "run.sh: a script marked alone runs while the other build's stream waits ($(tail -1 "$T/pair.out"))" \
+t_check "run.sh: a script marked alone runs while the other lane waits ($(tail -1 "$T/pair.out"))" \
 	all [ "$rc" = 0 ] --and grep -q '^6 passed, 0 failed, 0 skipped$' <(tail -1 "$T/pair.out")
 pair '# an unmarked script'; rc=$?
-t_check "run.sh: unmarked, the same script overlaps the other stream's ($(tail -1 "$T/pair.out"))" \
+t_check "run.sh: unmarked, the same script overlaps the other lane's ($(tail -1 "$T/pair.out"))" \
 	all [ "$rc" = 1 ] --and grep -q 'not ok - a saw 2 running' "$T/pair.out"
 t_done
