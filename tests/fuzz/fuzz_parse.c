@@ -58,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pkt.icmp_type != 3 &&
 	    pkt.icmp_type != 4 && pkt.icmp_type != 11)
 		abort();
-	if (pkt.kind == UVS_PKT_ARP && size < pkt.l3_off + 28)
+	if (pkt.kind == UVS_PKT_ARP && size < (size_t)pkt.l3_off + 28)
 		abort();
 	return 0;
 }
