@@ -36,24 +36,27 @@ cpu_of() {
 # and far below uvsd's connection table (1 M): a flow per frame would
 # fill it in seconds, and the bench would measure its "table full" drops
 # (and lock the TCP loads out for UDP's 300 s timeout).
+# A path may ask for other counts (PATH_CLIENTS, PATH_PORTS: paths.sh's
+# flows-1m), with the same rule: the ports' count a prime.
 UDP_CLIENTS=100
 UDP_PORTS=641
 trafgen_conf() {
 	local a b c d first
+	local clients=${PATH_CLIENTS:-$UDP_CLIENTS} ports=${PATH_PORTS:-$UDP_PORTS}
 	IFS=. read -r a b c d <<<"$CLIENT_IP"
 	first=$(((a << 24) | (b << 16) | (c << 8) | d))
 	cat <<-EOT
 	{
 		eth(da=$1, sa=$MAC_C, type=0x0800),
-		ipv4(saddr=dinc($first, $((first + UDP_CLIENTS - 1)), 1), daddr=$VIP, ttl=64),
-		udp(sport=dinc(1024, $((1024 + UDP_PORTS - 1)), 1), dport=$UDP_PORT),
+		ipv4(saddr=dinc($first, $((first + clients - 1)), 1), daddr=$VIP, ttl=64),
+		udp(sport=dinc(1024, $((1024 + ports - 1)), 1), dport=$UDP_PORT),
 		fill(0x00, $TRAFGEN_PAYLOAD)
 	}
 	EOT
 }
 
 # udp_load SECONDS MAC PID: trafgen sends as fast as one core can for
-# SECONDS + 1; after a 1 s warm-up the frames reaching the real servers
+# SECONDS + PATH_WARM (1); after that warm-up the frames reaching the real servers
 # are counted every second. Sets U_KFPS, the median of those one-second
 # rates (a moment of other work on the machine moves one second, not the
 # figure), U_LOSS (the share of the frames the director got and did not
@@ -66,11 +69,11 @@ udp_load() {
 	U_KFPS= U_LOSS= U_CPU= U_UTIL=
 	trafgen_conf "$mac" >"$cfg"
 	ip netns exec "$(lab_ns c)" taskset -c "$LOAD_CPU" \
-		timeout -s INT "$((t + 1))" trafgen -o eth0 -i "$cfg" -P 1 \
+		timeout -s INT "$((t + ${PATH_WARM:-1}))" trafgen -o eth0 -i "$cfg" -P 1 \
 		--no-sock-mem --notouch-irq -C >"$LAB_DIR/trafgen.log" 2>&1 &
 	gen=$!
 	LAB_PIDS+=("$gen")
-	sleep 1
+	sleep "${PATH_WARM:-1}"
 	: >"$samples"
 	for k in $(seq 0 "$((t - 1))"); do
 		[ "$k" = 0 ] || sleep 1

@@ -237,13 +237,35 @@ path_uvsd_vips_up() {
 		} }' | uvsadm -R
 }
 
+# uvsd as path_uvsd_up starts it, its table made room for twice FLOWS,
+# under a UDP load spread over FLOWS flows (1 000 clients, prime source
+# port counts) instead of the usual 64 100: the row flows-1m, read
+# against vips-1 (the same uvsd, the same frames/s load). The load's
+# warm-up lasts until every flow is in the table, so the seconds counted
+# are lookups of a table with a million live entries, not insertions.
+# UDP only: the TCP loads would measure nothing the table's size changes.
+path_uvsd_flows_up() {
+	local flows=$1
+	PATH_CLIENTS=1000
+	PATH_PORTS=$(awk -v n="$((flows / 1000))" 'BEGIN {
+		for (p = n; ; p++) {	# the first prime from flows / 1000 on
+			for (d = 2; d * d <= p && p % d; d++) ;
+			if (d * d > p) { print p; exit }
+		} }')
+	PATH_TCP=0 PATH_WARM=4
+	path_uvsd_up --conn-max "$((2 * flows))"
+}
+
 # path_up KIND [ARGS]: KIND is ceiling, nft, naive, haproxy, uvsd (ARGS
-# then are uvsd's extra options) or uvsdvips (ARGS: the VIP count).
-# Returns non-zero if the path is not up.
+# then are uvsd's extra options), uvsdvips (ARGS: the VIP count) or
+# uvsdflows (ARGS: the flow count). Returns non-zero if the path is not
+# up. PATH_CLIENTS x PATH_PORTS are the UDP load's flows, PATH_WARM its
+# warm-up in seconds, PATH_TCP 0 when the path has no TCP loads.
 path_up() {
 	local kind=$1; shift
 	PATH_PID= PATH_UDP=1 PATH_MAC=$MAC_D PATH_URL="http://$VIP/" PATH_CORES=1
-	PATH_LOG=/dev/null
+	PATH_LOG=/dev/null PATH_TCP=1 PATH_WARM=1
+	PATH_CLIENTS=$UDP_CLIENTS PATH_PORTS=$UDP_PORTS
 	case $kind in
 	ceiling) PATH_MAC=${MAC_RS[0]} ;;
 	nft) path_nft_up || return 1 ;;
@@ -252,6 +274,7 @@ path_up() {
 		path_haproxy_up || return 1 ;;
 	uvsd) path_uvsd_up "$@" || return 1 ;;
 	uvsdvips) path_uvsd_vips_up "$@" || return 1 ;;
+	uvsdflows) path_uvsd_flows_up "$@" || return 1 ;;
 	*) echo "bench: unknown path kind $kind" >&2; return 1 ;;
 	esac
 	fwd_client_neigh "$PATH_MAC"

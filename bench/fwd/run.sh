@@ -13,6 +13,8 @@
 #             -j, and the AF_XDP backend (uvsd-xdp, its one worker)
 #   vips-1, vips-1000  uvsd as started by default, with 1 and with 1 000
 #             VIPs in its table (the load goes to one of them)
+#   flows-1m  the same uvsd, its frames/s load spread over 1 M flows, all
+#             live in its table (UDP only)
 # Measured: 64 B UDP frames/s (trafgen), new TCP connections/s and
 # keep-alive requests/s with p50/p99 (wrk against nginx), the forwarder's
 # CPU seconds per million frames. Prints progress on stderr, the table
@@ -128,9 +130,11 @@ fi
 while IFS='=' read -r name opts; do
 	[ -n "$name" ] && add_path "$name" uvsd "$opts"
 done < <(uvsd_variants)
-# the same uvsd with 1 and with 1 000 VIPs in its table (paths.sh)
+# the same uvsd with 1 and with 1 000 VIPs in its table, and with 1 M
+# live flows in it (paths.sh)
 add_path vips-1 uvsdvips 1
 add_path vips-1000 uvsdvips 1000
+add_path flows-1m uvsdflows 1000000
 if [ -n "${BENCH_PATHS:-}" ]; then
 	keep=()
 	for p in "${PATHS[@]}"; do
@@ -143,7 +147,7 @@ fi
 # "[k/N +m:ss r1] path  what ... result".
 STEPS=0
 for p in "${PATHS[@]}"; do
-	STEPS=$((STEPS + 2))
+	[ "${KIND[$p]}" = uvsdflows ] || STEPS=$((STEPS + 2))
 	[ "${KIND[$p]}" != haproxy ] && [ $HAVE_TRAFGEN = 1 ] && STEPS=$((STEPS + 1))
 done
 STEPS=$((STEPS * ROUNDS))
@@ -210,6 +214,7 @@ measure() {
 		said "${U_KFPS} kfps${U_LOSS:+, ${U_LOSS}% lost}${U_CPU:+, $U_CPU cpu s/Mpkt, ${U_UTIL}% cpu}"
 	fi
 	gone "$p" 2 && return
+	[ "$PATH_TCP" = 1 ] || return 0
 	step "$p" "new TCP conn/s (Connection: close)"
 	fwd_client_next_src
 	if tcp_load "$T" "$PATH_URL" close; then
@@ -244,7 +249,7 @@ for r in $(seq "$ROUNDS"); do
 		else
 			R_NOTE[$p]+="did not come up in round $r; "
 			echo "bench: $p did not come up, skipped" >&2
-			STEP=$((STEP + 2 + PATH_UDP * HAVE_TRAFGEN))
+			STEP=$((STEP + 2 * PATH_TCP + PATH_UDP * HAVE_TRAFGEN))
 		fi
 		path_down
 	done
@@ -259,6 +264,7 @@ echo
 report_table
 report_ratios
 report_vips
+report_flows
 echo
 [ "$BUSY" -ge 20 ] &&
 	echo "note: the CPUs were ${BUSY}% busy with other work at the start"
