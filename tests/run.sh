@@ -40,6 +40,9 @@
 # every test takes: shared, or exclusive for one alone).
 cd "$(dirname "$0")/.." || exit 1
 TESTS=${UVS_TESTS_DIR:-tests}
+# The distribution's programs first, for every test (tests/lab/lab.sh
+# says why: a Python version manager's shim costs 0.4 s a start).
+case :$PATH: in /usr/bin:*) ;; *) export PATH=/usr/bin:$PATH ;; esac
 
 # closing_line PASS FAIL SKIP CHECKS_SKIPPED WHY [SCRIPT...]: the closing
 # line (counts first: the lanes below read them), then, loudly, what was

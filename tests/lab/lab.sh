@@ -15,6 +15,10 @@
 # nothing but the test configures them.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The distribution's programs first: make deps installs what the lab
+# runs from there. A Python version manager's shim found earlier on PATH
+# (pyenv's) costs 0.4 s a start, and a lab starts Python dozens of times.
+case :$PATH: in /usr/bin:*) ;; *) PATH=/usr/bin:$PATH ;; esac
 B=${B:-build}
 case $B in /*) ;; *) B=$LAB_ROOT/$B ;; esac
 LAB_P=${LAB_P:-uvs$$}
