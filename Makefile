@@ -214,7 +214,7 @@ unit: $(UNIT)
 
 # In CI (CI=true), or with ASAN=1, the suite runs a second time on the
 # ASan+UBSan build, its tests shared with the first run's between
-# tests/run.sh's two lanes (it says how tests that time something keep
+# tests/run.sh's lanes (it says how tests that time something keep
 # to themselves), and the closing line counts both runs. Left out of
 # that second run, so the whole of make test stays well under 30
 # minutes (make asan still runs everything): the scripts that test no

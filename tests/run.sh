@@ -26,13 +26,13 @@
 # $UVS_TESTS_DIR (default tests) holds unit/ and e2e/: the runner's own
 # test (tests/e2e/checks_can_fail.sh) points it at a made-up suite.
 #
-# Tests run in two lanes side by side (UVS_LANES=N for N; UVS_PARALLEL=0
+# Tests run in three lanes side by side (UVS_LANES=N for N; UVS_PARALLEL=0
 # runs one test at a time). Each lane walks the builds in turn and takes
 # each test no other lane has taken yet, so the lanes share every build's
 # tests and end together. The first lane's output streams; the others'
 # follows when they end; each build's counts and the closing line add up
 # the lanes. Most tests wait on timers and peers far more than they
-# compute, and each lab is its own set of namespaces named by PID, so two
+# compute (a CI run in two lanes kept two cores 45 % busy), and each lab is its own set of namespaces named by PID, so the
 # lanes barely slow each other. A script whose header says
 # "# run.sh: alone" bounds a time it measures (a failover, a health
 # check's reaction, a flood's effect): it waits for the other lanes'
@@ -40,9 +40,6 @@
 # every test takes: shared, or exclusive for one alone).
 cd "$(dirname "$0")/.." || exit 1
 TESTS=${UVS_TESTS_DIR:-tests}
-# The distribution's programs first, for every test (tests/lab/lab.sh
-# says why: a Python version manager's shim costs 0.4 s a start).
-case :$PATH: in /usr/bin:*) ;; *) export PATH=/usr/bin:$PATH ;; esac
 
 # closing_line PASS FAIL SKIP CHECKS_SKIPPED WHY [SCRIPT...]: the closing
 # line (counts first: the lanes below read them), then, loudly, what was
@@ -115,7 +112,7 @@ lane() {
 	done
 }
 
-lanes=${UVS_LANES:-2}
+lanes=${UVS_LANES:-3}
 [ "${UVS_PARALLEL:-1}" = 1 ] || lanes=1
 if [ -z "${UVS_LANE:-}" ] && { [ $# -gt 1 ] || [ "$lanes" -gt 1 ]; }; then
 	[ $# -gt 0 ] || set -- "${B:-build}"

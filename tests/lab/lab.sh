@@ -15,15 +15,25 @@
 # nothing but the test configures them.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# The distribution's programs first: make deps installs what the lab
-# runs from there. A Python version manager's shim found earlier on PATH
-# (pyenv's) costs 0.4 s a start, and a lab starts Python dozens of times.
-case :$PATH: in /usr/bin:*) ;; *) PATH=/usr/bin:$PATH ;; esac
 B=${B:-build}
 case $B in /*) ;; *) B=$LAB_ROOT/$B ;; esac
 LAB_P=${LAB_P:-uvs$$}
 LAB_DIR=$(mktemp -d "/tmp/$LAB_P.XXXXXX")
 LAB_PIDS=()
+# A python3 on PATH that is a script is a version manager's shim
+# (pyenv's): it costs 0.4 s a start, and a lab starts Python dozens of
+# times. Its directory leaves PATH, so python3 is the next one, as a
+# rule the one make deps installs; every other directory (a test's own
+# stand-in arping) stays where it was.
+lab_drop_python_shims() {
+	local py n
+	for n in 1 2 3 4; do
+		py=$(command -v python3) || return 0
+		[ "$(head -c 2 "$py")" = "#!" ] || return 0
+		PATH=$(tr ':' '\n' <<<"$PATH" | grep -vxF "${py%/*}" | paste -sd:)
+	done
+}
+lab_drop_python_shims
 VIP=198.18.0.10
 DIR_IP=198.18.0.2
 CLIENT_IP=198.18.0.100
