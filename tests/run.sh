@@ -32,8 +32,9 @@
 # tests and end together. The first lane's output streams; the others'
 # follows when they end; each build's counts and the closing line add up
 # the lanes. Most tests wait on timers and peers far more than they
-# compute (a CI run in two lanes kept two cores 45 % busy), and each lab is its own set of namespaces named by PID, so the
-# lanes barely slow each other. A script whose header says
+# compute (a CI run in two lanes kept two cores 45 % busy), and each
+# lab is its own set of namespaces named by PID, so the lanes barely
+# slow each other. A script whose header says
 # "# run.sh: alone" bounds a time it measures (a failover, a health
 # check's reaction, a flood's effect): it waits for the other lanes'
 # current tests to end and holds them back until it ends (a lock file
