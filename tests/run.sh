@@ -38,7 +38,9 @@
 # "# run.sh: alone" bounds a time it measures (a failover, a health
 # check's reaction, a flood's effect): it waits for the other lanes'
 # current tests to end and holds them back until it ends (a lock file
-# every test takes: shared, or exclusive for one alone).
+# every test takes: shared, or exclusive for one alone). So that the
+# lanes drain once rather than before each of them, the lanes run every
+# build's alone scripts first, then the rest.
 cd "$(dirname "$0")/.." || exit 1
 TESTS=${UVS_TESTS_DIR:-tests}
 
@@ -89,27 +91,35 @@ sum_counts() {
 	done
 	closing_line "$tp" "$tf" "$ts" "$tcs" "$twhy" "${all[@]}"
 }
-# suite_on BUILD FIRST SUM: one build's tests in this lane (those no
-# other lane took first), its counts in the file SUM
+# suite_on BUILD FIRST SUM [PHASE]: one build's tests in this lane (those
+# no other lane took first; with PHASE, only the scripts that run alone,
+# or only the others), its counts in the file SUM
 suite_on() {
 	local repeat=
 	[ "$1" = "$2" ] || repeat=$2
 	echo "=== suite on $1"
-	UVS_LANE=1 UVS_SUMMARY=$3 UVS_SUITE_REPEAT=$repeat "$0" "$1"
+	UVS_LANE=1 UVS_SUMMARY=$3 UVS_PHASE=${4:-} UVS_SUITE_REPEAT=$repeat \
+		"$0" "$1"
 }
 # lane N FIRST BUILD...: every build's suite in turn, each in its log
+# ($work/N.K.log, K counting the suites). With several lanes, first
+# every build's scripts that run alone, then the rest: the lanes drain
+# once for the lot, not before each one alone.
 lane() {
-	local n=$1 first=$2 b i=0
+	local n=$1 first=$2 b k=0 phase phases=
 	shift 2
-	for b in "$@"; do
-		if [ "$n" = 0 ]; then
-			suite_on "$b" "$first" "$work/$n.$i.sum" |
-				tee "$work/$n.$i.log"
-		else
-			suite_on "$b" "$first" "$work/$n.$i.sum" \
-				>"$work/$n.$i.log" 2>&1
-		fi
-		i=$((i + 1))
+	[ "$lanes" = 1 ] || phases="alone shared"
+	for phase in ${phases:-all}; do
+		for b in "$@"; do
+			if [ "$n" = 0 ]; then
+				suite_on "$b" "$first" "$work/$n.$k.sum" "${phases:+$phase}" |
+					tee "$work/$n.$k.log"
+			else
+				suite_on "$b" "$first" "$work/$n.$k.sum" "${phases:+$phase}" \
+					>"$work/$n.$k.log" 2>&1
+			fi
+			k=$((k + 1))
+		done
 	done
 }
 
@@ -132,9 +142,9 @@ if [ -z "${UVS_LANE:-}" ] && { [ $# -gt 1 ] || [ "$lanes" -gt 1 ]; }; then
 	wait "${pids[@]}"
 	logs=()
 	for ((n = 0; n < lanes; n++)); do
-		for ((i = 0; i < $#; i++)); do
-			[ "$n" = 0 ] || cat "$work/$n.$i.log"
-			logs+=("$work/$n.$i.log")
+		for log in "$work/$n".*.log; do
+			[ "$n" = 0 ] || cat "$log"
+			logs+=("$log")
 		done
 	done
 	sum_counts "${logs[@]}"
@@ -202,9 +212,13 @@ pass=0 fail=0 skip=0
 skipped_e2e=() skipped_checks=0 skip_why=
 E2E_TIMEOUT=${E2E_TIMEOUT:-300}
 
+# UVS_PHASE (from the lanes above): alone runs only the scripts marked
+# alone, shared everything else
+PHASE=${UVS_PHASE:-}
 # every tests/unit/test_X.c has its binary: a missing one tests nothing
 for src in "$TESTS"/unit/test_*.c; do
 	[ -e "$src" ] || continue
+	[ "$PHASE" != alone ] || break
 	claim "$(basename "$src" .c).c" || continue
 	t=$B/$(basename "$src" .c)
 	selected "$(basename "$src" .c | sed 's/^test_//')" || continue
@@ -216,6 +230,7 @@ done
 
 for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
+	[ "$PHASE" != alone ] || break
 	n=$(basename "$t"); selected "${n#test_}" || continue
 	claim "$n" || continue
 	echo "== unit: $n"
@@ -243,6 +258,9 @@ done
 for t in "$TESTS"/e2e/*.sh; do
 	[ -e "$t" ] || continue
 	selected "$(basename "$t" .sh)" || continue
+	mode=shared
+	grep -q '^# run.sh: alone' "$t" && mode=alone
+	[ -z "$PHASE" ] || [ "$PHASE" = "$mode" ] || continue
 	if [ -n "${UVS_SUITE_REPEAT:-}" ] &&
 		grep -q '^# run.sh: once per suite' "$t"; then
 		claim "$(basename "$t")" &&
@@ -254,8 +272,6 @@ for t in "$TESTS"/e2e/*.sh; do
 	to=$(sed -n 's/^# run\.sh: timeout \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
 	[ "${to:-0}" -gt "$E2E_TIMEOUT" ] || to=$E2E_TIMEOUT
 	t0=$SECONDS
-	mode=shared
-	grep -q '^# run.sh: alone' "$t" && mode=alone
 	test_lock "$mode"
 	t1=$SECONDS
 	out=$(timeout "$to" bash "$t" 2>&1 8>&- 9>&-); rc=$?
