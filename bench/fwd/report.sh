@@ -15,10 +15,10 @@ cell() { [ -n "$1" ] && echo "$1" || echo -; }
 
 report_table() {
 	local p
-	printf '%-13s %8s %7s %9s %9s %8s %8s %11s %6s\n' path kfps 'lost %' \
+	printf '%-15s %8s %7s %9s %9s %8s %8s %11s %6s\n' path kfps 'lost %' \
 		conn/s req/s 'p50 ms' 'p99 ms' 'cpu s/Mpkt' 'cpu %'
 	for p in "${PATHS[@]}"; do
-		printf '%-13s %8s %7s %9s %9s %8s %8s %11s %6s\n' "$p" \
+		printf '%-15s %8s %7s %9s %9s %8s %8s %11s %6s\n' "$p" \
 			"$(cell "${R_KFPS[$p]}")" "$(cell "${R_LOSS[$p]}")" \
 			"$(cell "${R_CONN[$p]}")" \
 			"$(cell "${R_REQ[$p]}")" "$(cell "${R_P50[$p]}")" \
@@ -48,7 +48,7 @@ goal_max() {
 	local verdict=-
 	[ -n "$2" ] && verdict=$(awk -v v="$2" -v m="$3" \
 		'BEGIN { print (v <= m) ? "met" : "NOT met" }')
-	printf '  %-44s %7s   goal <= %-5s %s\n' "$1" "$(cell "${2:+${2}x}")" \
+	printf '  %-48s %7s   goal <= %-5s %s\n' "$1" "$(cell "${2:+${2}x}")" \
 		"${3}x" "$verdict"
 }
 
@@ -57,7 +57,7 @@ goal() {
 	local verdict=-
 	[ -n "$2" ] && verdict=$(awk -v v="$2" -v m="$3" \
 		'BEGIN { print (v >= m) ? "met" : "NOT met" }')
-	printf '  %-44s %7s   goal >= %-5s %s\n' "$1" "$(cell "${2:+${2}x}")" \
+	printf '  %-48s %7s   goal >= %-5s %s\n' "$1" "$(cell "${2:+${2}x}")" \
 		"${3}x" "$verdict"
 }
 
@@ -65,10 +65,10 @@ report_ratios() {
 	local p c=ceiling
 	echo
 	echo "share of the ceiling (same run):"
-	printf '  %-13s %8s %8s %8s\n' path kfps conn/s req/s
+	printf '  %-15s %8s %8s %8s\n' path kfps conn/s req/s
 	for p in "${PATHS[@]}"; do
 		[ "$p" = "$c" ] && continue
-		printf '  %-13s %8s %8s %8s\n' "$p" \
+		printf '  %-15s %8s %8s %8s\n' "$p" \
 			"$(cell "$(ratio "${R_KFPS[$p]}" "${R_KFPS[$c]}")")" \
 			"$(cell "$(ratio "${R_CONN[$p]}" "${R_CONN[$c]}")")" \
 			"$(cell "$(ratio "${R_REQ[$p]}" "${R_REQ[$c]}")")"
