@@ -6,7 +6,7 @@
 # sr_setup N: UDP VIP:9000 and TCP VIP:80 over rs1 and rs2, and N UDP
 # flows through the first; sets $flows to the flows -L -c lists.
 sr_setup() {
-	local i
+	local i prev
 	uvsadm -A -u "$VIP:9000" -s rr
 	for i in 1 2; do uvsadm -a -u "$VIP:9000" -r "$(rs_ip "$i")" -g; done
 	uvsadm -A -t "$VIP:80" -s rr
@@ -14,8 +14,16 @@ sr_setup() {
 	lab_wait_resolved || exit 1
 	lab_exec c timeout 60 python3 "$LAB_ROOT/tests/lab/udp_flows.py" \
 		"$VIP" 9000 "$1"
-	sleep 0.5
-	flows=$(uvsadm -L -c -n | grep -c '^UDP')
+	# the datagrams may still wait in the ring after the sender ends (a
+	# sanitizer build drains it slowly): count until the count holds,
+	# half a second apart, 10 s at most
+	prev=-1
+	for i in $(seq 20); do
+		sleep 0.5
+		flows=$(uvsadm -L -c -n | grep -c '^UDP')
+		[ "$flows" = "$prev" ] && break
+		prev=$flows
+	done
 	t_check "about $1 UDP flows exist ($flows)" [ "$flows" -ge $(($1 * 9 / 10)) ]
 }
 
