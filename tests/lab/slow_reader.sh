@@ -16,7 +16,8 @@ sr_setup() {
 		"$VIP" 9000 "$1"
 	# the datagrams may still wait in the ring after the sender ends (a
 	# sanitizer build drains it slowly): count until the count holds,
-	# half a second apart, 10 s at most
+	# half a second apart, 10 s at most. Each datagram is a flow of its
+	# own (udp_flows.py), but the ring may drop a few on a loaded machine
 	prev=-1
 	for i in $(seq 20); do
 		sleep 0.5
@@ -24,7 +25,7 @@ sr_setup() {
 		[ "$flows" = "$prev" ] && break
 		prev=$flows
 	done
-	t_check "about $1 UDP flows exist ($flows)" [ "$flows" -ge $(($1 * 9 / 10)) ]
+	t_check "about $1 UDP flows exist ($flows)" [ "$flows" -ge $(($1 * 98 / 100)) ]
 }
 
 # sr_serve_while_reading SECONDS: a reader takes 2 KiB of the listing
