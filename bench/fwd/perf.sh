@@ -2,12 +2,22 @@
 # make perf: where uvsd's cycles go on the fast path. One namespace lab
 # (tests/lab/lab.sh), uvsd with its default backend (the TPACKET_V2 ring,
 # one worker) and a UDP service over three real servers; trafgen on the
-# client sends 64-byte frames from 100 client addresses for PERF_TIME + 2
-# seconds while `perf record` samples uvsd alone. Prints the functions
-# that took 1 % or more of uvsd's samples (its own code and the kernel's,
-# since sendmmsg and poll run in its context) and writes the report to
-# bench/out/perf.txt. Bounded in time; removes the lab on exit.
-#   env: PERF_TIME=S (6), UVSD_ARGS (e.g. "-j 2" or "--backend socket")
+# client sends 64-byte frames while `perf record` samples uvsd alone, in
+# two scenes, each with a uvsd of its own:
+#   live-1m  1 000 clients x 1 009 source ports: 1 009 000 flows, all in
+#            the table (room for 2 M) after a 4 s warm-up, so every frame
+#            sampled is a lookup that hits a table of a million entries
+#            (issue 17's "lookup below 5 % of samples");
+#   churn    100 clients x 64 512 ports: 1.6 M flows through the default
+#            1 M table, so nearly every frame is a new flow taking the
+#            entry of an older one (a flood's worst case).
+# Prints, per scene, the frames forwarded and the flows made and
+# reclaimed per second while sampled, and the functions that took 1 % or
+# more of uvsd's samples (its own code and the kernel's, since sendmmsg
+# and poll run in its context); writes it all to bench/out/perf.txt.
+# Bounded in time; removes the lab on exit.
+#   env: PERF_TIME=S (6), UVSD_ARGS (e.g. "-j 2" or "--backend socket"),
+#        PERF_SCENES="live-1m churn" (both)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 T=${PERF_TIME:-6}
@@ -44,37 +54,63 @@ table netdev perf {
 }
 EOT
 done
-# without -v: one log line per new flow would be most of the profile
-LAB_UVSD_QUIET=1 lab_start_uvsd || exit 1
-uvsadm -A -u "$VIP:9" -s rr
-for i in 1 2 3; do uvsadm -a -u "$VIP:9" -r "$(rs_ip "$i")" -g; done
-lab_wait_resolved || exit 1
-
-IFS=. read -r a b c d <<<"$CLIENT_IP"
-first=$(((a << 24) | (b << 16) | (c << 8) | d))
-cat >"$LAB_DIR/trafgen.cfg" <<EOT
-{
-	eth(da=$(lab_mac d), sa=$(lab_mac c), type=0x0800),
-	ipv4(saddr=dinc($first, $((first + 99)), 1), daddr=$VIP, ttl=64),
-	udp(sport=dinc(1024, 65535, 1), dport=9),
-	fill(0x00, 18)
-}
-EOT
-echo "perf.sh: trafgen for $((T + 2)) s, perf record on uvsd for $T s" >&2
-ip netns exec "$(lab_ns c)" taskset -c 0 timeout -s INT "$((T + 2))" \
-	trafgen -o eth0 -i "$LAB_DIR/trafgen.cfg" -P 1 --no-sock-mem \
-	--notouch-irq -q >"$LAB_DIR/trafgen.log" 2>&1 &
-gen=$!
-LAB_PIDS+=("$gen")
-sleep 1
-before=$(lab_counter fwd_frames)
-perf record -q -F 1999 -g -p "$LAB_UVSD_PID" -o "$LAB_DIR/perf.data" \
-	-- sleep "$T" >/dev/null 2>&1
-after=$(lab_counter fwd_frames)
-wait "$gen"
-{
-	echo "# uvsd ${UVSD_ARGS:-(ring, one worker)}: $(((after - before) / T)) frames/s forwarded while sampled"
+# scene NAME CLIENTS PORTS WARM UVSD_OPTS...: one uvsd, the load, a
+# profile; its part of the report on stdout.
+scene() {
+	local name=$1 clients=$2 ports=$3 warm=$4 a b c d first gen i
+	local f0 f1 n0 n1 r0 r1
+	shift 4
+	# without -v: one log line per new flow would be most of the profile
+	LAB_UVSD_QUIET=1 lab_start_uvsd "$@" || return 1
+	uvsadm -A -u "$VIP:9" -s rr
+	for i in 1 2 3; do uvsadm -a -u "$VIP:9" -r "$(rs_ip "$i")" -g; done
+	lab_wait_resolved || return 1
+	IFS=. read -r a b c d <<<"$CLIENT_IP"
+	first=$(((a << 24) | (b << 16) | (c << 8) | d))
+	cat >"$LAB_DIR/trafgen.cfg" <<-EOT
+	{
+		eth(da=$(lab_mac d), sa=$(lab_mac c), type=0x0800),
+		ipv4(saddr=dinc($first, $((first + clients - 1)), 1), daddr=$VIP, ttl=64),
+		udp(sport=dinc(1024, $((1024 + ports - 1)), 1), dport=9),
+		fill(0x00, 18)
+	}
+	EOT
+	echo "perf.sh: $name: trafgen for $((T + warm + 1)) s, perf record" \
+		"on uvsd for $T s after $warm s" >&2
+	ip netns exec "$(lab_ns c)" taskset -c 0 timeout -s INT \
+		"$((T + warm + 1))" trafgen -o eth0 -i "$LAB_DIR/trafgen.cfg" \
+		-P 1 --no-sock-mem --notouch-irq -q >"$LAB_DIR/trafgen.log" 2>&1 &
+	gen=$!
+	LAB_PIDS+=("$gen")
+	sleep "$warm"
+	read -r f0 n0 r0 < <(counters)
+	perf record -q -F 1999 -g -p "$LAB_UVSD_PID" \
+		-o "$LAB_DIR/perf.data" -- sleep "$T" >/dev/null 2>&1
+	read -r f1 n1 r1 < <(counters)
+	wait "$gen"
+	echo "# $name, uvsd ${UVSD_ARGS:-(ring, one worker)} $*:" \
+		"$(((f1 - f0) / T)) frames/s forwarded, $(((n1 - n0) / T))" \
+		"new flows/s, $(((r1 - r0) / T)) reclaimed/s while sampled"
 	perf report -i "$LAB_DIR/perf.data" --stdio --no-children \
 		--sort symbol --percent-limit 1 -g none 2>/dev/null |
 		grep -v '^#' | sed '/^$/d'
-} | tee "$OUT/perf.txt"
+	kill "$LAB_UVSD_PID"
+	wait "$LAB_UVSD_PID" 2>/dev/null
+	rm -f "$LAB_SOCK"
+}
+
+# "forwarded new reclaimed", from one read of uvsd's counters
+counters() {
+	uvsadm --counters | awk '{ v[$1] = $2 } END {
+		print v["fwd_frames"] + 0, v["conns_new"] + 0,
+		    v["conns_reclaimed"] + 0 }'
+}
+
+for s in ${PERF_SCENES:-live-1m churn}; do
+	case $s in
+	live-1m) scene live-1m 1000 1009 4 --conn-max 2097152 ;;
+	churn) scene churn 100 64512 1 ;;
+	*) echo "perf.sh: no scene $s" >&2; exit 1 ;;
+	esac
+done | tee "$OUT/perf.txt"
+exit "${PIPESTATUS[0]}"
