@@ -277,14 +277,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("bench_conn6: IPv6 next to IPv4, one dual-stack table\n");
-	printf("  bytes per entry (struct): hot %zu + cold %zu + bucket %zu "
+	/* the table keeps two buckets or more per entry (conn.c) */
+	printf("  bytes per entry (struct): hot %zu + cold %zu + buckets %zu "
 	    "= %zu; v6 adds %zu aside\n", sizeof(struct uvs_conn),
-	    sizeof(struct uvs_conn_link), sizeof(uint32_t),
+	    sizeof(struct uvs_conn_link), 2 * sizeof(uint32_t),
 	    sizeof(struct uvs_conn) + sizeof(struct uvs_conn_link) +
-	    sizeof(uint32_t), sizeof(struct uvs_conn_addr6));
+	    2 * sizeof(uint32_t), sizeof(struct uvs_conn_addr6));
 	printf("  bytes per entry (resident, 1 M flows): v4 %.1f, v6 %.1f "
 	    "(one 64-byte entry for both: %zu each)\n", b4, b6,
-	    (size_t)64 + sizeof(struct uvs_conn_link) + sizeof(uint32_t));
+	    (size_t)64 + sizeof(struct uvs_conn_link) + 2 * sizeof(uint32_t));
 	printf("  %-34s %10s %10s %7s\n", "per CPU second, best of rounds",
 	    "IPv4", "IPv6", "v6/v4");
 	printf("  %-34s %8.2fM %8.2fM %7.2f\n", "frames of established flows",

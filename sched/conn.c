@@ -1,7 +1,7 @@
 /*
  * The connection table. All memory is allocated once at init: an array of
- * entries, their links, a bucket array (a power of two at least as large
- * as the capacity) and a timer wheel of one-second slots.
+ * entries, their links, a bucket array (a power of two at least twice
+ * the capacity) and a timer wheel of one-second slots.
  *
  * Entries are split hot and cold. The hot half (struct uvs_conn, 32
  * bytes, two to a cache line) is all a packet of a known flow touches:
@@ -10,8 +10,8 @@
  * changes and expiry need. A lookup costs the bucket and one line.
  *
  * Lookup: hash of (proto, client, VIP) picks a bucket; entries chain
- * through hnext (index + 1, so 0 can mean "none"). Free entries also chain
- * through hnext and have proto 0. A burst looks up its keys in stages
+ * through hnext (index + 1, so 0 can mean "none"), oldest first. Free
+ * entries also chain through hnext and have proto 0. A burst looks up its keys in stages
  * (hash and prefetch all buckets, then all entries, then compare) so
  * that the cache misses of its frames overlap.
  *
@@ -349,8 +349,10 @@ uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity, uint32_t now,
 	memset(t, 0, sizeof(*t));
 	if (capacity == 0 || capacity > (1u << 30))
 		return -EINVAL;
-	t->nbuckets = 1;
-	while (t->nbuckets < capacity)
+	/* at least two per entry: a full table's chains average half an
+	   entry, so a lookup seldom walks past the one it prefetched */
+	t->nbuckets = 2;
+	while (t->nbuckets < 2 * (uint64_t)capacity)
 		t->nbuckets <<= 1;
 	t->conns = alloc_lines((size_t)capacity * sizeof(*t->conns));
 	t->links = calloc(capacity, sizeof(*t->links));
@@ -482,6 +484,27 @@ uvs_conn_template_lookup(const struct uvs_conn_table *t,
 	return lookup(t, key, UVS_CONN_F_TEMPLATE, uvs_conn_hash(t, key));
 }
 
+/*
+ * A full table under a flood of new flows gives each the head of a
+ * reclaim list, and unlinking it from its bucket, the wheel and the list
+ * costs a cache miss per line. Start loading the next victims' lines a
+ * flow or two ahead: the bucket of the head (whose entry an earlier call
+ * fetched) and the entry and links of the one after it.
+ */
+static void
+prefetch_victims(const struct uvs_conn_table *t, unsigned cls)
+{
+	uint32_t h = t->reclaim[cls].head, n;
+
+	if (!h)
+		return;
+	__builtin_prefetch(&t->buckets[conn_bucket(t, &t->conns[h - 1])]);
+	if ((n = t->links[h - 1].rnext)) {
+		__builtin_prefetch(&t->conns[n - 1]);
+		__builtin_prefetch(&t->links[n - 1]);
+	}
+}
+
 /* A free entry, taking a reclaimable flow's when none is left. */
 static struct uvs_conn *
 conn_alloc(struct uvs_conn_table *t, uint8_t proto, uint32_t now)
@@ -494,6 +517,7 @@ conn_alloc(struct uvs_conn_table *t, uint8_t proto, uint32_t now)
 		t->reclaimed++;
 		t->reclaimed_udp += c->proto == IPPROTO_UDP;
 		uvs_conn_remove(t, c);
+		prefetch_victims(t, reclaim_class(c));
 	}
 	c = &t->conns[t->free_head - 1];
 	t->free_head = c->hnext;
@@ -505,7 +529,7 @@ conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
     struct uvs_dest *dest, uint16_t flags, uint32_t now, uint32_t expires)
 {
 	struct uvs_conn *c;
-	uint32_t b;
+	uint32_t *p;
 
 	if ((f->af != AF_INET && f->af != AF_INET6) ||
 	    !(c = conn_alloc(t, f->proto, now)))
@@ -527,9 +551,14 @@ conn_new(struct uvs_conn_table *t, const struct uvs_flow *f,
 	c->dest = dest;
 	c->expires = expires;
 
-	b = uvs_conn_hash(t, f);
-	c->hnext = t->buckets[b];
-	t->buckets[b] = uvs_conn_index(t, c) + 1;
+	/* at the chain's end, so a chain runs oldest first: the flow a
+	   full table or the wheel takes next is at the head, found without
+	   a walk, and a new flow's lookup has just walked the chain here */
+	p = &t->buckets[uvs_conn_hash(t, f)];
+	while (*p)
+		p = &t->conns[*p - 1].hnext;
+	c->hnext = 0;
+	*p = uvs_conn_index(t, c) + 1;
 	wheel_link(t, c);
 	reclaim_sync(t, c);
 	t->count++;

@@ -124,8 +124,8 @@ test_init_args(void **state)
 	assert_int_equal(t.capacity, 3);
 	assert_int_equal(t.count, 0);
 	assert_int_equal(t.clock, 7);
-	assert_true(t.nbuckets >= 3);
-	assert_int_equal(t.nbuckets & (t.nbuckets - 1), 0);
+	/* two buckets or more per entry, a power of two */
+	assert_int_equal(t.nbuckets, 8);
 	/* --set defaults: tcp 900, tcpfin 120, udp 300 */
 	assert_int_equal(t.timeouts.t[UVS_TCP_ESTABLISHED], TO_ESTABLISHED);
 	assert_int_equal(t.timeouts.t[UVS_TCP_FIN_WAIT], TO_FIN_WAIT);
@@ -776,6 +776,55 @@ test_flood_spares_established(void **state)
 	env_free(&e);
 }
 
+/*
+ * Every bucket's chain runs oldest first and holds exactly the table's
+ * flows: conn.c appends a new flow and a full table takes the oldest,
+ * which is then a chain's head. Checked after each of 2 000 new flows
+ * through a table of 64 (128 buckets: chains of two and three happen).
+ */
+static void
+assert_chains_oldest_first(const struct uvs_conn_table *t,
+    const uint32_t *seq)
+{
+	uint32_t b, i, prev, n = 0;
+
+	for (b = 0; b < t->nbuckets; b++)
+		for (prev = 0, i = t->buckets[b]; i; i = t->conns[i - 1].hnext) {
+			assert_true(seq[i - 1] > prev);
+			prev = seq[i - 1];
+			n++;
+		}
+	assert_int_equal(n, t->count);
+}
+
+static void
+test_chains_oldest_first(void **state)
+{
+	struct env e;
+	struct uvs_conn *c;
+	uint32_t seq[64] = { 0 }, n, chained = 0, b;
+	const uint32_t cap = 64;
+
+	(void)state;
+	env_init(&e, cap, T0);
+	assert_int_equal(e.t.nbuckets, 128);
+	for (n = 1; n <= 2000; n++) {
+		struct uvs_flow f = tcp((uint16_t)(1000 + n));
+
+		c = uvs_conn_insert(&e.t, &f, &e.d[0], T0);
+		assert_non_null(c);
+		seq[uvs_conn_index(&e.t, c)] = n;
+		assert_chains_oldest_first(&e.t, seq);
+	}
+	assert_int_equal(e.t.reclaimed, 2000 - cap);
+	/* the check saw chains longer than one */
+	for (b = 0; b < e.t.nbuckets; b++)
+		if (e.t.buckets[b] && e.t.conns[e.t.buckets[b] - 1].hnext)
+			chained++;
+	assert_true(chained > 0);
+	env_free(&e);
+}
+
 /* A table of one: insert, full, remove, insert again. */
 static void
 test_capacity_one(void **state)
@@ -1387,6 +1436,7 @@ main(void)
 		cmocka_unit_test(test_entry_one_line),
 		cmocka_unit_test(test_lookup_burst_matches),
 		cmocka_unit_test(test_lookup_burst_skips_templates),
+		cmocka_unit_test(test_chains_oldest_first),
 		cmocka_unit_test(test_udp_flood_gives_way),
 		cmocka_unit_test(test_udp_recent_and_busy_spared),
 		cmocka_unit_test(test_udp_spares_handshake),
