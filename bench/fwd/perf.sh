@@ -14,7 +14,8 @@
 # Prints, per scene, the frames forwarded and the flows made and
 # reclaimed per second while sampled, and the functions that took 1 % or
 # more of uvsd's samples (its own code and the kernel's, since sendmmsg
-# and poll run in its context); writes it all to bench/out/perf.txt.
+# and poll run in its context); writes it all to bench/out/perf.txt,
+# and each scene's samples to bench/out/perf-SCENE.data.
 # Bounded in time; removes the lab on exit.
 #   env: PERF_TIME=S (6), UVSD_ARGS (e.g. "-j 2" or "--backend socket"),
 #        PERF_SCENES="live-1m churn" (both)
@@ -58,7 +59,7 @@ done
 # profile; its part of the report on stdout.
 scene() {
 	local name=$1 clients=$2 ports=$3 warm=$4 a b c d first gen i
-	local f0 f1 n0 n1 r0 r1
+	local f0 f1 n0 n1 r0 r1 c0 c1
 	shift 4
 	# without -v: one log line per new flow would be most of the profile
 	LAB_UVSD_QUIET=1 lab_start_uvsd "$@" || return 1
@@ -84,19 +85,32 @@ scene() {
 	LAB_PIDS+=("$gen")
 	sleep "$warm"
 	read -r f0 n0 r0 < <(counters)
+	c0=$(cpu_ticks)
 	perf record -q -F 1999 -g -p "$LAB_UVSD_PID" \
 		-o "$LAB_DIR/perf.data" -- sleep "$T" >/dev/null 2>&1
+	c1=$(cpu_ticks)
 	read -r f1 n1 r1 < <(counters)
 	wait "$gen"
 	echo "# $name, uvsd ${UVSD_ARGS:-(ring, one worker)} $*:" \
 		"$(((f1 - f0) / T)) frames/s forwarded, $(((n1 - n0) / T))" \
-		"new flows/s, $(((r1 - r0) / T)) reclaimed/s while sampled"
+		"new flows/s, $(((r1 - r0) / T)) reclaimed/s while sampled;" \
+		"uvsd's CPU: $(awk -v c="$((c1 - c0))" -v f="$((f1 - f0))" \
+		    -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", f ? \
+		    c / hz / f * 1e6 : 0 }') s per M frames"
 	perf report -i "$LAB_DIR/perf.data" --stdio --no-children \
 		--sort symbol --percent-limit 1 -g none 2>/dev/null |
 		grep -v '^#' | sed '/^$/d'
+	# kept for perf annotate / perf report -i
+	cp "$LAB_DIR/perf.data" "$OUT/perf-$name.data"
 	kill "$LAB_UVSD_PID"
 	wait "$LAB_UVSD_PID" 2>/dev/null
 	rm -f "$LAB_SOCK"
+}
+
+# uvsd's CPU time so far (user + system, every thread), in clock ticks:
+# proc(5)'s fields 14 and 15, after the ")" that ends the command name
+cpu_ticks() {
+	sed 's/.*) //' "/proc/$LAB_UVSD_PID/stat" | awk '{ print $12 + $13 }'
 }
 
 # "forwarded new reclaimed", from one read of uvsd's counters
