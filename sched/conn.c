@@ -20,7 +20,9 @@
  * entry where it is: when the slot comes round, an entry not yet due is
  * linked again further on. Only a shortened expiry (a FIN, an RST) moves
  * the entry at once. So a packet costs no list work in the common case,
- * and every entry is visited at most once per timeout.
+ * and every entry is visited at most once per timeout. A slot lists its
+ * entries in the order they were linked, as chains do, so flows that
+ * fall due in the same second leave from their chains' heads.
  *
  * Room: TCP flows not (yet, or any more) established sit on one reclaim
  * list, UDP flows on another, each in the order they got there. A full
@@ -53,7 +55,9 @@
 
 #define WHEEL_SLOTS	4096u		/* seconds; longer expiries relink */
 #define WHEEL_MASK	(WHEEL_SLOTS - 1)
-#define SLOT_HEAD	0x80000000u	/* tprev of a slot's first entry */
+/* tprev of a slot's first entry and tnext of its last: the slot, so
+   flagged (an index + 1 stays below 2^30 + 1) */
+#define SLOT_END	0x80000000u
 #define CACHE_LINE	64u
 #define HUGE_PAGE	(2u << 20)	/* x86-64's transparent huge page */
 /* UDP flows looked at per new flow in a full table (udp_victim) */
@@ -152,10 +156,16 @@ alloc_lines(size_t size)
 	return memset(p, 0, size);
 }
 
+/*
+ * At the end of its slot's list, so a slot runs in the order its flows
+ * came (the order their chains hold them in: a flow that expires is
+ * then at its chain's head). The last entry's tnext names its slot, so
+ * whichever entry leaves, the slot's tail stays known.
+ */
 static void
 wheel_link(struct uvs_conn_table *t, struct uvs_conn *c)
 {
-	uint32_t at = c->expires, slot, idx = uvs_conn_index(t, c) + 1;
+	uint32_t at = c->expires, slot, tail, idx = uvs_conn_index(t, c) + 1;
 	struct uvs_conn_link *l = LINK(t, c);
 
 	if ((int32_t)(at - t->clock) <= 0)
@@ -163,24 +173,32 @@ wheel_link(struct uvs_conn_table *t, struct uvs_conn *c)
 	else if (at - t->clock > WHEEL_SLOTS)
 		at = t->clock + WHEEL_SLOTS;
 	slot = at & WHEEL_MASK;
-	l->tnext = t->wheel[slot];
-	l->tprev = SLOT_HEAD | slot;
-	if (l->tnext)
-		t->links[l->tnext - 1].tprev = idx;
-	t->wheel[slot] = idx;
+	tail = t->wheel_tail[slot];
+	l->tnext = SLOT_END | slot;
+	if (tail) {
+		t->links[tail - 1].tnext = idx;
+		l->tprev = tail;
+	} else {
+		t->wheel[slot] = idx;
+		l->tprev = SLOT_END | slot;
+	}
+	t->wheel_tail[slot] = idx;
 }
 
 static void
 wheel_unlink(struct uvs_conn_table *t, struct uvs_conn *c)
 {
 	struct uvs_conn_link *l = LINK(t, c);
+	uint32_t prev = l->tprev, next = l->tnext;
 
-	if (l->tprev & SLOT_HEAD)
-		t->wheel[l->tprev & ~SLOT_HEAD] = l->tnext;
+	if (prev & SLOT_END)
+		t->wheel[prev & ~SLOT_END] = next & SLOT_END ? 0 : next;
 	else
-		t->links[l->tprev - 1].tnext = l->tnext;
-	if (l->tnext)
-		t->links[l->tnext - 1].tprev = l->tprev;
+		t->links[prev - 1].tnext = next;
+	if (next & SLOT_END)
+		t->wheel_tail[next & ~SLOT_END] = prev & SLOT_END ? 0 : prev;
+	else
+		t->links[next - 1].tprev = prev;
 }
 
 static void
@@ -359,7 +377,9 @@ uvs_conn_init(struct uvs_conn_table *t, uint32_t capacity, uint32_t now,
 	t->addr6 = calloc(capacity, sizeof(*t->addr6));
 	t->buckets = alloc_lines((size_t)t->nbuckets * sizeof(*t->buckets));
 	t->wheel = calloc(WHEEL_SLOTS, sizeof(*t->wheel));
-	if (!t->conns || !t->links || !t->addr6 || !t->buckets || !t->wheel) {
+	t->wheel_tail = calloc(WHEEL_SLOTS, sizeof(*t->wheel_tail));
+	if (!t->conns || !t->links || !t->addr6 || !t->buckets || !t->wheel ||
+	    !t->wheel_tail) {
 		uvs_conn_free(t);
 		return -ENOMEM;
 	}
@@ -382,6 +402,7 @@ uvs_conn_free(struct uvs_conn_table *t)
 	free(t->addr6);
 	free(t->buckets);
 	free(t->wheel);
+	free(t->wheel_tail);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -728,11 +749,14 @@ expire_slot(struct uvs_conn_table *t, uint32_t at)
 {
 	uint32_t slot = at & WHEEL_MASK, i = t->wheel[slot], n = 0;
 
-	t->wheel[slot] = 0;
+	/* taken whole: an entry linked again may land in this same slot */
+	t->wheel[slot] = t->wheel_tail[slot] = 0;
 	while (i) {
 		struct uvs_conn *c = &t->conns[i - 1];
 
 		i = LINK(t, c)->tnext;
+		if (i & SLOT_END)
+			i = 0;
 		/*
 		 * A template outlives the flows it placed (IPVS n_control).
 		 * A service edited without -p has timeout 0: look again in

@@ -113,6 +113,7 @@ struct uvs_conn_table {
 	struct uvs_conn_addr6	*addr6;
 	uint32_t		*buckets;	/* index + 1, 0 = empty */
 	uint32_t		*wheel;		/* slot heads, index + 1 */
+	uint32_t		*wheel_tail;	/* and their tails */
 	uint32_t		 capacity;
 	uint32_t		 nbuckets;	/* power of two */
 	uint32_t		 count;

@@ -825,6 +825,43 @@ test_chains_oldest_first(void **state)
 	env_free(&e);
 }
 
+/*
+ * A wheel slot keeps its tail as entries leave from anywhere in it: the
+ * last one removed, then one added behind it, then the first and a
+ * middle one; when the slot falls due, exactly the flows left expire and
+ * the table is empty.
+ */
+static void
+test_wheel_slot_tail(void **state)
+{
+	struct env e;
+	struct uvs_conn *c[6];
+	uint16_t p;
+
+	(void)state;
+	env_init(&e, 16, T0);
+	for (p = 0; p < 5; p++) {
+		struct uvs_flow f = tcp((uint16_t)(2000 + p));
+
+		assert_non_null(c[p] = uvs_conn_insert(&e.t, &f, &e.d[0], T0));
+	}
+	uvs_conn_remove(&e.t, c[4]);		/* the tail */
+	{
+		struct uvs_flow f = tcp(2005);
+
+		assert_non_null(c[5] = uvs_conn_insert(&e.t, &f, &e.d[0], T0));
+	}
+	uvs_conn_remove(&e.t, c[0]);		/* the head */
+	uvs_conn_remove(&e.t, c[2]);		/* one between */
+	assert_int_equal(e.t.count, 3);
+	assert_int_equal(uvs_conn_expire(&e.t, T0 + TO_NONE - 1), 0);
+	assert_int_equal(uvs_conn_expire(&e.t, T0 + TO_NONE), 3);
+	assert_int_equal(e.t.count, 0);
+	assert_false(present(&e, 2001));
+	assert_false(present(&e, 2005));
+	env_free(&e);
+}
+
 /* A table of one: insert, full, remove, insert again. */
 static void
 test_capacity_one(void **state)
@@ -1437,6 +1474,7 @@ main(void)
 		cmocka_unit_test(test_lookup_burst_matches),
 		cmocka_unit_test(test_lookup_burst_skips_templates),
 		cmocka_unit_test(test_chains_oldest_first),
+		cmocka_unit_test(test_wheel_slot_tail),
 		cmocka_unit_test(test_udp_flood_gives_way),
 		cmocka_unit_test(test_udp_recent_and_busy_spared),
 		cmocka_unit_test(test_udp_spares_handshake),
