@@ -52,9 +52,9 @@ uvs_capture_lookup(const char *name)
 
 /*
  * What a send's message says whatever the frame: the address family and
- * where its name and pieces are. Set once, the first time a queue slot
- * is used, so queueing a frame fills in only the link, the type and the
- * pieces.
+ * where its name and pieces are. Set for every queue slot once, by
+ * uvs_capture_init, so queueing a frame fills in only the link, the
+ * type and the pieces.
  */
 static void
 msg_template(struct msghdr *m, struct sockaddr_ll *to, struct iovec *iov)
@@ -65,20 +65,29 @@ msg_template(struct msghdr *m, struct sockaddr_ll *to, struct iovec *iov)
 	    .msg_iov = iov, .msg_iovlen = 1 };
 }
 
+void
+uvs_capture_init(struct uvs_capture *c)
+{
+	struct uvs_txq *q = &c->txq;
+	unsigned i;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->vnet = 1;
+	c->ops = &uvs_capture_socket_ops;
+	for (i = 0; i < UVS_BURST; i++)
+		msg_template(&q->msg[i].msg_hdr, &q->to[i], &q->iov[2 * i]);
+}
+
 int
 uvs_capture_open(struct uvs_capture *c, int ifindex)
 {
 	int fd;
 
+	uvs_capture_init(c);
 	c->ifindex = ifindex;
-	c->vnet = 1;
-	c->ops = &uvs_capture_socket_ops;
-	c->be = NULL;
-	c->sw_csum = 0;
-	if ((fd = uvs_pktsock_open(ifindex)) < 0) {
-		c->fd = -1;
+	if ((fd = uvs_pktsock_open(ifindex)) < 0)
 		return fd;
-	}
 	c->fd = fd;
 	return 0;
 }
@@ -310,9 +319,6 @@ uvs_capture_queue_on(struct uvs_capture *c, uint8_t *buf, size_t len,
 
 	if (q->n == UVS_BURST)
 		(void)uvs_capture_flush(c);
-	if (!q->msg[q->n].msg_hdr.msg_name)
-		msg_template(&q->msg[q->n].msg_hdr, &q->to[q->n],
-		    &q->iov[2 * q->n]);
 	frame_msg(c, &q->msg[q->n].msg_hdr, buf, len,
 	    tagged && len >= UVS_VNET_HLEN + ETH_HLEN ? q->head[q->n] : NULL,
 	    tci);

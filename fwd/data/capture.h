@@ -73,6 +73,14 @@ struct uvs_capture {
 };
 
 /*
+ * A closed capture with the socket backend, its send queue's message
+ * templates set (they point into c: a capture is not moved once made).
+ * uvs_capture_open starts with it; a test's capture without a socket
+ * needs it too.
+ */
+void	uvs_capture_init(struct uvs_capture *c);
+
+/*
  * Opens the socket on ifindex, inbound only (PACKET_IGNORE_OUTGOING, so
  * frames we send never come back), matching nothing until a filter is
  * set, with the socket backend (frames read one by one). Returns 0 or

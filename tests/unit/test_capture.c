@@ -217,9 +217,8 @@ lab_init(struct lab *l)
 	svc = svc_find4(&l->fw.svcs, IPPROTO_TCP, ip(VIP), htons(80));
 	assert_int_equal(uvs_dest_add(svc, &dc), 0);
 	memcpy(dest_find4(svc, dc.addr.ip, dc.port)->hwaddr, rs_mac, 6);
-	l->cap.fd = -1;
+	uvs_capture_init(&l->cap);
 	l->cap.ifindex = 7;
-	l->cap.vnet = 1;
 	l->cap.ops = &fake_ops;
 	l->cap.be = &l->k;
 	l->loop = (struct uvs_pktloop){ .cap = &l->cap, .fw = &l->fw };
