@@ -78,7 +78,7 @@ op_del_dest(void *arg, const struct uvs_health_key *k)
 }
 
 int
-uvs_dirhealth_open(struct uvs_director *d, uint32_t src,
+uvs_dirhealth_open(struct uvs_director *d, const struct uvs_health_src *src,
     uvs_dirhealth_log log, void *log_arg, char *err, size_t errlen)
 {
 	const struct uvs_health_ops ops = {

@@ -12,15 +12,17 @@
 #include <stdint.h>
 
 #include "fwd/control/director.h"
+#include "fwd/health/health.h"
 
 typedef void	(*uvs_dirhealth_log)(void *arg, const char *line);
 
 /*
- * Starts d's health engine (d->health), probing from src (network
- * order; 0: the interface's first address that is no VIP), logging
- * through log. 0, or -ENOMEM with err set.
+ * Starts d's health engine (d->health), probing from src (a family it
+ * leaves zero: the interface's first address of that family that is no
+ * VIP), logging through log. 0, or -ENOMEM with err set.
  */
-int	uvs_dirhealth_open(struct uvs_director *d, uint32_t src,
+int	uvs_dirhealth_open(struct uvs_director *d,
+	    const struct uvs_health_src *src,
 	    uvs_dirhealth_log log, void *log_arg, char *err, size_t errlen);
 
 #endif

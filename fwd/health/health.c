@@ -100,7 +100,7 @@ struct hdest {
 struct uvs_health {
 	struct uvs_health_ops	 ops;
 	char			 ifname[IFNAMSIZ];
-	uint32_t		 src_fixed;
+	struct uvs_health_src	 src_fixed;	/* --check-source */
 	union uvs_inaddr	 src, src6;	/* looked up, of each family */
 	uint64_t		 src_at, src6_at;	/* when */
 	struct hsvc		**svcs;
@@ -167,7 +167,7 @@ uvs_health_now_ms(void)
 
 struct uvs_health *
 uvs_health_new(const struct uvs_health_ops *ops, const char *ifname,
-    uint32_t src)
+    const struct uvs_health_src *src)
 {
 	struct uvs_health *h = calloc(1, sizeof(*h));
 
@@ -175,7 +175,8 @@ uvs_health_new(const struct uvs_health_ops *ops, const char *ifname,
 		return NULL;
 	h->ops = *ops;
 	snprintf(h->ifname, sizeof(h->ifname), "%s", ifname ? ifname : "");
-	h->src_fixed = src;
+	if (src)
+		h->src_fixed = *src;
 	return h;
 }
 
@@ -876,7 +877,7 @@ lookup_source(const struct uvs_health *h, int af, union uvs_inaddr *src)
 
 /*
  * The director's own address of family af on the interface: not a VIP.
- * 0, or -1 when it has none. --check-src fixes the v4 one.
+ * 0, or -1 when it has none. --check-source fixes it, per family.
  */
 static int
 source_addr(struct uvs_health *h, int af, uint64_t now_ms,
@@ -885,9 +886,11 @@ source_addr(struct uvs_health *h, int af, uint64_t now_ms,
 	static const union uvs_inaddr none;
 	union uvs_inaddr *c = af == AF_INET6 ? &h->src6 : &h->src;
 	uint64_t *at = af == AF_INET6 ? &h->src6_at : &h->src_at;
+	const union uvs_inaddr *fixed = af == AF_INET6 ? &h->src_fixed.v6 :
+	    &h->src_fixed.v4;
 
-	if (af == AF_INET && h->src_fixed) {
-		*src = uvs_inaddr4(h->src_fixed);
+	if (!uvs_inaddr_eq(fixed, &none)) {
+		*src = *fixed;
 		return 0;
 	}
 	if (uvs_inaddr_eq(c, &none) || now_ms - *at >= SRC_REFRESH_MS) {

@@ -100,15 +100,20 @@ struct uvs_health_svc_info {
 
 struct uvs_health;
 
+/* Where probes leave from, per family (--check-source); all zero: the
+   interface's own address of that family, looked up (uvs_health_new) */
+struct uvs_health_src {
+	union uvs_inaddr	 v4, v6;
+};
+
 /*
- * A new engine whose probes leave from src (network order) on ifname.
- * src 0: the first IPv4 address of ifname that is no service's VIP,
- * looked up when a probe needs it. A v6 server's probe leaves from the
- * first global IPv6 address of ifname that is no VIP, looked up alike.
- * NULL on ENOMEM.
+ * A new engine whose probes leave from src on ifname (src NULL: both
+ * families looked up). A family src leaves zero gets the first address
+ * of ifname of that family that is no service's VIP (for v6, the first
+ * global one), looked up when a probe needs it. NULL on ENOMEM.
  */
 struct uvs_health *uvs_health_new(const struct uvs_health_ops *ops,
-		    const char *ifname, uint32_t src);
+		    const char *ifname, const struct uvs_health_src *src);
 /* Stops every probe (killing commands) and frees h. */
 void		 uvs_health_free(struct uvs_health *h);
 

@@ -70,7 +70,7 @@ struct uvsd_opts {
 	int		 check;		/* --check: diagnose, do not run */
 	const char	*rules;		/* --rules FILE */
 	const char	*keepalived;	/* --keepalived-conf FILE */
-	uint32_t	 check_src;	/* --check-source ADDR */
+	struct uvs_health_src check_src;	/* --check-source, per family */
 	int		 no_guard;	/* --no-guard: kernel left unguarded */
 	int		 sloppy_tcp;	/* --sloppy-tcp: IPVS's sloppy_tcp */
 	int		 config_test;	/* --config-test: read, check, exit */
@@ -133,7 +133,8 @@ usage(FILE *f)
 	    "                         master adds it, the backup removes it\n"
 	    "  --check-source ADDR    send health checks from ADDR (default: "
 	    "IFACE's first\n"
-	    "                         address that is no VIP)\n"
+	    "                         address that is no VIP); once for "
+	    "IPv4, once for IPv6\n"
 	    "  --sloppy-tcp           a TCP flow may start with any packet "
 	    "but an RST, not\n"
 	    "                         only a SYN (IPVS's sloppy_tcp): with mh "
@@ -186,6 +187,40 @@ usage(FILE *f)
 	    "do\n",
 	    UVS_CTL_SOCKET_ENV, UVS_CTL_SOCKET, UVS_CONN_MAX_DEFAULT,
 	    UVS_FRAG_MAX_DEFAULT);
+}
+
+/*
+ * --check-source ADDR, once per family: an IPv4 or IPv6 address, not
+ * the unspecified one, and no second one of a family.
+ */
+static int
+parse_check_source(const char *arg, struct uvs_health_src *src)
+{
+	static const union uvs_inaddr none;
+	union uvs_inaddr a = none, *to;
+
+	if (inet_pton(AF_INET, arg, &a.in) == 1)
+		to = &src->v4;
+	else if (inet_pton(AF_INET6, arg, &a.in6) == 1)
+		to = &src->v6;
+	else
+		to = NULL;
+	if (!to) {
+		logmsg("--check-source: '%s' is not an IPv4 or IPv6 address",
+		    arg);
+		return -1;
+	}
+	if (uvs_inaddr_eq(&a, &none)) {
+		logmsg("--check-source: '%s' is no address to send from", arg);
+		return -1;
+	}
+	if (!uvs_inaddr_eq(to, &none)) {
+		logmsg("--check-source: one address per family, and '%s' is "
+		    "the second %s", arg, to == &src->v4 ? "IPv4" : "IPv6");
+		return -1;
+	}
+	*to = a;
+	return 0;
 }
 
 /* --vlan 100,200,untagged: the links to serve. */
@@ -307,12 +342,8 @@ parse_opts(int argc, char **argv, struct uvsd_opts *o)
 			o->keepalived = optarg;
 			break;
 		case 'S':
-			if (inet_pton(AF_INET, optarg, &o->check_src) != 1 ||
-			    !o->check_src) {
-				logmsg("--check-source: '%s' is not an IPv4 "
-				    "address", optarg);
+			if (parse_check_source(optarg, &o->check_src) < 0)
 				return -1;
-			}
 			break;
 		case 'c':
 			errno = 0;
@@ -921,7 +952,7 @@ main(int argc, char **argv)
 		logmsg("--no-vnet: frames go out without their checksum-offload "
 		    "state; a partial checksum reaches the real server unfinished "
 		    "and the connection hangs (a debugging aid, never for use)");
-	if (uvs_dirhealth_open(&d, o.check_src, log_line, NULL, err,
+	if (uvs_dirhealth_open(&d, &o.check_src, log_line, NULL, err,
 	    sizeof(err)) < 0)
 		logmsg("%s", err);
 	/* before the table: a backup never announces what it does not hold */

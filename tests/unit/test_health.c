@@ -114,7 +114,7 @@ tcp_check(unsigned rise, unsigned fall, int on_fail)
 static struct uvs_health *
 engine(const struct uvs_vs_health *v)
 {
-	struct uvs_health *h = uvs_health_new(&ops, NULL, 0);
+	struct uvs_health *h = uvs_health_new(&ops, NULL, NULL);
 	struct uvs_health_key k = key(0);
 
 	assert_non_null(h);
@@ -712,7 +712,7 @@ ten_thousand_servers(void **state)
 	struct uvs_health_ops o = { .arg = &t, .set_weight = tally_weight,
 	    .set_out = tally_out, .add_dest = tally_add,
 	    .del_dest = tally_del };
-	struct uvs_health *h = uvs_health_new(&o, NULL, 0);
+	struct uvs_health *h = uvs_health_new(&o, NULL, NULL);
 	struct uvs_health_svc_info si;
 	struct uvs_health_key k;
 	unsigned i, j;
