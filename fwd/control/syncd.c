@@ -330,11 +330,11 @@ wanted(const struct uvs_director *d, const struct uvs_wconn *c,
     uint32_t *timeout)
 {
 	const struct uvs_svc *svc;
-	/* the sync messages carry IPv4 flows only (syncmsg.c) */
-	if (c->af != AF_INET || (c->flags & UVS_CONN_F_SYNCED))
+
+	if (c->flags & UVS_CONN_F_SYNCED)
 		return 0;
 	if (c->flags & UVS_CONN_F_TEMPLATE) {
-		svc = uvs_svc_find(&d->fw.svcs, c->proto, AF_INET, &c->vaddr,
+		svc = uvs_svc_find(&d->fw.svcs, c->proto, c->af, &c->vaddr,
 		    c->vport);
 		if (!svc)
 			return 0;
@@ -375,9 +375,10 @@ walk_conns(const struct uvs_wconn *c, unsigned n, void *arg)
 		e.vport = c->vport;
 		e.dport = c->rport;
 		e.timeout = timeout;
-		e.caddr = c->caddr.ip;
-		e.vaddr = c->vaddr.ip;
-		e.daddr = c->raddr.ip;
+		e.af = c->af;
+		e.caddr = c->caddr;
+		e.vaddr = c->vaddr;
+		e.daddr = c->raddr;
 		if (!w->started) {
 			uvs_sync_begin(s->buf, cfg->syncid);
 			w->started = 1;

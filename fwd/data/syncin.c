@@ -15,28 +15,24 @@
 struct uvs_dest *
 uvs_syncin_dest(const struct uvs_svc_table *t, const struct uvs_sync_conn *c)
 {
-	/* the sync protocol's version 1 IPv4 entries (syncmsg.h) */
-	union uvs_inaddr vaddr = uvs_inaddr4(c->vaddr);
-	union uvs_inaddr daddr = uvs_inaddr4(c->daddr);
-	struct uvs_svc *s = uvs_svc_find(t, c->proto, AF_INET, &vaddr,
+	struct uvs_svc *s = uvs_svc_find(t, c->proto, c->af, &c->vaddr,
 	    c->vport);
 
 	/* VIP:port, else a persistent VIP:0 service */
 	if (!s && c->vport) {
-		s = uvs_svc_find(t, c->proto, AF_INET, &vaddr, 0);
+		s = uvs_svc_find(t, c->proto, c->af, &c->vaddr, 0);
 		if (s && !(s->flags & UVS_SVC_F_PERSISTENT))
 			s = NULL;
 	}
-	return s ? uvs_dest_find(s, &daddr, c->dport) : NULL;
+	return s ? uvs_dest_find(s, &c->daddr, c->dport) : NULL;
 }
 
 static enum uvs_syncin_result
 sync_template(struct uvs_fwd *fw, const struct uvs_sync_conn *c,
     struct uvs_dest *d, uint32_t now)
 {
-	struct uvs_flow key = { .proto = c->proto, .af = AF_INET,
-	    .caddr = uvs_inaddr4(c->caddr), .vaddr = uvs_inaddr4(c->vaddr),
-	    .vport = c->vport };
+	struct uvs_flow key = { .proto = c->proto, .af = c->af,
+	    .caddr = c->caddr, .vaddr = c->vaddr, .vport = c->vport };
 	struct uvs_conn *t = uvs_conn_template_lookup(&fw->conns, &key);
 
 	if (t) {
@@ -59,9 +55,9 @@ enum uvs_syncin_result
 uvs_syncin_apply(struct uvs_fwd *fw, const struct uvs_sync_conn *c,
     uint32_t now)
 {
-	struct uvs_flow f = { .proto = c->proto, .af = AF_INET,
-	    .caddr = uvs_inaddr4(c->caddr), .vaddr = uvs_inaddr4(c->vaddr),
-	    .cport = c->cport, .vport = c->vport, .now = now };
+	struct uvs_flow f = { .proto = c->proto, .af = c->af,
+	    .caddr = c->caddr, .vaddr = c->vaddr, .cport = c->cport,
+	    .vport = c->vport, .now = now };
 	struct uvs_conn *e;
 	struct uvs_dest *d;
 	uint8_t state;

@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "fwd/data/syncmsg.h"
@@ -88,14 +89,18 @@ uvs_sync_count(const uint8_t *buf)
 int
 uvs_sync_add(uint8_t *buf, size_t size, const struct uvs_sync_conn *c)
 {
-	size_t at = get16(buf + 2);
+	size_t at = get16(buf + 2), alen, len;
 	uint8_t *e = buf + at;
 
-	if (buf[4] == UVS_SYNC_CONNS_MAX || at + UVS_SYNC_V4_LEN > size)
+	if (c->af != AF_INET && c->af != AF_INET6)
+		return -EINVAL;
+	alen = c->af == AF_INET6 ? 16 : 4;
+	len = c->af == AF_INET6 ? UVS_SYNC_V6_LEN : UVS_SYNC_V4_LEN;
+	if (buf[4] == UVS_SYNC_CONNS_MAX || at + len > size)
 		return -ENOSPC;
-	e[0] = 0;			/* IPv4 */
+	e[0] = c->af == AF_INET6 ? STYPE_F_INET6 : 0;
 	e[1] = c->proto;
-	put16(e + 2, UVS_SYNC_V4_LEN);	/* version 0, no options */
+	put16(e + 2, (uint16_t)len);	/* version 0, no options */
 	put32(e + 4, c->flags);
 	put16(e + 8, c->state);
 	memcpy(e + 10, &c->cport, 2);
@@ -103,10 +108,11 @@ uvs_sync_add(uint8_t *buf, size_t size, const struct uvs_sync_conn *c)
 	memcpy(e + 14, &c->dport, 2);
 	put32(e + 16, c->fwmark);
 	put32(e + 20, c->timeout);
-	memcpy(e + 24, &c->caddr, 4);
-	memcpy(e + 28, &c->vaddr, 4);
-	memcpy(e + 32, &c->daddr, 4);
-	put16(buf + 2, (uint16_t)(at + UVS_SYNC_V4_LEN));
+	/* a v4 address is the union's first four bytes */
+	memcpy(e + 24, c->caddr.b, alen);
+	memcpy(e + 24 + alen, c->vaddr.b, alen);
+	memcpy(e + 24 + 2 * alen, c->daddr.b, alen);
+	put16(buf + 2, (uint16_t)(at + len));
 	buf[4]++;
 	return 0;
 }
@@ -143,7 +149,7 @@ options_ok(const uint8_t *p, const uint8_t *end)
 
 /*
  * Walks the entries of a checked header: with fn NULL only checks them,
- * else hands the IPv4 ones out. 0, or -1 for an entry that is bad.
+ * else hands them out. 0, or -1 for an entry that is bad.
  */
 static int
 walk(const uint8_t *buf, size_t len, uvs_sync_conn_fn fn, void *arg,
@@ -151,7 +157,7 @@ walk(const uint8_t *buf, size_t len, uvs_sync_conn_fn fn, void *arg,
 {
 	const uint8_t *p = buf + UVS_SYNC_HDR_LEN, *end = buf + len, *e;
 	struct uvs_sync_conn c;
-	unsigned i, size, fixed;
+	unsigned i, size, fixed, alen;
 
 	for (i = 0; i < buf[4]; i++) {
 		if (end - p < UVS_SYNC_V4_LEN)
@@ -168,9 +174,11 @@ walk(const uint8_t *buf, size_t len, uvs_sync_conn_fn fn, void *arg,
 		p += (size + 3) & ~3u;
 		if (p > end)
 			p = end;
-		if (!fn || e[0] & STYPE_F_INET6)
+		if (!fn)
 			continue;
 		memset(&c, 0, sizeof(c));
+		c.af = e[0] & STYPE_F_INET6 ? AF_INET6 : AF_INET;
+		alen = c.af == AF_INET6 ? 16 : 4;
 		c.proto = e[1];
 		c.flags = get32(e + 4);
 		c.state = get16(e + 8);
@@ -179,9 +187,9 @@ walk(const uint8_t *buf, size_t len, uvs_sync_conn_fn fn, void *arg,
 		memcpy(&c.dport, e + 14, 2);
 		c.fwmark = get32(e + 16);
 		c.timeout = get32(e + 20);
-		memcpy(&c.caddr, e + 24, 4);
-		memcpy(&c.vaddr, e + 28, 4);
-		memcpy(&c.daddr, e + 32, 4);
+		memcpy(c.caddr.b, e + 24, alen);
+		memcpy(c.vaddr.b, e + 24 + alen, alen);
+		memcpy(c.daddr.b, e + 24 + 2 * alen, alen);
 		fn(arg, &c);
 		(*n)++;
 	}

@@ -2,11 +2,11 @@
  * IPVS's connection sync messages, version 1 (fwd/data/syncmsg.c), as
  * the kernel's net/netfilter/ipvs/ip_vs_sync.c writes and reads them: an
  * 8-byte header (0, syncid, size, count, version 1, 0) and count entries,
- * each a 36-byte IPv4 connection (type 0) plus options, padded to 4
- * bytes; all fields in network order. uvs writes IPv4 entries without
- * options; it reads any entry the kernel could send, skips IPv6 ones and
- * options it has no use for, and refuses a message whose lengths do not
- * add up, whole, as the kernel does.
+ * each a 36-byte IPv4 connection (type 0) or a 72-byte IPv6 one (type
+ * 1) plus options, padded to 4 bytes; all fields in network order. uvs
+ * writes entries of both families without options; it reads any entry
+ * the kernel could send, skips options it has no use for, and refuses a
+ * message whose lengths do not add up, whole, as the kernel does.
  */
 #ifndef UVS_SYNCMSG_H
 #define UVS_SYNCMSG_H
@@ -14,12 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sched/inaddr.h"
+
 #define UVS_SYNC_GROUP		"224.0.0.81"	/* IP_VS_SYNC_GROUP */
 #define UVS_SYNC_PORT		8848		/* IP_VS_SYNC_PORT */
 #define UVS_SYNC_VERSION	1		/* SYNC_PROTO_VER */
 #define UVS_SYNC_HDR_LEN	8		/* struct ip_vs_sync_mesg */
 #define UVS_SYNC_V4_LEN		36		/* struct ip_vs_sync_v4 */
-#define UVS_SYNC_V6_LEN		60		/* struct ip_vs_sync_v6 */
+#define UVS_SYNC_V6_LEN		72		/* struct ip_vs_sync_v6 */
 /* ipvsadm's --sync-maxlen default and bounds: a 1500-byte MTU less
    the IP and UDP headers */
 #define UVS_SYNC_MAXLEN_DEFAULT	1472
@@ -38,6 +40,7 @@
 /* One connection as a sync entry carries it (addresses, ports: network
    order; the rest host order). */
 struct uvs_sync_conn {
+	uint8_t		 af;		/* AF_INET or AF_INET6 */
 	uint8_t		 proto;
 	uint16_t	 state;		/* IPVS's: TCP as enum uvs_tcp_state,
 					   UDP 0, templates 0 */
@@ -45,7 +48,7 @@ struct uvs_sync_conn {
 	uint16_t	 cport, vport, dport;
 	uint32_t	 fwmark;
 	uint32_t	 timeout;	/* seconds: the state's full timeout */
-	uint32_t	 caddr, vaddr, daddr;
+	union uvs_inaddr caddr, vaddr, daddr;
 };
 
 /* Why a message was refused or an entry skipped (counted by the caller). */
@@ -65,7 +68,8 @@ const char	*uvs_sync_err_name(enum uvs_sync_err e);
 /*
  * Writing. uvs_sync_begin starts a message in buf (size bytes, at least
  * a header); uvs_sync_add appends c, 0 or -ENOSPC when it would not fit
- * or the message holds UVS_SYNC_CONNS_MAX; uvs_sync_end returns the
+ * or the message holds UVS_SYNC_CONNS_MAX (-EINVAL: c->af is neither
+ * AF_INET nor AF_INET6); uvs_sync_end returns the
  * finished message's length (its header's size).
  */
 void	uvs_sync_begin(uint8_t *buf, uint8_t syncid);
@@ -76,8 +80,8 @@ unsigned uvs_sync_count(const uint8_t *buf);
 
 /*
  * Reading: checks the whole datagram first (header, size, syncid unless
- * want_syncid is 0, every entry's length), then calls fn for each IPv4
- * entry in order. Returns UVS_SYNC_OK with *n the entries handed to fn,
+ * want_syncid is 0, every entry's length), then calls fn for each entry
+ * in order. Returns UVS_SYNC_OK with *n the entries handed to fn,
  * or the reason nothing was handed over.
  */
 typedef void (*uvs_sync_conn_fn)(void *arg, const struct uvs_sync_conn *c);

@@ -4,7 +4,8 @@
  * master named, with its state and timeout, and frames of it are then
  * forwarded there without a SYN; an unknown service or real server, a bad
  * state or a NAT entry is refused; a template pins its client; a flow the
- * master moved is bound again; a packet clears the SYNCED mark.
+ * master moved is bound again; a packet clears the SYNCED mark; an IPv6
+ * flow finds its v6 service and real server, never a v4 one.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,15 +78,16 @@ synced(const char *rip, uint16_t cport, uint16_t state)
 	struct uvs_sync_conn c;
 
 	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
 	c.proto = IPPROTO_TCP;
 	c.state = state;
 	c.flags = UVS_SYNC_F_DROUTE;
 	c.cport = htons(cport);
 	c.vport = c.dport = htons(80);
 	c.timeout = 900;
-	c.caddr = ip("198.18.0.100");
-	c.vaddr = ip("198.18.0.10");
-	c.daddr = ip(rip);
+	c.caddr = uvs_inaddr4(ip("198.18.0.100"));
+	c.vaddr = uvs_inaddr4(ip("198.18.0.10"));
+	c.daddr = uvs_inaddr4(ip(rip));
 	return c;
 }
 
@@ -144,7 +146,7 @@ test_moved_flow_rebound(void **state)
 	(void)state;
 	lab_init(&l);
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NEW);
-	c.daddr = ip("198.18.0.12");
+	c.daddr = uvs_inaddr4(ip("198.18.0.12"));
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NEW);
 	assert_int_equal(l.fw.conns.count, 1);
 	assert_int_equal(find(&l, 40001)->dest->addr.ip, ip("198.18.0.12"));
@@ -164,7 +166,7 @@ test_refused(void **state)
 	c = synced("198.18.0.13", 1, UVS_TCP_ESTABLISHED);	/* no such rs */
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NO_DEST);
 	c = synced("198.18.0.11", 2, UVS_TCP_ESTABLISHED);
-	c.vaddr = ip("198.18.0.20");				/* no service */
+	c.vaddr = uvs_inaddr4(ip("198.18.0.20"));		/* no service */
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NO_DEST);
 	c = synced("198.18.0.11", 3, 11);			/* bad state */
 	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_REFUSED);
@@ -204,6 +206,61 @@ test_template(void **state)
 	lab_free(&l);
 }
 
+static union uvs_inaddr
+ip6(const char *s)
+{
+	union uvs_inaddr a;
+
+	memset(&a, 0, sizeof(a));
+	inet_pton(AF_INET6, s, &a.in6);
+	return a;
+}
+
+/*
+ * A v6 service beside the v4 ones: a synced v6 flow is made on it, bound
+ * to its v6 real server, found by a v6 lookup and by no v4 one; a v6
+ * entry naming a v4 real server finds none.
+ */
+static void
+test_v6_flow(void **state)
+{
+	struct uvs_svc_conf sc = { .proto = IPPROTO_TCP, .af = AF_INET6,
+	    .addr = ip6("2001:db8::10"), .port = htons(80), .sched = "rr",
+	    .netmask = 128 };
+	struct uvs_dest_conf dc = { .af = AF_INET6, .port = htons(80),
+	    .weight = 1, .addr = ip6("2001:db8::11") };
+	struct uvs_sync_conn c = synced("198.18.0.11", 40002,
+	    UVS_TCP_ESTABLISHED);
+	struct uvs_flow f = { .proto = IPPROTO_TCP, .af = AF_INET6,
+	    .caddr = ip6("2001:db8::100"), .cport = htons(40002),
+	    .vaddr = ip6("2001:db8::10"), .vport = htons(80) };
+	struct uvs_svc *s6;
+	struct uvs_conn *e;
+	struct lab l;
+
+	(void)state;
+	lab_init(&l);
+	assert_int_equal(uvs_svc_add(&l.fw.svcs, &sc), 0);
+	assert_non_null(s6 = uvs_svc_find(&l.fw.svcs, IPPROTO_TCP, AF_INET6,
+	    &sc.addr, sc.port));
+	assert_int_equal(uvs_dest_add(s6, &dc), 0);
+	c.af = AF_INET6;
+	c.caddr = f.caddr;
+	c.vaddr = f.vaddr;
+	c.daddr = dc.addr;
+	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NEW);
+	assert_non_null(e = uvs_conn_lookup(&l.fw.conns, &f));
+	assert_ptr_equal(e->dest, uvs_dest_find(s6, &dc.addr, dc.port));
+	assert_int_equal(e->state, UVS_TCP_ESTABLISHED);
+	assert_null(find(&l, 40002));		/* no v4 flow was made */
+	/* a v6 entry naming a v4 real server of the v6 VIP: none */
+	c.daddr = uvs_inaddr4(ip("198.18.0.11"));
+	c.cport = htons(40003);
+	assert_int_equal(uvs_syncin_apply(&l.fw, &c, T0), UVS_SYNCIN_NO_DEST);
+	assert_int_equal(l.fw.conns.count, 1);
+	lab_free(&l);
+}
+
 int
 main(void)
 {
@@ -212,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_moved_flow_rebound),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_template),
+		cmocka_unit_test(test_v6_flow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

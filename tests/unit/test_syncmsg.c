@@ -1,8 +1,8 @@
 /*
  * Unit tests for fwd/data/syncmsg.c, IPVS's sync message version 1:
- * what uvs writes reads back the same, byte for byte where the kernel's
- * layout fixes it (a hand-made frame laid out as ip_vs_sync.c's structs
- * are); and bad input (short, wrong size, foreign syncid, version 0,
+ * what uvs writes reads back the same, IPv4 and IPv6 entries, byte for
+ * byte where the kernel's layout fixes it (hand-made frames laid out as
+ * ip_vs_sync.c's structs are); and bad input (short, wrong size, foreign syncid, version 0,
  * entries past the end, unknown mandatory options, random bytes) is
  * refused whole, handing nothing out.
  */
@@ -36,6 +36,7 @@ collect(void *arg, const struct uvs_sync_conn *c)
 static void
 assert_same_conn(const struct uvs_sync_conn *a, const struct uvs_sync_conn *b)
 {
+	assert_int_equal(a->af, b->af);
 	assert_int_equal(a->proto, b->proto);
 	assert_int_equal(a->state, b->state);
 	assert_int_equal(a->flags, b->flags);
@@ -44,9 +45,9 @@ assert_same_conn(const struct uvs_sync_conn *a, const struct uvs_sync_conn *b)
 	assert_int_equal(a->dport, b->dport);
 	assert_int_equal(a->fwmark, b->fwmark);
 	assert_int_equal(a->timeout, b->timeout);
-	assert_int_equal(a->caddr, b->caddr);
-	assert_int_equal(a->vaddr, b->vaddr);
-	assert_int_equal(a->daddr, b->daddr);
+	assert_memory_equal(&a->caddr, &b->caddr, sizeof(a->caddr));
+	assert_memory_equal(&a->vaddr, &b->vaddr, sizeof(a->vaddr));
+	assert_memory_equal(&a->daddr, &b->daddr, sizeof(a->daddr));
 }
 
 static struct uvs_sync_conn
@@ -55,6 +56,7 @@ conn(unsigned i)
 	struct uvs_sync_conn c;
 
 	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
 	c.proto = IPPROTO_TCP;
 	c.state = 1;
 	c.flags = UVS_SYNC_F_DROUTE;
@@ -63,9 +65,27 @@ conn(unsigned i)
 	c.cport = htons((uint16_t)(40000 + i));
 	c.vport = htons(80);
 	c.dport = htons(80);
-	c.caddr = htonl(0xc6120064u + i);	/* 198.18.0.100 + i */
-	c.vaddr = htonl(0xc612000au);		/* 198.18.0.10 */
-	c.daddr = htonl(0xc612000bu);		/* 198.18.0.11 */
+	c.caddr = uvs_inaddr4(htonl(0xc6120064u + i));	/* 198.18.0.100 + i */
+	c.vaddr = uvs_inaddr4(htonl(0xc612000au));	/* 198.18.0.10 */
+	c.daddr = uvs_inaddr4(htonl(0xc612000bu));	/* 198.18.0.11 */
+	return c;
+}
+
+/* conn(i) over IPv6: 2001:db8::100 + i to [2001:db8::10], at ::11 */
+static struct uvs_sync_conn
+conn6(unsigned i)
+{
+	struct uvs_sync_conn c = conn(i);
+
+	c.af = AF_INET6;
+	memset(&c.caddr, 0, sizeof(c.caddr));
+	memset(&c.vaddr, 0, sizeof(c.vaddr));
+	memset(&c.daddr, 0, sizeof(c.daddr));
+	inet_pton(AF_INET6, "2001:db8::100", &c.caddr.in6);
+	c.caddr.b[15] = (uint8_t)i;
+	c.caddr.b[14] = (uint8_t)(1 + i / 256);
+	inet_pton(AF_INET6, "2001:db8::10", &c.vaddr.in6);
+	inet_pton(AF_INET6, "2001:db8::11", &c.daddr.in6);
 	return c;
 }
 
@@ -112,15 +132,15 @@ test_kernel_layout(void **state)
 		0, 0, 0x01, 0x2c,		/* timeout 300 */
 		198, 18, 0, 0, 198, 18, 0, 10, 198, 18, 0, 12,
 	};
-	struct uvs_sync_conn c = { .proto = IPPROTO_TCP, .timeout = 300,
-	    .flags = UVS_SYNC_F_TEMPLATE | UVS_SYNC_F_DROUTE };
+	struct uvs_sync_conn c = { .af = AF_INET, .proto = IPPROTO_TCP,
+	    .timeout = 300, .flags = UVS_SYNC_F_TEMPLATE | UVS_SYNC_F_DROUTE };
 	uint8_t buf[64];
 
 	(void)state;
 	c.vport = c.dport = htons(80);
-	inet_pton(AF_INET, "198.18.0.0", &c.caddr);
-	inet_pton(AF_INET, "198.18.0.10", &c.vaddr);
-	inet_pton(AF_INET, "198.18.0.12", &c.daddr);
+	inet_pton(AF_INET, "198.18.0.0", &c.caddr.in);
+	inet_pton(AF_INET, "198.18.0.10", &c.vaddr.in);
+	inet_pton(AF_INET, "198.18.0.12", &c.daddr.in);
 	uvs_sync_begin(buf, 5);
 	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
 	assert_int_equal(uvs_sync_end(buf), sizeof(want));
@@ -128,12 +148,85 @@ test_kernel_layout(void **state)
 	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), -ENOSPC);
 }
 
-/* An IPv6 entry and skippable options between IPv4 entries. */
+/* The same for an IPv6 entry: type 1, 72 bytes, 16-byte addresses. */
 static void
-test_skips_what_it_does_not_use(void **state)
+test_kernel_layout_v6(void **state)
+{
+	static const uint8_t want[] = {
+		0, 5, 0, 80, 1, 1, 0, 0,	/* reserved syncid size nr ver spare */
+		1, 17, 0, 72,			/* type INET6, UDP, ver_size */
+		0, 0, 0x01, 0x03,		/* flags INACTIVE|DROUTE */
+		0, 0,				/* state */
+		0x9c, 0x40, 0, 53, 0, 53,	/* cport 40000 vport dport */
+		0, 0, 0, 0,			/* fwmark */
+		0, 0, 0x01, 0x2c,		/* timeout 300 */
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12,
+	};
+	struct uvs_sync_conn c = { .af = AF_INET6, .proto = IPPROTO_UDP,
+	    .timeout = 300, .flags = UVS_SYNC_F_INACTIVE | UVS_SYNC_F_DROUTE };
+	struct got g = { .n = 0 };
+	uint8_t buf[96];
+	unsigned n;
+
+	(void)state;
+	c.cport = htons(40000);
+	c.vport = c.dport = htons(53);
+	inet_pton(AF_INET6, "2001:db8::100", &c.caddr.in6);
+	inet_pton(AF_INET6, "2001:db8::10", &c.vaddr.in6);
+	inet_pton(AF_INET6, "2001:db8::12", &c.daddr.in6);
+	uvs_sync_begin(buf, 5);
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
+	assert_int_equal(uvs_sync_end(buf), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), -ENOSPC);
+	assert_int_equal(uvs_sync_parse(want, sizeof(want), 5, collect, &g,
+	    &n), UVS_SYNC_OK);
+	assert_int_equal(n, 1);
+	assert_same_conn(&g.c[0], &c);
+	/* a family that is neither */
+	c.af = AF_UNSPEC;
+	uvs_sync_begin(buf, 5);
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), -EINVAL);
+	assert_int_equal(uvs_sync_count(buf), 0);
+}
+
+/* v4 and v6 entries in turn fill a message and read back in order. */
+static void
+test_round_trip_mixed(void **state)
+{
+	uint8_t buf[UVS_SYNC_MAXLEN_DEFAULT];
+	struct got g = { .n = 0 };
+	struct uvs_sync_conn c;
+	unsigned i, n, fit = 0;
+
+	(void)state;
+	uvs_sync_begin(buf, 2);
+	for (i = 0; i < 100; i++) {
+		c = i % 2 ? conn6(i) : conn(i);
+		if (uvs_sync_add(buf, sizeof(buf), &c) < 0)
+			break;
+		fit++;
+	}
+	/* pairs of 36 + 72 bytes: 13 pairs and a v4 entry in 1464 */
+	assert_int_equal(fit, 27);
+	assert_int_equal(uvs_sync_end(buf), 8 + 14 * 36 + 13 * 72);
+	assert_int_equal(uvs_sync_parse(buf, uvs_sync_end(buf), 2, collect, &g,
+	    &n), UVS_SYNC_OK);
+	assert_int_equal(n, fit);
+	for (i = 0; i < fit; i++) {
+		c = i % 2 ? conn6(i) : conn(i);
+		assert_same_conn(&g.c[i], &c);
+	}
+}
+
+/* Skippable options between entries; a v6 entry shorter than 72 bytes. */
+static void
+test_options_and_short_v6(void **state)
 {
 	uint8_t buf[256] = { 0 };
-	struct uvs_sync_conn c = conn(0);
+	struct uvs_sync_conn c = conn(0), c6 = conn6(1);
 	struct got g = { .n = 0 };
 	unsigned n;
 	size_t at;
@@ -141,12 +234,8 @@ test_skips_what_it_does_not_use(void **state)
 	(void)state;
 	uvs_sync_begin(buf, 1);
 	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
+	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c6), 0);
 	at = uvs_sync_end(buf);
-	/* IPv6 entry: type 1, 60 bytes */
-	buf[at] = 1;
-	buf[at + 1] = IPPROTO_TCP;
-	buf[at + 3] = 60;
-	at += 60;
 	/* IPv4 entry with a PE name option "sip" (5 bytes: 41 + pad 3) */
 	memcpy(buf + at, buf + 8, 36);
 	buf[at + 3] = 41;
@@ -159,8 +248,9 @@ test_skips_what_it_does_not_use(void **state)
 	buf[3] = (uint8_t)at;
 	assert_int_equal(uvs_sync_parse(buf, at, 1, collect, &g, &n),
 	    UVS_SYNC_OK);
-	assert_int_equal(n, 2);
-	assert_same_conn(&g.c[1], &c);
+	assert_int_equal(n, 3);
+	assert_same_conn(&g.c[1], &c6);
+	assert_same_conn(&g.c[2], &c);
 	/* an unknown mandatory option refuses the message */
 	buf[at - 8] = 9;
 	g.n = 0;
@@ -171,6 +261,13 @@ test_skips_what_it_does_not_use(void **state)
 	buf[at - 8] = 9 | 0x40;
 	assert_int_equal(uvs_sync_parse(buf, at, 1, collect, &g, &n),
 	    UVS_SYNC_OK);
+	/* the v6 entry says 60 bytes (its addresses' room less 12): as
+	   short as any entry shorter than its fields, refused */
+	buf[8 + 36 + 3] = 60;
+	g.n = 0;
+	assert_int_equal(uvs_sync_parse(buf, at, 1, collect, &g, &n),
+	    UVS_SYNC_E_ENTRY);
+	assert_int_equal(g.n, 0);
 }
 
 static void
@@ -261,7 +358,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_kernel_layout),
-		cmocka_unit_test(test_skips_what_it_does_not_use),
+		cmocka_unit_test(test_kernel_layout_v6),
+		cmocka_unit_test(test_round_trip_mixed),
+		cmocka_unit_test(test_options_and_short_v6),
 		cmocka_unit_test(test_bad_messages),
 		cmocka_unit_test(test_random_bytes),
 	};

@@ -1,0 +1,83 @@
+#!/bin/bash
+# Connection sync carries IPv6 flows (IPVS's 72-byte type 1 entries):
+# two directors on one link, d serving [VIP6]:80 (it holds the VIP,
+# uvsd --follow-vip) and d2 standing by with the same table. Ten v6
+# requests through d, then the sync daemons: within a few of the
+# master's walks the backup's -L -c lists every one of those flows,
+# from the same client port to the same real server as on the master.
+# Control: before the daemons start, the backup lists none. A v4 flow
+# synced beside them shows the two families share the messages.
+. "$(dirname "$0")/../lab/lab.sh"
+. "$(dirname "$0")/../lab/ha.sh"
+t_need_root
+trap lab_down EXIT
+lab_up 2
+lab_host d2 "$(ha_dir_ip d2)"
+lab_v6_up
+lab_host_v6 d2 2001:db8::3
+# one HTTP server on [::] serves both families (lab_start_rs6); the v4
+# VIP goes on lo beside the v6 one
+lab_start_all_rs6 || exit 1
+for i in 1 2; do
+	lab_exec "rs$i" "$B/uvs-rs" --state "$LAB_DIR/rs$i.state4" up "$VIP" \
+		>/dev/null || exit 1
+done
+{
+	echo "-A -t [$VIP6]:80 -s rr"
+	echo "-A -t $VIP:80 -s rr"
+	for i in 1 2; do
+		echo "-a -t [$VIP6]:80 -r [$(rs_ip6 "$i")]:80 -g"
+		echo "-a -t $VIP:80 -r $(rs_ip "$i"):80 -g"
+	done
+} >"$LAB_DIR/rules"
+# d holds both VIPs (keepalived's job in ha_sync_failover.sh)
+lab_exec d ip -6 addr add "$VIP6/128" dev eth0 nodad
+lab_exec d ip addr add "$VIP/32" dev eth0
+for n in d d2; do ha_start_uvsd "$n" || exit 1; done
+for n in d d2; do
+	for k in $(seq 50); do
+		[ "$(ha_counter "$n" dests_unresolved)" = 0 ] && break
+		sleep 0.1
+	done
+done
+
+# v6 flows (the client's ports, so each flow can be matched), one v4
+for i in $(seq 10); do
+	lab_exec c curl -6 -s -m 3 --local-port "$((41000 + i))" \
+		-o /dev/null "http://[$VIP6]/" || echo "# v6 curl $i failed"
+done
+lab_exec c curl -s -m 3 --local-port 42000 -o /dev/null "http://$VIP/" ||
+	echo "# the v4 curl failed"
+# "TCP [client]:port [vip]:80 [rs]:80" per flow, from -L -c -n
+flows() {
+	ha_uvsadm "$1" -L -c -n | awk '$1 == "TCP" { print $1, $4, $5, $6 }' |
+		sort
+}
+flows d >"$LAB_DIR/master"
+sed 's/^/# master: /' "$LAB_DIR/master"
+t_check "the master holds the 10 v6 flows" \
+	[ "$(grep -c "^TCP \[$CLIENT_IP6\]:410" "$LAB_DIR/master")" = 10 ]
+t_check "control: the backup holds no flow before sync" \
+	[ "$(flows d2 | grep -c .)" = 0 ]
+
+ha_uvsadm d --start-daemon master --mcast-interface eth0 --syncid 9
+ha_uvsadm d2 --start-daemon backup --mcast-interface eth0 --syncid 9
+# the master walks every second; a flow whose news is worth sending
+# goes within a few walks (bounded: 10 s)
+for k in $(seq 50); do
+	flows d2 >"$LAB_DIR/backup"
+	[ "$(grep -c . "$LAB_DIR/backup")" -ge 11 ] && break
+	sleep 0.2
+done
+sed 's/^/# backup: /' "$LAB_DIR/backup"
+t_check "the backup lists the 10 v6 flows ($(grep -c "^TCP \[" "$LAB_DIR/backup"))" \
+	[ "$(grep -c "^TCP \[$CLIENT_IP6\]:410" "$LAB_DIR/backup")" = 10 ]
+t_check "each from the same client port to the same real server as on the master" \
+	diff <(grep '^TCP \[' "$LAB_DIR/master") <(grep '^TCP \[' "$LAB_DIR/backup")
+t_check "and the v4 flow beside them" \
+	grep -q "^TCP $CLIENT_IP:42000 $VIP:80 " "$LAB_DIR/backup"
+t_check "the backup's worker made them ($(ha_counter d2 sync_rx_new) new)" \
+	[ "$(ha_counter d2 sync_rx_new)" -ge 11 ]
+t_check "and refused none ($(ha_counter d2 sync_rx_refused))" \
+	[ "$(ha_counter d2 sync_rx_refused)" = 0 ]
+t_done
