@@ -531,14 +531,16 @@ static struct uvs_conn *
 conn_alloc(struct uvs_conn_table *t, uint8_t proto, uint32_t now)
 {
 	struct uvs_conn *c;
+	unsigned cls;
 
 	if (!t->free_head) {
 		if (!(c = reclaim_victim(t, proto, now)))
 			return NULL;
 		t->reclaimed++;
 		t->reclaimed_udp += c->proto == IPPROTO_UDP;
+		cls = reclaim_class(c);		/* removing zeroes c */
 		uvs_conn_remove(t, c);
-		prefetch_victims(t, reclaim_class(c));
+		prefetch_victims(t, cls);
 	}
 	c = &t->conns[t->free_head - 1];
 	t->free_head = c->hnext;

@@ -6,7 +6,8 @@
 # master's walks the backup's -L -c lists every one of those flows,
 # from the same client port to the same real server as on the master.
 # Control: before the daemons start, the backup lists none. A v4 flow
-# synced beside them shows the two families share the messages.
+# synced beside them shows the two families share the messages. A
+# --sync-maxlen too short for a v6 entry is refused.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ha.sh"
 t_need_root
@@ -60,6 +61,11 @@ t_check "the master holds the 10 v6 flows" \
 t_check "control: the backup holds no flow before sync" \
 	[ "$(flows d2 | grep -c .)" = 0 ]
 
+# a message too short for one v6 entry would never carry a v6 flow
+out=$(ha_uvsadm d --start-daemon master --mcast-interface eth0 \
+	--sync-maxlen 79 2>&1); rc=$?
+t_check "--sync-maxlen 79 (< 8 + 72) is refused (exit $rc: $out)" \
+	all [ "$rc" != 0 ] --and [ -z "$(ha_uvsadm d -L --daemon)" ]
 ha_uvsadm d --start-daemon master --mcast-interface eth0 --syncid 9
 ha_uvsadm d2 --start-daemon backup --mcast-interface eth0 --syncid 9
 # the master walks every second; a flow whose news is worth sending
