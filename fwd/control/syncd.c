@@ -174,7 +174,12 @@ parse_cfg(const struct uvs_ctl_msg *m, struct uvs_sync_cfg *c, char *err,
 		goto bad;
 	/* room for one entry of either family, or a v6 flow never goes */
 	if ((rc = uvs_ctl_get_u32(m, "maxlen", UVS_SYNC_MAXLEN_MAX, &v)) == 0 &&
-	    v >= UVS_SYNC_HDR_LEN + UVS_SYNC_V6_LEN)
+	    v < UVS_SYNC_HDR_LEN + UVS_SYNC_V6_LEN) {
+		snprintf(err, errlen, "sync-maxlen %u holds no IPv6 entry: "
+		    "at least %u", v, UVS_SYNC_HDR_LEN + UVS_SYNC_V6_LEN);
+		return -EINVAL;
+	}
+	if (rc == 0)
 		c->maxlen = (uint16_t)v;
 	else if (rc != -ENOENT)
 		goto bad;

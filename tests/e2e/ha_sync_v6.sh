@@ -65,7 +65,8 @@ t_check "control: the backup holds no flow before sync" \
 out=$(ha_uvsadm d --start-daemon master --mcast-interface eth0 \
 	--sync-maxlen 79 2>&1); rc=$?
 t_check "--sync-maxlen 79 (< 8 + 72) is refused (exit $rc: $out)" \
-	all [ "$rc" != 0 ] --and [ -z "$(ha_uvsadm d -L --daemon)" ]
+	all [ "$rc" != 0 ] --and grep -q "sync-maxlen 79 holds no IPv6 entry: at least 80" <<<"$out" \
+	--and [ -z "$(ha_uvsadm d -L --daemon)" ]
 ha_uvsadm d --start-daemon master --mcast-interface eth0 --syncid 9
 ha_uvsadm d2 --start-daemon backup --mcast-interface eth0 --syncid 9
 # the master walks every second; a flow whose news is worth sending
