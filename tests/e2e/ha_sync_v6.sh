@@ -35,12 +35,7 @@ done
 lab_exec d ip -6 addr add "$VIP6/128" dev eth0 nodad
 lab_exec d ip addr add "$VIP/32" dev eth0
 for n in d d2; do ha_start_uvsd "$n" || exit 1; done
-for n in d d2; do
-	for k in $(seq 50); do
-		[ "$(ha_counter "$n" dests_unresolved)" = 0 ] && break
-		sleep 0.1
-	done
-done
+ha_wait_resolved
 
 # "TCP [client]:port [vip]:80 [rs]:80" per flow, from -L -c -n
 flows() {

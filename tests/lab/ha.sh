@@ -146,7 +146,7 @@ ha_kill_keepalived() {
 # ha_pair [SCHED]: both directors up, d the VRRP master with both
 # uvsds' tables loaded and every real server's MAC known.
 ha_pair() {
-	local n k
+	local n
 	ha_rules "${1:-rr}" >"$LAB_DIR/rules"
 	for n in $HA_DIRS; do
 		ha_start_uvsd "$n" || return 1
@@ -154,6 +154,13 @@ ha_pair() {
 	ha_start_keepalived d 150
 	ha_wait_master d || return 1
 	ha_start_keepalived d2 100
+	ha_wait_resolved
+}
+
+# Waits (bounded, 5 s each) until every director's uvsd knows every real
+# server's MAC.
+ha_wait_resolved() {
+	local n k
 	for n in $HA_DIRS; do
 		for k in $(seq 50); do
 			[ "$(ha_counter "$n" dests_unresolved)" = 0 ] && break

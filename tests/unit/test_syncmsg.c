@@ -89,33 +89,67 @@ conn6(unsigned i)
 	return c;
 }
 
-static void
-test_round_trip(void **state)
+/*
+ * Fills a message with make(0), make(1), ... until one does not fit,
+ * reads it back, and checks every entry came back as made, in order.
+ * Returns how many fitted; *len is the message's length.
+ */
+static unsigned
+round_trip(uint8_t syncid, struct uvs_sync_conn (*make)(unsigned),
+    size_t *len)
 {
 	uint8_t buf[UVS_SYNC_MAXLEN_DEFAULT];
 	struct got g = { .n = 0 };
 	struct uvs_sync_conn c;
 	unsigned i, n, fit = 0;
 
-	(void)state;
-	uvs_sync_begin(buf, 7);
+	uvs_sync_begin(buf, syncid);
 	for (i = 0; i < 100; i++) {
-		c = conn(i);
+		c = make(i);
 		if (uvs_sync_add(buf, sizeof(buf), &c) < 0)
 			break;
 		fit++;
 	}
-	/* (1472 - 8) / 36 entries fit a 1472-byte message */
-	assert_int_equal(fit, (UVS_SYNC_MAXLEN_DEFAULT - 8) / 36);
 	assert_int_equal(uvs_sync_count(buf), fit);
-	assert_int_equal(uvs_sync_end(buf), 8 + 36 * fit);
-	assert_int_equal(uvs_sync_parse(buf, uvs_sync_end(buf), 7, collect, &g,
-	    &n), UVS_SYNC_OK);
+	*len = uvs_sync_end(buf);
+	assert_int_equal(uvs_sync_parse(buf, *len, syncid,
+	    collect, &g, &n), UVS_SYNC_OK);
 	assert_int_equal(n, fit);
 	for (i = 0; i < fit; i++) {
-		c = conn(i);
+		c = make(i);
 		assert_same_conn(&g.c[i], &c);
 	}
+	return fit;
+}
+
+static void
+test_round_trip(void **state)
+{
+	size_t len;
+
+	(void)state;
+	/* (1472 - 8) / 36 entries fit a 1472-byte message */
+	assert_int_equal(round_trip(7, conn, &len),
+	    (UVS_SYNC_MAXLEN_DEFAULT - 8) / 36);
+	assert_int_equal(len, 8 + 36 * ((UVS_SYNC_MAXLEN_DEFAULT - 8) / 36));
+}
+
+/*
+ * c alone in a message with syncid 5 is exactly want (len bytes), and a
+ * second c does not fit in one byte less than two entries need.
+ */
+static void
+assert_writes(const struct uvs_sync_conn *c, const uint8_t *want, size_t len)
+{
+	uint8_t buf[2 * UVS_SYNC_V6_LEN + UVS_SYNC_HDR_LEN];
+	size_t room = 2 * len - UVS_SYNC_HDR_LEN - 1;
+
+	assert_true(room <= sizeof(buf));
+	uvs_sync_begin(buf, 5);
+	assert_int_equal(uvs_sync_add(buf, room, c), 0);
+	assert_int_equal(uvs_sync_end(buf), len);
+	assert_memory_equal(buf, want, len);
+	assert_int_equal(uvs_sync_add(buf, room, c), -ENOSPC);
 }
 
 /* One entry laid out by hand from ip_vs_sync.c's structs. */
@@ -134,18 +168,13 @@ test_kernel_layout(void **state)
 	};
 	struct uvs_sync_conn c = { .af = AF_INET, .proto = IPPROTO_TCP,
 	    .timeout = 300, .flags = UVS_SYNC_F_TEMPLATE | UVS_SYNC_F_DROUTE };
-	uint8_t buf[64];
 
 	(void)state;
 	c.vport = c.dport = htons(80);
 	inet_pton(AF_INET, "198.18.0.0", &c.caddr.in);
 	inet_pton(AF_INET, "198.18.0.10", &c.vaddr.in);
 	inet_pton(AF_INET, "198.18.0.12", &c.daddr.in);
-	uvs_sync_begin(buf, 5);
-	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
-	assert_int_equal(uvs_sync_end(buf), sizeof(want));
-	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), -ENOSPC);
+	assert_writes(&c, want, sizeof(want));
 }
 
 /* The same for an IPv6 entry: type 1, 72 bytes, 16-byte addresses. */
@@ -176,11 +205,7 @@ test_kernel_layout_v6(void **state)
 	inet_pton(AF_INET6, "2001:db8::100", &c.caddr.in6);
 	inet_pton(AF_INET6, "2001:db8::10", &c.vaddr.in6);
 	inet_pton(AF_INET6, "2001:db8::12", &c.daddr.in6);
-	uvs_sync_begin(buf, 5);
-	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), 0);
-	assert_int_equal(uvs_sync_end(buf), sizeof(want));
-	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(uvs_sync_add(buf, sizeof(buf), &c), -ENOSPC);
+	assert_writes(&c, want, sizeof(want));
 	assert_int_equal(uvs_sync_parse(want, sizeof(want), 5, collect, &g,
 	    &n), UVS_SYNC_OK);
 	assert_int_equal(n, 1);
@@ -193,32 +218,21 @@ test_kernel_layout_v6(void **state)
 }
 
 /* v4 and v6 entries in turn fill a message and read back in order. */
+static struct uvs_sync_conn
+conn_mixed(unsigned i)
+{
+	return i % 2 ? conn6(i) : conn(i);
+}
+
 static void
 test_round_trip_mixed(void **state)
 {
-	uint8_t buf[UVS_SYNC_MAXLEN_DEFAULT];
-	struct got g = { .n = 0 };
-	struct uvs_sync_conn c;
-	unsigned i, n, fit = 0;
+	size_t len;
 
 	(void)state;
-	uvs_sync_begin(buf, 2);
-	for (i = 0; i < 100; i++) {
-		c = i % 2 ? conn6(i) : conn(i);
-		if (uvs_sync_add(buf, sizeof(buf), &c) < 0)
-			break;
-		fit++;
-	}
 	/* pairs of 36 + 72 bytes: 13 pairs and a v4 entry in 1464 */
-	assert_int_equal(fit, 27);
-	assert_int_equal(uvs_sync_end(buf), 8 + 14 * 36 + 13 * 72);
-	assert_int_equal(uvs_sync_parse(buf, uvs_sync_end(buf), 2, collect, &g,
-	    &n), UVS_SYNC_OK);
-	assert_int_equal(n, fit);
-	for (i = 0; i < fit; i++) {
-		c = i % 2 ? conn6(i) : conn(i);
-		assert_same_conn(&g.c[i], &c);
-	}
+	assert_int_equal(round_trip(2, conn_mixed, &len), 27);
+	assert_int_equal(len, 8 + 14 * 36 + 13 * 72);
 }
 
 /* Skippable options between entries; a v6 entry shorter than 72 bytes. */
