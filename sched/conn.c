@@ -11,9 +11,9 @@
  *
  * Lookup: hash of (proto, client, VIP) picks a bucket; entries chain
  * through hnext (index + 1, so 0 can mean "none"), oldest first. Free
- * entries also chain through hnext and have proto 0. A burst looks up its keys in stages
- * (hash and prefetch all buckets, then all entries, then compare) so
- * that the cache misses of its frames overlap.
+ * entries also chain through hnext and have proto 0. A burst looks up
+ * its keys in stages (hash and prefetch all buckets, then all entries,
+ * then compare) so that the cache misses of its frames overlap.
  *
  * Expiry: each entry sits in the wheel slot of a second no later than its
  * expiry. Refreshing a flow only moves its expiry later and leaves the
@@ -505,42 +505,18 @@ uvs_conn_template_lookup(const struct uvs_conn_table *t,
 	return lookup(t, key, UVS_CONN_F_TEMPLATE, uvs_conn_hash(t, key));
 }
 
-/*
- * A full table under a flood of new flows gives each the head of a
- * reclaim list, and unlinking it from its bucket, the wheel and the list
- * costs a cache miss per line. Start loading the next victims' lines a
- * flow or two ahead: the bucket of the head (whose entry an earlier call
- * fetched) and the entry and links of the one after it.
- */
-static void
-prefetch_victims(const struct uvs_conn_table *t, unsigned cls)
-{
-	uint32_t h = t->reclaim[cls].head, n;
-
-	if (!h)
-		return;
-	__builtin_prefetch(&t->buckets[conn_bucket(t, &t->conns[h - 1])]);
-	if ((n = t->links[h - 1].rnext)) {
-		__builtin_prefetch(&t->conns[n - 1]);
-		__builtin_prefetch(&t->links[n - 1]);
-	}
-}
-
 /* A free entry, taking a reclaimable flow's when none is left. */
 static struct uvs_conn *
 conn_alloc(struct uvs_conn_table *t, uint8_t proto, uint32_t now)
 {
 	struct uvs_conn *c;
-	unsigned cls;
 
 	if (!t->free_head) {
 		if (!(c = reclaim_victim(t, proto, now)))
 			return NULL;
 		t->reclaimed++;
 		t->reclaimed_udp += c->proto == IPPROTO_UDP;
-		cls = reclaim_class(c);		/* removing zeroes c */
 		uvs_conn_remove(t, c);
-		prefetch_victims(t, cls);
 	}
 	c = &t->conns[t->free_head - 1];
 	t->free_head = c->hnext;
