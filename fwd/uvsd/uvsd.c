@@ -199,13 +199,11 @@ parse_check_source(const char *arg, struct uvs_health_src *src)
 	static const union uvs_inaddr none;
 	union uvs_inaddr a = none, *to;
 
-	if (inet_pton(AF_INET, arg, &a.in) == 1)
+	if (inet_pton(AF_INET, arg, &a.in) == 1) {
 		to = &src->v4;
-	else if (inet_pton(AF_INET6, arg, &a.in6) == 1)
+	} else if (inet_pton(AF_INET6, arg, &a.in6) == 1) {
 		to = &src->v6;
-	else
-		to = NULL;
-	if (!to) {
+	} else {
 		logmsg("--check-source: '%s' is not an IPv4 or IPv6 address",
 		    arg);
 		return -1;
