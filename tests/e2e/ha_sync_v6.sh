@@ -7,7 +7,8 @@
 # from the same client port to the same real server as on the master.
 # Control: before the daemons start, a flow is on the master only. A v4
 # flow synced beside them shows the two families share the messages. A
-# --sync-maxlen too short for a v6 entry is refused.
+# --sync-maxlen too short for a v6 entry is refused. Then 1 000 v6 UDP
+# flows, all on the backup.
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/ha.sh"
 t_need_root
@@ -25,9 +26,11 @@ for i in 1 2; do
 done
 {
 	echo "-A -t [$VIP6]:80 -s rr"
+	echo "-A -u [$VIP6]:9000 -s rr"
 	echo "-A -t $VIP:80 -s rr"
 	for i in 1 2; do
 		echo "-a -t [$VIP6]:80 -r [$(rs_ip6 "$i")]:80 -g"
+		echo "-a -u [$VIP6]:9000 -r [$(rs_ip6 "$i")]:9000 -g"
 		echo "-a -t $VIP:80 -r $(rs_ip "$i"):80 -g"
 	done
 } >"$LAB_DIR/rules"
@@ -90,4 +93,17 @@ t_check "the backup's worker made them ($(ha_counter d2 sync_rx_new) new)" \
 	[ "$(ha_counter d2 sync_rx_new)" -ge 11 ]
 t_check "and refused none ($(ha_counter d2 sync_rx_refused))" \
 	[ "$(ha_counter d2 sync_rx_refused)" = 0 ]
+
+# at scale: 1 000 v6 UDP flows (20 v6 entries fill a 1472-byte
+# message: 50 messages at least)
+N=1000
+lab_exec c timeout 60 python3 "$LAB_ROOT/tests/lab/udp_flows.py" \
+	"$VIP6" 9000 "$N" || echo "# udp_flows.py did not send them all"
+udp6() { ha_uvsadm "$1" -L -c -n | grep -c "^UDP .*\[$VIP6\]:9000"; }
+for k in $(seq 50); do
+	[ "$(udp6 d2)" -ge "$N" ] && break
+	sleep 0.2
+done
+t_check "$N v6 UDP flows on the master ($(udp6 d)) are all on the backup ($(udp6 d2))" \
+	all [ "$(udp6 d)" = "$N" ] --and [ "$(udp6 d2)" = "$N" ]
 t_done
